@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * Configuration: one table of settings serves both the INI file and the
+ * command line. A setting's INI key is its long option with '-' turned
+ * into '_', so "--syn-backlog 256" and "syn_backlog = 256" go through the
+ * same parser and produce the same error text for a bad value.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+
+#include "sf_conf.h"
+
+#define SF_PRG "synfront"
+
+/* Linux defaults: net.core.somaxconn 4096, tcp_max_syn_backlog 128 at the
+ * low end (it scales with memory), tcp_synack_retries 5, tcp_syncookies 1. */
+#define SF_DEF_BACKLOG        4096
+#define SF_DEF_SYN_BACKLOG    1024
+#define SF_DEF_SYNACK_RETRIES 5
+#define SF_DEF_SYNCOOKIES     1
+
+static const char *const sf_app_names[] = {
+	[SF_APP_SINK] = "sink",
+	[SF_APP_RST] = "rst",
+	[SF_APP_CLOSE] = "close",
+	[SF_APP_NONE] = "none",
+};
+
+static const char *const sf_steering_names[] = {
+	[SF_STEER_AUTO] = "auto",
+	[SF_STEER_RSS] = "rss",
+	[SF_STEER_SW] = "sw",
+};
+
+const char *
+sf_app_name(enum sf_app_kind a)
+{
+	return sf_app_names[a];
+}
+
+const char *
+sf_steering_name(enum sf_steering s)
+{
+	return sf_steering_names[s];
+}
+
+void
+sf_conf_defaults(struct sf_conf *conf)
+{
+	memset(conf, 0, sizeof(*conf));
+	conf->app = SF_APP_SINK;
+	conf->syncookies = SF_DEF_SYNCOOKIES;
+	conf->backlog = SF_DEF_BACKLOG;
+	conf->syn_backlog = SF_DEF_SYN_BACKLOG;
+	conf->synack_retries = SF_DEF_SYNACK_RETRIES;
+	conf->steering = SF_STEER_AUTO;
+}
+
+static int __rte_format_printf(2, 3)
+sf_conf_error(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: %s: ", SF_PRG, where);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return -SF_EXIT_USAGE;
+}
+
+static int
+sf_parse_uint(const char *where, const char *val, unsigned long min,
+		unsigned long max, const char *unit, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (*val == '\0' || *val == '-' || *end != '\0' || errno != 0 ||
+	    v < min || v > max)
+		return sf_conf_error(where,
+			"invalid value '%s': expected an integer %lu..%lu%s%s",
+			val, min, max, unit[0] ? " " : "", unit);
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int
+sf_parse_bool(const char *where, const char *val, bool *out)
+{
+	if (strcmp(val, "1") == 0 || strcmp(val, "yes") == 0 ||
+	    strcmp(val, "true") == 0 || strcmp(val, "on") == 0)
+		*out = true;
+	else if (strcmp(val, "0") == 0 || strcmp(val, "no") == 0 ||
+		 strcmp(val, "false") == 0 || strcmp(val, "off") == 0)
+		*out = false;
+	else
+		return sf_conf_error(where,
+			"invalid value '%s': expected yes/no, true/false, on/off or 1/0",
+			val);
+	return 0;
+}
+
+static int
+sf_parse_name(const char *where, const char *val, const char *const *names,
+		unsigned int n, unsigned int *out)
+{
+	char expected[128] = "";
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(val, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+		strncat(expected, i ? ", " : "", sizeof(expected) -
+			strlen(expected) - 1);
+		strncat(expected, names[i], sizeof(expected) -
+			strlen(expected) - 1);
+	}
+	return sf_conf_error(where, "invalid value '%s': expected one of %s",
+		val, expected);
+}
+
+static int
+sf_parse_addr(const char *where, const char *val, struct sf_port_addrs *pa)
+{
+	struct sf_addr a;
+	unsigned int i;
+	int ret;
+
+	ret = sf_addr_parse(val, &a);
+	if (ret == -ERANGE)
+		return sf_conf_error(where,
+			"invalid prefix in '%s': expected /0../32 for IPv4, /0../128 for IPv6",
+			val);
+	if (ret != 0)
+		return sf_conf_error(where,
+			"invalid address '%s': expected ADDR/PREFIX, e.g. 10.10.0.1/24 or fd00:10:10::1/64",
+			val);
+	for (i = 0; i < pa->pa_nb; i++)
+		if (pa->pa_addr[i].family == a.family &&
+		    memcmp(&pa->pa_addr[i].v6, &a.v6,
+			   a.family == AF_INET ? 4 : 16) == 0)
+			return sf_conf_error(where,
+				"address '%s' given twice", val);
+	if (pa->pa_nb == SF_MAX_ADDRS_PER_PORT)
+		return sf_conf_error(where,
+			"too many addresses at '%s': at most %d per port",
+			val, SF_MAX_ADDRS_PER_PORT);
+	pa->pa_addr[pa->pa_nb++] = a;
+	return 0;
+}
+
+/* [ADDR:]PORT, [V6ADDR]:PORT, or PORT alone for every address. */
+static int
+sf_parse_listen(const char *where, const char *val, struct sf_conf *conf)
+{
+	struct sf_listen_conf *ls;
+	char abuf[64];
+	const char *portstr;
+	unsigned int port;
+	size_t alen;
+
+	if (conf->nb_listen == SF_MAX_LISTENERS)
+		return sf_conf_error(where, "too many listeners at '%s': at most %d",
+			val, SF_MAX_LISTENERS);
+	ls = &conf->listen[conf->nb_listen];
+	memset(ls, 0, sizeof(*ls));
+	if (val[0] == '[') {
+		const char *close = strchr(val, ']');
+
+		if (close == NULL || close[1] != ':')
+			return sf_conf_error(where,
+				"invalid listener '%s': expected [V6ADDR]:PORT", val);
+		alen = close - val - 1;
+		portstr = close + 2;
+		if (alen >= sizeof(abuf))
+			return sf_conf_error(where, "invalid listener '%s'", val);
+		memcpy(abuf, val + 1, alen);
+		abuf[alen] = '\0';
+		if (sf_addr_parse(abuf, &ls->ls_addr) != 0 ||
+		    ls->ls_addr.family != AF_INET6 || strchr(abuf, '/'))
+			return sf_conf_error(where,
+				"invalid IPv6 address in listener '%s'", val);
+	} else if (strchr(val, ':') != NULL) {
+		portstr = strrchr(val, ':') + 1;
+		alen = portstr - val - 1;
+		if (alen >= sizeof(abuf))
+			return sf_conf_error(where, "invalid listener '%s'", val);
+		memcpy(abuf, val, alen);
+		abuf[alen] = '\0';
+		if (sf_addr_parse(abuf, &ls->ls_addr) != 0 ||
+		    ls->ls_addr.family != AF_INET || strchr(abuf, '/'))
+			return sf_conf_error(where,
+				"invalid listener '%s': expected [ADDR:]PORT, [V6ADDR]:PORT for IPv6",
+				val);
+	} else {
+		portstr = val;
+	}
+	if (sf_parse_uint(where, portstr, 1, 65535, "(TCP port)", &port) != 0)
+		return -SF_EXIT_USAGE;
+	ls->ls_port = (uint16_t)port;
+	conf->nb_listen++;
+	return 0;
+}
+
+static int
+sf_parse_lcore_list(const char *where, const char *val, char *out,
+		size_t len)
+{
+	const char *s = val;
+	char *end;
+	long a, b;
+
+	/* "0,2-3": comma-separated lcore ids and ranges. */
+	do {
+		errno = 0;
+		a = strtol(s, &end, 10);
+		if (end == s || a < 0 || a >= RTE_MAX_LCORE || errno)
+			goto bad;
+		b = a;
+		if (*end == '-') {
+			s = end + 1;
+			b = strtol(s, &end, 10);
+			if (end == s || b < a || b >= RTE_MAX_LCORE || errno)
+				goto bad;
+		}
+		s = end;
+	} while (*s == ',' && *++s != '\0');
+	if (*s != '\0')
+		goto bad;
+	if (strlen(val) >= len)
+		goto bad;
+	snprintf(out, len, "%s", val);
+	return 0;
+bad:
+	return sf_conf_error(where,
+		"invalid lcore list '%s': expected ids and ranges below %d, e.g. 2,4-5",
+		val, RTE_MAX_LCORE);
+}
+
+/* Settings of the [synfront] section and their command-line options. */
+enum sf_key {
+	SF_KEY_STATS_INTERVAL,
+	SF_KEY_STATS_FILE,
+	SF_KEY_ADDR,
+	SF_KEY_LISTEN,
+	SF_KEY_APP,
+	SF_KEY_SYNCOOKIES,
+	SF_KEY_BACKLOG,
+	SF_KEY_SYN_BACKLOG,
+	SF_KEY_SYNACK_RETRIES,
+	SF_KEY_DEFER_ACCEPT,
+	SF_KEY_ABORT_ON_OVERFLOW,
+	SF_KEY_STEERING,
+	SF_KEY_APP_LCORES,
+	SF_KEY_TX_DRAIN_US,
+	SF_KEY_MAX
+};
+
+static const char *const sf_key_names[SF_KEY_MAX] = {
+	[SF_KEY_STATS_INTERVAL] = "stats_interval",
+	[SF_KEY_STATS_FILE] = "stats_file",
+	[SF_KEY_ADDR] = "addr",
+	[SF_KEY_LISTEN] = "listen",
+	[SF_KEY_APP] = "app",
+	[SF_KEY_SYNCOOKIES] = "syncookies",
+	[SF_KEY_BACKLOG] = "backlog",
+	[SF_KEY_SYN_BACKLOG] = "syn_backlog",
+	[SF_KEY_SYNACK_RETRIES] = "synack_retries",
+	[SF_KEY_DEFER_ACCEPT] = "defer_accept",
+	[SF_KEY_ABORT_ON_OVERFLOW] = "abort_on_overflow",
+	[SF_KEY_STEERING] = "steering",
+	[SF_KEY_APP_LCORES] = "app_lcores",
+	[SF_KEY_TX_DRAIN_US] = "tx_drain_us",
+};
+
+static int
+sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
+		const char *where)
+{
+	unsigned int v;
+	int ret;
+
+	switch (key) {
+	case SF_KEY_STATS_INTERVAL:
+		return sf_parse_uint(where, val, 0, 86400, "(seconds)",
+				&conf->stats_interval);
+	case SF_KEY_STATS_FILE:
+		if (strlen(val) >= sizeof(conf->stats_file) || val[0] == '\0')
+			return sf_conf_error(where,
+				"invalid file name '%s'", val);
+		snprintf(conf->stats_file, sizeof(conf->stats_file), "%s", val);
+		return 0;
+	case SF_KEY_ADDR:
+		return sf_parse_addr(where, val, &conf->addrs[0]);
+	case SF_KEY_LISTEN:
+		return sf_parse_listen(where, val, conf);
+	case SF_KEY_APP:
+		ret = sf_parse_name(where, val, sf_app_names,
+				RTE_DIM(sf_app_names), &v);
+		conf->app = v;
+		return ret;
+	case SF_KEY_SYNCOOKIES:
+		return sf_parse_uint(where, val, 0, 2, "", &conf->syncookies);
+	case SF_KEY_BACKLOG:
+		return sf_parse_uint(where, val, 0, 65535, "(connections)",
+				&conf->backlog);
+	case SF_KEY_SYN_BACKLOG:
+		return sf_parse_uint(where, val, 1, 1u << 24, "(requests)",
+				&conf->syn_backlog);
+	case SF_KEY_SYNACK_RETRIES:
+		return sf_parse_uint(where, val, 0, 255, "",
+				&conf->synack_retries);
+	case SF_KEY_DEFER_ACCEPT:
+		return sf_parse_uint(where, val, 0, 86400, "(seconds)",
+				&conf->defer_accept);
+	case SF_KEY_ABORT_ON_OVERFLOW:
+		return sf_parse_bool(where, val, &conf->abort_on_overflow);
+	case SF_KEY_STEERING:
+		ret = sf_parse_name(where, val, sf_steering_names,
+				RTE_DIM(sf_steering_names), &v);
+		conf->steering = v;
+		return ret;
+	case SF_KEY_APP_LCORES:
+		return sf_parse_lcore_list(where, val, conf->app_lcores,
+				sizeof(conf->app_lcores));
+	case SF_KEY_TX_DRAIN_US:
+		ret = sf_parse_uint(where, val, 1, 100000, "(microseconds)",
+				&v);
+		conf->tx_drain_us = v;
+		return ret;
+	default:
+		return sf_conf_error(where, "internal: unknown key");
+	}
+}
+
+static int
+sf_conf_key(const char *name)
+{
+	unsigned int k;
+
+	for (k = 0; k < SF_KEY_MAX; k++)
+		if (strcmp(name, sf_key_names[k]) == 0)
+			return (int)k;
+	return -1;
+}
+
+/* [portN] sections hold the addresses of port N. */
+static int
+sf_conf_load_port(struct sf_conf *conf, struct rte_cfgfile *cfg,
+		const char *file, const char *sec, unsigned long port)
+{
+	struct rte_cfgfile_entry *ent;
+	char where[PATH_MAX + 128];
+	int n, i, ret = 0;
+
+	n = rte_cfgfile_section_num_entries(cfg, sec);
+	ent = calloc(n > 0 ? n : 1, sizeof(*ent));
+	if (ent == NULL)
+		return sf_conf_error(file, "out of memory");
+	n = rte_cfgfile_section_entries(cfg, sec, ent, n);
+	for (i = 0; i < n && ret == 0; i++) {
+		snprintf(where, sizeof(where), "%s: [%s] %s", file, sec,
+			ent[i].name);
+		if (strcmp(ent[i].name, "addr") != 0)
+			ret = sf_conf_error(where,
+				"unknown key '%s': a [portN] section takes 'addr' only",
+				ent[i].name);
+		else
+			ret = sf_parse_addr(where, ent[i].value,
+				&conf->addrs[port]);
+	}
+	free(ent);
+	return ret;
+}
+
+static int
+sf_conf_load(struct sf_conf *conf, const char *file)
+{
+	char where[PATH_MAX + 128];
+	struct rte_cfgfile_entry *ent = NULL;
+	struct rte_cfgfile *cfg;
+	char **secs = NULL;
+	int nsec, n, i, j, k, ret = 0;
+
+	cfg = rte_cfgfile_load(file, 0);
+	if (cfg == NULL)
+		return sf_conf_error(file,
+			"cannot read the config file (missing, unreadable, or not INI: %s)",
+			strerror(errno ? errno : EINVAL));
+	nsec = rte_cfgfile_num_sections(cfg, NULL, 0);
+	secs = calloc(nsec > 0 ? nsec : 1, sizeof(*secs));
+	for (i = 0; secs != NULL && i < nsec; i++)
+		secs[i] = malloc(CFG_NAME_LEN);
+	if (secs == NULL || (nsec > 0 && secs[nsec - 1] == NULL)) {
+		ret = sf_conf_error(file, "out of memory");
+		goto out;
+	}
+	rte_cfgfile_sections(cfg, secs, nsec);
+	for (i = 0; i < nsec && ret == 0; i++) {
+		unsigned long port;
+		char *end;
+
+		if (strncmp(secs[i], "port", 4) == 0 && secs[i][4] != '\0') {
+			port = strtoul(secs[i] + 4, &end, 10);
+			if (*end != '\0' || port >= RTE_MAX_ETHPORTS) {
+				snprintf(where, sizeof(where), "%s: [%s]", file,
+					secs[i]);
+				ret = sf_conf_error(where,
+					"invalid section: expected [port0]..[port%d]",
+					RTE_MAX_ETHPORTS - 1);
+				break;
+			}
+			ret = sf_conf_load_port(conf, cfg, file, secs[i], port);
+			continue;
+		}
+		if (strcmp(secs[i], "synfront") != 0) {
+			snprintf(where, sizeof(where), "%s: [%s]", file, secs[i]);
+			ret = sf_conf_error(where,
+				"unknown section: expected [synfront] or [portN]");
+			break;
+		}
+		n = rte_cfgfile_section_num_entries(cfg, secs[i]);
+		ent = calloc(n > 0 ? n : 1, sizeof(*ent));
+		if (ent == NULL) {
+			ret = sf_conf_error(file, "out of memory");
+			break;
+		}
+		n = rte_cfgfile_section_entries(cfg, secs[i], ent, n);
+		for (j = 0; j < n && ret == 0; j++) {
+			snprintf(where, sizeof(where), "%s: [%s] %s", file,
+				secs[i], ent[j].name);
+			k = sf_conf_key(ent[j].name);
+			if (k < 0)
+				ret = sf_conf_error(where, "unknown key '%s'",
+					ent[j].name);
+			else
+				ret = sf_conf_set(conf, k, ent[j].value, where);
+		}
+		free(ent);
+		ent = NULL;
+	}
+out:
+	for (i = 0; secs != NULL && i < nsec; i++)
+		free(secs[i]);
+	free(secs);
+	rte_cfgfile_close(cfg);
+	return ret;
+}
+
+void
+sf_conf_usage(const char *prgname)
+{
+	printf("Usage: %s [EAL options] -- [options]\n"
+	"\n"
+	"  -c, --config FILE         INI config; command-line options override it\n"
+	"      --addr ADDR/PREFIX    an address of port 0 (repeatable; IPv4 or IPv6);\n"
+	"                            replaces the [port0] addresses of the config\n"
+	"      --listen [ADDR:]PORT  a TCP listener (repeatable; [V6ADDR]:PORT for IPv6);\n"
+	"                            replaces the config's listeners\n"
+	"      --app NAME            sink, rst, close or none (default sink)\n"
+	"      --syncookies 0|1|2    never, when the SYN queue is full (default), always\n"
+	"      --backlog N           accept queue length (default %u)\n"
+	"      --syn-backlog N       SYN queue length per listener (default %u)\n"
+	"      --synack-retries N    SYN-ACK retransmissions (default %u)\n"
+	"      --defer-accept SECONDS  hold bare third ACKs until data (default 0)\n"
+	"      --abort-on-overflow   RST instead of drop when the accept queue is full\n"
+	"      --steering rss|sw|auto  how flows reach their worker (default auto)\n"
+	"      --app-lcores LIST     run on_accept on these lcores (default: inline)\n"
+	"      --tx-drain-us US      flush tx buffers at least this often (default 20)\n"
+	"      --stats-interval S    print a stats line every S seconds (0 = off)\n"
+	"      --stats-file FILE     write all counters as JSON on exit\n"
+	"  -h, --help                this text\n"
+	"\n"
+	"Listener and accept options are read and checked now; the TCP engine that\n"
+	"uses them comes with the passive-open engine (see README, Status).\n"
+	"Example: %s -l 0-1 --no-huge -m 1024 --vdev net_tap0,iface=sf0 -- \\\n"
+	"         -c config/synfront.ini\n",
+	prgname, SF_DEF_BACKLOG, SF_DEF_SYN_BACKLOG, SF_DEF_SYNACK_RETRIES,
+	prgname);
+}
+
+enum {
+	SF_OPT_FIRST_KEY = 256, /* long-only options: 256 + enum sf_key */
+	SF_OPT_CONFIG = 'c',
+	SF_OPT_HELP = 'h',
+};
+
+#define SF_LONG(name, has_arg, key) { name, has_arg, NULL, SF_OPT_FIRST_KEY + (key) }
+
+static const struct option sf_long_opts[] = {
+	{ "config", required_argument, NULL, SF_OPT_CONFIG },
+	{ "help", no_argument, NULL, SF_OPT_HELP },
+	SF_LONG("addr", required_argument, SF_KEY_ADDR),
+	SF_LONG("listen", required_argument, SF_KEY_LISTEN),
+	SF_LONG("app", required_argument, SF_KEY_APP),
+	SF_LONG("syncookies", required_argument, SF_KEY_SYNCOOKIES),
+	SF_LONG("backlog", required_argument, SF_KEY_BACKLOG),
+	SF_LONG("syn-backlog", required_argument, SF_KEY_SYN_BACKLOG),
+	SF_LONG("synack-retries", required_argument, SF_KEY_SYNACK_RETRIES),
+	SF_LONG("defer-accept", required_argument, SF_KEY_DEFER_ACCEPT),
+	SF_LONG("abort-on-overflow", no_argument, SF_KEY_ABORT_ON_OVERFLOW),
+	SF_LONG("steering", required_argument, SF_KEY_STEERING),
+	SF_LONG("app-lcores", required_argument, SF_KEY_APP_LCORES),
+	SF_LONG("tx-drain-us", required_argument, SF_KEY_TX_DRAIN_US),
+	SF_LONG("stats-interval", required_argument, SF_KEY_STATS_INTERVAL),
+	SF_LONG("stats-file", required_argument, SF_KEY_STATS_FILE),
+	{ NULL, 0, NULL, 0 },
+};
+
+int
+sf_conf_parse(struct sf_conf *conf, int argc, char **argv)
+{
+	bool cli_addr = false, cli_listen = false;
+	char where[64];
+	int opt, ret;
+
+	/*
+	 * Pass 1: find -c and --help, report unknown options. The INI file is
+	 * then loaded first so that pass 2's options override it.
+	 */
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":c:h", sf_long_opts,
+			NULL)) != -1) {
+		switch (opt) {
+		case SF_OPT_CONFIG:
+			if (strlen(optarg) >= sizeof(conf->config_file))
+				return sf_conf_error("--config",
+					"file name too long: '%s'", optarg);
+			snprintf(conf->config_file, sizeof(conf->config_file),
+				"%s", optarg);
+			break;
+		case SF_OPT_HELP:
+			sf_conf_usage(argv[0]);
+			return 1;
+		case '?':
+			return sf_conf_error(argv[optind - 1],
+				"unknown option; see --help");
+		case ':':
+			return sf_conf_error(argv[optind - 1],
+				"option needs a value; see --help");
+		default:
+			break;
+		}
+	}
+	if (optind < argc)
+		return sf_conf_error(argv[optind],
+			"unexpected argument; options take the form --name value");
+	if (conf->config_file[0] != '\0') {
+		ret = sf_conf_load(conf, conf->config_file);
+		if (ret != 0)
+			return ret;
+	}
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":c:h", sf_long_opts,
+			NULL)) != -1) {
+		enum sf_key key;
+
+		if (opt < SF_OPT_FIRST_KEY)
+			continue;
+		key = opt - SF_OPT_FIRST_KEY;
+		/* Option name for messages: the INI key with '-' for '_'. */
+		snprintf(where, sizeof(where), "--%s", sf_key_names[key]);
+		for (char *c = where; *c; c++)
+			if (*c == '_')
+				*c = '-';
+		/* Repeatable options replace the config's list, not extend it. */
+		if (key == SF_KEY_ADDR && !cli_addr) {
+			conf->addrs[0].pa_nb = 0;
+			cli_addr = true;
+		}
+		if (key == SF_KEY_LISTEN && !cli_listen) {
+			conf->nb_listen = 0;
+			cli_listen = true;
+		}
+		if (key == SF_KEY_ABORT_ON_OVERFLOW)
+			ret = sf_conf_set(conf, key, "yes", where);
+		else
+			ret = sf_conf_set(conf, key, optarg, where);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#ifndef SF_CONF_H
+#define SF_CONF_H
+
+/*
+ * synfront's configuration: defaults, then the INI file (-c), then the
+ * command line, each overriding the one before.
+ */
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+
+#include "sf_engine.h"
+
+#define SF_MAX_LISTENERS 64
+
+/* Exit code of usage errors (bad option or value, bad config file). */
+#define SF_EXIT_USAGE 2
+
+enum sf_app_kind {
+	SF_APP_SINK = 0,  /* accept and hold */
+	SF_APP_RST,       /* accept then reset */
+	SF_APP_CLOSE,     /* accept then FIN */
+	SF_APP_NONE,      /* never accept */
+};
+
+enum sf_steering {
+	SF_STEER_AUTO = 0,
+	SF_STEER_RSS,
+	SF_STEER_SW,
+};
+
+struct sf_listen_conf {
+	struct sf_addr ls_addr;   /* family 0: every address of both families */
+	uint16_t ls_port;         /* host order, 1..65535 */
+};
+
+struct sf_port_addrs {
+	unsigned int pa_nb;
+	struct sf_addr pa_addr[SF_MAX_ADDRS_PER_PORT];
+};
+
+struct sf_conf {
+	char config_file[PATH_MAX];     /* -c; empty: none */
+	unsigned int stats_interval;    /* seconds; 0 = no stats line */
+	char stats_file[PATH_MAX];      /* JSON counters on exit; empty: none */
+	struct sf_port_addrs addrs[RTE_MAX_ETHPORTS];
+	unsigned int nb_listen;
+	struct sf_listen_conf listen[SF_MAX_LISTENERS];
+	enum sf_app_kind app;
+	unsigned int syncookies;        /* 0, 1, 2 */
+	unsigned int backlog;
+	unsigned int syn_backlog;
+	unsigned int synack_retries;
+	unsigned int defer_accept;      /* seconds */
+	bool abort_on_overflow;
+	enum sf_steering steering;
+	char app_lcores[128];           /* lcore list as given; empty: inline */
+	uint32_t tx_drain_us;
+};
+
+/* Fill conf with the defaults (Linux's, where Linux has one). */
+void sf_conf_defaults(struct sf_conf *conf);
+
+/*
+ * Parse synfront's own arguments (those after "--"), reading the INI file
+ * first when -c is among them. Returns 0; 1 when --help was printed; or
+ * -SF_EXIT_USAGE after printing one message that names the bad option,
+ * value or config line.
+ */
+int sf_conf_parse(struct sf_conf *conf, int argc, char **argv);
+
+/* Print synfront's usage to stdout. */
+void sf_conf_usage(const char *prgname);
+
+/* Name of the built-in application. */
+const char *sf_app_name(enum sf_app_kind a);
+const char *sf_steering_name(enum sf_steering s);
+
+#endif /* SF_CONF_H */

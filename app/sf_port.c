@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_log.h>
+
+#include "sf_port.h"
+
+extern int sf_logtype_app;
+#define SF_PORT_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, sf_logtype_app, \
+		"synfront.port: " fmt "\n", ## __VA_ARGS__)
+
+/* Offloads we use when offered; everything else is done in software. */
+#define SF_RX_OFFLOADS (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | \
+			RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
+#define SF_TX_OFFLOADS (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
+			RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+/* Hash on addresses and TCP ports so one flow stays on one queue. */
+#define SF_RSS_HF (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP)
+
+int
+sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_workers,
+		unsigned int wait_ms, struct sf_port_setup *out)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	struct rte_eth_rxconf rxq;
+	struct rte_eth_txconf txq;
+	struct rte_eth_link link;
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	uint16_t q, nb_q;
+	unsigned int waited;
+	int socket, ret;
+
+	memset(out, 0, sizeof(*out));
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_info_get(port_id, &info);
+	if (ret != 0) {
+		SF_PORT_LOG(ERR, "port %u: cannot get device info: %s",
+			port_id, strerror(-ret));
+		return ret;
+	}
+	nb_q = RTE_MIN(nb_workers, RTE_MIN(info.max_rx_queues,
+			info.max_tx_queues));
+	if (nb_q == 0)
+		nb_q = 1;
+	if (nb_q < nb_workers)
+		SF_PORT_LOG(WARNING,
+			"port %u (%s): %u queue pairs for %u workers; workers "
+			"beyond %u get no queue on this port",
+			port_id, info.driver_name, nb_q, nb_workers, nb_q);
+
+	if (nb_q > 1 && (info.flow_type_rss_offloads & SF_RSS_HF) != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_key = NULL; /* the PMD's key */
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			info.flow_type_rss_offloads & SF_RSS_HF;
+		out->ps_rss = true;
+	} else if (nb_q > 1) {
+		SF_PORT_LOG(WARNING,
+			"port %u (%s): %u queues but no RSS on TCP/IP: flows "
+			"are spread by the PMD's own policy",
+			port_id, info.driver_name, nb_q);
+	}
+	conf.rxmode.offloads = info.rx_offload_capa & SF_RX_OFFLOADS;
+	conf.txmode.offloads = info.tx_offload_capa & SF_TX_OFFLOADS;
+
+	ret = rte_eth_dev_configure(port_id, nb_q, nb_q, &conf);
+	if (ret != 0) {
+		SF_PORT_LOG(ERR, "port %u: configure with %u queues: %s",
+			port_id, nb_q, strerror(-ret));
+		return ret;
+	}
+	out->ps_nb_rxd = SF_NB_RXD;
+	out->ps_nb_txd = SF_NB_TXD;
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &out->ps_nb_rxd,
+			&out->ps_nb_txd);
+	if (ret != 0) {
+		SF_PORT_LOG(ERR, "port %u: descriptor counts: %s", port_id,
+			strerror(-ret));
+		return ret;
+	}
+	socket = rte_eth_dev_socket_id(port_id);
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+	rxq = info.default_rxconf;
+	rxq.offloads = conf.rxmode.offloads;
+	txq = info.default_txconf;
+	txq.offloads = conf.txmode.offloads;
+	for (q = 0; q < nb_q; q++) {
+		ret = rte_eth_rx_queue_setup(port_id, q, out->ps_nb_rxd,
+				socket, &rxq, mp);
+		if (ret != 0) {
+			SF_PORT_LOG(ERR, "port %u: rx queue %u: %s", port_id,
+				q, strerror(-ret));
+			return ret;
+		}
+		ret = rte_eth_tx_queue_setup(port_id, q, out->ps_nb_txd,
+				socket, &txq);
+		if (ret != 0) {
+			SF_PORT_LOG(ERR, "port %u: tx queue %u: %s", port_id,
+				q, strerror(-ret));
+			return ret;
+		}
+	}
+	ret = rte_eth_macaddr_get(port_id, &out->ps_conf.mac);
+	if (ret != 0) {
+		SF_PORT_LOG(ERR, "port %u: MAC address: %s", port_id,
+			strerror(-ret));
+		return ret;
+	}
+	ret = rte_eth_dev_start(port_id);
+	if (ret != 0) {
+		SF_PORT_LOG(ERR, "port %u: start: %s", port_id, strerror(-ret));
+		return ret;
+	}
+	/*
+	 * Neighbour solicitations arrive on solicited-node groups
+	 * (33:33:ff:xx:xx:xx). All-multicast is the portable way to get them;
+	 * a NIC that refuses it still gets unicast NS (reachability probes).
+	 */
+	ret = rte_eth_allmulticast_enable(port_id);
+	if (ret != 0 && ret != -ENOTSUP)
+		SF_PORT_LOG(WARNING, "port %u: all-multicast: %s; IPv6 "
+			"neighbour discovery by multicast may not work",
+			port_id, strerror(-ret));
+
+	out->ps_nb_queues = nb_q;
+	out->ps_conf.rx_offloads = conf.rxmode.offloads;
+	out->ps_conf.tx_offloads = conf.txmode.offloads;
+
+	for (waited = 0; ; waited += 100) {
+		memset(&link, 0, sizeof(link));
+		ret = rte_eth_link_get_nowait(port_id, &link);
+		if (ret == 0 && link.link_status == RTE_ETH_LINK_UP)
+			break;
+		if (waited >= wait_ms)
+			break;
+		rte_delay_ms(100);
+	}
+	rte_ether_format_addr(mac, sizeof(mac), &out->ps_conf.mac);
+	SF_PORT_LOG(INFO,
+		"port %u (%s): mac %s, %u queue pair(s) of %u/%u descriptors, "
+		"RSS %s, rx offloads 0x%" PRIx64 ", tx offloads 0x%" PRIx64
+		", link %s",
+		port_id, info.driver_name, mac, nb_q, out->ps_nb_rxd,
+		out->ps_nb_txd, out->ps_rss ? "on" : "off",
+		out->ps_conf.rx_offloads, out->ps_conf.tx_offloads,
+		link.link_status == RTE_ETH_LINK_UP ? "up" : "down (continuing)");
+	return 0;
+}
+
+void
+sf_port_fini(uint16_t port_id)
+{
+	int ret;
+
+	ret = rte_eth_dev_stop(port_id);
+	if (ret != 0)
+		SF_PORT_LOG(WARNING, "port %u: stop: %s", port_id,
+			strerror(-ret));
+	ret = rte_eth_dev_close(port_id);
+	if (ret != 0)
+		SF_PORT_LOG(WARNING, "port %u: close: %s", port_id,
+			strerror(-ret));
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "sf_stats.h"
+
+static uint64_t
+sf_sum_drops(const uint64_t *c)
+{
+	uint64_t d = 0;
+	unsigned int i;
+
+	for (i = 0; i < SF_CNT_MAX; i++)
+		if (sf_counter_is_drop(i))
+			d += c[i];
+	return d;
+}
+
+void
+sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
+		double seconds, const struct rte_mempool *mp)
+{
+	uint64_t c[SF_CNT_MAX];
+	double s = seconds > 0 ? seconds : 1;
+
+	sf_engine_counters(eng, c);
+	fprintf(f, "[stats] rx %" PRIu64 " (%.0f/s) tx %" PRIu64
+		" (%.0f/s) drops %" PRIu64 " | arp %" PRIu64 " icmp %" PRIu64
+		" icmp6 %" PRIu64 " nd %" PRIu64 " tcp %" PRIu64
+		" | mbufs in use %u/%u\n",
+		c[SF_CNT_rx_packets], (c[SF_CNT_rx_packets] -
+			prev[SF_CNT_rx_packets]) / s,
+		c[SF_CNT_tx_packets], (c[SF_CNT_tx_packets] -
+			prev[SF_CNT_tx_packets]) / s,
+		sf_sum_drops(c), c[SF_CNT_arp_replies],
+		c[SF_CNT_icmp_echo_replies], c[SF_CNT_icmp6_echo_replies],
+		c[SF_CNT_nd_na_sent], c[SF_CNT_tcp_segments],
+		rte_mempool_in_use_count(mp), mp->size);
+	fflush(f);
+	memcpy(prev, c, sizeof(c));
+}
+
+void
+sf_stats_final(FILE *f, const struct sf_engine *eng)
+{
+	unsigned int i, w, nw = sf_engine_worker_count(eng);
+	uint64_t c[SF_CNT_MAX], wc[SF_CNT_MAX];
+
+	sf_engine_counters(eng, c);
+	fprintf(f, "synfront: final counters (non-zero; per worker in "
+		"brackets)\n");
+	for (i = 0; i < SF_CNT_MAX; i++) {
+		if (c[i] == 0)
+			continue;
+		fprintf(f, "  %-24s %12" PRIu64, sf_counter_name(i), c[i]);
+		if (nw > 1) {
+			fprintf(f, "  [");
+			for (w = 0; w < nw; w++) {
+				sf_engine_worker_counters(eng, w, wc);
+				fprintf(f, "%s%" PRIu64, w ? " " : "", wc[i]);
+			}
+			fprintf(f, "]");
+		}
+		fprintf(f, "\n");
+	}
+	fflush(f);
+}
+
+void
+sf_stats_port_report(uint16_t port_id, struct sf_port_report *r)
+{
+	struct rte_ether_addr mac;
+
+	memset(r, 0, sizeof(*r));
+	r->pr_port = port_id;
+	if (rte_eth_dev_get_name_by_port(port_id, r->pr_name) != 0)
+		snprintf(r->pr_name, sizeof(r->pr_name), "?");
+	if (rte_eth_macaddr_get(port_id, &mac) == 0)
+		rte_ether_format_addr(r->pr_mac, sizeof(r->pr_mac), &mac);
+	rte_eth_stats_get(port_id, &r->pr_stats);
+}
+
+static void
+sf_json_counters(FILE *f, const uint64_t *c)
+{
+	unsigned int i;
+
+	fprintf(f, "{");
+	for (i = 0; i < SF_CNT_MAX; i++)
+		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "",
+			sf_counter_name(i), c[i]);
+	fprintf(f, "}");
+}
+
+int
+sf_stats_write_json(const char *file, const struct sf_engine *eng,
+		const struct sf_port_report *ports, unsigned int nb_ports,
+		const struct sf_pool_report *pool)
+{
+	uint64_t c[SF_CNT_MAX];
+	unsigned int i, nw = sf_engine_worker_count(eng);
+	FILE *f;
+	int err;
+
+	f = fopen(file, "w");
+	if (f == NULL)
+		return -errno;
+	sf_engine_counters(eng, c);
+	fprintf(f, "{\n  \"counters\": ");
+	sf_json_counters(f, c);
+	fprintf(f, ",\n  \"lcores\": [");
+	for (i = 0; i < nw; i++) {
+		sf_engine_worker_counters(eng, i, c);
+		fprintf(f, "%s\n    {\"worker\": %u, \"lcore\": %d, "
+			"\"counters\": ", i ? "," : "", i,
+			sf_engine_worker_lcore(eng, i));
+		sf_json_counters(f, c);
+		fprintf(f, "}");
+	}
+	fprintf(f, "\n  ],\n  \"ports\": [");
+	for (i = 0; i < nb_ports; i++) {
+		const struct sf_port_report *r = &ports[i];
+
+		fprintf(f, "%s\n    {\"port_id\": %u, \"name\": \"%s\", "
+			"\"mac\": \"%s\", \"rx_packets\": %" PRIu64
+			", \"tx_packets\": %" PRIu64 ", \"rx_bytes\": %" PRIu64
+			", \"tx_bytes\": %" PRIu64 ", \"rx_missed\": %" PRIu64
+			", \"rx_errors\": %" PRIu64 ", \"tx_errors\": %" PRIu64
+			", \"rx_nombuf\": %" PRIu64 "}",
+			i ? "," : "", r->pr_port, r->pr_name, r->pr_mac,
+			r->pr_stats.ipackets, r->pr_stats.opackets,
+			r->pr_stats.ibytes, r->pr_stats.obytes,
+			r->pr_stats.imissed, r->pr_stats.ierrors,
+			r->pr_stats.oerrors, r->pr_stats.rx_nombuf);
+	}
+	fprintf(f, "\n  ],\n  \"mempool\": {\"name\": \"%s\", \"size\": %u, "
+		"\"available\": %u, \"in_use\": %u}\n}\n",
+		pool->pp_name, pool->pp_size, pool->pp_avail,
+		pool->pp_size - pool->pp_avail);
+	err = ferror(f) ? EIO : 0;
+	if (fclose(f) != 0 && err == 0)
+		err = errno;
+	return -err;
+}

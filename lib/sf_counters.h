@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#ifndef SF_COUNTERS_H
+#define SF_COUNTERS_H
+
+/**
+ * @file
+ * synfront counters.
+ *
+ * Every counter is kept per worker lcore and summed when read, so the
+ * fast path never writes a cache line another lcore writes. Every frame a
+ * worker receives ends in exactly one of: a reply (counted by the
+ * responder that built it), a handoff to a later stage, or a drop counted
+ * by one of the drop_* counters below. Operators debug with these names:
+ * they are stable, and docs/counters.md is generated from the same list.
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * The counter list: X(name, description). Order is the order of the
+ * stats JSON and the telemetry dictionary.
+ */
+#define SF_COUNTER_LIST(X) \
+	X(rx_packets, "frames received by the workers") \
+	X(tx_packets, "frames accepted by a tx queue") \
+	X(tx_dropped, "replies dropped because the tx queue was full") \
+	X(arp_replies, "ARP replies sent for our addresses") \
+	X(arp_ignored, "ARP frames read but not answered: replies, " \
+	  "gratuitous announcements") \
+	X(icmp_echo_replies, "ICMP echo replies sent") \
+	X(icmp6_echo_replies, "ICMPv6 echo replies sent") \
+	X(nd_na_sent, "neighbour advertisements sent in answer to " \
+	  "neighbour solicitations") \
+	X(tcp_segments, "TCP segments that passed header validation") \
+	X(drop_nonlinear, "multi-segment frame that could not be linearised") \
+	X(drop_reply_no_room, "reply longer than the mbuf could hold") \
+	X(drop_eth_truncated, "frame shorter than its Ethernet/VLAN headers") \
+	X(drop_l2_not_for_us, "unicast frame for another MAC address") \
+	X(drop_vlan_stack, "more than two VLAN tags") \
+	X(drop_ethertype, "ethertype other than ARP, IPv4, IPv6") \
+	X(drop_arp_truncated, "ARP frame shorter than an Ethernet/IPv4 ARP " \
+	  "packet") \
+	X(drop_arp_bad_format, "ARP hardware/protocol type or length not " \
+	  "Ethernet/IPv4, or unknown opcode") \
+	X(drop_arp_martian, "ARP sender address multicast, broadcast or " \
+	  "loopback") \
+	X(drop_arp_not_for_us, "ARP request for an address we do not own") \
+	X(drop_ip4_truncated, "frame shorter than an IPv4 header") \
+	X(drop_ip4_bad_version, "IPv4 ethertype with version != 4") \
+	X(drop_ip4_bad_ihl, "IPv4 header length < 20 or beyond the frame") \
+	X(drop_ip4_bad_len, "IPv4 total length < header length or beyond " \
+	  "the frame") \
+	X(drop_ip4_bad_csum, "IPv4 header checksum wrong") \
+	X(drop_ip4_fragment, "IPv4 fragment (no reassembly)") \
+	X(drop_ip4_martian_src, "IPv4 source zero, loopback, multicast, " \
+	  "broadcast or reserved") \
+	X(drop_ip4_land, "IPv4 source is one of our addresses (land attack)") \
+	X(drop_ip4_not_for_us, "IPv4 destination is not one of our " \
+	  "addresses (broadcast and multicast included)") \
+	X(drop_ip6_truncated, "frame shorter than an IPv6 header") \
+	X(drop_ip6_bad_version, "IPv6 ethertype with version != 6") \
+	X(drop_ip6_bad_len, "IPv6 payload length beyond the frame") \
+	X(drop_ip6_bad_exthdr, "IPv6 extension header truncated, too many, " \
+	  "or not safe to skip (routing with segments left, no next header)") \
+	X(drop_ip6_fragment, "IPv6 fragment (no reassembly)") \
+	X(drop_ip6_martian_src, "IPv6 source multicast, loopback, " \
+	  "unspecified or v4-mapped") \
+	X(drop_ip6_land, "IPv6 source is one of our addresses (land attack)") \
+	X(drop_ip6_not_for_us, "IPv6 destination is not one of our " \
+	  "addresses or their solicited-node groups") \
+	X(drop_l4_proto, "IP protocol other than ICMP, ICMPv6, TCP") \
+	X(drop_icmp_truncated, "ICMP message shorter than its header") \
+	X(drop_icmp_bad_csum, "ICMP checksum wrong") \
+	X(drop_icmp_unhandled, "ICMP type other than echo request") \
+	X(drop_icmp6_truncated, "ICMPv6 message shorter than its header") \
+	X(drop_icmp6_bad_csum, "ICMPv6 checksum wrong") \
+	X(drop_icmp6_unhandled, "ICMPv6 type other than echo request and " \
+	  "neighbour solicitation") \
+	X(drop_nd_bad_hop_limit, "neighbour solicitation with hop limit " \
+	  "!= 255 (RFC 4861 7.1.1)") \
+	X(drop_nd_invalid, "neighbour solicitation failing RFC 4861 7.1.1 " \
+	  "(code, length, options, multicast target, DAD rules)") \
+	X(drop_nd_not_for_us, "neighbour solicitation for a target we do " \
+	  "not own") \
+	X(drop_tcp_truncated, "TCP segment shorter than its header") \
+	X(drop_tcp_bad_doff, "TCP data offset < 5 or beyond the segment") \
+	X(drop_tcp_not_handled, "valid TCP segment, dropped: this build " \
+	  "has no TCP engine yet")
+
+#define SF_COUNTER_ENUM(name, desc) SF_CNT_##name,
+
+/** Counter indices. */
+enum sf_counter {
+	SF_COUNTER_LIST(SF_COUNTER_ENUM)
+	SF_CNT_MAX /**< number of counters */
+};
+
+#undef SF_COUNTER_ENUM
+
+/**
+ * Name of a counter, as shown in the stats line, the JSON and telemetry.
+ *
+ * @param c
+ *   Counter index.
+ * @return
+ *   The name, or NULL when c is out of range.
+ */
+const char *sf_counter_name(enum sf_counter c);
+
+/**
+ * One-line description of a counter.
+ *
+ * @param c
+ *   Counter index.
+ * @return
+ *   The description, or NULL when c is out of range.
+ */
+const char *sf_counter_desc(enum sf_counter c);
+
+/**
+ * Whether a counter counts dropped frames (its name starts with "drop_"
+ * or it is tx_dropped).
+ */
+int sf_counter_is_drop(enum sf_counter c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SF_COUNTERS_H */

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "sf_engine_pvt.h"
+
+RTE_LOG_REGISTER(sf_logtype_engine, synfront.engine, INFO);
+
+/*
+ * Default tx drain period. l2fwd uses 100 us; a SYN-ACK that waits that
+ * long is most of a LAN round trip, so replies are flushed every 20 us
+ * at most, and at once whenever the rx queues run dry.
+ */
+#define SF_TX_DRAIN_US_DEFAULT 20
+
+#define SF_COUNTER_NAME(name, desc) #name,
+#define SF_COUNTER_DESC(name, desc) desc,
+static const char *const sf_counter_names[SF_CNT_MAX] = {
+	SF_COUNTER_LIST(SF_COUNTER_NAME)
+};
+static const char *const sf_counter_descs[SF_CNT_MAX] = {
+	SF_COUNTER_LIST(SF_COUNTER_DESC)
+};
+
+const char *
+sf_counter_name(enum sf_counter c)
+{
+	return (unsigned int)c < SF_CNT_MAX ? sf_counter_names[c] : NULL;
+}
+
+const char *
+sf_counter_desc(enum sf_counter c)
+{
+	return (unsigned int)c < SF_CNT_MAX ? sf_counter_descs[c] : NULL;
+}
+
+int
+sf_counter_is_drop(enum sf_counter c)
+{
+	const char *n = sf_counter_name(c);
+
+	return n != NULL && (strncmp(n, "drop_", 5) == 0 ||
+			     c == SF_CNT_tx_dropped);
+}
+
+struct sf_engine *
+sf_engine_create(const struct sf_engine_params *params)
+{
+	struct sf_engine *eng;
+	unsigned int i;
+
+	if (params == NULL || params->nb_workers == 0 ||
+	    params->nb_workers > RTE_MAX_LCORE) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	eng = rte_zmalloc_socket("sf_engine", sizeof(*eng),
+			RTE_CACHE_LINE_SIZE, params->socket_id);
+	if (eng == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	eng->en_nb_workers = params->nb_workers;
+	eng->en_socket = params->socket_id;
+	eng->en_tx_drain_us = params->tx_drain_us != 0 ?
+		params->tx_drain_us : SF_TX_DRAIN_US_DEFAULT;
+	eng->en_workers = rte_zmalloc_socket("sf_workers",
+			sizeof(struct sf_worker) * params->nb_workers,
+			RTE_CACHE_LINE_SIZE, params->socket_id);
+	if (eng->en_workers == NULL) {
+		rte_free(eng);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < params->nb_workers; i++) {
+		struct sf_worker *w = &eng->en_workers[i];
+
+		w->wk_eng = eng;
+		w->wk_idx = i;
+		w->wk_lcore = LCORE_ID_ANY;
+		w->wk_drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) /
+			US_PER_S * eng->en_tx_drain_us;
+		memset(w->wk_qidx, UINT8_MAX, sizeof(w->wk_qidx));
+	}
+	return eng;
+}
+
+void
+sf_engine_free(struct sf_engine *eng)
+{
+	unsigned int i, q;
+
+	if (eng == NULL)
+		return;
+	__atomic_compare_exchange_n(&sf_tel_engine, &(struct sf_engine *){eng},
+		NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	for (i = 0; i < eng->en_nb_workers; i++) {
+		struct sf_worker *w = &eng->en_workers[i];
+
+		for (q = 0; q < w->wk_nb_queues; q++) {
+			struct rte_eth_dev_tx_buffer *b = w->wk_q[q].wq_txb;
+			uint16_t k;
+
+			/* Whatever was never flushed goes back to its pool. */
+			for (k = 0; k < b->length; k++)
+				rte_pktmbuf_free(b->pkts[k]);
+			rte_free(b);
+		}
+	}
+	rte_free(eng->en_workers);
+	rte_free(eng);
+}
+
+int
+sf_engine_port_add(struct sf_engine *eng, uint16_t port_id,
+		const struct sf_port_conf *conf)
+{
+	struct sf_port *pt;
+
+	if (eng == NULL || conf == NULL || port_id >= RTE_MAX_ETHPORTS)
+		return -EINVAL;
+	pt = &eng->en_ports[port_id];
+	if (pt->pt_present)
+		return -EEXIST;
+	pt->pt_present = true;
+	pt->pt_mac = conf->mac;
+	pt->pt_tx_ip4_cksum = !!(conf->tx_offloads &
+			RTE_ETH_TX_OFFLOAD_IPV4_CKSUM);
+	pt->pt_rx_ip4_cksum = !!(conf->rx_offloads &
+			RTE_ETH_RX_OFFLOAD_IPV4_CKSUM);
+	return 0;
+}
+
+static const struct sf_port *
+sf_engine_port(const struct sf_engine *eng, uint16_t port_id)
+{
+	if (eng == NULL || port_id >= RTE_MAX_ETHPORTS ||
+	    !eng->en_ports[port_id].pt_present)
+		return NULL;
+	return &eng->en_ports[port_id];
+}
+
+int
+sf_engine_addr_add(struct sf_engine *eng, uint16_t port_id,
+		const struct sf_addr *a)
+{
+	static const uint8_t zero[16];
+	struct sf_port *pt;
+
+	if (sf_engine_port(eng, port_id) == NULL || a == NULL)
+		return -EINVAL;
+	pt = &eng->en_ports[port_id];
+	if (pt->pt_nb_v4 + pt->pt_nb_v6 >= SF_MAX_ADDRS_PER_PORT)
+		return -ENOSPC;
+	if (a->family == AF_INET) {
+		if (a->prefix_len > 32 || sf_v4_is_martian_src(a->v4))
+			return -EINVAL;
+		if (sf_port_owns_v4(pt, a->v4))
+			return -EEXIST;
+		pt->pt_v4[pt->pt_nb_v4] = a->v4;
+		pt->pt_v4_plen[pt->pt_nb_v4] = a->prefix_len;
+		pt->pt_nb_v4++;
+		return 0;
+	}
+	if (a->family == AF_INET6) {
+		if (a->prefix_len > 128 || sf_v6_is_martian_src(a->v6) ||
+		    memcmp(a->v6, zero, 16) == 0)
+			return -EINVAL;
+		if (sf_port_owns_v6(pt, a->v6))
+			return -EEXIST;
+		memcpy(pt->pt_v6[pt->pt_nb_v6], a->v6, 16);
+		pt->pt_v6_plen[pt->pt_nb_v6] = a->prefix_len;
+		pt->pt_nb_v6++;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int
+sf_engine_addr_count(const struct sf_engine *eng, uint16_t port_id)
+{
+	const struct sf_port *pt = sf_engine_port(eng, port_id);
+
+	return pt == NULL ? -EINVAL : pt->pt_nb_v4 + pt->pt_nb_v6;
+}
+
+int
+sf_engine_addr_get(const struct sf_engine *eng, uint16_t port_id,
+		unsigned int i, struct sf_addr *out)
+{
+	const struct sf_port *pt = sf_engine_port(eng, port_id);
+
+	if (pt == NULL || out == NULL)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (i < pt->pt_nb_v4) {
+		out->family = AF_INET;
+		out->v4 = pt->pt_v4[i];
+		out->prefix_len = pt->pt_v4_plen[i];
+		return 0;
+	}
+	i -= pt->pt_nb_v4;
+	if (i < pt->pt_nb_v6) {
+		out->family = AF_INET6;
+		memcpy(out->v6, pt->pt_v6[i], 16);
+		out->prefix_len = pt->pt_v6_plen[i];
+		return 0;
+	}
+	return -ENOENT;
+}
+
+unsigned int
+sf_engine_worker_count(const struct sf_engine *eng)
+{
+	return eng->en_nb_workers;
+}
+
+struct sf_worker *
+sf_engine_worker(struct sf_engine *eng, unsigned int idx)
+{
+	if (eng == NULL || idx >= eng->en_nb_workers)
+		return NULL;
+	return &eng->en_workers[idx];
+}
+
+/*
+ * Frames the tx queue refused: freed and counted, never retried, so a
+ * stuck queue cannot hold the mempool hostage.
+ */
+static void
+sf_tx_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *arg)
+{
+	struct sf_worker *w = arg;
+	uint16_t i;
+
+	for (i = 0; i < unsent; i++)
+		rte_pktmbuf_free(pkts[i]);
+	__atomic_store_n(&w->wk_cnt[SF_CNT_tx_dropped],
+		w->wk_cnt[SF_CNT_tx_dropped] + unsent, __ATOMIC_RELAXED);
+}
+
+int
+sf_worker_queue_add(struct sf_worker *w, uint16_t port_id, uint16_t queue_id)
+{
+	struct rte_eth_dev_tx_buffer *b;
+	struct sf_wqueue *q;
+
+	if (w == NULL || sf_engine_port(w->wk_eng, port_id) == NULL ||
+	    w->wk_qidx[port_id] != UINT8_MAX)
+		return -EINVAL;
+	if (w->wk_nb_queues == SF_MAX_WORKER_QUEUES)
+		return -ENOSPC;
+	b = rte_zmalloc_socket("sf_txbuf", RTE_ETH_TX_BUFFER_SIZE(SF_RX_BURST),
+			RTE_CACHE_LINE_SIZE, w->wk_eng->en_socket);
+	if (b == NULL)
+		return -ENOMEM;
+	rte_eth_tx_buffer_init(b, SF_RX_BURST);
+	rte_eth_tx_buffer_set_err_callback(b, sf_tx_unsent, w);
+	q = &w->wk_q[w->wk_nb_queues];
+	q->wq_port = port_id;
+	q->wq_queue = queue_id;
+	q->wq_txb = b;
+	w->wk_qidx[port_id] = (uint8_t)w->wk_nb_queues;
+	w->wk_nb_queues++;
+	return 0;
+}
+
+unsigned int
+sf_worker_queue_count(const struct sf_worker *w)
+{
+	return w->wk_nb_queues;
+}
+
+static inline void
+sf_count_n(struct sf_worker *w, enum sf_counter c, uint64_t n)
+{
+	__atomic_store_n(&w->wk_cnt[c], w->wk_cnt[c] + n, __ATOMIC_RELAXED);
+}
+
+uint16_t
+sf_worker_input(struct sf_worker *w, uint16_t port_id,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct sf_wqueue *q = NULL;
+	uint16_t i, sent = 0;
+
+	if (port_id < RTE_MAX_ETHPORTS && w->wk_qidx[port_id] != UINT8_MAX)
+		q = &w->wk_q[w->wk_qidx[port_id]];
+	sf_count_n(w, SF_CNT_rx_packets, n);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (sf_input_one(w, port_id, m) != SF_VERDICT_TX) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(q == NULL)) {
+			/* Caller fed a port this worker has no tx queue on. */
+			rte_pktmbuf_free(m);
+			sf_count(w, SF_CNT_tx_dropped);
+			continue;
+		}
+		sent += rte_eth_tx_buffer(q->wq_port, q->wq_queue, q->wq_txb, m);
+	}
+	if (sent != 0)
+		sf_count_n(w, SF_CNT_tx_packets, sent);
+	return n;
+}
+
+void
+sf_worker_flush(struct sf_worker *w)
+{
+	uint16_t sent = 0;
+	unsigned int i;
+
+	for (i = 0; i < w->wk_nb_queues; i++) {
+		const struct sf_wqueue *q = &w->wk_q[i];
+
+		sent += rte_eth_tx_buffer_flush(q->wq_port, q->wq_queue,
+				q->wq_txb);
+	}
+	if (sent != 0)
+		sf_count_n(w, SF_CNT_tx_packets, sent);
+	w->wk_last_flush = rte_rdtsc();
+}
+
+uint16_t
+sf_worker_poll(struct sf_worker *w)
+{
+	struct rte_mbuf *pkts[SF_RX_BURST];
+	uint16_t nb, total = 0;
+	unsigned int i;
+
+	if (unlikely(w->wk_lcore == LCORE_ID_ANY))
+		w->wk_lcore = rte_lcore_id();
+	for (i = 0; i < w->wk_nb_queues; i++) {
+		const struct sf_wqueue *q = &w->wk_q[i];
+
+		nb = rte_eth_rx_burst(q->wq_port, q->wq_queue, pkts,
+				SF_RX_BURST);
+		if (nb != 0)
+			sf_worker_input(w, q->wq_port, pkts, nb);
+		total += nb;
+	}
+	if (total == 0 || rte_rdtsc() - w->wk_last_flush > w->wk_drain_tsc)
+		sf_worker_flush(w);
+	return total;
+}
+
+void
+sf_engine_counters(const struct sf_engine *eng, uint64_t *out)
+{
+	unsigned int i, c;
+
+	memset(out, 0, sizeof(*out) * SF_CNT_MAX);
+	for (i = 0; i < eng->en_nb_workers; i++)
+		for (c = 0; c < SF_CNT_MAX; c++)
+			out[c] += __atomic_load_n(&eng->en_workers[i].wk_cnt[c],
+					__ATOMIC_RELAXED);
+}
+
+int
+sf_engine_worker_counters(const struct sf_engine *eng, unsigned int idx,
+		uint64_t *out)
+{
+	unsigned int c;
+
+	if (eng == NULL || idx >= eng->en_nb_workers)
+		return -EINVAL;
+	for (c = 0; c < SF_CNT_MAX; c++)
+		out[c] = __atomic_load_n(&eng->en_workers[idx].wk_cnt[c],
+				__ATOMIC_RELAXED);
+	return 0;
+}
+
+int
+sf_engine_worker_lcore(const struct sf_engine *eng, unsigned int idx)
+{
+	if (eng == NULL || idx >= eng->en_nb_workers)
+		return -EINVAL;
+	return (int)eng->en_workers[idx].wk_lcore;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * ICMP echo responder (RFC 792, RFC 1122 3.2.2.6). The request becomes
+ * the reply in place: only the type, the addresses and the IPv4 header
+ * change, so the ICMP checksum is updated incrementally (RFC 1624)
+ * instead of summing the payload a second time.
+ */
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "sf_cksum.h"
+#include "sf_engine_pvt.h"
+
+/* TTL of everything we send: Linux's default (net.ipv4.ip_default_ttl). */
+#define SF_IP4_TTL 64
+
+/*
+ * Strip IPv4 options from a frame about to become a reply: RFC 1122
+ * 3.2.2.6 lets a host echo a record-route or timestamp option, but no
+ * option makes sense coming back from a front end, and Linux's
+ * icmp_reply() only reflects the options it can reverse. The L2 and
+ * fixed IPv4 headers move forward over the options.
+ */
+static struct rte_ipv4_hdr *
+sf_ip4_strip_options(struct rte_mbuf *m, struct sf_pkt *p)
+{
+	uint16_t optlen = p->l3_len - sizeof(struct rte_ipv4_hdr);
+	struct rte_ipv4_hdr *ip;
+	char *base;
+
+	if (optlen != 0) {
+		base = rte_pktmbuf_mtod(m, char *);
+		memmove(base + optlen, base,
+			p->l2_len + sizeof(struct rte_ipv4_hdr));
+		rte_pktmbuf_adj(m, optlen);
+		p->l3_len = sizeof(struct rte_ipv4_hdr);
+	}
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, p->l2_len);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(p->l3_len + p->l4_len);
+	return ip;
+}
+
+/*
+ * Finish the IPv4 header of a reply: swapped addresses, our TTL, and the
+ * header checksum in software or by the NIC.
+ */
+static void
+sf_ip4_reply_header(struct rte_mbuf *m, const struct sf_port *pt,
+		struct rte_ipv4_hdr *ip, const struct sf_pkt *p)
+{
+	uint32_t a = ip->src_addr;
+
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = a;
+	ip->time_to_live = SF_IP4_TTL;
+	ip->fragment_offset = 0;
+	ip->hdr_checksum = 0;
+	m->ol_flags = 0;
+	if (pt->pt_tx_ip4_cksum) {
+		m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		m->l2_len = p->l2_len;
+		m->l3_len = p->l3_len;
+	} else {
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+}
+
+enum sf_verdict
+sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
+		struct rte_mbuf *m, struct sf_pkt *p)
+{
+	struct rte_icmp_hdr *ic;
+	struct rte_ipv4_hdr *ip;
+	uint16_t old, new;
+
+	if (p->l4_len < sizeof(*ic))
+		return sf_drop(w, SF_CNT_drop_icmp_truncated);
+	ic = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *,
+			p->l2_len + p->l3_len);
+	if (rte_raw_cksum(ic, p->l4_len) != 0xffff)
+		return sf_drop(w, SF_CNT_drop_icmp_bad_csum);
+	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST)
+		return sf_drop(w, SF_CNT_drop_icmp_unhandled);
+
+	ip = sf_ip4_strip_options(m, p);
+	ic = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *,
+			p->l2_len + p->l3_len);
+	memcpy(&old, ic, sizeof(old));        /* type and code, as a word */
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	memcpy(&new, ic, sizeof(new));
+	ic->icmp_cksum = sf_cksum_adjust(ic->icmp_cksum, old, new);
+	sf_ip4_reply_header(m, pt, ip, p);
+	sf_l2_reply(m, pt);
+	sf_count(w, SF_CNT_icmp_echo_replies);
+	return SF_VERDICT_TX;
+}

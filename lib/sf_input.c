@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * The receive path of one frame: L2, then L3 with the address checks
+ * Linux does in ip_rcv()/ipv6_rcv() and route input (martian and own
+ * sources, destinations that are not ours), then the L4 handler. Every
+ * early return names its counter.
+ */
+
+#include <netinet/in.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "sf_engine_pvt.h"
+
+static enum sf_verdict
+sf_input_ip4(struct sf_worker *w, const struct sf_port *pt,
+		struct rte_mbuf *m, struct sf_pkt *p)
+{
+	const struct rte_ipv4_hdr *ip;
+	enum sf_counter why;
+	bool verify;
+
+	/* Trust the NIC's verdict when it gave one; check ourselves if not. */
+	verify = true;
+	if (pt->pt_rx_ip4_cksum) {
+		switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+		case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+			verify = false;
+			break;
+		case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+			return sf_drop(w, SF_CNT_drop_ip4_bad_csum);
+		default:
+			break;
+		}
+	}
+	why = sf_pkt_parse_ip4(m, p, verify);
+	if (why != SF_PKT_OK)
+		return sf_drop(w, why);
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, p->l2_len);
+	if (sf_v4_is_martian_src(ip->src_addr))
+		return sf_drop(w, SF_CNT_drop_ip4_martian_src);
+	if (sf_port_owns_v4(pt, ip->src_addr))
+		return sf_drop(w, SF_CNT_drop_ip4_land);
+	if (!sf_port_owns_v4(pt, ip->dst_addr))
+		return sf_drop(w, SF_CNT_drop_ip4_not_for_us);
+
+	switch (p->l4_proto) {
+	case IPPROTO_ICMP:
+		return sf_icmp_input(w, pt, m, p);
+	case IPPROTO_TCP:
+		why = sf_pkt_parse_tcp(m, p);
+		if (why != SF_PKT_OK)
+			return sf_drop(w, why);
+		sf_count(w, SF_CNT_tcp_segments);
+		/* XXX(#3): the passive-open engine takes over here. */
+		return sf_drop(w, SF_CNT_drop_tcp_not_handled);
+	default:
+		return sf_drop(w, SF_CNT_drop_l4_proto);
+	}
+}
+
+static enum sf_verdict
+sf_input_ip6(struct sf_worker *w, const struct sf_port *pt,
+		struct rte_mbuf *m, struct sf_pkt *p)
+{
+	const struct rte_ipv6_hdr *ip6;
+	enum sf_counter why;
+
+	why = sf_pkt_parse_ip6(m, p);
+	if (why != SF_PKT_OK)
+		return sf_drop(w, why);
+	ip6 = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+			p->l2_len);
+	if (sf_v6_is_martian_src(ip6->src_addr))
+		return sf_drop(w, SF_CNT_drop_ip6_martian_src);
+	if (sf_port_owns_v6(pt, ip6->src_addr))
+		return sf_drop(w, SF_CNT_drop_ip6_land);
+	if (p->dst_mcast ? !sf_port_owns_v6_snm(pt, ip6->dst_addr) :
+			   !sf_port_owns_v6(pt, ip6->dst_addr))
+		return sf_drop(w, SF_CNT_drop_ip6_not_for_us);
+
+	switch (p->l4_proto) {
+	case IPPROTO_ICMPV6:
+		/* Checks the unspecified source, legal for DAD probes only. */
+		return sf_icmp6_input(w, pt, m, p);
+	case IPPROTO_TCP:
+		if (p->dst_mcast)
+			return sf_drop(w, SF_CNT_drop_ip6_not_for_us);
+		why = sf_pkt_parse_tcp(m, p);
+		if (why != SF_PKT_OK)
+			return sf_drop(w, why);
+		sf_count(w, SF_CNT_tcp_segments);
+		/* XXX(#3): the passive-open engine takes over here. */
+		return sf_drop(w, SF_CNT_drop_tcp_not_handled);
+	default:
+		return sf_drop(w, SF_CNT_drop_l4_proto);
+	}
+}
+
+enum sf_verdict
+sf_input_one(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
+{
+	const struct sf_port *pt = sf_worker_port(w, port_id);
+	enum sf_counter why;
+	struct sf_pkt p;
+
+	/* Headers are parsed in place: they must sit in the first segment. */
+	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) != 0)
+		return sf_drop(w, SF_CNT_drop_nonlinear);
+	why = sf_pkt_parse_l2(m, &pt->pt_mac, &p);
+	if (why != SF_PKT_OK)
+		return sf_drop(w, why);
+
+	switch (p.ethertype) {
+	case RTE_ETHER_TYPE_IPV4:
+		return sf_input_ip4(w, pt, m, &p);
+	case RTE_ETHER_TYPE_IPV6:
+		return sf_input_ip6(w, pt, m, &p);
+	case RTE_ETHER_TYPE_ARP:
+		return sf_arp_input(w, pt, m, &p);
+	default:
+		return sf_drop(w, SF_CNT_drop_ethertype);
+	}
+}

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * DPDK telemetry commands (read with dpdk-telemetry.py):
+ *   /synfront/stats        counters summed over the workers
+ *   /synfront/lcores       per-worker split: a column per counter
+ *   /synfront/ports[,N]    all ports as columns, or port N in full
+ * The callbacks run on the telemetry thread: they only read the engine,
+ * which is immutable once the workers run, and the per-lcore counters,
+ * with atomic loads.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "sf_engine_pvt.h"
+
+/*
+ * The registered engine. Telemetry has no unregister call, so
+ * sf_engine_free() clears this and the callbacks answer -ENODEV after.
+ */
+struct sf_engine *sf_tel_engine;
+
+static struct sf_engine *
+sf_tel_get(void)
+{
+	return __atomic_load_n(&sf_tel_engine, __ATOMIC_ACQUIRE);
+}
+
+static int
+sf_tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct sf_engine *eng = sf_tel_get();
+	uint64_t c[SF_CNT_MAX];
+	unsigned int i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (eng == NULL)
+		return -ENODEV;
+	sf_engine_counters(eng, c);
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < SF_CNT_MAX; i++)
+		rte_tel_data_add_dict_u64(d, sf_counter_name(i), c[i]);
+	return 0;
+}
+
+static int
+sf_tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct sf_engine *eng = sf_tel_get();
+	unsigned int n, i, c;
+	uint64_t *v;
+	struct rte_tel_data *col;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (eng == NULL)
+		return -ENODEV;
+	n = eng->en_nb_workers;
+	v = calloc((size_t)n * SF_CNT_MAX, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		sf_engine_worker_counters(eng, i, v + (size_t)i * SF_CNT_MAX);
+	rte_tel_data_start_dict(d);
+	col = rte_tel_data_alloc();
+	if (col != NULL) {
+		rte_tel_data_start_array(col, RTE_TEL_INT_VAL);
+		for (i = 0; i < n; i++)
+			rte_tel_data_add_array_int(col,
+				sf_engine_worker_lcore(eng, i));
+		rte_tel_data_add_dict_container(d, "lcore", col, 0);
+	}
+	for (c = 0; c < SF_CNT_MAX; c++) {
+		col = rte_tel_data_alloc();
+		if (col == NULL)
+			break;
+		rte_tel_data_start_array(col, RTE_TEL_U64_VAL);
+		for (i = 0; i < n; i++)
+			rte_tel_data_add_array_u64(col,
+				v[(size_t)i * SF_CNT_MAX + c]);
+		rte_tel_data_add_dict_container(d, sf_counter_name(c), col, 0);
+	}
+	free(v);
+	return 0;
+}
+
+/* One port in full: identity, link, ethdev stats and addresses. */
+static int
+sf_tel_port(const struct sf_engine *eng, uint16_t port_id,
+		struct rte_tel_data *d)
+{
+	char name[RTE_ETH_NAME_MAX_LEN], buf[64];
+	struct rte_tel_data *addrs;
+	struct rte_eth_stats st;
+	struct rte_eth_link link;
+	struct sf_addr a;
+	int i, n;
+
+	n = sf_engine_addr_count(eng, port_id);
+	if (n < 0)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "port_id", port_id);
+	if (rte_eth_dev_get_name_by_port(port_id, name) == 0)
+		rte_tel_data_add_dict_string(d, "name", name);
+	rte_ether_format_addr(buf, sizeof(buf),
+			&eng->en_ports[port_id].pt_mac);
+	rte_tel_data_add_dict_string(d, "mac", buf);
+	if (rte_eth_link_get_nowait(port_id, &link) == 0) {
+		rte_tel_data_add_dict_int(d, "link_up", link.link_status);
+		rte_tel_data_add_dict_u64(d, "link_speed_mbps",
+				link.link_speed);
+	}
+	if (rte_eth_stats_get(port_id, &st) == 0) {
+		rte_tel_data_add_dict_u64(d, "rx_packets", st.ipackets);
+		rte_tel_data_add_dict_u64(d, "tx_packets", st.opackets);
+		rte_tel_data_add_dict_u64(d, "rx_bytes", st.ibytes);
+		rte_tel_data_add_dict_u64(d, "tx_bytes", st.obytes);
+		rte_tel_data_add_dict_u64(d, "rx_missed", st.imissed);
+		rte_tel_data_add_dict_u64(d, "rx_errors", st.ierrors);
+		rte_tel_data_add_dict_u64(d, "tx_errors", st.oerrors);
+		rte_tel_data_add_dict_u64(d, "rx_nombuf", st.rx_nombuf);
+	}
+	addrs = rte_tel_data_alloc();
+	if (addrs != NULL) {
+		rte_tel_data_start_array(addrs, RTE_TEL_STRING_VAL);
+		for (i = 0; i < n; i++)
+			if (sf_engine_addr_get(eng, port_id, i, &a) == 0)
+				rte_tel_data_add_array_string(addrs,
+					sf_addr_format(&a, buf, sizeof(buf)));
+		rte_tel_data_add_dict_container(d, "addresses", addrs, 0);
+	}
+	return 0;
+}
+
+static int
+sf_tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct sf_engine *eng = sf_tel_get();
+	struct rte_tel_data *ids, *names, *links, *rx, *tx;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	struct rte_eth_stats st;
+	struct rte_eth_link link;
+	unsigned long v;
+	char *end;
+	uint16_t p;
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	if (params != NULL && *params != '\0') {
+		v = strtoul(params, &end, 10);
+		if (*end != '\0' || v >= RTE_MAX_ETHPORTS)
+			return -EINVAL;
+		return sf_tel_port(eng, (uint16_t)v, d);
+	}
+	ids = rte_tel_data_alloc();
+	names = rte_tel_data_alloc();
+	links = rte_tel_data_alloc();
+	rx = rte_tel_data_alloc();
+	tx = rte_tel_data_alloc();
+	if (ids == NULL || names == NULL || links == NULL || rx == NULL ||
+	    tx == NULL) {
+		rte_tel_data_free(ids);
+		rte_tel_data_free(names);
+		rte_tel_data_free(links);
+		rte_tel_data_free(rx);
+		rte_tel_data_free(tx);
+		return -ENOMEM;
+	}
+	rte_tel_data_start_array(ids, RTE_TEL_INT_VAL);
+	rte_tel_data_start_array(names, RTE_TEL_STRING_VAL);
+	rte_tel_data_start_array(links, RTE_TEL_INT_VAL);
+	rte_tel_data_start_array(rx, RTE_TEL_U64_VAL);
+	rte_tel_data_start_array(tx, RTE_TEL_U64_VAL);
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		if (!eng->en_ports[p].pt_present)
+			continue;
+		rte_tel_data_add_array_int(ids, p);
+		if (rte_eth_dev_get_name_by_port(p, name) != 0)
+			snprintf(name, sizeof(name), "?");
+		rte_tel_data_add_array_string(names, name);
+		if (rte_eth_link_get_nowait(p, &link) != 0)
+			link.link_status = 0;
+		rte_tel_data_add_array_int(links, link.link_status);
+		if (rte_eth_stats_get(p, &st) != 0)
+			memset(&st, 0, sizeof(st));
+		rte_tel_data_add_array_u64(rx, st.ipackets);
+		rte_tel_data_add_array_u64(tx, st.opackets);
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_container(d, "port_id", ids, 0);
+	rte_tel_data_add_dict_container(d, "name", names, 0);
+	rte_tel_data_add_dict_container(d, "link_up", links, 0);
+	rte_tel_data_add_dict_container(d, "rx_packets", rx, 0);
+	rte_tel_data_add_dict_container(d, "tx_packets", tx, 0);
+	return 0;
+}
+
+int
+sf_engine_telemetry_register(struct sf_engine *eng)
+{
+	if (eng == NULL)
+		return -EINVAL;
+	if (sf_tel_get() != NULL)
+		return sf_tel_get() == eng ? 0 : -EBUSY;
+	__atomic_store_n(&sf_tel_engine, eng, __ATOMIC_RELEASE);
+	rte_telemetry_register_cmd("/synfront/stats", sf_tel_stats,
+		"synfront counters summed over all workers. No parameters");
+	rte_telemetry_register_cmd("/synfront/lcores", sf_tel_lcores,
+		"synfront counters per worker, one array per counter. "
+		"No parameters");
+	rte_telemetry_register_cmd("/synfront/ports", sf_tel_ports,
+		"synfront ports as columns; with a port id, that port in "
+		"full. Parameters: [int port_id]");
+	return 0;
+}
