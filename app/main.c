@@ -8,12 +8,14 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -201,6 +203,39 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	return 0;
 }
 
+/*
+ * rte_eal_init(), with one change: on a bad EAL option EAL prints its
+ * getopt message (stderr) and then its whole usage (~130 lines on stdout),
+ * which buries the message. Unless help was asked for, stdout is parked on
+ * /dev/null for the duration; EAL's log lines go to stderr and stay.
+ */
+static int
+sf_eal_init(int argc, char **argv)
+{
+	bool help = false;
+	int i, saved = -1, devnull, ret;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			help = true;
+	if (!help) {
+		fflush(stdout);
+		devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0) {
+			saved = dup(STDOUT_FILENO);
+			dup2(devnull, STDOUT_FILENO);
+			close(devnull);
+		}
+	}
+	ret = rte_eal_init(argc, argv);
+	if (saved >= 0) {
+		fflush(stdout);
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -229,7 +264,7 @@ main(int argc, char **argv)
 	}
 
 	rte_set_application_usage_hook(sf_usage_hook);
-	ret = rte_eal_init(argc, argv);
+	ret = sf_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "synfront: EAL initialisation failed: %s; "
 			"EAL options go before '--', synfront's after it "

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/* lib/sf_addr.c: address parsing, ownership, martian sources. */
+
+#include <arpa/inet.h>
+#include <errno.h>
+
+#include "sf_test.h"
+
+static void
+test_parse(void)
+{
+	struct sf_addr a;
+	char buf[64];
+
+	SF_CHECK_EQ(sf_addr_parse("10.10.0.1/24", &a), 0);
+	SF_CHECK_EQ(a.family, AF_INET);
+	SF_CHECK_EQ(a.prefix_len, 24);
+	SF_CHECK_MEM(&a.v4, sf_test_v4, 4);
+	SF_CHECK_EQ(sf_addr_parse("fd00:10:10::1/64", &a), 0);
+	SF_CHECK_EQ(a.family, AF_INET6);
+	SF_CHECK_MEM(a.v6, sf_test_v6, 16);
+	SF_CHECK(strcmp(sf_addr_format(&a, buf, sizeof(buf)),
+		"fd00:10:10::1/64") == 0);
+	SF_CHECK_EQ(sf_addr_parse("192.0.2.7", &a), 0);
+	SF_CHECK_EQ(a.prefix_len, 32);
+	SF_CHECK_EQ(sf_addr_parse("10.0.0.1/33", &a), -ERANGE);
+	SF_CHECK_EQ(sf_addr_parse("fd00::1/129", &a), -ERANGE);
+	SF_CHECK_EQ(sf_addr_parse("10.0.0.1/", &a), -EINVAL);
+	SF_CHECK_EQ(sf_addr_parse("10.0.0.1/x", &a), -EINVAL);
+	SF_CHECK_EQ(sf_addr_parse("10.0.0/8", &a), -EINVAL);
+	SF_CHECK_EQ(sf_addr_parse("", &a), -EINVAL);
+	SF_CHECK_EQ(sf_addr_parse("/8", &a), -EINVAL);
+}
+
+static void
+test_martian(void)
+{
+	static const char *const bad4[] = { "0.0.0.0", "0.1.2.3",
+		"127.0.0.1", "224.0.0.1", "239.255.255.255", "240.0.0.1",
+		"255.255.255.255" };
+	static const char *const good4[] = { "1.0.0.1", "10.0.0.1",
+		"126.255.255.255", "223.255.255.255" };
+	static const char *const bad6[] = { "ff02::1", "::1",
+		"::ffff:10.0.0.1" };
+	static const char *const good6[] = { "fe80::1", "fd00::1", "::",
+		"2001:db8::1" };
+	uint8_t v6[16];
+	uint32_t v4;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(bad4); i++) {
+		inet_pton(AF_INET, bad4[i], &v4);
+		if (!sf_v4_is_martian_src(v4)) {
+			fprintf(stderr, "FAIL: %s not martian\n", bad4[i]);
+			sf_test_failures++;
+		}
+	}
+	for (i = 0; i < RTE_DIM(good4); i++) {
+		inet_pton(AF_INET, good4[i], &v4);
+		if (sf_v4_is_martian_src(v4)) {
+			fprintf(stderr, "FAIL: %s martian\n", good4[i]);
+			sf_test_failures++;
+		}
+	}
+	for (i = 0; i < RTE_DIM(bad6); i++) {
+		inet_pton(AF_INET6, bad6[i], v6);
+		if (!sf_v6_is_martian_src(v6)) {
+			fprintf(stderr, "FAIL: %s not martian\n", bad6[i]);
+			sf_test_failures++;
+		}
+	}
+	for (i = 0; i < RTE_DIM(good6); i++) {
+		inet_pton(AF_INET6, good6[i], v6);
+		if (sf_v6_is_martian_src(v6)) {
+			fprintf(stderr, "FAIL: %s martian\n", good6[i]);
+			sf_test_failures++;
+		}
+	}
+}
+
+static void
+test_ownership(void)
+{
+	struct sf_engine *eng = sf_test_engine(false);
+	struct sf_addr a;
+	uint8_t snm[16];
+	const struct sf_port *pt = sf_worker_port(sf_engine_worker(eng, 0),
+			SF_TEST_PORT);
+	uint32_t v4;
+
+	memcpy(&v4, sf_test_v4, 4);
+	SF_CHECK(sf_port_owns_v4(pt, v4));
+	SF_CHECK(!sf_port_owns_v4(pt, v4 + rte_cpu_to_be_32(1)));
+	SF_CHECK(sf_port_owns_v6(pt, sf_test_v6));
+	inet_pton(AF_INET6, "ff02::1:ff00:1", snm);
+	SF_CHECK(sf_port_owns_v6_snm(pt, snm));
+	inet_pton(AF_INET6, "ff02::1:ff00:2", snm);
+	SF_CHECK(!sf_port_owns_v6_snm(pt, snm));
+	inet_pton(AF_INET6, "ff02::2:ff00:1", snm);
+	SF_CHECK(!sf_port_owns_v6_snm(pt, snm));
+
+	/* The engine refuses what can never be a host address. */
+	sf_addr_parse("224.0.0.1", &a);
+	SF_CHECK_EQ(sf_engine_addr_add(eng, SF_TEST_PORT, &a), -EINVAL);
+	sf_addr_parse("::", &a);
+	SF_CHECK_EQ(sf_engine_addr_add(eng, SF_TEST_PORT, &a), -EINVAL);
+	sf_addr_parse("10.10.0.1/24", &a);
+	SF_CHECK_EQ(sf_engine_addr_add(eng, SF_TEST_PORT, &a), -EEXIST);
+	SF_CHECK_EQ(sf_engine_addr_add(eng, 5, &a), -EINVAL);
+	SF_CHECK_EQ(sf_engine_addr_count(eng, SF_TEST_PORT), 2);
+	SF_CHECK_EQ(sf_engine_addr_get(eng, SF_TEST_PORT, 1, &a), 0);
+	SF_CHECK_EQ(a.family, AF_INET6);
+	SF_CHECK_EQ(sf_engine_addr_get(eng, SF_TEST_PORT, 2, &a), -ENOENT);
+	sf_engine_free(eng);
+}
+
+int
+main(int argc, char **argv)
+{
+	sf_test_init(argc, argv);
+	test_parse();
+	test_martian();
+	test_ownership();
+	return sf_test_done("test_addr");
+}
