@@ -13,9 +13,10 @@
 
 #include "sf_port.h"
 
-extern int sf_logtype_app;
+RTE_LOG_REGISTER(sf_logtype_port, synfront.port, INFO);
+
 #define SF_PORT_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, sf_logtype_app, \
+	rte_log(RTE_LOG_ ## level, sf_logtype_port, \
 		"synfront.port: " fmt "\n", ## __VA_ARGS__)
 
 /* Offloads we use when offered; everything else is done in software. */
