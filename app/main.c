@@ -49,6 +49,8 @@ static volatile bool force_quit;
 static struct sf_conf sf_conf;
 static struct sf_engine *sf_eng;
 static struct rte_mempool *sf_pool;
+/* Set by sf_setup() when it fails on a bad value of the configuration. */
+static bool sf_conf_refused;
 
 static void
 signal_handler(int signum)
@@ -150,6 +152,7 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 		    !rte_eth_dev_is_valid_port(port)) {
 			SF_LOG(ERR, "addresses given for port %u, but there "
 				"are %u port(s) (ids from 0)", port, nb_ports);
+			sf_conf_refused = true;
 			return -EINVAL;
 		}
 	}
@@ -173,6 +176,7 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 					port, abuf, ret == -EINVAL ?
 					"not a unicast host address" :
 					strerror(-ret));
+				sf_conf_refused = true;
 				return ret;
 			}
 			SF_LOG(INFO, "port %u: address %s", port, abuf);
@@ -278,7 +282,8 @@ main(int argc, char **argv)
 
 	ret = sf_setup(&reports, &nb_reports);
 	if (ret != 0) {
-		exit_code = EXIT_FAILURE;
+		/* A bad address is a bad value, like a typo: exit 2. */
+		exit_code = sf_conf_refused ? SF_EXIT_USAGE : EXIT_FAILURE;
 		force_quit = true;
 	} else {
 		rte_eal_mp_remote_launch(sf_lcore_main, NULL, CALL_MAIN);

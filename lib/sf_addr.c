@@ -127,6 +127,31 @@ sf_v4_is_martian_src(uint32_t a)
 }
 
 /*
+ * RFC 1122 3.2.1.3 (c), (d): the directed broadcast of a network the port
+ * is on is no source either. Linux finds it, and the network address
+ * (the old all-zeros broadcast), as broadcast routes of its local table:
+ * fib_validate_source() refuses them. /31 and /32 have neither (RFC 3021).
+ */
+bool
+sf_port_v4_is_bcast(const struct sf_port *pt, uint32_t a)
+{
+	uint32_t h = rte_be_to_cpu_32(a), mask;
+	unsigned int i;
+
+	for (i = 0; i < pt->pt_nb_v4; i++) {
+		if (pt->pt_v4_plen[i] >= 31)
+			continue;
+		mask = pt->pt_v4_plen[i] == 0 ? 0 :
+			~0u << (32 - pt->pt_v4_plen[i]);
+		if ((h & mask) != (rte_be_to_cpu_32(pt->pt_v4[i]) & mask))
+			continue;
+		if ((h & ~mask) == ~mask || (h & ~mask) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * RFC 4291: a multicast or loopback address is never a source; Linux's
  * ipv6_rcv() also drops IPv4-mapped sources (RFC 4038 4.2). The
  * unspecified address is legal for DAD and is checked by the ND code.

@@ -40,7 +40,8 @@ sf_arp_input(struct sf_worker *w, const struct sf_port *pt,
 	sip = ad->arp_sip;
 	tip = ad->arp_tip;
 	/* Sender 0.0.0.0 is an RFC 5227 probe and is answered, as Linux does. */
-	if (sip != 0 && sf_v4_is_martian_src(sip))
+	if (sip != 0 && (sf_v4_is_martian_src(sip) ||
+			 sf_port_v4_is_bcast(pt, sip)))
 		return sf_drop(w, SF_CNT_drop_arp_martian);
 	if (!sf_port_owns_v4(pt, tip))
 		return sf_drop(w, SF_CNT_drop_arp_not_for_us);

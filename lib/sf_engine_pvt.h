@@ -118,6 +118,7 @@ bool sf_port_owns_v4(const struct sf_port *pt, uint32_t a);
 bool sf_port_owns_v6(const struct sf_port *pt, const uint8_t *a);
 bool sf_port_owns_v6_snm(const struct sf_port *pt, const uint8_t *a);
 bool sf_v4_is_martian_src(uint32_t a);
+bool sf_port_v4_is_bcast(const struct sf_port *pt, uint32_t a);
 bool sf_v6_is_martian_src(const uint8_t *a);
 
 /*

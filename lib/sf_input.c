@@ -42,7 +42,8 @@ sf_input_ip4(struct sf_worker *w, const struct sf_port *pt,
 	if (why != SF_PKT_OK)
 		return sf_drop(w, why);
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, p->l2_len);
-	if (sf_v4_is_martian_src(ip->src_addr))
+	if (sf_v4_is_martian_src(ip->src_addr) ||
+	    sf_port_v4_is_bcast(pt, ip->src_addr))
 		return sf_drop(w, SF_CNT_drop_ip4_martian_src);
 	if (sf_port_owns_v4(pt, ip->src_addr))
 		return sf_drop(w, SF_CNT_drop_ip4_land);

@@ -1,0 +1,387 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The synfront authors
+"""
+Fixtures and helpers of the packet-level suites.
+
+A test starts synfront through Synfront: a unique EAL --file-prefix and,
+for net_tap, a network namespace and tap name of its own, all derived from
+the pytest pid and a counter. Synfront.stop() sends SIGINT, waits a bounded
+time, then SIGKILLs; cleanup() removes the namespace, /var/run/dpdk/<prefix>
+and the temporary files. Every instance is also registered so that a
+session finalizer (and atexit) cleans up whatever a failing test left.
+Every external command runs with a timeout.
+
+Run with the Debian interpreter (scapy and pytest are installed for it):
+    SF_BUILD=build /usr/bin/python3 -m pytest -v test/py
+"""
+
+import atexit
+import ctypes
+import itertools
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+_BUILD = Path(os.environ.get("SF_BUILD", "build"))
+BUILD = _BUILD if _BUILD.is_absolute() else REPO / _BUILD
+BINARY = BUILD / "app" / "synfront"
+PYTHON = "/usr/bin/python3"
+TELEMETRY_PY = "/usr/bin/dpdk-telemetry.py"
+DPDK_RUN_DIR = Path("/var/run/dpdk")
+
+# Addresses the suites give synfront, and the peer (kernel) side.
+SF_V4 = "10.10.0.1"
+SF_V6 = "fd00:10:10::1"
+PEER_V4 = "10.10.0.2"
+PEER_V6 = "fd00:10:10::2"
+SF_ADDR_ARGS = ["--addr", SF_V4 + "/24", "--addr", SF_V6 + "/64"]
+
+# Counters that end a frame's life without a reply (besides drop_*).
+IGNORE_COUNTERS = ("arp_ignored",)
+REPLY_COUNTERS = ("arp_replies", "icmp_echo_replies", "icmp6_echo_replies",
+                  "nd_na_sent")
+# Not an outcome: a TCP segment passes validation and is then dropped.
+INFO_COUNTERS = ("rx_packets", "tx_packets", "tx_dropped", "tcp_segments")
+
+CMD_TIMEOUT = 20      # default bound of one external command, seconds
+START_TIMEOUT = 15    # synfront start-up until telemetry answers
+STOP_TIMEOUT = 10     # SIGINT until exit, then SIGKILL
+
+_seq = itertools.count()
+_live = []            # Synfront instances not yet cleaned up
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+needs_root = pytest.mark.skipif(
+    not is_root(), reason="needs root: EAL, network namespaces and taps")
+
+
+def unique_name(kind):
+    """A short unique name (fits IFNAMSIZ 15): sf<pid><kind><n>."""
+    return "sf%d%s%d" % (os.getpid(), kind, next(_seq))
+
+
+def run(cmd, timeout=CMD_TIMEOUT, check=False, ns=None, **kw):
+    """subprocess.run with a timeout, text output, captured by default."""
+    if ns is not None:
+        cmd = ["ip", "netns", "exec", ns] + list(cmd)
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    if "input" not in kw:
+        kw.setdefault("stdin", subprocess.DEVNULL)
+    r = subprocess.run(cmd, timeout=timeout, text=True, **kw)
+    if check and r.returncode != 0:
+        raise AssertionError("%s exited %d\nstdout: %s\nstderr: %s" % (
+            " ".join(map(str, cmd)), r.returncode, r.stdout, r.stderr))
+    return r
+
+
+def remove_dpdk_dir(prefix):
+    shutil.rmtree(DPDK_RUN_DIR / prefix, ignore_errors=True)
+
+
+def netns_exists(ns):
+    r = run(["ip", "netns", "list"], timeout=10)
+    return any(line.split()[0] == ns for line in r.stdout.splitlines()
+               if line.strip())
+
+
+def delete_netns(ns):
+    if ns is None:
+        return
+    for _ in range(3):
+        run(["ip", "netns", "delete", ns], timeout=10)
+        if not netns_exists(ns):
+            return
+        time.sleep(0.2)
+
+
+def _pdeathsig():
+    """Child: SIGTERM (a clean stop) if the pytest process dies."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+# --------------------------------------------------------------------------
+# Telemetry
+
+class TelemetryError(Exception):
+    pass
+
+
+def telemetry(prefix, cmd, timeout=3.0):
+    """One command over the v2 socket; returns the reply's value."""
+    path = str(DPDK_RUN_DIR / prefix / "dpdk_telemetry.v2")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        s.settimeout(timeout)
+        try:
+            s.connect(path)
+        except OSError as e:
+            raise TelemetryError("connect %s: %s" % (path, e))
+        info = json.loads(s.recv(16384).decode())
+        max_len = int(info.get("max_output_len", 16384))
+        s.send(cmd.encode())
+        reply = json.loads(s.recv(max_len).decode())
+    except (OSError, ValueError) as e:
+        raise TelemetryError("%s: %s" % (cmd, e))
+    finally:
+        s.close()
+    key = cmd.split(",", 1)[0]
+    if key not in reply:
+        raise TelemetryError("%s: unexpected reply %r" % (cmd, reply))
+    return reply[key]
+
+
+def telemetry_script(prefix, cmds, timeout=15):
+    """The same commands through /usr/bin/dpdk-telemetry.py -f PREFIX."""
+    r = run([PYTHON, TELEMETRY_PY, "-f", prefix], timeout=timeout,
+            input="".join(c + "\n" for c in cmds))
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()
+           if line.startswith("{")]
+    assert len(out) == len(cmds), r.stdout
+    return out
+
+
+# --------------------------------------------------------------------------
+# The synfront process
+
+class Synfront:
+    """
+    One synfront process. vdev is "tap" (a tap in a new namespace) or a
+    full --vdev string (net_pcap, net_null) run in the current namespace.
+    """
+
+    def __init__(self, vdev="tap", app_args=None, lcores="0-1", mem=1024,
+                 tmpdir=None):
+        self.prefix = unique_name("p")
+        self.ns = None
+        self.iface = None
+        self.proc = None
+        self.returncode = None
+        self._own_tmp = tmpdir is None
+        self.tmp = Path(tmpdir or tempfile.mkdtemp(prefix="sfpy-"))
+        self.stats_file = self.tmp / (self.prefix + "-stats.json")
+        self.stdout_file = self.tmp / (self.prefix + ".out")
+        self.stderr_file = self.tmp / (self.prefix + ".err")
+        if vdev == "tap":
+            self.ns = unique_name("n")
+            self.iface = unique_name("t")
+            vdev = "net_tap0,iface=" + self.iface
+        if app_args is None:
+            app_args = list(SF_ADDR_ARGS)
+        self.argv = [str(BINARY), "-l", lcores, "--no-huge", "-m", str(mem),
+                     "--no-pci", "--file-prefix", self.prefix,
+                     "--vdev", vdev, "--", "--stats-file",
+                     str(self.stats_file)] + list(app_args)
+        _live.append(self)
+
+    # -- lifecycle --
+
+    def start(self, timeout=START_TIMEOUT):
+        if not BINARY.exists():
+            pytest.fail("%s not built (ninja -C %s)" % (BINARY, BUILD))
+        argv = self.argv
+        if self.ns is not None:
+            run(["ip", "netns", "add", self.ns], timeout=10, check=True)
+            argv = ["ip", "netns", "exec", self.ns] + argv
+        with open(self.stdout_file, "w") as out, \
+                open(self.stderr_file, "w") as err:
+            self.proc = subprocess.Popen(argv, stdout=out, stderr=err,
+                                         stdin=subprocess.DEVNULL,
+                                         preexec_fn=_pdeathsig)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                pytest.fail("synfront exited %d at start-up:\n%s" % (
+                    self.proc.returncode, self.stderr()))
+            try:
+                if isinstance(self.telemetry("/synfront/stats"), dict):
+                    break
+            except TelemetryError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("synfront telemetry not up after %ss:\n%s" % (
+                    timeout, self.stderr()))
+            time.sleep(0.1)
+        if self.ns is not None:
+            self.setup_kernel_side()
+        return self
+
+    def setup_kernel_side(self):
+        for cmd in (["ip", "addr", "add", PEER_V4 + "/24", "dev", self.iface],
+                    ["ip", "-6", "addr", "add", PEER_V6 + "/64", "dev",
+                     self.iface, "nodad"],
+                    ["ip", "link", "set", self.iface, "up"],
+                    ["ip", "link", "set", "lo", "up"]):
+            run(cmd, ns=self.ns, timeout=10, check=True)
+
+    def stop(self, sig=signal.SIGINT, timeout=STOP_TIMEOUT):
+        """Stop with sig; SIGKILL after timeout. Returns the exit code."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(sig)
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+                self.returncode = "killed after %ss" % timeout
+                return self.returncode
+        if self.returncode is None:
+            self.returncode = self.proc.returncode
+        return self.returncode
+
+    def cleanup(self):
+        """Idempotent: stop, remove the namespace, EAL dir, temp files."""
+        try:
+            self.stop()
+        finally:
+            try:
+                delete_netns(self.ns)
+            finally:
+                remove_dpdk_dir(self.prefix)
+                if self._own_tmp:
+                    shutil.rmtree(self.tmp, ignore_errors=True)
+                if self in _live:
+                    _live.remove(self)
+
+    # -- observation --
+
+    def telemetry(self, cmd):
+        return telemetry(self.prefix, cmd)
+
+    def stats(self):
+        return self.telemetry("/synfront/stats")
+
+    def port_mac(self, port=0):
+        return self.telemetry("/synfront/ports,%d" % port)["mac"].lower()
+
+    def wait_counters(self, pred, timeout=10, what="counters"):
+        """Poll /synfront/stats until pred(stats) holds; return stats."""
+        deadline = time.monotonic() + timeout
+        while True:
+            st = self.stats()
+            if pred(st):
+                return st
+            if self.proc.poll() is not None:
+                pytest.fail("synfront exited while waiting for %s" % what)
+            if time.monotonic() > deadline:
+                pytest.fail("timeout waiting for %s; stats: %s" % (
+                    what, {k: v for k, v in st.items() if v}))
+            time.sleep(0.05)
+
+    def stdout(self):
+        try:
+            return self.stdout_file.read_text()
+        except OSError:
+            return ""
+
+    def stderr(self):
+        try:
+            return self.stderr_file.read_text()
+        except OSError:
+            return ""
+
+    def exit_json(self):
+        return json.loads(self.stats_file.read_text())
+
+    def stop_and_check(self):
+        """SIGINT; assert exit 0, a sane stats JSON, no mbuf in use."""
+        rc = self.stop()
+        assert rc == 0, "synfront exit %r\nstderr:\n%s" % (rc, self.stderr())
+        js = self.exit_json()
+        check_exit_json(js)
+        return js
+
+
+def check_exit_json(js):
+    """The stats JSON's own invariants: no leak, every frame accounted."""
+    pool = js["mempool"]
+    assert pool["in_use"] == 0, "mbuf leak: %r" % pool
+    assert pool["available"] == pool["size"], pool
+    c = js["counters"]
+    assert outcome_sum(c) == c["rx_packets"], (
+        "rx_packets %d != replies + drops %d: %r" % (
+            c["rx_packets"], outcome_sum(c), nonzero(c)))
+    # The per-lcore split adds up to the totals.
+    for name, v in c.items():
+        assert sum(l["counters"][name] for l in js["lcores"]) == v, name
+    ports = js["ports"]
+    assert ports and ports[0]["port_id"] == 0
+    assert ports[0]["rx_packets"] >= c["rx_packets"]
+
+
+def drop_names(counters):
+    return [n for n in counters if n.startswith("drop_")] + \
+        list(IGNORE_COUNTERS)
+
+
+def outcome_sum(c):
+    return sum(c[n] for n in REPLY_COUNTERS) + \
+        sum(c[n] for n in drop_names(c))
+
+
+def nonzero(c):
+    return {k: v for k, v in c.items() if v}
+
+
+@pytest.fixture
+def synfront_factory(tmp_path):
+    """Start synfront instances; each is stopped and cleaned up after."""
+    made = []
+
+    def make(**kw):
+        kw.setdefault("tmpdir", tmp_path)
+        sf = Synfront(**kw)
+        made.append(sf)
+        return sf
+
+    yield make
+    for sf in made:
+        sf.cleanup()
+
+
+def _cleanup_all():
+    for sf in list(_live):
+        try:
+            sf.cleanup()
+        except Exception:       # keep cleaning the others
+            pass
+
+
+atexit.register(_cleanup_all)
+
+
+def _sigterm(signum, frame):
+    # `timeout make test` and CI cancellations send SIGTERM: turn it into
+    # an interrupt so that pytest still runs the finalizers.
+    raise KeyboardInterrupt("SIGTERM")
+
+
+def pytest_configure(config):
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _sigterm)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cleanup():
+    yield
+    _cleanup_all()

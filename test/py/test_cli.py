@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The synfront authors
+"""
+Command line and config file: bad input exits 2 with one clear line on
+stderr that names the culprit; --help exits 0. synfront checks its own
+options before EAL starts, so most cases here start no EAL at all; those
+that do use net_null0 and a unique --file-prefix, removed afterwards.
+"""
+
+import pytest
+
+from conftest import (BINARY, REPO, Synfront, needs_root, remove_dpdk_dir,
+                      run, unique_name, DPDK_RUN_DIR)
+
+EAL_NULL = ["--no-huge", "-m", "256", "--no-pci", "--vdev", "net_null0"]
+
+
+def synfront(args, timeout=20):
+    """Run synfront to completion; returns the CompletedProcess."""
+    return run([str(BINARY)] + args, timeout=timeout)
+
+
+def synfront_eal(args, timeout=20):
+    """Run synfront with EAL options and a unique prefix; clean the dir."""
+    prefix = unique_name("c")
+    try:
+        r = run([str(BINARY), "-l", "0"] + EAL_NULL +
+                ["--file-prefix", prefix] + args, timeout=timeout)
+    finally:
+        remove_dpdk_dir(prefix)
+    assert not (DPDK_RUN_DIR / prefix).exists()
+    return r
+
+
+def one_error_line(r):
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1, "expected one line on stderr, got:\n" + r.stderr
+    assert lines[0].startswith("synfront: "), lines[0]
+    return lines[0]
+
+
+@pytest.fixture(autouse=True)
+def _built():
+    if not BINARY.exists():
+        pytest.fail("%s not built" % BINARY)
+
+
+@needs_root
+def test_unknown_eal_option():
+    """An unknown option before '--' is EAL's: exit 2, named, no usage."""
+    r = synfront_eal(["--bogus"])
+    assert r.returncode == 2, r.stderr
+    assert "unrecognized option '--bogus'" in r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("synfront: EAL initialisation failed"), last
+    assert "'--'" in last and "--help" in last
+    # EAL's 130-line usage is kept off stdout unless asked for.
+    assert r.stdout == ""
+
+
+def test_unknown_synfront_option():
+    r = synfront(["--", "--bogus"])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "--bogus" in line and "unknown option" in line
+    assert r.stdout == ""
+
+
+def test_bad_stats_interval():
+    r = synfront(["--", "--stats-interval", "x"])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "--stats-interval" in line and "'x'" in line
+    assert "0..86400" in line
+
+
+@pytest.mark.parametrize("value", ["-1", "86401", "1.5", ""])
+def test_bad_stats_interval_values(value):
+    r = synfront(["--", "--stats-interval", value])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "--stats-interval" in line and "'%s'" % value in line
+
+
+def test_missing_value():
+    r = synfront(["--", "--stats-interval"])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "--stats-interval" in line and "needs a value" in line
+
+
+def test_help():
+    for args in (["--", "--help"], ["--", "-h"]):
+        r = synfront(args)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.startswith("Usage: ")
+        assert "[EAL options] -- [options]" in r.stdout
+        for opt in ("--addr", "--config", "--stats-interval",
+                    "--stats-file", "--help"):
+            assert opt in r.stdout, opt
+        assert r.stderr == ""
+
+
+def test_missing_config_file(tmp_path):
+    path = tmp_path / "nonexistent.ini"
+    r = synfront(["--", "-c", str(path)])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert str(path) in line and "No such file" in line
+
+
+def test_unknown_ini_key(tmp_path):
+    ini = tmp_path / "u.ini"
+    ini.write_text("[synfront]\nstats_interval = 1\nbogus_key = 1\n")
+    r = synfront(["--", "-c", str(ini)])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert str(ini) in line and "'bogus_key'" in line
+    assert "unknown key" in line
+
+
+def test_unknown_ini_section(tmp_path):
+    ini = tmp_path / "s.ini"
+    ini.write_text("[synfornt]\nstats_interval = 1\n")
+    r = synfront(["--", "--config", str(ini)])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert str(ini) in line and "[synfornt]" in line
+
+
+def test_bad_ini_value(tmp_path):
+    """Same parser as the option: the message names file, key and value."""
+    ini = tmp_path / "v.ini"
+    ini.write_text("[synfront]\nstats_interval = soon\n")
+    r = synfront(["--", "-c", str(ini)])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert str(ini) in line and "stats_interval" in line
+    assert "'soon'" in line and "0..86400" in line
+
+
+def test_bad_ini_port_addr(tmp_path):
+    ini = tmp_path / "a.ini"
+    ini.write_text("[port0]\naddr = 10.10.0.1/24\naddr = nonsense\n")
+    r = synfront(["--", "-c", str(ini)])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert str(ini) in line and "[port0] addr" in line
+    assert "'nonsense'" in line
+
+
+@pytest.mark.parametrize("addr,why", [
+    ("10.10.0.300/24", "invalid address"),
+    ("10.10.0.1/33", "invalid prefix"),
+    ("fd00::1/129", "invalid prefix"),
+    ("10.10.0.1/", "invalid address"),
+    ("banana", "invalid address"),
+])
+def test_bad_addr_syntax(addr, why):
+    r = synfront(["--", "--addr", addr])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "--addr" in line and "'%s'" % addr in line and why in line
+
+
+def test_addr_given_twice():
+    r = synfront(["--", "--addr", "10.10.0.1/24", "--addr", "10.10.0.1/16"])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "--addr" in line and "given twice" in line
+
+
+@needs_root
+@pytest.mark.parametrize("addr", ["224.0.0.1/24", "127.0.0.1/8",
+                                  "0.0.0.0/0", "ff02::1/64", "::/0"])
+def test_addr_not_unicast(addr):
+    """Well-formed but not a host address: a bad value, so exit 2 too."""
+    r = synfront_eal(["--", "--addr", addr])
+    assert r.returncode == 2, r.stderr
+    assert [l for l in r.stderr.splitlines()
+            if addr in l and "not a unicast host address" in l], r.stderr
+
+
+@needs_root
+def test_addr_for_missing_port(tmp_path):
+    ini = tmp_path / "p.ini"
+    ini.write_text("[port3]\naddr = 10.10.0.1/24\n")
+    r = synfront_eal(["--", "-c", str(ini)])
+    assert r.returncode == 2, r.stderr
+    assert [l for l in r.stderr.splitlines()
+            if "port 3" in l and "1 port(s)" in l], r.stderr
+
+
+@needs_root
+def test_default_config_runs(tmp_path):
+    """config/synfront.ini is accepted; net_null floods zero-MAC frames,
+    which are all dropped and all go back to the pool."""
+    sf = Synfront(vdev="net_null0", lcores="0", mem=256, tmpdir=tmp_path,
+                  app_args=["-c", str(REPO / "config" / "synfront.ini")])
+    try:
+        sf.start()
+        port = sf.telemetry("/synfront/ports,0")
+        assert port["name"] == "net_null0"
+        assert port["addresses"] == ["10.10.0.1/24", "fd00:10:10::1/64"]
+        st = sf.wait_counters(lambda s: s["rx_packets"] > 0,
+                              what="net_null frames")
+        assert st["drop_l2_not_for_us"] > 0
+        js = sf.stop_and_check()
+        c = js["counters"]
+        assert c["drop_l2_not_for_us"] == c["rx_packets"]
+        assert c["tx_packets"] == 0
+    finally:
+        sf.cleanup()
+    assert not (DPDK_RUN_DIR / sf.prefix).exists()
