@@ -240,7 +240,8 @@ sf_parse_lcore_list(const char *where, const char *val, char *out,
 		}
 		s = end;
 	} while (*s == ',' && *++s != '\0');
-	if (*s != '\0')
+	/* s[-1]: a trailing comma ("2,") ends the loop at the NUL too. */
+	if (*s != '\0' || s[-1] == ',')
 		goto bad;
 	if (strlen(val) >= len)
 		goto bad;

@@ -98,6 +98,15 @@ sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
 	ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	memcpy(&new, ic, sizeof(new));
 	ic->icmp_cksum = sf_cksum_adjust(ic->icmp_cksum, old, new);
+	/*
+	 * Eqn. 3 gives 0x0000 when the reply sums to zero. If that is
+	 * because it is all zeros (identifier, sequence and data zero), only
+	 * 0xffff verifies; for any other zero sum 0xffff is as valid as
+	 * 0x0000 (RFC 1624 3, 5), so always send 0xffff, as a full
+	 * recompute (Linux's icmp_reply()) would in the first case.
+	 */
+	if (ic->icmp_cksum == 0)
+		ic->icmp_cksum = 0xffff;
 	sf_ip4_reply_header(m, pt, ip, p);
 	sf_l2_reply(m, pt);
 	sf_count(w, SF_CNT_icmp_echo_replies);

@@ -30,6 +30,12 @@ sf_input_ip4(struct sf_worker *w, const struct sf_port *pt,
 	if (pt->pt_rx_ip4_cksum) {
 		switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
 		case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+		/*
+		 * NONE: "the IP checksum is not correct in the packet data,
+		 * but the integrity of the IP header is verified"
+		 * (rte_mbuf_core.h); checking it ourselves would drop it.
+		 */
+		case RTE_MBUF_F_RX_IP_CKSUM_NONE:
 			verify = false;
 			break;
 		case RTE_MBUF_F_RX_IP_CKSUM_BAD:

@@ -153,7 +153,14 @@ sf_pkt_parse_ip6(struct rte_mbuf *m, struct sf_pkt *p)
 	off = 0;
 	nh = ip6->proto;
 	for (i = 0; ; i++) {
-		if (i == SF_MAX_IP6_EXT)
+		/*
+		 * After SF_MAX_IP6_EXT headers only an upper layer may come:
+		 * it is not one more header to walk (AH, ESP and no-next-
+		 * header are refused below in any case).
+		 */
+		if (i == SF_MAX_IP6_EXT && (nh == IPPROTO_HOPOPTS ||
+		    nh == IPPROTO_DSTOPTS || nh == IPPROTO_ROUTING ||
+		    nh == IPPROTO_FRAGMENT))
 			return SF_CNT_drop_ip6_bad_exthdr;
 		switch (nh) {
 		case IPPROTO_HOPOPTS:
