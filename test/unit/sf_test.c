@@ -45,16 +45,23 @@ sf_test_init(int argc, char **argv)
 struct sf_engine *
 sf_test_engine(bool tx_ip4_cksum)
 {
-	struct sf_engine_params ep = { .nb_workers = 1,
-		.socket_id = SOCKET_ID_ANY };
 	struct sf_port_conf pc = { .mac = sf_test_mac };
-	struct sf_engine *eng;
-	struct sf_addr a;
 
 	if (tx_ip4_cksum)
 		pc.tx_offloads = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	return sf_test_engine_conf(&pc, 1);
+}
+
+struct sf_engine *
+sf_test_engine_conf(const struct sf_port_conf *pc, unsigned int nb_workers)
+{
+	struct sf_engine_params ep = { .nb_workers = nb_workers,
+		.socket_id = SOCKET_ID_ANY };
+	struct sf_engine *eng;
+	struct sf_addr a;
+
 	eng = sf_engine_create(&ep);
-	if (eng == NULL || sf_engine_port_add(eng, SF_TEST_PORT, &pc) != 0) {
+	if (eng == NULL || sf_engine_port_add(eng, SF_TEST_PORT, pc) != 0) {
 		fprintf(stderr, "engine: %s\n", rte_strerror(rte_errno));
 		exit(1);
 	}
@@ -99,6 +106,137 @@ enum sf_verdict
 sf_test_input(struct sf_engine *eng, struct rte_mbuf *m)
 {
 	return sf_input_one(sf_engine_worker(eng, 0), SF_TEST_PORT, m);
+}
+
+struct rte_mbuf *
+sf_test_check_input(struct sf_engine *eng, struct rte_mbuf *m,
+		enum sf_verdict verdict, enum sf_counter c, enum sf_counter c2,
+		const char *file, int line)
+{
+	uint64_t before[SF_CNT_MAX], after[SF_CNT_MAX];
+	enum sf_verdict got;
+	unsigned int i;
+
+	sf_engine_worker_counters(eng, 0, before);
+	got = sf_test_input(eng, m);
+	sf_engine_worker_counters(eng, 0, after);
+	if (got != verdict) {
+		fprintf(stderr, "FAIL %s:%d: verdict %s, expected %s\n", file,
+			line, got == SF_VERDICT_TX ? "TX" : "DROP",
+			verdict == SF_VERDICT_TX ? "TX" : "DROP");
+		sf_test_failures++;
+	}
+	for (i = 0; i < SF_CNT_MAX; i++) {
+		uint64_t want = before[i] + (i == (unsigned int)c) +
+			(i == (unsigned int)c2);
+
+		if (after[i] != want) {
+			fprintf(stderr, "FAIL %s:%d: counter %s went from %"
+				PRIu64 " to %" PRIu64 ", expected %" PRIu64
+				"\n", file, line, sf_counter_name(i),
+				before[i], after[i], want);
+			sf_test_failures++;
+		}
+	}
+	if (got == SF_VERDICT_TX && verdict == SF_VERDICT_TX)
+		return m;
+	rte_pktmbuf_free(m);
+	return NULL;
+}
+
+uint16_t
+sf_test_put_eth(void *buf, const struct rte_ether_addr *dst,
+		unsigned int nb_vlan, uint16_t ethertype)
+{
+	struct rte_ether_hdr *eh = buf;
+	struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+	unsigned int i;
+
+	eh->dst_addr = *dst;
+	eh->src_addr = sf_test_peer;
+	if (nb_vlan == 0) {
+		eh->ether_type = rte_cpu_to_be_16(ethertype);
+		return sizeof(*eh);
+	}
+	eh->ether_type = rte_cpu_to_be_16(nb_vlan > 1 ?
+			RTE_ETHER_TYPE_QINQ : RTE_ETHER_TYPE_VLAN);
+	for (i = 0; i < nb_vlan; i++) {
+		vh[i].vlan_tci = rte_cpu_to_be_16(100 * (i + 1));
+		vh[i].eth_proto = rte_cpu_to_be_16(i + 1 < nb_vlan ?
+				RTE_ETHER_TYPE_VLAN : ethertype);
+	}
+	return sizeof(*eh) + nb_vlan * sizeof(*vh);
+}
+
+uint16_t
+sf_test_put_ip4(void *buf, const uint8_t *src, const uint8_t *dst,
+		uint8_t proto, uint16_t l4_len)
+{
+	struct rte_ipv4_hdr *ip = buf;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + l4_len);
+	ip->packet_id = rte_cpu_to_be_16(0x1234);
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	memcpy(&ip->src_addr, src, 4);
+	memcpy(&ip->dst_addr, dst, 4);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return sizeof(*ip);
+}
+
+uint16_t
+sf_test_put_ip6(void *buf, const uint8_t *src, const uint8_t *dst,
+		uint8_t proto, uint16_t payload_len, uint8_t hop_limit)
+{
+	struct rte_ipv6_hdr *ip6 = buf;
+
+	/* Traffic class and flow label set, to see that replies clear them. */
+	ip6->vtc_flow = rte_cpu_to_be_32(6u << 28 | 0x12345);
+	ip6->payload_len = rte_cpu_to_be_16(payload_len);
+	ip6->proto = proto;
+	ip6->hop_limits = hop_limit;
+	memcpy(ip6->src_addr, src, 16);
+	memcpy(ip6->dst_addr, dst, 16);
+	return sizeof(*ip6);
+}
+
+uint16_t
+sf_test_sum(const void *data, size_t len, uint32_t sum)
+{
+	const uint8_t *b = data;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)b[i] << 8 | b[i + 1];
+	if (len & 1)
+		sum += (uint32_t)b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum >> 16) + (sum & 0xffff);
+	return (uint16_t)sum;
+}
+
+uint16_t
+sf_test_ip6_sum(const struct rte_ipv6_hdr *ip6, const void *l4, uint32_t len,
+		uint8_t proto)
+{
+	uint32_t sum;
+
+	sum = sf_test_sum(ip6->src_addr, 32, 0);
+	sum += (len >> 16) + (len & 0xffff) + proto;
+	return sf_test_sum(l4, len, sum);
+}
+
+void
+sf_test_put_cksum(void *field, uint16_t sum)
+{
+	uint8_t *f = field;
+
+	sum = (uint16_t)~sum;
+	f[0] = sum >> 8;
+	f[1] = sum & 0xff;
 }
 
 int

@@ -21,6 +21,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -73,6 +74,14 @@ void sf_test_init(int argc, char **argv);
  */
 struct sf_engine *sf_test_engine(bool tx_ip4_cksum);
 
+/*
+ * The same engine with nb_workers workers and port 0 set up from pc (its
+ * MAC and offloads), for tests of the offload paths and of the counters
+ * summed over workers.
+ */
+struct sf_engine *sf_test_engine_conf(const struct sf_port_conf *pc,
+		unsigned int nb_workers);
+
 /* A one-segment mbuf holding a copy of len bytes. */
 struct rte_mbuf *sf_test_mbuf(const void *data, uint16_t len);
 
@@ -84,6 +93,50 @@ uint64_t sf_test_counter(struct sf_engine *eng, enum sf_counter c);
  * The mbuf is left to the caller (a reply to inspect, or to free).
  */
 enum sf_verdict sf_test_input(struct sf_engine *eng, struct rte_mbuf *m);
+
+/*
+ * Run m through sf_test_input() and check the verdict, and that counter c
+ * (and c2 for SF_CHECK_INPUT2) of worker 0 went up by one and no other
+ * counter moved. Returns m when the verdict is SF_VERDICT_TX (the reply,
+ * for the caller to inspect and free); otherwise frees m and returns NULL.
+ */
+#define SF_CHECK_INPUT(eng, m, verdict, c) \
+	sf_test_check_input((eng), (m), (verdict), (c), SF_CNT_MAX, \
+		__FILE__, __LINE__)
+#define SF_CHECK_INPUT2(eng, m, verdict, c, c2) \
+	sf_test_check_input((eng), (m), (verdict), (c), (c2), \
+		__FILE__, __LINE__)
+struct rte_mbuf *sf_test_check_input(struct sf_engine *eng,
+		struct rte_mbuf *m, enum sf_verdict verdict, enum sf_counter c,
+		enum sf_counter c2, const char *file, int line);
+
+/*
+ * Frame building. Each writes one header at buf and returns its length.
+ * Frames come from sf_test_peer. VLAN tags: the first is 802.1ad (VID
+ * 100) when there are two or more, 802.1Q otherwise; the others are
+ * 802.1Q with VIDs 200, 300.
+ */
+uint16_t sf_test_put_eth(void *buf, const struct rte_ether_addr *dst,
+		unsigned int nb_vlan, uint16_t ethertype);
+/* IPv4 without options, TTL 64, header checksum filled in. */
+uint16_t sf_test_put_ip4(void *buf, const uint8_t *src, const uint8_t *dst,
+		uint8_t proto, uint16_t l4_len);
+uint16_t sf_test_put_ip6(void *buf, const uint8_t *src, const uint8_t *dst,
+		uint8_t proto, uint16_t payload_len, uint8_t hop_limit);
+
+/*
+ * Reference Internet checksum, written here rather than taken from DPDK
+ * so the library's use of rte_raw_cksum is checked against something
+ * else: the one's complement sum of len bytes read as big-endian words,
+ * added to sum and folded. A region holding a valid checksum sums to
+ * 0xffff.
+ */
+uint16_t sf_test_sum(const void *data, size_t len, uint32_t sum);
+/* The same over the IPv6 pseudo-header (RFC 8200 8.1) and len bytes. */
+uint16_t sf_test_ip6_sum(const struct rte_ipv6_hdr *ip6, const void *l4,
+		uint32_t len, uint8_t proto);
+/* Store ~sum big-endian at field: the checksum that makes the sum 0xffff. */
+void sf_test_put_cksum(void *field, uint16_t sum);
 
 /* Print the result line and tear EAL down; returns main()'s exit code. */
 int sf_test_done(const char *name);
