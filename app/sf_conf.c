@@ -86,9 +86,14 @@ sf_parse_uint(const char *where, const char *val, unsigned long min,
 	unsigned long v;
 	char *end;
 
+	/* Digits only: strtoul would also take " 5", "+5" and "-1". */
+	if (*val < '0' || *val > '9')
+		return sf_conf_error(where,
+			"invalid value '%s': expected an integer %lu..%lu%s%s",
+			val, min, max, unit[0] ? " " : "", unit);
 	errno = 0;
 	v = strtoul(val, &end, 10);
-	if (*val == '\0' || *val == '-' || *end != '\0' || errno != 0 ||
+	if (*end != '\0' || errno != 0 ||
 	    v < min || v > max)
 		return sf_conf_error(where,
 			"invalid value '%s': expected an integer %lu..%lu%s%s",
@@ -313,7 +318,8 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 	case SF_KEY_APP:
 		ret = sf_parse_name(where, val, sf_app_names,
 				RTE_DIM(sf_app_names), &v);
-		conf->app = v;
+		if (ret == 0)
+			conf->app = v;
 		return ret;
 	case SF_KEY_SYNCOOKIES:
 		return sf_parse_uint(where, val, 0, 2, "", &conf->syncookies);
@@ -334,7 +340,8 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 	case SF_KEY_STEERING:
 		ret = sf_parse_name(where, val, sf_steering_names,
 				RTE_DIM(sf_steering_names), &v);
-		conf->steering = v;
+		if (ret == 0)
+			conf->steering = v;
 		return ret;
 	case SF_KEY_APP_LCORES:
 		return sf_parse_lcore_list(where, val, conf->app_lcores,
@@ -342,7 +349,8 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 	case SF_KEY_TX_DRAIN_US:
 		ret = sf_parse_uint(where, val, 1, 100000, "(microseconds)",
 				&v);
-		conf->tx_drain_us = v;
+		if (ret == 0)
+			conf->tx_drain_us = v;
 		return ret;
 	default:
 		return sf_conf_error(where, "internal: unknown key");

@@ -32,14 +32,16 @@ extern "C" {
 	X(tx_packets, "frames accepted by a tx queue") \
 	X(tx_dropped, "replies dropped because the tx queue was full") \
 	X(arp_replies, "ARP replies sent for our addresses") \
-	X(arp_ignored, "ARP frames read but not answered: replies, " \
-	  "gratuitous announcements") \
+	X(arp_ignored, "ARP frames that need no answer: replies, and " \
+	  "gratuitous requests announcing one of our addresses") \
 	X(icmp_echo_replies, "ICMP echo replies sent") \
 	X(icmp6_echo_replies, "ICMPv6 echo replies sent") \
 	X(nd_na_sent, "neighbour advertisements sent in answer to " \
 	  "neighbour solicitations") \
 	X(tcp_segments, "TCP segments that passed header validation") \
 	X(drop_nonlinear, "multi-segment frame that could not be linearised") \
+	X(drop_unknown_port, "frames handed to a worker for a port the " \
+	  "engine does not know (embedding program error)") \
 	X(drop_reply_no_room, "reply longer than the mbuf could hold") \
 	X(drop_eth_truncated, "frame shorter than its Ethernet/VLAN headers") \
 	X(drop_l2_not_for_us, "unicast frame for another MAC address") \

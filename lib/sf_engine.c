@@ -297,9 +297,16 @@ sf_worker_input(struct sf_worker *w, uint16_t port_id,
 	const struct sf_wqueue *q = NULL;
 	uint16_t i, sent = 0;
 
-	if (port_id < RTE_MAX_ETHPORTS && w->wk_qidx[port_id] != UINT8_MAX)
-		q = &w->wk_q[w->wk_qidx[port_id]];
 	sf_count_n(w, SF_CNT_rx_packets, n);
+	/* Checked once per burst so sf_input_one() can index the table. */
+	if (unlikely(port_id >= RTE_MAX_ETHPORTS ||
+		     !w->wk_eng->en_ports[port_id].pt_present)) {
+		rte_pktmbuf_free_bulk(pkts, n);
+		sf_count_n(w, SF_CNT_drop_unknown_port, n);
+		return n;
+	}
+	if (w->wk_qidx[port_id] != UINT8_MAX)
+		q = &w->wk_q[w->wk_qidx[port_id]];
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 

@@ -123,7 +123,8 @@ bool sf_v6_is_martian_src(const uint8_t *a);
 
 /*
  * One frame through the receive path: parse, validate, dispatch. Returns
- * the verdict; on SF_VERDICT_TX the mbuf holds the reply.
+ * the verdict; on SF_VERDICT_TX the mbuf holds the reply. port_id must be
+ * a port added to the engine (sf_worker_input() checks it per burst).
  */
 enum sf_verdict sf_input_one(struct sf_worker *w, uint16_t port_id,
 		struct rte_mbuf *m);

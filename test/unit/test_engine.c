@@ -290,12 +290,21 @@ test_input_no_queue(void)
 	/* An empty burst counts nothing. */
 	SF_CHECK_EQ(sf_worker_input(w, SF_TEST_PORT, pkts, 0), 0);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_rx_packets), 5);
-	/* A port the engine does not know: nothing is ours on it. */
+	/*
+	 * A port the engine does not know, or no port id at all: the burst is
+	 * freed unread and counted, never looked up past the port table.
+	 */
 	for (i = 0; i < 2; i++)
 		pkts[i] = arp_request();
 	SF_CHECK_EQ(sf_worker_input(w, 7, pkts, 2), 2);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_rx_packets), 7);
-	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_drop_arp_not_for_us), 2);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_drop_unknown_port), 2);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_drop_arp_not_for_us), 0);
+	for (i = 0; i < 3; i++)
+		pkts[i] = arp_request();
+	SF_CHECK_EQ(sf_worker_input(w, RTE_MAX_ETHPORTS, pkts, 3), 3);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_drop_unknown_port), 5);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_rx_packets), 10);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_tx_dropped), 3);
 	sf_engine_free(eng);
 }
