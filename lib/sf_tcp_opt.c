@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#include "sf_tcp_opt.h"
+
+static uint16_t
+sf_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+sf_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		(uint32_t)p[2] << 8 | p[3];
+}
+
+bool
+sf_tcp_opts_parse(const uint8_t *opt, uint16_t len, bool syn,
+		struct sf_tcp_opts *out)
+{
+	uint16_t i = 0;
+	uint8_t kind, size;
+
+	memset(out, 0, sizeof(*out));
+	while (i < len) {
+		kind = opt[i];
+		if (kind == SF_TCPOPT_EOL)
+			return true;
+		if (kind == SF_TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		/*
+		 * "silly options" in Linux's words: a length that cannot hold
+		 * the kind and length bytes, or that runs past the header,
+		 * ends the walk.
+		 */
+		if (i + 1 >= len)
+			return false;
+		size = opt[i + 1];
+		if (size < 2 || size > len - i)
+			return false;
+		switch (kind) {
+		case SF_TCPOPT_MSS:
+			if (size == 4 && syn) {
+				out->to_mss = sf_get16(opt + i + 2);
+				out->to_flags |= SF_TOF_MSS;
+			}
+			break;
+		case SF_TCPOPT_WSCALE:
+			if (size == 3 && syn) {
+				out->to_wscale = RTE_MIN(opt[i + 2],
+					(uint8_t)SF_TCP_MAX_WSCALE);
+				out->to_flags |= SF_TOF_WSCALE;
+			}
+			break;
+		case SF_TCPOPT_SACK_PERM:
+			if (size == 2 && syn)
+				out->to_flags |= SF_TOF_SACKPERM;
+			break;
+		case SF_TCPOPT_TS:
+			if (size == 10) {
+				out->to_tsval = sf_get32(opt + i + 2);
+				out->to_tsecr = sf_get32(opt + i + 6);
+				out->to_flags |= SF_TOF_TS;
+			}
+			break;
+		default:
+			break;
+		}
+		i += size;
+	}
+	return true;
+}
+
+static uint8_t *
+sf_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+	return p + 4;
+}
+
+uint16_t
+sf_tcp_opts_build_synack(uint8_t *buf, const struct sf_tcp_opts *o)
+{
+	uint8_t *p = buf;
+
+	if (o->to_flags & SF_TOF_MSS) {
+		*p++ = SF_TCPOPT_MSS;
+		*p++ = 4;
+		*p++ = o->to_mss >> 8;
+		*p++ = o->to_mss & 0xff;
+	}
+	if (o->to_flags & SF_TOF_TS) {
+		/* SACK-permitted takes the two bytes NOPs would pad. */
+		if (o->to_flags & SF_TOF_SACKPERM) {
+			*p++ = SF_TCPOPT_SACK_PERM;
+			*p++ = 2;
+		} else {
+			*p++ = SF_TCPOPT_NOP;
+			*p++ = SF_TCPOPT_NOP;
+		}
+		*p++ = SF_TCPOPT_TS;
+		*p++ = 10;
+		p = sf_put32(p, o->to_tsval);
+		p = sf_put32(p, o->to_tsecr);
+	} else if (o->to_flags & SF_TOF_SACKPERM) {
+		*p++ = SF_TCPOPT_NOP;
+		*p++ = SF_TCPOPT_NOP;
+		*p++ = SF_TCPOPT_SACK_PERM;
+		*p++ = 2;
+	}
+	if (o->to_flags & SF_TOF_WSCALE) {
+		*p++ = SF_TCPOPT_NOP;
+		*p++ = SF_TCPOPT_WSCALE;
+		*p++ = 3;
+		*p++ = o->to_wscale;
+	}
+	return (uint16_t)(p - buf);
+}

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/* lib/sf_tcp_opt.c: option parsing (tcp_parse_options rules), SYN-ACK layout. */
+
+#include "sf_tcp_opt.h"
+#include "sf_test.h"
+
+/* A Linux SYN: <mss 1460, sackOK, TS val 0x01020304 ecr 0, nop, wscale 7>. */
+static const uint8_t linux_syn[] = {
+	2, 4, 0x05, 0xb4, 4, 2, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0, 1, 3, 3, 7,
+};
+
+static void
+test_parse_linux_syn(void)
+{
+	struct sf_tcp_opts o;
+
+	SF_CHECK(sf_tcp_opts_parse(linux_syn, sizeof(linux_syn), true, &o));
+	SF_CHECK_EQ(o.to_flags, SF_TOF_MSS | SF_TOF_SACKPERM | SF_TOF_TS |
+		SF_TOF_WSCALE);
+	SF_CHECK_EQ(o.to_mss, 1460);
+	SF_CHECK_EQ(o.to_wscale, 7);
+	SF_CHECK_EQ(o.to_tsval, 0x01020304);
+	SF_CHECK_EQ(o.to_tsecr, 0);
+
+	/* On a non-SYN only the timestamp counts. */
+	SF_CHECK(sf_tcp_opts_parse(linux_syn, sizeof(linux_syn), false, &o));
+	SF_CHECK_EQ(o.to_flags, SF_TOF_TS);
+	SF_CHECK_EQ(o.to_mss, 0);
+}
+
+static void
+test_parse_edges(void)
+{
+	/* EOL ends the list: the MSS after it is not read. */
+	static const uint8_t eol[] = { 1, 0, 2, 4, 0x05, 0xb4 };
+	/* Unknown kind 30 skipped by its length, then MSS. */
+	static const uint8_t unknown[] = { 30, 4, 0xaa, 0xbb, 2, 4, 0x02, 0x18 };
+	/* MSS with the wrong length is skipped, the walk goes on. */
+	static const uint8_t badmss[] = { 2, 3, 0x05, 4, 2 };
+	/* Window scale 15 is used as 14 (RFC 7323 2.3). */
+	static const uint8_t ws15[] = { 1, 3, 3, 15 };
+	/* Length 0 / 1 / past the end / kind without length: walk stops. */
+	static const uint8_t len0[] = { 4, 2, 5, 0, 2, 4, 0x05, 0xb4 };
+	static const uint8_t len1[] = { 30, 1, 2, 4, 0x05, 0xb4 };
+	static const uint8_t past[] = { 2, 4, 0x05, 0xb4, 8, 10, 1, 2 };
+	static const uint8_t dangling[] = { 2, 4, 0x05, 0xb4, 30 };
+	struct sf_tcp_opts o;
+
+	SF_CHECK(sf_tcp_opts_parse(eol, sizeof(eol), true, &o));
+	SF_CHECK_EQ(o.to_flags, 0);
+	SF_CHECK(sf_tcp_opts_parse(unknown, sizeof(unknown), true, &o));
+	SF_CHECK_EQ(o.to_flags, SF_TOF_MSS);
+	SF_CHECK_EQ(o.to_mss, 536);
+	SF_CHECK(sf_tcp_opts_parse(badmss, sizeof(badmss), true, &o));
+	SF_CHECK_EQ(o.to_flags, SF_TOF_SACKPERM);
+	SF_CHECK(sf_tcp_opts_parse(ws15, sizeof(ws15), true, &o));
+	SF_CHECK_EQ(o.to_flags, SF_TOF_WSCALE);
+	SF_CHECK_EQ(o.to_wscale, 14);
+
+	SF_CHECK(!sf_tcp_opts_parse(len0, sizeof(len0), true, &o));
+	SF_CHECK_EQ(o.to_flags, SF_TOF_SACKPERM); /* parsed before it stands */
+	SF_CHECK(!sf_tcp_opts_parse(len1, sizeof(len1), true, &o));
+	SF_CHECK_EQ(o.to_flags, 0);
+	SF_CHECK(!sf_tcp_opts_parse(past, sizeof(past), true, &o));
+	SF_CHECK_EQ(o.to_flags, SF_TOF_MSS);
+	SF_CHECK(!sf_tcp_opts_parse(dangling, sizeof(dangling), true, &o));
+	SF_CHECK_EQ(o.to_flags, SF_TOF_MSS);
+	SF_CHECK(sf_tcp_opts_parse(NULL, 0, true, &o));
+	SF_CHECK_EQ(o.to_flags, 0);
+}
+
+static void
+test_build_layouts(void)
+{
+	static const uint8_t all[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10,
+		0, 0, 0, 9, 1, 2, 3, 4, 1, 3, 3, 7 };
+	static const uint8_t no_sack[] = { 2, 4, 0x05, 0xb4, 1, 1, 8, 10,
+		0, 0, 0, 9, 1, 2, 3, 4, 1, 3, 3, 7 };
+	static const uint8_t no_ts[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2,
+		1, 3, 3, 7 };
+	static const uint8_t mss_only[] = { 2, 4, 0x02, 0x18 };
+	struct sf_tcp_opts o = {
+		.to_flags = SF_TOF_MSS | SF_TOF_SACKPERM | SF_TOF_TS |
+			SF_TOF_WSCALE,
+		.to_mss = 1460, .to_wscale = 7, .to_tsval = 9,
+		.to_tsecr = 0x01020304,
+	};
+	uint8_t buf[SF_TCP_SYNACK_OPT_MAX];
+
+	SF_CHECK_EQ(sf_tcp_opts_build_synack(buf, &o), sizeof(all));
+	SF_CHECK_MEM(buf, all, sizeof(all));
+	o.to_flags &= ~SF_TOF_SACKPERM;
+	SF_CHECK_EQ(sf_tcp_opts_build_synack(buf, &o), sizeof(no_sack));
+	SF_CHECK_MEM(buf, no_sack, sizeof(no_sack));
+	o.to_flags = SF_TOF_MSS | SF_TOF_SACKPERM | SF_TOF_WSCALE;
+	SF_CHECK_EQ(sf_tcp_opts_build_synack(buf, &o), sizeof(no_ts));
+	SF_CHECK_MEM(buf, no_ts, sizeof(no_ts));
+	o.to_flags = SF_TOF_MSS;
+	o.to_mss = 536;
+	SF_CHECK_EQ(sf_tcp_opts_build_synack(buf, &o), sizeof(mss_only));
+	SF_CHECK_MEM(buf, mss_only, sizeof(mss_only));
+	o.to_flags = 0;
+	SF_CHECK_EQ(sf_tcp_opts_build_synack(buf, &o), 0);
+}
+
+/* Every combination survives build -> parse unchanged. */
+static void
+test_round_trip(void)
+{
+	uint8_t buf[SF_TCP_SYNACK_OPT_MAX];
+	struct sf_tcp_opts in, out;
+	unsigned int flags, ws;
+	uint16_t len;
+
+	for (flags = 0; flags < 16; flags++) {
+		for (ws = 0; ws <= SF_TCP_MAX_WSCALE; ws++) {
+			memset(&in, 0, sizeof(in));
+			in.to_flags = flags;
+			if (flags & SF_TOF_MSS)
+				in.to_mss = 1000 + ws;
+			if (flags & SF_TOF_WSCALE)
+				in.to_wscale = ws;
+			if (flags & SF_TOF_TS) {
+				in.to_tsval = 0xdeadbeef + ws;
+				in.to_tsecr = 0x12345678;
+			}
+			len = sf_tcp_opts_build_synack(buf, &in);
+			SF_CHECK_EQ(len % 4, 0);
+			SF_CHECK(len <= SF_TCP_SYNACK_OPT_MAX);
+			SF_CHECK(sf_tcp_opts_parse(buf, len, true, &out));
+			SF_CHECK_MEM(&out, &in, sizeof(in));
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	sf_test_init(argc, argv);
+	test_parse_linux_syn();
+	test_parse_edges();
+	test_build_layouts();
+	test_round_trip();
+	return sf_test_done("test_tcp_opt");
+}
