@@ -17,6 +17,22 @@
 
 #include "sf_engine_pvt.h"
 
+/* A TCP segment for one of our addresses, IPv4 or IPv6. */
+static enum sf_verdict
+sf_input_tcp(struct sf_worker *w, const struct sf_port *pt,
+		struct rte_mbuf *m, struct sf_pkt *p)
+{
+	enum sf_counter why;
+
+	RTE_SET_USED(pt);
+	why = sf_pkt_parse_tcp(m, p);
+	if (why != SF_PKT_OK)
+		return sf_drop(w, why);
+	sf_count(w, SF_CNT_tcp_segments);
+	/* XXX(#3): the passive-open engine takes over here. */
+	return sf_drop(w, SF_CNT_drop_tcp_not_handled);
+}
+
 static enum sf_verdict
 sf_input_ip4(struct sf_worker *w, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
@@ -60,12 +76,7 @@ sf_input_ip4(struct sf_worker *w, const struct sf_port *pt,
 	case IPPROTO_ICMP:
 		return sf_icmp_input(w, pt, m, p);
 	case IPPROTO_TCP:
-		why = sf_pkt_parse_tcp(m, p);
-		if (why != SF_PKT_OK)
-			return sf_drop(w, why);
-		sf_count(w, SF_CNT_tcp_segments);
-		/* XXX(#3): the passive-open engine takes over here. */
-		return sf_drop(w, SF_CNT_drop_tcp_not_handled);
+		return sf_input_tcp(w, pt, m, p);
 	default:
 		return sf_drop(w, SF_CNT_drop_l4_proto);
 	}
@@ -96,14 +107,10 @@ sf_input_ip6(struct sf_worker *w, const struct sf_port *pt,
 		/* Checks the unspecified source, legal for DAD probes only. */
 		return sf_icmp6_input(w, pt, m, p);
 	case IPPROTO_TCP:
+		/* TCP is unicast only (RFC 1122 4.2.3.10). */
 		if (p->dst_mcast)
 			return sf_drop(w, SF_CNT_drop_ip6_not_for_us);
-		why = sf_pkt_parse_tcp(m, p);
-		if (why != SF_PKT_OK)
-			return sf_drop(w, why);
-		sf_count(w, SF_CNT_tcp_segments);
-		/* XXX(#3): the passive-open engine takes over here. */
-		return sf_drop(w, SF_CNT_drop_tcp_not_handled);
+		return sf_input_tcp(w, pt, m, p);
 	default:
 		return sf_drop(w, SF_CNT_drop_l4_proto);
 	}
