@@ -46,4 +46,6 @@ while kill -0 $pid 2>/dev/null; do
 	wait $pid
 	rc=$?
 done
+# EAL leaves its runtime directory behind; nothing else of ours remains.
+rm -rf "/var/run/dpdk/synfront-$IFACE"
 exit "${rc:-1}"

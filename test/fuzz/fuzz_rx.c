@@ -13,6 +13,8 @@
  * Every mbuf must come back to the pool: a leak aborts the run.
  */
 
+#include <dirent.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +30,31 @@
 
 static struct rte_mempool *pool;
 static struct sf_engine *eng[2];
+static char runtime_dir[PATH_MAX];
+
+/*
+ * libFuzzer leaves by exit(): take EAL's runtime directory
+ * (/var/run/dpdk/<prefix>, made even with --no-shconf) with us.
+ */
+static void
+fuzz_rm_runtime_dir(void)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(runtime_dir);
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", runtime_dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(runtime_dir);
+}
 
 static struct sf_engine *
 fuzz_engine(bool offload)
@@ -72,6 +99,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "EAL: %s\n", rte_strerror(rte_errno));
 		abort();
 	}
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
+		rte_eal_get_runtime_dir());
+	atexit(fuzz_rm_runtime_dir);
 	pool = rte_pktmbuf_pool_create("fuzz", 255, 0, 0,
 			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (pool == NULL)

@@ -2,6 +2,8 @@
  * Copyright(c) 2026 The synfront authors
  */
 
+#include <dirent.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <unistd.h>
 
@@ -239,10 +241,35 @@ sf_test_put_cksum(void *field, uint16_t sum)
 	f[1] = sum & 0xff;
 }
 
+/*
+ * EAL makes /var/run/dpdk/<prefix> even with --no-shconf and leaves it:
+ * remove it and the flat files in it, so a test run leaves nothing behind.
+ */
+void
+sf_test_rm_runtime_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 int
 sf_test_done(const char *name)
 {
 	unsigned int avail = rte_mempool_avail_count(sf_test_pool);
+	char dir[PATH_MAX];
 
 	/* Every test must give back every mbuf it took. */
 	if (avail != sf_test_pool->size) {
@@ -254,6 +281,8 @@ sf_test_done(const char *name)
 		sf_test_failures ? "FAILED" : "ok", sf_test_failures,
 		sf_test_failures == 1 ? "" : "s");
 	rte_mempool_free(sf_test_pool);
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	sf_test_rm_runtime_dir(dir);
 	return sf_test_failures ? 1 : 0;
 }

@@ -138,7 +138,13 @@ uint16_t sf_test_ip6_sum(const struct rte_ipv6_hdr *ip6, const void *l4,
 /* Store ~sum big-endian at field: the checksum that makes the sum 0xffff. */
 void sf_test_put_cksum(void *field, uint16_t sum);
 
-/* Print the result line and tear EAL down; returns main()'s exit code. */
+/* Remove an EAL runtime directory and the files in it. */
+void sf_test_rm_runtime_dir(const char *dir);
+
+/*
+ * Print the result line, tear EAL down and remove its runtime directory;
+ * returns main()'s exit code.
+ */
 int sf_test_done(const char *name);
 
 #endif /* SF_TEST_H */
