@@ -13,7 +13,6 @@
  * Every mbuf must come back to the pool: a leak aborts the run.
  */
 
-#include <dirent.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -27,33 +26,17 @@
 #include <rte_mbuf.h>
 
 #include "sf_engine_pvt.h"
+#include "sf_test.h"
 
 static struct rte_mempool *pool;
 static struct sf_engine *eng[2];
 static char runtime_dir[PATH_MAX];
 
-/*
- * libFuzzer leaves by exit(): take EAL's runtime directory
- * (/var/run/dpdk/<prefix>, made even with --no-shconf) with us.
- */
+/* libFuzzer leaves by exit(): take EAL's runtime directory with us. */
 static void
 fuzz_rm_runtime_dir(void)
 {
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	d = opendir(runtime_dir);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", runtime_dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(runtime_dir);
+	sf_test_rm_runtime_dir(runtime_dir);
 }
 
 static struct sf_engine *
