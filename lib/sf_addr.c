@@ -130,22 +130,20 @@ sf_v4_is_martian_src(uint32_t a)
  * RFC 1122 3.2.1.3 (c), (d): the directed broadcast of a network the port
  * is on is no source either. Linux finds it, and the network address
  * (the old all-zeros broadcast), as broadcast routes of its local table:
- * fib_validate_source() refuses them. /31 and /32 have neither (RFC 3021).
+ * fib_validate_source() refuses them. The host masks are computed when
+ * the address is added, so this is masks and compares on the fast path.
  */
 bool
 sf_port_v4_is_bcast(const struct sf_port *pt, uint32_t a)
 {
-	uint32_t h = rte_be_to_cpu_32(a), mask;
 	unsigned int i;
 
 	for (i = 0; i < pt->pt_nb_v4; i++) {
-		if (pt->pt_v4_plen[i] >= 31)
+		uint32_t hm = pt->pt_v4_hostmask[i];
+
+		if (hm == 0 || ((a ^ pt->pt_v4[i]) & ~hm) != 0)
 			continue;
-		mask = pt->pt_v4_plen[i] == 0 ? 0 :
-			~0u << (32 - pt->pt_v4_plen[i]);
-		if ((h & mask) != (rte_be_to_cpu_32(pt->pt_v4[i]) & mask))
-			continue;
-		if ((h & ~mask) == ~mask || (h & ~mask) == 0)
+		if ((a & hm) == hm || (a & hm) == 0)
 			return true;
 	}
 	return false;

@@ -51,8 +51,8 @@ extern "C" {
 	  "packet") \
 	X(drop_arp_bad_format, "ARP hardware/protocol type or length not " \
 	  "Ethernet/IPv4, or unknown opcode") \
-	X(drop_arp_martian, "ARP sender address multicast, broadcast or " \
-	  "loopback") \
+	X(drop_arp_martian, "ARP sender address multicast, broadcast " \
+	  "(subnet broadcast and network address included) or loopback") \
 	X(drop_arp_not_for_us, "ARP request for an address we do not own") \
 	X(drop_ip4_truncated, "frame shorter than an IPv4 header") \
 	X(drop_ip4_bad_version, "IPv4 ethertype with version != 4") \
@@ -62,7 +62,8 @@ extern "C" {
 	X(drop_ip4_bad_csum, "IPv4 header checksum wrong") \
 	X(drop_ip4_fragment, "IPv4 fragment (no reassembly)") \
 	X(drop_ip4_martian_src, "IPv4 source zero, loopback, multicast, " \
-	  "broadcast or reserved") \
+	  "reserved, broadcast, or the broadcast or network address of " \
+	  "one of our subnets") \
 	X(drop_ip4_land, "IPv4 source is one of our addresses (land attack)") \
 	X(drop_ip4_not_for_us, "IPv4 destination is not one of our " \
 	  "addresses (broadcast and multicast included)") \

@@ -172,6 +172,9 @@ sf_engine_addr_add(struct sf_engine *eng, uint16_t port_id,
 			return -EEXIST;
 		pt->pt_v4[pt->pt_nb_v4] = a->v4;
 		pt->pt_v4_plen[pt->pt_nb_v4] = a->prefix_len;
+		pt->pt_v4_hostmask[pt->pt_nb_v4] =
+			a->prefix_len == 0 || a->prefix_len >= 31 ? 0 :
+			rte_cpu_to_be_32(~0u >> a->prefix_len);
 		pt->pt_nb_v4++;
 		return 0;
 	}

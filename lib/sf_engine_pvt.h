@@ -46,6 +46,9 @@ struct sf_port {
 	uint8_t pt_nb_v6;                  /* entries used in pt_v6 */
 	uint32_t pt_v4[SF_MAX_ADDRS_PER_PORT];     /* network order */
 	uint8_t pt_v4_plen[SF_MAX_ADDRS_PER_PORT]; /* prefix lengths */
+	/* host part of each prefix, network order; 0 for /0, /31, /32,
+	 * which have no subnet broadcast (RFC 3021) */
+	uint32_t pt_v4_hostmask[SF_MAX_ADDRS_PER_PORT];
 	uint8_t pt_v6[SF_MAX_ADDRS_PER_PORT][16];
 	uint8_t pt_v6_plen[SF_MAX_ADDRS_PER_PORT];
 };

@@ -117,6 +117,43 @@ test_ownership(void)
 	sf_engine_free(eng);
 }
 
+/* Subnet broadcast and network addresses of our prefixes (not /31, /32). */
+static void
+test_subnet_bcast(void)
+{
+	static const char *const extra[] = { "192.0.2.1/31", "198.51.100.7/32",
+		"172.16.0.1/12" };
+	static const struct { const char *a; bool bcast; } cases[] = {
+		{ "10.10.0.255", true }, { "10.10.0.0", true },
+		{ "10.10.0.1", false }, { "10.10.0.254", false },
+		{ "10.10.1.255", false }, { "10.11.0.0", false },
+		{ "192.0.2.0", false }, { "192.0.2.1", false },
+		{ "198.51.100.7", false }, { "198.51.100.255", false },
+		{ "172.31.255.255", true }, { "172.16.0.0", true },
+		{ "172.16.255.255", false }, { "172.32.0.0", false },
+	};
+	struct sf_engine *eng = sf_test_engine(false);
+	const struct sf_port *pt = sf_worker_port(sf_engine_worker(eng, 0),
+			SF_TEST_PORT);
+	struct sf_addr a;
+	uint32_t v4;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(extra); i++) {
+		SF_CHECK_EQ(sf_addr_parse(extra[i], &a), 0);
+		SF_CHECK_EQ(sf_engine_addr_add(eng, SF_TEST_PORT, &a), 0);
+	}
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		inet_pton(AF_INET, cases[i].a, &v4);
+		if (sf_port_v4_is_bcast(pt, v4) != cases[i].bcast) {
+			fprintf(stderr, "FAIL: %s: is_bcast %d, expected %d\n",
+				cases[i].a, !cases[i].bcast, cases[i].bcast);
+			sf_test_failures++;
+		}
+	}
+	sf_engine_free(eng);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -124,5 +161,6 @@ main(int argc, char **argv)
 	test_parse();
 	test_martian();
 	test_ownership();
+	test_subnet_bcast();
 	return sf_test_done("test_addr");
 }
