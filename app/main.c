@@ -26,6 +26,7 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
+#include "sf_apps.h"
 #include "sf_conf.h"
 #include "sf_engine.h"
 #include "sf_port.h"
@@ -106,6 +107,54 @@ sf_lcore_main(void *arg)
 	return 0;
 }
 
+/* The listeners of the configuration, fed by the built-in application. */
+static int
+sf_setup_listeners(void)
+{
+	const struct sf_app_ops *app = sf_app_ops(sf_conf.app);
+	struct sf_listener_params lp;
+	char abuf[64];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sf_conf.nb_listen; i++) {
+		const struct sf_listen_conf *lc = &sf_conf.listen[i];
+
+		sf_listener_params_init(&lp);
+		lp.addr = lc->ls_addr;
+		lp.port = lc->ls_port;
+		lp.backlog = sf_conf.backlog;
+		lp.syn_backlog = sf_conf.syn_backlog;
+		lp.synack_retries = (uint8_t)sf_conf.synack_retries;
+		lp.defer_accept = sf_conf.defer_accept;
+		lp.abort_on_overflow = sf_conf.abort_on_overflow;
+		lp.syncookies = (uint8_t)sf_conf.syncookies;
+		lp.on_accept = app->on_accept;
+		lp.on_close = app->on_close;
+		if (lc->ls_addr.family == 0)
+			snprintf(abuf, sizeof(abuf), "*");
+		else
+			sf_addr_format(&lc->ls_addr, abuf, sizeof(abuf));
+		ret = sf_engine_listen(sf_eng, &lp);
+		if (ret < 0) {
+			SF_LOG(ERR, "listener %s port %u refused: %s", abuf,
+				lc->ls_port, ret == -EEXIST ?
+				"address and port already listened on" :
+				strerror(-ret));
+			sf_conf_refused = true;
+			return ret;
+		}
+		SF_LOG(INFO, "listening on %s port %u (app %s, backlog %u, "
+			"syn_backlog %u)", abuf, lc->ls_port, app->name,
+			RTE_MIN(sf_conf.backlog, (unsigned int)SF_SOMAXCONN_DEFAULT),
+			sf_conf.syn_backlog);
+	}
+	if (sf_conf.nb_listen == 0)
+		SF_LOG(WARNING, "no listener: every TCP segment is answered "
+			"with a RST (give --listen PORT)");
+	return 0;
+}
+
 /* Engine, ports and queue assignment. */
 static int
 sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
@@ -137,6 +186,7 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	ep.nb_workers = nb_workers;
 	ep.socket_id = (int)rte_socket_id();
 	ep.tx_drain_us = sf_conf.tx_drain_us;
+	ep.pool = sf_pool;
 	sf_eng = sf_engine_create(&ep);
 	if (sf_eng == NULL) {
 		SF_LOG(ERR, "cannot create the engine: %s",
@@ -192,10 +242,9 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 				return ret;
 		}
 	}
-	if (sf_conf.nb_listen != 0)
-		SF_LOG(WARNING, "%u listener(s) configured, but this build "
-			"has no TCP engine yet: TCP segments are dropped and "
-			"counted as drop_tcp_not_handled", sf_conf.nb_listen);
+	ret = sf_setup_listeners();
+	if (ret != 0)
+		return ret;
 	if (sf_conf.steering == SF_STEER_SW || sf_conf.app_lcores[0] != '\0')
 		SF_LOG(WARNING, "--steering sw and --app-lcores are not "
 			"built yet: flows stay on the queue RSS or the PMD "

@@ -17,8 +17,7 @@
 #include <rte_ethdev.h>
 
 #include "sf_engine.h"
-
-#define SF_MAX_LISTENERS 64
+#include "sf_tcp.h"
 
 /* Exit code of usage errors (bad option or value, bad config file). */
 #define SF_EXIT_USAGE 2

@@ -137,6 +137,8 @@ sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_workers,
 	out->ps_nb_queues = nb_q;
 	out->ps_conf.rx_offloads = conf.rxmode.offloads;
 	out->ps_conf.tx_offloads = conf.txmode.offloads;
+	if (rte_eth_dev_get_mtu(port_id, &out->ps_conf.mtu) != 0)
+		out->ps_conf.mtu = RTE_ETHER_MTU;
 
 	for (waited = 0; ; waited += 100) {
 		memset(&link, 0, sizeof(link));

@@ -38,7 +38,44 @@ extern "C" {
 	X(icmp6_echo_replies, "ICMPv6 echo replies sent") \
 	X(nd_na_sent, "neighbour advertisements sent in answer to " \
 	  "neighbour solicitations") \
-	X(tcp_segments, "TCP segments that passed header validation") \
+	X(tcp_segments, "TCP segments that passed the header bounds checks; " \
+	  "each ends in tcp_replied, tcp_absorbed or a drop_tcp_* counter") \
+	X(tcp_replied, "TCP segments answered in place (SYN-ACK, RST, ACK)") \
+	X(tcp_absorbed, "TCP segments taken in with no reply of their own " \
+	  "(third ACKs, ACKs, data and RSTs for requests and connections)") \
+	X(tcp_bad_opts, "TCP segments whose option list had a malformed " \
+	  "length: the options before it were used, as Linux does") \
+	X(syn_recv, "SYNs answered with a SYN-ACK from a new request") \
+	X(synack_sent, "SYN-ACKs sent, retransmissions included") \
+	X(synack_retrans, "SYN-ACKs retransmitted (timer or duplicate SYN)") \
+	X(passive_opens, "handshakes completed (Linux PassiveOpens)") \
+	X(accepted, "connections handed to the application's on_accept") \
+	X(listen_overflows, "SYNs and third ACKs refused because the " \
+	  "accept queue held backlog + 1 (Linux ListenOverflows)") \
+	X(listen_drops, "SYNs and third ACKs a listener dropped for any " \
+	  "reason (Linux ListenDrops)") \
+	X(reqq_full_drop, "SYNs dropped: syn_backlog reached or the lcore's " \
+	  "request table full (Linux TCPReqQFullDrop)") \
+	X(req_timeouts, "requests given up after the last SYN-ACK retry") \
+	X(embryonic_rsts, "requests ended by a RST or an in-window SYN " \
+	  "(Linux EmbryonicRsts)") \
+	X(out_rsts, "RSTs sent (Linux OutRsts)") \
+	X(in_errs, "TCP segments received in error (Linux InErrs)") \
+	X(in_csum_errors, "TCP segments with a bad checksum (Linux " \
+	  "InCsumErrors)") \
+	X(defer_accept_drops, "bare third ACKs held back by defer_accept " \
+	  "(Linux TCPDeferAcceptDrop)") \
+	X(paws_rejected, "segments for a request rejected by PAWS (RFC 7323)") \
+	X(challenge_acks, "challenge ACKs for an in-window RST or SYN on a " \
+	  "connection (RFC 5961)") \
+	X(conn_resets, "connections reset by the peer") \
+	X(conn_closed, "connections that ended after a close") \
+	X(conn_timeouts, "connections given up: FIN unanswered, or no FIN " \
+	  "in FIN-WAIT-2") \
+	X(fin_retrans, "FINs retransmitted") \
+	X(app_closes, "connections the application closed (FIN)") \
+	X(app_resets, "connections the application reset (RST)") \
+	X(tx_nombuf, "segments the engine could not send: mbuf pool empty") \
 	X(drop_nonlinear, "multi-segment frame that could not be linearised") \
 	X(drop_unknown_port, "frames handed to a worker for a port the " \
 	  "engine does not know (embedding program error)") \
@@ -94,8 +131,37 @@ extern "C" {
 	  "not own") \
 	X(drop_tcp_truncated, "TCP segment shorter than its header") \
 	X(drop_tcp_bad_doff, "TCP data offset < 5 or beyond the segment") \
-	X(drop_tcp_not_handled, "valid TCP segment, dropped: this build " \
-	  "has no TCP engine yet")
+	X(drop_tcp_bad_csum, "TCP checksum wrong") \
+	X(drop_tcp_port0, "TCP source or destination port 0") \
+	X(drop_tcp_no_listener, "segment for a port nobody listens on that " \
+	  "is not answered: a RST, or no_listener = drop") \
+	X(drop_tcp_listen_rst, "RST (or RST+ACK) to a listener") \
+	X(drop_tcp_listen_noflags, "segment to a listener with none of " \
+	  "SYN, ACK, RST") \
+	X(drop_tcp_syn_fin, "SYN with FIN to a listener") \
+	X(drop_tcp_syn_overflow, "SYN dropped: the accept queue is full") \
+	X(drop_tcp_reqq_full, "SYN dropped: the listener's syn_backlog is " \
+	  "reached") \
+	X(drop_tcp_req_pool_full, "SYN dropped: this lcore's request table " \
+	  "is full") \
+	X(drop_tcp_dup_syn_limited, "duplicate SYN for a request, not " \
+	  "answered: one SYN-ACK per 500 ms") \
+	X(drop_tcp_req_bad_ack, "RST+ACK for a request with a wrong " \
+	  "acknowledgment number") \
+	X(drop_tcp_req_oow, "segment for a request outside its window or " \
+	  "PAWS-rejected, not answered (a RST, or rate limited)") \
+	X(drop_tcp_req_noack, "segment for a request without ACK") \
+	X(drop_tcp_deferred, "bare third ACK held back by defer_accept") \
+	X(drop_tcp_ack_overflow, "third ACK dropped: the accept queue is " \
+	  "full (the request stays)") \
+	X(drop_tcp_conn_table_full, "third ACK dropped: this lcore's " \
+	  "connection table is full (the request stays)") \
+	X(drop_tcp_conn_oow, "segment for a connection outside the " \
+	  "window, or acknowledging unsent data, not answered") \
+	X(drop_tcp_challenge_limited, "challenge ACK not sent: rate limited") \
+	X(drop_tcp_conn_noack, "segment for a connection without ACK") \
+	X(drop_tcp_timewait, "segment for a TIME-WAIT connection that " \
+	  "needs no answer")
 
 #define SF_COUNTER_ENUM(name, desc) SF_CNT_##name,
 

@@ -26,6 +26,25 @@ RTE_LOG_REGISTER(sf_logtype_engine, synfront.engine, INFO);
  */
 #define SF_TX_DRAIN_US_DEFAULT 20
 
+/*
+ * Default table sizes per worker. 16 Ki requests cover 16 listeners at
+ * Linux's default syn_backlog of 1024 (SYN cookies take over beyond);
+ * 64 Ki connections at about 200 bytes each (entry, key, bucket) cost
+ * 13 MB per worker.
+ */
+#define SF_MAX_REQUESTS_DEFAULT 16384
+#define SF_MAX_CONNS_DEFAULT 65536
+/*
+ * TIME-WAIT after our close. Linux waits 60 s (TCP_TIMEWAIT_LEN) to
+ * protect a later incarnation of the 4-tuple from old duplicates; a front
+ * end that closes millions of connections cannot hold them that long, and
+ * what it must do is answer a retransmitted FIN, which arrives within a
+ * few peer RTOs: 2 s.
+ */
+#define SF_TIME_WAIT_MS_DEFAULT 2000
+/* Timer wheel: 1 ms ticks, 4096 slots (one turn: 4.1 s). */
+#define SF_TW_SLOTS 4096
+
 #define SF_COUNTER_NAME(name, desc) #name,
 #define SF_COUNTER_DESC(name, desc) desc,
 static const char *const sf_counter_names[SF_CNT_MAX] = {
@@ -54,6 +73,53 @@ sf_counter_is_drop(enum sf_counter c)
 
 	return n != NULL && (strncmp(n, "drop_", 5) == 0 ||
 			     c == SF_CNT_tx_dropped);
+}
+
+/* Engine-wide TCP state: listener table, keys, limits. */
+static int
+sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
+{
+	struct sf_etcp *et = &eng->en_tcp;
+	struct sf_siphash_key seed;
+
+	et->et_listeners = rte_zmalloc_socket("sf_listeners",
+			sizeof(struct sf_listener) * SF_MAX_LISTENERS,
+			RTE_CACHE_LINE_SIZE, p->socket_id);
+	et->et_by_port = rte_zmalloc_socket("sf_listen_ports", 65536, 0,
+			p->socket_id);
+	if (et->et_listeners == NULL || et->et_by_port == NULL)
+		return -ENOMEM;
+	sf_siphash_key_random(&et->et_isn_key);
+	sf_siphash_key_random(&et->et_ts_key);
+	sf_siphash_key_random(&seed);
+	et->et_hash_seed = (uint32_t)seed.k[0];
+	et->et_somaxconn = p->somaxconn != 0 ? p->somaxconn :
+		SF_SOMAXCONN_DEFAULT;
+	et->et_max_requests = p->max_requests != 0 ? p->max_requests :
+		SF_MAX_REQUESTS_DEFAULT;
+	et->et_max_conns = p->max_conns != 0 ? p->max_conns :
+		SF_MAX_CONNS_DEFAULT;
+	et->et_time_wait_ms = p->time_wait_ms != 0 ? p->time_wait_ms :
+		SF_TIME_WAIT_MS_DEFAULT;
+	et->et_no_listener_drop = p->no_listener_drop != 0;
+	et->et_pool = p->pool;
+	return 0;
+}
+
+/* A worker's request and connection tables and its timer wheel. */
+static int
+sf_worker_tcp_init(struct sf_worker *w)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+
+	wt->wt_ms_tsc = RTE_MAX(rte_get_tsc_hz() / MS_PER_S, (uint64_t)1);
+	wt->wt_tsc0 = rte_rdtsc();
+	wt->wt_now = 0;
+	if (sf_syncache_init(w) != 0 || sf_conn_init(w) != 0)
+		return -ENOMEM;
+	return sf_twheel_init(&wt->wt_tw,
+		wt->wt_reqtab.ft_cap + wt->wt_conntab.ft_cap, SF_TW_SLOTS,
+		wt->wt_now, w->wk_eng->en_socket);
 }
 
 struct sf_engine *
@@ -85,6 +151,11 @@ sf_engine_create(const struct sf_engine_params *params)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	if (sf_engine_tcp_init(eng, params) != 0) {
+		sf_engine_free(eng);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
 	for (i = 0; i < params->nb_workers; i++) {
 		struct sf_worker *w = &eng->en_workers[i];
 
@@ -94,6 +165,11 @@ sf_engine_create(const struct sf_engine_params *params)
 		w->wk_drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) /
 			US_PER_S * eng->en_tx_drain_us;
 		memset(w->wk_qidx, UINT8_MAX, sizeof(w->wk_qidx));
+		if (sf_worker_tcp_init(w) != 0) {
+			sf_engine_free(eng);
+			rte_errno = ENOMEM;
+			return NULL;
+		}
 	}
 	return eng;
 }
@@ -107,9 +183,13 @@ sf_engine_free(struct sf_engine *eng)
 		return;
 	__atomic_compare_exchange_n(&sf_tel_engine, &(struct sf_engine *){eng},
 		NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-	for (i = 0; i < eng->en_nb_workers; i++) {
+	for (i = 0; eng->en_workers != NULL && i < eng->en_nb_workers; i++) {
 		struct sf_worker *w = &eng->en_workers[i];
 
+		/* Connections first: they may hold mbufs and queue places. */
+		sf_conn_fini(w);
+		sf_syncache_fini(w);
+		sf_twheel_fini(&w->wk_tcp.wt_tw);
 		for (q = 0; q < w->wk_nb_queues; q++) {
 			struct rte_eth_dev_tx_buffer *b = w->wk_q[q].wq_txb;
 			uint16_t k;
@@ -121,6 +201,8 @@ sf_engine_free(struct sf_engine *eng)
 		}
 	}
 	rte_free(eng->en_workers);
+	rte_free(eng->en_tcp.et_listeners);
+	rte_free(eng->en_tcp.et_by_port);
 	rte_free(eng);
 }
 
@@ -141,6 +223,9 @@ sf_engine_port_add(struct sf_engine *eng, uint16_t port_id,
 			RTE_ETH_TX_OFFLOAD_IPV4_CKSUM);
 	pt->pt_rx_ip4_cksum = !!(conf->rx_offloads &
 			RTE_ETH_RX_OFFLOAD_IPV4_CKSUM);
+	pt->pt_rx_tcp_cksum = !!(conf->rx_offloads &
+			RTE_ETH_RX_OFFLOAD_TCP_CKSUM);
+	pt->pt_mtu = conf->mtu != 0 ? conf->mtu : RTE_ETHER_MTU;
 	return 0;
 }
 
@@ -287,12 +372,6 @@ sf_worker_queue_count(const struct sf_worker *w)
 	return w->wk_nb_queues;
 }
 
-static inline void
-sf_count_n(struct sf_worker *w, enum sf_counter c, uint64_t n)
-{
-	__atomic_store_n(&w->wk_cnt[c], w->wk_cnt[c] + n, __ATOMIC_RELAXED);
-}
-
 uint16_t
 sf_worker_input(struct sf_worker *w, uint16_t port_id,
 		struct rte_mbuf **pkts, uint16_t n)
@@ -315,7 +394,12 @@ sf_worker_input(struct sf_worker *w, uint16_t port_id,
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		if (sf_input_one(w, port_id, m) != SF_VERDICT_TX) {
+		switch (sf_input_one(w, port_id, m)) {
+		case SF_VERDICT_TX:
+			break;
+		case SF_VERDICT_KEPT:
+			continue;
+		default:
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -349,15 +433,75 @@ sf_worker_flush(struct sf_worker *w)
 	w->wk_last_flush = rte_rdtsc();
 }
 
+void
+sf_worker_tx(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
+{
+	const struct sf_wqueue *q;
+	uint16_t sent;
+
+	if (unlikely(w->wk_eng->en_tx_hook != NULL)) {
+		w->wk_eng->en_tx_hook(w, port_id, m);
+		return;
+	}
+	if (unlikely(w->wk_qidx[port_id] == UINT8_MAX)) {
+		rte_pktmbuf_free(m);
+		sf_count(w, SF_CNT_tx_dropped);
+		return;
+	}
+	q = &w->wk_q[w->wk_qidx[port_id]];
+	sent = rte_eth_tx_buffer(q->wq_port, q->wq_queue, q->wq_txb, m);
+	if (sent != 0)
+		sf_count_n(w, SF_CNT_tx_packets, sent);
+}
+
+struct rte_mbuf *
+sf_worker_alloc(struct sf_worker *w)
+{
+	struct rte_mbuf *m = NULL;
+
+	if (w->wk_eng->en_tcp.et_pool != NULL)
+		m = rte_pktmbuf_alloc(w->wk_eng->en_tcp.et_pool);
+	if (m == NULL)
+		sf_count(w, SF_CNT_tx_nombuf);
+	return m;
+}
+
+static void
+sf_worker_timer(void *ctx, uint32_t id)
+{
+	struct sf_worker *w = ctx;
+	uint32_t nreq = w->wk_tcp.wt_reqtab.ft_cap;
+
+	if (id < nreq)
+		sf_syncache_timer(w, id);
+	else
+		sf_conn_timer(w, id - nreq);
+}
+
+void
+sf_worker_clock(struct sf_worker *w, uint32_t now)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+
+	wt->wt_now = now;
+	sf_twheel_advance(&wt->wt_tw, now, sf_worker_timer, w);
+}
+
 uint16_t
 sf_worker_poll(struct sf_worker *w)
 {
 	struct rte_mbuf *pkts[SF_RX_BURST];
+	struct sf_wtcp *wt = &w->wk_tcp;
 	uint16_t nb, total = 0;
 	unsigned int i;
+	uint32_t now;
 
 	if (unlikely(w->wk_lcore == LCORE_ID_ANY))
 		w->wk_lcore = rte_lcore_id();
+	/* The ms clock of timers and timestamps; the wheel runs per tick. */
+	now = (uint32_t)((rte_rdtsc() - wt->wt_tsc0) / wt->wt_ms_tsc);
+	if (now != wt->wt_now)
+		sf_worker_clock(w, now);
 	for (i = 0; i < w->wk_nb_queues; i++) {
 		const struct sf_wqueue *q = &w->wk_q[i];
 

@@ -48,6 +48,18 @@ struct sf_engine_params {
 	unsigned int nb_workers; /**< worker contexts to create (>= 1) */
 	int socket_id;           /**< NUMA socket for engine memory */
 	uint32_t tx_drain_us;    /**< flush tx buffers at least this often */
+	/**
+	 * mbufs for the segments the engine sends on its own (SYN-ACK and
+	 * FIN retransmissions, application closes and resets). NULL: the
+	 * TCP engine can only answer in place, and counts tx_nombuf.
+	 */
+	struct rte_mempool *pool;
+	uint32_t max_requests;   /**< half-open requests per worker (0: 16384) */
+	uint32_t max_conns;      /**< connections per worker (0: 65536) */
+	uint32_t somaxconn;      /**< ceiling of listener backlogs (0: 4096) */
+	uint32_t time_wait_ms;   /**< TIME-WAIT after our close (0: 2000) */
+	/** Segments for a port nobody listens on: 0 answer RST, 1 drop. */
+	uint8_t no_listener_drop;
 };
 
 /** Per-port settings. */
@@ -55,6 +67,7 @@ struct sf_port_conf {
 	struct rte_ether_addr mac; /**< the port's MAC address */
 	uint64_t tx_offloads;      /**< RTE_ETH_TX_OFFLOAD_* enabled */
 	uint64_t rx_offloads;      /**< RTE_ETH_RX_OFFLOAD_* enabled */
+	uint16_t mtu;              /**< L3 MTU (0: 1500) */
 };
 
 /** An address with its prefix length. */

@@ -20,6 +20,7 @@
 
 #include "sf_engine.h"
 #include "sf_pkt.h"
+#include "sf_tcp_pvt.h"
 
 extern int sf_logtype_engine;
 
@@ -41,6 +42,8 @@ struct sf_port {
 	bool pt_present;                   /* added with sf_engine_port_add */
 	bool pt_tx_ip4_cksum;              /* TX_OFFLOAD_IPV4_CKSUM enabled */
 	bool pt_rx_ip4_cksum;              /* RX_OFFLOAD_IPV4_CKSUM enabled */
+	bool pt_rx_tcp_cksum;              /* RX_OFFLOAD_TCP_CKSUM enabled */
+	uint16_t pt_mtu;                   /* L3 MTU */
 	struct rte_ether_addr pt_mac;      /* source of every frame we send */
 	uint8_t pt_nb_v4;                  /* entries used in pt_v4 */
 	uint8_t pt_nb_v6;                  /* entries used in pt_v6 */
@@ -76,6 +79,7 @@ struct sf_worker {
 	/* port id -> index in wk_q, or UINT8_MAX when not polled here */
 	uint8_t wk_qidx[RTE_MAX_ETHPORTS];
 	uint64_t wk_cnt[SF_CNT_MAX] __rte_cache_aligned; /* counters */
+	struct sf_wtcp wk_tcp;             /* requests, connections, timers */
 } __rte_cache_aligned;
 
 struct sf_engine {
@@ -84,12 +88,13 @@ struct sf_engine {
 	uint32_t en_tx_drain_us;           /* tx flush period */
 	struct sf_port en_ports[RTE_MAX_ETHPORTS];
 	struct sf_worker *en_workers;      /* array, one per worker lcore */
-};
-
-/* What to do with a frame once a handler is done with it. */
-enum sf_verdict {
-	SF_VERDICT_DROP = 0,  /* free it; the handler counted why */
-	SF_VERDICT_TX,        /* rewritten in place into a reply: send it */
+	struct sf_etcp en_tcp;             /* listeners and TCP settings */
+	/*
+	 * Unit tests only: frames the engine originates (timers,
+	 * application actions) go here instead of a tx queue.
+	 */
+	void (*en_tx_hook)(struct sf_worker *w, uint16_t port_id,
+			struct rte_mbuf *m);
 };
 
 /*
@@ -108,6 +113,21 @@ sf_drop(struct sf_worker *w, enum sf_counter c)
 {
 	sf_count(w, c);
 	return SF_VERDICT_DROP;
+}
+
+static inline void
+sf_count_n(struct sf_worker *w, enum sf_counter c, uint64_t n)
+{
+	__atomic_store_n(&w->wk_cnt[c], w->wk_cnt[c] + n, __ATOMIC_RELAXED);
+}
+
+/* Per-listener counters, per worker like the others. */
+static inline void
+sf_lcount(struct sf_worker *w, uint16_t ls, enum sf_lcounter c)
+{
+	uint64_t *v = &w->wk_tcp.wt_lcnt[ls][c];
+
+	__atomic_store_n(v, *v + 1, __ATOMIC_RELAXED);
 }
 
 static inline const struct sf_port *
@@ -139,6 +159,25 @@ enum sf_verdict sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p);
 enum sf_verdict sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p);
+
+/* The TCP input (sf_tcp_in.c), after the TCP header bounds passed. */
+enum sf_verdict sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
+		struct rte_mbuf *m, struct sf_pkt *p);
+
+/*
+ * Send a frame the engine originated (not a reply built in place) on the
+ * worker's tx queue of port_id; counts tx_dropped when there is none.
+ */
+void sf_worker_tx(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m);
+
+/* An mbuf for a frame the engine originates, or NULL (counted). */
+struct rte_mbuf *sf_worker_alloc(struct sf_worker *w);
+
+/*
+ * Set the worker's ms clock to now and run the timers due (the poll loop
+ * does this every tick; unit tests call it to move time).
+ */
+void sf_worker_clock(struct sf_worker *w, uint32_t now);
 
 /*
  * Turn the L2 header of a received frame into the header of its reply:

@@ -17,20 +17,28 @@
 
 #include "sf_engine_pvt.h"
 
-/* A TCP segment for one of our addresses, IPv4 or IPv6. */
+/*
+ * A TCP segment for one of our addresses, IPv4 or IPv6: header bounds
+ * here, the rest in the TCP engine. Every segment that passes the bounds
+ * ends in exactly one of tcp_replied, tcp_absorbed or a drop counter.
+ */
 static enum sf_verdict
 sf_input_tcp(struct sf_worker *w, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
 {
 	enum sf_counter why;
+	enum sf_verdict v;
 
-	RTE_SET_USED(pt);
 	why = sf_pkt_parse_tcp(m, p);
 	if (why != SF_PKT_OK)
 		return sf_drop(w, why);
 	sf_count(w, SF_CNT_tcp_segments);
-	/* XXX(#3): the passive-open engine takes over here. */
-	return sf_drop(w, SF_CNT_drop_tcp_not_handled);
+	v = sf_tcp_input(w, pt, m, p);
+	if (v == SF_VERDICT_TX)
+		sf_count(w, SF_CNT_tcp_replied);
+	else if (v != SF_VERDICT_DROP)
+		sf_count(w, SF_CNT_tcp_absorbed);
+	return v;
 }
 
 static enum sf_verdict

@@ -30,6 +30,14 @@
 /* Most IPv6 extension headers walked before giving up. */
 #define SF_MAX_IP6_EXT 8
 
+/* What to do with a frame once a handler is done with it. */
+enum sf_verdict {
+	SF_VERDICT_DROP = 0,  /* free it; the handler counted a drop_* */
+	SF_VERDICT_TX,        /* rewritten in place into a reply: send it */
+	SF_VERDICT_DONE,      /* taken in (no reply, no drop): free it */
+	SF_VERDICT_KEPT,      /* the engine holds the mbuf now */
+};
+
 /* Layout of one received frame, filled as parsing goes down the layers. */
 struct sf_pkt {
 	uint16_t l2_len;    /* Ethernet header and VLAN tags */

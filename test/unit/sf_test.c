@@ -110,40 +110,63 @@ sf_test_input(struct sf_engine *eng, struct rte_mbuf *m)
 	return sf_input_one(sf_engine_worker(eng, 0), SF_TEST_PORT, m);
 }
 
+static const char *
+sf_test_verdict_name(enum sf_verdict v)
+{
+	switch (v) {
+	case SF_VERDICT_DROP: return "DROP";
+	case SF_VERDICT_TX: return "TX";
+	case SF_VERDICT_DONE: return "DONE";
+	case SF_VERDICT_KEPT: return "KEPT";
+	}
+	return "?";
+}
+
 struct rte_mbuf *
-sf_test_check_input(struct sf_engine *eng, struct rte_mbuf *m,
-		enum sf_verdict verdict, enum sf_counter c, enum sf_counter c2,
+sf_test_check_input_v(struct sf_engine *eng, struct rte_mbuf *m,
+		enum sf_verdict verdict, const enum sf_counter *cs,
 		const char *file, int line)
 {
-	uint64_t before[SF_CNT_MAX], after[SF_CNT_MAX];
+	uint64_t before[SF_CNT_MAX], after[SF_CNT_MAX], want[SF_CNT_MAX];
 	enum sf_verdict got;
 	unsigned int i;
 
 	sf_engine_worker_counters(eng, 0, before);
+	memcpy(want, before, sizeof(want));
+	for (i = 0; cs[i] != SF_CNT_MAX; i++)
+		want[cs[i]]++;
 	got = sf_test_input(eng, m);
 	sf_engine_worker_counters(eng, 0, after);
 	if (got != verdict) {
 		fprintf(stderr, "FAIL %s:%d: verdict %s, expected %s\n", file,
-			line, got == SF_VERDICT_TX ? "TX" : "DROP",
-			verdict == SF_VERDICT_TX ? "TX" : "DROP");
+			line, sf_test_verdict_name(got),
+			sf_test_verdict_name(verdict));
 		sf_test_failures++;
 	}
 	for (i = 0; i < SF_CNT_MAX; i++) {
-		uint64_t want = before[i] + (i == (unsigned int)c) +
-			(i == (unsigned int)c2);
-
-		if (after[i] != want) {
+		if (after[i] != want[i]) {
 			fprintf(stderr, "FAIL %s:%d: counter %s went from %"
 				PRIu64 " to %" PRIu64 ", expected %" PRIu64
 				"\n", file, line, sf_counter_name(i),
-				before[i], after[i], want);
+				before[i], after[i], want[i]);
 			sf_test_failures++;
 		}
 	}
 	if (got == SF_VERDICT_TX && verdict == SF_VERDICT_TX)
 		return m;
-	rte_pktmbuf_free(m);
+	if (got != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
 	return NULL;
+}
+
+struct rte_mbuf *
+sf_test_check_input(struct sf_engine *eng, struct rte_mbuf *m,
+		enum sf_verdict verdict, enum sf_counter c, enum sf_counter c2,
+		const char *file, int line)
+{
+	enum sf_counter cs[3] = { c, c2, SF_CNT_MAX };
+
+	return sf_test_check_input_v(eng, m, verdict, cs, file, line);
 }
 
 uint16_t

@@ -106,6 +106,18 @@ enum sf_verdict sf_test_input(struct sf_engine *eng, struct rte_mbuf *m);
 #define SF_CHECK_INPUT2(eng, m, verdict, c, c2) \
 	sf_test_check_input((eng), (m), (verdict), (c), (c2), \
 		__FILE__, __LINE__)
+/*
+ * The same with any number of counters, each expected to move by one per
+ * mention: SF_CHECK_INPUTV(eng, m, SF_VERDICT_TX, SF_CNT_a, SF_CNT_b).
+ * A KEPT frame belongs to the engine and is not freed.
+ */
+#define SF_CHECK_INPUTV(eng, m, verdict, ...) \
+	sf_test_check_input_v((eng), (m), (verdict), \
+		(const enum sf_counter[]){ __VA_ARGS__, SF_CNT_MAX }, \
+		__FILE__, __LINE__)
+struct rte_mbuf *sf_test_check_input_v(struct sf_engine *eng,
+		struct rte_mbuf *m, enum sf_verdict verdict,
+		const enum sf_counter *cs, const char *file, int line);
 struct rte_mbuf *sf_test_check_input(struct sf_engine *eng,
 		struct rte_mbuf *m, enum sf_verdict verdict, enum sf_counter c,
 		enum sf_counter c2, const char *file, int line);

@@ -170,14 +170,14 @@ test_counter_names(void)
 	SF_CHECK(sf_counter_name((enum sf_counter)-1) == NULL);
 	SF_CHECK(sf_counter_desc((enum sf_counter)-1) == NULL);
 	SF_CHECK(strcmp(sf_counter_name(SF_CNT_rx_packets), "rx_packets") == 0);
-	SF_CHECK(strcmp(sf_counter_name(SF_CNT_drop_tcp_not_handled),
-		"drop_tcp_not_handled") == 0);
+	SF_CHECK(strcmp(sf_counter_name(SF_CNT_drop_tcp_timewait),
+		"drop_tcp_timewait") == 0);
 	SF_CHECK(strcmp(sf_counter_desc(SF_CNT_drop_vlan_stack),
 		"more than two VLAN tags") == 0);
 
 	SF_CHECK(sf_counter_is_drop(SF_CNT_tx_dropped));
 	SF_CHECK(sf_counter_is_drop(SF_CNT_drop_nonlinear));
-	SF_CHECK(sf_counter_is_drop(SF_CNT_drop_tcp_not_handled));
+	SF_CHECK(sf_counter_is_drop(SF_CNT_drop_tcp_timewait));
 	SF_CHECK(!sf_counter_is_drop(SF_CNT_rx_packets));
 	SF_CHECK(!sf_counter_is_drop(SF_CNT_tx_packets));
 	SF_CHECK(!sf_counter_is_drop(SF_CNT_arp_ignored));

@@ -320,10 +320,11 @@ test_dispatch(void)
 		SF_CNT_drop_l4_proto);
 	e.proto = IPPROTO_ICMP;
 
-	/* TCP: validated and counted, then dropped until the engine exists. */
+	/* TCP: bounds checked and counted; the zero checksum is wrong. */
 	len = build_tcp(f, &e, 6);
-	SF_CHECK_INPUT2(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
-		SF_CNT_tcp_segments, SF_CNT_drop_tcp_not_handled);
+	SF_CHECK_INPUTV(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
+		SF_CNT_tcp_segments, SF_CNT_drop_tcp_bad_csum,
+		SF_CNT_in_csum_errors, SF_CNT_in_errs);
 	len = build_tcp(f, &e, 4);
 	SF_CHECK_INPUT(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
 		SF_CNT_drop_tcp_bad_doff);

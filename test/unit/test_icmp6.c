@@ -323,8 +323,9 @@ test_dispatch(struct sf_engine *eng)
 		uint8_t f[FRAME_MAX];
 		uint16_t len = build(f, &fr);
 
-		SF_CHECK_INPUT2(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
-			SF_CNT_tcp_segments, SF_CNT_drop_tcp_not_handled);
+		SF_CHECK_INPUTV(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
+			SF_CNT_tcp_segments, SF_CNT_drop_tcp_bad_csum,
+			SF_CNT_in_csum_errors, SF_CNT_in_errs);
 	}
 	fr.msg[12] = 6 << 4;
 	DROPS(eng, &fr, SF_CNT_drop_tcp_bad_doff);

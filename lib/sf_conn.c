@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * Connections: the established table of one worker lcore, the accept
+ * queue, the application's handle, and the states after ESTABLISHED
+ * (RFC 9293 3.3.2) for a server that receives but does not yet send
+ * data: it acknowledges what arrives, answers the peer's FIN, and closes
+ * or resets when the application says so.
+ *
+ * Entry points: sf_conn_establish() (the third ACK, from the SYN queue),
+ * sf_conn_input() (a segment for a connection), sf_conn_timer(), and the
+ * public sf_conn_close() / sf_conn_reset(). A connection lives in an
+ * array indexed by its established-table key position; its timer id is
+ * that slot after the request slots.
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "sf_engine_pvt.h"
+
+/* tcp_invalid_ratelimit: one challenge or out-of-window ACK per 500 ms. */
+#define SF_OOW_RATELIMIT_MS 500
+/*
+ * Our FIN is retransmitted like a SYN-ACK, from the listener's initial
+ * timeout, doubling, this many times (Linux's tcp_orphan_retries 0 means
+ * 8; a front end gives up sooner), then the connection is dropped.
+ */
+#define SF_FIN_RETRIES 5
+/* tcp_fin_timeout: how long FIN-WAIT-2 waits for the peer's FIN. */
+#define SF_FIN_WAIT2_MS 60000
+#define SF_RTO_MAX_MS 120000
+
+#define SF_CNF_DYING 0x10    /* being freed: callbacks may not act on it */
+
+static inline struct sf_conn *
+sf_conn(struct sf_worker *w, uint32_t id)
+{
+	return &w->wk_tcp.wt_conn[id];
+}
+
+static inline uint32_t
+sf_conn_tid(const struct sf_worker *w, uint32_t id)
+{
+	return w->wk_tcp.wt_reqtab.ft_cap + id;
+}
+
+static inline const struct sf_listener *
+sf_conn_listener(const struct sf_conn *c)
+{
+	return &c->cn_wk->wk_eng->en_tcp.et_listeners[c->cn_listener];
+}
+
+int
+sf_conn_init(struct sf_worker *w)
+{
+	struct sf_etcp *et = &w->wk_eng->en_tcp;
+	struct sf_wtcp *wt = &w->wk_tcp;
+	unsigned int i;
+	int ret;
+
+	ret = sf_ftab_init(&wt->wt_conntab, "cn", w->wk_idx,
+			et->et_max_conns, et->et_hash_seed,
+			w->wk_eng->en_socket);
+	if (ret != 0)
+		return ret;
+	wt->wt_conn = rte_zmalloc_socket("sf_conn",
+			sizeof(struct sf_conn) * wt->wt_conntab.ft_cap,
+			RTE_CACHE_LINE_SIZE, w->wk_eng->en_socket);
+	if (wt->wt_conn == NULL) {
+		sf_ftab_fini(&wt->wt_conntab);
+		return -ENOMEM;
+	}
+	for (i = 0; i < SF_MAX_LISTENERS; i++)
+		wt->wt_aq[i].aq_head = wt->wt_aq[i].aq_tail = SF_TW_NONE;
+	return 0;
+}
+
+/* Take a connection off its listener's accept queue. */
+static void
+sf_conn_unqueue(struct sf_worker *w, struct sf_conn *c)
+{
+	struct sf_acceptq *aq = &w->wk_tcp.wt_aq[c->cn_listener];
+	struct sf_listener *ls =
+		&w->wk_eng->en_tcp.et_listeners[c->cn_listener];
+
+	if (c->cn_aq_prev == SF_TW_NONE)
+		aq->aq_head = c->cn_aq_next;
+	else
+		sf_conn(w, c->cn_aq_prev)->cn_aq_next = c->cn_aq_next;
+	if (c->cn_aq_next == SF_TW_NONE)
+		aq->aq_tail = c->cn_aq_prev;
+	else
+		sf_conn(w, c->cn_aq_next)->cn_aq_prev = c->cn_aq_prev;
+	c->cn_flags &= (uint8_t)~SF_CNF_QUEUED;
+	__atomic_fetch_sub(&ls->ls_acceptq, 1, __ATOMIC_RELAXED);
+}
+
+static void
+sf_conn_enqueue(struct sf_worker *w, struct sf_conn *c)
+{
+	struct sf_acceptq *aq = &w->wk_tcp.wt_aq[c->cn_listener];
+	struct sf_listener *ls =
+		&w->wk_eng->en_tcp.et_listeners[c->cn_listener];
+
+	c->cn_aq_next = SF_TW_NONE;
+	c->cn_aq_prev = aq->aq_tail;
+	if (aq->aq_tail == SF_TW_NONE)
+		aq->aq_head = c->cn_id;
+	else
+		sf_conn(w, aq->aq_tail)->cn_aq_next = c->cn_id;
+	aq->aq_tail = c->cn_id;
+	c->cn_flags |= SF_CNF_QUEUED;
+	__atomic_fetch_add(&ls->ls_acceptq, 1, __ATOMIC_RELAXED);
+}
+
+/* Release a slot: no callback, no segment. */
+static void
+sf_conn_release(struct sf_worker *w, struct sf_conn *c)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+
+	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(w, c->cn_id));
+	if (c->cn_flags & SF_CNF_QUEUED)
+		sf_conn_unqueue(w, c);
+	if (c->cn_data != NULL)
+		rte_pktmbuf_free(c->cn_data);
+	sf_ftab_del(&wt->wt_conntab, c->cn_id);
+	c->cn_data = NULL;
+	c->cn_state = SF_CS_FREE;
+	c->cn_flags = 0;
+}
+
+/* The end of a connection: tell the application (once), then free it. */
+static void
+sf_conn_end(struct sf_worker *w, struct sf_conn *c, enum sf_close_reason why)
+{
+	const struct sf_listener *ls = sf_conn_listener(c);
+
+	sf_count(w, why == SF_CLOSE_RESET ? SF_CNT_conn_resets :
+		SF_CNT_conn_closed);
+	c->cn_flags |= SF_CNF_DYING;
+	if ((c->cn_flags & SF_CNF_ACCEPTED) && ls->ls_p.on_close != NULL)
+		ls->ls_p.on_close(c, why, ls->ls_p.arg);
+	sf_conn_release(w, c);
+}
+
+void
+sf_conn_fini(struct sf_worker *w)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	uint32_t i;
+
+	if (wt->wt_conn == NULL)
+		return;
+	for (i = 0; i < wt->wt_conntab.ft_cap; i++) {
+		struct sf_conn *c = &wt->wt_conn[i];
+
+		if (c->cn_state == SF_CS_FREE)
+			continue;
+		c->cn_flags |= SF_CNF_DYING;
+		if ((c->cn_flags & SF_CNF_ACCEPTED) &&
+		    sf_conn_listener(c)->ls_p.on_close != NULL)
+			sf_conn_listener(c)->ls_p.on_close(c, SF_CLOSE_ABORT,
+				sf_conn_listener(c)->ls_p.arg);
+		if (c->cn_flags & SF_CNF_QUEUED)
+			sf_conn_unqueue(w, c);
+		if (c->cn_data != NULL)
+			rte_pktmbuf_free(c->cn_data);
+		c->cn_data = NULL;
+		c->cn_state = SF_CS_FREE;
+	}
+	rte_free(wt->wt_conn);
+	wt->wt_conn = NULL;
+	sf_ftab_fini(&wt->wt_conntab);
+}
+
+/* The window field we advertise. */
+static inline uint16_t
+sf_conn_win(const struct sf_conn *c)
+{
+	return (uint16_t)(sf_conn_listener(c)->ls_p.window >> c->cn_rcv_wscale);
+}
+
+static void
+sf_conn_out(struct sf_worker *w, struct sf_conn *c, uint32_t seq,
+		uint8_t flags, struct sf_tcp_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->seq = seq;
+	o->ack = c->cn_rcv_nxt;
+	o->flags = flags;
+	o->win = sf_conn_win(c);
+	if ((c->cn_opt & SF_CONN_F_TS) && !(flags & SF_TH_RST))
+		o->optlen = sf_tcp_ts_opt(o->opt, w->wk_tcp.wt_now +
+				c->cn_tsoff, c->cn_ts_recent);
+	if (flags & SF_TH_ACK)
+		c->cn_rcv_adv = c->cn_rcv_nxt;
+}
+
+/* Send a segment of c in a fresh mbuf (timers, application actions). */
+static void
+sf_conn_send(struct sf_worker *w, struct sf_conn *c, uint32_t seq,
+		uint8_t flags)
+{
+	const struct sf_port *pt = sf_worker_port(w, c->cn_port);
+	const struct sf_flow_key *k;
+	struct sf_tcp_out o;
+	struct rte_mbuf *m;
+
+	k = sf_ftab_key(&w->wk_tcp.wt_conntab, c->cn_id);
+	m = sf_worker_alloc(w);
+	if (k == NULL || m == NULL) {
+		if (m != NULL)
+			rte_pktmbuf_free(m);
+		return;
+	}
+	sf_conn_out(w, c, seq, flags, &o);
+	if (sf_tcp_build(m, pt, &c->cn_l2, k, &o) != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (flags & SF_TH_RST)
+		sf_count(w, SF_CNT_out_rsts);
+	sf_worker_tx(w, c->cn_port, m);
+}
+
+/* Answer s in place with a segment of c. */
+static enum sf_verdict
+sf_conn_reply(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_conn *c, struct sf_seg *s, uint32_t seq, uint8_t flags)
+{
+	struct sf_flow_key k = s->sg_key;
+	struct sf_tcp_out o;
+
+	sf_conn_out(w, c, seq, flags, &o);
+	if (sf_tcp_build(s->sg_m, pt, &c->cn_l2, &k, &o) != 0)
+		return sf_drop(w, SF_CNT_drop_reply_no_room);
+	return SF_VERDICT_TX;
+}
+
+/*
+ * An ACK that only re-states where we are, for an unacceptable segment
+ * or as an RFC 5961 challenge: at most one per SF_OOW_RATELIMIT_MS.
+ */
+static enum sf_verdict
+sf_conn_oow_ack(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_conn *c, struct sf_seg *s, enum sf_counter limited)
+{
+	if (w->wk_tcp.wt_now - c->cn_last_tx < SF_OOW_RATELIMIT_MS)
+		return sf_drop(w, limited);
+	c->cn_last_tx = w->wk_tcp.wt_now;
+	return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+}
+
+static void
+sf_conn_arm(struct sf_worker *w, struct sf_conn *c, uint32_t ms)
+{
+	sf_twheel_arm(&w->wk_tcp.wt_tw, sf_conn_tid(w, c->cn_id),
+		w->wk_tcp.wt_now + ms);
+}
+
+static uint32_t
+sf_conn_rto(const struct sf_conn *c)
+{
+	uint64_t t = (uint64_t)sf_conn_listener(c)->ls_p.synack_timeout_ms <<
+		c->cn_retries;
+
+	return (uint32_t)RTE_MIN(t, (uint64_t)SF_RTO_MAX_MS);
+}
+
+static uint16_t
+sf_conn_our_mss(const struct sf_port *pt, const struct sf_listener *ls,
+		uint8_t family)
+{
+	uint16_t hdrs = family == AF_INET ? 40 : 60;
+	uint16_t mss = pt->pt_mtu > hdrs ? pt->pt_mtu - hdrs : 0;
+
+	if (ls->ls_p.mss != 0 && ls->ls_p.mss < mss)
+		mss = ls->ls_p.mss;
+	return mss;
+}
+
+/* The peer closed: the application answers, or we close for it. */
+static void
+sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
+{
+	const struct sf_listener *ls = sf_conn_listener(c);
+
+	if (!(c->cn_flags & SF_CNF_ACCEPTED) || c->cn_state != SF_CS_CLOSE_WAIT)
+		return;
+	if (ls->ls_p.on_close != NULL)
+		ls->ls_p.on_close(c, SF_CLOSE_PEER_FIN, ls->ls_p.arg);
+	else
+		sf_conn_close(c);
+}
+
+enum sf_verdict
+sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
+		const struct sf_req *rq, struct sf_seg *s)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	const struct sf_listener *ls =
+		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+	struct sf_conn_info ci;
+	struct sf_conn *c;
+	int32_t pos;
+	bool fin = s->sg_flags & SF_TH_FIN;
+
+	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);
+	if (pos < 0)
+		return sf_drop(w, SF_CNT_drop_tcp_conn_table_full);
+	c = sf_conn(w, (uint32_t)pos);
+	memset(c, 0, sizeof(*c));
+	c->cn_wk = w;
+	c->cn_id = (uint32_t)pos;
+	c->cn_iss = rq->rq_iss;
+	c->cn_irs = rq->rq_irs;
+	c->cn_snd_nxt = c->cn_snd_una = rq->rq_iss + 1;
+	/*
+	 * The third ACK's data and FIN are the connection's first bytes
+	 * (RFC 9293 3.10.7.4): acknowledged here, handed to on_accept.
+	 */
+	c->cn_rcv_nxt = rq->rq_irs + 1 + s->sg_len + fin;
+	c->cn_rcv_adv = rq->rq_irs + 1;
+	c->cn_tsoff = rq->rq_tsoff;
+	c->cn_ts_recent = rq->rq_ts_recent;
+	c->cn_l2 = rq->rq_l2;
+	c->cn_listener = rq->rq_listener;
+	c->cn_port = rq->rq_port;
+	c->cn_snd_wscale = rq->rq_snd_wscale;
+	c->cn_rcv_wscale = rq->rq_rcv_wscale;
+	/* RFC 7323 2.2: the third ACK's window is scaled already. */
+	c->cn_snd_wnd = s->sg_win;
+	c->cn_mss = RTE_MIN(rq->rq_mss,
+		sf_conn_our_mss(pt, ls, s->sg_key.fk_family));
+	if (rq->rq_flags & SF_RQF_WSCALE)
+		c->cn_opt |= SF_CONN_F_WSCALE;
+	if (rq->rq_flags & SF_RQF_SACK)
+		c->cn_opt |= SF_CONN_F_SACK;
+	if (rq->rq_flags & SF_RQF_TS) {
+		c->cn_opt |= SF_CONN_F_TS;
+		/* RFC 7323 3.2: the MSS counts no options; sends do. */
+		c->cn_mss -= 12;
+	}
+	if (rq->rq_flags & SF_RQF_ECN)
+		c->cn_opt |= SF_CONN_F_ECN;
+	if (fin)
+		c->cn_opt |= SF_CONN_F_FIN;
+	c->cn_state = fin ? SF_CS_CLOSE_WAIT : SF_CS_ESTABLISHED;
+	if (fin)
+		c->cn_flags |= SF_CNF_PEERFIN;
+	c->cn_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
+	sf_count(w, SF_CNT_passive_opens);
+	sf_lcount(w, ls->ls_id, SF_LCNT_passive_opens);
+
+	if (ls->ls_p.on_accept == NULL) {
+		/*
+		 * Nobody accepts: the connection waits in the accept queue,
+		 * as on a server that does not call accept(). Its data waits
+		 * with it; the ACK goes out in a fresh mbuf.
+		 */
+		sf_conn_enqueue(w, c);
+		if (s->sg_len == 0) {
+			if (!fin)
+				return SF_VERDICT_DONE;
+			return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt,
+				SF_TH_ACK);
+		}
+		rte_pktmbuf_adj(s->sg_m, (uint16_t)(s->sg_data -
+			rte_pktmbuf_mtod(s->sg_m, const uint8_t *)));
+		rte_pktmbuf_trim(s->sg_m, (uint16_t)(s->sg_m->pkt_len -
+			s->sg_len));
+		c->cn_data = s->sg_m;
+		sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_ACK);
+		return SF_VERDICT_KEPT;
+	}
+
+	c->cn_flags |= SF_CNF_ACCEPTED;
+	sf_count(w, SF_CNT_accepted);
+	sf_lcount(w, ls->ls_id, SF_LCNT_accepted);
+	sf_conn_get_info(c, &ci);
+	ci.data = s->sg_len != 0 ? s->sg_data : NULL;
+	ci.data_len = s->sg_len;
+	ls->ls_p.on_accept(c, &ci, ls->ls_p.arg);
+	if (c->cn_state == SF_CS_FREE)
+		return SF_VERDICT_DONE;   /* reset by the application */
+	sf_conn_peer_fin(w, c);
+	if (c->cn_state == SF_CS_FREE)
+		return SF_VERDICT_DONE;
+	if (c->cn_rcv_adv != c->cn_rcv_nxt)
+		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+	return SF_VERDICT_DONE;
+}
+
+/*
+ * TIME-WAIT, as tcp_timewait_state_process(): answer a retransmitted FIN
+ * (that is what TIME-WAIT is for), let a RST end it (Linux's default,
+ * tcp_rfc1337 = 0), and let a new SYN with a higher sequence number
+ * reopen the 4-tuple.
+ */
+static enum sf_verdict
+sf_conn_timewait(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_conn *c, struct sf_seg *s)
+{
+	if (s->sg_flags & SF_TH_RST) {
+		sf_conn_release(w, c);
+		return SF_VERDICT_DONE;
+	}
+	if ((s->sg_flags & (SF_TH_SYN | SF_TH_ACK)) == SF_TH_SYN &&
+	    SF_SEQ_GT(s->sg_seq, c->cn_rcv_nxt)) {
+		sf_conn_release(w, c);
+		s->sg_relisten = true;
+		return SF_VERDICT_DONE;
+	}
+	if (s->sg_flags & SF_TH_FIN) {
+		sf_conn_arm(w, c, w->wk_eng->en_tcp.et_time_wait_ms);
+		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+	}
+	return sf_drop(w, SF_CNT_drop_tcp_timewait);
+}
+
+/* RFC 9293 3.10.7.4, "first, check sequence number". */
+static bool
+sf_conn_acceptable(const struct sf_conn *c, const struct sf_seg *s)
+{
+	uint32_t wnd = sf_conn_listener(c)->ls_p.window;
+	uint32_t nxt = c->cn_rcv_nxt, end = s->sg_seq + s->sg_seglen - 1;
+
+	if (s->sg_seglen == 0)
+		return SF_SEQ_LEQ(nxt, s->sg_seq) &&
+			SF_SEQ_LT(s->sg_seq, nxt + wnd);
+	return (SF_SEQ_LEQ(nxt, s->sg_seq) &&
+		SF_SEQ_LT(s->sg_seq, nxt + wnd)) ||
+	       (SF_SEQ_LEQ(nxt, end) && SF_SEQ_LT(end, nxt + wnd));
+}
+
+enum sf_verdict
+sf_conn_input(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
+		struct sf_seg *s)
+{
+	struct sf_conn *c = sf_conn(w, id);
+	const struct sf_tcp_opts *to = &s->sg_opts;
+	uint8_t f = s->sg_flags;
+	bool fin_acked, new_fin = false, dup = false;
+
+	if (c->cn_state == SF_CS_TIME_WAIT)
+		return sf_conn_timewait(w, pt, c, s);
+
+	if (!sf_conn_acceptable(c, s)) {
+		if (f & SF_TH_RST)
+			return sf_drop(w, SF_CNT_drop_tcp_conn_oow);
+		return sf_conn_oow_ack(w, pt, c, s, SF_CNT_drop_tcp_conn_oow);
+	}
+	/* RFC 7323 4.3 (simplified: no PAWS on connections yet). */
+	if ((c->cn_opt & SF_CONN_F_TS) && (to->to_flags & SF_TOF_TS) &&
+	    SF_SEQ_LEQ(s->sg_seq, c->cn_rcv_nxt))
+		c->cn_ts_recent = to->to_tsval;
+
+	/*
+	 * RFC 5961 3.2: only a RST at exactly RCV.NXT resets; any other
+	 * in-window RST draws a challenge ACK, so a blind attacker must hit
+	 * one sequence number instead of one window.
+	 */
+	if (f & SF_TH_RST) {
+		if (s->sg_seq != c->cn_rcv_nxt) {
+			sf_count(w, SF_CNT_challenge_acks);
+			return sf_conn_oow_ack(w, pt, c, s,
+				SF_CNT_drop_tcp_challenge_limited);
+		}
+		sf_conn_end(w, c, SF_CLOSE_RESET);
+		return SF_VERDICT_DONE;
+	}
+	/* RFC 5961 4.2: a SYN on a synchronized connection is challenged. */
+	if (f & SF_TH_SYN) {
+		sf_count(w, SF_CNT_challenge_acks);
+		return sf_conn_oow_ack(w, pt, c, s,
+			SF_CNT_drop_tcp_challenge_limited);
+	}
+	if (!(f & SF_TH_ACK))
+		return sf_drop(w, SF_CNT_drop_tcp_conn_noack);
+
+	/* "If the ACK acks something not yet sent ... send an ACK, drop". */
+	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_nxt))
+		return sf_conn_oow_ack(w, pt, c, s, SF_CNT_drop_tcp_conn_oow);
+	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_una))
+		c->cn_snd_una = s->sg_ack;
+	c->cn_snd_wnd = s->sg_win;
+	fin_acked = (c->cn_flags & SF_CNF_CLOSING) &&
+		c->cn_snd_una == c->cn_snd_nxt;
+	switch (c->cn_state) {
+	case SF_CS_FIN_WAIT_1:
+		if (fin_acked) {
+			c->cn_state = SF_CS_FIN_WAIT_2;
+			c->cn_retries = 0;
+			sf_conn_arm(w, c, SF_FIN_WAIT2_MS);
+		}
+		break;
+	case SF_CS_CLOSING:
+		if (fin_acked) {
+			c->cn_state = SF_CS_TIME_WAIT;
+			sf_conn_arm(w, c, w->wk_eng->en_tcp.et_time_wait_ms);
+		}
+		break;
+	case SF_CS_LAST_ACK:
+		if (fin_acked) {
+			sf_conn_end(w, c, SF_CLOSE_DONE);
+			return SF_VERDICT_DONE;
+		}
+		break;
+	default:
+		break;
+	}
+
+	/*
+	 * Data: taken while we may still receive, acknowledged and (no
+	 * on_data yet) discarded. A segment that does not start at RCV.NXT
+	 * is out of order: a duplicate ACK tells the peer where we are.
+	 */
+	if (s->sg_len != 0 && (c->cn_state == SF_CS_ESTABLISHED ||
+			       c->cn_state == SF_CS_FIN_WAIT_1 ||
+			       c->cn_state == SF_CS_FIN_WAIT_2)) {
+		if (SF_SEQ_LEQ(s->sg_seq, c->cn_rcv_nxt)) {
+			uint32_t end = s->sg_seq + s->sg_len;
+
+			if (SF_SEQ_GT(end, c->cn_rcv_nxt))
+				c->cn_rcv_nxt = end;
+			else
+				dup = true;
+		} else {
+			dup = true;
+		}
+	}
+	/* "eighth, check the FIN bit": only a FIN in sequence counts. */
+	if ((f & SF_TH_FIN) && !(c->cn_flags & SF_CNF_PEERFIN) &&
+	    s->sg_seq + s->sg_len == c->cn_rcv_nxt) {
+		c->cn_rcv_nxt++;
+		c->cn_flags |= SF_CNF_PEERFIN;
+		new_fin = true;
+		switch (c->cn_state) {
+		case SF_CS_ESTABLISHED:
+			c->cn_state = SF_CS_CLOSE_WAIT;
+			break;
+		case SF_CS_FIN_WAIT_1:
+			c->cn_state = fin_acked ? SF_CS_TIME_WAIT :
+				SF_CS_CLOSING;
+			if (fin_acked)
+				sf_conn_arm(w, c,
+					w->wk_eng->en_tcp.et_time_wait_ms);
+			break;
+		case SF_CS_FIN_WAIT_2:
+			c->cn_state = SF_CS_TIME_WAIT;
+			sf_conn_arm(w, c, w->wk_eng->en_tcp.et_time_wait_ms);
+			break;
+		default:
+			break;
+		}
+	} else if ((f & SF_TH_FIN) && (c->cn_flags & SF_CNF_PEERFIN)) {
+		dup = true;   /* a retransmitted FIN: our ACK was lost */
+	}
+	if (new_fin)
+		sf_conn_peer_fin(w, c);
+	if (c->cn_state == SF_CS_FREE)
+		return SF_VERDICT_DONE;
+	if (dup || c->cn_rcv_adv != c->cn_rcv_nxt)
+		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+	return SF_VERDICT_DONE;
+}
+
+void
+sf_conn_timer(struct sf_worker *w, uint32_t id)
+{
+	struct sf_conn *c = sf_conn(w, id);
+
+	switch (c->cn_state) {
+	case SF_CS_FIN_WAIT_1:
+	case SF_CS_CLOSING:
+	case SF_CS_LAST_ACK:
+		if (c->cn_retries >= SF_FIN_RETRIES) {
+			sf_count(w, SF_CNT_conn_timeouts);
+			sf_conn_end(w, c, SF_CLOSE_DONE);
+			return;
+		}
+		c->cn_retries++;
+		sf_conn_send(w, c, c->cn_snd_nxt - 1, SF_TH_FIN | SF_TH_ACK);
+		sf_count(w, SF_CNT_fin_retrans);
+		sf_conn_arm(w, c, sf_conn_rto(c));
+		return;
+	case SF_CS_FIN_WAIT_2:
+		sf_count(w, SF_CNT_conn_timeouts);
+		sf_conn_end(w, c, SF_CLOSE_DONE);
+		return;
+	case SF_CS_TIME_WAIT:
+		sf_conn_end(w, c, SF_CLOSE_DONE);
+		return;
+	default:
+		return;
+	}
+}
+
+int
+sf_conn_close(struct sf_conn *c)
+{
+	struct sf_worker *w = c->cn_wk;
+
+	if (c->cn_flags & (SF_CNF_CLOSING | SF_CNF_DYING))
+		return -EALREADY;
+	c->cn_flags |= SF_CNF_CLOSING;
+	c->cn_state = c->cn_state == SF_CS_CLOSE_WAIT ? SF_CS_LAST_ACK :
+		SF_CS_FIN_WAIT_1;
+	sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_FIN | SF_TH_ACK);
+	c->cn_snd_nxt++;
+	c->cn_retries = 0;
+	sf_conn_arm(w, c, sf_conn_rto(c));
+	sf_count(w, SF_CNT_app_closes);
+	return 0;
+}
+
+int
+sf_conn_reset(struct sf_conn *c)
+{
+	struct sf_worker *w = c->cn_wk;
+
+	if (c->cn_flags & SF_CNF_DYING)
+		return -EALREADY;
+	/* tcp_send_active_reset(): RST|ACK at SND.NXT. */
+	sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
+	sf_count(w, SF_CNT_app_resets);
+	sf_conn_release(w, c);
+	return 0;
+}
+
+void
+sf_conn_set_user(struct sf_conn *c, void *user)
+{
+	c->cn_user = user;
+}
+
+void *
+sf_conn_get_user(const struct sf_conn *c)
+{
+	return c->cn_user;
+}
+
+void
+sf_conn_get_info(const struct sf_conn *c, struct sf_conn_info *ci)
+{
+	const struct sf_flow_key *k =
+		sf_ftab_key(&c->cn_wk->wk_tcp.wt_conntab, c->cn_id);
+
+	memset(ci, 0, sizeof(*ci));
+	if (k != NULL) {
+		ci->local.family = ci->remote.family = k->fk_family;
+		if (k->fk_family == AF_INET) {
+			ci->local.v4 = k->fk_laddr[0];
+			ci->remote.v4 = k->fk_raddr[0];
+			ci->local.prefix_len = ci->remote.prefix_len = 32;
+		} else {
+			memcpy(ci->local.v6, k->fk_laddr, 16);
+			memcpy(ci->remote.v6, k->fk_raddr, 16);
+			ci->local.prefix_len = ci->remote.prefix_len = 128;
+		}
+		ci->local_port = rte_be_to_cpu_16(k->fk_lport);
+		ci->remote_port = rte_be_to_cpu_16(k->fk_rport);
+	}
+	ci->port_id = c->cn_port;
+	ci->listener = c->cn_listener;
+	ci->iss = c->cn_iss;
+	ci->irs = c->cn_irs;
+	ci->mss = c->cn_mss;
+	ci->snd_wscale = c->cn_snd_wscale;
+	ci->rcv_wscale = c->cn_rcv_wscale;
+	ci->flags = c->cn_opt;
+	ci->worker = c->cn_wk->wk_idx;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * Initial sequence numbers as RFC 6528 3 defines them:
+ *
+ *   "ISN = M + F(localip, localport, remoteip, remoteport, secretkey)
+ *    where M is the 4 microsecond timer, and F() is a pseudorandom
+ *    function (PRF) of the connection-id. F() MUST NOT be computable from
+ *    the outside, or an attacker could still guess at sequence numbers
+ *    from the ISN used for some other connection."
+ *
+ * F() is SipHash-2-4 keyed with 128 random bits drawn at engine creation
+ * (Linux uses SipHash too, with a 64 ns clock; we keep the RFC's 4 us).
+ * Timestamp offsets (RFC 7323 5.4 / 7.1: randomise the TSval start per
+ * connection so TSval leaks no uptime) come from the same PRF under a
+ * second key.
+ */
+
+#include <rte_cycles.h>
+
+#include "sf_tcp_pvt.h"
+
+/* The bytes of the key that name the connection: both ends and ports. */
+#define SF_FLOW_ID_LEN offsetof(struct sf_flow_key, fk_pad)
+
+uint32_t
+sf_isn(const struct sf_siphash_key *key, const struct sf_flow_key *k,
+		uint64_t tsc)
+{
+	static uint64_t tsc_per_4us;
+	uint64_t m;
+
+	if (unlikely(tsc_per_4us == 0))
+		tsc_per_4us = RTE_MAX(rte_get_tsc_hz() / 250000, (uint64_t)1);
+	m = tsc / tsc_per_4us;
+	return (uint32_t)m + (uint32_t)sf_siphash(key, k, SF_FLOW_ID_LEN);
+}
+
+uint32_t
+sf_ts_offset(const struct sf_siphash_key *key, const struct sf_flow_key *k)
+{
+	return (uint32_t)sf_siphash(key, k, SF_FLOW_ID_LEN);
+}

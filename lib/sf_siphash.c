@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * SipHash-2-4, written from the algorithm's description in the paper:
+ * four 64-bit words of state, two compression rounds per 8-byte block,
+ * four finalisation rounds, the message length in the last block's top
+ * byte.
+ */
+
+#include <string.h>
+#include <sys/random.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_random.h>
+
+#include "sf_siphash.h"
+
+static inline uint64_t
+sf_rotl64(uint64_t x, unsigned int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define SF_SIPROUND(v0, v1, v2, v3) do { \
+	v0 += v1; v1 = sf_rotl64(v1, 13); v1 ^= v0; v0 = sf_rotl64(v0, 32); \
+	v2 += v3; v3 = sf_rotl64(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = sf_rotl64(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = sf_rotl64(v1, 17); v1 ^= v2; v2 = sf_rotl64(v2, 32); \
+} while (0)
+
+uint64_t
+sf_siphash(const struct sf_siphash_key *key, const void *data, size_t len)
+{
+	/* "somepseudorandomlygeneratedbytes", the paper's constants */
+	uint64_t v0 = key->k[0] ^ 0x736f6d6570736575ULL;
+	uint64_t v1 = key->k[1] ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = key->k[0] ^ 0x6c7967656e657261ULL;
+	uint64_t v3 = key->k[1] ^ 0x7465646279746573ULL;
+	const uint8_t *p = data;
+	size_t left = len;
+	uint64_t m, b;
+
+	for (; left >= 8; p += 8, left -= 8) {
+		memcpy(&m, p, 8);
+		m = rte_le_to_cpu_64(m);
+		v3 ^= m;
+		SF_SIPROUND(v0, v1, v2, v3);
+		SF_SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	b = (uint64_t)len << 56;
+	while (left > 0) {
+		left--;
+		b |= (uint64_t)p[left] << (8 * left);
+	}
+	v3 ^= b;
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+void
+sf_siphash_key_random(struct sf_siphash_key *key)
+{
+	/*
+	 * getrandom() draws from the kernel's CSPRNG. Should it fail (a
+	 * seccomp sandbox), fall back to DPDK's generator, which EAL seeds
+	 * from the TSC and the process: weaker, but never a fixed key.
+	 */
+	if (getrandom(key, sizeof(*key), 0) == (ssize_t)sizeof(*key))
+		return;
+	key->k[0] = rte_rand() ^ rte_rdtsc();
+	key->k[1] = rte_rand();
+}

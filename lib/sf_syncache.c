@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * The SYN queue: half-open requests in SYN-RECEIVED, one table per worker
+ * lcore, shaped after FreeBSD's tcp_syncache.c and behaving as Linux's
+ * request sockets do. Entry points, one per event:
+ *
+ *   sf_syncache_add()    a SYN reached a listener   (tcp_conn_request)
+ *   sf_syncache_input()  a segment for a request    (tcp_check_req)
+ *   sf_syncache_timer()  a request's timer fired    (reqsk_timer_handler)
+ *
+ * Requests live in an array indexed by the request table's key position
+ * and carry no pointers; their timer is the worker's timer wheel, id =
+ * slot. The listener's SYN queue length (syn_backlog) counts requests of
+ * all lcores, as Linux counts them per listener.
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+
+#include "sf_engine_pvt.h"
+
+/*
+ * Constants, with the reasoning behind each:
+ *
+ * RFC 9293 3.7.1: without an MSS option, assume 536 (IPv4); RFC 8200 5
+ * makes it 1220 for IPv6 (1280 minimum MTU less 60 bytes of headers).
+ */
+#define SF_MSS_DEFAULT_V4 536
+#define SF_MSS_DEFAULT_V6 1220
+/*
+ * Linux's net.ipv4.tcp_invalid_ratelimit: at most one duplicate-SYN
+ * SYN-ACK or out-of-window ACK per 500 ms per request, so a peer (or a
+ * spoofer) cannot make us a packet amplifier.
+ */
+#define SF_OOW_RATELIMIT_MS 500
+/* TCP_RTO_MAX. */
+#define SF_RTO_MAX_MS 120000
+
+static inline struct sf_req *
+sf_req(struct sf_worker *w, uint32_t id)
+{
+	return &w->wk_tcp.wt_req[id];
+}
+
+int
+sf_syncache_init(struct sf_worker *w)
+{
+	struct sf_etcp *et = &w->wk_eng->en_tcp;
+	struct sf_wtcp *wt = &w->wk_tcp;
+	int ret;
+
+	ret = sf_ftab_init(&wt->wt_reqtab, "rq", w->wk_idx,
+			et->et_max_requests, et->et_hash_seed,
+			w->wk_eng->en_socket);
+	if (ret != 0)
+		return ret;
+	wt->wt_req = rte_zmalloc_socket("sf_req",
+			sizeof(struct sf_req) * wt->wt_reqtab.ft_cap,
+			RTE_CACHE_LINE_SIZE, w->wk_eng->en_socket);
+	if (wt->wt_req == NULL) {
+		sf_ftab_fini(&wt->wt_reqtab);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+sf_syncache_fini(struct sf_worker *w)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_etcp *et = &w->wk_eng->en_tcp;
+	uint32_t i;
+
+	if (wt->wt_req == NULL)
+		return;
+	/* Give the listeners their SYN queue places back. */
+	for (i = 0; i < wt->wt_reqtab.ft_cap; i++)
+		if (wt->wt_req[i].rq_used)
+			__atomic_fetch_sub(&et->et_listeners[
+				wt->wt_req[i].rq_listener].ls_synq, 1,
+				__ATOMIC_RELAXED);
+	rte_free(wt->wt_req);
+	wt->wt_req = NULL;
+	sf_ftab_fini(&wt->wt_reqtab);
+}
+
+/* The MSS we advertise: the port MTU's, within the listener's clamp. */
+static uint16_t
+sf_our_mss(const struct sf_port *pt, const struct sf_listener *ls,
+		uint8_t family)
+{
+	uint16_t hdrs = family == AF_INET ? 40 : 60;
+	uint16_t mss = pt->pt_mtu > hdrs ? pt->pt_mtu - hdrs : 0;
+
+	if (ls->ls_p.mss != 0 && ls->ls_p.mss < mss)
+		mss = ls->ls_p.mss;
+	return mss;
+}
+
+/* The SYN-ACK of a request, first or retransmitted. */
+static void
+sf_req_synack(struct sf_worker *w, const struct sf_port *pt,
+		const struct sf_req *rq, uint8_t family, struct sf_tcp_out *o)
+{
+	const struct sf_listener *ls =
+		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+	struct sf_tcp_opts to = { 0 };
+
+	memset(o, 0, sizeof(*o));
+	o->seq = rq->rq_iss;
+	o->ack = rq->rq_irs + 1;
+	o->flags = SF_TH_SYN | SF_TH_ACK;
+	/* RFC 3168 6.1.1: a SYN-ACK answers ECN setup with ECE alone. */
+	if (rq->rq_flags & SF_RQF_ECN)
+		o->flags |= SF_TH_ECE;
+	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
+	o->win = ls->ls_p.window;
+	/* Linux always sends its MSS, offered or not. */
+	to.to_flags = SF_TOF_MSS;
+	to.to_mss = sf_our_mss(pt, ls, family);
+	if (rq->rq_flags & SF_RQF_WSCALE) {
+		to.to_flags |= SF_TOF_WSCALE;
+		to.to_wscale = rq->rq_rcv_wscale;
+	}
+	if (rq->rq_flags & SF_RQF_SACK)
+		to.to_flags |= SF_TOF_SACKPERM;
+	if (rq->rq_flags & SF_RQF_TS) {
+		to.to_flags |= SF_TOF_TS;
+		to.to_tsval = w->wk_tcp.wt_now + rq->rq_tsoff;
+		to.to_tsecr = rq->rq_ts_recent;
+	}
+	o->optlen = (uint8_t)sf_tcp_opts_build_synack(o->opt, &to);
+}
+
+/* The bare ACK tcp_v4_reqsk_send_ack() sends for an out-of-window segment. */
+static void
+sf_req_ack(struct sf_worker *w, const struct sf_req *rq,
+		struct sf_tcp_out *o)
+{
+	const struct sf_listener *ls =
+		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+
+	memset(o, 0, sizeof(*o));
+	o->seq = rq->rq_iss + 1;
+	o->ack = rq->rq_irs + 1;
+	o->flags = SF_TH_ACK;
+	o->win = (uint16_t)(ls->ls_p.window >> rq->rq_rcv_wscale);
+	if (rq->rq_flags & SF_RQF_TS)
+		o->optlen = sf_tcp_ts_opt(o->opt, w->wk_tcp.wt_now +
+				rq->rq_tsoff, rq->rq_ts_recent);
+}
+
+/* Build o in place of the frame s answers, or drop it (no room). */
+static enum sf_verdict
+sf_reply(struct sf_worker *w, const struct sf_port *pt, struct sf_seg *s,
+		const struct sf_l2peer *l2, const struct sf_tcp_out *o)
+{
+	struct sf_flow_key k = s->sg_key;
+
+	if (sf_tcp_build(s->sg_m, pt, l2, &k, o) != 0)
+		return sf_drop(w, SF_CNT_drop_reply_no_room);
+	return SF_VERDICT_TX;
+}
+
+static void
+sf_req_free(struct sf_worker *w, uint32_t id)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_req *rq = sf_req(w, id);
+
+	sf_twheel_cancel(&wt->wt_tw, id);
+	__atomic_fetch_sub(&w->wk_eng->en_tcp.et_listeners[
+		rq->rq_listener].ls_synq, 1, __ATOMIC_RELAXED);
+	sf_ftab_del(&wt->wt_reqtab, id);
+	rq->rq_used = 0;
+}
+
+/* The SYN-ACK timeout after n retransmissions: 1 s, 2 s, 4 s ... */
+static uint32_t
+sf_req_rto(const struct sf_listener *ls, unsigned int n)
+{
+	uint64_t t = (uint64_t)ls->ls_p.synack_timeout_ms << RTE_MIN(n, 20u);
+
+	return (uint32_t)RTE_MIN(t, (uint64_t)SF_RTO_MAX_MS);
+}
+
+/*
+ * Where Linux's tcp_conn_request() decides want_cookie: the SYN queue of
+ * the listener is full, or this lcore has no request slot left.
+ * XXX(#4): SYN cookies answer here instead of dropping.
+ */
+static enum sf_verdict
+sf_syncache_full(struct sf_worker *w, struct sf_listener *ls,
+		enum sf_counter why)
+{
+	sf_count(w, SF_CNT_reqq_full_drop);
+	sf_count(w, SF_CNT_listen_drops);
+	sf_lcount(w, ls->ls_id, SF_LCNT_reqq_full_drop);
+	sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+	return sf_drop(w, why);
+}
+
+enum sf_verdict
+sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_listener *ls, struct sf_seg *s)
+{
+	struct sf_etcp *et = &w->wk_eng->en_tcp;
+	struct sf_wtcp *wt = &w->wk_tcp;
+	const struct sf_tcp_opts *to = &s->sg_opts;
+	struct sf_tcp_out o;
+	struct sf_req *rq;
+	int32_t pos;
+
+	/*
+	 * sk_acceptq_is_full(): the accept queue holds backlog + 1. Linux
+	 * drops the SYN (no cookie helps: the connection could not be
+	 * queued anyway) and counts an overflow and a drop.
+	 */
+	if (__atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED) >
+	    ls->ls_p.backlog) {
+		sf_count(w, SF_CNT_listen_overflows);
+		sf_count(w, SF_CNT_listen_drops);
+		sf_lcount(w, ls->ls_id, SF_LCNT_listen_overflows);
+		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+		return sf_drop(w, SF_CNT_drop_tcp_syn_overflow);
+	}
+	if (__atomic_load_n(&ls->ls_synq, __ATOMIC_RELAXED) >=
+	    ls->ls_p.syn_backlog)
+		return sf_syncache_full(w, ls, SF_CNT_drop_tcp_reqq_full);
+	pos = sf_ftab_add(&wt->wt_reqtab, &s->sg_key, s->sg_hash);
+	if (pos < 0)
+		return sf_syncache_full(w, ls, SF_CNT_drop_tcp_req_pool_full);
+	__atomic_fetch_add(&ls->ls_synq, 1, __ATOMIC_RELAXED);
+
+	rq = sf_req(w, (uint32_t)pos);
+	memset(rq, 0, sizeof(*rq));
+	rq->rq_used = 1;
+	rq->rq_listener = ls->ls_id;
+	rq->rq_port = s->sg_port;
+	rq->rq_irs = s->sg_seq;
+	rq->rq_iss = sf_isn(&et->et_isn_key, &s->sg_key, rte_rdtsc());
+	rq->rq_start = wt->wt_now;
+	/* Linux answers the first duplicate SYN at once. */
+	rq->rq_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
+	rq->rq_mss = (to->to_flags & SF_TOF_MSS) ? to->to_mss :
+		s->sg_key.fk_family == AF_INET ? SF_MSS_DEFAULT_V4 :
+		SF_MSS_DEFAULT_V6;
+	/* RFC 7323 2.2: both sides scale only when both sent the option. */
+	if (to->to_flags & SF_TOF_WSCALE) {
+		rq->rq_flags |= SF_RQF_WSCALE;
+		rq->rq_snd_wscale = to->to_wscale;
+		rq->rq_rcv_wscale = ls->ls_p.wscale;
+	}
+	if ((to->to_flags & SF_TOF_SACKPERM) && ls->ls_p.sack)
+		rq->rq_flags |= SF_RQF_SACK;
+	if ((to->to_flags & SF_TOF_TS) && ls->ls_p.timestamps) {
+		rq->rq_flags |= SF_RQF_TS;
+		rq->rq_ts_recent = to->to_tsval;
+		rq->rq_tsoff = sf_ts_offset(&et->et_ts_key, &s->sg_key);
+	}
+	/*
+	 * RFC 3168 6.1.1: "an ECN-setup SYN packet" has ECE and CWR set;
+	 * Linux's tcp_ecn=2 answers it (never asks itself).
+	 */
+	if ((s->sg_flags & (SF_TH_ECE | SF_TH_CWR)) ==
+	    (SF_TH_ECE | SF_TH_CWR) && ls->ls_p.ecn)
+		rq->rq_flags |= SF_RQF_ECN;
+	sf_l2peer_from_frame(s->sg_m, s->sg_p, &rq->rq_l2);
+	sf_twheel_arm(&wt->wt_tw, (uint32_t)pos,
+		wt->wt_now + sf_req_rto(ls, 0));
+
+	sf_req_synack(w, pt, rq, s->sg_key.fk_family, &o);
+	sf_count(w, SF_CNT_syn_recv);
+	sf_lcount(w, ls->ls_id, SF_LCNT_syn_recv);
+	if (sf_reply(w, pt, s, &rq->rq_l2, &o) != SF_VERDICT_TX)
+		return SF_VERDICT_DROP;  /* counted; the timer resends */
+	sf_count(w, SF_CNT_synack_sent);
+	return SF_VERDICT_TX;
+}
+
+/* tcp_in_window(): does [seq, end) overlap the window [s, e)? */
+static bool
+sf_in_window(uint32_t seq, uint32_t end, uint32_t s, uint32_t e)
+{
+	if (seq == s)
+		return true;
+	if (SF_SEQ_GT(end, s) && SF_SEQ_LT(seq, e))
+		return true;
+	return seq == e && seq == end;
+}
+
+/* The embryonic reset: a RST (or in-window SYN) ends the request. */
+static enum sf_verdict
+sf_req_reset(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
+		struct sf_seg *s)
+{
+	struct sf_req *rq = sf_req(w, id);
+	struct sf_tcp_out o;
+	struct sf_l2peer l2;
+
+	sf_count(w, SF_CNT_embryonic_rsts);
+	sf_lcount(w, rq->rq_listener, SF_LCNT_embryonic_rsts);
+	sf_req_free(w, id);
+	if (s->sg_flags & SF_TH_RST)
+		return SF_VERDICT_DONE;
+	sf_l2peer_from_frame(s->sg_m, s->sg_p, &l2);
+	sf_tcp_rst_for(s, &o);
+	if (sf_reply(w, pt, s, &l2, &o) != SF_VERDICT_TX)
+		return SF_VERDICT_DROP;
+	sf_count(w, SF_CNT_out_rsts);
+	return SF_VERDICT_TX;
+}
+
+/*
+ * A segment for a request in SYN-RECEIVED: tcp_check_req(), rule by rule.
+ */
+enum sf_verdict
+sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
+		uint32_t id, struct sf_seg *s)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_req *rq = sf_req(w, id);
+	struct sf_listener *ls =
+		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+	const struct sf_tcp_opts *to = &s->sg_opts;
+	uint8_t flg = s->sg_flags & (SF_TH_URG | SF_TH_ACK | SF_TH_PSH |
+			SF_TH_RST | SF_TH_SYN | SF_TH_FIN);
+	uint32_t rcv_nxt = rq->rq_irs + 1;
+	bool paws_reject = false, ts = false;
+	struct sf_tcp_out o;
+	enum sf_verdict v;
+
+	/*
+	 * PAWS (RFC 7323 5.3) against the TSval of the SYN: an older TSval
+	 * is a segment from an earlier life of the 4-tuple. A ts_recent of
+	 * zero proves nothing (some stacks start at 0), as in Linux.
+	 */
+	if ((rq->rq_flags & SF_RQF_TS) && (to->to_flags & SF_TOF_TS)) {
+		ts = true;
+		paws_reject = rq->rq_ts_recent != 0 &&
+			(int32_t)(rq->rq_ts_recent - to->to_tsval) > 0;
+	}
+
+	/*
+	 * A retransmitted SYN, same ISN: the SYN-ACK was lost. Resend it,
+	 * at most once per SF_OOW_RATELIMIT_MS, and restart the timer at
+	 * the current backoff.
+	 */
+	if (s->sg_seq == rq->rq_irs && flg == SF_TH_SYN && !paws_reject) {
+		if (wt->wt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS)
+			return sf_drop(w, SF_CNT_drop_tcp_dup_syn_limited);
+		rq->rq_last_tx = wt->wt_now;
+		sf_twheel_arm(&wt->wt_tw, id,
+			wt->wt_now + sf_req_rto(ls, rq->rq_retrans));
+		sf_req_synack(w, pt, rq, s->sg_key.fk_family, &o);
+		v = sf_reply(w, pt, s, &rq->rq_l2, &o);
+		if (v == SF_VERDICT_TX) {
+			sf_count(w, SF_CNT_synack_sent);
+			sf_count(w, SF_CNT_synack_retrans);
+		}
+		return v;
+	}
+
+	/*
+	 * RFC 9293 3.10.7.3: "If SND.UNA < SEG.ACK =< SND.NXT, then enter
+	 * ESTABLISHED ... If the segment acknowledgment is not acceptable,
+	 * form a reset segment <SEQ=SEG.ACK><CTL=RST>." The request stays.
+	 */
+	if ((flg & SF_TH_ACK) && s->sg_ack != rq->rq_iss + 1) {
+		if (flg & SF_TH_RST)
+			return sf_drop(w, SF_CNT_drop_tcp_req_bad_ack);
+		v = sf_reply(w, pt, s, &rq->rq_l2,
+			&(struct sf_tcp_out){ .seq = s->sg_ack,
+					      .flags = SF_TH_RST });
+		if (v == SF_VERDICT_TX)
+			sf_count(w, SF_CNT_out_rsts);
+		return v;
+	}
+
+	/*
+	 * Out of the window we offered, or PAWS-rejected: "send an
+	 * acknowledgment ... and drop the segment" (RFC 9293 3.10.7.4),
+	 * never for a RST, rate limited.
+	 */
+	if (paws_reject || !sf_in_window(s->sg_seq, s->sg_seq + s->sg_seglen,
+			rcv_nxt, rcv_nxt + ls->ls_p.window)) {
+		if (paws_reject)
+			sf_count(w, SF_CNT_paws_rejected);
+		if ((flg & SF_TH_RST) ||
+		    wt->wt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS)
+			return sf_drop(w, SF_CNT_drop_tcp_req_oow);
+		rq->rq_last_tx = wt->wt_now;
+		sf_req_ack(w, rq, &o);
+		return sf_reply(w, pt, s, &rq->rq_l2, &o);
+	}
+
+	/* RFC 7323 4.3: remember the TSval of an in-sequence segment. */
+	if (ts && !SF_SEQ_GT(s->sg_seq, rcv_nxt))
+		rq->rq_ts_recent = to->to_tsval;
+	/* A SYN at the ISN is the old SYN: only what follows it counts. */
+	if (s->sg_seq == rq->rq_irs)
+		flg &= (uint8_t)~SF_TH_SYN;
+	/*
+	 * RST, or a SYN inside the window (RFC 9293 3.10.7.4 "fourth,
+	 * check the SYN bit"): the request is over, an embryonic reset.
+	 */
+	if (flg & (SF_TH_RST | SF_TH_SYN))
+		return sf_req_reset(w, pt, id, s);
+	if (!(flg & SF_TH_ACK))
+		return sf_drop(w, SF_CNT_drop_tcp_req_noack);
+
+	/*
+	 * TCP_DEFER_ACCEPT: a bare ACK (no data, no FIN) does not complete
+	 * the handshake until the defer time has passed; the request waits
+	 * for data, and the SYN-ACK retransmitted after the defer time
+	 * draws a fresh ACK.
+	 */
+	if (ls->ls_p.defer_accept != 0 && s->sg_seglen == 0 &&
+	    wt->wt_now - rq->rq_start < ls->ls_p.defer_accept * 1000u) {
+		rq->rq_flags |= SF_RQF_ACKED;
+		sf_count(w, SF_CNT_defer_accept_drops);
+		sf_lcount(w, ls->ls_id, SF_LCNT_defer_accept_drops);
+		return sf_drop(w, SF_CNT_drop_tcp_deferred);
+	}
+
+	/*
+	 * The accept queue is full: Linux's tcp_v4_syn_recv_sock() fails
+	 * with an overflow and a drop; tcp_check_req() then keeps the
+	 * request (marked acked, so the SYN-ACK retransmission draws
+	 * another ACK later) or, with tcp_abort_on_overflow, resets it.
+	 */
+	if (__atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED) >
+	    ls->ls_p.backlog) {
+		sf_count(w, SF_CNT_listen_overflows);
+		sf_count(w, SF_CNT_listen_drops);
+		sf_lcount(w, ls->ls_id, SF_LCNT_listen_overflows);
+		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+		if (ls->ls_p.abort_on_overflow)
+			return sf_req_reset(w, pt, id, s);
+		rq->rq_flags |= SF_RQF_ACKED;
+		return sf_drop(w, SF_CNT_drop_tcp_ack_overflow);
+	}
+
+	v = sf_conn_establish(w, pt, rq, s);
+	if (v == SF_VERDICT_DROP) {
+		/* No connection slot on this lcore: like an overflow. */
+		sf_count(w, SF_CNT_listen_drops);
+		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+		rq->rq_flags |= SF_RQF_ACKED;
+		return v;
+	}
+	sf_req_free(w, id);
+	return v;
+}
+
+/*
+ * reqsk_timer_handler(): retransmit the SYN-ACK with exponential backoff
+ * until synack_retries, then let the request go. A request whose third
+ * ACK was deferred or dropped on overflow is not retransmitted to until
+ * the defer time is over (the ACK it draws then is accepted).
+ */
+void
+sf_syncache_timer(struct sf_worker *w, uint32_t id)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_req *rq = sf_req(w, id);
+	struct sf_listener *ls =
+		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+	const struct sf_port *pt = sf_worker_port(w, rq->rq_port);
+	const struct sf_flow_key *k;
+	bool deferring = (rq->rq_flags & SF_RQF_ACKED) &&
+		wt->wt_now - rq->rq_start < ls->ls_p.defer_accept * 1000u;
+	struct sf_tcp_out o;
+	struct rte_mbuf *m;
+
+	if (rq->rq_retrans >= ls->ls_p.synack_retries && !deferring) {
+		sf_count(w, SF_CNT_req_timeouts);
+		sf_lcount(w, ls->ls_id, SF_LCNT_req_timeouts);
+		sf_req_free(w, id);
+		return;
+	}
+	rq->rq_retrans++;
+	sf_twheel_arm(&wt->wt_tw, id,
+		wt->wt_now + sf_req_rto(ls, rq->rq_retrans));
+	if (deferring)
+		return;
+	k = sf_ftab_key(&wt->wt_reqtab, id);
+	m = sf_worker_alloc(w);
+	if (k == NULL || m == NULL) {
+		if (m != NULL)
+			rte_pktmbuf_free(m);
+		return;
+	}
+	sf_req_synack(w, pt, rq, k->fk_family, &o);
+	if (sf_tcp_build(m, pt, &rq->rq_l2, k, &o) != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	sf_count(w, SF_CNT_synack_sent);
+	sf_count(w, SF_CNT_synack_retrans);
+	sf_worker_tx(w, rq->rq_port, m);
+}

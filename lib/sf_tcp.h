@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#ifndef SF_TCP_H
+#define SF_TCP_H
+
+/**
+ * @file
+ * synfront passive open: listeners, connections and the application
+ * callbacks.
+ *
+ * A listener is added to the engine before the workers start. Each worker
+ * answers SYNs for it, keeps the half-open requests of the flows that
+ * reach it, validates third ACKs and hands every established connection
+ * to the listener's on_accept callback, inline on the worker lcore that
+ * owns the connection. The application then keeps, closes or resets the
+ * connection through its handle. A connection handle belongs to that
+ * worker: use it only from the callbacks, which run on the owning lcore.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sf_engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sf_conn;
+
+/** Most listeners one engine holds. */
+#define SF_MAX_LISTENERS 64
+
+/** Why on_close is called. */
+enum sf_close_reason {
+	/**
+	 * The peer sent FIN (all data before it was acknowledged). The
+	 * handle stays valid: the application answers with sf_conn_close()
+	 * or sf_conn_reset(), as a socket owner calls close() after read()
+	 * returned 0.
+	 */
+	SF_CLOSE_PEER_FIN = 0,
+	/** The peer reset the connection; the handle is gone on return. */
+	SF_CLOSE_RESET,
+	/**
+	 * The connection ended after an orderly close (both FINs
+	 * acknowledged, or our FIN given up on); the handle is gone on
+	 * return.
+	 */
+	SF_CLOSE_DONE,
+	/** The engine or the listener went away; the handle is gone. */
+	SF_CLOSE_ABORT,
+};
+
+/** Negotiated options of a connection (SF_CONN_F_* in ci_flags). */
+#define SF_CONN_F_WSCALE 0x01 /**< window scaling on both sides */
+#define SF_CONN_F_SACK   0x02 /**< SACK permitted */
+#define SF_CONN_F_TS     0x04 /**< timestamps (RFC 7323) */
+#define SF_CONN_F_ECN    0x08 /**< ECN negotiated (RFC 3168) */
+#define SF_CONN_F_FIN    0x10 /**< the third ACK carried the peer's FIN */
+
+/** What an application learns about a connection. */
+struct sf_conn_info {
+	struct sf_addr local;       /**< our address (prefix_len full) */
+	struct sf_addr remote;      /**< the peer's address */
+	uint16_t local_port;        /**< host order */
+	uint16_t remote_port;       /**< host order */
+	uint16_t port_id;           /**< ethdev port the connection uses */
+	uint16_t listener;          /**< listener id (sf_engine_listen()) */
+	uint32_t iss;               /**< our initial sequence number */
+	uint32_t irs;               /**< the peer's initial sequence number */
+	uint16_t mss;               /**< largest segment we may send */
+	uint8_t snd_wscale;         /**< the peer's window shift */
+	uint8_t rcv_wscale;         /**< our window shift */
+	uint32_t flags;             /**< SF_CONN_F_* */
+	unsigned int worker;        /**< index of the owning worker */
+	/**
+	 * Data that came with the third ACK (RFC 9293 3.10.7.4: it is
+	 * queued, not dropped), valid during on_accept only; NULL when none.
+	 */
+	const uint8_t *data;
+	uint32_t data_len;          /**< bytes at data */
+};
+
+/**
+ * A connection completed the handshake and the application accepts it.
+ * Called on the worker lcore that owns the connection. The application
+ * may keep it (return), close it (sf_conn_close()) or reset it
+ * (sf_conn_reset()) from inside the callback or later on that lcore.
+ */
+typedef void (*sf_on_accept_t)(struct sf_conn *c,
+		const struct sf_conn_info *ci, void *arg);
+
+/**
+ * The peer closed or reset the connection, or it ended (see
+ * enum sf_close_reason). Called on the owning worker lcore. When NULL,
+ * the engine closes the connection itself on the peer's FIN.
+ */
+typedef void (*sf_on_close_t)(struct sf_conn *c, enum sf_close_reason why,
+		void *arg);
+
+/** Listener settings; sf_listener_params_init() fills the defaults. */
+struct sf_listener_params {
+	/**
+	 * Local address. family 0: every address of both families;
+	 * AF_INET 0.0.0.0 or AF_INET6 :: : every address of that family.
+	 */
+	struct sf_addr addr;
+	uint16_t port;              /**< host order, 1..65535 */
+	uint32_t backlog;           /**< accept queue holds backlog + 1 */
+	uint32_t syn_backlog;       /**< half-open requests, all lcores */
+	uint8_t synack_retries;     /**< SYN-ACK retransmissions */
+	uint32_t synack_timeout_ms; /**< first retransmission timeout */
+	uint32_t defer_accept;      /**< seconds bare third ACKs wait */
+	bool abort_on_overflow;     /**< RST instead of waiting on overflow */
+	uint8_t syncookies;         /**< 0, 1, 2 (issue 4) */
+	uint16_t mss;               /**< MSS clamp; 0: from the port MTU */
+	uint16_t window;            /**< window in the SYN-ACK (<= 65535) */
+	uint8_t wscale;             /**< our window shift, 0..14 */
+	bool timestamps;            /**< answer timestamps when offered */
+	bool sack;                  /**< answer SACK-permitted when offered */
+	bool ecn;                   /**< answer ECN setup (ECE) when asked */
+	sf_on_accept_t on_accept;   /**< NULL: never accept (backlog tests) */
+	sf_on_close_t on_close;     /**< NULL: close on the peer's FIN */
+	void *arg;                  /**< passed to the callbacks */
+};
+
+/** Linux's net.core.somaxconn default, the ceiling of every backlog. */
+#define SF_SOMAXCONN_DEFAULT 4096
+
+/** Fill p with Linux's defaults (backlog 4096, 5 retries, TS/SACK/ECN). */
+void sf_listener_params_init(struct sf_listener_params *p);
+
+/**
+ * Add a listener. Call before the workers start polling.
+ *
+ * @return
+ *   The listener id (>= 0), or -EINVAL (bad address, port 0, bad
+ *   setting), -EEXIST (same address and port), -ENOSPC (table full).
+ */
+int sf_engine_listen(struct sf_engine *eng,
+		const struct sf_listener_params *p);
+
+/** Number of listeners. */
+unsigned int sf_engine_listener_count(const struct sf_engine *eng);
+
+/**
+ * Settings of listener id as in force (backlog clamped to somaxconn).
+ *
+ * @return
+ *   0, or -EINVAL.
+ */
+int sf_engine_listener_get(const struct sf_engine *eng, unsigned int id,
+		struct sf_listener_params *out);
+
+/** Per-listener counters, summed over workers (see SF_LCOUNTER_LIST). */
+#define SF_LCOUNTER_LIST(X) \
+	X(syn_recv, "SYNs answered with a SYN-ACK from a new request") \
+	X(passive_opens, "handshakes completed") \
+	X(accepted, "connections handed to on_accept") \
+	X(listen_overflows, "SYNs and third ACKs dropped: accept queue full") \
+	X(listen_drops, "SYNs and third ACKs the listener dropped, for any " \
+	  "reason") \
+	X(reqq_full_drop, "SYNs dropped: syn_backlog or the lcore's request " \
+	  "pool full") \
+	X(req_timeouts, "requests expired after the last SYN-ACK retry") \
+	X(embryonic_rsts, "requests ended by a RST or in-window SYN") \
+	X(defer_accept_drops, "bare third ACKs dropped under defer_accept")
+
+#define SF_LCOUNTER_ENUM(name, desc) SF_LCNT_##name,
+/** Per-listener counter indices. */
+enum sf_lcounter {
+	SF_LCOUNTER_LIST(SF_LCOUNTER_ENUM)
+	SF_LCNT_MAX /**< number of per-listener counters */
+};
+#undef SF_LCOUNTER_ENUM
+
+/** Name of a per-listener counter, or NULL. */
+const char *sf_lcounter_name(enum sf_lcounter c);
+
+/** Live state of a listener. */
+struct sf_listener_state {
+	uint32_t synq;      /**< half-open requests, all lcores */
+	uint32_t acceptq;   /**< connections waiting for accept */
+	uint64_t cnt[SF_LCNT_MAX]; /**< counters summed over workers */
+};
+
+/**
+ * Read the live state of listener id.
+ *
+ * @return
+ *   0, or -EINVAL.
+ */
+int sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
+		struct sf_listener_state *out);
+
+/**
+ * Close a connection: send FIN, answer the peer's FIN, and linger in a
+ * short TIME-WAIT so a retransmitted FIN is answered. on_close is called
+ * with SF_CLOSE_DONE when it is gone.
+ *
+ * @return
+ *   0, or -EALREADY when the close had started already.
+ */
+int sf_conn_close(struct sf_conn *c);
+
+/**
+ * Reset a connection: send RST and free it at once. on_close is not
+ * called.
+ *
+ * @return
+ *   0.
+ */
+int sf_conn_reset(struct sf_conn *c);
+
+/** Store an application pointer in the connection. */
+void sf_conn_set_user(struct sf_conn *c, void *user);
+
+/** The application pointer stored with sf_conn_set_user() (or NULL). */
+void *sf_conn_get_user(const struct sf_conn *c);
+
+/** Fill ci for connection c (data/data_len are NULL/0 after accept). */
+void sf_conn_get_info(const struct sf_conn *c, struct sf_conn_info *ci);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SF_TCP_H */

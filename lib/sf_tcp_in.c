@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * TCP input: validate a segment, then hand it to the first of these that
+ * knows its 4-tuple, in Linux's order (tcp_v4_rcv() looks up established
+ * sockets, then request sockets, then listeners):
+ *
+ *   established table -> request table -> listener -> no listener
+ *
+ * The LISTEN rules here are tcp_rcv_state_process()'s TCP_LISTEN case;
+ * the request and connection stages are in sf_syncache.c and sf_conn.c.
+ */
+
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "sf_cksum.h"
+#include "sf_engine_pvt.h"
+
+static bool
+sf_tcp_cksum_ok(const struct sf_port *pt, const struct rte_mbuf *m,
+		const struct sf_pkt *p, const void *l3, const void *l4)
+{
+	if (pt->pt_rx_tcp_cksum) {
+		switch (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) {
+		case RTE_MBUF_F_RX_L4_CKSUM_GOOD:
+		/* NONE: data not checksummed, integrity verified. */
+		case RTE_MBUF_F_RX_L4_CKSUM_NONE:
+			return true;
+		case RTE_MBUF_F_RX_L4_CKSUM_BAD:
+			return false;
+		default:
+			break;
+		}
+	}
+	if (p->ethertype == RTE_ETHER_TYPE_IPV4)
+		return rte_ipv4_udptcp_cksum_verify(l3, l4) == 0;
+	/* The pseudo-header length is the TCP length, not the payload's. */
+	return sf_ip6_l4_cksum(l3, l4, p->l4_len, IPPROTO_TCP) == 0;
+}
+
+/* Fill the flow key: the peer is the source, we are the destination. */
+static void
+sf_seg_key(struct sf_seg *s, const void *l3, const struct rte_tcp_hdr *th,
+		bool v4)
+{
+	struct sf_flow_key *k = &s->sg_key;
+
+	memset(k, 0, sizeof(*k));
+	if (v4) {
+		const struct rte_ipv4_hdr *ip = l3;
+
+		k->fk_family = AF_INET;
+		k->fk_raddr[0] = ip->src_addr;
+		k->fk_laddr[0] = ip->dst_addr;
+	} else {
+		const struct rte_ipv6_hdr *ip6 = l3;
+
+		k->fk_family = AF_INET6;
+		memcpy(k->fk_raddr, ip6->src_addr, 16);
+		memcpy(k->fk_laddr, ip6->dst_addr, 16);
+	}
+	k->fk_rport = th->src_port;
+	k->fk_lport = th->dst_port;
+}
+
+/*
+ * Answer in place with the reset RFC 9293 3.10.7.1 gives a segment that
+ * belongs to no connection (never to a RST: the caller checked).
+ */
+static enum sf_verdict
+sf_tcp_reply_rst(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_seg *s)
+{
+	struct sf_l2peer l2;
+	struct sf_tcp_out o;
+	struct sf_flow_key k = s->sg_key;
+
+	sf_l2peer_from_frame(s->sg_m, s->sg_p, &l2);
+	sf_tcp_rst_for(s, &o);
+	if (sf_tcp_build(s->sg_m, pt, &l2, &k, &o) != 0)
+		return sf_drop(w, SF_CNT_drop_reply_no_room);
+	sf_count(w, SF_CNT_out_rsts);
+	return SF_VERDICT_TX;
+}
+
+/* tcp_rcv_state_process(), case TCP_LISTEN. */
+static enum sf_verdict
+sf_tcp_listen(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_listener *ls, struct sf_seg *s)
+{
+	uint8_t f = s->sg_flags;
+
+	/*
+	 * "If the ACK bit is on ... <SEQ=SEG.ACK><CTL=RST>" (RFC 9293
+	 * 3.10.7.2). Linux tests ACK before RST; a RST|ACK then meets the
+	 * never-reset-a-reset rule and is dropped.
+	 */
+	if (f & SF_TH_ACK) {
+		if (f & SF_TH_RST)
+			return sf_drop(w, SF_CNT_drop_tcp_listen_rst);
+		return sf_tcp_reply_rst(w, pt, s);
+	}
+	/* "An incoming RST segment could not be valid ... ignore it." */
+	if (f & SF_TH_RST)
+		return sf_drop(w, SF_CNT_drop_tcp_listen_rst);
+	if (!(f & SF_TH_SYN))
+		return sf_drop(w, SF_CNT_drop_tcp_listen_noflags);
+	/* SYN+FIN: no stack handles it well; Linux drops it here too. */
+	if (f & SF_TH_FIN)
+		return sf_drop(w, SF_CNT_drop_tcp_syn_fin);
+	return sf_syncache_add(w, pt, ls, s);
+}
+
+enum sf_verdict
+sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
+		struct rte_mbuf *m, struct sf_pkt *p)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_etcp *et = &w->wk_eng->en_tcp;
+	const struct rte_tcp_hdr *th;
+	struct sf_listener *ls;
+	struct sf_seg s;
+	const void *l3;
+	uint16_t doff;
+	int32_t pos;
+	bool v4 = p->ethertype == RTE_ETHER_TYPE_IPV4;
+
+	l3 = rte_pktmbuf_mtod_offset(m, const void *, p->l2_len);
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *,
+			p->l2_len + p->l3_len);
+	if (!sf_tcp_cksum_ok(pt, m, p, l3, th)) {
+		/* Linux counts both: InCsumErrors is a kind of InErrs. */
+		sf_count(w, SF_CNT_in_csum_errors);
+		sf_count(w, SF_CNT_in_errs);
+		return sf_drop(w, SF_CNT_drop_tcp_bad_csum);
+	}
+	/* Port 0 is reserved (RFC 6335 6); nothing may use it. */
+	if (th->src_port == 0 || th->dst_port == 0)
+		return sf_drop(w, SF_CNT_drop_tcp_port0);
+
+	doff = (th->data_off >> 4) * 4;
+	s.sg_m = m;
+	s.sg_p = p;
+	s.sg_port = (uint16_t)(pt - w->wk_eng->en_ports);
+	s.sg_relisten = false;
+	s.sg_flags = th->tcp_flags;
+	s.sg_seq = rte_be_to_cpu_32(th->sent_seq);
+	s.sg_ack = rte_be_to_cpu_32(th->recv_ack);
+	s.sg_win = rte_be_to_cpu_16(th->rx_win);
+	s.sg_data = (const uint8_t *)th + doff;
+	s.sg_len = p->l4_len - doff;
+	s.sg_seglen = s.sg_len + !!(s.sg_flags & SF_TH_SYN) +
+		!!(s.sg_flags & SF_TH_FIN);
+	/*
+	 * A malformed option length ends the walk and what came before it
+	 * stands, as in tcp_parse_options(); counted so it shows.
+	 */
+	if (!sf_tcp_opts_parse((const uint8_t *)(th + 1),
+			doff - sizeof(*th), s.sg_flags & SF_TH_SYN,
+			&s.sg_opts))
+		sf_count(w, SF_CNT_tcp_bad_opts);
+	sf_seg_key(&s, l3, th, v4);
+	s.sg_hash = sf_flow_hash(&s.sg_key, et->et_hash_seed);
+
+	pos = sf_ftab_lookup(&wt->wt_conntab, &s.sg_key, s.sg_hash);
+	if (pos >= 0) {
+		enum sf_verdict v = sf_conn_input(w, pt, (uint32_t)pos, &s);
+
+		/* A new SYN ended a TIME-WAIT connection: on to the listener. */
+		if (!s.sg_relisten)
+			return v;
+	}
+	pos = sf_ftab_lookup(&wt->wt_reqtab, &s.sg_key, s.sg_hash);
+	if (pos >= 0)
+		return sf_syncache_input(w, pt, (uint32_t)pos, &s);
+	ls = sf_listener_lookup(et, &s.sg_key);
+	if (ls != NULL)
+		return sf_tcp_listen(w, pt, ls, &s);
+
+	/* RFC 9293 3.10.7.1, CLOSED: reset anything but a reset. */
+	if (s.sg_flags & SF_TH_RST)
+		return sf_drop(w, SF_CNT_drop_tcp_no_listener);
+	if (et->et_no_listener_drop)
+		return sf_drop(w, SF_CNT_drop_tcp_no_listener);
+	return sf_tcp_reply_rst(w, pt, &s);
+}

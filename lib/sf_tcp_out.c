@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * Building the TCP segments synfront sends: SYN-ACKs, RSTs, ACKs and
+ * FINs. Every segment is written whole, L2 to TCP options, from the flow
+ * key and the peer's L2 identity, into either the frame it answers
+ * (reused in place, no allocation) or a fresh mbuf (timers, application
+ * actions). IPv4 goes out with DF, ID 0 (RFC 6864 4.1: the ID of an
+ * atomic datagram has no meaning) and TTL 64; IPv6 with hop limit 64,
+ * both Linux's defaults.
+ */
+
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "sf_engine_pvt.h"
+
+#define SF_TTL 64
+
+void
+sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
+		struct sf_l2peer *l2)
+{
+	const struct rte_ether_hdr *eh =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eh + 1);
+	uint8_t i;
+
+	memset(l2, 0, sizeof(*l2));
+	rte_ether_addr_copy(&eh->src_addr, &l2->lp_mac);
+	l2->lp_nb_vlan = p->nb_vlan;
+	l2->lp_qinq = p->nb_vlan != 0 &&
+		eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_QINQ);
+	for (i = 0; i < p->nb_vlan && i < 2; i++)
+		l2->lp_tci[i] = rte_be_to_cpu_16(vh[i].vlan_tci);
+}
+
+static uint16_t
+sf_l2_write(uint8_t *buf, const struct sf_port *pt, const struct sf_l2peer *l2,
+		uint16_t ethertype)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)buf;
+	struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+	uint16_t *type = &eh->ether_type;
+	uint8_t i;
+
+	rte_ether_addr_copy(&l2->lp_mac, &eh->dst_addr);
+	rte_ether_addr_copy(&pt->pt_mac, &eh->src_addr);
+	for (i = 0; i < l2->lp_nb_vlan; i++) {
+		*type = rte_cpu_to_be_16(i == 0 && l2->lp_qinq ?
+			RTE_ETHER_TYPE_QINQ : RTE_ETHER_TYPE_VLAN);
+		vh[i].vlan_tci = rte_cpu_to_be_16(l2->lp_tci[i]);
+		type = &vh[i].eth_proto;
+	}
+	*type = rte_cpu_to_be_16(ethertype);
+	return sizeof(*eh) + l2->lp_nb_vlan * sizeof(*vh);
+}
+
+int
+sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
+		const struct sf_l2peer *l2, const struct sf_flow_key *k,
+		const struct sf_tcp_out *o)
+{
+	uint16_t l2_len, l3_len, l4_len, total;
+	struct rte_tcp_hdr *th;
+	uint8_t *buf;
+	bool v4 = k->fk_family == AF_INET;
+
+	l3_len = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
+	l4_len = sizeof(*th) + o->optlen;
+	total = sizeof(struct rte_ether_hdr) +
+		l2->lp_nb_vlan * sizeof(struct rte_vlan_hdr) + l3_len + l4_len;
+	/* The frame may be the one we answer: forget its layout, keep it. */
+	rte_pktmbuf_reset(m);
+	buf = (uint8_t *)rte_pktmbuf_append(m, total);
+	if (buf == NULL)
+		return -1;
+	l2_len = sf_l2_write(buf, pt, l2, v4 ? RTE_ETHER_TYPE_IPV4 :
+			RTE_ETHER_TYPE_IPV6);
+	th = (struct rte_tcp_hdr *)(buf + l2_len + l3_len);
+	th->src_port = k->fk_lport;
+	th->dst_port = k->fk_rport;
+	th->sent_seq = rte_cpu_to_be_32(o->seq);
+	th->recv_ack = rte_cpu_to_be_32(o->ack);
+	th->data_off = (uint8_t)((l4_len / 4) << 4);
+	th->tcp_flags = o->flags;
+	th->rx_win = rte_cpu_to_be_16(o->win);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	if (o->optlen != 0)
+		memcpy(th + 1, o->opt, o->optlen);
+	if (v4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + l2_len);
+
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->type_of_service = 0;
+		ip->total_length = rte_cpu_to_be_16(l3_len + l4_len);
+		ip->packet_id = 0;
+		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		ip->time_to_live = SF_TTL;
+		ip->next_proto_id = IPPROTO_TCP;
+		ip->hdr_checksum = 0;
+		ip->src_addr = k->fk_laddr[0];
+		ip->dst_addr = k->fk_raddr[0];
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+		if (pt->pt_tx_ip4_cksum) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV4 |
+				RTE_MBUF_F_TX_IP_CKSUM;
+			m->l2_len = l2_len;
+			m->l3_len = l3_len;
+		} else {
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(buf + l2_len);
+
+		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip6->payload_len = rte_cpu_to_be_16(l4_len);
+		ip6->proto = IPPROTO_TCP;
+		ip6->hop_limits = SF_TTL;
+		memcpy(ip6->src_addr, k->fk_laddr, 16);
+		memcpy(ip6->dst_addr, k->fk_raddr, 16);
+		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
+	}
+	return 0;
+}
+
+/*
+ * The reset RFC 9293 3.10.7.1 prescribes for a segment that belongs to no
+ * connection: "If the incoming segment has an ACK field, the reset takes
+ * its sequence number from the ACK field of the segment, otherwise the
+ * reset has sequence number zero and the ACK field is set to the sum of
+ * the sequence number and segment length of the incoming segment." A RST
+ * is never answered (the caller checks).
+ */
+void
+sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (s->sg_flags & SF_TH_ACK) {
+		o->seq = s->sg_ack;
+		o->flags = SF_TH_RST;
+	} else {
+		o->ack = s->sg_seq + s->sg_seglen;
+		o->flags = SF_TH_RST | SF_TH_ACK;
+	}
+}
+
+/* <nop, nop, TS> as Linux puts on every segment after the SYN. */
+uint8_t
+sf_tcp_ts_opt(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
+{
+	uint32_t v;
+
+	buf[0] = SF_TCPOPT_NOP;
+	buf[1] = SF_TCPOPT_NOP;
+	buf[2] = SF_TCPOPT_TS;
+	buf[3] = 10;
+	v = rte_cpu_to_be_32(tsval);
+	memcpy(buf + 4, &v, 4);
+	v = rte_cpu_to_be_32(tsecr);
+	memcpy(buf + 8, &v, 4);
+	return 12;
+}

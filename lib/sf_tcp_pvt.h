@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#ifndef SF_TCP_PVT_H
+#define SF_TCP_PVT_H
+
+/*
+ * Private structures of the passive-open engine: the flow key, listeners,
+ * half-open requests (the SYN queue), connections, and the per-lcore TCP
+ * state of a worker. Not installed.
+ *
+ * Ownership: a listener is written before the workers start and read by
+ * all of them, except its two queue lengths, which every lcore updates
+ * with atomics (Linux also counts the SYN and accept queues per
+ * listener). Requests, connections, their tables and the timer wheel
+ * belong to one worker lcore; no other lcore touches them.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_tcp.h>
+
+#include "sf_pkt.h"
+#include "sf_siphash.h"
+#include "sf_tcp.h"
+#include "sf_tcp_opt.h"
+#include "sf_twheel.h"
+
+/* TCP header flags, as in the flags byte. */
+#define SF_TH_FIN RTE_TCP_FIN_FLAG
+#define SF_TH_SYN RTE_TCP_SYN_FLAG
+#define SF_TH_RST RTE_TCP_RST_FLAG
+#define SF_TH_PSH RTE_TCP_PSH_FLAG
+#define SF_TH_ACK RTE_TCP_ACK_FLAG
+#define SF_TH_URG RTE_TCP_URG_FLAG
+#define SF_TH_ECE RTE_TCP_ECE_FLAG
+#define SF_TH_CWR RTE_TCP_CWR_FLAG
+
+/* Sequence-number arithmetic (RFC 9293 3.4), modulo 2^32. */
+#define SF_SEQ_LT(a, b)  ((int32_t)((a) - (b)) < 0)
+#define SF_SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
+#define SF_SEQ_GT(a, b)  ((int32_t)((a) - (b)) > 0)
+#define SF_SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+
+/*
+ * A flow as the tables key it: the peer's and our address and port, in
+ * network order, IPv4 in the first word with the rest zero. 48 bytes so
+ * rte_hash compares it with its vector 48-byte compare.
+ */
+struct sf_flow_key {
+	uint32_t fk_raddr[4];    /* remote (the client) */
+	uint32_t fk_laddr[4];    /* local (ours) */
+	uint16_t fk_rport;
+	uint16_t fk_lport;
+	uint8_t fk_family;       /* AF_INET or AF_INET6 */
+	uint8_t fk_pad[11];      /* zero */
+};
+
+/*
+ * How to reach the peer at L2: its MAC and the VLAN tags the SYN came
+ * with (replies leave on the VLAN the request came from).
+ */
+struct sf_l2peer {
+	struct rte_ether_addr lp_mac;
+	uint8_t lp_nb_vlan;       /* 0..2 */
+	uint8_t lp_qinq;          /* outer tag's TPID was 0x88a8 */
+	uint16_t lp_tci[2];       /* host order, outer first */
+};
+
+/*
+ * A listener. Written before the workers start, then read-mostly: only
+ * ls_synq and ls_acceptq change, atomically, on their own cache line.
+ */
+struct sf_listener {
+	struct sf_listener_params ls_p;   /* settings as in force */
+	uint16_t ls_id;                   /* index in en_listeners */
+	uint8_t ls_next;                  /* next id on the port + 1, 0: end */
+	uint8_t ls_family;                /* 0, AF_INET, AF_INET6 */
+	uint32_t ls_laddr[4];             /* network order; zero: wildcard */
+	bool ls_wild;                     /* any address of ls_family */
+	uint32_t ls_synq __rte_cache_aligned; /* requests, all lcores */
+	uint32_t ls_acceptq;              /* connections not yet accepted */
+} __rte_cache_aligned;
+
+/* Request flags (SCF_* in FreeBSD's syncache). */
+#define SF_RQF_WSCALE  0x01  /* peer offered window scale */
+#define SF_RQF_SACK    0x02  /* peer offered SACK and we answered */
+#define SF_RQF_TS      0x04  /* timestamps on */
+#define SF_RQF_ECN     0x08  /* ECN setup answered */
+#define SF_RQF_ACKED   0x10  /* a valid third ACK was deferred or dropped */
+
+/*
+ * A half-open request (SYN-RECEIVED), the entry of the SYN queue. One per
+ * slot of the worker's request table, indexed by the rte_hash key
+ * position, so the 4-tuple is not stored twice. Owned by one lcore.
+ */
+struct sf_req {
+	uint32_t rq_iss;          /* our ISN */
+	uint32_t rq_irs;          /* the peer's ISN */
+	uint32_t rq_tsoff;        /* our TSval = ms clock + rq_tsoff */
+	uint32_t rq_ts_recent;    /* the peer's latest TSval (our TSecr) */
+	uint32_t rq_start;        /* ms tick the SYN arrived */
+	uint32_t rq_last_tx;      /* ms tick of the last SYN-ACK/ACK sent */
+	struct sf_l2peer rq_l2;   /* 12 bytes */
+	uint16_t rq_listener;     /* listener id */
+	uint16_t rq_mss;          /* the peer's MSS (536 when not sent) */
+	uint16_t rq_port;         /* ethdev port */
+	uint8_t rq_snd_wscale;    /* the peer's window shift */
+	uint8_t rq_rcv_wscale;    /* ours */
+	uint8_t rq_flags;         /* SF_RQF_* */
+	uint8_t rq_retrans;       /* SYN-ACK retransmissions so far */
+	uint8_t rq_used;          /* slot holds a request */
+	uint8_t rq_pad;
+};
+
+/* Connection states we keep (RFC 9293 3.3.2). */
+enum sf_conn_state {
+	SF_CS_FREE = 0,
+	SF_CS_ESTABLISHED,
+	SF_CS_CLOSE_WAIT,   /* peer's FIN received, ours not sent */
+	SF_CS_FIN_WAIT_1,   /* our FIN sent, not acknowledged */
+	SF_CS_FIN_WAIT_2,   /* our FIN acknowledged, peer's awaited */
+	SF_CS_CLOSING,      /* both FINs sent, ours not acknowledged */
+	SF_CS_LAST_ACK,     /* peer's FIN, then ours: waiting for its ACK */
+	SF_CS_TIME_WAIT,
+};
+
+/* Connection flags. */
+#define SF_CNF_ACCEPTED 0x01  /* on_accept was called */
+#define SF_CNF_QUEUED   0x02  /* in the listener's accept queue */
+#define SF_CNF_PEERFIN  0x04  /* the peer's FIN was received */
+#define SF_CNF_CLOSING  0x08  /* the application closed it */
+
+/*
+ * An established (or closing) connection, the entry of the established
+ * table, indexed like requests by the key position. Owned by one lcore.
+ */
+struct sf_conn {
+	struct sf_worker *cn_wk;  /* owner */
+	void *cn_user;            /* application pointer */
+	struct rte_mbuf *cn_data; /* third-ACK data held until accept */
+	uint32_t cn_id;           /* slot */
+	uint32_t cn_iss;
+	uint32_t cn_irs;
+	uint32_t cn_snd_nxt;      /* next sequence number we send */
+	uint32_t cn_snd_una;      /* oldest unacknowledged */
+	uint32_t cn_rcv_nxt;      /* next sequence number expected */
+	uint32_t cn_tsoff;
+	uint32_t cn_ts_recent;
+	uint32_t cn_last_tx;      /* ms tick of the last rate-limited ACK */
+	uint32_t cn_rcv_adv;      /* RCV.NXT of the last ACK we sent */
+	uint32_t cn_aq_next;      /* accept queue links (slot ids) */
+	uint32_t cn_aq_prev;
+	struct sf_l2peer cn_l2;
+	uint16_t cn_listener;
+	uint16_t cn_port;
+	uint16_t cn_mss;          /* what we may send */
+	uint16_t cn_snd_wnd;      /* peer's window, unscaled */
+	uint8_t cn_snd_wscale;
+	uint8_t cn_rcv_wscale;
+	uint8_t cn_state;         /* enum sf_conn_state */
+	uint8_t cn_flags;         /* SF_CNF_* */
+	uint8_t cn_opt;           /* SF_CONN_F_* negotiated */
+	uint8_t cn_retries;       /* FIN retransmissions */
+};
+
+/* An accept queue: FIFO of connection slots of one worker. */
+struct sf_acceptq {
+	uint32_t aq_head;
+	uint32_t aq_tail;
+};
+
+/*
+ * A per-lcore table of flows: an rte_hash of sf_flow_key whose key
+ * positions index an array of entries (requests or connections).
+ */
+struct sf_ftab {
+	struct rte_hash *ft_hash;
+	uint32_t ft_cap;          /* slots */
+	uint32_t ft_used;
+};
+
+/* The TCP state of one worker. Owned by that worker's lcore. */
+struct sf_wtcp {
+	struct sf_ftab wt_reqtab;          /* half-open requests */
+	struct sf_ftab wt_conntab;         /* connections */
+	struct sf_req *wt_req;             /* wt_reqtab.ft_cap entries */
+	struct sf_conn *wt_conn;           /* wt_conntab.ft_cap entries */
+	struct sf_twheel wt_tw;            /* ids: requests, then conns */
+	uint32_t wt_now;                   /* ms tick, updated per poll */
+	uint64_t wt_ms_tsc;                /* TSC cycles per ms */
+	uint64_t wt_tsc0;                  /* TSC at tick 0 */
+	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
+	uint64_t wt_lcnt[SF_MAX_LISTENERS][SF_LCNT_MAX];
+};
+
+/* Engine-wide TCP state, read-only after start except listener queues. */
+struct sf_etcp {
+	unsigned int et_nb_listeners;
+	struct sf_listener *et_listeners;  /* SF_MAX_LISTENERS */
+	uint8_t *et_by_port;               /* port -> first listener id + 1 */
+	struct sf_siphash_key et_isn_key;  /* RFC 6528 F() key */
+	struct sf_siphash_key et_ts_key;   /* timestamp offsets */
+	uint32_t et_hash_seed;             /* table hash seed */
+	uint32_t et_somaxconn;
+	uint32_t et_max_requests;
+	uint32_t et_max_conns;
+	uint32_t et_time_wait_ms;
+	bool et_no_listener_drop;
+	struct rte_mempool *et_pool;       /* for segments we originate */
+};
+
+#endif /* SF_TCP_PVT_H */
+
+#ifndef SF_TCP_PVT_SEG
+#define SF_TCP_PVT_SEG
+
+struct sf_worker;
+struct sf_port;
+struct sf_pkt;
+
+/* A received segment, parsed once for every stage of the TCP input. */
+struct sf_seg {
+	struct rte_mbuf *sg_m;
+	const struct sf_pkt *sg_p;
+	const uint8_t *sg_data;   /* payload */
+	uint32_t sg_seq;          /* host order */
+	uint32_t sg_ack;
+	uint32_t sg_len;          /* payload bytes */
+	uint32_t sg_seglen;       /* SEG.LEN: payload + SYN + FIN */
+	uint32_t sg_hash;         /* of sg_key */
+	uint16_t sg_port;         /* ethdev port */
+	uint16_t sg_win;          /* window field, unscaled */
+	uint8_t sg_flags;         /* SF_TH_* */
+	bool sg_relisten;         /* TIME-WAIT gave way: try the listener */
+	struct sf_tcp_opts sg_opts;
+	struct sf_flow_key sg_key;
+};
+
+/* A segment to build (sf_tcp_build()). */
+struct sf_tcp_out {
+	uint32_t seq;
+	uint32_t ack;
+	uint16_t win;
+	uint8_t flags;
+	uint8_t optlen;
+	uint8_t opt[SF_TCP_SYNACK_OPT_MAX];
+};
+
+/* sf_tcp_out.c */
+void sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
+		struct sf_l2peer *l2);
+int sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
+		const struct sf_l2peer *l2, const struct sf_flow_key *k,
+		const struct sf_tcp_out *o);
+void sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o);
+uint8_t sf_tcp_ts_opt(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
+
+/* sf_isn.c: RFC 6528 initial sequence numbers, timestamp offsets. */
+uint32_t sf_isn(const struct sf_siphash_key *key, const struct sf_flow_key *k,
+		uint64_t tsc);
+uint32_t sf_ts_offset(const struct sf_siphash_key *key,
+		const struct sf_flow_key *k);
+
+/* sf_listen.c */
+struct sf_listener *sf_listener_lookup(const struct sf_etcp *et,
+		const struct sf_flow_key *k);
+
+/* sf_ftab.c: the per-lcore flow tables. */
+int sf_ftab_init(struct sf_ftab *ft, const char *kind, unsigned int idx,
+		uint32_t cap, uint32_t seed, int socket);
+void sf_ftab_fini(struct sf_ftab *ft);
+uint32_t sf_flow_hash(const struct sf_flow_key *k, uint32_t seed);
+int32_t sf_ftab_lookup(const struct sf_ftab *ft, const struct sf_flow_key *k,
+		uint32_t hash);
+int32_t sf_ftab_add(struct sf_ftab *ft, const struct sf_flow_key *k,
+		uint32_t hash);
+void sf_ftab_del(struct sf_ftab *ft, uint32_t pos);
+const struct sf_flow_key *sf_ftab_key(const struct sf_ftab *ft, uint32_t pos);
+
+/* sf_syncache.c: the SYN queue (half-open requests). */
+int sf_syncache_init(struct sf_worker *w);
+void sf_syncache_fini(struct sf_worker *w);
+enum sf_verdict sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_listener *ls, struct sf_seg *s);
+enum sf_verdict sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
+		uint32_t id, struct sf_seg *s);
+void sf_syncache_timer(struct sf_worker *w, uint32_t id);
+
+/* sf_conn.c: established and closing connections. */
+int sf_conn_init(struct sf_worker *w);
+void sf_conn_fini(struct sf_worker *w);
+enum sf_verdict sf_conn_input(struct sf_worker *w, const struct sf_port *pt,
+		uint32_t id, struct sf_seg *s);
+enum sf_verdict sf_conn_establish(struct sf_worker *w,
+		const struct sf_port *pt, const struct sf_req *rq,
+		struct sf_seg *s);
+void sf_conn_timer(struct sf_worker *w, uint32_t id);
+
+#endif /* SF_TCP_PVT_SEG */
