@@ -360,6 +360,12 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	c->cn_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
 	sf_count(w, SF_CNT_passive_opens);
 	sf_lcount(w, ls->ls_id, SF_LCNT_passive_opens);
+	if (s->sg_len != 0) {
+		sf_count(w, SF_CNT_third_ack_data);
+		sf_count_n(w, SF_CNT_third_ack_data_bytes, s->sg_len);
+	}
+	if (fin)
+		sf_count(w, SF_CNT_third_ack_fin);
 
 	if (ls->ls_p.on_accept == NULL) {
 		/*

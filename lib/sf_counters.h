@@ -50,6 +50,10 @@ extern "C" {
 	X(synack_retrans, "SYN-ACKs retransmitted (timer or duplicate SYN)") \
 	X(passive_opens, "handshakes completed (Linux PassiveOpens)") \
 	X(accepted, "connections handed to the application's on_accept") \
+	X(third_ack_data, "handshakes whose third ACK carried data (kept " \
+	  "for the application, RFC 9293 3.10.7.4)") \
+	X(third_ack_data_bytes, "bytes of data carried by third ACKs") \
+	X(third_ack_fin, "handshakes whose third ACK carried the peer's FIN") \
 	X(listen_overflows, "SYNs and third ACKs refused because the " \
 	  "accept queue held backlog + 1 (Linux ListenOverflows)") \
 	X(listen_drops, "SYNs and third ACKs a listener dropped for any " \
