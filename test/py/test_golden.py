@@ -229,14 +229,48 @@ def make_cases(mac):
     c.append(Case("udp_datagram",
                   E() / ip4() / UDP(sport=5353, dport=53) / Raw(b"q" * 20),
                   "drop_l4_proto"))
-    c.append(Case("tcp_syn_port_80",
+    # TCP with no listener configured: RFC 9293 3.10.7.1 (CLOSED). A
+    # segment without ACK gets <SEQ=0><ACK=SEG.SEQ+SEG.LEN><RST,ACK>, one
+    # with ACK gets <SEQ=SEG.ACK><RST>, a RST gets nothing.
+    c.append(Case("tcp_syn_no_listener",
                   E() / ip4() / TCP(sport=40000, dport=80, flags="S",
                                     seq=1000),
-                  "drop_tcp_not_handled", tcp=True))
-    c.append(Case("tcp6_syn_port_80",
+                  "tcp_replied", check_rst, tcp=True, rst=(0, 1001, "RA")))
+    c.append(Case("tcp6_syn_no_listener",
                   E() / ip6() / TCP(sport=40000, dport=80, flags="S",
                                     seq=1000),
-                  "drop_tcp_not_handled", tcp=True))
+                  "tcp_replied", check_rst, tcp=True, rst=(0, 1001, "RA")))
+    c.append(Case("tcp_syn_data_no_listener",
+                  E() / ip4() / TCP(sport=40001, dport=80, flags="S",
+                                    seq=0xfffffff0) / Raw(b"z" * 20),
+                  "tcp_replied", check_rst, tcp=True, rst=(0, 5, "RA")))
+    c.append(Case("tcp_ack_no_listener",
+                  E() / ip4() / TCP(sport=40002, dport=81, flags="A",
+                                    seq=5000, ack=0x7777),
+                  "tcp_replied", check_rst, tcp=True, rst=(0x7777, 0, "R")))
+    c.append(Case("tcp6_fin_ack_no_listener",
+                  E() / ip6() / TCP(sport=40003, dport=81, flags="FA",
+                                    seq=5000, ack=0x8888),
+                  "tcp_replied", check_rst, tcp=True, rst=(0x8888, 0, "R")))
+    c.append(Case("tcp_rst_no_listener",
+                  E() / ip4() / TCP(sport=40004, dport=80, flags="R",
+                                    seq=1000),
+                  "drop_tcp_no_listener", tcp=True))
+    c.append(Case("tcp_rst_ack_no_listener",
+                  E() / ip6() / TCP(sport=40005, dport=80, flags="RA",
+                                    seq=1000, ack=99),
+                  "drop_tcp_no_listener", tcp=True))
+    good = Ether(bytes(E() / ip4() / TCP(sport=40006, dport=80, flags="S")))
+    c.append(Case("tcp_bad_checksum",
+                  E() / ip4() / TCP(sport=40006, dport=80, flags="S",
+                                    chksum=wrong(good[TCP].chksum)),
+                  "drop_tcp_bad_csum", tcp=True))
+    c.append(Case("tcp_src_port_0",
+                  E() / ip4() / TCP(sport=0, dport=80, flags="S"),
+                  "drop_tcp_port0", tcp=True))
+    c.append(Case("tcp_truncated",
+                  E() / ip4(proto=6) / Raw(b"\0" * 12),
+                  "drop_tcp_truncated"))
     c.append(Case("frame_for_other_mac",
                   E("02:00:00:00:00:99") / ip4() / ICMP(id=1, seq=10) /
                   Raw(data),
@@ -254,12 +288,12 @@ def make_cases(mac):
 def check_checksums(rep):
     """Recompute every checksum with scapy: rebuilt bytes must match."""
     p = Ether(bytes(rep))
-    for layer, field in ((IP, "chksum"), (ICMP, "chksum"),
+    for layer, field in ((IP, "chksum"), (ICMP, "chksum"), (TCP, "chksum"),
                          (ICMPv6EchoReply, "cksum"), (ICMPv6ND_NA, "cksum")):
         if layer in p:
             delattr(p[layer], field)
     fixed = Ether(bytes(p))
-    for layer, field in ((IP, "chksum"), (ICMP, "chksum"),
+    for layer, field in ((IP, "chksum"), (ICMP, "chksum"), (TCP, "chksum"),
                          (ICMPv6EchoReply, "cksum"), (ICMPv6ND_NA, "cksum")):
         if layer in rep:
             got = getattr(rep[layer], field)
@@ -336,6 +370,34 @@ def check_icmp6_echo(case, req, rep, mac):
     assert (e.id, e.seq) == (q.id, q.seq)
     assert e.data == data
     assert len(rep) == l2 + 40 + 8 + len(data)
+    check_checksums(rep)
+
+
+def check_rst(case, req, rep, mac):
+    """The RST RFC 9293 3.10.7.1 gives a segment to a closed port."""
+    l2 = check_l2(case, req, rep, mac)
+    seq, ack, flags = case.info["rst"]
+    if IP in req:
+        ip, qip = rep[IP], req[IP]
+        assert ip.version == 4 and ip.ihl == 5 and not ip.options
+        assert ip.src == qip.dst == SF_V4 and ip.dst == qip.src
+        assert ip.ttl == 64 and ip.proto == 6
+        assert ip.len == 40
+        l3 = 20
+    else:
+        ip, qip = rep[IPv6], req[IPv6]
+        assert ip.src == qip.dst == SF_V6 and ip.dst == qip.src
+        assert ip.hlim == 64 and ip.nh == 6 and ip.plen == 20
+        l3 = 40
+    t, q = rep[TCP], req[TCP]
+    assert (t.sport, t.dport) == (q.dport, q.sport)
+    assert str(t.flags) == flags, t.flags
+    assert t.seq == seq, (t.seq, seq)
+    assert t.ack == ack, (t.ack, ack)
+    assert t.dataofs == 5 and not t.options
+    assert t.window == 0 and t.urgptr == 0
+    assert not bytes(t.payload)
+    assert len(rep) == l2 + l3 + 20, "trailing bytes"
     check_checksums(rep)
 
 
@@ -433,6 +495,12 @@ def test_counters(golden):
     assert c["tx_packets"] == nb_replies
     assert c["tx_dropped"] == 0
     assert c["tcp_segments"] == nb_tcp
+    nb_rst = sum(1 for case in cases if "rst" in case.info)
+    assert c["out_rsts"] == nb_rst
+    assert c["in_csum_errors"] == c["in_errs"] == 1
+    # No TCP state was made: no listener, nothing to answer with a SYN-ACK.
+    for name in ("syn_recv", "synack_sent", "passive_opens", "accepted"):
+        assert c[name] == 0, name
     # Every reply and drop counter exact: the expected ones and zeros.
     for name in list(REPLY_COUNTERS) + drop_names(c):
         assert c[name] == want.get(name, 0), (

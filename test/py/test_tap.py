@@ -138,19 +138,25 @@ def test_malformed_frames(tap):
     ns_hlim64 = Ether(dst="33:33:ff:00:00:01", src=SPOOF_MAC) / \
         IPv6(src=SPOOF_V6, dst="ff02::1:ff00:1", hlim=64) / \
         ICMPv6ND_NS(tgt=SF_V6) / ICMPv6NDOptSrcLLAddr(lladdr=SPOOF_MAC)
+    # No listener here: a good SYN is answered with RST+ACK (below).
     syn = e / ip4 / TCP(sport=40777, dport=80, flags="S", seq=77)
+    good_syn = Ether(bytes(syn))
+    bad_tcpsum = e / ip4 / TCP(sport=40778, dport=80, flags="S", seq=78,
+                               chksum=good_syn[TCP].chksum ^ 0x0101)
     bad = {"drop_ip4_bad_csum": bad_ipsum, "drop_ip4_truncated": truncated,
            "drop_icmp_bad_csum": bad_icmpsum,
            "drop_nd_bad_hop_limit": ns_hlim64,
-           "drop_tcp_not_handled": syn}
+           "drop_tcp_bad_csum": bad_tcpsum}
     frames = []
     for f in bad.values():
         frames += [f, f]                 # two of each
-    frames.append(echo)
+    frames += [echo, syn]
     names = list(bad) + ["icmp_echo_replies", "tcp_segments",
-                         "nd_na_sent"]
+                         "nd_na_sent", "tcp_replied", "out_rsts",
+                         "in_csum_errors", "syn_recv"]
     want = {n: 2 for n in bad}
-    want.update(icmp_echo_replies=1, tcp_segments=2, nd_na_sent=0)
+    want.update(icmp_echo_replies=1, tcp_segments=3, nd_na_sent=0,
+                tcp_replied=1, out_rsts=1, in_csum_errors=2, syn_recv=0)
 
     before = tap.stats()
     replies = [p for p in inject(tap, frames) if to_spoofed(p)]
@@ -160,12 +166,21 @@ def test_malformed_frames(tap):
     time.sleep(0.3)                      # nothing more may arrive
     after = tap.stats()
     assert delta(before, after, names) == want
-    # Only the good echo was answered.
-    assert len(replies) == 1, [p.summary() for p in replies]
-    rep = replies[0]
+    # Only the good echo and the good SYN were answered.
+    assert len(replies) == 2, [p.summary() for p in replies]
+    rep = [p for p in replies if ICMP in p]
+    assert len(rep) == 1, [p.summary() for p in replies]
+    rep = rep[0]
     assert rep[Ether].dst == SPOOF_MAC
     assert rep[IP].src == SF_V4 and rep[ICMP].type == 0
     assert rep[ICMP].id == 0x5151 and rep[ICMP].seq == 1
+    rst = [p for p in replies if TCP in p]
+    assert len(rst) == 1, [p.summary() for p in replies]
+    rst = rst[0]
+    assert rst[Ether].dst == SPOOF_MAC and rst[IP].src == SF_V4
+    assert (rst[TCP].sport, rst[TCP].dport) == (80, 40777)
+    assert str(rst[TCP].flags) == "RA"
+    assert (rst[TCP].seq, rst[TCP].ack) == (0, 78)
 
 
 def test_telemetry(tap):
