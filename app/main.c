@@ -111,7 +111,6 @@ sf_lcore_main(void *arg)
 static int
 sf_setup_listeners(void)
 {
-	const struct sf_app_ops *app = sf_app_ops(sf_conf.app);
 	struct sf_listener_params lp;
 	char abuf[64];
 	unsigned int i;
@@ -119,39 +118,60 @@ sf_setup_listeners(void)
 
 	for (i = 0; i < sf_conf.nb_listen; i++) {
 		const struct sf_listen_conf *lc = &sf_conf.listen[i];
+		const struct sf_lsettings *ls = &lc->ls_s;
+		const struct sf_app_ops *app = sf_app_ops(ls->app);
 
 		sf_listener_params_init(&lp);
 		lp.addr = lc->ls_addr;
 		lp.port = lc->ls_port;
-		lp.backlog = sf_conf.backlog;
-		lp.syn_backlog = sf_conf.syn_backlog;
-		lp.synack_retries = (uint8_t)sf_conf.synack_retries;
-		lp.defer_accept = sf_conf.defer_accept;
-		lp.abort_on_overflow = sf_conf.abort_on_overflow;
-		lp.syncookies = (uint8_t)sf_conf.syncookies;
+		lp.backlog = ls->backlog;
+		lp.syn_backlog = ls->syn_backlog;
+		lp.synack_retries = (uint8_t)ls->synack_retries;
+		lp.defer_accept = ls->defer_accept;
+		lp.abort_on_overflow = ls->abort_on_overflow;
+		lp.syncookies = (uint8_t)ls->syncookies;
+		lp.mss = (uint16_t)ls->mss;
+		lp.window = (uint16_t)ls->window;
+		lp.wscale = (uint8_t)ls->wscale;
+		lp.timestamps = ls->timestamps;
+		lp.sack = ls->sack;
+		lp.ecn = ls->ecn;
 		lp.on_accept = app->on_accept;
 		lp.on_close = app->on_close;
 		if (lc->ls_addr.family == 0)
 			snprintf(abuf, sizeof(abuf), "*");
 		else
 			sf_addr_format(&lc->ls_addr, abuf, sizeof(abuf));
+		/* "/32" and "/128" say nothing about a listener. */
+		if (strrchr(abuf, '/') != NULL)
+			*strrchr(abuf, '/') = '\0';
 		ret = sf_engine_listen(sf_eng, &lp);
 		if (ret < 0) {
-			SF_LOG(ERR, "listener %s port %u refused: %s", abuf,
-				lc->ls_port, ret == -EEXIST ?
-				"address and port already listened on" :
+			SF_LOG(ERR, "listener %s%s%s port %u refused: %s",
+				lc->ls_name[0] ? lc->ls_name : "",
+				lc->ls_name[0] ? " on " : "", abuf, lc->ls_port,
+				ret == -EEXIST ?
+				"that address and port are listened on already" :
 				strerror(-ret));
 			sf_conf_refused = true;
 			return ret;
 		}
-		SF_LOG(INFO, "listening on %s port %u (app %s, backlog %u, "
-			"syn_backlog %u)", abuf, lc->ls_port, app->name,
-			RTE_MIN(sf_conf.backlog, (unsigned int)SF_SOMAXCONN_DEFAULT),
-			sf_conf.syn_backlog);
+		SF_LOG(INFO, "listening on %s port %u: app %s, backlog %u, "
+			"syn_backlog %u, synack_retries %u", abuf, lc->ls_port,
+			app->name, RTE_MIN(ls->backlog, sf_conf.somaxconn),
+			ls->syn_backlog, ls->synack_retries);
+		if (ls->backlog > sf_conf.somaxconn)
+			SF_LOG(WARNING, "listener %s port %u: backlog %u capped "
+				"at somaxconn %u, as listen(2) does", abuf,
+				lc->ls_port, ls->backlog, sf_conf.somaxconn);
 	}
+	if (sf_conf.nb_listen != 0)
+		SF_LOG(INFO, "SYN cookies are not built yet (XXX(#4)): a "
+			"full SYN queue drops SYNs (reqq_full_drop)");
 	if (sf_conf.nb_listen == 0)
-		SF_LOG(WARNING, "no listener: every TCP segment is answered "
-			"with a RST (give --listen PORT)");
+		SF_LOG(WARNING, "no listener: TCP segments are answered with "
+			"RST%s (give --listen PORT)",
+			sf_conf.no_listener_drop ? ", or dropped" : "");
 	return 0;
 }
 
@@ -187,6 +207,11 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	ep.socket_id = (int)rte_socket_id();
 	ep.tx_drain_us = sf_conf.tx_drain_us;
 	ep.pool = sf_pool;
+	ep.max_requests = sf_conf.max_requests;
+	ep.max_conns = sf_conf.max_conns;
+	ep.somaxconn = sf_conf.somaxconn;
+	ep.time_wait_ms = sf_conf.time_wait_ms;
+	ep.no_listener_drop = sf_conf.no_listener_drop;
 	sf_eng = sf_engine_create(&ep);
 	if (sf_eng == NULL) {
 		SF_LOG(ERR, "cannot create the engine: %s",

@@ -28,6 +28,12 @@
 #define SF_DEF_SYN_BACKLOG    1024
 #define SF_DEF_SYNACK_RETRIES 5
 #define SF_DEF_SYNCOOKIES     1
+/* Linux's SYN-ACK: window 65535 unscaled, shift 7 with default tcp_rmem. */
+#define SF_DEF_WINDOW         65535
+#define SF_DEF_WSCALE         7
+#define SF_DEF_TIME_WAIT_MS   2000
+#define SF_DEF_MAX_REQUESTS   16384
+#define SF_DEF_MAX_CONNS      65536
 
 static const char *const sf_app_names[] = {
 	[SF_APP_SINK] = "sink",
@@ -63,6 +69,15 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->backlog = SF_DEF_BACKLOG;
 	conf->syn_backlog = SF_DEF_SYN_BACKLOG;
 	conf->synack_retries = SF_DEF_SYNACK_RETRIES;
+	conf->window = SF_DEF_WINDOW;
+	conf->wscale = SF_DEF_WSCALE;
+	conf->timestamps = true;
+	conf->sack = true;
+	conf->ecn = true;
+	conf->somaxconn = SF_DEF_BACKLOG;
+	conf->time_wait_ms = SF_DEF_TIME_WAIT_MS;
+	conf->max_requests = SF_DEF_MAX_REQUESTS;
+	conf->max_conns = SF_DEF_MAX_CONNS;
 	conf->steering = SF_STEER_AUTO;
 }
 
@@ -274,6 +289,17 @@ enum sf_key {
 	SF_KEY_STEERING,
 	SF_KEY_APP_LCORES,
 	SF_KEY_TX_DRAIN_US,
+	SF_KEY_MSS,
+	SF_KEY_WINDOW,
+	SF_KEY_WSCALE,
+	SF_KEY_TIMESTAMPS,
+	SF_KEY_SACK,
+	SF_KEY_ECN,
+	SF_KEY_SOMAXCONN,
+	SF_KEY_NO_LISTENER,
+	SF_KEY_TIME_WAIT_MS,
+	SF_KEY_MAX_REQUESTS,
+	SF_KEY_MAX_CONNS,
 	SF_KEY_MAX
 };
 
@@ -292,7 +318,44 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_STEERING] = "steering",
 	[SF_KEY_APP_LCORES] = "app_lcores",
 	[SF_KEY_TX_DRAIN_US] = "tx_drain_us",
+	[SF_KEY_MSS] = "mss",
+	[SF_KEY_WINDOW] = "window",
+	[SF_KEY_WSCALE] = "wscale",
+	[SF_KEY_TIMESTAMPS] = "timestamps",
+	[SF_KEY_SACK] = "sack",
+	[SF_KEY_ECN] = "ecn",
+	[SF_KEY_SOMAXCONN] = "somaxconn",
+	[SF_KEY_NO_LISTENER] = "no_listener",
+	[SF_KEY_TIME_WAIT_MS] = "time_wait_ms",
+	[SF_KEY_MAX_REQUESTS] = "max_requests",
+	[SF_KEY_MAX_CONNS] = "max_conns",
 };
+
+/* Keys a [listener NAME] section may hold besides "listen". */
+static bool
+sf_key_is_listener(enum sf_key k)
+{
+	switch (k) {
+	case SF_KEY_APP:
+	case SF_KEY_SYNCOOKIES:
+	case SF_KEY_BACKLOG:
+	case SF_KEY_SYN_BACKLOG:
+	case SF_KEY_SYNACK_RETRIES:
+	case SF_KEY_DEFER_ACCEPT:
+	case SF_KEY_ABORT_ON_OVERFLOW:
+	case SF_KEY_MSS:
+	case SF_KEY_WINDOW:
+	case SF_KEY_WSCALE:
+	case SF_KEY_TIMESTAMPS:
+	case SF_KEY_SACK:
+	case SF_KEY_ECN:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const char *const sf_no_listener_names[] = { "rst", "drop" };
 
 static int
 sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
@@ -352,6 +415,48 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		if (ret == 0)
 			conf->tx_drain_us = v;
 		return ret;
+	case SF_KEY_MSS:
+		/* Linux's TCP_MIN_MSS 88; 65495 fits the largest IPv4 packet. */
+		ret = sf_parse_uint(where, val, 0, 65495,
+				"(0: from the port MTU, else at least 88)", &v);
+		if (ret == 0 && v != 0 && v < 88)
+			return sf_conf_error(where,
+				"invalid value '%s': an MSS below 88 (Linux's TCP_MIN_MSS) is refused; 0 takes it from the port MTU",
+				val);
+		if (ret == 0)
+			conf->mss = v;
+		return ret;
+	case SF_KEY_WINDOW:
+		return sf_parse_uint(where, val, 1, 65535,
+				"(bytes, unscaled as in the SYN-ACK)",
+				&conf->window);
+	case SF_KEY_WSCALE:
+		return sf_parse_uint(where, val, 0, 14, "(RFC 7323 shift)",
+				&conf->wscale);
+	case SF_KEY_TIMESTAMPS:
+		return sf_parse_bool(where, val, &conf->timestamps);
+	case SF_KEY_SACK:
+		return sf_parse_bool(where, val, &conf->sack);
+	case SF_KEY_ECN:
+		return sf_parse_bool(where, val, &conf->ecn);
+	case SF_KEY_SOMAXCONN:
+		return sf_parse_uint(where, val, 0, 65535, "(connections)",
+				&conf->somaxconn);
+	case SF_KEY_NO_LISTENER:
+		ret = sf_parse_name(where, val, sf_no_listener_names,
+				RTE_DIM(sf_no_listener_names), &v);
+		if (ret == 0)
+			conf->no_listener_drop = v == 1;
+		return ret;
+	case SF_KEY_TIME_WAIT_MS:
+		return sf_parse_uint(where, val, 10, 600000,
+				"(milliseconds)", &conf->time_wait_ms);
+	case SF_KEY_MAX_REQUESTS:
+		return sf_parse_uint(where, val, 8, 1u << 24,
+				"(requests per worker)", &conf->max_requests);
+	case SF_KEY_MAX_CONNS:
+		return sf_parse_uint(where, val, 8, 1u << 24,
+				"(connections per worker)", &conf->max_conns);
 	default:
 		return sf_conf_error(where, "internal: unknown key");
 	}
@@ -397,6 +502,131 @@ sf_conf_load_port(struct sf_conf *conf, struct rte_cfgfile *cfg,
 	return ret;
 }
 
+/*
+ * [listener NAME]: one listener with its own settings. "listen" names its
+ * address and port; the other keys override the [synfront] defaults (and
+ * the command line's) for this listener only. Values are checked now, on
+ * a scratch copy, and applied when parsing is over.
+ */
+static int
+sf_conf_load_listener(struct sf_conf *conf, struct rte_cfgfile *cfg,
+		const char *file, const char *sec)
+{
+	static struct sf_conf scratch;
+	struct rte_cfgfile_entry *ent;
+	struct sf_listen_conf *ls = NULL;
+	char where[PATH_MAX + 128];
+	const char *name = sec + strlen("listener");
+	int n, i, k, ret = 0;
+	unsigned int before = conf->nb_listen;
+
+	while (*name == ' ')
+		name++;
+	n = rte_cfgfile_section_num_entries(cfg, sec);
+	ent = calloc(n > 0 ? n : 1, sizeof(*ent));
+	if (ent == NULL)
+		return sf_conf_error(file, "out of memory");
+	n = rte_cfgfile_section_entries(cfg, sec, ent, n);
+	/* The address first, wherever the key is in the section. */
+	for (i = 0; i < n && ret == 0; i++) {
+		if (strcmp(ent[i].name, "listen") != 0)
+			continue;
+		snprintf(where, sizeof(where), "%s: [%s] listen", file, sec);
+		if (conf->nb_listen != before)
+			ret = sf_conf_error(where,
+				"a [listener] section holds one 'listen'; make another section for another listener");
+		else
+			ret = sf_parse_listen(where, ent[i].value, conf);
+	}
+	if (ret == 0 && conf->nb_listen == before) {
+		snprintf(where, sizeof(where), "%s: [%s]", file, sec);
+		ret = sf_conf_error(where,
+			"no 'listen = [ADDR:]PORT' in this listener section");
+	}
+	if (ret == 0) {
+		ls = &conf->listen[before];
+		snprintf(ls->ls_name, sizeof(ls->ls_name), "%s", name);
+		scratch = *conf;
+	}
+	for (i = 0; i < n && ret == 0; i++) {
+		if (strcmp(ent[i].name, "listen") == 0)
+			continue;
+		snprintf(where, sizeof(where), "%s: [%s] %s", file, sec,
+			ent[i].name);
+		k = sf_conf_key(ent[i].name);
+		if (k < 0 || !sf_key_is_listener(k)) {
+			ret = sf_conf_error(where,
+				"'%s' is not a listener setting: a [listener] section takes listen, app, syncookies, backlog, syn_backlog, synack_retries, defer_accept, abort_on_overflow, mss, window, wscale, timestamps, sack, ecn",
+				ent[i].name);
+			break;
+		}
+		if (strlen(ent[i].value) >= sizeof(ls->ls_keys[0].lk_val) ||
+		    ls->ls_nb_keys == SF_LISTEN_MAX_KEYS) {
+			ret = sf_conf_error(where, "value or section too long");
+			break;
+		}
+		ret = sf_conf_set(&scratch, k, ent[i].value, where);
+		if (ret != 0)
+			break;
+		ls->ls_keys[ls->ls_nb_keys].lk_key = k;
+		snprintf(ls->ls_keys[ls->ls_nb_keys].lk_val,
+			sizeof(ls->ls_keys[0].lk_val), "%s", ent[i].value);
+		ls->ls_nb_keys++;
+	}
+	free(ent);
+	return ret;
+}
+
+static void
+sf_lsettings_of(const struct sf_conf *c, struct sf_lsettings *s)
+{
+	s->app = c->app;
+	s->syncookies = c->syncookies;
+	s->backlog = c->backlog;
+	s->syn_backlog = c->syn_backlog;
+	s->synack_retries = c->synack_retries;
+	s->defer_accept = c->defer_accept;
+	s->abort_on_overflow = c->abort_on_overflow;
+	s->mss = c->mss;
+	s->window = c->window;
+	s->wscale = c->wscale;
+	s->timestamps = c->timestamps;
+	s->sack = c->sack;
+	s->ecn = c->ecn;
+}
+
+/* Every listener's settings: the final defaults, then its own keys. */
+static int
+sf_conf_resolve_listeners(struct sf_conf *conf)
+{
+	static struct sf_conf scratch;
+	char where[PATH_MAX + 128];
+	unsigned int i, j;
+	int ret;
+
+	for (i = 0; i < conf->nb_listen; i++) {
+		struct sf_listen_conf *ls = &conf->listen[i];
+
+		if (ls->ls_nb_keys == 0) {
+			sf_lsettings_of(conf, &ls->ls_s);
+			continue;
+		}
+		scratch = *conf;
+		for (j = 0; j < ls->ls_nb_keys; j++) {
+			/* Checked at load: this cannot fail, but say where. */
+			snprintf(where, sizeof(where), "%s: [listener %s] %s",
+				conf->config_file, ls->ls_name,
+				sf_key_names[ls->ls_keys[j].lk_key]);
+			ret = sf_conf_set(&scratch, ls->ls_keys[j].lk_key,
+					ls->ls_keys[j].lk_val, where);
+			if (ret != 0)
+				return ret;
+		}
+		sf_lsettings_of(&scratch, &ls->ls_s);
+	}
+	return 0;
+}
+
 static int
 sf_conf_load(struct sf_conf *conf, const char *file)
 {
@@ -437,10 +667,15 @@ sf_conf_load(struct sf_conf *conf, const char *file)
 			ret = sf_conf_load_port(conf, cfg, file, secs[i], port);
 			continue;
 		}
+		if (strncmp(secs[i], "listener", 8) == 0 &&
+		    (secs[i][8] == '\0' || secs[i][8] == ' ')) {
+			ret = sf_conf_load_listener(conf, cfg, file, secs[i]);
+			continue;
+		}
 		if (strcmp(secs[i], "synfront") != 0) {
 			snprintf(where, sizeof(where), "%s: [%s]", file, secs[i]);
 			ret = sf_conf_error(where,
-				"unknown section: expected [synfront] or [portN]");
+				"unknown section: expected [synfront], [portN] or [listener NAME]");
 			break;
 		}
 		n = rte_cfgfile_section_num_entries(cfg, secs[i]);
@@ -488,6 +723,17 @@ sf_conf_usage(const char *prgname)
 	"      --synack-retries N    SYN-ACK retransmissions (default %u)\n"
 	"      --defer-accept SECONDS  hold bare third ACKs until data (default 0)\n"
 	"      --abort-on-overflow   RST instead of drop when the accept queue is full\n"
+	"      --mss N               MSS clamp; 0 = port MTU - 40/60 (default 0)\n"
+	"      --window N            window of the SYN-ACK, 1..65535 (default %u)\n"
+	"      --wscale N            our window shift, 0..14 (default %u)\n"
+	"      --timestamps yes|no   answer timestamps when offered (default yes)\n"
+	"      --sack yes|no         answer SACK-permitted when offered (default yes)\n"
+	"      --ecn yes|no          answer ECN setup (default yes)\n"
+	"      --somaxconn N         ceiling of every backlog (default %u)\n"
+	"      --no-listener rst|drop  segments for a closed port (default rst)\n"
+	"      --time-wait-ms MS     TIME-WAIT after our close (default %u)\n"
+	"      --max-requests N      half-open requests per worker (default %u)\n"
+	"      --max-conns N         connections per worker (default %u)\n"
 	"      --steering rss|sw|auto  how flows reach their worker (default auto)\n"
 	"      --app-lcores LIST     run on_accept on these lcores (default: inline)\n"
 	"      --tx-drain-us US      flush tx buffers at least this often (default 20)\n"
@@ -495,12 +741,13 @@ sf_conf_usage(const char *prgname)
 	"      --stats-file FILE     write all counters as JSON on exit\n"
 	"  -h, --help                this text\n"
 	"\n"
-	"Listener and accept options are read and checked now; the TCP engine that\n"
-	"uses them comes with the passive-open engine (see README, Status).\n"
+	"The listener options (--app to --ecn) are the defaults of every listener;\n"
+	"a [listener NAME] section of the config file overrides them for one.\n"
 	"Example: %s -l 0-1 --no-huge -m 1024 --vdev net_tap0,iface=sf0 -- \\\n"
 	"         -c config/synfront.ini\n",
 	prgname, SF_DEF_BACKLOG, SF_DEF_SYN_BACKLOG, SF_DEF_SYNACK_RETRIES,
-	prgname);
+	SF_DEF_WINDOW, SF_DEF_WSCALE, SF_DEF_BACKLOG, SF_DEF_TIME_WAIT_MS,
+	SF_DEF_MAX_REQUESTS, SF_DEF_MAX_CONNS, prgname);
 }
 
 enum {
@@ -526,6 +773,17 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("steering", required_argument, SF_KEY_STEERING),
 	SF_LONG("app-lcores", required_argument, SF_KEY_APP_LCORES),
 	SF_LONG("tx-drain-us", required_argument, SF_KEY_TX_DRAIN_US),
+	SF_LONG("mss", required_argument, SF_KEY_MSS),
+	SF_LONG("window", required_argument, SF_KEY_WINDOW),
+	SF_LONG("wscale", required_argument, SF_KEY_WSCALE),
+	SF_LONG("timestamps", required_argument, SF_KEY_TIMESTAMPS),
+	SF_LONG("sack", required_argument, SF_KEY_SACK),
+	SF_LONG("ecn", required_argument, SF_KEY_ECN),
+	SF_LONG("somaxconn", required_argument, SF_KEY_SOMAXCONN),
+	SF_LONG("no-listener", required_argument, SF_KEY_NO_LISTENER),
+	SF_LONG("time-wait-ms", required_argument, SF_KEY_TIME_WAIT_MS),
+	SF_LONG("max-requests", required_argument, SF_KEY_MAX_REQUESTS),
+	SF_LONG("max-conns", required_argument, SF_KEY_MAX_CONNS),
 	SF_LONG("stats-interval", required_argument, SF_KEY_STATS_INTERVAL),
 	SF_LONG("stats-file", required_argument, SF_KEY_STATS_FILE),
 	{ NULL, 0, NULL, 0 },
@@ -605,5 +863,5 @@ sf_conf_parse(struct sf_conf *conf, int argc, char **argv)
 		if (ret != 0)
 			return ret;
 	}
-	return 0;
+	return sf_conf_resolve_listeners(conf);
 }

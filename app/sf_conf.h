@@ -35,9 +35,37 @@ enum sf_steering {
 	SF_STEER_SW,
 };
 
+/* What a listener is configured with (struct sf_listener_params' knobs). */
+struct sf_lsettings {
+	enum sf_app_kind app;
+	unsigned int syncookies;        /* 0, 1, 2 */
+	unsigned int backlog;
+	unsigned int syn_backlog;
+	unsigned int synack_retries;
+	unsigned int defer_accept;      /* seconds */
+	bool abort_on_overflow;
+	unsigned int mss;               /* clamp; 0: from the port MTU */
+	unsigned int window;
+	unsigned int wscale;
+	bool timestamps;
+	bool sack;
+	bool ecn;
+};
+
+/* Most keys one [listener NAME] section holds. */
+#define SF_LISTEN_MAX_KEYS 16
+
 struct sf_listen_conf {
 	struct sf_addr ls_addr;   /* family 0: every address of both families */
 	uint16_t ls_port;         /* host order, 1..65535 */
+	char ls_name[64];         /* its [listener NAME] section; "" if none */
+	/* Settings in force: the defaults, then its section's keys. */
+	struct sf_lsettings ls_s;
+	unsigned int ls_nb_keys;  /* keys of its own section, as written */
+	struct {
+		int lk_key;
+		char lk_val[128];
+	} ls_keys[SF_LISTEN_MAX_KEYS];
 };
 
 struct sf_port_addrs {
@@ -52,6 +80,7 @@ struct sf_conf {
 	struct sf_port_addrs addrs[RTE_MAX_ETHPORTS];
 	unsigned int nb_listen;
 	struct sf_listen_conf listen[SF_MAX_LISTENERS];
+	/* Listener defaults ([synfront] keys / options). */
 	enum sf_app_kind app;
 	unsigned int syncookies;        /* 0, 1, 2 */
 	unsigned int backlog;
@@ -59,6 +88,18 @@ struct sf_conf {
 	unsigned int synack_retries;
 	unsigned int defer_accept;      /* seconds */
 	bool abort_on_overflow;
+	unsigned int mss;               /* 0: from the port MTU */
+	unsigned int window;
+	unsigned int wscale;
+	bool timestamps;
+	bool sack;
+	bool ecn;
+	/* Engine-wide TCP settings. */
+	unsigned int somaxconn;
+	bool no_listener_drop;          /* --no-listener drop */
+	unsigned int time_wait_ms;
+	unsigned int max_requests;      /* per worker */
+	unsigned int max_conns;         /* per worker */
 	enum sf_steering steering;
 	char app_lcores[128];           /* lcore list as given; empty: inline */
 	uint32_t tx_drain_us;

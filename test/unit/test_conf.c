@@ -565,6 +565,137 @@ test_ini(void)
 	unlink(path);
 }
 
+static void
+test_tcp_settings(void)
+{
+	/* Listener defaults beyond the SPEC's list, Linux's values. */
+	SF_CHECK_EQ(PARSE("--listen", "80"), 0);
+	SF_CHECK_EQ(conf.mss, 0);
+	SF_CHECK_EQ(conf.window, 65535);
+	SF_CHECK_EQ(conf.wscale, 7);
+	SF_CHECK(conf.timestamps && conf.sack && conf.ecn);
+	SF_CHECK_EQ(conf.somaxconn, 4096);
+	SF_CHECK_EQ(conf.no_listener_drop, 0);
+	SF_CHECK_EQ(conf.time_wait_ms, 2000);
+	SF_CHECK_EQ(conf.max_requests, 16384);
+	SF_CHECK_EQ(conf.max_conns, 65536);
+	/* A --listen listener takes the defaults. */
+	SF_CHECK_EQ(conf.listen[0].ls_s.backlog, 4096);
+	SF_CHECK_EQ(conf.listen[0].ls_s.window, 65535);
+
+	SF_CHECK_EQ(PARSE("--mss", "0"), 0);
+	SF_CHECK_EQ(PARSE("--mss", "88"), 0);
+	SF_CHECK_EQ(conf.mss, 88);
+	SF_CHECK_EQ(PARSE("--mss", "65495"), 0);
+	SF_CHECK_BAD("--mss", "87");
+	SF_CHECK_OUT("TCP_MIN_MSS");
+	SF_CHECK_BAD("--mss", "65496");
+	SF_CHECK_BAD("--window", "0");
+	SF_CHECK_BAD("--window", "65536");
+	SF_CHECK_EQ(PARSE("--window", "1"), 0);
+	SF_CHECK_EQ(conf.window, 1);
+	SF_CHECK_EQ(PARSE("--wscale", "14"), 0);
+	SF_CHECK_EQ(conf.wscale, 14);
+	SF_CHECK_BAD("--wscale", "15");
+	SF_CHECK_EQ(PARSE("--timestamps", "no", "--sack", "off", "--ecn",
+		"0"), 0);
+	SF_CHECK(!conf.timestamps && !conf.sack && !conf.ecn);
+	SF_CHECK_BAD("--sack", "maybe");
+	SF_CHECK_EQ(PARSE("--somaxconn", "128"), 0);
+	SF_CHECK_EQ(conf.somaxconn, 128);
+	SF_CHECK_BAD("--somaxconn", "65536");
+	SF_CHECK_EQ(PARSE("--no-listener", "drop"), 0);
+	SF_CHECK_EQ(conf.no_listener_drop, 1);
+	SF_CHECK_EQ(PARSE("--no-listener", "rst"), 0);
+	SF_CHECK_EQ(conf.no_listener_drop, 0);
+	SF_CHECK_BAD("--no-listener", "silent");
+	SF_CHECK_OUT("rst, drop");
+	SF_CHECK_BAD("--time-wait-ms", "9");
+	SF_CHECK_EQ(PARSE("--time-wait-ms", "600000"), 0);
+	SF_CHECK_EQ(conf.time_wait_ms, 600000);
+	SF_CHECK_BAD("--max-requests", "7");
+	SF_CHECK_EQ(PARSE("--max-conns", "16777216"), 0);
+	SF_CHECK_BAD("--max-conns", "16777217");
+}
+
+static void
+test_listener_sections(void)
+{
+	char path[64];
+
+	write_ini(path,
+		"[synfront]\n"
+		"backlog = 100\n"
+		"listen = 8080\n"
+		"[listener web]\n"
+		"app = rst\n"
+		"listen = 10.10.0.1:80\n"
+		"backlog = 5\n"
+		"timestamps = no\n"
+		"[listener v6]\n"
+		"listen = [fd00:10:10::1]:443\n"
+		"mss = 1200\n");
+	SF_CHECK_EQ(PARSE("-c", path), 0);
+	SF_CHECK_EQ(conf.nb_listen, 3);
+	/* [synfront] listen: the defaults of the file. */
+	SF_CHECK_EQ(conf.listen[0].ls_port, 8080);
+	SF_CHECK_EQ(conf.listen[0].ls_s.backlog, 100);
+	SF_CHECK_EQ(conf.listen[0].ls_s.app, SF_APP_SINK);
+	/* Its own section overrides, wherever listen stands in it. */
+	SF_CHECK(strcmp(conf.listen[1].ls_name, "web") == 0);
+	SF_CHECK_EQ(conf.listen[1].ls_port, 80);
+	check_v4(&conf.listen[1].ls_addr, "10.10.0.1", 32);
+	SF_CHECK_EQ(conf.listen[1].ls_s.app, SF_APP_RST);
+	SF_CHECK_EQ(conf.listen[1].ls_s.backlog, 5);
+	SF_CHECK_EQ(conf.listen[1].ls_s.timestamps, 0);
+	SF_CHECK_EQ(conf.listen[1].ls_s.mss, 0);
+	SF_CHECK_EQ(conf.listen[2].ls_s.mss, 1200);
+	SF_CHECK_EQ(conf.listen[2].ls_s.backlog, 100);
+	SF_CHECK_EQ(conf.listen[2].ls_s.timestamps, 1);
+
+	/* The command line sets defaults; a section still wins for its own. */
+	SF_CHECK_EQ(PARSE("-c", path, "--backlog", "7", "--app", "close"), 0);
+	SF_CHECK_EQ(conf.listen[0].ls_s.backlog, 7);
+	SF_CHECK_EQ(conf.listen[0].ls_s.app, SF_APP_CLOSE);
+	SF_CHECK_EQ(conf.listen[1].ls_s.backlog, 5);
+	SF_CHECK_EQ(conf.listen[1].ls_s.app, SF_APP_RST);
+	SF_CHECK_EQ(conf.listen[2].ls_s.backlog, 7);
+	/* --listen replaces every listener of the file. */
+	SF_CHECK_EQ(PARSE("-c", path, "--listen", "9"), 0);
+	SF_CHECK_EQ(conf.nb_listen, 1);
+	SF_CHECK_EQ(conf.listen[0].ls_port, 9);
+	SF_CHECK_EQ(conf.listen[0].ls_s.backlog, 100);
+	unlink(path);
+
+	write_ini(path, "[listener x]\napp = sink\n");
+	SF_CHECK_EQ(PARSE("-c", path), -SF_EXIT_USAGE);
+	SF_CHECK_OUT("[listener x]");
+	SF_CHECK_OUT("no 'listen");
+	unlink(path);
+	write_ini(path, "[listener x]\nlisten = 80\nlisten = 81\n");
+	SF_CHECK_EQ(PARSE("-c", path), -SF_EXIT_USAGE);
+	SF_CHECK_OUT("one 'listen'");
+	unlink(path);
+	write_ini(path, "[listener x]\nlisten = 80\nstats_interval = 3\n");
+	SF_CHECK_EQ(PARSE("-c", path), -SF_EXIT_USAGE);
+	SF_CHECK_OUT("[listener x] stats_interval");
+	SF_CHECK_OUT("not a listener setting");
+	unlink(path);
+	write_ini(path, "[listener x]\nlisten = 80\nwscale = 15\n");
+	SF_CHECK_EQ(PARSE("-c", path), -SF_EXIT_USAGE);
+	SF_CHECK_OUT("[listener x] wscale");
+	SF_CHECK_OUT("'15'");
+	unlink(path);
+	write_ini(path, "[listener x]\nlisten = 0\n");
+	SF_CHECK_EQ(PARSE("-c", path), -SF_EXIT_USAGE);
+	SF_CHECK_OUT("[listener x] listen");
+	unlink(path);
+	write_ini(path, "[listenerx]\nlisten = 80\n");
+	SF_CHECK_EQ(PARSE("-c", path), -SF_EXIT_USAGE);
+	SF_CHECK_OUT("unknown section");
+	unlink(path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -576,5 +707,7 @@ main(int argc, char **argv)
 	test_addr();
 	test_listen();
 	test_ini();
+	test_tcp_settings();
+	test_listener_sections();
 	return sf_test_done("test_conf");
 }
