@@ -11,6 +11,7 @@
 #include <rte_mempool.h>
 
 #include "sf_stats.h"
+#include "sf_tcp.h"
 
 static uint64_t
 sf_sum_drops(const uint64_t *c)
@@ -35,6 +36,8 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 	fprintf(f, "[stats] rx %" PRIu64 " (%.0f/s) tx %" PRIu64
 		" (%.0f/s) drops %" PRIu64 " | arp %" PRIu64 " icmp %" PRIu64
 		" icmp6 %" PRIu64 " nd %" PRIu64 " tcp %" PRIu64
+		" | syn %" PRIu64 " established %" PRIu64 " accepted %" PRIu64
+		" overflows %" PRIu64 " synq-full %" PRIu64 " timeouts %" PRIu64
 		" | mbufs in use %u/%u\n",
 		c[SF_CNT_rx_packets], (c[SF_CNT_rx_packets] -
 			prev[SF_CNT_rx_packets]) / s,
@@ -43,6 +46,9 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 		sf_sum_drops(c), c[SF_CNT_arp_replies],
 		c[SF_CNT_icmp_echo_replies], c[SF_CNT_icmp6_echo_replies],
 		c[SF_CNT_nd_na_sent], c[SF_CNT_tcp_segments],
+		c[SF_CNT_syn_recv], c[SF_CNT_passive_opens],
+		c[SF_CNT_accepted], c[SF_CNT_listen_overflows],
+		c[SF_CNT_reqq_full_drop], c[SF_CNT_req_timeouts],
 		rte_mempool_in_use_count(mp), mp->size);
 	fflush(f);
 	memcpy(prev, c, sizeof(c));
@@ -140,6 +146,25 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 			r->pr_stats.ibytes, r->pr_stats.obytes,
 			r->pr_stats.imissed, r->pr_stats.ierrors,
 			r->pr_stats.oerrors, r->pr_stats.rx_nombuf);
+	}
+	fprintf(f, "\n  ],\n  \"listeners\": [");
+	for (i = 0; i < sf_engine_listener_count(eng); i++) {
+		struct sf_listener_params lp;
+		struct sf_listener_state st;
+		char buf[64];
+		unsigned int k;
+
+		sf_engine_listener_get(eng, i, &lp);
+		sf_engine_listener_state(eng, i, &st);
+		fprintf(f, "%s\n    {\"id\": %u, \"listen\": \"%s\", "
+			"\"backlog\": %u, \"syn_backlog\": %u, \"synq\": %u, "
+			"\"acceptq\": %u, \"counters\": {", i ? "," : "", i,
+			sf_listener_format(&lp, buf, sizeof(buf)), lp.backlog,
+			lp.syn_backlog, st.synq, st.acceptq);
+		for (k = 0; k < SF_LCNT_MAX; k++)
+			fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "",
+				sf_lcounter_name(k), st.cnt[k]);
+		fprintf(f, "}}");
 	}
 	fprintf(f, "\n  ],\n  \"mempool\": {\"name\": \"%s\", \"size\": %u, "
 		"\"available\": %u, \"in_use\": %u}\n}\n",

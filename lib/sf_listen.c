@@ -11,7 +11,9 @@
  * Linux's compute_score() prefers a bound address to INADDR_ANY.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -149,6 +151,27 @@ sf_listener_lookup(const struct sf_etcp *et, const struct sf_flow_key *k)
 		}
 	}
 	return fam != NULL ? fam : any;
+}
+
+char *
+sf_listener_format(const struct sf_listener_params *p, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	switch (p->addr.family) {
+	case AF_INET:
+		inet_ntop(AF_INET, &p->addr.v4, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, p->port);
+		break;
+	case AF_INET6:
+		inet_ntop(AF_INET6, p->addr.v6, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, p->port);
+		break;
+	default:
+		snprintf(buf, len, "*:%u", p->port);
+		break;
+	}
+	return buf;
 }
 
 unsigned int

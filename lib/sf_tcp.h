@@ -20,6 +20,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sf_engine.h"
@@ -154,6 +155,16 @@ unsigned int sf_engine_listener_count(const struct sf_engine *eng);
  */
 int sf_engine_listener_get(const struct sf_engine *eng, unsigned int id,
 		struct sf_listener_params *out);
+
+/**
+ * Format a listener's address and port: "10.0.0.1:80", "[fd00::1]:443",
+ * "0.0.0.0:80", "[::]:80", or "*:80" for every address of both families.
+ *
+ * @return
+ *   buf.
+ */
+char *sf_listener_format(const struct sf_listener_params *p, char *buf,
+		size_t len);
 
 /** Per-listener counters, summed over workers (see SF_LCOUNTER_LIST). */
 #define SF_LCOUNTER_LIST(X) \

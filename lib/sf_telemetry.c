@@ -7,6 +7,8 @@
  *   /synfront/stats        counters summed over the workers
  *   /synfront/lcores       per-worker split: a column per counter
  *   /synfront/ports[,N]    all ports as columns, or port N in full
+ *   /synfront/listeners[,N] every listener (settings, queue lengths,
+ *                          counters), or listener N
  * The callbacks run on the telemetry thread: they only read the engine,
  * which is immutable once the workers run, and the per-lcore counters,
  * with atomic loads.
@@ -14,6 +16,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -205,6 +208,66 @@ sf_tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* One listener as a flat dictionary. */
+static void
+sf_tel_listener_dict(const struct sf_engine *eng, unsigned int id,
+		struct rte_tel_data *d)
+{
+	struct sf_listener_params lp;
+	struct sf_listener_state st;
+	char buf[64];
+	unsigned int c;
+
+	sf_engine_listener_get(eng, id, &lp);
+	sf_engine_listener_state(eng, id, &st);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "id", (int)id);
+	rte_tel_data_add_dict_string(d, "listen",
+		sf_listener_format(&lp, buf, sizeof(buf)));
+	rte_tel_data_add_dict_int(d, "port", lp.port);
+	rte_tel_data_add_dict_u64(d, "backlog", lp.backlog);
+	rte_tel_data_add_dict_u64(d, "syn_backlog", lp.syn_backlog);
+	rte_tel_data_add_dict_u64(d, "synack_retries", lp.synack_retries);
+	rte_tel_data_add_dict_u64(d, "defer_accept", lp.defer_accept);
+	rte_tel_data_add_dict_u64(d, "synq", st.synq);
+	rte_tel_data_add_dict_u64(d, "acceptq", st.acceptq);
+	for (c = 0; c < SF_LCNT_MAX; c++)
+		rte_tel_data_add_dict_u64(d, sf_lcounter_name(c), st.cnt[c]);
+}
+
+static int
+sf_tel_listeners(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct sf_engine *eng = sf_tel_get();
+	unsigned int n, i;
+	char key[16];
+	char *end;
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	n = sf_engine_listener_count(eng);
+	if (params != NULL && *params != '\0') {
+		unsigned long id = strtoul(params, &end, 10);
+
+		if (*end != '\0' || id >= n)
+			return -EINVAL;
+		sf_tel_listener_dict(eng, (unsigned int)id, d);
+		return 0;
+	}
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < n; i++) {
+		struct rte_tel_data *ld = rte_tel_data_alloc();
+
+		if (ld == NULL)
+			return -ENOMEM;
+		sf_tel_listener_dict(eng, i, ld);
+		snprintf(key, sizeof(key), "%u", i);
+		rte_tel_data_add_dict_container(d, key, ld, 0);
+	}
+	return 0;
+}
+
 int
 sf_engine_telemetry_register(struct sf_engine *eng)
 {
@@ -221,5 +284,8 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 	rte_telemetry_register_cmd("/synfront/ports", sf_tel_ports,
 		"synfront ports as columns; with a port id, that port in "
 		"full. Parameters: [int port_id]");
+	rte_telemetry_register_cmd("/synfront/listeners", sf_tel_listeners,
+		"synfront listeners: settings, SYN and accept queue lengths, "
+		"counters; with an id, that listener. Parameters: [int id]");
 	return 0;
 }
