@@ -4,10 +4,11 @@
 Helper of test_tap.py, run inside the test's namespace:
     ip netns exec NS /usr/bin/python3 sf_inject.py < request.json
 request: {"iface": IF, "frames": [hex, ...], "sniff_s": seconds,
-          "src_mac": MAC}
+          "src_mac": MAC, "times": false}
 Sniffs IF, sends the frames with sendp on the kernel side of the tap,
 sniffs sniff_s more seconds, then prints a JSON list (hex) of the frames
-seen whose Ethernet source is src_mac (synfront's replies).
+seen whose Ethernet source is src_mac (synfront's replies); with "times",
+a list of [seconds since the first frame was sent, hex] instead.
 """
 
 import json
@@ -33,11 +34,16 @@ def main():
         print("sniffer did not start", file=sys.stderr)
         sys.exit(2)
     time.sleep(0.2)
+    t0 = time.time()
     for f in frames:
         sendp(f, iface=iface, verbose=False)
     time.sleep(float(req.get("sniff_s", 1.0)))
     got = sniffer.stop() or []
-    json.dump([bytes(p).hex() for p in got], sys.stdout)
+    if req.get("times"):
+        json.dump([[float(p.time) - t0, bytes(p).hex()] for p in got],
+                  sys.stdout)
+    else:
+        json.dump([bytes(p).hex() for p in got], sys.stdout)
 
 
 if __name__ == "__main__":

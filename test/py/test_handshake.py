@@ -1,0 +1,500 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The synfront authors
+"""
+End-to-end handshakes on net_tap: synfront owns a tap inside a network
+namespace the test creates, and the Linux kernel of that namespace
+(10.10.0.2, fd00:10:10::2) is a real, independent TCP client. A small
+client process (CLIENT below, run with `ip netns exec`) keeps sockets open
+across commands so that a test can interleave client actions with
+synfront's counters. Edge cases the kernel will not produce (a SYN whose
+third ACK never comes) are crafted with scapy from a spoofed source inside
+the subnet that is not the kernel's own address (10.10.0.77, MAC
+02:00:00:00:00:77): synfront answers it at L2, the kernel drops frames
+for a MAC that is not its own, so nothing resets the request.
+
+Every test starts its own synfront (conftest's synfront_factory removes
+the namespace, EAL directory, files and processes, also on failure), is
+bounded in connections and time, and checks at exit that every mbuf went
+back to the pool and every frame is accounted for.
+"""
+
+import json
+import selectors
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import (PEER_V4, PEER_V6, PYTHON, REPO, SF_ADDR_ARGS, SF_V4,
+                      SF_V6, BINARY, needs_root, nonzero, run)
+
+scapy = pytest.importorskip("scapy.all")
+from scapy.all import IP, TCP, Ether, IPv6  # noqa: E402
+
+pytestmark = needs_root
+
+HERE = Path(__file__).resolve().parent
+PORT = 80
+SPOOF_MAC = "02:00:00:00:00:77"
+SPOOF_V4 = "10.10.0.77"
+SPOOF_V6 = "fd00:10:10::77"
+FAMILIES = [("ipv4", SF_V4), ("ipv6", SF_V6)]
+
+# The client: one JSON command per stdin line, one JSON answer per stdout
+# line. Sockets are kept by name between commands.
+CLIENT = r'''
+import errno, json, selectors, socket, struct, sys, time
+
+TCP_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV",
+              4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE",
+              8: "CLOSE_WAIT", 9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING"}
+socks = {}
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+def info(s):
+    # struct tcp_info: u8 state, ...; u32 from offset 8: rto, ato,
+    # snd_mss, rcv_mss, unacked, sacked, lost, retrans, fackets, 4 times,
+    # pmtu, rcv_ssthresh, rtt, rttvar, snd_ssthresh, snd_cwnd, advmss,
+    # reordering, rcv_rtt, rcv_space, total_retrans.
+    b = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    u = struct.unpack_from("24I", b, 8)
+    return {"state": TCP_STATES.get(b[0], b[0]), "unacked": u[4],
+            "retrans": u[7], "total_retrans": u[23], "snd_mss": u[2]}
+
+def connect(c):
+    s = socket.socket(family(c["addr"]), socket.SOCK_STREAM)
+    if c.get("defer"):
+        # A connecting socket with TCP_DEFER_ACCEPT holds the handshake's
+        # ACK back (tcp_rcv_synsent_state_process) so that the first
+        # data segment carries it: data on the third ACK.
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 5)
+    s.settimeout(c.get("timeout", 5))
+    t0 = time.monotonic()
+    try:
+        s.connect((c["addr"], c["port"]))
+    except OSError as e:
+        s.close()
+        return {"ok": False, "error": type(e).__name__,
+                "errno": e.errno, "elapsed": time.monotonic() - t0}
+    if c.get("data"):
+        s.sendall(bytes.fromhex(c["data"]))
+    socks[c["name"]] = s
+    return {"ok": True, "elapsed": time.monotonic() - t0,
+            "local": list(s.getsockname()[:2])}
+
+def recv(c):
+    s = socks[c["name"]]
+    s.settimeout(c.get("timeout", 5))
+    try:
+        d = s.recv(65536)
+    except ConnectionResetError:
+        return {"result": "reset"}
+    except socket.timeout:
+        return {"result": "timeout"}
+    return {"result": "eof" if d == b"" else "data", "data": d.hex()}
+
+def wait_state(c):
+    """Poll TCP_INFO until state and unacked are as wanted."""
+    s = socks[c["name"]]
+    deadline = time.monotonic() + c.get("timeout", 5)
+    while True:
+        i = info(s)
+        if i["state"] in c["states"] and \
+                ("unacked" not in c or i["unacked"] == c["unacked"]):
+            i["ok"] = True
+            return i
+        if time.monotonic() > deadline:
+            i["ok"] = False
+            return i
+        time.sleep(0.01)
+
+def shutdown(c):
+    socks[c["name"]].shutdown(socket.SHUT_WR)
+    return {"ok": True}
+
+def close(c):
+    s = socks.pop(c["name"])
+    if c.get("rst"):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     struct.pack("ii", 1, 0))
+    s.close()
+    return {"ok": True}
+
+def many(c):
+    """n connections, conc at a time (1: sequential), each closed with a
+    FIN once its batch is up; returns how many completed."""
+    n, conc, fam = c["n"], c["conc"], family(c["addr"])
+    ok, errors, t0 = 0, [], time.monotonic()
+    done = 0
+    while done < n:
+        batch = min(conc, n - done)
+        ss = []
+        sel = selectors.DefaultSelector()
+        for _ in range(batch):
+            s = socket.socket(fam, socket.SOCK_STREAM)
+            s.setblocking(False)
+            r = s.connect_ex((c["addr"], c["port"]))
+            if r not in (0, errno.EINPROGRESS):
+                errors.append(errno.errorcode.get(r, r))
+                s.close()
+                continue
+            ss.append(s)
+            sel.register(s, selectors.EVENT_WRITE)
+        pending = len(ss)
+        deadline = time.monotonic() + c.get("timeout", 10)
+        while pending and time.monotonic() < deadline:
+            for key, _ in sel.select(0.2):
+                sel.unregister(key.fileobj)
+                pending -= 1
+                e = key.fileobj.getsockopt(socket.SOL_SOCKET,
+                                           socket.SO_ERROR)
+                if e == 0:
+                    ok += 1
+                else:
+                    errors.append(errno.errorcode.get(e, e))
+        if pending:
+            errors.append("%d timed out" % pending)
+        sel.close()
+        for s in ss:
+            s.close()
+        done += batch
+    return {"ok": ok, "errors": errors[:10], "nb_errors": len(errors),
+            "elapsed": time.monotonic() - t0}
+
+def count_states(c):
+    """Sockets of ours to the peer, by TCP state (from /proc)."""
+    res = {}
+    for f in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(f) as fh:
+            next(fh)
+            for line in fh:
+                st = TCP_STATES.get(int(line.split()[3], 16), "?")
+                res[st] = res.get(st, 0) + 1
+    return res
+
+OPS = dict(connect=connect, recv=recv, wait_state=wait_state,
+           shutdown=shutdown, close=close, many=many,
+           count_states=count_states,
+           info=lambda c: info(socks[c["name"]]))
+
+for line in sys.stdin:
+    c = json.loads(line)
+    try:
+        r = OPS[c["op"]](c)
+    except Exception as e:
+        r = {"exception": "%s: %s" % (type(e).__name__, e)}
+    sys.stdout.write(json.dumps(r) + "\n")
+    sys.stdout.flush()
+'''
+
+
+class Client:
+    """The client process in synfront's namespace."""
+
+    def __init__(self, ns):
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", ns, PYTHON, "-c", CLIENT],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+
+    def __call__(self, op, wait=30, **kw):
+        kw["op"] = op
+        self.proc.stdin.write(json.dumps(kw) + "\n")
+        self.proc.stdin.flush()
+        # Every op bounds itself; this is the safety net.
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        try:
+            if not sel.select(wait):
+                raise AssertionError("client: no answer to %r in %ss" % (
+                    kw, wait))
+        finally:
+            sel.close()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise AssertionError("client died: %s" % self.proc.stderr.read())
+        r = json.loads(line)
+        assert "exception" not in r, "client %r: %s" % (kw, r["exception"])
+        return r
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        for f in (self.proc.stdout, self.proc.stderr):
+            f.close()
+
+
+@pytest.fixture
+def handshake(synfront_factory):
+    """start(args, lcores) -> (synfront, client); both cleaned up after."""
+    clients = []
+
+    def start(args=(), lcores="0-1", listen=True, addr=True):
+        app_args = (list(SF_ADDR_ARGS) if addr else []) + \
+            (["--listen", str(PORT)] if listen else []) + list(args)
+        sf = synfront_factory(vdev="tap", app_args=app_args, lcores=lcores)
+        sf.start()
+        sf.mac = sf.port_mac()
+        cl = Client(sf.ns)
+        clients.append(cl)
+        return sf, cl
+
+    yield start
+    for cl in clients:
+        cl.close()
+
+
+def exact(c, **want):
+    got = {k: c[k] for k in want}
+    assert got == want, "counters %r, want %r; non-zero: %r" % (
+        got, want, nonzero(c))
+
+
+def listeners(sf):
+    """/synfront/listeners when this build has it, else None."""
+    try:
+        return sf.telemetry("/synfront/listeners")
+    except Exception:       # noqa: BLE001 - an older build: no command
+        return None
+
+
+# --------------------------------------------------------------------------
+# Many connections
+
+@pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
+def test_many_connections(handshake, fam, addr):
+    """1,000 sequential then 200 concurrent connect()s complete; every
+    handshake is counted once, every connection reaches the sink and is
+    closed when the client closes it."""
+    sf, cl = handshake()
+    seq = cl("many", addr=addr, port=PORT, n=1000, conc=1, timeout=5)
+    assert seq["ok"] == 1000, seq
+    conc = cl("many", addr=addr, port=PORT, n=200, conc=200, timeout=10)
+    assert conc["ok"] == 200, conc
+    n = 1200
+    # The client closed every socket with a FIN: the sink closes too.
+    sf.wait_counters(lambda s: s["conn_closed"] >= n, timeout=15,
+                     what="%d connections closed" % n)
+    c = sf.stop_and_check()["counters"]
+    # (app_closes is not checked: the engine closes for the sink when the
+    # peer does, and whether that counts as the application's close is
+    # the engine's choice.)
+    exact(c, passive_opens=n, accepted=n, syn_recv=n, conn_closed=n,
+          third_ack_data=0, conn_resets=0, app_resets=0,
+          req_timeouts=0, listen_overflows=0, listen_drops=0,
+          reqq_full_drop=0, embryonic_rsts=0, in_errs=0)
+    # No SYN was answered twice: the kernel never had to retransmit one
+    # (a loose check: a SYN-ACK retransmission needs a lost segment).
+    assert c["synack_sent"] - c["synack_retrans"] == n
+    # Both worker lcores took part (RSS over the tap's two queues).
+    js = sf.exit_json()
+    per_lcore = [l["counters"]["passive_opens"] for l in js["lcores"]]
+    assert sum(per_lcore) == n and len(per_lcore) == 2, per_lcore
+    assert min(per_lcore) > 0, per_lcore
+
+
+# --------------------------------------------------------------------------
+# Built-in applications seen from the client
+
+@pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
+def test_app_rst(handshake, fam, addr):
+    sf, cl = handshake(["--app", "rst"])
+    r = cl("connect", name="a", addr=addr, port=PORT)
+    assert r["ok"], r
+    r = cl("recv", name="a", timeout=5)
+    assert r["result"] == "reset", r
+    cl("close", name="a")
+    c = sf.stop_and_check()["counters"]
+    exact(c, passive_opens=1, accepted=1, app_resets=1, app_closes=0,
+          conn_resets=0)
+    assert c["out_rsts"] >= 1
+
+
+@pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
+def test_app_close(handshake, fam, addr):
+    sf, cl = handshake(["--app", "close"])
+    r = cl("connect", name="a", addr=addr, port=PORT)
+    assert r["ok"], r
+    r = cl("recv", name="a", timeout=5)
+    assert r["result"] == "eof", r          # synfront's FIN, in order
+    r = cl("info", name="a")
+    assert r["state"] == "CLOSE_WAIT", r
+    # The client closes in turn: LAST_ACK until synfront ACKs its FIN.
+    cl("shutdown", name="a")
+    r = cl("wait_state", name="a", states=["CLOSE"], timeout=5)
+    assert r["ok"], "the client's FIN was not acknowledged: %r" % r
+    assert r["total_retrans"] == 0, r
+    cl("close", name="a")
+    st = sf.wait_counters(lambda s: s["conn_closed"] >= 1, timeout=5,
+                          what="conn_closed")
+    c = sf.stop_and_check()["counters"]
+    exact(c, passive_opens=1, accepted=1, app_closes=1, app_resets=0,
+          conn_closed=1, conn_resets=0, out_rsts=0)
+    assert st["conn_closed"] == 1
+
+
+# --------------------------------------------------------------------------
+# Data on the third ACK
+
+@pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
+def test_third_ack_data(handshake, fam, addr):
+    data = b"GET / HTTP/1.0\r\n\r\n" * 3
+    sf, cl = handshake()
+    r = cl("connect", name="a", addr=addr, port=PORT, defer=True,
+           data=data.hex())
+    assert r["ok"], r
+    # The data is acknowledged at once: nothing left unacked, and no
+    # retransmission was needed.
+    r = cl("wait_state", name="a", states=["ESTABLISHED"], unacked=0,
+           timeout=5)
+    assert r["ok"], "data not acknowledged: %r" % r
+    assert r["total_retrans"] == 0, r
+    st = sf.stats()
+    exact(st, passive_opens=1, third_ack_data=1,
+          third_ack_data_bytes=len(data), defer_accept_drops=0)
+    # A clean close: our FIN, the sink's FIN (it closes when the peer
+    # does), the client ends in TIME_WAIT.
+    cl("shutdown", name="a")
+    r = cl("recv", name="a", timeout=5)
+    assert r["result"] == "eof", r
+    r = cl("wait_state", name="a", states=["TIME_WAIT", "CLOSE"], timeout=5)
+    assert r["ok"], r
+    cl("close", name="a")
+    sf.wait_counters(lambda s: s["conn_closed"] >= 1, timeout=5,
+                     what="conn_closed")
+    c = sf.stop_and_check()["counters"]
+    exact(c, passive_opens=1, accepted=1, third_ack_data=1,
+          third_ack_data_bytes=len(data), third_ack_fin=0, conn_closed=1,
+          conn_resets=0, out_rsts=0)
+
+
+# --------------------------------------------------------------------------
+# SYN-ACK retransmission (scapy: a client that never sends the third ACK)
+
+def sniff_and_send(sf, frames, sniff_s, timeout=30):
+    """sf_inject.py with times: [(seconds since the send, Ether), ...]."""
+    req = {"iface": sf.iface, "src_mac": sf.mac, "sniff_s": sniff_s,
+           "frames": [bytes(f).hex() for f in frames], "times": True}
+    r = run([PYTHON, str(HERE / "sf_inject.py")], ns=sf.ns, timeout=timeout,
+            input=json.dumps(req))
+    assert r.returncode == 0, r.stderr
+    return [(t, Ether(bytes.fromhex(h))) for t, h in json.loads(r.stdout)]
+
+
+@pytest.mark.parametrize("fam", ["ipv4", "ipv6"])
+def test_synack_retransmission(handshake, fam):
+    sf, cl = handshake(["--synack-retries", "2"])
+    e = Ether(dst=sf.mac, src=SPOOF_MAC)
+    if fam == "ipv4":
+        l3 = IP(src=SPOOF_V4, dst=SF_V4)
+    else:
+        l3 = IPv6(src=SPOOF_V6, dst=SF_V6)
+    syn = e / l3 / TCP(sport=41000, dport=PORT, flags="S", seq=123456,
+                       options=[("MSS", 1400)])
+    # SYN-ACKs at about 0, 1 and 3 s (1 s doubling); sniff up to 5 s.
+    got = sniff_and_send(sf, [syn], sniff_s=5.0)
+    synacks = [(t, p) for t, p in got if TCP in p and
+               p[TCP].dport == 41000]
+    assert len(synacks) == 3, [(t, p.summary()) for t, p in got]
+    times = [t for t, _ in synacks]
+    for t, p in synacks:
+        assert str(p[TCP].flags) == "SA", p.summary()
+        assert p[TCP].ack == 123457
+        assert p[Ether].dst == SPOOF_MAC
+    assert len({p[TCP].seq for _, p in synacks}) == 1, "ISN changed"
+    gap1, gap2 = times[1] - times[0], times[2] - times[1]
+    assert gap1 > 0.5 and gap2 > gap1, times      # backoff, loosely
+    # After the last retry's timeout (about 4 s more) the request goes.
+    sf.wait_counters(lambda s: s["req_timeouts"] >= 1, timeout=8,
+                     what="req_timeouts")
+    c = sf.stop_and_check()["counters"]
+    exact(c, syn_recv=1, synack_sent=3, synack_retrans=2, req_timeouts=1,
+          passive_opens=0, accepted=0)
+
+
+# --------------------------------------------------------------------------
+# Accept queue overflow
+
+def test_backlog_overflow(handshake):
+    """--app none --backlog 2: the accept queue holds 3 (listen(2) holds
+    backlog + 1); a 4th client's SYNs are dropped and its connect() times
+    out."""
+    sf, cl = handshake(["--app", "none", "--backlog", "2"])
+    for i in range(3):
+        r = cl("connect", name="c%d" % i, addr=SF_V4, port=PORT)
+        assert r["ok"], (i, r)
+        sf.wait_counters(lambda s, i=i: s["passive_opens"] >= i + 1,
+                         timeout=5, what="passive_opens %d" % (i + 1))
+    # The kernel retransmits the SYN after 1 s: two SYNs before 2.5 s.
+    r = cl("connect", name="c3", addr=SF_V4, port=PORT, timeout=2.5)
+    assert not r["ok"] and r["error"] == "TimeoutError", r
+    st = sf.stats()
+    assert st["listen_overflows"] >= 1 and st["listen_drops"] >= 1, \
+        nonzero(st)
+    ls = listeners(sf)
+    if ls is not None:
+        text = json.dumps(ls)
+        assert '"acceptq": 3' in text or '"acceptq": [3]' in text, ls
+    for i in range(3):
+        cl("close", name="c%d" % i, rst=True)
+    c = sf.stop_and_check()["counters"]
+    exact(c, passive_opens=3, accepted=0, syn_recv=3)
+    assert c["drop_tcp_syn_overflow"] >= 1
+
+
+# --------------------------------------------------------------------------
+# defer_accept
+
+def test_defer_accept(handshake):
+    """--defer-accept 1: a bare third ACK is held back; a connection that
+    sends data right away is established."""
+    sf, cl = handshake(["--defer-accept", "1"])
+    r = cl("connect", name="bare", addr=SF_V4, port=PORT)
+    assert r["ok"], r
+    st = sf.wait_counters(lambda s: s["defer_accept_drops"] >= 1,
+                          timeout=2, what="defer_accept_drops")
+    assert st["passive_opens"] == 0 and st["accepted"] == 0, nonzero(st)
+    data = b"hello, defer"
+    r = cl("connect", name="data", addr=SF_V4, port=PORT, data=data.hex())
+    assert r["ok"], r
+    r = cl("wait_state", name="data", states=["ESTABLISHED"], unacked=0,
+           timeout=3)
+    assert r["ok"], "data not acknowledged: %r" % r
+    st = sf.stats()
+    assert st["accepted"] >= 1 and st["third_ack_data_bytes"] >= len(data), \
+        nonzero(st)
+    for n in ("bare", "data"):
+        cl("close", name=n, rst=True)
+    c = sf.stop_and_check()["counters"]
+    assert c["defer_accept_drops"] >= 1
+    assert c["drop_tcp_deferred"] == c["defer_accept_drops"]
+
+
+# --------------------------------------------------------------------------
+# `make run`'s configuration
+
+def test_default_config(handshake):
+    """config/synfront.ini (port 80, app sink): nc -z and connect()."""
+    sf, cl = handshake(["-c", str(REPO / "config" / "synfront.ini"),
+                        "--stats-interval", "0"], listen=False, addr=False)
+    n = 0
+    for addr in (SF_V4, SF_V6):
+        r = run(["nc", "-z", "-w", "3", addr, str(PORT)], ns=sf.ns,
+                timeout=10)
+        assert r.returncode == 0, (addr, r.stdout, r.stderr)
+        r = cl("connect", name=addr, addr=addr, port=PORT)
+        assert r["ok"], (addr, r)
+        cl("close", name=addr)
+        n += 2
+    sf.wait_counters(lambda s: s["passive_opens"] >= n, timeout=5,
+                     what="passive_opens")
+    c = sf.stop_and_check()["counters"]
+    exact(c, passive_opens=n, accepted=n)
