@@ -5,12 +5,20 @@
 /*
  * libFuzzer harness: arbitrary bytes as a received frame, through the
  * whole receive path of one engine instance (sf_input_one: parse,
- * validate, responders). The last input byte is a control byte, so the
- * fuzzer also explores multi-segment mbufs and the checksum-offload paths:
+ * validate, responders, the TCP engine with its listeners, requests and
+ * connections, which persist from one input to the next). The last input
+ * byte is a control byte, so the fuzzer also explores multi-segment
+ * mbufs, the checksum-offload paths and the timers:
  *   bit 0: split the frame into two segments (exercises linearisation)
- *   bit 1: use the engine whose port has IPv4 checksum offloads
+ *   bit 1: use the engine whose port has IPv4 and TCP checksum offloads
  *   bits 2-3: rx IP checksum flag (none, unknown, bad, good)
- * Every mbuf must come back to the pool: a leak aborts the run.
+ *   bits 4-5: rx L4 checksum flag (none, unknown, bad, good); on the
+ *             offload engine "good" lets mutated segments past the TCP
+ *             checksum into the state machines
+ *   bits 6-7: advance the engine clock by 0, 1, 5 or 70 s first (SYN-ACK
+ *             and FIN retransmissions, expiry, TIME-WAIT)
+ * Every mbuf must come back to the pool, except those the engine holds
+ * as third-ACK data of queued connections: a leak aborts the run.
  */
 
 #include <limits.h>
@@ -30,7 +38,65 @@
 
 static struct rte_mempool *pool;
 static struct sf_engine *eng[2];
+static uint32_t now_ms[2];
 static char runtime_dir[PATH_MAX];
+
+/* Frames the engine originates (retransmissions, FINs, RSTs): dropped. */
+static void
+fuzz_tx_hook(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
+{
+	RTE_SET_USED(w);
+	RTE_SET_USED(port_id);
+	rte_pktmbuf_free(m);
+}
+
+static void
+fuzz_accept_close(struct sf_conn *c, const struct sf_conn_info *ci,
+		void *arg)
+{
+	RTE_SET_USED(ci);
+	RTE_SET_USED(arg);
+	sf_conn_close(c);
+}
+
+static void
+fuzz_accept_rst(struct sf_conn *c, const struct sf_conn_info *ci, void *arg)
+{
+	RTE_SET_USED(ci);
+	RTE_SET_USED(arg);
+	sf_conn_reset(c);
+}
+
+static void
+fuzz_accept_hold(struct sf_conn *c, const struct sf_conn_info *ci,
+		void *arg)
+{
+	RTE_SET_USED(c);
+	RTE_SET_USED(ci);
+	RTE_SET_USED(arg);
+}
+
+/* An on_close that answers the peer's FIN by resetting. */
+static void
+fuzz_on_close(struct sf_conn *c, enum sf_close_reason why, void *arg)
+{
+	RTE_SET_USED(arg);
+	if (why == SF_CLOSE_PEER_FIN)
+		sf_conn_reset(c);
+}
+
+/* mbufs the engine holds: third-ACK data of queued connections. */
+static unsigned int
+fuzz_held(struct sf_engine *e)
+{
+	const struct sf_wtcp *wt = &sf_engine_worker(e, 0)->wk_tcp;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < wt->wt_conntab.ft_cap; i++)
+		n += wt->wt_conn[i].cn_state != SF_CS_FREE &&
+			wt->wt_conn[i].cn_data != NULL;
+	return n;
+}
 
 /* libFuzzer leaves by exit(): take EAL's runtime directory with us. */
 static void
@@ -42,8 +108,11 @@ fuzz_rm_runtime_dir(void)
 static struct sf_engine *
 fuzz_engine(bool offload)
 {
+	/* Small tables: they fill up, and fuzz_held() scans them. */
 	struct sf_engine_params ep = { .nb_workers = 1,
-		.socket_id = SOCKET_ID_ANY };
+		.socket_id = SOCKET_ID_ANY, .pool = pool,
+		.max_requests = 32, .max_conns = 32 };
+	struct sf_listener_params lp;
 	struct sf_port_conf pc = {
 		.mac = {{ 0x02, 0, 0, 0, 0, 0x01 }},
 	};
@@ -54,7 +123,8 @@ fuzz_engine(bool offload)
 	unsigned int i;
 
 	if (offload) {
-		pc.rx_offloads = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+		pc.rx_offloads = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+			RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
 		pc.tx_offloads = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 	}
 	e = sf_engine_create(&ep);
@@ -64,6 +134,38 @@ fuzz_engine(bool offload)
 		if (sf_addr_parse(addrs[i], &a) != 0 ||
 		    sf_engine_addr_add(e, 0, &a) != 0)
 			abort();
+	e->en_tx_hook = fuzz_tx_hook;
+	/*
+	 * Listeners of every kind: 80 holds (any address), 81 never
+	 * accepts (backlog 1: overflows), 82 resets, 83 closes, 84 defers
+	 * and resets on the peer's FIN, 85 on one IPv4 address with small
+	 * queues and no options.
+	 */
+	for (i = 0; i < 6; i++) {
+		sf_listener_params_init(&lp);
+		lp.port = (uint16_t)(80 + i);
+		lp.synack_retries = 2;
+		switch (i) {
+		case 0: lp.on_accept = fuzz_accept_hold; break;
+		case 1: lp.backlog = 1; break;
+		case 2: lp.on_accept = fuzz_accept_rst; break;
+		case 3: lp.on_accept = fuzz_accept_close; break;
+		case 4:
+			lp.on_accept = fuzz_accept_hold;
+			lp.on_close = fuzz_on_close;
+			lp.defer_accept = 2;
+			break;
+		default:
+			sf_addr_parse("10.10.0.1", &lp.addr);
+			lp.on_accept = fuzz_accept_hold;
+			lp.syn_backlog = 2;
+			lp.timestamps = lp.sack = lp.ecn = false;
+			lp.abort_on_overflow = true;
+			break;
+		}
+		if (sf_engine_listen(e, &lp) < 0)
+			abort();
+	}
 	return e;
 }
 
@@ -90,9 +192,19 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (pool == NULL)
 		abort();
 	eng[0] = fuzz_engine(false);
+	/* Engines are made after the pool: their params name it. */
 	eng[1] = fuzz_engine(true);
 	return 0;
 }
+
+static const uint64_t fuzz_l4_flags[4] = {
+	RTE_MBUF_F_RX_L4_CKSUM_NONE,
+	RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN,
+	RTE_MBUF_F_RX_L4_CKSUM_BAD,
+	RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+};
+
+static const uint32_t fuzz_advance_ms[4] = { 0, 1000, 5000, 70000 };
 
 static const uint64_t fuzz_rx_flags[4] = {
 	RTE_MBUF_F_RX_IP_CKSUM_NONE,
@@ -117,6 +229,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rte_mbuf *m, *tail;
+	struct sf_engine *e;
+	struct sf_worker *w;
+	unsigned int held;
 	uint16_t len, split;
 	uint8_t ctl;
 
@@ -132,13 +247,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rte_pktmbuf_chain(m, tail) != 0)
 			abort();
 	}
-	m->ol_flags = fuzz_rx_flags[(ctl >> 2) & 3];
-	/* Verdict TX or DROP, the mbuf is ours again: free it either way. */
-	sf_input_one(sf_engine_worker(eng[(ctl >> 1) & 1], 0), 0, m);
-	rte_pktmbuf_free(m);
-	if (rte_mempool_avail_count(pool) != pool->size) {
-		fprintf(stderr, "mbuf leak: %u in use\n",
-			pool->size - rte_mempool_avail_count(pool));
+	m->ol_flags = fuzz_rx_flags[(ctl >> 2) & 3] |
+		fuzz_l4_flags[(ctl >> 4) & 3];
+	e = eng[(ctl >> 1) & 1];
+	w = sf_engine_worker(e, 0);
+	now_ms[(ctl >> 1) & 1] += fuzz_advance_ms[ctl >> 6];
+	sf_worker_clock(w, now_ms[(ctl >> 1) & 1]);
+	/* TX or DROP/DONE: the mbuf is ours again; KEPT: the engine's. */
+	if (sf_input_one(w, 0, m) != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
+	held = fuzz_held(eng[0]) + fuzz_held(eng[1]);
+	if (rte_mempool_avail_count(pool) + held != pool->size) {
+		fprintf(stderr, "mbuf leak: %u in use, %u held\n",
+			pool->size - rte_mempool_avail_count(pool), held);
 		abort();
 	}
 	return 0;

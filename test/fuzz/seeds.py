@@ -40,8 +40,30 @@ frames = {
     "tcp6": e / IPv6(src="fd00:10:10::2", dst="fd00:10:10::1") /
     TCP(sport=1234, dport=80, flags="S"),
 }
+# TCP seeds for the offload engine with the L4 checksum marked good
+# (control byte 0x32), so mutations reach the TCP state machines.
+OPTS = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1, 0)), ("NOP", None),
+        ("WScale", 7)]
+tcp_good = {
+    "syn_opts4": e / IP(src="10.10.0.2", dst="10.10.0.1") /
+    TCP(sport=1234, dport=80, flags="SEC", seq=1000, options=OPTS),
+    "syn_opts6": e / IPv6(src="fd00:10:10::2", dst="fd00:10:10::1") /
+    TCP(sport=1235, dport=81, flags="S", seq=1000, options=OPTS),
+    "ack4": e / IP(src="10.10.0.2", dst="10.10.0.1") /
+    TCP(sport=1234, dport=80, flags="A", seq=1001, ack=1,
+        options=[("NOP", None), ("NOP", None), ("Timestamp", (2, 1))]),
+    "data4": e / IP(src="10.10.0.2", dst="10.10.0.1") /
+    TCP(sport=1236, dport=83, flags="PA", seq=1001, ack=1) / b"GET /",
+    "fin6": e / IPv6(src="fd00:10:10::2", dst="fd00:10:10::1") /
+    TCP(sport=1237, dport=84, flags="FA", seq=1001, ack=1),
+    "rst4": e / IP(src="10.10.0.2", dst="10.10.0.1") /
+    TCP(sport=1234, dport=85, flags="R", seq=1001),
+}
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 for name, f in frames.items():
     with open(os.path.join(out, "seed_" + name), "wb") as fh:
         fh.write(raw(f) + b"\x00")
+for name, f in tcp_good.items():
+    with open(os.path.join(out, "seed_" + name), "wb") as fh:
+        fh.write(raw(f) + b"\x32")
