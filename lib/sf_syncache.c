@@ -341,11 +341,15 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	/*
 	 * PAWS (RFC 7323 5.3) against the TSval of the SYN: an older TSval
 	 * is a segment from an earlier life of the 4-tuple. A ts_recent of
-	 * zero proves nothing (some stacks start at 0), as in Linux.
+	 * zero proves nothing (some stacks start at 0), as in Linux. A RST
+	 * is never rejected: RFC 7323 5.2 wants RSTs "acceptable regardless
+	 * of their timestamp", and tcp_check_req() ages ts_recent_stamp so
+	 * that tcp_paws_reject() lets every RST through.
 	 */
 	if ((rq->rq_flags & SF_RQF_TS) && (to->to_flags & SF_TOF_TS)) {
 		ts = true;
 		paws_reject = rq->rq_ts_recent != 0 &&
+			!(flg & SF_TH_RST) &&
 			(int32_t)(rq->rq_ts_recent - to->to_tsval) > 0;
 	}
 
