@@ -37,6 +37,11 @@
 /* tcp_fin_timeout: how long FIN-WAIT-2 waits for the peer's FIN. */
 #define SF_FIN_WAIT2_MS 60000
 #define SF_RTO_MAX_MS 120000
+/*
+ * Linux's net.ipv4.tcp_min_snd_mss: the smallest MSS a peer can make us
+ * use (CVE-2019-11479), before the options of each segment come off.
+ */
+#define SF_MIN_SND_MSS 48
 
 #define SF_CNF_DYING 0x10    /* being freed: callbacks may not act on it */
 
@@ -339,8 +344,9 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	c->cn_rcv_wscale = rq->rq_rcv_wscale;
 	/* RFC 7323 2.2: the third ACK's window is scaled already. */
 	c->cn_snd_wnd = s->sg_win;
-	c->cn_mss = RTE_MIN(rq->rq_mss,
-		sf_conn_our_mss(pt, ls, s->sg_key.fk_family));
+	c->cn_mss = RTE_MAX(RTE_MIN(rq->rq_mss,
+		sf_conn_our_mss(pt, ls, s->sg_key.fk_family)),
+		SF_MIN_SND_MSS);
 	if (rq->rq_flags & SF_RQF_WSCALE)
 		c->cn_opt |= SF_CONN_F_WSCALE;
 	if (rq->rq_flags & SF_RQF_SACK)

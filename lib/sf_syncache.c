@@ -250,7 +250,9 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	rq->rq_start = wt->wt_now;
 	/* Linux answers the first duplicate SYN at once. */
 	rq->rq_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
-	rq->rq_mss = (to->to_flags & SF_TOF_MSS) ? to->to_mss :
+	/* An MSS of 0 means none, as tcp_parse_options() reads it. */
+	rq->rq_mss = (to->to_flags & SF_TOF_MSS) && to->to_mss != 0 ?
+		to->to_mss :
 		s->sg_key.fk_family == AF_INET ? SF_MSS_DEFAULT_V4 :
 		SF_MSS_DEFAULT_V6;
 	/* RFC 7323 2.2: both sides scale only when both sent the option. */
