@@ -54,15 +54,14 @@ sf_test_engine(bool tx_ip4_cksum)
 	return sf_test_engine_conf(&pc, 1);
 }
 
-struct sf_engine *
-sf_test_engine_conf(const struct sf_port_conf *pc, unsigned int nb_workers)
+static struct sf_engine *
+sf_test_engine_make(const struct sf_engine_params *ep,
+		const struct sf_port_conf *pc)
 {
-	struct sf_engine_params ep = { .nb_workers = nb_workers,
-		.socket_id = SOCKET_ID_ANY };
 	struct sf_engine *eng;
 	struct sf_addr a;
 
-	eng = sf_engine_create(&ep);
+	eng = sf_engine_create(ep);
 	if (eng == NULL || sf_engine_port_add(eng, SF_TEST_PORT, pc) != 0) {
 		fprintf(stderr, "engine: %s\n", rte_strerror(rte_errno));
 		exit(1);
@@ -79,6 +78,15 @@ sf_test_engine_conf(const struct sf_port_conf *pc, unsigned int nb_workers)
 	if (sf_engine_addr_add(eng, SF_TEST_PORT, &a) != 0)
 		exit(1);
 	return eng;
+}
+
+struct sf_engine *
+sf_test_engine_conf(const struct sf_port_conf *pc, unsigned int nb_workers)
+{
+	struct sf_engine_params ep = { .nb_workers = nb_workers,
+		.socket_id = SOCKET_ID_ANY };
+
+	return sf_test_engine_make(&ep, pc);
 }
 
 struct rte_mbuf *
@@ -308,4 +316,299 @@ sf_test_done(const char *name)
 	rte_eal_cleanup();
 	sf_test_rm_runtime_dir(dir);
 	return sf_test_failures ? 1 : 0;
+}
+
+/* TCP: engines with a pool and a tx hook, segments, replies. */
+
+const uint8_t sf_test_peer_v4[4] = { 10, 10, 0, 2 };
+const uint8_t sf_test_peer_v6[16] = {
+	0xfd, 0x00, 0x00, 0x10, 0x00, 0x10, [15] = 0x02
+};
+
+struct rte_mbuf *sf_test_tx[SF_TEST_TX_MAX];
+unsigned int sf_test_tx_n;
+
+void
+sf_test_tx_hook(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
+{
+	RTE_SET_USED(w);
+	if (port_id != SF_TEST_PORT || sf_test_tx_n >= SF_TEST_TX_MAX) {
+		fprintf(stderr, "FAIL tx hook: port %u, %u frames held\n",
+			port_id, sf_test_tx_n);
+		sf_test_failures++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	sf_test_tx[sf_test_tx_n++] = m;
+}
+
+void
+sf_test_tx_flush(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sf_test_tx_n; i++)
+		rte_pktmbuf_free(sf_test_tx[i]);
+	sf_test_tx_n = 0;
+}
+
+struct sf_engine *
+sf_test_engine_tcp(const struct sf_engine_params *params)
+{
+	struct sf_port_conf pc = { .mac = sf_test_mac };
+	struct sf_engine_params ep = {
+		.nb_workers = 1, .socket_id = SOCKET_ID_ANY,
+		.max_requests = 64, .max_conns = 64,
+	};
+	struct sf_engine *eng;
+
+	if (params != NULL)
+		ep = *params;
+	if (ep.nb_workers == 0)
+		ep.nb_workers = 1;
+	if (ep.pool == NULL)
+		ep.pool = sf_test_pool;
+	eng = sf_test_engine_make(&ep, &pc);
+	eng->en_tx_hook = sf_test_tx_hook;
+	sf_test_tx_n = 0;
+	return eng;
+}
+
+void
+sf_test_tcp_init(struct sf_test_tcp *t, bool v6, uint16_t sport,
+		uint16_t dport)
+{
+	memset(t, 0, sizeof(*t));
+	t->v6 = v6;
+	t->src = v6 ? sf_test_peer_v6 : sf_test_peer_v4;
+	t->dst = v6 ? sf_test_v6 : sf_test_v4;
+	t->sport = sport;
+	t->dport = dport;
+	t->win = 29200;
+}
+
+uint8_t
+sf_test_tcp_synopts(uint8_t *o, unsigned int which, uint16_t mss,
+		uint8_t wscale, uint32_t tsval, uint32_t tsecr)
+{
+	uint8_t n = 0;
+
+	if (which & SF_TOF_MSS) {
+		o[n++] = SF_TCPOPT_MSS;
+		o[n++] = 4;
+		o[n++] = mss >> 8;
+		o[n++] = mss & 0xff;
+	}
+	if (which & SF_TOF_SACKPERM) {
+		o[n++] = SF_TCPOPT_SACK_PERM;
+		o[n++] = 2;
+	}
+	if (which & SF_TOF_TS) {
+		o[n++] = SF_TCPOPT_TS;
+		o[n++] = 10;
+		o[n++] = tsval >> 24;
+		o[n++] = tsval >> 16;
+		o[n++] = tsval >> 8;
+		o[n++] = tsval;
+		o[n++] = tsecr >> 24;
+		o[n++] = tsecr >> 16;
+		o[n++] = tsecr >> 8;
+		o[n++] = tsecr;
+	}
+	if (which & SF_TOF_WSCALE) {
+		o[n++] = SF_TCPOPT_NOP;
+		o[n++] = SF_TCPOPT_WSCALE;
+		o[n++] = 3;
+		o[n++] = wscale;
+	}
+	while (n % 4 != 0)
+		o[n++] = SF_TCPOPT_NOP;
+	return n;
+}
+
+/* Sum of the IPv4 pseudo-header (RFC 9293 3.1) and len bytes at l4. */
+static uint16_t
+sf_test_ip4_sum(const struct rte_ipv4_hdr *ip, const void *l4, uint32_t len,
+		uint8_t proto)
+{
+	uint32_t sum;
+
+	sum = sf_test_sum(&ip->src_addr, 8, 0);
+	sum += len + proto;
+	return sf_test_sum(l4, len, sum);
+}
+
+struct rte_mbuf *
+sf_test_tcp_frame(const struct sf_test_tcp *t)
+{
+	uint8_t f[2048];
+	struct rte_tcp_hdr *th;
+	uint16_t l2, l3, l4;
+	uint8_t *ip;
+
+	memset(f, 0, sizeof(f));
+	l4 = sizeof(*th) + t->optlen + t->data_len;
+	l2 = sf_test_put_eth(f, &sf_test_mac, t->nb_vlan, t->v6 ?
+			RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4);
+	ip = f + l2;
+	if (t->v6)
+		l3 = sf_test_put_ip6(ip, t->src, t->dst, IPPROTO_TCP, l4, 64);
+	else
+		l3 = sf_test_put_ip4(ip, t->src, t->dst, IPPROTO_TCP, l4);
+	th = (struct rte_tcp_hdr *)(ip + l3);
+	th->src_port = rte_cpu_to_be_16(t->sport);
+	th->dst_port = rte_cpu_to_be_16(t->dport);
+	th->sent_seq = rte_cpu_to_be_32(t->seq);
+	th->recv_ack = rte_cpu_to_be_32(t->ack);
+	th->data_off = (uint8_t)(((sizeof(*th) + t->optlen) / 4) << 4);
+	th->tcp_flags = t->flags;
+	th->rx_win = rte_cpu_to_be_16(t->win);
+	memcpy(th + 1, t->opt, t->optlen);
+	if (t->data_len != 0)
+		memcpy((uint8_t *)(th + 1) + t->optlen, t->data, t->data_len);
+	if (t->v6)
+		sf_test_put_cksum(&th->cksum, sf_test_ip6_sum(
+			(const struct rte_ipv6_hdr *)ip, th, l4, IPPROTO_TCP));
+	else
+		sf_test_put_cksum(&th->cksum, sf_test_ip4_sum(
+			(const struct rte_ipv4_hdr *)ip, th, l4, IPPROTO_TCP));
+	if (t->bad_csum)
+		th->cksum ^= 0x0101;
+	return sf_test_mbuf(f, (uint16_t)(l2 + l3 + l4));
+}
+
+#define SF_TCHK(cond, ...) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "FAIL %s:%d: ", file, line); \
+		fprintf(stderr, __VA_ARGS__); \
+		fputc('\n', stderr); \
+		sf_test_failures++; \
+		ok = false; \
+	} \
+} while (0)
+
+bool
+sf_test_tcp_parse(const struct rte_mbuf *m, struct sf_test_seg *s,
+		const char *file, int line)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ether_hdr *eh = (const struct rte_ether_hdr *)f;
+	const struct rte_tcp_hdr *th;
+	uint16_t type, off = sizeof(*eh), l4;
+	uint32_t len = rte_pktmbuf_data_len(m);
+	bool ok = true;
+
+	memset(s, 0, sizeof(*s));
+	SF_TCHK(m->nb_segs == 1 && len >= sizeof(*eh) + 40,
+		"frame of %u bytes in %u segments", len, m->nb_segs);
+	if (!ok)
+		return false;
+	SF_TCHK(rte_is_same_ether_addr(&eh->dst_addr, &sf_test_peer),
+		"destination MAC is not the peer's");
+	SF_TCHK(rte_is_same_ether_addr(&eh->src_addr, &sf_test_mac),
+		"source MAC is not the port's");
+	type = rte_be_to_cpu_16(eh->ether_type);
+	while (type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ) {
+		const struct rte_vlan_hdr *vh =
+			(const struct rte_vlan_hdr *)(f + off);
+
+		s->vlan_tci[s->nb_vlan++ & 1] = rte_be_to_cpu_16(vh->vlan_tci);
+		type = rte_be_to_cpu_16(vh->eth_proto);
+		off += sizeof(*vh);
+	}
+	if (type == RTE_ETHER_TYPE_IPV4) {
+		const struct rte_ipv4_hdr *ip =
+			(const struct rte_ipv4_hdr *)(f + off);
+
+		SF_TCHK(ip->version_ihl == 0x45, "version_ihl 0x%x",
+			ip->version_ihl);
+		SF_TCHK(ip->time_to_live == 64, "TTL %u", ip->time_to_live);
+		SF_TCHK(rte_be_to_cpu_16(ip->fragment_offset) ==
+			RTE_IPV4_HDR_DF_FLAG, "fragment field 0x%x, not DF",
+			rte_be_to_cpu_16(ip->fragment_offset));
+		SF_TCHK(ip->next_proto_id == IPPROTO_TCP, "proto %u",
+			ip->next_proto_id);
+		SF_TCHK(sf_test_sum(ip, 20, 0) == 0xffff,
+			"bad IPv4 header checksum");
+		SF_TCHK(rte_be_to_cpu_16(ip->total_length) == len - off,
+			"IPv4 total length %u, frame has %u",
+			rte_be_to_cpu_16(ip->total_length), len - off);
+		SF_TCHK(memcmp(&ip->src_addr, sf_test_v4, 4) == 0,
+			"IPv4 source is not ours");
+		memcpy(s->src, &ip->src_addr, 4);
+		memcpy(s->dst, &ip->dst_addr, 4);
+		th = (const struct rte_tcp_hdr *)(ip + 1);
+		l4 = (uint16_t)(len - off - 20);
+		SF_TCHK(sf_test_ip4_sum(ip, th, l4, IPPROTO_TCP) == 0xffff,
+			"bad TCP checksum (IPv4)");
+	} else if (type == RTE_ETHER_TYPE_IPV6) {
+		const struct rte_ipv6_hdr *ip6 =
+			(const struct rte_ipv6_hdr *)(f + off);
+
+		s->v6 = true;
+		SF_TCHK(rte_be_to_cpu_32(ip6->vtc_flow) >> 28 == 6,
+			"IPv6 version");
+		SF_TCHK(ip6->hop_limits == 64, "hop limit %u",
+			ip6->hop_limits);
+		SF_TCHK(ip6->proto == IPPROTO_TCP, "next header %u",
+			ip6->proto);
+		SF_TCHK(rte_be_to_cpu_16(ip6->payload_len) == len - off - 40,
+			"IPv6 payload length %u, frame has %u",
+			rte_be_to_cpu_16(ip6->payload_len), len - off - 40);
+		SF_TCHK(memcmp(ip6->src_addr, sf_test_v6, 16) == 0,
+			"IPv6 source is not ours");
+		memcpy(s->src, ip6->src_addr, 16);
+		memcpy(s->dst, ip6->dst_addr, 16);
+		th = (const struct rte_tcp_hdr *)(ip6 + 1);
+		l4 = (uint16_t)(len - off - 40);
+		SF_TCHK(sf_test_ip6_sum(ip6, th, l4, IPPROTO_TCP) == 0xffff,
+			"bad TCP checksum (IPv6)");
+	} else {
+		SF_TCHK(false, "ethertype 0x%04x", type);
+		return false;
+	}
+	s->sport = rte_be_to_cpu_16(th->src_port);
+	s->dport = rte_be_to_cpu_16(th->dst_port);
+	s->seq = rte_be_to_cpu_32(th->sent_seq);
+	s->ack = rte_be_to_cpu_32(th->recv_ack);
+	s->flags = th->tcp_flags;
+	s->win = rte_be_to_cpu_16(th->rx_win);
+	s->optlen = (uint8_t)((th->data_off >> 4) * 4 - sizeof(*th));
+	SF_TCHK(s->optlen <= 40 && sizeof(*th) + s->optlen <= l4,
+		"data offset %u", th->data_off >> 4);
+	if (!ok)
+		return false;
+	SF_TCHK(th->tcp_urp == 0, "urgent pointer %u", th->tcp_urp);
+	memcpy(s->opt, th + 1, s->optlen);
+	s->data_len = (uint16_t)(l4 - sizeof(*th) - s->optlen);
+	sf_tcp_opts_parse(s->opt, s->optlen, s->flags & SF_TH_SYN, &s->opts);
+	return ok;
+}
+
+void
+sf_test_snap(struct sf_engine *eng, struct sf_test_snap *s)
+{
+	sf_engine_worker_counters(eng, 0, s->v);
+}
+
+void
+sf_test_check_moved(struct sf_engine *eng, const struct sf_test_snap *s,
+		const enum sf_counter *cs, const char *file, int line)
+{
+	uint64_t after[SF_CNT_MAX], want[SF_CNT_MAX];
+	unsigned int i;
+
+	memcpy(want, s->v, sizeof(want));
+	for (i = 0; cs[i] != SF_CNT_MAX; i++)
+		want[cs[i]]++;
+	sf_engine_worker_counters(eng, 0, after);
+	for (i = 0; i < SF_CNT_MAX; i++) {
+		if (after[i] != want[i]) {
+			fprintf(stderr, "FAIL %s:%d: counter %s went from %"
+				PRIu64 " to %" PRIu64 ", expected %" PRIu64
+				"\n", file, line, sf_counter_name(i),
+				s->v[i], after[i], want[i]);
+			sf_test_failures++;
+		}
+	}
 }

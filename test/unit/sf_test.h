@@ -24,6 +24,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_tcp.h>
 
 #include "sf_engine_pvt.h"
 
@@ -149,6 +150,105 @@ uint16_t sf_test_ip6_sum(const struct rte_ipv6_hdr *ip6, const void *l4,
 		uint32_t len, uint8_t proto);
 /* Store ~sum big-endian at field: the checksum that makes the sum 0xffff. */
 void sf_test_put_cksum(void *field, uint16_t sum);
+
+/*
+ * TCP. The peer's addresses: 10.10.0.2 and fd00:10:10::2 (on port 0's
+ * subnets).
+ */
+extern const uint8_t sf_test_peer_v4[4];
+extern const uint8_t sf_test_peer_v6[16];
+
+/*
+ * Frames the engine originates (en_tx_hook of sf_test_engine_tcp()),
+ * in the order sent; sf_test_tx_flush() frees them.
+ */
+#define SF_TEST_TX_MAX 64
+extern struct rte_mbuf *sf_test_tx[SF_TEST_TX_MAX];
+extern unsigned int sf_test_tx_n;
+void sf_test_tx_hook(struct sf_worker *w, uint16_t port_id,
+		struct rte_mbuf *m);
+void sf_test_tx_flush(void);
+
+/*
+ * An engine as sf_test_engine(false) but made from params (NULL: one
+ * worker, 64 requests, 64 connections), with sf_test_pool for the
+ * segments it originates (unless params names a pool) and en_tx_hook
+ * capturing them into sf_test_tx.
+ */
+struct sf_engine *sf_test_engine_tcp(const struct sf_engine_params *params);
+
+/* A TCP segment from the peer to port 0 (sf_test_tcp_frame()). */
+struct sf_test_tcp {
+	bool v6;
+	const uint8_t *src;       /* 4 or 16 bytes */
+	const uint8_t *dst;
+	uint16_t sport, dport;    /* host order */
+	uint32_t seq, ack;
+	uint8_t flags;            /* RTE_TCP_*_FLAG */
+	uint16_t win;
+	uint8_t optlen;           /* a multiple of 4 */
+	uint8_t opt[40];
+	const void *data;
+	uint16_t data_len;
+	unsigned int nb_vlan;
+	bool bad_csum;            /* spoil the TCP checksum */
+};
+
+/* Peer to our address of the family, window 29200, no options. */
+void sf_test_tcp_init(struct sf_test_tcp *t, bool v6, uint16_t sport,
+		uint16_t dport);
+
+/*
+ * SYN options in Linux's order <mss, sackOK, TS, nop, wscale>, those
+ * whose SF_TOF_* bit is in which, padded with NOPs; returns the length.
+ */
+uint8_t sf_test_tcp_synopts(uint8_t *opt, unsigned int which, uint16_t mss,
+		uint8_t wscale, uint32_t tsval, uint32_t tsecr);
+
+/* The frame of t, with valid IP and TCP checksums (unless bad_csum). */
+struct rte_mbuf *sf_test_tcp_frame(const struct sf_test_tcp *t);
+
+/* A TCP segment the engine sent, parsed back. */
+struct sf_test_seg {
+	bool v6;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t win;
+	uint8_t optlen;
+	uint8_t opt[40];
+	uint16_t data_len;
+	unsigned int nb_vlan;
+	uint16_t vlan_tci[2];
+	struct sf_tcp_opts opts;  /* the options parsed */
+};
+
+/*
+ * Parse a segment the engine built and check what every one must be:
+ * peer MAC from the port's, our address as source, TTL/hop limit 64,
+ * DF and a valid header checksum (IPv4), a valid TCP checksum. Failures
+ * are counted at the caller's line; returns false when unparseable.
+ */
+#define SF_TEST_TCP_PARSE(m, s) sf_test_tcp_parse((m), (s), __FILE__, __LINE__)
+bool sf_test_tcp_parse(const struct rte_mbuf *m, struct sf_test_seg *s,
+		const char *file, int line);
+
+/*
+ * Counters of worker 0 at one moment, and a check that since then exactly
+ * the listed counters moved, by one per mention (SF_CNT_MAX alone: none),
+ * for what happens outside sf_test_input(): timers, application calls.
+ */
+struct sf_test_snap {
+	uint64_t v[SF_CNT_MAX];
+};
+void sf_test_snap(struct sf_engine *eng, struct sf_test_snap *s);
+#define SF_CHECK_MOVED(eng, snap, ...) \
+	sf_test_check_moved((eng), (snap), \
+		(const enum sf_counter[]){ __VA_ARGS__, SF_CNT_MAX }, \
+		__FILE__, __LINE__)
+void sf_test_check_moved(struct sf_engine *eng, const struct sf_test_snap *s,
+		const enum sf_counter *cs, const char *file, int line);
 
 /* Remove an EAL runtime directory and the files in it. */
 void sf_test_rm_runtime_dir(const char *dir);
