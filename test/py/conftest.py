@@ -341,6 +341,14 @@ def check_exit_json(js):
     # The per-lcore split adds up to the totals.
     for name, v in c.items():
         assert sum(l["counters"][name] for l in js["lcores"]) == v, name
+    # Listener counters (where the build reports listeners) add up to the
+    # totals: every SYN and third ACK they count reached a listener.
+    ls = js.get("listeners")
+    if ls:
+        for name in ls[0]["counters"]:
+            assert sum(l["counters"][name] for l in ls) == c[name], (
+                "listeners' %s %r != total %d" % (
+                    name, [l["counters"][name] for l in ls], c[name]))
     ports = js["ports"]
     assert ports and ports[0]["port_id"] == 0
     assert ports[0]["rx_packets"] >= c["rx_packets"]
