@@ -47,7 +47,8 @@ from conftest import (BINARY, PEER_V4, PEER_V6, SF_ADDR_ARGS, SF_V4, SF_V6,
                       unique_name)
 
 scapy = pytest.importorskip("scapy.all")
-from scapy.all import ARP, IP, Dot1Q, Ether, IPv6, Raw, rdpcap, wrpcap  # noqa
+from scapy.all import (ARP, IP, Dot1Q, Ether, IPOption_Router_Alert,  # noqa
+                       IPv6, IPv6ExtHdrHopByHop, PadN, Raw, rdpcap, wrpcap)
 from scapy.layers.inet import in4_chksum  # noqa: E402
 from scapy.layers.inet6 import in6_chksum  # noqa: E402
 
@@ -224,7 +225,7 @@ class Seg:
 
     def __init__(self, name, flow, fam, sport, dport, seq, ack=0, flags=0,
                  opts=b"", data=b"", outcome=None, reply=None, extra=(),
-                 vlans=(), bad_csum=False):
+                 vlans=(), l3=None, pad=b""):
         self.name = name
         self.flow = flow
         self.fam = fam
@@ -239,15 +240,17 @@ class Seg:
         self.outcome = outcome
         self.extra = tuple(extra)
         self.tcp = tcp_header(sport, dport, seq, ack, flags, opts, data)
-        self.mac = None
+        self.l3 = l3            # the L3 headers, when not ip_layer()'s
+        self.pad = pad          # Ethernet padding after the IP packet
         self.frame = None
 
     def build(self, mac):
-        ip = ip_layer(self.fam)
+        ip = self.l3 if self.l3 is not None else ip_layer(self.fam)
         tcp = with_csum(self.fam, ip, self.tcp, bad=self.outcome ==
                         "drop_tcp_bad_csum")
-        self.mac = mac
         self.frame = l2_layer(mac, self.vlans, PEER_MAC) / ip / Raw(tcp)
+        if self.pad:
+            self.frame = Ether(bytes(self.frame) + self.pad)
         return self.frame
 
 
@@ -579,6 +582,21 @@ def listen_segs(fam):
     f.flow(dport=V4_ONLY if fam == 4 else V6_ONLY)(
         "syn_addr_listener", 0xfffffffe, flags=SYN,
         reply=synack(0xffffffff, NOTHING), extra=NEW_REQ)
+    # Ethernet padding is no data: ack = seq + 1 (the IP length counts).
+    f.flow()("syn_padded", 0x7ffffff0, flags=SYN, pad=b"\0" * 6,
+             reply=synack(0x7ffffff1, NOTHING), extra=NEW_REQ)
+    f.flow(CLOSED)("closed_syn_padded", 1000, flags=SYN, pad=b"\xee" * 6,
+                   reply=rst_ack(1001), extra=("out_rsts",))
+    # IPv4 options / an IPv6 hop-by-hop header: answered without them.
+    if fam == 4:
+        l3 = IP(src=PEER_V4, dst=SF_V4, ttl=61, proto=6,
+                options=[IPOption_Router_Alert()])
+    else:
+        l3 = IPv6(src=PEER_V6, dst=SF_V6, hlim=61, nh=0) / \
+            IPv6ExtHdrHopByHop(nh=6, options=[PadN(optdata=b"\0" * 4)])
+    f.flow()("syn_l3_options", 4000, flags=SYN, l3=l3,
+             opts=pad4(O_NOP + o_ws(9)), reply=synack(4001, ONLY_WS),
+             extra=NEW_REQ)
     # ACK (with or without SYN, FIN, data) -> <SEQ=SEG.ACK><CTL=RST>.
     f.flow()("ack", 5000, ack=0x12345678, flags=ACK,
              reply=rst(0x12345678), extra=("out_rsts",))
@@ -701,6 +719,7 @@ def options_segs(fam):
     # Our MSS, whatever the client's; our shift, whatever the client's.
     syn("client_mss_536", o_mss(536) + O_NOP + o_ws(1), ONLY_WS)
     syn("client_mss_9000", o_mss(9000), NOTHING)
+    syn("client_mss_0", o_mss(0) + O_NOP + o_ws(7), ONLY_WS)
     syn("client_ws_15", O_NOP + o_ws(15), ONLY_WS)
     # TSecr echoes the client's TSval; the client's TSecr means nothing.
     syn("ts_max", O_NOP + O_NOP + o_ts(M32, 0x55667788), ONLY_TS, M32)
@@ -882,6 +901,31 @@ def synrecv_segs(fam):
       reply=synack(P + 1, ALL, tsecr=7000), extra=NEW_REQ)
     p("dup_syn_old_tsval", P, flags=SYN, opts=linux_syn_opts(6000),
       reply=req_ack(P + 1, ws_win, tsecr=7000), extra=("paws_rejected",))
+
+    # RFC 7323 5.3 R1: PAWS never rejects a RST (a young Linux request
+    # would): an in-window RST with an older TSval ends the request, and
+    # the duplicate SYN that the limiter would have dropped starts a new
+    # one.
+    h2 = f.flow()
+    H2 = 0x74000000
+    h2("syn", H2, flags=SYN, opts=linux_syn_opts(4000),
+       reply=synack(H2 + 1, ALL, tsecr=4000), extra=NEW_REQ)
+    h2("dup_syn", H2, flags=SYN, opts=linux_syn_opts(4000),
+       reply=synack(H2 + 1, ALL, "isn_same", tsecr=4000), extra=RESENT)
+    h2("old_tsval_rst", H2 + 1, flags=RST,
+       opts=pad4(O_NOP + O_NOP + o_ts(3000)), outcome="tcp_absorbed",
+       extra=("embryonic_rsts",))
+    h2("syn_again", H2, flags=SYN, opts=linux_syn_opts(4001),
+       reply=synack(H2 + 1, ALL, "isn_new_any", tsecr=4001), extra=NEW_REQ)
+
+    # ECN setup is remembered: the resent SYN-ACK has ECE too.
+    n = f.flow()
+    N = 0x7a000000
+    n("syn_ecn", N, flags=SYN | ECE | CWR, reply=synack(N + 1, NOTHING,
+                                                        ecn=True),
+      extra=NEW_REQ)
+    n("dup_syn_ecn", N, flags=SYN | ECE | CWR,
+      reply=synack(N + 1, NOTHING, "isn_same", ecn=True), extra=RESENT)
 
     # TS.Recent 0 proves nothing (Linux): no PAWS against it.
     z = f.flow()
