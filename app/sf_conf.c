@@ -569,8 +569,9 @@ sf_conf_load_listener(struct sf_conf *conf, struct rte_cfgfile *cfg,
 		if (ret != 0)
 			break;
 		ls->ls_keys[ls->ls_nb_keys].lk_key = k;
-		snprintf(ls->ls_keys[ls->ls_nb_keys].lk_val,
-			sizeof(ls->ls_keys[0].lk_val), "%s", ent[i].value);
+		/* Length checked above: a plain copy. */
+		memcpy(ls->ls_keys[ls->ls_nb_keys].lk_val, ent[i].value,
+			strlen(ent[i].value) + 1);
 		ls->ls_nb_keys++;
 	}
 	free(ent);
