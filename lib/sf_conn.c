@@ -422,7 +422,14 @@ static enum sf_verdict
 sf_conn_timewait(struct sf_worker *w, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s)
 {
+	/*
+	 * Only a RST at RCV.NXT ends TIME-WAIT, as in Linux's
+	 * tcp_timewait_state_process(); any other is ignored, so a blind
+	 * attacker cannot assassinate TIME-WAIT with a guess in the window.
+	 */
 	if (s->sg_flags & SF_TH_RST) {
+		if (s->sg_seq != c->cn_rcv_nxt)
+			return sf_drop(w, SF_CNT_drop_tcp_timewait);
 		sf_conn_release(w, c);
 		return SF_VERDICT_DONE;
 	}
