@@ -430,12 +430,16 @@ sf_conn_timewait(struct sf_worker *w, const struct sf_port *pt,
 	if (s->sg_flags & SF_TH_RST) {
 		if (s->sg_seq != c->cn_rcv_nxt)
 			return sf_drop(w, SF_CNT_drop_tcp_timewait);
-		sf_conn_release(w, c);
+		sf_conn_end(w, c, SF_CLOSE_DONE);
 		return SF_VERDICT_DONE;
 	}
+	/*
+	 * Either way the connection is gone early: the application still
+	 * hears SF_CLOSE_DONE, as sf_conn_close() promises.
+	 */
 	if ((s->sg_flags & (SF_TH_SYN | SF_TH_ACK)) == SF_TH_SYN &&
 	    SF_SEQ_GT(s->sg_seq, c->cn_rcv_nxt)) {
-		sf_conn_release(w, c);
+		sf_conn_end(w, c, SF_CLOSE_DONE);
 		s->sg_relisten = true;
 		return SF_VERDICT_DONE;
 	}
