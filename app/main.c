@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -107,6 +108,27 @@ sf_lcore_main(void *arg)
 	return 0;
 }
 
+/* Whether a port owns a (the wildcards 0.0.0.0 and :: always are). */
+static bool
+sf_addr_is_ours(const struct sf_addr *a)
+{
+	static const uint8_t zero[16];
+	struct sf_addr b;
+	uint16_t port;
+	unsigned int i;
+
+	if ((a->family == AF_INET && a->v4 == 0) ||
+	    (a->family == AF_INET6 && memcmp(a->v6, zero, 16) == 0))
+		return true;
+	RTE_ETH_FOREACH_DEV(port)
+		for (i = 0; sf_engine_addr_get(sf_eng, port, i, &b) == 0; i++)
+			if (b.family == a->family &&
+			    memcmp(&b.v6, &a->v6,
+				   a->family == AF_INET ? 4 : 16) == 0)
+				return true;
+	return false;
+}
+
 /* The listeners of the configuration, fed by the built-in application. */
 static int
 sf_setup_listeners(void)
@@ -160,6 +182,11 @@ sf_setup_listeners(void)
 			"syn_backlog %u, synack_retries %u", abuf, lc->ls_port,
 			app->name, RTE_MIN(ls->backlog, sf_conf.somaxconn),
 			ls->syn_backlog, ls->synack_retries);
+		if (lc->ls_addr.family != 0 && !sf_addr_is_ours(&lc->ls_addr))
+			SF_LOG(WARNING, "listener %s port %u: no port has "
+				"this address, so no segment can reach it "
+				"(give it with --addr or [portN] addr=)",
+				abuf, lc->ls_port);
 		if (ls->backlog > sf_conf.somaxconn)
 			SF_LOG(WARNING, "listener %s port %u: backlog %u capped "
 				"at somaxconn %u, as listen(2) does", abuf,
