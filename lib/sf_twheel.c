@@ -92,7 +92,7 @@ sf_twheel_advance(struct sf_twheel *tw, uint32_t now, sf_twheel_fn fn,
 		void *ctx)
 {
 	unsigned int fired = 0;
-	uint32_t t, id, next;
+	uint32_t t, id, *head;
 
 	/*
 	 * Walk each tick from the last one processed. After a long stall
@@ -107,14 +107,22 @@ sf_twheel_advance(struct sf_twheel *tw, uint32_t now, sf_twheel_fn fn,
 			tw->tw_now = now;
 			break;
 		}
-		for (id = tw->tw_slot[t & tw->tw_mask]; id != SF_TW_NONE;
-		     id = next) {
-			next = tw->tw_node[id].tn_next;
-			if (sf_tick_before(now, tw->tw_node[id].tn_expire))
+		head = &tw->tw_slot[t & tw->tw_mask];
+		id = *head;
+		while (id != SF_TW_NONE) {
+			if (sf_tick_before(now, tw->tw_node[id].tn_expire)) {
+				id = tw->tw_node[id].tn_next;
 				continue;
+			}
 			sf_twheel_unlink(tw, id);
 			fired++;
 			fn(ctx, id);
+			/*
+			 * fn may have armed or cancelled any timer, the next
+			 * one in this slot included: start the slot again
+			 * (what it re-arms is due after t, so this ends).
+			 */
+			id = *head;
 		}
 	}
 	return fired;
