@@ -95,22 +95,23 @@ sf_twheel_advance(struct sf_twheel *tw, uint32_t now, sf_twheel_fn fn,
 	uint32_t t, id, *head;
 
 	/*
-	 * Walk each tick from the last one processed. After a long stall
-	 * (more ticks than slots) one turn covers every slot, and the
-	 * condition "expire <= t" catches everything overdue on the way.
+	 * Walk each tick from the last one processed, and in its slot fire
+	 * only what is due by that tick: a timer fires on the first visit
+	 * of its slot at or after its tick, so timers fire in tick order
+	 * even after a stall longer than a turn (where walking one turn and
+	 * firing everything due by now would fire them in slot order).
+	 * With nothing armed the walk jumps straight to now.
 	 */
-	if (now - tw->tw_now > tw->tw_mask + 1)
-		tw->tw_now = now - (tw->tw_mask + 1);
 	while (sf_tick_before(tw->tw_now, now)) {
-		t = ++tw->tw_now;
 		if (tw->tw_armed == 0) {
 			tw->tw_now = now;
 			break;
 		}
+		t = ++tw->tw_now;
 		head = &tw->tw_slot[t & tw->tw_mask];
 		id = *head;
 		while (id != SF_TW_NONE) {
-			if (sf_tick_before(now, tw->tw_node[id].tn_expire)) {
+			if (sf_tick_before(t, tw->tw_node[id].tn_expire)) {
 				id = tw->tw_node[id].tn_next;
 				continue;
 			}
