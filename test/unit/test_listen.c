@@ -205,7 +205,7 @@ test_lookup(void)
 	SF_CHECK_EQ(lookup_id(eng, true, other6, 81), 4);
 	SF_CHECK_EQ(lookup_id(eng, false, sf_test_v4, 82), 5);
 	SF_CHECK_EQ(lookup_id(eng, false, other4, 82), -1);
-	SF_CHECK_EQ(lookup_id(eng, true, sf_test_v4, 82), -1);
+	SF_CHECK_EQ(lookup_id(eng, true, sf_test_v6, 82), -1);
 	SF_CHECK_EQ(lookup_id(eng, true, sf_test_v6, 83), 7);
 	SF_CHECK_EQ(lookup_id(eng, true, other6, 83), 6);
 	SF_CHECK_EQ(lookup_id(eng, false, sf_test_v4, 83), -1);
