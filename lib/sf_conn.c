@@ -45,6 +45,8 @@
 
 #define SF_CNF_DYING 0x10    /* being freed: callbacks may not act on it */
 
+static int sf_conn_fin(struct sf_worker *w, struct sf_conn *c);
+
 static inline struct sf_conn *
 sf_conn(struct sf_worker *w, uint32_t id)
 {
@@ -253,15 +255,22 @@ sf_conn_reply(struct sf_worker *w, const struct sf_port *pt,
 
 /*
  * An ACK that only re-states where we are, for an unacceptable segment
- * or as an RFC 5961 challenge: at most one per SF_OOW_RATELIMIT_MS.
+ * or as an RFC 5961 challenge: at most one per SF_OOW_RATELIMIT_MS,
+ * except for an unacceptable segment with data or FIN (no SYN), which
+ * Linux always answers (tcp_oow_rate_limited()).
  */
 static enum sf_verdict
 sf_conn_oow_ack(struct sf_worker *w, const struct sf_port *pt,
-		struct sf_conn *c, struct sf_seg *s, enum sf_counter limited)
+		struct sf_conn *c, struct sf_seg *s, bool challenge)
 {
-	if (w->wk_tcp.wt_now - c->cn_last_tx < SF_OOW_RATELIMIT_MS)
-		return sf_drop(w, limited);
+	if ((challenge || !sf_seg_oow_exempt(s)) &&
+	    w->wk_tcp.wt_now - c->cn_last_tx < SF_OOW_RATELIMIT_MS)
+		return sf_drop(w, challenge ?
+			SF_CNT_drop_tcp_challenge_limited :
+			SF_CNT_drop_tcp_conn_oow);
 	c->cn_last_tx = w->wk_tcp.wt_now;
+	if (challenge)
+		sf_count(w, SF_CNT_challenge_acks);
 	return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 }
 
@@ -301,10 +310,13 @@ sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
 
 	if (!(c->cn_flags & SF_CNF_ACCEPTED) || c->cn_state != SF_CS_CLOSE_WAIT)
 		return;
-	if (ls->ls_p.on_close != NULL)
+	if (ls->ls_p.on_close != NULL) {
 		ls->ls_p.on_close(c, SF_CLOSE_PEER_FIN, ls->ls_p.arg);
-	else
-		sf_conn_close(c);
+	} else {
+		/* The engine's close, not the application's. */
+		if (sf_conn_fin(w, c) == 0)
+			sf_count(w, SF_CNT_auto_closes);
+	}
 }
 
 enum sf_verdict
@@ -480,7 +492,7 @@ sf_conn_input(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
 	if (!sf_conn_acceptable(c, s)) {
 		if (f & SF_TH_RST)
 			return sf_drop(w, SF_CNT_drop_tcp_conn_oow);
-		return sf_conn_oow_ack(w, pt, c, s, SF_CNT_drop_tcp_conn_oow);
+		return sf_conn_oow_ack(w, pt, c, s, false);
 	}
 	/* RFC 7323 4.3 (simplified: no PAWS on connections yet). */
 	if ((c->cn_opt & SF_CONN_F_TS) && (to->to_flags & SF_TOF_TS) &&
@@ -493,26 +505,20 @@ sf_conn_input(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
 	 * one sequence number instead of one window.
 	 */
 	if (f & SF_TH_RST) {
-		if (s->sg_seq != c->cn_rcv_nxt) {
-			sf_count(w, SF_CNT_challenge_acks);
-			return sf_conn_oow_ack(w, pt, c, s,
-				SF_CNT_drop_tcp_challenge_limited);
-		}
+		if (s->sg_seq != c->cn_rcv_nxt)
+			return sf_conn_oow_ack(w, pt, c, s, true);
 		sf_conn_end(w, c, SF_CLOSE_RESET);
 		return SF_VERDICT_DONE;
 	}
 	/* RFC 5961 4.2: a SYN on a synchronized connection is challenged. */
-	if (f & SF_TH_SYN) {
-		sf_count(w, SF_CNT_challenge_acks);
-		return sf_conn_oow_ack(w, pt, c, s,
-			SF_CNT_drop_tcp_challenge_limited);
-	}
+	if (f & SF_TH_SYN)
+		return sf_conn_oow_ack(w, pt, c, s, true);
 	if (!(f & SF_TH_ACK))
 		return sf_drop(w, SF_CNT_drop_tcp_conn_noack);
 
 	/* "If the ACK acks something not yet sent ... send an ACK, drop". */
 	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_nxt))
-		return sf_conn_oow_ack(w, pt, c, s, SF_CNT_drop_tcp_conn_oow);
+		return sf_conn_oow_ack(w, pt, c, s, false);
 	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_una))
 		c->cn_snd_una = s->sg_ack;
 	c->cn_snd_wnd = s->sg_win;
@@ -631,8 +637,17 @@ sf_conn_timer(struct sf_worker *w, uint32_t id)
 int
 sf_conn_close(struct sf_conn *c)
 {
-	struct sf_worker *w = c->cn_wk;
+	int ret = sf_conn_fin(c->cn_wk, c);
 
+	if (ret == 0)
+		sf_count(c->cn_wk, SF_CNT_app_closes);
+	return ret;
+}
+
+/* Our FIN: FIN-WAIT-1 or LAST-ACK, with its retransmission timer. */
+static int
+sf_conn_fin(struct sf_worker *w, struct sf_conn *c)
+{
 	if (c->cn_flags & (SF_CNF_CLOSING | SF_CNF_DYING))
 		return -EALREADY;
 	c->cn_flags |= SF_CNF_CLOSING;
@@ -642,7 +657,6 @@ sf_conn_close(struct sf_conn *c)
 	c->cn_snd_nxt++;
 	c->cn_retries = 0;
 	sf_conn_arm(w, c, sf_conn_rto(c));
-	sf_count(w, SF_CNT_app_closes);
 	return 0;
 }
 

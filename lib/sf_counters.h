@@ -78,6 +78,8 @@ extern "C" {
 	  "in FIN-WAIT-2") \
 	X(fin_retrans, "FINs retransmitted") \
 	X(app_closes, "connections the application closed (FIN)") \
+	X(auto_closes, "connections the engine closed after the peer's FIN " \
+	  "because the application has no on_close") \
 	X(app_resets, "connections the application reset (RST)") \
 	X(tx_nombuf, "segments the engine could not send: mbuf pool empty") \
 	X(drop_nonlinear, "multi-segment frame that could not be linearised") \

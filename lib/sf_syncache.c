@@ -270,10 +270,13 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	}
 	/*
 	 * RFC 3168 6.1.1: "an ECN-setup SYN packet" has ECE and CWR set;
-	 * Linux's tcp_ecn=2 answers it (never asks itself).
+	 * Linux's tcp_ecn=2 answers it (never asks itself). A SYN that is
+	 * itself ECT-marked breaks "a host MUST NOT set ECT on SYN": some
+	 * middlebox rewrote it, so ECN is not negotiated, as in Linux's
+	 * tcp_ecn_create_request().
 	 */
 	if ((s->sg_flags & (SF_TH_ECE | SF_TH_CWR)) ==
-	    (SF_TH_ECE | SF_TH_CWR) && ls->ls_p.ecn)
+	    (SF_TH_ECE | SF_TH_CWR) && ls->ls_p.ecn && !s->sg_ect)
 		rq->rq_flags |= SF_RQF_ECN;
 	sf_l2peer_from_frame(s->sg_m, s->sg_p, &rq->rq_l2);
 	sf_twheel_arm(&wt->wt_tw, (uint32_t)pos,
@@ -337,16 +340,25 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 			SF_TH_RST | SF_TH_SYN | SF_TH_FIN);
 	uint32_t rcv_nxt = rq->rq_irs + 1;
 	bool paws_reject = false, ts = false;
+	struct sf_l2peer l2;
 	struct sf_tcp_out o;
 	enum sf_verdict v;
+
+	/*
+	 * Replies in place go to the L2 source of the frame they answer
+	 * (SPEC 1); rq_l2, the SYN's, serves the timer's retransmissions.
+	 */
+	sf_l2peer_from_frame(s->sg_m, s->sg_p, &l2);
 
 	/*
 	 * PAWS (RFC 7323 5.3) against the TSval of the SYN: an older TSval
 	 * is a segment from an earlier life of the 4-tuple. A ts_recent of
 	 * zero proves nothing (some stacks start at 0), as in Linux. A RST
-	 * is never rejected: RFC 7323 5.2 wants RSTs "acceptable regardless
-	 * of their timestamp", and tcp_check_req() ages ts_recent_stamp so
-	 * that tcp_paws_reject() lets every RST through.
+	 * is never rejected, as RFC 7323 5.3 R1 says ("... and the RST bit
+	 * is not set"). Linux's tcp_paws_reject() lets a RST through only
+	 * once TS.Recent is older than TCP_PAWS_MSL, which a young request's
+	 * never is; the RFC is better here: a peer can always end its own
+	 * half-open request.
 	 */
 	if ((rq->rq_flags & SF_RQF_TS) && (to->to_flags & SF_TOF_TS)) {
 		ts = true;
@@ -367,7 +379,7 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 		sf_twheel_arm(&wt->wt_tw, id,
 			wt->wt_now + sf_req_rto(ls, rq->rq_retrans));
 		sf_req_synack(w, pt, rq, s->sg_key.fk_family, &o);
-		v = sf_reply(w, pt, s, &rq->rq_l2, &o);
+		v = sf_reply(w, pt, s, &l2, &o);
 		if (v == SF_VERDICT_TX) {
 			sf_count(w, SF_CNT_synack_sent);
 			sf_count(w, SF_CNT_synack_retrans);
@@ -383,7 +395,7 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	if ((flg & SF_TH_ACK) && s->sg_ack != rq->rq_iss + 1) {
 		if (flg & SF_TH_RST)
 			return sf_drop(w, SF_CNT_drop_tcp_req_bad_ack);
-		v = sf_reply(w, pt, s, &rq->rq_l2,
+		v = sf_reply(w, pt, s, &l2,
 			&(struct sf_tcp_out){ .seq = s->sg_ack,
 					      .flags = SF_TH_RST });
 		if (v == SF_VERDICT_TX)
@@ -400,12 +412,12 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 			rcv_nxt, rcv_nxt + ls->ls_p.window)) {
 		if (paws_reject)
 			sf_count(w, SF_CNT_paws_rejected);
-		if ((flg & SF_TH_RST) ||
-		    wt->wt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS)
+		if ((flg & SF_TH_RST) || (!sf_seg_oow_exempt(s) &&
+		    wt->wt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS))
 			return sf_drop(w, SF_CNT_drop_tcp_req_oow);
 		rq->rq_last_tx = wt->wt_now;
 		sf_req_ack(w, rq, &o);
-		return sf_reply(w, pt, s, &rq->rq_l2, &o);
+		return sf_reply(w, pt, s, &l2, &o);
 	}
 
 	/* RFC 7323 4.3: remember the TSval of an in-sequence segment. */

@@ -147,6 +147,15 @@ sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
 		return sf_drop(w, SF_CNT_drop_tcp_port0);
 
 	doff = (th->data_off >> 4) * 4;
+	if (v4)
+		s.sg_ect = (((const struct rte_ipv4_hdr *)l3)->type_of_service &
+			    3) != 0;
+	else
+		s.sg_ect = ((rte_be_to_cpu_32(((const struct rte_ipv6_hdr *)
+			l3)->vtc_flow) >> 20) & 3) != 0;
+	/* Reserved bits set: AccECN's way of asking; ECT is fine then. */
+	if (th->data_off & 0x0f)
+		s.sg_ect = false;
 	s.sg_m = m;
 	s.sg_p = p;
 	s.sg_port = (uint16_t)(pt - w->wk_eng->en_ports);

@@ -238,6 +238,8 @@ struct sf_seg {
 	uint16_t sg_win;          /* window field, unscaled */
 	uint8_t sg_flags;         /* SF_TH_* */
 	bool sg_relisten;         /* TIME-WAIT gave way: try the listener */
+	/* ECT or CE in the IP header and no reserved TCP bits set */
+	bool sg_ect;
 	struct sf_tcp_opts sg_opts;
 	struct sf_flow_key sg_key;
 };
@@ -251,6 +253,17 @@ struct sf_tcp_out {
 	uint8_t optlen;
 	uint8_t opt[SF_TCP_SYNACK_OPT_MAX];
 };
+
+/*
+ * tcp_oow_rate_limited(): "Data packets without SYNs are not likely part
+ * of an ACK loop", so an unacceptable segment that carries data or FIN
+ * (and no SYN) is always answered; the others at most once per 500 ms.
+ */
+static inline bool
+sf_seg_oow_exempt(const struct sf_seg *s)
+{
+	return s->sg_seglen != 0 && !(s->sg_flags & SF_TH_SYN);
+}
 
 /* sf_tcp_out.c */
 void sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,

@@ -978,13 +978,11 @@ def test_syn_received_counters(synrecv_run):
 
 
 # --------------------------------------------------------------------------
-# Deviations from Linux found by these tests (xfail until fixed)
+# Deviations from Linux these tests found (fixed)
 
-@pytest.mark.xfail(strict=True, reason=(
-    "synfront rate-limits every out-of-window ACK of a request; Linux's "
-    "tcp_oow_rate_limited() exempts segments that carry data (or FIN) "
-    "without SYN: 'Data packets without SYNs are not likely part of an "
-    "ACK loop', so such a segment is always answered"))
+# Linux's tcp_oow_rate_limited() exempts segments that carry data (or FIN)
+# without SYN: "Data packets without SYNs are not likely part of an ACK
+# loop", so such a segment is always answered.
 def test_oow_data_ack_not_rate_limited(mac, tmp_path):
     segs = []
     for fam in (4, 6):
@@ -1004,11 +1002,9 @@ def test_oow_data_ack_not_rate_limited(mac, tmp_path):
     check_group(run_group(tmp_path, mac, "oow-data", segs, LISTEN_ARGS))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "synfront answers an ECN-setup SYN whose IP header is ECT-marked with "
-    "ECE; Linux's tcp_ecn_create_request() does not negotiate ECN when "
-    "the SYN carries ECT (RFC 3168 6.1.1: a host MUST NOT set ECT on a "
-    "SYN) unless reserved TCP header bits are set"))
+# Linux's tcp_ecn_create_request() does not negotiate ECN when the SYN
+# carries ECT (RFC 3168 6.1.1: a host MUST NOT set ECT on a SYN) unless
+# reserved TCP header bits are set.
 def test_ect_marked_syn_gets_no_ecn(mac, tmp_path):
     segs = []
     for fam in (4, 6):
