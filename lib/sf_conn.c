@@ -290,18 +290,6 @@ sf_conn_rto(const struct sf_conn *c)
 	return (uint32_t)RTE_MIN(t, (uint64_t)SF_RTO_MAX_MS);
 }
 
-static uint16_t
-sf_conn_our_mss(const struct sf_port *pt, const struct sf_listener *ls,
-		uint8_t family)
-{
-	uint16_t hdrs = family == AF_INET ? 40 : 60;
-	uint16_t mss = pt->pt_mtu > hdrs ? pt->pt_mtu - hdrs : 0;
-
-	if (ls->ls_p.mss != 0 && ls->ls_p.mss < mss)
-		mss = ls->ls_p.mss;
-	return mss;
-}
-
 /* The peer closed: the application answers, or we close for it. */
 static void
 sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
@@ -357,7 +345,7 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	/* RFC 7323 2.2: the third ACK's window is scaled already. */
 	c->cn_snd_wnd = s->sg_win;
 	c->cn_mss = RTE_MAX(RTE_MIN(rq->rq_mss,
-		sf_conn_our_mss(pt, ls, s->sg_key.fk_family)),
+		sf_tcp_our_mss(pt, ls, s->sg_key.fk_family)),
 		SF_MIN_SND_MSS);
 	if (rq->rq_flags & SF_RQF_WSCALE)
 		c->cn_opt |= SF_CONN_F_WSCALE;

@@ -92,19 +92,6 @@ sf_syncache_fini(struct sf_worker *w)
 	sf_ftab_fini(&wt->wt_reqtab);
 }
 
-/* The MSS we advertise: the port MTU's, within the listener's clamp. */
-static uint16_t
-sf_our_mss(const struct sf_port *pt, const struct sf_listener *ls,
-		uint8_t family)
-{
-	uint16_t hdrs = family == AF_INET ? 40 : 60;
-	uint16_t mss = pt->pt_mtu > hdrs ? pt->pt_mtu - hdrs : 0;
-
-	if (ls->ls_p.mss != 0 && ls->ls_p.mss < mss)
-		mss = ls->ls_p.mss;
-	return mss;
-}
-
 /* The SYN-ACK of a request, first or retransmitted. */
 static void
 sf_req_synack(struct sf_worker *w, const struct sf_port *pt,
@@ -125,7 +112,7 @@ sf_req_synack(struct sf_worker *w, const struct sf_port *pt,
 	o->win = ls->ls_p.window;
 	/* Linux always sends its MSS, offered or not. */
 	to.to_flags = SF_TOF_MSS;
-	to.to_mss = sf_our_mss(pt, ls, family);
+	to.to_mss = sf_tcp_our_mss(pt, ls, family);
 	if (rq->rq_flags & SF_RQF_WSCALE) {
 		to.to_flags |= SF_TOF_WSCALE;
 		to.to_wscale = rq->rq_rcv_wscale;
@@ -193,6 +180,24 @@ sf_req_rto(const struct sf_listener *ls, unsigned int n)
 }
 
 /*
+ * sk_acceptq_is_full(): the accept queue holds backlog + 1. When it is
+ * full, count an overflow and a drop, as Linux does for SYNs
+ * (tcp_conn_request()) and third ACKs (tcp_v4_syn_recv_sock()) alike.
+ */
+static bool
+sf_listen_overflow(struct sf_worker *w, const struct sf_listener *ls)
+{
+	if (__atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED) <=
+	    ls->ls_p.backlog)
+		return false;
+	sf_count(w, SF_CNT_listen_overflows);
+	sf_count(w, SF_CNT_listen_drops);
+	sf_lcount(w, ls->ls_id, SF_LCNT_listen_overflows);
+	sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+	return true;
+}
+
+/*
  * Where Linux's tcp_conn_request() decides want_cookie: the SYN queue of
  * the listener is full, or this lcore has no request slot left.
  * XXX(#4): SYN cookies answer here instead of dropping.
@@ -219,19 +224,9 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	struct sf_req *rq;
 	int32_t pos;
 
-	/*
-	 * sk_acceptq_is_full(): the accept queue holds backlog + 1. Linux
-	 * drops the SYN (no cookie helps: the connection could not be
-	 * queued anyway) and counts an overflow and a drop.
-	 */
-	if (__atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED) >
-	    ls->ls_p.backlog) {
-		sf_count(w, SF_CNT_listen_overflows);
-		sf_count(w, SF_CNT_listen_drops);
-		sf_lcount(w, ls->ls_id, SF_LCNT_listen_overflows);
-		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+	/* No cookie helps: the connection could not be queued anyway. */
+	if (sf_listen_overflow(w, ls))
 		return sf_drop(w, SF_CNT_drop_tcp_syn_overflow);
-	}
 	if (__atomic_load_n(&ls->ls_synq, __ATOMIC_RELAXED) >=
 	    ls->ls_p.syn_backlog)
 		return sf_syncache_full(w, ls, SF_CNT_drop_tcp_reqq_full);
@@ -455,12 +450,7 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	 * request (marked acked, so the SYN-ACK retransmission draws
 	 * another ACK later) or, with tcp_abort_on_overflow, resets it.
 	 */
-	if (__atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED) >
-	    ls->ls_p.backlog) {
-		sf_count(w, SF_CNT_listen_overflows);
-		sf_count(w, SF_CNT_listen_drops);
-		sf_lcount(w, ls->ls_id, SF_LCNT_listen_overflows);
-		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+	if (sf_listen_overflow(w, ls)) {
 		if (ls->ls_p.abort_on_overflow)
 			return sf_req_reset(w, pt, id, s);
 		rq->rq_flags |= SF_RQF_ACKED;

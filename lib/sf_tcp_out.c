@@ -25,6 +25,19 @@
 
 #define SF_TTL 64
 
+/* The MSS we advertise: the port MTU's, within the listener's clamp. */
+uint16_t
+sf_tcp_our_mss(const struct sf_port *pt, const struct sf_listener *ls,
+		uint8_t family)
+{
+	uint16_t hdrs = family == AF_INET ? 40 : 60;
+	uint16_t mss = pt->pt_mtu > hdrs ? pt->pt_mtu - hdrs : 0;
+
+	if (ls->ls_p.mss != 0 && ls->ls_p.mss < mss)
+		mss = ls->ls_p.mss;
+	return mss;
+}
+
 void
 sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
 		struct sf_l2peer *l2)

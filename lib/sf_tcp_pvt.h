@@ -266,6 +266,8 @@ sf_seg_oow_exempt(const struct sf_seg *s)
 }
 
 /* sf_tcp_out.c */
+uint16_t sf_tcp_our_mss(const struct sf_port *pt,
+		const struct sf_listener *ls, uint8_t family);
 void sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
 		struct sf_l2peer *l2);
 int sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
