@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (PEER_V4, PEER_V6, PYTHON, REPO, SF_ADDR_ARGS, SF_V4,
-                      SF_V6, BINARY, needs_root, nonzero, run)
+from conftest import (BINARY, PYTHON, REPO, SF_ADDR_ARGS, SF_V4, SF_V6,
+                      TelemetryError, needs_root, nonzero, run)
 
 scapy = pytest.importorskip("scapy.all")
 from scapy.all import IP, TCP, Ether, IPv6  # noqa: E402
@@ -258,12 +258,28 @@ def exact(c, **want):
         got, want, nonzero(c))
 
 
-def listeners(sf):
-    """/synfront/listeners when this build has it, else None."""
+def listener(sf, i=0):
+    """Listener i from /synfront/listeners, or None on a build without
+    that command."""
     try:
-        return sf.telemetry("/synfront/listeners")
-    except Exception:       # noqa: BLE001 - an older build: no command
+        ls = sf.telemetry("/synfront/listeners")
+    except TelemetryError:
         return None
+    if not isinstance(ls, dict):
+        return None
+    return ls.get(str(i))
+
+
+_HELP = None
+
+
+def has_option(opt):
+    """Whether this synfront build knows a command-line option."""
+    global _HELP
+    if _HELP is None:
+        r = run([str(BINARY), "--", "--help"], timeout=10)
+        _HELP = r.stdout + r.stderr
+    return (opt + " ") in _HELP
 
 
 # --------------------------------------------------------------------------
@@ -307,15 +323,30 @@ def test_many_connections(handshake, fam, addr):
 @pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
 def test_app_rst(handshake, fam, addr):
     sf, cl = handshake(["--app", "rst"])
-    r = cl("connect", name="a", addr=addr, port=PORT)
+    # With a plain connect(), synfront's RST can reach the socket before
+    # the connecting thread runs again, and connect() itself then fails
+    # with ECONNRESET (inet_wait_for_connect sees TCP_CLOSE). TCP_DEFER_
+    # ACCEPT on the client holds the third ACK back (a delayed ACK, at most
+    # 200 ms): connect() returns first, then the bare ACK goes out, then
+    # the application's RST comes.
+    r = cl("connect", name="a", addr=addr, port=PORT, defer=True)
     assert r["ok"], r
     r = cl("recv", name="a", timeout=5)
     assert r["result"] == "reset", r
     cl("close", name="a")
+    # A connection the client never reaches: reset before connect()
+    # returns is still a completed handshake, never a refusal.
+    r = cl("connect", name="b", addr=addr, port=PORT)
+    assert r["ok"] or r["error"] == "ConnectionResetError", r
+    if r["ok"]:
+        r = cl("recv", name="b", timeout=5)
+        assert r["result"] == "reset", r
+        cl("close", name="b")
+    sf.wait_counters(lambda s: s["app_resets"] >= 2, timeout=5,
+                     what="app_resets")
     c = sf.stop_and_check()["counters"]
-    exact(c, passive_opens=1, accepted=1, app_resets=1, app_closes=0,
-          conn_resets=0)
-    assert c["out_rsts"] >= 1
+    exact(c, passive_opens=2, accepted=2, app_resets=2, app_closes=0,
+          conn_resets=0, third_ack_data=0, out_rsts=2)
 
 
 @pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
@@ -401,6 +432,9 @@ def test_synack_retransmission(handshake, fam):
                        options=[("MSS", 1400)])
     # SYN-ACKs at about 0, 1 and 3 s (1 s doubling); sniff up to 5 s.
     got = sniff_and_send(sf, [syn], sniff_s=5.0)
+    ls = listener(sf)
+    if ls is not None:
+        assert ls["synq"] == 1 and ls["acceptq"] == 0, ls
     synacks = [(t, p) for t, p in got if TCP in p and
                p[TCP].dport == 41000]
     assert len(synacks) == 3, [(t, p.summary()) for t, p in got]
@@ -415,6 +449,9 @@ def test_synack_retransmission(handshake, fam):
     # After the last retry's timeout (about 4 s more) the request goes.
     sf.wait_counters(lambda s: s["req_timeouts"] >= 1, timeout=8,
                      what="req_timeouts")
+    ls = listener(sf)
+    if ls is not None:
+        assert ls["synq"] == 0 and ls["req_timeouts"] == 1, ls
     c = sf.stop_and_check()["counters"]
     exact(c, syn_recv=1, synack_sent=3, synack_retrans=2, req_timeouts=1,
           passive_opens=0, accepted=0)
@@ -439,10 +476,11 @@ def test_backlog_overflow(handshake):
     st = sf.stats()
     assert st["listen_overflows"] >= 1 and st["listen_drops"] >= 1, \
         nonzero(st)
-    ls = listeners(sf)
+    ls = listener(sf)
     if ls is not None:
-        text = json.dumps(ls)
-        assert '"acceptq": 3' in text or '"acceptq": [3]' in text, ls
+        assert ls["acceptq"] == 3 and ls["synq"] == 0, ls
+        assert ls["passive_opens"] == 3 and ls["accepted"] == 0, ls
+        assert ls["listen_overflows"] >= 1, ls
     for i in range(3):
         cl("close", name="c%d" % i, rst=True)
     c = sf.stop_and_check()["counters"]
@@ -498,3 +536,61 @@ def test_default_config(handshake):
                      what="passive_opens")
     c = sf.stop_and_check()["counters"]
     exact(c, passive_opens=n, accepted=n)
+
+
+# --------------------------------------------------------------------------
+# Closed ports
+
+def test_no_listener_refused(handshake):
+    """A port nobody listens on: the kernel's SYN gets RST+ACK, connect()
+    fails with ECONNREFUSED at once (no retransmission)."""
+    sf, cl = handshake()
+    for addr in (SF_V4, SF_V6):
+        r = cl("connect", name="x", addr=addr, port=PORT + 1, timeout=3)
+        assert not r["ok"] and r["error"] == "ConnectionRefusedError", r
+    c = sf.stop_and_check()["counters"]
+    exact(c, out_rsts=2, syn_recv=0, passive_opens=0,
+          drop_tcp_no_listener=0)
+
+
+def test_no_listener_drop(handshake):
+    if not has_option("--no-listener"):
+        pytest.skip("this synfront has no --no-listener option")
+    sf, cl = handshake(["--no-listener", "drop"])
+    r = cl("connect", name="x", addr=SF_V4, port=PORT + 1, timeout=1.5)
+    assert not r["ok"] and r["error"] == "TimeoutError", r
+    r = cl("connect", name="y", addr=SF_V4, port=PORT)
+    assert r["ok"], r                       # the listener still answers
+    sf.wait_counters(lambda s: s["passive_opens"] >= 1, timeout=5,
+                     what="passive_opens")
+    cl("close", name="y", rst=True)
+    c = sf.stop_and_check()["counters"]
+    assert c["drop_tcp_no_listener"] >= 1
+    exact(c, out_rsts=0, passive_opens=1)
+
+
+# --------------------------------------------------------------------------
+# Negotiated options, seen by the kernel
+
+@pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
+def test_mss_clamp(handshake, fam, addr):
+    """--mss 1000: the kernel client's send MSS follows the SYN-ACK (1000,
+    less 12 bytes of timestamps when they were negotiated)."""
+    if not has_option("--mss"):
+        pytest.skip("this synfront has no --mss option")
+    sf, cl = handshake(["--mss", "1000"])
+    r = cl("connect", name="a", addr=addr, port=PORT)
+    assert r["ok"], r
+    r = cl("info", name="a")
+    assert r["snd_mss"] in (1000, 988), r
+    r = cl("connect", name="b", addr=addr, port=PORT, data=(b"m" * 3000).hex())
+    assert r["ok"], r
+    r = cl("wait_state", name="b", states=["ESTABLISHED"], unacked=0,
+           timeout=5)
+    assert r["ok"] and r["total_retrans"] == 0, r
+    sf.wait_counters(lambda s: s["passive_opens"] >= 2, timeout=5,
+                     what="passive_opens")
+    for n in ("a", "b"):
+        cl("close", name=n, rst=True)
+    c = sf.stop_and_check()["counters"]
+    exact(c, passive_opens=2)
