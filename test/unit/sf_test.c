@@ -586,6 +586,82 @@ sf_test_tcp_parse(const struct rte_mbuf *m, struct sf_test_seg *s,
 }
 
 void
+sf_test_client_init(struct sf_test_client *p, bool v6, uint16_t sport,
+		uint16_t dport)
+{
+	memset(p, 0, sizeof(*p));
+	sf_test_tcp_init(&p->t, v6, sport, dport);
+	p->isn = 1000000u * sport;
+	p->tsval = 5000;
+}
+
+struct rte_mbuf *
+sf_test_syn_frame(struct sf_test_client *p, unsigned int which)
+{
+	struct sf_test_tcp t = p->t;
+
+	t.seq = p->isn;
+	t.flags = RTE_TCP_SYN_FLAG;
+	t.optlen = sf_test_tcp_synopts(t.opt, which, 1460, 7, p->tsval, 0);
+	p->ts = (which & SF_TOF_TS) != 0;
+	return sf_test_tcp_frame(&t);
+}
+
+struct rte_mbuf *
+sf_test_seg_frame(const struct sf_test_client *p, uint8_t flags, uint32_t seq,
+		uint32_t ack, const void *data, uint16_t len)
+{
+	struct sf_test_tcp t = p->t;
+
+	t.seq = seq;
+	t.ack = ack;
+	t.flags = flags;
+	t.data = data;
+	t.data_len = len;
+	if (p->ts) {
+		t.opt[0] = SF_TCPOPT_NOP;
+		t.opt[1] = SF_TCPOPT_NOP;
+		sf_test_tcp_synopts(t.opt + 2, SF_TOF_TS, 0, 0, p->tsval,
+			p->tsecr);
+		t.optlen = 12;
+	}
+	return sf_test_tcp_frame(&t);
+}
+
+void
+sf_test_do_syn(struct sf_engine *eng, struct sf_test_client *p,
+		unsigned int which)
+{
+	struct rte_mbuf *m;
+	struct sf_test_seg r;
+
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(p, which), SF_VERDICT_TX,
+		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_syn_recv,
+		SF_CNT_synack_sent);
+	if (m == NULL)
+		return;
+	if (SF_TEST_TCP_PARSE(m, &r)) {
+		SF_CHECK_EQ(r.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+		SF_CHECK_EQ(r.ack, p->isn + 1);
+		SF_CHECK_EQ(r.sport, p->t.dport);
+		SF_CHECK_EQ(r.dport, p->t.sport);
+		p->iss = r.seq;
+		if (r.opts.to_flags & SF_TOF_TS)
+			p->tsecr = r.opts.to_tsval;
+	}
+	rte_pktmbuf_free(m);
+}
+
+void
+sf_test_do_ack(struct sf_engine *eng, const struct sf_test_client *p)
+{
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(p, RTE_TCP_ACK_FLAG,
+		p->isn + 1, p->iss + 1, NULL, 0), SF_VERDICT_DONE,
+		SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
+		SF_CNT_passive_opens, SF_CNT_accepted);
+}
+
+void
 sf_test_snap(struct sf_engine *eng, struct sf_test_snap *s)
 {
 	sf_engine_worker_counters(eng, 0, s->v);

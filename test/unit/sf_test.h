@@ -235,6 +235,45 @@ bool sf_test_tcp_parse(const struct rte_mbuf *m, struct sf_test_seg *s,
 		const char *file, int line);
 
 /*
+ * One client connection of the peer, for the tests that open
+ * connections through a real handshake with a listener.
+ */
+struct sf_test_client {
+	struct sf_test_tcp t;  /* addresses and ports */
+	uint32_t isn;          /* the client's ISN */
+	uint32_t iss;          /* ours, from the SYN-ACK */
+	bool ts;               /* send <nop,nop,TS> on every segment */
+	uint32_t tsval;
+	uint32_t tsecr;
+};
+
+/* A client from sport to dport: ISN 1000000 * sport, TSval 5000. */
+void sf_test_client_init(struct sf_test_client *p, bool v6, uint16_t sport,
+		uint16_t dport);
+
+/*
+ * A SYN offering the options in which (SF_TOF_*), MSS 1460 and window
+ * scale 7; later segments carry timestamps if this one did.
+ */
+struct rte_mbuf *sf_test_syn_frame(struct sf_test_client *p,
+		unsigned int which);
+
+/* A segment after the SYN, with timestamps if the SYN had them. */
+struct rte_mbuf *sf_test_seg_frame(const struct sf_test_client *p,
+		uint8_t flags, uint32_t seq, uint32_t ack, const void *data,
+		uint16_t len);
+
+/*
+ * The SYN with the options in which: check that it is answered with a
+ * SYN-ACK for it and keep our ISS (and TSval, for the TS echo).
+ */
+void sf_test_do_syn(struct sf_engine *eng, struct sf_test_client *p,
+		unsigned int which);
+
+/* The third ACK, which completes the handshake with no reply. */
+void sf_test_do_ack(struct sf_engine *eng, const struct sf_test_client *p);
+
+/*
  * Counters of worker 0 at one moment, and a check that since then exactly
  * the listed counters moved, by one per mention (SF_CNT_MAX alone: none),
  * for what happens outside sf_test_input(): timers, application calls.

@@ -94,93 +94,6 @@ wk(struct sf_engine *eng)
 	return sf_engine_worker(eng, 0);
 }
 
-/* One client connection. */
-struct peer {
-	struct sf_test_tcp t;  /* addresses and ports */
-	uint32_t isn;          /* the client's ISN */
-	uint32_t iss;          /* ours, from the SYN-ACK */
-	bool ts;               /* send <nop,nop,TS> on every segment */
-	uint32_t tsval;
-	uint32_t tsecr;
-};
-
-static void
-peer_init(struct peer *p, bool v6, uint16_t sport)
-{
-	memset(p, 0, sizeof(*p));
-	sf_test_tcp_init(&p->t, v6, sport, LPORT);
-	p->isn = 1000000u * sport;
-	p->tsval = 5000;
-}
-
-/* A SYN offering the options in which (SF_TOF_*). */
-static struct rte_mbuf *
-syn_frame(struct peer *p, unsigned int which)
-{
-	struct sf_test_tcp t = p->t;
-
-	t.seq = p->isn;
-	t.flags = RTE_TCP_SYN_FLAG;
-	t.optlen = sf_test_tcp_synopts(t.opt, which, 1460, 7, p->tsval, 0);
-	p->ts = (which & SF_TOF_TS) != 0;
-	return sf_test_tcp_frame(&t);
-}
-
-/* A segment after the SYN, with timestamps if the SYN had them. */
-static struct rte_mbuf *
-seg_frame(const struct peer *p, uint8_t flags, uint32_t seq, uint32_t ack,
-		const void *data, uint16_t len)
-{
-	struct sf_test_tcp t = p->t;
-
-	t.seq = seq;
-	t.ack = ack;
-	t.flags = flags;
-	t.data = data;
-	t.data_len = len;
-	if (p->ts) {
-		t.opt[0] = SF_TCPOPT_NOP;
-		t.opt[1] = SF_TCPOPT_NOP;
-		sf_test_tcp_synopts(t.opt + 2, SF_TOF_TS, 0, 0, p->tsval,
-			p->tsecr);
-		t.optlen = 12;
-	}
-	return sf_test_tcp_frame(&t);
-}
-
-/* SYN with the options in which; check the SYN-ACK and keep our ISS. */
-static void
-do_syn(struct sf_engine *eng, struct peer *p, unsigned int which)
-{
-	struct rte_mbuf *m;
-	struct sf_test_seg r;
-
-	m = SF_CHECK_INPUTV(eng, syn_frame(p, which), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_syn_recv,
-		SF_CNT_synack_sent);
-	if (m == NULL)
-		return;
-	if (SF_TEST_TCP_PARSE(m, &r)) {
-		SF_CHECK_EQ(r.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-		SF_CHECK_EQ(r.ack, p->isn + 1);
-		SF_CHECK_EQ(r.sport, LPORT);
-		SF_CHECK_EQ(r.dport, p->t.sport);
-		p->iss = r.seq;
-		if (r.opts.to_flags & SF_TOF_TS)
-			p->tsecr = r.opts.to_tsval;
-	}
-	rte_pktmbuf_free(m);
-}
-
-/* The third ACK, which completes the handshake with no reply. */
-static void
-do_ack(struct sf_engine *eng, struct peer *p)
-{
-	SF_CHECK_INPUTV(eng, seg_frame(p, RTE_TCP_ACK_FLAG, p->isn + 1,
-		p->iss + 1, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
-		SF_CNT_tcp_absorbed, SF_CNT_passive_opens, SF_CNT_accepted);
-}
-
 #define CHECK_SEG(m, fl, sq, ak) do { \
 	struct sf_test_seg _r; \
 	SF_CHECK((m) != NULL); \
@@ -199,12 +112,12 @@ do_ack(struct sf_engine *eng, struct peer *p)
 
 /* A connection from p through a real handshake; returns its handle. */
 static struct sf_conn *
-open_conn(struct sf_engine *eng, struct peer *p, unsigned int which)
+open_conn(struct sf_engine *eng, struct sf_test_client *p, unsigned int which)
 {
 	unsigned int n = cb.accepts;
 
-	do_syn(eng, p, which);
-	do_ack(eng, p);
+	sf_test_do_syn(eng, p, which);
+	sf_test_do_ack(eng, p);
 	SF_CHECK_EQ(cb.accepts, n + 1);
 	return cb.accepts == n + 1 ? cb.c : NULL;
 }
@@ -213,6 +126,42 @@ static uint32_t
 nconns(struct sf_engine *eng)
 {
 	return wk(eng)->wk_tcp.wt_conntab.ft_used;
+}
+
+/*
+ * A connection from a fresh client on sport that we close at once: our
+ * FIN is out (and flushed from sf_test_tx), not yet acknowledged.
+ */
+static struct sf_conn *
+open_closed(struct sf_engine *eng, struct sf_test_client *p, bool v6,
+		uint16_t sport)
+{
+	struct sf_conn *c;
+
+	sf_test_client_init(p, v6, sport, LPORT);
+	c = open_conn(eng, p, SF_TOF_MSS);
+	if (c == NULL)
+		return NULL;
+	SF_CHECK_EQ(sf_conn_close(c), 0);
+	sf_test_tx_flush();
+	return c;
+}
+
+/*
+ * The peer's FIN at RCV.NXT (rcv) acknowledging ack, after our FIN went
+ * out: answered with an ACK of it sent after our FIN.
+ */
+static void
+peer_fin(struct sf_engine *eng, const struct sf_test_client *p, uint32_t rcv,
+		uint32_t ack)
+{
+	struct rte_mbuf *m;
+
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(p, F_ACK | F_FIN, rcv, ack,
+		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p->iss + 2, rcv + 1);
+	rte_pktmbuf_free(m);
 }
 
 /* Data in and out of order, out of the window, without ACK. */
@@ -224,13 +173,13 @@ test_data(bool v6)
 	struct sf_test_seg r;
 	struct rte_mbuf *m;
 	struct sf_conn *c;
-	struct peer p;
+	struct sf_test_client p;
 	uint32_t rcv;
 
 	lp_default(&lp);
 	eng = setup(&lp);
 	sf_worker_clock(wk(eng), 20);
-	peer_init(&p, v6, 1000);
+	sf_test_client_init(&p, v6, 1000, LPORT);
 	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_TS | SF_TOF_SACKPERM |
 		SF_TOF_WSCALE);
 	if (c == NULL)
@@ -241,8 +190,8 @@ test_data(bool v6)
 	/* In order: ACKed, RCV.NXT advanced. */
 	sf_worker_clock(wk(eng), 70);
 	p.tsval = 5100;
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_PSH, rcv, p.iss + 1,
-		"abcd", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_PSH, rcv,
+		p.iss + 1, "abcd", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
 		SF_CHECK_EQ(r.flags, F_ACK);
@@ -257,60 +206,62 @@ test_data(bool v6)
 	rte_pktmbuf_free(m);
 	rcv += 4;
 	/* Out of order: a duplicate ACK for where we are. */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv + 100, p.iss + 1,
-		"zz", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 100,
+		p.iss + 1, "zz", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
 	rte_pktmbuf_free(m);
 	/* Old data again: the same. */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv - 4, p.iss + 1,
-		"abcd", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv - 4,
+		p.iss + 1, "abcd", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
 	rte_pktmbuf_free(m);
 	/* Overlapping: only the new bytes count. */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv - 2, p.iss + 1,
-		"cdef", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv - 2,
+		p.iss + 1, "cdef", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv + 2);
 	rte_pktmbuf_free(m);
 	rcv += 2;
 	/* A bare ACK needs no answer. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv, p.iss + 1, NULL, 0),
-		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
 	/* No ACK bit: dropped. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_PSH, rcv, 0, "q", 1),
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_PSH, rcv, 0, "q", 1),
 		SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_conn_noack);
 	/*
 	 * Out of the window with data: always answered, as Linux's
 	 * tcp_oow_rate_limited() exempts data without SYN.
 	 */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv + 70000, p.iss + 1,
-		"q", 1), SF_VERDICT_TX, SF_CNT_tcp_segments,
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 70000,
+		p.iss + 1, "q", 1), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
 	rte_pktmbuf_free(m);
 	/* A bare ACK out of the window: rate limited (the last ACK: 70). */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv + 70000, p.iss + 1,
-		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 70000,
+		p.iss + 1, NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_conn_oow);
 	sf_worker_clock(wk(eng), 570);
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv + 70000, p.iss + 1,
-		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 70000,
+		p.iss + 1, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
 	rte_pktmbuf_free(m);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv + 70000, p.iss + 1,
-		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 70000,
+		p.iss + 1, NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_conn_oow);
 	/* Acknowledging what we never sent: the same. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv, p.iss + 50, NULL, 0),
-		SF_VERDICT_DROP, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 50,
+		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_conn_oow);
 	sf_worker_clock(wk(eng), 1070);
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv, p.iss + 50, NULL, 0),
-		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 50,
+		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
 	rte_pktmbuf_free(m);
 	SF_CHECK_EQ(c->cn_rcv_nxt, rcv);
@@ -328,29 +279,29 @@ test_rst_syn(bool v6)
 	struct sf_listener_params lp;
 	struct sf_engine *eng;
 	struct rte_mbuf *m;
-	struct peer p;
+	struct sf_test_client p;
 	uint32_t rcv;
 
 	lp_default(&lp);
 	eng = setup(&lp);
-	peer_init(&p, v6, 1100);
+	sf_test_client_init(&p, v6, 1100, LPORT);
 	if (open_conn(eng, &p, SF_TOF_MSS) == NULL)
 		goto out;
 	rcv = p.isn + 1;
 
 	/* In the window but not at RCV.NXT: a challenge ACK. */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_RST, rcv + 10, 0, NULL, 0),
-		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-		SF_CNT_challenge_acks);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, rcv + 10, 0,
+		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_challenge_acks);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
 	rte_pktmbuf_free(m);
 	/* ... at most one per 500 ms. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_RST | F_ACK, rcv + 10, p.iss + 1,
-		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST | F_ACK, rcv + 10,
+		p.iss + 1, NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_challenge_limited);
 	/* Out of the window: dropped without a word. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_RST, rcv + 70000, 0, NULL, 0),
-		SF_VERDICT_DROP, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, rcv + 70000, 0,
+		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_conn_oow);
 	/* A SYN, old or new: challenged. */
 	sf_worker_clock(wk(eng), 500);
@@ -368,16 +319,16 @@ test_rst_syn(bool v6)
 	SF_CHECK_EQ(nconns(eng), 1);
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_RESET], 0);
 	/* At RCV.NXT exactly: the connection is reset. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_RST, rcv, 0, NULL, 0),
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, rcv, 0, NULL, 0),
 		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
 		SF_CNT_conn_resets);
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_RESET], 1);
 	SF_CHECK(cb.closed == cb.c);
 	SF_CHECK_EQ(nconns(eng), 0);
 	/* Gone: the listener answers its ACK with a RST. */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv, p.iss + 1, NULL, 0),
-		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-		SF_CNT_out_rsts);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_out_rsts);
 	CHECK_SEG(m, F_RST, p.iss + 1, 0);
 	rte_pktmbuf_free(m);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
@@ -396,20 +347,20 @@ test_peer_close(bool v6)
 	struct sf_test_snap sn;
 	struct rte_mbuf *m;
 	struct sf_conn *c;
-	struct peer p;
+	struct sf_test_client p;
 	uint32_t rcv;
 
 	lp_default(&lp);
 	lp.on_close = NULL;
 	eng = setup(&lp);
-	peer_init(&p, v6, 1200);
+	sf_test_client_init(&p, v6, 1200, LPORT);
 	c = open_conn(eng, &p, SF_TOF_MSS);
 	if (c == NULL)
 		goto out;
 	rcv = p.isn + 1;
 	/* Data and FIN: our FIN|ACK acknowledges both. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN, rcv, p.iss + 1,
-		"bye", 3), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_FIN, rcv,
+		p.iss + 1, "bye", 3), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_auto_closes);
 	rcv += 4;
 	SF_CHECK_EQ(sf_test_tx_n, 1);
@@ -419,27 +370,27 @@ test_peer_close(bool v6)
 	SF_CHECK_EQ(c->cn_state, SF_CS_LAST_ACK);
 	/* The FIN again (our ACK lost): answered. */
 	sf_worker_clock(wk(eng), 600);
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN, rcv - 4,
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_FIN, rcv - 4,
 		p.iss + 1, "bye", 3), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied);
 	CHECK_SEG(m, F_ACK, p.iss + 2, rcv);
 	rte_pktmbuf_free(m);
 	/* The ACK of our FIN frees it. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv, p.iss + 2, NULL, 0),
-		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
-		SF_CNT_conn_closed);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 2,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_conn_closed);
 	SF_CHECK_EQ(nconns(eng), 0);
 	SF_CHECK_EQ(c->cn_state, SF_CS_FREE);
 
 	/* Our FIN unacknowledged in LAST-ACK: retransmitted, then given up. */
-	peer_init(&p, v6, 1201);
+	sf_test_client_init(&p, v6, 1201, LPORT);
 	c = open_conn(eng, &p, SF_TOF_MSS);
 	if (c == NULL)
 		goto out;
 	rcv = p.isn + 1;
 	sf_worker_clock(wk(eng), 1000);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN, rcv, p.iss + 1,
-		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_FIN, rcv,
+		p.iss + 1, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_auto_closes);
 	sf_test_tx_flush();
 	sf_test_snap(eng, &sn);
@@ -484,12 +435,12 @@ test_our_close(bool v6)
 	struct sf_test_snap sn;
 	struct rte_mbuf *m;
 	struct sf_conn *c;
-	struct peer p;
+	struct sf_test_client p;
 	uint32_t rcv;
 
 	lp_default(&lp);
 	eng = setup(&lp);
-	peer_init(&p, v6, 1300);
+	sf_test_client_init(&p, v6, 1300, LPORT);
 	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_TS);
 	if (c == NULL)
 		goto out;
@@ -519,36 +470,30 @@ test_our_close(bool v6)
 		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, rcv);
 	sf_test_tx_flush();
 	/* Acknowledged: FIN-WAIT-2, no more retransmissions. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv, p.iss + 2, NULL, 0),
-		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 2,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
 	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_2);
 	sf_worker_clock(wk(eng), 5000);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 	/* Data still arrives and is acknowledged in FIN-WAIT-2. */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv, p.iss + 2, "xy", 2),
-		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 2,
+		"xy", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
 	CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 2);
 	rte_pktmbuf_free(m);
 	rcv += 2;
 	/* The peer's FIN: ACK, TIME-WAIT. */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN, rcv, p.iss + 2,
-		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied);
-	CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 1);
-	rte_pktmbuf_free(m);
+	peer_fin(eng, &p, rcv, p.iss + 2);
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 0);
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_PEER_FIN], 0);
 	/* Its retransmission is answered and restarts TIME-WAIT. */
 	sf_worker_clock(wk(eng), 6000);
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN, rcv, p.iss + 2,
-		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied);
-	CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 1);
-	rte_pktmbuf_free(m);
+	peer_fin(eng, &p, rcv, p.iss + 2);
 	/* Anything else is dropped. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv + 1, p.iss + 2, NULL, 0),
-		SF_VERDICT_DROP, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1, p.iss + 2,
+		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_timewait);
 	sf_test_snap(eng, &sn);
 	sf_worker_clock(wk(eng), 7999);
@@ -561,36 +506,23 @@ test_our_close(bool v6)
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 
 	/* FIN and the ACK of ours in one segment: straight to TIME-WAIT. */
-	peer_init(&p, v6, 1301);
-	c = open_conn(eng, &p, SF_TOF_MSS);
+	c = open_closed(eng, &p, v6, 1301);
 	if (c == NULL)
 		goto out;
 	rcv = p.isn + 1;
-	SF_CHECK_EQ(sf_conn_close(c), 0);
-	sf_test_tx_flush();
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN, rcv, p.iss + 2,
-		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied);
-	CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 1);
-	rte_pktmbuf_free(m);
+	peer_fin(eng, &p, rcv, p.iss + 2);
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
 
 	/* Simultaneous close: CLOSING, then TIME-WAIT on the ACK. */
-	peer_init(&p, v6, 1302);
-	c = open_conn(eng, &p, SF_TOF_MSS);
+	c = open_closed(eng, &p, v6, 1302);
 	if (c == NULL)
 		goto out;
 	rcv = p.isn + 1;
-	SF_CHECK_EQ(sf_conn_close(c), 0);
-	sf_test_tx_flush();
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN, rcv, p.iss + 1,
-		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied);
-	CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 1);
-	rte_pktmbuf_free(m);
+	peer_fin(eng, &p, rcv, p.iss + 1);
 	SF_CHECK_EQ(c->cn_state, SF_CS_CLOSING);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv + 1, p.iss + 2, NULL, 0),
-		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1, p.iss + 2,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_PEER_FIN], 0);
 out:
@@ -608,12 +540,12 @@ test_app_actions(bool v6)
 	struct rte_mbuf *m;
 	struct sf_conn *c;
 	struct sf_conn_info ci;
-	struct peer p;
+	struct sf_test_client p;
 	uint32_t rcv;
 
 	lp_default(&lp);
 	eng = setup(&lp);
-	peer_init(&p, v6, 1400);
+	sf_test_client_init(&p, v6, 1400, LPORT);
 	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_TS);
 	if (c == NULL)
 		goto out;
@@ -624,7 +556,7 @@ test_app_actions(bool v6)
 	SF_CHECK(ci.data == NULL);
 	SF_CHECK(sf_conn_get_user(c) == &cb.accepts);
 	/* Data moves RCV.NXT, which the RST acknowledges. */
-	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, rcv,
+	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv,
 		p.iss + 1, "12345", 5), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied));
 	rcv += 5;
@@ -645,9 +577,9 @@ test_app_actions(bool v6)
 
 	/* Reset from inside on_accept. */
 	cb.on_accept = ACT_RESET;
-	peer_init(&p, v6, 1401);
-	do_syn(eng, &p, SF_TOF_MSS);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, p.isn + 1, p.iss + 1,
+	sf_test_client_init(&p, v6, 1401, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, p.isn + 1, p.iss + 1,
 		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_passive_opens, SF_CNT_accepted,
 		SF_CNT_app_resets, SF_CNT_out_rsts);
@@ -660,9 +592,9 @@ test_app_actions(bool v6)
 
 	/* Close from inside on_accept, with data on the third ACK. */
 	cb.on_accept = ACT_CLOSE;
-	peer_init(&p, v6, 1402);
-	do_syn(eng, &p, SF_TOF_MSS);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, p.isn + 1, p.iss + 1,
+	sf_test_client_init(&p, v6, 1402, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, p.isn + 1, p.iss + 1,
 		"hi", 2), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_passive_opens, SF_CNT_accepted,
 		SF_CNT_third_ack_data, SF_CNT_third_ack_data_bytes,
@@ -677,11 +609,11 @@ test_app_actions(bool v6)
 
 	/* on_close(PEER_FIN) answers with a close: LAST-ACK. */
 	cb.on_peer_fin = ACT_CLOSE;
-	peer_init(&p, v6, 1403);
+	sf_test_client_init(&p, v6, 1403, LPORT);
 	c = open_conn(eng, &p, SF_TOF_MSS);
 	if (c == NULL)
 		goto out;
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN, p.isn + 1,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_FIN, p.isn + 1,
 		p.iss + 1, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_app_closes);
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_PEER_FIN], 1);
@@ -690,18 +622,18 @@ test_app_actions(bool v6)
 	if (sf_test_tx_n == 1)
 		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, p.isn + 2);
 	sf_test_tx_flush();
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK, p.isn + 2, p.iss + 2,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, p.isn + 2, p.iss + 2,
 		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_conn_closed);
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 1);
 
 	/* ... or with a reset. */
 	cb.on_peer_fin = ACT_RESET;
-	peer_init(&p, v6, 1404);
+	sf_test_client_init(&p, v6, 1404, LPORT);
 	c = open_conn(eng, &p, SF_TOF_MSS);
 	if (c == NULL)
 		goto out;
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN, p.isn + 1,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_FIN, p.isn + 1,
 		p.iss + 1, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_app_resets, SF_CNT_out_rsts);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
@@ -730,21 +662,16 @@ test_time_wait(bool v6)
 	struct sf_engine *eng;
 	struct rte_mbuf *m;
 	struct sf_conn *c;
-	struct peer p;
+	struct sf_test_client p;
 	uint32_t rcv;
 
 	lp_default(&lp);
 	eng = setup(&lp);
-	peer_init(&p, v6, 1500);
-	c = open_conn(eng, &p, SF_TOF_MSS);
+	c = open_closed(eng, &p, v6, 1500);
 	if (c == NULL)
 		goto out;
 	rcv = p.isn + 1;
-	sf_conn_close(c);
-	sf_test_tx_flush();
-	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN,
-		rcv, p.iss + 2, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied));
+	peer_fin(eng, &p, rcv, p.iss + 2);
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
 	/* A SYN at or below RCV.NXT is an old duplicate: dropped. */
 	{
@@ -756,15 +683,15 @@ test_time_wait(bool v6)
 			SF_CNT_tcp_segments, SF_CNT_drop_tcp_timewait);
 	}
 	/* A blind RST off RCV.NXT does not end TIME-WAIT. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_RST, rcv + 1000, 0, NULL, 0),
-		SF_VERDICT_DROP, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, rcv + 1000, 0,
+		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_timewait);
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
 	/* A new SYN above RCV.NXT: a new request; the old one is done. */
 	p.isn = rcv + 100000;
-	m = SF_CHECK_INPUTV(eng, syn_frame(&p, SF_TOF_MSS), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_syn_recv,
-		SF_CNT_synack_sent, SF_CNT_conn_closed);
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS),
+		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+		SF_CNT_syn_recv, SF_CNT_synack_sent, SF_CNT_conn_closed);
 	CHECK_SEG(m, F_SYN | F_ACK, m != NULL ? rte_be_to_cpu_32(
 		rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *,
 		m->pkt_len - 24)->sent_seq) : 0, p.isn + 1);
@@ -773,17 +700,12 @@ test_time_wait(bool v6)
 	SF_CHECK_EQ(nconns(eng), 0);
 
 	/* A RST at RCV.NXT kills it (tcp_rfc1337 = 0). */
-	peer_init(&p, v6, 1501);
-	c = open_conn(eng, &p, SF_TOF_MSS);
+	c = open_closed(eng, &p, v6, 1501);
 	if (c == NULL)
 		goto out;
 	rcv = p.isn + 1;
-	sf_conn_close(c);
-	sf_test_tx_flush();
-	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, seg_frame(&p, F_ACK | F_FIN,
-		rcv, p.iss + 2, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied));
-	SF_CHECK_INPUTV(eng, seg_frame(&p, F_RST, rcv + 1, 0, NULL, 0),
+	peer_fin(eng, &p, rcv, p.iss + 2);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, rcv + 1, 0, NULL, 0),
 		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
 		SF_CNT_conn_closed);
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 2);
@@ -800,39 +722,39 @@ test_accept_queue(bool v6)
 	struct sf_listener_params lp;
 	struct sf_listener_state st;
 	struct sf_engine *eng;
-	struct peer p[3];
+	struct sf_test_client p[3];
 	unsigned int i;
 
 	lp_default(&lp);
 	lp.on_accept = NULL;
 	eng = setup(&lp);
 	for (i = 0; i < 3; i++) {
-		peer_init(&p[i], v6, (uint16_t)(1600 + i));
-		do_syn(eng, &p[i], SF_TOF_MSS);
-		SF_CHECK_INPUTV(eng, seg_frame(&p[i], F_ACK, p[i].isn + 1,
-			p[i].iss + 1, NULL, 0), SF_VERDICT_DONE,
+		sf_test_client_init(&p[i], v6, (uint16_t)(1600 + i), LPORT);
+		sf_test_do_syn(eng, &p[i], SF_TOF_MSS);
+		SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p[i], F_ACK,
+			p[i].isn + 1, p[i].iss + 1, NULL, 0), SF_VERDICT_DONE,
 			SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
 			SF_CNT_passive_opens);
 	}
 	sf_engine_listener_state(eng, 0, &st);
 	SF_CHECK_EQ(st.acceptq, 3);
 	/* The middle one is reset by its peer: off the queue. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p[1], F_RST, p[1].isn + 1, 0, NULL, 0),
-		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
-		SF_CNT_conn_resets);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p[1], F_RST, p[1].isn + 1, 0,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_conn_resets);
 	sf_engine_listener_state(eng, 0, &st);
 	SF_CHECK_EQ(st.acceptq, 2);
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_RESET], 0);
 	/* A FIN is acknowledged; nobody is told. */
-	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, seg_frame(&p[2], F_ACK | F_FIN,
-		p[2].isn + 1, p[2].iss + 1, NULL, 0), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied));
-	SF_CHECK_INPUTV(eng, seg_frame(&p[0], F_RST, p[0].isn + 1, 0, NULL, 0),
-		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
-		SF_CNT_conn_resets);
-	SF_CHECK_INPUTV(eng, seg_frame(&p[2], F_RST, p[2].isn + 2, 0, NULL, 0),
-		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
-		SF_CNT_conn_resets);
+	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p[2],
+		F_ACK | F_FIN, p[2].isn + 1, p[2].iss + 1, NULL, 0),
+		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied));
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p[0], F_RST, p[0].isn + 1, 0,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_conn_resets);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p[2], F_RST, p[2].isn + 2, 0,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_conn_resets);
 	sf_engine_listener_state(eng, 0, &st);
 	SF_CHECK_EQ(st.acceptq, 0);
 	SF_CHECK_EQ(nconns(eng), 0);

@@ -99,93 +99,6 @@ lcnt(struct sf_engine *eng, enum sf_lcounter c)
 	return st.cnt[c];
 }
 
-/* One client connection. */
-struct peer {
-	struct sf_test_tcp t;  /* addresses and ports */
-	uint32_t isn;          /* the client's ISN */
-	uint32_t iss;          /* ours, from the SYN-ACK */
-	bool ts;               /* send <nop,nop,TS> on every segment */
-	uint32_t tsval;
-	uint32_t tsecr;
-};
-
-static void
-peer_init(struct peer *p, bool v6, uint16_t sport)
-{
-	memset(p, 0, sizeof(*p));
-	sf_test_tcp_init(&p->t, v6, sport, LPORT);
-	p->isn = 1000000u * sport;
-	p->tsval = 5000;
-}
-
-/* A SYN offering the options in which (SF_TOF_*). */
-static struct rte_mbuf *
-syn_frame(struct peer *p, unsigned int which)
-{
-	struct sf_test_tcp t = p->t;
-
-	t.seq = p->isn;
-	t.flags = RTE_TCP_SYN_FLAG;
-	t.optlen = sf_test_tcp_synopts(t.opt, which, 1460, 7, p->tsval, 0);
-	p->ts = (which & SF_TOF_TS) != 0;
-	return sf_test_tcp_frame(&t);
-}
-
-/* A segment after the SYN, with timestamps if the SYN had them. */
-static struct rte_mbuf *
-seg_frame(const struct peer *p, uint8_t flags, uint32_t seq, uint32_t ack,
-		const void *data, uint16_t len)
-{
-	struct sf_test_tcp t = p->t;
-
-	t.seq = seq;
-	t.ack = ack;
-	t.flags = flags;
-	t.data = data;
-	t.data_len = len;
-	if (p->ts) {
-		t.opt[0] = SF_TCPOPT_NOP;
-		t.opt[1] = SF_TCPOPT_NOP;
-		sf_test_tcp_synopts(t.opt + 2, SF_TOF_TS, 0, 0, p->tsval,
-			p->tsecr);
-		t.optlen = 12;
-	}
-	return sf_test_tcp_frame(&t);
-}
-
-/* SYN with the options in which; check the SYN-ACK and keep our ISS. */
-static void
-do_syn(struct sf_engine *eng, struct peer *p, unsigned int which)
-{
-	struct rte_mbuf *m;
-	struct sf_test_seg r;
-
-	m = SF_CHECK_INPUTV(eng, syn_frame(p, which), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_syn_recv,
-		SF_CNT_synack_sent);
-	if (m == NULL)
-		return;
-	if (SF_TEST_TCP_PARSE(m, &r)) {
-		SF_CHECK_EQ(r.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-		SF_CHECK_EQ(r.ack, p->isn + 1);
-		SF_CHECK_EQ(r.sport, LPORT);
-		SF_CHECK_EQ(r.dport, p->t.sport);
-		p->iss = r.seq;
-		if (r.opts.to_flags & SF_TOF_TS)
-			p->tsecr = r.opts.to_tsval;
-	}
-	rte_pktmbuf_free(m);
-}
-
-/* The third ACK, which completes the handshake with no reply. */
-static void
-do_ack(struct sf_engine *eng, struct peer *p)
-{
-	SF_CHECK_INPUTV(eng, seg_frame(p, RTE_TCP_ACK_FLAG, p->isn + 1,
-		p->iss + 1, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
-		SF_CNT_tcp_absorbed, SF_CNT_passive_opens, SF_CNT_accepted);
-}
-
 /* SYN-ACK options for each combination the peer offers. */
 static void
 test_synack_options(bool v6)
@@ -195,7 +108,7 @@ test_synack_options(bool v6)
 	struct sf_engine *eng;
 	struct sf_test_seg r;
 	struct rte_mbuf *m;
-	struct peer p;
+	struct sf_test_client p;
 	uint16_t mss = v6 ? 1440 : 1460;
 	uint8_t o[40];
 
@@ -204,10 +117,11 @@ test_synack_options(bool v6)
 	sf_worker_clock(wk(eng), 10);
 
 	/* Everything offered: <mss, sackOK, TS, nop, wscale>. */
-	peer_init(&p, v6, 1001);
-	m = SF_CHECK_INPUTV(eng, syn_frame(&p, SF_TOF_MSS | SF_TOF_SACKPERM |
-		SF_TOF_TS | SF_TOF_WSCALE), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied, SF_CNT_syn_recv, SF_CNT_synack_sent);
+	sf_test_client_init(&p, v6, 1001, LPORT);
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p,
+		SF_TOF_MSS | SF_TOF_SACKPERM | SF_TOF_TS | SF_TOF_WSCALE),
+		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+		SF_CNT_syn_recv, SF_CNT_synack_sent);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
 		SF_CHECK_EQ(r.v6, v6);
 		SF_CHECK_MEM(r.dst, p.t.src, v6 ? 16 : 4);
@@ -232,8 +146,8 @@ test_synack_options(bool v6)
 	SF_CHECK_EQ(lcnt(eng, SF_LCNT_syn_recv), 1);
 
 	/* No SACK: <mss, nop, nop, TS, nop, wscale>. */
-	peer_init(&p, v6, 1002);
-	m = SF_CHECK_INPUTV(eng, syn_frame(&p, SF_TOF_MSS | SF_TOF_TS |
+	sf_test_client_init(&p, v6, 1002, LPORT);
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS | SF_TOF_TS |
 		SF_TOF_WSCALE), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied, SF_CNT_syn_recv, SF_CNT_synack_sent);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
@@ -245,10 +159,11 @@ test_synack_options(bool v6)
 	rte_pktmbuf_free(m);
 
 	/* No TS: <mss, nop, nop, sackOK, nop, wscale>. */
-	peer_init(&p, v6, 1003);
-	m = SF_CHECK_INPUTV(eng, syn_frame(&p, SF_TOF_MSS | SF_TOF_SACKPERM |
-		SF_TOF_WSCALE), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied, SF_CNT_syn_recv, SF_CNT_synack_sent);
+	sf_test_client_init(&p, v6, 1003, LPORT);
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p,
+		SF_TOF_MSS | SF_TOF_SACKPERM | SF_TOF_WSCALE), SF_VERDICT_TX,
+		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_syn_recv,
+		SF_CNT_synack_sent);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
 		static const uint8_t want[] = { SF_TCPOPT_NOP, SF_TCPOPT_NOP,
 			SF_TCPOPT_SACK_PERM, 2, SF_TCPOPT_NOP,
@@ -261,8 +176,8 @@ test_synack_options(bool v6)
 	rte_pktmbuf_free(m);
 
 	/* Nothing offered: <mss> alone, ours all the same. */
-	peer_init(&p, v6, 1004);
-	m = SF_CHECK_INPUTV(eng, syn_frame(&p, 0), SF_VERDICT_TX,
+	sf_test_client_init(&p, v6, 1004, LPORT);
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, 0), SF_VERDICT_TX,
 		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_syn_recv,
 		SF_CNT_synack_sent);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
@@ -273,7 +188,7 @@ test_synack_options(bool v6)
 	rte_pktmbuf_free(m);
 
 	/* ECN setup (ECE+CWR) is answered with ECE alone; ECE alone not. */
-	peer_init(&p, v6, 1005);
+	sf_test_client_init(&p, v6, 1005, LPORT);
 	p.t.flags = 0;
 	{
 		struct sf_test_tcp t = p.t;
@@ -311,7 +226,7 @@ test_synack_options(bool v6)
 	lp.wscale = 9;
 	lp.window = 5000;
 	eng = setup(&lp);
-	peer_init(&p, v6, 1010);
+	sf_test_client_init(&p, v6, 1010, LPORT);
 	{
 		struct sf_test_tcp t = p.t;
 
@@ -338,6 +253,27 @@ test_synack_options(bool v6)
 	teardown(eng);
 }
 
+/*
+ * t through the engine, which must answer with a RST carrying flags and
+ * count nothing else; true with the RST parsed into r, for the caller to
+ * check the rest of it.
+ */
+static bool
+rst_reply(struct sf_engine *eng, const struct sf_test_tcp *t, uint8_t flags,
+		struct sf_test_seg *r)
+{
+	struct rte_mbuf *m;
+	bool ok;
+
+	m = SF_CHECK_INPUTV(eng, sf_test_tcp_frame(t), SF_VERDICT_TX,
+		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts);
+	ok = m != NULL && SF_TEST_TCP_PARSE(m, r);
+	if (ok)
+		SF_CHECK_EQ(r->flags, flags);
+	rte_pktmbuf_free(m);
+	return ok;
+}
+
 /* LISTEN: what is not a plain SYN, and ports nobody listens on. */
 static void
 test_listen_rules(bool v6)
@@ -346,7 +282,6 @@ test_listen_rules(bool v6)
 	struct sf_engine *eng;
 	struct sf_test_seg r;
 	struct sf_test_tcp t;
-	struct rte_mbuf *m;
 
 	lp_default(&lp);
 	eng = setup(&lp);
@@ -356,10 +291,7 @@ test_listen_rules(bool v6)
 
 	/* ACK -> <SEQ=SEG.ACK><CTL=RST>. */
 	t.flags = RTE_TCP_ACK_FLAG;
-	m = SF_CHECK_INPUTV(eng, sf_test_tcp_frame(&t), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts);
-	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
-		SF_CHECK_EQ(r.flags, RTE_TCP_RST_FLAG);
+	if (rst_reply(eng, &t, RTE_TCP_RST_FLAG, &r)) {
 		SF_CHECK_EQ(r.seq, 123456);
 		SF_CHECK_EQ(r.ack, 0);
 		SF_CHECK_EQ(r.win, 0);
@@ -367,18 +299,12 @@ test_listen_rules(bool v6)
 		SF_CHECK_EQ(r.sport, LPORT);
 		SF_CHECK_EQ(r.dport, 2000);
 	}
-	rte_pktmbuf_free(m);
 	/* ACK with data and PSH: the same. */
 	t.flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
 	t.data = "abc";
 	t.data_len = 3;
-	m = SF_CHECK_INPUTV(eng, sf_test_tcp_frame(&t), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts);
-	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
-		SF_CHECK_EQ(r.flags, RTE_TCP_RST_FLAG);
+	if (rst_reply(eng, &t, RTE_TCP_RST_FLAG, &r))
 		SF_CHECK_EQ(r.seq, 123456);
-	}
-	rte_pktmbuf_free(m);
 	t.data = NULL;
 	t.data_len = 0;
 
@@ -423,35 +349,21 @@ test_listen_rules(bool v6)
 	/* No listener: RST|ACK, ACK = SEG.SEQ + SEG.LEN, SEQ 0. */
 	t.dport = 81;
 	t.flags = RTE_TCP_SYN_FLAG;
-	m = SF_CHECK_INPUTV(eng, sf_test_tcp_frame(&t), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts);
-	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
-		SF_CHECK_EQ(r.flags, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
+	if (rst_reply(eng, &t, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, &r)) {
 		SF_CHECK_EQ(r.seq, 0);
 		SF_CHECK_EQ(r.ack, 778);
 		SF_CHECK_EQ(r.sport, 81);
 	}
-	rte_pktmbuf_free(m);
 	t.flags = RTE_TCP_FIN_FLAG;
 	t.data = "hello";
 	t.data_len = 5;
-	m = SF_CHECK_INPUTV(eng, sf_test_tcp_frame(&t), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts);
-	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
-		SF_CHECK_EQ(r.flags, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
+	if (rst_reply(eng, &t, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, &r))
 		SF_CHECK_EQ(r.ack, 777 + 5 + 1);
-	}
-	rte_pktmbuf_free(m);
 	t.data = NULL;
 	t.data_len = 0;
 	t.flags = RTE_TCP_ACK_FLAG;
-	m = SF_CHECK_INPUTV(eng, sf_test_tcp_frame(&t), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts);
-	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
-		SF_CHECK_EQ(r.flags, RTE_TCP_RST_FLAG);
+	if (rst_reply(eng, &t, RTE_TCP_RST_FLAG, &r))
 		SF_CHECK_EQ(r.seq, 123456);
-	}
-	rte_pktmbuf_free(m);
 	t.flags = RTE_TCP_RST_FLAG;
 	SF_CHECK_INPUTV(eng, sf_test_tcp_frame(&t), SF_VERDICT_DROP,
 		SF_CNT_tcp_segments, SF_CNT_drop_tcp_no_listener);
@@ -468,27 +380,27 @@ test_queues_full(bool v6)
 {
 	struct sf_listener_params lp;
 	struct sf_engine *eng;
-	struct peer p[4];
+	struct sf_test_client p[4];
 	unsigned int i;
 
 	lp_default(&lp);
 	lp.syn_backlog = 2;
 	eng = setup(&lp);
 	for (i = 0; i < 2; i++) {
-		peer_init(&p[i], v6, (uint16_t)(3000 + i));
-		do_syn(eng, &p[i], SF_TOF_MSS);
+		sf_test_client_init(&p[i], v6, (uint16_t)(3000 + i), LPORT);
+		sf_test_do_syn(eng, &p[i], SF_TOF_MSS);
 	}
 	SF_CHECK_EQ(synq(eng), 2);
-	peer_init(&p[2], v6, 3002);
-	SF_CHECK_INPUTV(eng, syn_frame(&p[2], SF_TOF_MSS), SF_VERDICT_DROP,
-		SF_CNT_tcp_segments, SF_CNT_reqq_full_drop, SF_CNT_listen_drops,
-		SF_CNT_drop_tcp_reqq_full);
+	sf_test_client_init(&p[2], v6, 3002, LPORT);
+	SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p[2], SF_TOF_MSS),
+		SF_VERDICT_DROP, SF_CNT_tcp_segments, SF_CNT_reqq_full_drop,
+		SF_CNT_listen_drops, SF_CNT_drop_tcp_reqq_full);
 	SF_CHECK_EQ(lcnt(eng, SF_LCNT_reqq_full_drop), 1);
 	SF_CHECK_EQ(lcnt(eng, SF_LCNT_listen_drops), 1);
 	/* A completed handshake gives its place back. */
-	do_ack(eng, &p[0]);
+	sf_test_do_ack(eng, &p[0]);
 	SF_CHECK_EQ(synq(eng), 1);
-	do_syn(eng, &p[2], SF_TOF_MSS);
+	sf_test_do_syn(eng, &p[2], SF_TOF_MSS);
 	SF_CHECK_EQ(synq(eng), 2);
 	teardown(eng);
 
@@ -498,9 +410,9 @@ test_queues_full(bool v6)
 	lp.backlog = 1;
 	eng = setup(&lp);
 	for (i = 0; i < 2; i++) {
-		peer_init(&p[i], v6, (uint16_t)(3100 + i));
-		do_syn(eng, &p[i], SF_TOF_MSS);
-		SF_CHECK_INPUTV(eng, seg_frame(&p[i], RTE_TCP_ACK_FLAG,
+		sf_test_client_init(&p[i], v6, (uint16_t)(3100 + i), LPORT);
+		sf_test_do_syn(eng, &p[i], SF_TOF_MSS);
+		SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p[i], RTE_TCP_ACK_FLAG,
 			p[i].isn + 1, p[i].iss + 1, NULL, 0), SF_VERDICT_DONE,
 			SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
 			SF_CNT_passive_opens);
@@ -514,9 +426,9 @@ test_queues_full(bool v6)
 		SF_CHECK_EQ(st.cnt[SF_LCNT_passive_opens], 2);
 		SF_CHECK_EQ(st.cnt[SF_LCNT_accepted], 0);
 	}
-	peer_init(&p[2], v6, 3102);
-	SF_CHECK_INPUTV(eng, syn_frame(&p[2], SF_TOF_MSS), SF_VERDICT_DROP,
-		SF_CNT_tcp_segments, SF_CNT_listen_overflows,
+	sf_test_client_init(&p[2], v6, 3102, LPORT);
+	SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p[2], SF_TOF_MSS),
+		SF_VERDICT_DROP, SF_CNT_tcp_segments, SF_CNT_listen_overflows,
 		SF_CNT_listen_drops, SF_CNT_drop_tcp_syn_overflow);
 	SF_CHECK_EQ(lcnt(eng, SF_LCNT_listen_overflows), 1);
 	SF_CHECK_EQ(synq(eng), 0);
@@ -531,19 +443,19 @@ test_check_req(bool v6)
 	struct sf_engine *eng;
 	struct sf_test_seg r;
 	struct rte_mbuf *m;
-	struct peer p;
+	struct sf_test_client p;
 	uint32_t iss;
 
 	lp_default(&lp);
 	eng = setup(&lp);
 	sf_worker_clock(wk(eng), 100);
-	peer_init(&p, v6, 4000);
-	do_syn(eng, &p, SF_TOF_MSS | SF_TOF_TS | SF_TOF_SACKPERM |
+	sf_test_client_init(&p, v6, 4000, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS | SF_TOF_TS | SF_TOF_SACKPERM |
 		SF_TOF_WSCALE);
 	iss = p.iss;
 
 	/* Same ISN again: the SYN-ACK at once, then one per 500 ms. */
-	m = SF_CHECK_INPUTV(eng, syn_frame(&p, SF_TOF_MSS | SF_TOF_TS |
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS | SF_TOF_TS |
 		SF_TOF_SACKPERM | SF_TOF_WSCALE), SF_VERDICT_TX,
 		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_synack_sent,
 		SF_CNT_synack_retrans);
@@ -555,11 +467,11 @@ test_check_req(bool v6)
 	}
 	rte_pktmbuf_free(m);
 	sf_worker_clock(wk(eng), 599);
-	SF_CHECK_INPUTV(eng, syn_frame(&p, SF_TOF_MSS | SF_TOF_TS),
+	SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS | SF_TOF_TS),
 		SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_dup_syn_limited);
 	sf_worker_clock(wk(eng), 600);
-	m = SF_CHECK_INPUTV(eng, syn_frame(&p, SF_TOF_MSS | SF_TOF_TS),
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS | SF_TOF_TS),
 		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
 		SF_CNT_synack_sent, SF_CNT_synack_retrans);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r))
@@ -569,24 +481,25 @@ test_check_req(bool v6)
 	SF_CHECK_EQ(synq(eng), 1);
 
 	/* A wrong ACK number: <SEQ=SEG.ACK><CTL=RST>, the request stays. */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG, p.isn + 1,
-		iss + 2, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied, SF_CNT_out_rsts);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG,
+		p.isn + 1, iss + 2, NULL, 0), SF_VERDICT_TX,
+		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
 		SF_CHECK_EQ(r.flags, RTE_TCP_RST_FLAG);
 		SF_CHECK_EQ(r.seq, iss + 2);
 	}
 	rte_pktmbuf_free(m);
 	/* ... but never answers a RST. */
-	SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG,
-		p.isn + 1, iss + 7, NULL, 0), SF_VERDICT_DROP,
-		SF_CNT_tcp_segments, SF_CNT_drop_tcp_req_bad_ack);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p,
+		RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG, p.isn + 1, iss + 7,
+		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_req_bad_ack);
 	SF_CHECK_EQ(synq(eng), 1);
 
 	/* Out of the window: an ACK, then nothing for 500 ms. */
 	sf_worker_clock(wk(eng), 1200);
 	sf_test_tx_flush();   /* the SYN-ACK retransmitted at 1100 */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG,
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG,
 		p.isn + 1 + 70000, iss + 1, "x", 1), SF_VERDICT_TX,
 		SF_CNT_tcp_segments, SF_CNT_tcp_replied);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
@@ -598,34 +511,34 @@ test_check_req(bool v6)
 		SF_CHECK_EQ(r.opts.to_tsecr, p.tsval);
 	}
 	rte_pktmbuf_free(m);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG,
 		p.isn - 1000, iss + 1, NULL, 0), SF_VERDICT_DROP,
 		SF_CNT_tcp_segments, SF_CNT_drop_tcp_req_oow);
 	/* A RST out of the window: dropped, never answered. */
 	sf_worker_clock(wk(eng), 1800);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_RST_FLAG,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_RST_FLAG,
 		p.isn + 1 + 70000, 0, NULL, 0), SF_VERDICT_DROP,
 		SF_CNT_tcp_segments, SF_CNT_drop_tcp_req_oow);
 
 	/* PAWS: an older TSval is from an earlier life: ACK and drop. */
 	p.tsval = 4999;
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG, p.isn + 1,
-		iss + 1, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied, SF_CNT_paws_rejected);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG,
+		p.isn + 1, iss + 1, NULL, 0), SF_VERDICT_TX,
+		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_paws_rejected);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
 		SF_CHECK_EQ(r.flags, RTE_TCP_ACK_FLAG);
 		SF_CHECK_EQ(r.ack, p.isn + 1);
 	}
 	rte_pktmbuf_free(m);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG, p.isn + 1,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG, p.isn + 1,
 		iss + 1, NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_paws_rejected, SF_CNT_drop_tcp_req_oow);
 	SF_CHECK_EQ(cb.accepts, 0);
 
 	/* No ACK: dropped, the request stays. */
 	p.tsval = 5001;
-	SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_PSH_FLAG, p.isn + 1, 0,
-		"abc", 3), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_PSH_FLAG, p.isn + 1,
+		0, "abc", 3), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_req_noack);
 	SF_CHECK_EQ(synq(eng), 1);
 
@@ -635,29 +548,29 @@ test_check_req(bool v6)
 	 * Linux's tcp_check_req() never PAWS-rejects one.
 	 */
 	p.tsval = 10;
-	SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_RST_FLAG, p.isn + 1, 0,
-		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_RST_FLAG, p.isn + 1,
+		0, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_embryonic_rsts);
 	SF_CHECK_EQ(synq(eng), 0);
 	SF_CHECK_EQ(lcnt(eng, SF_LCNT_embryonic_rsts), 1);
 	/* Gone: an ACK now meets the listener. */
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG, p.isn + 1,
-		iss + 1, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied, SF_CNT_out_rsts);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG,
+		p.isn + 1, iss + 1, NULL, 0), SF_VERDICT_TX,
+		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts);
 	rte_pktmbuf_free(m);
 
 	/* RST|ACK with the right ACK: an embryonic reset too. */
-	peer_init(&p, v6, 4001);
-	do_syn(eng, &p, SF_TOF_MSS);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG,
-		p.isn + 1 + 100, p.iss + 1, NULL, 0), SF_VERDICT_DONE,
-		SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
-		SF_CNT_embryonic_rsts);
+	sf_test_client_init(&p, v6, 4001, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p,
+		RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, p.isn + 1 + 100, p.iss + 1,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_embryonic_rsts);
 	SF_CHECK_EQ(synq(eng), 0);
 
 	/* A SYN with another ISN inside the window: RST, request gone. */
-	peer_init(&p, v6, 4002);
-	do_syn(eng, &p, SF_TOF_MSS);
+	sf_test_client_init(&p, v6, 4002, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);
 	{
 		struct sf_test_tcp t = p.t;
 
@@ -675,8 +588,8 @@ test_check_req(bool v6)
 	}
 	SF_CHECK_EQ(synq(eng), 0);
 	/* ... while one below the window only draws an ACK. */
-	peer_init(&p, v6, 4003);
-	do_syn(eng, &p, SF_TOF_MSS);
+	sf_test_client_init(&p, v6, 4003, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);
 	{
 		struct sf_test_tcp t = p.t;
 
@@ -705,15 +618,15 @@ test_third_ack(bool v6)
 	struct sf_engine *eng;
 	struct sf_test_seg r;
 	struct rte_mbuf *m;
-	struct peer p;
+	struct sf_test_client p;
 
 	lp_default(&lp);
 	eng = setup(&lp);
 	sf_worker_clock(wk(eng), 50);
-	peer_init(&p, v6, 5000);
-	do_syn(eng, &p, SF_TOF_MSS | SF_TOF_TS | SF_TOF_SACKPERM |
+	sf_test_client_init(&p, v6, 5000, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS | SF_TOF_TS | SF_TOF_SACKPERM |
 		SF_TOF_WSCALE);
-	do_ack(eng, &p);
+	sf_test_do_ack(eng, &p);
 	SF_CHECK_EQ(cb.accepts, 1);
 	SF_CHECK_EQ(synq(eng), 0);
 	SF_CHECK_EQ(lcnt(eng, SF_LCNT_passive_opens), 1);
@@ -746,10 +659,10 @@ test_third_ack(bool v6)
 	SF_CHECK_EQ(cb.ci.data_len, 0);
 
 	/* Data and FIN on the third ACK: handed over, both acknowledged. */
-	peer_init(&p, v6, 5001);
-	do_syn(eng, &p, SF_TOF_MSS);
+	sf_test_client_init(&p, v6, 5001, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);
 	sf_worker_clock(wk(eng), 60);
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG |
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG |
 		RTE_TCP_PSH_FLAG, p.isn + 1, p.iss + 1, "hello", 5),
 		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
 		SF_CNT_passive_opens, SF_CNT_accepted, SF_CNT_third_ack_data,
@@ -774,9 +687,9 @@ test_third_ack(bool v6)
 	 * FIN with the third ACK (on_close set): the application hears of
 	 * it and closes nothing yet; our ACK covers data and FIN.
 	 */
-	peer_init(&p, v6, 5002);
-	do_syn(eng, &p, 0);
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG |
+	sf_test_client_init(&p, v6, 5002, LPORT);
+	sf_test_do_syn(eng, &p, 0);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG |
 		RTE_TCP_FIN_FLAG, p.isn + 1, p.iss + 1, "ab", 2),
 		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
 		SF_CNT_passive_opens, SF_CNT_accepted, SF_CNT_third_ack_data,
@@ -805,7 +718,7 @@ test_tiny_mss(bool v6)
 {
 	struct sf_listener_params lp;
 	struct sf_engine *eng;
-	struct peer p;
+	struct sf_test_client p;
 	struct sf_test_tcp t;
 	struct rte_mbuf *m;
 	uint16_t mss[] = { 0, 1, 20, 60 };
@@ -816,7 +729,7 @@ test_tiny_mss(bool v6)
 	lp_default(&lp);
 	eng = setup(&lp);
 	for (i = 0; i < RTE_DIM(mss); i++) {
-		peer_init(&p, v6, (uint16_t)(5100 + i));
+		sf_test_client_init(&p, v6, (uint16_t)(5100 + i), LPORT);
 		t = p.t;
 		t.seq = p.isn;
 		t.flags = RTE_TCP_SYN_FLAG;
@@ -836,7 +749,7 @@ test_tiny_mss(bool v6)
 			}
 			rte_pktmbuf_free(m);
 		}
-		do_ack(eng, &p);
+		sf_test_do_ack(eng, &p);
 		SF_CHECK_EQ(cb.ci.mss, want[i]);
 	}
 	teardown(eng);
@@ -849,20 +762,20 @@ test_defer_accept(bool v6)
 	struct sf_listener_params lp;
 	struct sf_engine *eng;
 	struct rte_mbuf *m;
-	struct peer p;
+	struct sf_test_client p;
 
 	lp_default(&lp);
 	lp.defer_accept = 5;
 	eng = setup(&lp);
-	peer_init(&p, v6, 6000);
-	do_syn(eng, &p, SF_TOF_MSS);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG, p.isn + 1,
+	sf_test_client_init(&p, v6, 6000, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG, p.isn + 1,
 		p.iss + 1, NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_defer_accept_drops, SF_CNT_drop_tcp_deferred);
 	SF_CHECK_EQ(lcnt(eng, SF_LCNT_defer_accept_drops), 1);
 	SF_CHECK_EQ(synq(eng), 1);
 	SF_CHECK_EQ(cb.accepts, 0);
-	m = SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG |
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG |
 		RTE_TCP_PSH_FLAG, p.isn + 1, p.iss + 1, "GET", 3),
 		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
 		SF_CNT_passive_opens, SF_CNT_accepted, SF_CNT_third_ack_data,
@@ -878,15 +791,15 @@ test_defer_accept(bool v6)
 	 * A deferred request is not sent SYN-ACKs while the defer time
 	 * runs; after it a bare ACK completes the handshake.
 	 */
-	peer_init(&p, v6, 6001);
-	do_syn(eng, &p, SF_TOF_MSS);
-	SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG, p.isn + 1,
+	sf_test_client_init(&p, v6, 6001, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, RTE_TCP_ACK_FLAG, p.isn + 1,
 		p.iss + 1, NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_defer_accept_drops, SF_CNT_drop_tcp_deferred);
 	sf_worker_clock(wk(eng), 3000);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 	sf_worker_clock(wk(eng), 5000);
-	do_ack(eng, &p);
+	sf_test_do_ack(eng, &p);
 	SF_CHECK_EQ(cb.accepts, 2);
 	teardown(eng);
 }
@@ -899,7 +812,7 @@ test_ack_overflow(bool v6)
 	struct sf_engine *eng;
 	struct sf_test_seg r;
 	struct rte_mbuf *m;
-	struct peer p[2];
+	struct sf_test_client p[2];
 	unsigned int abort;
 
 	for (abort = 0; abort < 2; abort++) {
@@ -908,15 +821,15 @@ test_ack_overflow(bool v6)
 		lp.backlog = 0;
 		lp.abort_on_overflow = abort != 0;
 		eng = setup(&lp);
-		peer_init(&p[0], v6, 7000);
-		peer_init(&p[1], v6, 7001);
-		do_syn(eng, &p[0], SF_TOF_MSS);
-		do_syn(eng, &p[1], SF_TOF_MSS);
-		SF_CHECK_INPUTV(eng, seg_frame(&p[0], RTE_TCP_ACK_FLAG,
+		sf_test_client_init(&p[0], v6, 7000, LPORT);
+		sf_test_client_init(&p[1], v6, 7001, LPORT);
+		sf_test_do_syn(eng, &p[0], SF_TOF_MSS);
+		sf_test_do_syn(eng, &p[1], SF_TOF_MSS);
+		SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p[0], RTE_TCP_ACK_FLAG,
 			p[0].isn + 1, p[0].iss + 1, NULL, 0), SF_VERDICT_DONE,
 			SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
 			SF_CNT_passive_opens);
-		m = seg_frame(&p[1], RTE_TCP_ACK_FLAG, p[1].isn + 1,
+		m = sf_test_seg_frame(&p[1], RTE_TCP_ACK_FLAG, p[1].isn + 1,
 			p[1].iss + 1, NULL, 0);
 		if (!abort) {
 			SF_CHECK_INPUTV(eng, m, SF_VERDICT_DROP,
@@ -944,11 +857,11 @@ test_ack_overflow(bool v6)
 	lp_default(&lp);
 	lp.on_accept = NULL;
 	eng = setup(&lp);
-	peer_init(&p[0], v6, 7100);
-	do_syn(eng, &p[0], SF_TOF_MSS);
-	SF_CHECK_INPUTV(eng, seg_frame(&p[0], RTE_TCP_ACK_FLAG, p[0].isn + 1,
-		p[0].iss + 1, "data", 4), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
-		SF_CNT_tcp_absorbed, SF_CNT_passive_opens,
+	sf_test_client_init(&p[0], v6, 7100, LPORT);
+	sf_test_do_syn(eng, &p[0], SF_TOF_MSS);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p[0], RTE_TCP_ACK_FLAG,
+		p[0].isn + 1, p[0].iss + 1, "data", 4), SF_VERDICT_KEPT,
+		SF_CNT_tcp_segments, SF_CNT_tcp_absorbed, SF_CNT_passive_opens,
 		SF_CNT_third_ack_data, SF_CNT_third_ack_data_bytes,
 		SF_CNT_third_ack_data_bytes, SF_CNT_third_ack_data_bytes,
 		SF_CNT_third_ack_data_bytes);
@@ -969,7 +882,7 @@ test_synack_timer(bool v6)
 	struct sf_engine *eng;
 	struct sf_test_snap sn;
 	struct sf_test_seg r;
-	struct peer p;
+	struct sf_test_client p;
 	unsigned int i;
 	static const uint32_t at[] = { 1000, 3000 };
 
@@ -977,8 +890,8 @@ test_synack_timer(bool v6)
 	lp.synack_retries = 2;
 	lp.synack_timeout_ms = 1000;
 	eng = setup(&lp);
-	peer_init(&p, v6, 8000);
-	do_syn(eng, &p, SF_TOF_MSS | SF_TOF_TS | SF_TOF_SACKPERM |
+	sf_test_client_init(&p, v6, 8000, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS | SF_TOF_TS | SF_TOF_SACKPERM |
 		SF_TOF_WSCALE);
 	for (i = 0; i < RTE_DIM(at); i++) {
 		sf_test_snap(eng, &sn);
@@ -1010,15 +923,15 @@ test_synack_timer(bool v6)
 	SF_CHECK_EQ(synq(eng), 0);
 	SF_CHECK_EQ(lcnt(eng, SF_LCNT_req_timeouts), 1);
 	/* Gone: its third ACK now meets the listener. */
-	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, seg_frame(&p, RTE_TCP_ACK_FLAG,
-		p.isn + 1, p.iss + 1, NULL, 0), SF_VERDICT_TX,
+	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p,
+		RTE_TCP_ACK_FLAG, p.isn + 1, p.iss + 1, NULL, 0), SF_VERDICT_TX,
 		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts));
 
 	/* A duplicate SYN restarts the timer at the current backoff. */
-	peer_init(&p, v6, 8001);
-	do_syn(eng, &p, SF_TOF_MSS);          /* at 7000: timer 8000 */
+	sf_test_client_init(&p, v6, 8001, LPORT);
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);          /* at 7000: timer 8000 */
 	sf_worker_clock(wk(eng), 7600);
-	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, syn_frame(&p, SF_TOF_MSS),
+	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS),
 		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
 		SF_CNT_synack_sent, SF_CNT_synack_retrans));
 	sf_worker_clock(wk(eng), 8599);
@@ -1036,15 +949,15 @@ test_vlan(void)
 	struct sf_engine *eng;
 	struct sf_test_seg r;
 	struct rte_mbuf *m;
-	struct peer p;
+	struct sf_test_client p;
 
 	lp_default(&lp);
 	eng = setup(&lp);
-	peer_init(&p, false, 9000);
+	sf_test_client_init(&p, false, 9000, LPORT);
 	p.t.nb_vlan = 2;
-	m = SF_CHECK_INPUTV(eng, syn_frame(&p, SF_TOF_MSS), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_syn_recv,
-		SF_CNT_synack_sent);
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS),
+		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+		SF_CNT_syn_recv, SF_CNT_synack_sent);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
 		SF_CHECK_EQ(r.nb_vlan, 2);
 		SF_CHECK_EQ(r.vlan_tci[0], 100);
