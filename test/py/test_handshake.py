@@ -300,10 +300,10 @@ def test_many_connections(handshake, fam, addr):
     sf.wait_counters(lambda s: s["conn_closed"] >= n, timeout=15,
                      what="%d connections closed" % n)
     c = sf.stop_and_check()["counters"]
-    # (app_closes is not checked: the engine closes for the sink when the
-    # peer does, and whether that counts as the application's close is
-    # the engine's choice.)
+    # The sink has no on_close: the engine closes for it (auto_closes),
+    # never the application.
     exact(c, passive_opens=n, accepted=n, syn_recv=n, conn_closed=n,
+          auto_closes=n, app_closes=0,
           third_ack_data=0, conn_resets=0, app_resets=0,
           req_timeouts=0, listen_overflows=0, listen_drops=0,
           reqq_full_drop=0, embryonic_rsts=0, in_errs=0)
@@ -368,7 +368,7 @@ def test_app_close(handshake, fam, addr):
                           what="conn_closed")
     c = sf.stop_and_check()["counters"]
     exact(c, passive_opens=1, accepted=1, app_closes=1, app_resets=0,
-          conn_closed=1, conn_resets=0, out_rsts=0)
+          auto_closes=0, conn_closed=1, conn_resets=0, out_rsts=0)
     assert st["conn_closed"] == 1
 
 
@@ -404,7 +404,7 @@ def test_third_ack_data(handshake, fam, addr):
     c = sf.stop_and_check()["counters"]
     exact(c, passive_opens=1, accepted=1, third_ack_data=1,
           third_ack_data_bytes=len(data), third_ack_fin=0, conn_closed=1,
-          conn_resets=0, out_rsts=0)
+          auto_closes=1, app_closes=0, conn_resets=0, out_rsts=0)
 
 
 # --------------------------------------------------------------------------
