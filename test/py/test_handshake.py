@@ -488,6 +488,62 @@ def test_backlog_overflow(handshake):
     assert c["drop_tcp_syn_overflow"] >= 1
 
 
+@pytest.mark.parametrize("abort", [False, True],
+                         ids=["drop", "abort_on_overflow"])
+def test_third_ack_overflow(handshake, abort):
+    """A request made while the accept queue had room whose third ACK
+    comes once it is full: dropped, the request kept (Linux sets
+    acked and waits), or with --abort-on-overflow answered with a RST
+    and the request freed."""
+    args = ["--app", "none", "--backlog", "2"] + \
+        (["--abort-on-overflow"] if abort else [])
+    sf, cl = handshake(args)
+    e = Ether(dst=sf.mac, src=SPOOF_MAC)
+    l3 = IP(src=SPOOF_V4, dst=SF_V4)
+    syn = e / l3 / TCP(sport=42000, dport=PORT, flags="S", seq=1000)
+    got = [p for _, p in sniff_and_send(sf, [syn], sniff_s=0.3)
+           if TCP in p and p[TCP].dport == 42000]
+    assert len(got) == 1 and str(got[0][TCP].flags) == "SA", \
+        [p.summary() for p in got]
+    isn = got[0][TCP].seq
+    # Fill the accept queue (backlog + 1) with the kernel's connections.
+    for i in range(3):
+        r = cl("connect", name="c%d" % i, addr=SF_V4, port=PORT)
+        assert r["ok"], (i, r)
+    sf.wait_counters(lambda s: s["passive_opens"] >= 3, timeout=5,
+                     what="passive_opens")
+    before = sf.stats()
+    ack = e / l3 / TCP(sport=42000, dport=PORT, flags="A", seq=1001,
+                       ack=(isn + 1) & 0xffffffff)
+    got = [p for _, p in sniff_and_send(sf, [ack], sniff_s=0.3)
+           if TCP in p and p[TCP].dport == 42000 and
+           str(p[TCP].flags) != "SA"]      # not a SYN-ACK retransmission
+    after = sf.wait_counters(
+        lambda s: s["listen_overflows"] > before["listen_overflows"],
+        timeout=5, what="listen_overflows")
+    assert after["passive_opens"] == 3, nonzero(after)
+    ls = listener(sf)
+    if abort:
+        assert len(got) == 1, [p.summary() for p in got]
+        rst = got[0][TCP]
+        assert "R" in str(rst.flags) and rst.seq == (isn + 1) & 0xffffffff, \
+            got[0].summary()
+        assert after["out_rsts"] == before["out_rsts"] + 1
+        if ls is not None:
+            assert ls["synq"] == 0 and ls["acceptq"] == 3, ls
+    else:
+        assert got == [], [p.summary() for p in got]
+        assert after["drop_tcp_ack_overflow"] == \
+            before["drop_tcp_ack_overflow"] + 1, nonzero(after)
+        assert after["out_rsts"] == before["out_rsts"]
+        if ls is not None:
+            assert ls["synq"] == 1 and ls["acceptq"] == 3, ls
+    for i in range(3):
+        cl("close", name="c%d" % i, rst=True)
+    c = sf.stop_and_check()["counters"]
+    exact(c, passive_opens=3, accepted=0, syn_recv=4)
+
+
 # --------------------------------------------------------------------------
 # defer_accept
 
