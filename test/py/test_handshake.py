@@ -62,7 +62,9 @@ def info(s):
     b = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
     u = struct.unpack_from("24I", b, 8)
     return {"state": TCP_STATES.get(b[0], b[0]), "unacked": u[4],
-            "retrans": u[7], "total_retrans": u[23], "snd_mss": u[2]}
+            "retrans": u[7], "total_retrans": u[23], "snd_mss": u[2],
+            "options": b[5], "snd_wscale": b[6] & 15,
+            "rcv_wscale": b[6] >> 4}
 
 def connect(c):
     s = socket.socket(family(c["addr"]), socket.SOCK_STREAM)
@@ -650,3 +652,40 @@ def test_mss_clamp(handshake, fam, addr):
         cl("close", name=n, rst=True)
     c = sf.stop_and_check()["counters"]
     exact(c, passive_opens=2)
+
+
+# tcp_info.tcpi_options bits (linux/tcp.h)
+TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE, TCPI_OPT_ECN = 1, 2, 4, 8
+
+
+@pytest.mark.parametrize("on", [True, False], ids=["offered", "refused"])
+def test_options_negotiated(handshake, on):
+    """What the kernel client negotiated, from its TCP_INFO: timestamps,
+    SACK, window scale (our shift) and ECN (the client asks for ECN with
+    net.ipv4.tcp_ecn = 1, set in the test's namespace only)."""
+    for opt in ("--timestamps", "--sack", "--wscale", "--ecn"):
+        if not has_option(opt):
+            pytest.skip("this synfront has no %s option" % opt)
+    yn = "yes" if on else "no"
+    sf, cl = handshake(["--timestamps", yn, "--sack", yn, "--ecn", yn] +
+                       (["--wscale", "5"] if on else []))
+    run(["sysctl", "-qw", "net.ipv4.tcp_ecn=1"], ns=sf.ns, timeout=10,
+        check=True)
+    for addr in (SF_V4, SF_V6):
+        r = cl("connect", name=addr, addr=addr, port=PORT)
+        assert r["ok"], r
+        i = cl("info", name=addr)
+        o = i["options"]
+        if on:
+            assert o & TCPI_OPT_TIMESTAMPS and o & TCPI_OPT_SACK, i
+            assert o & TCPI_OPT_WSCALE and i["snd_wscale"] == 5, i
+            assert o & TCPI_OPT_ECN, i
+        else:
+            assert not o & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK |
+                            TCPI_OPT_ECN), i
+    sf.wait_counters(lambda s: s["passive_opens"] >= 2, timeout=5,
+                     what="passive_opens")
+    for addr in (SF_V4, SF_V6):
+        cl("close", name=addr, rst=True)
+    c = sf.stop_and_check()["counters"]
+    exact(c, passive_opens=2, accepted=2)
