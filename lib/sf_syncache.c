@@ -227,13 +227,21 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	/* No cookie helps: the connection could not be queued anyway. */
 	if (sf_listen_overflow(w, ls))
 		return sf_drop(w, SF_CNT_drop_tcp_syn_overflow);
-	if (__atomic_load_n(&ls->ls_synq, __ATOMIC_RELAXED) >=
-	    ls->ls_p.syn_backlog)
+	/*
+	 * Take a place in the listener's SYN queue first and give it back
+	 * if there was none: a load-then-add would let two lcores both take
+	 * the last place (a flood test saw syn_backlog + 1 requests).
+	 */
+	if (__atomic_fetch_add(&ls->ls_synq, 1, __ATOMIC_RELAXED) >=
+	    ls->ls_p.syn_backlog) {
+		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
 		return sf_syncache_full(w, ls, SF_CNT_drop_tcp_reqq_full);
+	}
 	pos = sf_ftab_add(&wt->wt_reqtab, &s->sg_key, s->sg_hash);
-	if (pos < 0)
+	if (pos < 0) {
+		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
 		return sf_syncache_full(w, ls, SF_CNT_drop_tcp_req_pool_full);
-	__atomic_fetch_add(&ls->ls_synq, 1, __ATOMIC_RELAXED);
+	}
 
 	rq = sf_req(w, (uint32_t)pos);
 	memset(rq, 0, sizeof(*rq));
