@@ -114,8 +114,6 @@ static void
 sf_conn_enqueue(struct sf_worker *w, struct sf_conn *c)
 {
 	struct sf_acceptq *aq = &w->wk_tcp.wt_aq[c->cn_listener];
-	struct sf_listener *ls =
-		&w->wk_eng->en_tcp.et_listeners[c->cn_listener];
 
 	c->cn_aq_next = SF_TW_NONE;
 	c->cn_aq_prev = aq->aq_tail;
@@ -125,7 +123,7 @@ sf_conn_enqueue(struct sf_worker *w, struct sf_conn *c)
 		sf_conn(w, aq->aq_tail)->cn_aq_next = c->cn_id;
 	aq->aq_tail = c->cn_id;
 	c->cn_flags |= SF_CNF_QUEUED;
-	__atomic_fetch_add(&ls->ls_acceptq, 1, __ATOMIC_RELAXED);
+	/* Its place in ls_acceptq was taken by sf_listen_overflow(). */
 }
 
 /* Release a slot: no callback, no segment. */

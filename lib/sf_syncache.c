@@ -183,12 +183,24 @@ sf_req_rto(const struct sf_listener *ls, unsigned int n)
  * sk_acceptq_is_full(): the accept queue holds backlog + 1. When it is
  * full, count an overflow and a drop, as Linux does for SYNs
  * (tcp_conn_request()) and third ACKs (tcp_v4_syn_recv_sock()) alike.
+ * With reserve, a place is taken in the same atomic step (the third ACK
+ * of a listener whose connections will wait in the queue), so two lcores
+ * cannot both take the last one; sf_conn_enqueue() then uses it.
  */
 static bool
-sf_listen_overflow(struct sf_worker *w, const struct sf_listener *ls)
+sf_listen_overflow(struct sf_worker *w, struct sf_listener *ls, bool reserve)
 {
-	if (__atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED) <=
-	    ls->ls_p.backlog)
+	uint32_t q;
+
+	if (reserve) {
+		q = __atomic_fetch_add(&ls->ls_acceptq, 1, __ATOMIC_RELAXED);
+		if (q > ls->ls_p.backlog)
+			__atomic_fetch_sub(&ls->ls_acceptq, 1,
+				__ATOMIC_RELAXED);
+	} else {
+		q = __atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED);
+	}
+	if (q <= ls->ls_p.backlog)
 		return false;
 	sf_count(w, SF_CNT_listen_overflows);
 	sf_count(w, SF_CNT_listen_drops);
@@ -225,7 +237,7 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	int32_t pos;
 
 	/* No cookie helps: the connection could not be queued anyway. */
-	if (sf_listen_overflow(w, ls))
+	if (sf_listen_overflow(w, ls, false))
 		return sf_drop(w, SF_CNT_drop_tcp_syn_overflow);
 	/*
 	 * Take a place in the listener's SYN queue first and give it back
@@ -342,7 +354,7 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	uint8_t flg = s->sg_flags & (SF_TH_URG | SF_TH_ACK | SF_TH_PSH |
 			SF_TH_RST | SF_TH_SYN | SF_TH_FIN);
 	uint32_t rcv_nxt = rq->rq_irs + 1;
-	bool paws_reject = false, ts = false;
+	bool paws_reject = false, ts = false, queued;
 	struct sf_l2peer l2;
 	struct sf_tcp_out o;
 	enum sf_verdict v;
@@ -458,7 +470,8 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	 * request (marked acked, so the SYN-ACK retransmission draws
 	 * another ACK later) or, with tcp_abort_on_overflow, resets it.
 	 */
-	if (sf_listen_overflow(w, ls)) {
+	queued = ls->ls_p.on_accept == NULL;
+	if (sf_listen_overflow(w, ls, queued)) {
 		if (ls->ls_p.abort_on_overflow)
 			return sf_req_reset(w, pt, id, s);
 		rq->rq_flags |= SF_RQF_ACKED;
@@ -467,6 +480,9 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 
 	v = sf_conn_establish(w, pt, rq, s);
 	if (v == SF_VERDICT_DROP) {
+		if (queued)
+			__atomic_fetch_sub(&ls->ls_acceptq, 1,
+				__ATOMIC_RELAXED);
 		/* No connection slot on this lcore: like an overflow. */
 		sf_count(w, SF_CNT_listen_drops);
 		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
