@@ -173,7 +173,9 @@ sf_setup_listeners(void)
 				lc->ls_name[0] ? lc->ls_name : "",
 				lc->ls_name[0] ? " on " : "", abuf, lc->ls_port,
 				ret == -EEXIST ?
-				"that address and port are listened on already" :
+				"that address and port are listened on already, or a wildcard on the port overlaps" :
+				ret == -EINVAL ?
+				"the address is not a unicast host address (multicast, loopback, broadcast, reserved)" :
 				strerror(-ret));
 			sf_conf_refused = true;
 			return ret;

@@ -26,8 +26,6 @@
 
 #include "sf_engine_pvt.h"
 
-/* tcp_invalid_ratelimit: one challenge or out-of-window ACK per 500 ms. */
-#define SF_OOW_RATELIMIT_MS 500
 /*
  * Our FIN is retransmitted like a SYN-ACK, from the listener's initial
  * timeout, doubling, this many times (Linux's tcp_orphan_retries 0 means
@@ -36,7 +34,6 @@
 #define SF_FIN_RETRIES 5
 /* tcp_fin_timeout: how long FIN-WAIT-2 waits for the peer's FIN. */
 #define SF_FIN_WAIT2_MS 60000
-#define SF_RTO_MAX_MS 120000
 /*
  * Linux's net.ipv4.tcp_min_snd_mss: the smallest MSS a peer can make us
  * use (CVE-2019-11479), before the options of each segment come off.
@@ -242,13 +239,10 @@ static enum sf_verdict
 sf_conn_reply(struct sf_worker *w, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s, uint32_t seq, uint8_t flags)
 {
-	struct sf_flow_key k = s->sg_key;
 	struct sf_tcp_out o;
 
 	sf_conn_out(w, c, seq, flags, &o);
-	if (sf_tcp_build(s->sg_m, pt, &c->cn_l2, &k, &o) != 0)
-		return sf_drop(w, SF_CNT_drop_reply_no_room);
-	return SF_VERDICT_TX;
+	return sf_tcp_reply(w, pt, s, NULL, &o);
 }
 
 /*

@@ -13,8 +13,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdio.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_malloc.h>
@@ -35,8 +35,6 @@ sf_lcounter_name(enum sf_lcounter c)
 /* Linux's TCP_MIN_MSS and the largest MSS an IPv4 packet can carry. */
 #define SF_MSS_MIN 88
 #define SF_MSS_MAX 65495
-/* TCP_RTO_MAX: no SYN-ACK timeout grows beyond 120 s. */
-#define SF_RTO_MAX_MS 120000
 /* Linux caps TCP_DEFER_ACCEPT far beyond this; an hour is plenty. */
 #define SF_DEFER_MAX 3600
 

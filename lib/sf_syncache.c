@@ -35,14 +35,6 @@
  */
 #define SF_MSS_DEFAULT_V4 536
 #define SF_MSS_DEFAULT_V6 1220
-/*
- * Linux's net.ipv4.tcp_invalid_ratelimit: at most one duplicate-SYN
- * SYN-ACK or out-of-window ACK per 500 ms per request, so a peer (or a
- * spoofer) cannot make us a packet amplifier.
- */
-#define SF_OOW_RATELIMIT_MS 500
-/* TCP_RTO_MAX. */
-#define SF_RTO_MAX_MS 120000
 
 static inline struct sf_req *
 sf_req(struct sf_worker *w, uint32_t id)
@@ -143,18 +135,6 @@ sf_req_ack(struct sf_worker *w, const struct sf_req *rq,
 	if (rq->rq_flags & SF_RQF_TS)
 		o->optlen = sf_tcp_ts_opt(o->opt, w->wk_tcp.wt_now +
 				rq->rq_tsoff, rq->rq_ts_recent);
-}
-
-/* Build o in place of the frame s answers, or drop it (no room). */
-static enum sf_verdict
-sf_reply(struct sf_worker *w, const struct sf_port *pt, struct sf_seg *s,
-		const struct sf_l2peer *l2, const struct sf_tcp_out *o)
-{
-	struct sf_flow_key k = s->sg_key;
-
-	if (sf_tcp_build(s->sg_m, pt, l2, &k, o) != 0)
-		return sf_drop(w, SF_CNT_drop_reply_no_room);
-	return SF_VERDICT_TX;
 }
 
 static void
@@ -300,7 +280,7 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	sf_req_synack(w, pt, rq, s->sg_key.fk_family, &o);
 	sf_count(w, SF_CNT_syn_recv);
 	sf_lcount(w, ls->ls_id, SF_LCNT_syn_recv);
-	if (sf_reply(w, pt, s, &rq->rq_l2, &o) != SF_VERDICT_TX)
+	if (sf_tcp_reply(w, pt, s, &rq->rq_l2, &o) != SF_VERDICT_TX)
 		return SF_VERDICT_DROP;  /* counted; the timer resends */
 	sf_count(w, SF_CNT_synack_sent);
 	return SF_VERDICT_TX;
@@ -323,20 +303,13 @@ sf_req_reset(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
 		struct sf_seg *s)
 {
 	struct sf_req *rq = sf_req(w, id);
-	struct sf_tcp_out o;
-	struct sf_l2peer l2;
 
 	sf_count(w, SF_CNT_embryonic_rsts);
 	sf_lcount(w, rq->rq_listener, SF_LCNT_embryonic_rsts);
 	sf_req_free(w, id);
 	if (s->sg_flags & SF_TH_RST)
 		return SF_VERDICT_DONE;
-	sf_l2peer_from_frame(s->sg_m, s->sg_p, &l2);
-	sf_tcp_rst_for(s, &o);
-	if (sf_reply(w, pt, s, &l2, &o) != SF_VERDICT_TX)
-		return SF_VERDICT_DROP;
-	sf_count(w, SF_CNT_out_rsts);
-	return SF_VERDICT_TX;
+	return sf_tcp_reply_rst(w, pt, s);
 }
 
 /*
@@ -355,15 +328,8 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 			SF_TH_RST | SF_TH_SYN | SF_TH_FIN);
 	uint32_t rcv_nxt = rq->rq_irs + 1;
 	bool paws_reject = false, ts = false, queued;
-	struct sf_l2peer l2;
 	struct sf_tcp_out o;
 	enum sf_verdict v;
-
-	/*
-	 * Replies in place go to the L2 source of the frame they answer
-	 * (SPEC 1); rq_l2, the SYN's, serves the timer's retransmissions.
-	 */
-	sf_l2peer_from_frame(s->sg_m, s->sg_p, &l2);
 
 	/*
 	 * PAWS (RFC 7323 5.3) against the TSval of the SYN: an older TSval
@@ -394,7 +360,7 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 		sf_twheel_arm(&wt->wt_tw, id,
 			wt->wt_now + sf_req_rto(ls, rq->rq_retrans));
 		sf_req_synack(w, pt, rq, s->sg_key.fk_family, &o);
-		v = sf_reply(w, pt, s, &l2, &o);
+		v = sf_tcp_reply(w, pt, s, NULL, &o);
 		if (v == SF_VERDICT_TX) {
 			sf_count(w, SF_CNT_synack_sent);
 			sf_count(w, SF_CNT_synack_retrans);
@@ -410,12 +376,9 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	if ((flg & SF_TH_ACK) && s->sg_ack != rq->rq_iss + 1) {
 		if (flg & SF_TH_RST)
 			return sf_drop(w, SF_CNT_drop_tcp_req_bad_ack);
-		v = sf_reply(w, pt, s, &l2,
+		return sf_tcp_reply(w, pt, s, NULL,
 			&(struct sf_tcp_out){ .seq = s->sg_ack,
 					      .flags = SF_TH_RST });
-		if (v == SF_VERDICT_TX)
-			sf_count(w, SF_CNT_out_rsts);
-		return v;
 	}
 
 	/*
@@ -432,7 +395,7 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 			return sf_drop(w, SF_CNT_drop_tcp_req_oow);
 		rq->rq_last_tx = wt->wt_now;
 		sf_req_ack(w, rq, &o);
-		return sf_reply(w, pt, s, &l2, &o);
+		return sf_tcp_reply(w, pt, s, NULL, &o);
 	}
 
 	/* RFC 7323 4.3: remember the TSval of an in-sequence segment. */

@@ -71,26 +71,6 @@ sf_seg_key(struct sf_seg *s, const void *l3, const struct rte_tcp_hdr *th,
 	k->fk_lport = th->dst_port;
 }
 
-/*
- * Answer in place with the reset RFC 9293 3.10.7.1 gives a segment that
- * belongs to no connection (never to a RST: the caller checked).
- */
-static enum sf_verdict
-sf_tcp_reply_rst(struct sf_worker *w, const struct sf_port *pt,
-		struct sf_seg *s)
-{
-	struct sf_l2peer l2;
-	struct sf_tcp_out o;
-	struct sf_flow_key k = s->sg_key;
-
-	sf_l2peer_from_frame(s->sg_m, s->sg_p, &l2);
-	sf_tcp_rst_for(s, &o);
-	if (sf_tcp_build(s->sg_m, pt, &l2, &k, &o) != 0)
-		return sf_drop(w, SF_CNT_drop_reply_no_room);
-	sf_count(w, SF_CNT_out_rsts);
-	return SF_VERDICT_TX;
-}
-
 /* tcp_rcv_state_process(), case TCP_LISTEN. */
 static enum sf_verdict
 sf_tcp_listen(struct sf_worker *w, const struct sf_port *pt,

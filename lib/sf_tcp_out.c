@@ -167,6 +167,40 @@ sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o)
 	}
 }
 
+/*
+ * Answer s in place with o: the frame becomes the reply. It goes to l2,
+ * or to the L2 source of the frame when l2 is NULL (SPEC 1: replies go
+ * back where the frame they answer came from).
+ */
+enum sf_verdict
+sf_tcp_reply(struct sf_worker *w, const struct sf_port *pt, struct sf_seg *s,
+		const struct sf_l2peer *l2, const struct sf_tcp_out *o)
+{
+	struct sf_l2peer src;
+
+	if (l2 == NULL) {
+		sf_l2peer_from_frame(s->sg_m, s->sg_p, &src);
+		l2 = &src;
+	}
+	/* The key lives in s, not in the frame being overwritten. */
+	if (sf_tcp_build(s->sg_m, pt, l2, &s->sg_key, o) != 0)
+		return sf_drop(w, SF_CNT_drop_reply_no_room);
+	if (o->flags & SF_TH_RST)
+		sf_count(w, SF_CNT_out_rsts);
+	return SF_VERDICT_TX;
+}
+
+/* The reset of sf_tcp_rst_for(), in place (never for a RST: callers check). */
+enum sf_verdict
+sf_tcp_reply_rst(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_seg *s)
+{
+	struct sf_tcp_out o;
+
+	sf_tcp_rst_for(s, &o);
+	return sf_tcp_reply(w, pt, s, NULL, &o);
+}
+
 /* <nop, nop, TS> as Linux puts on every segment after the SYN. */
 uint8_t
 sf_tcp_ts_opt(uint8_t *buf, uint32_t tsval, uint32_t tsecr)

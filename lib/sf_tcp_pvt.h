@@ -255,6 +255,15 @@ struct sf_tcp_out {
 };
 
 /*
+ * Linux's net.ipv4.tcp_invalid_ratelimit: at most one duplicate-SYN
+ * SYN-ACK, out-of-window or challenge ACK per 500 ms per request or
+ * connection, so a peer (or a spoofer) cannot make us an amplifier.
+ */
+#define SF_OOW_RATELIMIT_MS 500
+/* TCP_RTO_MAX: no retransmission timeout grows beyond 120 s. */
+#define SF_RTO_MAX_MS 120000
+
+/*
  * tcp_oow_rate_limited(): "Data packets without SYNs are not likely part
  * of an ACK loop", so an unacceptable segment that carries data or FIN
  * (and no SYN) is always answered; the others at most once per 500 ms.
@@ -274,6 +283,11 @@ int sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		const struct sf_l2peer *l2, const struct sf_flow_key *k,
 		const struct sf_tcp_out *o);
 void sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o);
+enum sf_verdict sf_tcp_reply(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_seg *s, const struct sf_l2peer *l2,
+		const struct sf_tcp_out *o);
+enum sf_verdict sf_tcp_reply_rst(struct sf_worker *w,
+		const struct sf_port *pt, struct sf_seg *s);
 uint8_t sf_tcp_ts_opt(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
 
 /* sf_isn.c: RFC 6528 initial sequence numbers, timestamp offsets. */
