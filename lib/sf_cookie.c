@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * SYN cookies: the MAC, the two layouts, the period keys and the master
+ * secret (see sf_cookie.h for the layouts and the security argument).
+ * Nothing here knows about workers or listeners: sf_syncache.c decides
+ * when a cookie is sent or checked.
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_atomic.h>
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_pause.h>
+
+#include "sf_cookie.h"
+#include "sf_tcp_pvt.h"
+
+/*
+ * MSS tables, ascending. A SYN's MSS is rounded down to an entry, so the
+ * entries sit just at or below the values clients send most:
+ *
+ * IPv4: 1460 (Ethernet), 1452 (PPPoE, 1492 - 40), 1440 (PPPoE and VPN
+ * clamps), 1400 and 1360 (IPsec, GRE and mobile-carrier clamps), 1300
+ * (clamps below common tunnel overheads), 1220 (the IPv6 minimum reused
+ * by dual-stack clamps) and 536 (RFC 9293's default, also the floor).
+ * Linux has 536, 1300, 1440, 1460; FreeBSD 216, 536, 1200, 1360, 1400,
+ * 1440, 1452, 1460.
+ *
+ * IPv6: 1440 (Ethernet, 1500 - 60), 1432 (PPPoE), 1420 (6in4 and 6rd
+ * tunnels, 1480 - 60), 1400, 1380 (tunnel and VPN clamps), 1340 and 1280
+ * (mobile and nested tunnels), 1220 (the minimum MTU's, RFC 8200).
+ * Linux has 1220, 1420, 1440, 8940.
+ *
+ * A jumbo-frame client gets the largest entry: our own MSS is capped by
+ * the port's MTU anyway, and the cookie only matters under a flood.
+ */
+static const uint16_t sf_cookie_mss_v4[SF_COOKIE_MSS_NB] = {
+	536, 1220, 1300, 1360, 1400, 1440, 1452, 1460,
+};
+static const uint16_t sf_cookie_mss_v6[SF_COOKIE_MSS_NB] = {
+	1220, 1280, 1340, 1380, 1400, 1420, 1432, 1440,
+};
+
+uint16_t
+sf_cookie_mss_value(uint8_t family, unsigned int idx)
+{
+	const uint16_t *tab = family == AF_INET6 ? sf_cookie_mss_v6 :
+		sf_cookie_mss_v4;
+
+	return tab[idx & SF_CK_MSS_MASK];
+}
+
+unsigned int
+sf_cookie_mss_index(uint8_t family, uint16_t mss)
+{
+	const uint16_t *tab = family == AF_INET6 ? sf_cookie_mss_v6 :
+		sf_cookie_mss_v4;
+	unsigned int i;
+
+	for (i = SF_COOKIE_MSS_NB - 1; i > 0; i--)
+		if (mss >= tab[i])
+			break;
+	return i;
+}
+
+/* The layout flag: the high bit of the fields word the MAC covers. */
+#define SF_CK_LAYOUT_TS (1u << 31)
+
+static inline uint32_t
+sf_cookie_lowmask(bool ts)
+{
+	return (1u << (ts ? SF_CK_LOW_TS : SF_CK_LOW_NOTS)) - 1;
+}
+
+/*
+ * The MAC input, in network byte order so that nodes of any endianness
+ * compute the same MAC: our peer's address and ours (4 or 16 bytes
+ * each), the peer's port and ours, the client ISN, our TSval (0 without
+ * timestamps) and the fields word. IPv4 and IPv6 messages differ in
+ * length, which SipHash mixes in, so they cannot collide.
+ */
+static uint32_t
+sf_cookie_mac(const struct sf_siphash_key *key, const struct sf_flow_key *k,
+		uint32_t irs, uint32_t tsval, uint32_t fields)
+{
+	uint8_t msg[48];
+	unsigned int alen = k->fk_family == AF_INET ? 4 : 16;
+	uint32_t w[3] = {
+		rte_cpu_to_be_32(irs),
+		rte_cpu_to_be_32(tsval),
+		rte_cpu_to_be_32(fields),
+	};
+	uint8_t *p = msg;
+
+	memcpy(p, k->fk_raddr, alen);
+	p += alen;
+	memcpy(p, k->fk_laddr, alen);
+	p += alen;
+	memcpy(p, &k->fk_rport, 2);
+	memcpy(p + 2, &k->fk_lport, 2);
+	memcpy(p + 4, w, sizeof(w));
+	p += 4 + sizeof(w);
+	return (uint32_t)(sf_siphash(key, msg, (size_t)(p - msg)) >> 32);
+}
+
+/* K(t): the period secret, two SipHash outputs under the master. */
+static void
+sf_cookie_derive(const struct sf_siphash_key *master, uint32_t t,
+		struct sf_siphash_key *out)
+{
+	uint8_t in[16] = { 's', 'f', 'c', 'o', 'o', 'k', 'i', 'e' };
+	uint32_t be = rte_cpu_to_be_32(t);
+
+	memcpy(&in[8], &be, 4);
+	out->k[0] = sf_siphash(master, in, sizeof(in));
+	in[15] = 1;
+	out->k[1] = sf_siphash(master, in, sizeof(in));
+}
+
+/*
+ * Pick up a master secret that changed since the last copy: the
+ * sequence-lock read side (retry while a writer is in the middle, or
+ * when the sequence moved during the copy).
+ */
+static void
+sf_cookie_sync(struct sf_cookie_keys *ck)
+{
+	const struct sf_cookie_secret *cs = ck->ck_secret;
+	uint64_t s;
+
+	if (likely(__atomic_load_n(&cs->cs_seq, __ATOMIC_ACQUIRE) ==
+			ck->ck_seq))
+		return;
+	for (;;) {
+		s = __atomic_load_n(&cs->cs_seq, __ATOMIC_ACQUIRE);
+		if (s & 1) {
+			rte_pause();
+			continue;
+		}
+		ck->ck_master[0] = cs->cs_cur;
+		ck->ck_master[1] = cs->cs_prev;
+		ck->ck_prev_until = cs->cs_prev_until;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&cs->cs_seq, __ATOMIC_RELAXED) == s)
+			break;
+	}
+	ck->ck_seq = s;
+	/* Period keys of the old master are gone with it. */
+	memset(ck->ck_pk, 0, sizeof(ck->ck_pk));
+}
+
+/* The key of period t under master m (0 current, 1 previous). */
+static const struct sf_siphash_key *
+sf_cookie_pkey(struct sf_cookie_keys *ck, unsigned int m, uint32_t t)
+{
+	struct sf_cookie_pkey *pk = &ck->ck_pk[m][t & 3];
+
+	if (unlikely(!pk->pk_valid || pk->pk_t != t)) {
+		sf_cookie_derive(&ck->ck_master[m], t, &pk->pk_key);
+		pk->pk_t = t;
+		pk->pk_valid = 1;
+	}
+	return &pk->pk_key;
+}
+
+void
+sf_cookie_secret_init(struct sf_cookie_secret *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+	rte_spinlock_init(&cs->cs_wlock);
+	sf_siphash_key_random(&cs->cs_cur);
+	cs->cs_seq = 2;
+}
+
+void
+sf_cookie_secret_set(struct sf_cookie_secret *cs,
+		const struct sf_siphash_key *key, uint64_t wall_ms)
+{
+	struct sf_siphash_key k;
+
+	if (key != NULL)
+		k = *key;
+	else
+		sf_siphash_key_random(&k);
+	rte_spinlock_lock(&cs->cs_wlock);
+	__atomic_store_n(&cs->cs_seq, cs->cs_seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	cs->cs_prev = cs->cs_cur;
+	cs->cs_prev_until = wall_ms + SF_COOKIE_PERIOD_MS;
+	cs->cs_cur = k;
+	__atomic_store_n(&cs->cs_seq, cs->cs_seq + 1, __ATOMIC_RELEASE);
+	rte_spinlock_unlock(&cs->cs_wlock);
+}
+
+void
+sf_cookie_keys_init(struct sf_cookie_keys *ck,
+		const struct sf_cookie_secret *cs, uint64_t wall_ms)
+{
+	memset(ck, 0, sizeof(*ck));
+	ck->ck_secret = cs;
+	ck->ck_seq = UINT64_MAX;   /* odd: never a stable sequence */
+	ck->ck_mask_ts = ~sf_cookie_lowmask(true);
+	ck->ck_mask_nots = ~sf_cookie_lowmask(false);
+	sf_cookie_keys_update(ck, wall_ms);
+}
+
+uint32_t
+sf_cookie_keys_update(struct sf_cookie_keys *ck, uint64_t wall_ms)
+{
+	uint32_t rem = (uint32_t)(wall_ms % SF_COOKIE_PERIOD_MS);
+	unsigned int m, i;
+	uint32_t t;
+
+	sf_cookie_sync(ck);
+	t = (uint32_t)(wall_ms / SF_COOKIE_PERIOD_MS);
+	ck->ck_wall = wall_ms;
+	ck->ck_t = t;
+	ck->ck_skew = rem >= SF_COOKIE_PERIOD_MS - SF_COOKIE_SKEW_MS;
+	/* Forget the keys of periods no longer live. */
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < 4; i++) {
+			struct sf_cookie_pkey *pk = &ck->ck_pk[m][i];
+
+			if (pk->pk_valid && pk->pk_t != t - 1 &&
+			    pk->pk_t != t && pk->pk_t != t + 1)
+				memset(pk, 0, sizeof(*pk));
+		}
+	if (ck->ck_prev_until != 0 && wall_ms >= ck->ck_prev_until) {
+		memset(&ck->ck_master[1], 0, sizeof(ck->ck_master[1]));
+		memset(ck->ck_pk[1], 0, sizeof(ck->ck_pk[1]));
+		ck->ck_prev_until = 0;
+	}
+	return ck->ck_skew ? SF_COOKIE_PERIOD_MS - rem :
+		SF_COOKIE_PERIOD_MS - SF_COOKIE_SKEW_MS - rem;
+}
+
+uint32_t
+sf_cookie_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
+		uint32_t irs, const struct sf_cookie_opts *o, uint32_t *tsval)
+{
+	uint32_t fields, opt, ts = 0, mac;
+
+	sf_cookie_sync(ck);
+	fields = (ck->ck_t & SF_CK_T_MASK) |
+		sf_cookie_mss_index(k->fk_family, o->mss) << SF_CK_MSS_SHIFT;
+	opt = (o->wscale & SF_CK_WS_MASK);
+	if (o->ts) {
+		uint32_t clk = *tsval;
+
+		opt |= (o->sack ? SF_CK_TS_SACK : 0) |
+			(o->ecn ? SF_CK_TS_ECN : 0);
+		ts = (clk & ~((1u << SF_CK_TS_BITS) - 1)) | opt;
+		/* Never ahead of the clock the connection continues. */
+		if (SF_SEQ_GT(ts, clk))
+			ts -= 1u << SF_CK_TS_BITS;
+		*tsval = ts;
+	} else {
+		fields |= opt << SF_CK_WS_SHIFT |
+			(o->sack ? SF_CK_SACK : 0) | (o->ecn ? SF_CK_ECN : 0);
+	}
+	mac = sf_cookie_mac(sf_cookie_pkey(ck, 0, ck->ck_t), k, irs, ts,
+		fields | (o->ts ? SF_CK_LAYOUT_TS : 0));
+	return (mac & ~sf_cookie_lowmask(o->ts)) | fields;
+}
+
+int
+sf_cookie_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
+		uint32_t irs, uint32_t iss, bool ts, uint32_t tsecr,
+		struct sf_cookie_opts *out)
+{
+	uint32_t low = sf_cookie_lowmask(ts);
+	uint32_t mask = ts ? ck->ck_mask_ts : ck->ck_mask_nots;
+	uint32_t fields = iss & low;
+	uint32_t in = fields | (ts ? SF_CK_LAYOUT_TS : 0);
+	uint32_t cand[2], t;
+	unsigned int nc = 0, m, i, nm;
+
+	sf_cookie_sync(ck);
+	t = ck->ck_t;
+	/*
+	 * The T bit names period t, or t - 1, or (close to the next period,
+	 * for a node whose clock is ahead) t + 1, which shares t - 1's bit.
+	 */
+	if ((iss & SF_CK_T_MASK) == (t & SF_CK_T_MASK)) {
+		cand[nc++] = t;
+	} else {
+		cand[nc++] = t - 1;
+		if (ck->ck_skew)
+			cand[nc++] = t + 1;
+	}
+	nm = ck->ck_prev_until != 0 && ck->ck_wall < ck->ck_prev_until ?
+		2 : 1;
+	for (m = 0; m < nm; m++)
+		for (i = 0; i < nc; i++) {
+			uint32_t mac = sf_cookie_mac(sf_cookie_pkey(ck, m,
+				cand[i]), k, irs, ts ? tsecr : 0, in);
+
+			if (((mac ^ iss) & mask) == 0)
+				goto valid;
+		}
+	return -EBADMSG;
+valid:
+	out->mss_idx = (uint8_t)((iss >> SF_CK_MSS_SHIFT) & SF_CK_MSS_MASK);
+	out->mss = sf_cookie_mss_value(k->fk_family, out->mss_idx);
+	out->ts = ts;
+	if (ts) {
+		out->wscale = (uint8_t)(tsecr & SF_CK_WS_MASK);
+		out->sack = (tsecr & SF_CK_TS_SACK) != 0;
+		out->ecn = (tsecr & SF_CK_TS_ECN) != 0;
+	} else {
+		out->wscale = (uint8_t)((iss >> SF_CK_WS_SHIFT) &
+			SF_CK_WS_MASK);
+		out->sack = (iss & SF_CK_SACK) != 0;
+		out->ecn = (iss & SF_CK_ECN) != 0;
+	}
+	return 0;
+}
+
+int
+sf_cookie_secret_parse(const char *hex, struct sf_siphash_key *key)
+{
+	uint8_t b[16];
+	unsigned int i;
+
+	if (hex == NULL || strlen(hex) != 32)
+		return -EINVAL;
+	for (i = 0; i < 32; i++) {
+		char c = hex[i];
+		unsigned int v;
+
+		if (c >= '0' && c <= '9')
+			v = (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = (unsigned int)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = (unsigned int)(c - 'A' + 10);
+		else
+			return -EINVAL;
+		if (i % 2 == 0)
+			b[i / 2] = (uint8_t)(v << 4);
+		else
+			b[i / 2] |= (uint8_t)v;
+	}
+	/* The first 8 bytes are k0, the last k1, both little-endian. */
+	memcpy(&key->k[0], b, 8);
+	memcpy(&key->k[1], b + 8, 8);
+	key->k[0] = rte_le_to_cpu_64(key->k[0]);
+	key->k[1] = rte_le_to_cpu_64(key->k[1]);
+	return 0;
+}

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#ifndef SF_COOKIE_H
+#define SF_COOKIE_H
+
+/*
+ * SYN cookies: a SYN-ACK whose initial sequence number (and, when the
+ * client sent timestamps, TSval) carries everything the request would
+ * have held, authenticated, so no state is kept until the third ACK
+ * proves the client can receive at its address. Private header.
+ *
+ * The MAC. SipHash-2-4 under a per-period key K(t), over the 4-tuple,
+ * the client's ISN, our TSval (timestamp layout) and the encoded option
+ * bits with the layout flag, all in network byte order:
+ *
+ *   MAC = SipHash-2-4(K(t), raddr | laddr | rport | lport | irs | tsval |
+ *                           fields)
+ *
+ * (addresses 4 or 16 bytes, ports 2, the rest 4; tsval 0 without
+ * timestamps; fields = the ISN's low bits, bit 31 set in the timestamp
+ * layout), of which the high 32 bits are kept and truncated to the ISN
+ * bits the fields leave free. t is the number of the
+ * SF_COOKIE_PERIOD_MS period of the wall clock (UTC ms since the epoch),
+ * K(t) = SipHash(master, "sfcookie" | t | 0 0 0 0) as k0 and
+ * SipHash(master, "sfcookie" | t | 0 0 0 1) as k1 (t as 4 bytes):
+ * each period has its own secret, derived from a 128-bit master secret
+ * (random per start, or configured so that several nodes share it). Two
+ * period secrets are live at once, t and t - 1 (t + 1 too within
+ * SF_COOKIE_SKEW_MS of the next period, for nodes whose clocks run a
+ * little ahead); older ones are forgotten. A cookie therefore validates
+ * for 60 to 120 s after it was sent, as Linux's do (MAX_SYNCOOKIE_AGE).
+ *
+ * Security. A blind attacker (one who cannot read our SYN-ACKs) who wants
+ * a connection from an address it does not own must guess the MAC:
+ *   - timestamp layout: 28 bits, one guess in 2^28 (3.7e-9) succeeds;
+ *   - ISN layout: 22 bits, one in 2^22 (2.4e-7); in the last
+ *     SF_COOKIE_SKEW_MS of a period two period keys share the T bit and
+ *     the chance doubles for those 2 s of every 60 s.
+ * The fields in the low bits are in clear (MSS index, window scale, SACK,
+ * ECN: what the client sent anyway) but covered by the MAC, so changing
+ * them is a guess like any other; so is changing any bit of the TSecr,
+ * since our whole TSval is MAC input. The attacker cannot learn K(t)
+ * from cookies (SipHash is a PRF) nor aim at a 4-tuple's cookie in
+ * advance (the client ISN is input). Linux keeps 24 bits for hash plus
+ * MSS index (about 2^-22 per guess), FreeBSD a 24-bit MAC. Replay: a
+ * cookie ACK seen on the wire can be replayed from the same 4-tuple until
+ * its period key is forgotten (at most 120 s): it only opens the
+ * connection its sender had already opened, and once that connection
+ * exists the replay hits it, not the listener.
+ *
+ * Layouts (bit 0 is the least significant):
+ *
+ *   ISN, client sent timestamps (options are in our TSval):
+ *    31                                                    4 3     1  0
+ *   +-------------------------------------------------------+-------+---+
+ *   |                      MAC (28 bits)                    |  MSS  | T |
+ *   +-------------------------------------------------------+-------+---+
+ *
+ *   ISN, no timestamps (FreeBSD's idea, with a whole window shift):
+ *    31                               10   9    8     5 4     1  0
+ *   +-----------------------------------+---+----+-------+-------+---+
+ *   |            MAC (22 bits)          |ECN|SACK|  WS   |  MSS  | T |
+ *   +-----------------------------------+---+----+-------+-------+---+
+ *
+ *   TSval, client sent timestamps (Linux's cookie_init_timestamp()):
+ *    31                                           6   5    4   3     0
+ *   +----------------------------------------------+---+----+-------+
+ *   |        our ms clock for the flow, high bits  |ECN|SACK|  WS   |
+ *   +----------------------------------------------+---+----+-------+
+ *
+ *   T     parity of the period number t
+ *   MSS   index in the family's MSS table (sf_cookie_mss_value())
+ *   WS    the client's window shift 0..14, 15: no window scale option
+ *   SACK  SACK-permitted was offered and granted
+ *   ECN   ECN setup was asked for and granted
+ *
+ * The TSval keeps the clock's high bits and is never ahead of the clock
+ * (64 ms is taken off when the option bits would put it ahead), so the
+ * connection's later TSvals, which continue from it, only grow.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_spinlock.h>
+
+#include "sf_siphash.h"
+
+struct sf_flow_key;
+
+/* A period secret's life: cookies validate for one to two periods. */
+#define SF_COOKIE_PERIOD_MS 60000u
+/* Next period's secret is accepted this close to its start. */
+#define SF_COOKIE_SKEW_MS 2000u
+/*
+ * Linux's TCP_SYNCOOKIE_VALID: an ACK to a listener is checked as a
+ * cookie only this long after the lcore last sent one for it (always in
+ * mode 2); otherwise it is the plain LISTEN case and draws a RST.
+ */
+#define SF_COOKIE_RECENT_MS 120000u
+
+/* MSS table entries per family. */
+#define SF_COOKIE_MSS_NB 8
+/* WS value meaning "the client sent no window scale option". */
+#define SF_COOKIE_WS_NONE 15
+
+/* Bit fields of the two ISN layouts and the TSval. */
+#define SF_CK_T_MASK      0x1u
+#define SF_CK_MSS_SHIFT   1
+#define SF_CK_MSS_MASK    0x7u
+#define SF_CK_WS_SHIFT    4                 /* ISN layout */
+#define SF_CK_WS_MASK     0xfu
+#define SF_CK_SACK        (1u << 8)         /* ISN layout */
+#define SF_CK_ECN         (1u << 9)         /* ISN layout */
+#define SF_CK_LOW_TS      4                 /* bits below the MAC */
+#define SF_CK_LOW_NOTS    10
+#define SF_CK_TS_BITS     6                 /* TSval option bits */
+#define SF_CK_TS_SACK     (1u << 4)
+#define SF_CK_TS_ECN      (1u << 5)
+
+/* What a cookie carries (and the layout it uses). */
+struct sf_cookie_opts {
+	uint16_t mss;        /* make: the client's MSS; check: table value */
+	uint8_t mss_idx;     /* check: the index decoded */
+	uint8_t wscale;      /* 0..14, or SF_COOKIE_WS_NONE */
+	bool sack;
+	bool ecn;
+	bool ts;             /* timestamp layout */
+};
+
+/*
+ * The master secret of an engine. Written by control threads (start-up
+ * configuration, the telemetry rotate command) under cs_wlock; read by
+ * the workers without a lock: cs_seq is odd while a write is under way,
+ * and a reader retries when it changed across its copy.
+ */
+struct sf_cookie_secret {
+	uint64_t cs_seq;                  /* even: stable; bumps by 2 per set */
+	struct sf_siphash_key cs_cur;     /* signs new cookies */
+	struct sf_siphash_key cs_prev;    /* still validates */
+	uint64_t cs_prev_until;           /* wall ms; 0: no previous */
+	rte_spinlock_t cs_wlock;          /* writers only */
+};
+
+/* One period secret, derived from a master. */
+struct sf_cookie_pkey {
+	uint32_t pk_t;                    /* period number */
+	uint8_t pk_valid;
+	struct sf_siphash_key pk_key;
+};
+
+/*
+ * A worker's copy of the secret and its period keys. Owned by one lcore.
+ * ck_mask_ts / ck_mask_nots are the MAC bits compared (tests narrow them
+ * to measure the forgery rate).
+ */
+struct sf_cookie_keys {
+	const struct sf_cookie_secret *ck_secret;
+	uint64_t ck_seq;                  /* cs_seq of the copy */
+	struct sf_siphash_key ck_master[2]; /* current, previous */
+	uint64_t ck_prev_until;           /* wall ms; 0: no previous */
+	uint64_t ck_wall;                 /* wall ms of the last update */
+	uint32_t ck_t;                    /* current period number */
+	bool ck_skew;                     /* within SKEW of period t + 1 */
+	uint32_t ck_mask_ts;
+	uint32_t ck_mask_nots;
+	/* [master][t & 3]: the period keys of t - 1, t, t + 1 */
+	struct sf_cookie_pkey ck_pk[2][4];
+};
+
+/* A fresh random master secret, no previous one. */
+void sf_cookie_secret_init(struct sf_cookie_secret *cs);
+
+/*
+ * Replace the master secret (key NULL: a random one). The old one keeps
+ * validating until wall_ms + SF_COOKIE_PERIOD_MS, so cookies in flight
+ * complete. Safe against concurrent readers; writers serialise.
+ */
+void sf_cookie_secret_set(struct sf_cookie_secret *cs,
+		const struct sf_siphash_key *key, uint64_t wall_ms);
+
+/* Bind a worker's keys to a secret, at wall clock wall_ms. */
+void sf_cookie_keys_init(struct sf_cookie_keys *ck,
+		const struct sf_cookie_secret *cs, uint64_t wall_ms);
+
+/*
+ * Move the keys to the period of wall_ms (the worker calls this at every
+ * period boundary and SKEW before it). Returns the ms until the next
+ * call is due.
+ */
+uint32_t sf_cookie_keys_update(struct sf_cookie_keys *ck, uint64_t wall_ms);
+
+/*
+ * The cookie ISN for a SYN from the flow k with client ISN irs and
+ * options o (o->mss is the client's MSS, rounded down to the table).
+ * With o->ts, *tsval holds our TSval clock for the flow on entry and the
+ * TSval to send on return.
+ */
+uint32_t sf_cookie_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
+		uint32_t irs, const struct sf_cookie_opts *o, uint32_t *tsval);
+
+/*
+ * Check a cookie: iss = SEG.ACK - 1, irs = SEG.SEQ - 1, and with ts the
+ * segment's TSecr (the TSval we sent). On success fills out.
+ *
+ * @return
+ *   0, or -EBADMSG when the MAC matches under no live period key (a
+ *   forgery, a changed segment, or a cookie past its life: its period
+ *   key is forgotten).
+ */
+int sf_cookie_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
+		uint32_t irs, uint32_t iss, bool ts, uint32_t tsecr,
+		struct sf_cookie_opts *out);
+
+/* The MSS of table entry idx for family (AF_INET or AF_INET6). */
+uint16_t sf_cookie_mss_value(uint8_t family, unsigned int idx);
+
+/* The largest table entry not above mss (entry 0 when all are). */
+unsigned int sf_cookie_mss_index(uint8_t family, uint16_t mss);
+
+/* Parse 32 hex digits into a key; 0 or -EINVAL. */
+int sf_cookie_secret_parse(const char *hex, struct sf_siphash_key *key);
+
+#endif /* SF_COOKIE_H */
