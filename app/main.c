@@ -181,9 +181,10 @@ sf_setup_listeners(void)
 			return ret;
 		}
 		SF_LOG(INFO, "listening on %s port %u: app %s, backlog %u, "
-			"syn_backlog %u, synack_retries %u", abuf, lc->ls_port,
-			app->name, RTE_MIN(ls->backlog, sf_conf.somaxconn),
-			ls->syn_backlog, ls->synack_retries);
+			"syn_backlog %u, synack_retries %u, syncookies %u",
+			abuf, lc->ls_port, app->name,
+			RTE_MIN(ls->backlog, sf_conf.somaxconn),
+			ls->syn_backlog, ls->synack_retries, ls->syncookies);
 		if (lc->ls_addr.family != 0 && !sf_addr_is_ours(&lc->ls_addr))
 			SF_LOG(WARNING, "listener %s port %u: no port has "
 				"this address, so no segment can reach it "
@@ -194,9 +195,6 @@ sf_setup_listeners(void)
 				"at somaxconn %u, as listen(2) does", abuf,
 				lc->ls_port, ls->backlog, sf_conf.somaxconn);
 	}
-	if (sf_conf.nb_listen != 0)
-		SF_LOG(INFO, "SYN cookies are not built yet (XXX(#4)): a "
-			"full SYN queue drops SYNs (reqq_full_drop)");
 	if (sf_conf.nb_listen == 0)
 		SF_LOG(WARNING, "no listener: TCP segments are answered with "
 			"RST%s (give --listen PORT)",
@@ -241,6 +239,8 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	ep.somaxconn = sf_conf.somaxconn;
 	ep.time_wait_ms = sf_conf.time_wait_ms;
 	ep.no_listener_drop = sf_conf.no_listener_drop;
+	ep.cookie_secret = sf_conf.cookie_secret_set ?
+		sf_conf.cookie_secret : NULL;
 	sf_eng = sf_engine_create(&ep);
 	if (sf_eng == NULL) {
 		SF_LOG(ERR, "cannot create the engine: %s",

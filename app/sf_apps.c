@@ -16,24 +16,70 @@
  */
 
 #include <stddef.h>
+#include <string.h>
+
+#include <rte_lcore.h>
 
 #include "sf_apps.h"
+
+/* One tally per lcore: written by that lcore only, summed on read. */
+static struct {
+	struct sf_app_tally t;
+} __rte_cache_aligned sf_app_tallies[RTE_MAX_LCORE];
+
+static inline void
+sf_app_add(uint64_t *v, bool yes)
+{
+	if (yes)
+		__atomic_store_n(v, *v + 1, __ATOMIC_RELAXED);
+}
+
+/* Record what on_accept was handed. */
+static void
+sf_app_tally(const struct sf_conn_info *ci)
+{
+	unsigned int lc = rte_lcore_id();
+	struct sf_app_tally *t;
+
+	t = &sf_app_tallies[lc < RTE_MAX_LCORE ? lc : 0].t;
+	sf_app_add(&t->at_conns, true);
+	sf_app_add(&t->at_wscale, ci->flags & SF_CONN_F_WSCALE);
+	sf_app_add(&t->at_sack, ci->flags & SF_CONN_F_SACK);
+	sf_app_add(&t->at_ts, ci->flags & SF_CONN_F_TS);
+	sf_app_add(&t->at_ecn, ci->flags & SF_CONN_F_ECN);
+	sf_app_add(&t->at_data, ci->data_len != 0);
+}
+
+void
+sf_app_tally_sum(struct sf_app_tally *out)
+{
+	unsigned int i, k;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		const uint64_t *src = (const uint64_t *)&sf_app_tallies[i].t;
+		uint64_t *dst = (uint64_t *)out;
+
+		for (k = 0; k < sizeof(*out) / sizeof(uint64_t); k++)
+			dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
+	}
+}
 
 static void
 sf_app_sink_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 		void *arg)
 {
 	RTE_SET_USED(c);
-	RTE_SET_USED(ci);
 	RTE_SET_USED(arg);
+	sf_app_tally(ci);
 }
 
 static void
 sf_app_rst_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 		void *arg)
 {
-	RTE_SET_USED(ci);
 	RTE_SET_USED(arg);
+	sf_app_tally(ci);
 	sf_conn_reset(c);
 }
 
@@ -41,8 +87,8 @@ static void
 sf_app_close_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 		void *arg)
 {
-	RTE_SET_USED(ci);
 	RTE_SET_USED(arg);
+	sf_app_tally(ci);
 	sf_conn_close(c);
 }
 

@@ -22,4 +22,20 @@ struct sf_app_ops {
 /* The ops of a built-in application. */
 const struct sf_app_ops *sf_app_ops(enum sf_app_kind kind);
 
+/*
+ * What the built-in applications were handed by on_accept, summed over
+ * lcores: connections, and how many of them had each option negotiated
+ * (the exit JSON's "accepted_with"; tests check SYN-cookie fidelity by
+ * it).
+ */
+struct sf_app_tally {
+	uint64_t at_conns;
+	uint64_t at_wscale;
+	uint64_t at_sack;
+	uint64_t at_ts;
+	uint64_t at_ecn;
+	uint64_t at_data;     /* the third ACK carried data */
+};
+void sf_app_tally_sum(struct sf_app_tally *out);
+
 #endif /* SF_APPS_H */

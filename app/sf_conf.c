@@ -300,6 +300,7 @@ enum sf_key {
 	SF_KEY_TIME_WAIT_MS,
 	SF_KEY_MAX_REQUESTS,
 	SF_KEY_MAX_CONNS,
+	SF_KEY_COOKIE_SECRET,
 	SF_KEY_MAX
 };
 
@@ -329,6 +330,7 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_TIME_WAIT_MS] = "time_wait_ms",
 	[SF_KEY_MAX_REQUESTS] = "max_requests",
 	[SF_KEY_MAX_CONNS] = "max_conns",
+	[SF_KEY_COOKIE_SECRET] = "cookie_secret",
 };
 
 /* Keys a [listener NAME] section may hold besides "listen". */
@@ -457,6 +459,14 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 	case SF_KEY_MAX_CONNS:
 		return sf_parse_uint(where, val, 8, 1u << 24,
 				"(connections per worker)", &conf->max_conns);
+	case SF_KEY_COOKIE_SECRET:
+		/* The value is a secret: the message does not repeat it. */
+		if (sf_cookie_secret_from_hex(val, conf->cookie_secret) != 0)
+			return sf_conf_error(where,
+				"invalid cookie secret (%zu characters): expected 32 hex digits, the 128-bit key every node behind the same address shares",
+				strlen(val));
+		conf->cookie_secret_set = true;
+		return 0;
 	default:
 		return sf_conf_error(where, "internal: unknown key");
 	}
@@ -735,6 +745,8 @@ sf_conf_usage(const char *prgname)
 	"      --time-wait-ms MS     TIME-WAIT after our close (default %u)\n"
 	"      --max-requests N      half-open requests per worker (default %u)\n"
 	"      --max-conns N         connections per worker (default %u)\n"
+	"      --cookie-secret HEX   SYN-cookie secret, 32 hex digits (default: random\n"
+	"                            per start); prefer cookie_secret in a 0600 config\n"
 	"      --steering rss|sw|auto  how flows reach their worker (default auto)\n"
 	"      --app-lcores LIST     run on_accept on these lcores (default: inline)\n"
 	"      --tx-drain-us US      flush tx buffers at least this often (default 20)\n"
@@ -785,6 +797,7 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("time-wait-ms", required_argument, SF_KEY_TIME_WAIT_MS),
 	SF_LONG("max-requests", required_argument, SF_KEY_MAX_REQUESTS),
 	SF_LONG("max-conns", required_argument, SF_KEY_MAX_CONNS),
+	SF_LONG("cookie-secret", required_argument, SF_KEY_COOKIE_SECRET),
 	SF_LONG("stats-interval", required_argument, SF_KEY_STATS_INTERVAL),
 	SF_LONG("stats-file", required_argument, SF_KEY_STATS_FILE),
 	{ NULL, 0, NULL, 0 },

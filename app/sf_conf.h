@@ -100,6 +100,8 @@ struct sf_conf {
 	unsigned int time_wait_ms;
 	unsigned int max_requests;      /* per worker */
 	unsigned int max_conns;         /* per worker */
+	uint8_t cookie_secret[16];      /* SYN-cookie master secret */
+	bool cookie_secret_set;         /* else random per start */
 	enum sf_steering steering;
 	char app_lcores[128];           /* lcore list as given; empty: inline */
 	uint32_t tx_drain_us;

@@ -10,6 +10,7 @@
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 
+#include "sf_apps.h"
 #include "sf_stats.h"
 #include "sf_tcp.h"
 
@@ -31,14 +32,28 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 {
 	uint64_t c[SF_CNT_MAX];
 	double s = seconds > 0 ? seconds : 1;
+	struct sf_listener_state st;
+	unsigned int i, cookie_ls = 0;
+	char mode[32];
 
 	sf_engine_counters(eng, c);
+	/* Cookie mode: listeners some lcore sent cookies for lately. */
+	for (i = 0; i < sf_engine_listener_count(eng); i++)
+		if (sf_engine_listener_state(eng, i, &st) == 0 &&
+		    st.cookie_lcores != 0)
+			cookie_ls++;
+	if (cookie_ls != 0)
+		snprintf(mode, sizeof(mode), "ON (%u listener%s)", cookie_ls,
+			cookie_ls > 1 ? "s" : "");
+	else
+		snprintf(mode, sizeof(mode), "off");
 	fprintf(f, "[stats] rx %" PRIu64 " (%.0f/s) tx %" PRIu64
 		" (%.0f/s) drops %" PRIu64 " | arp %" PRIu64 " icmp %" PRIu64
 		" icmp6 %" PRIu64 " nd %" PRIu64 " tcp %" PRIu64
 		" | syn %" PRIu64 " established %" PRIu64 " accepted %" PRIu64
 		" overflows %" PRIu64 " synq-full %" PRIu64 " timeouts %" PRIu64
-		" | mbufs in use %u/%u\n",
+		" | cookies %s sent %" PRIu64 " (%.0f/s) ok %" PRIu64
+		" failed %" PRIu64 " | mbufs in use %u/%u\n",
 		c[SF_CNT_rx_packets], (c[SF_CNT_rx_packets] -
 			prev[SF_CNT_rx_packets]) / s,
 		c[SF_CNT_tx_packets], (c[SF_CNT_tx_packets] -
@@ -49,6 +64,10 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 		c[SF_CNT_syn_recv], c[SF_CNT_passive_opens],
 		c[SF_CNT_accepted], c[SF_CNT_listen_overflows],
 		c[SF_CNT_reqq_full_drop], c[SF_CNT_req_timeouts],
+		mode,
+		c[SF_CNT_syncookies_sent], (c[SF_CNT_syncookies_sent] -
+			prev[SF_CNT_syncookies_sent]) / s,
+		c[SF_CNT_syncookies_recv], c[SF_CNT_syncookies_failed],
 		rte_mempool_in_use_count(mp), mp->size);
 	fflush(f);
 	memcpy(prev, c, sizeof(c));
@@ -113,6 +132,7 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 {
 	uint64_t c[SF_CNT_MAX];
 	unsigned int i, nw = sf_engine_worker_count(eng);
+	struct sf_app_tally at;
 	FILE *f;
 	int err;
 
@@ -157,16 +177,25 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 		sf_engine_listener_get(eng, i, &lp);
 		sf_engine_listener_state(eng, i, &st);
 		fprintf(f, "%s\n    {\"id\": %u, \"listen\": \"%s\", "
-			"\"backlog\": %u, \"syn_backlog\": %u, \"synq\": %u, "
-			"\"acceptq\": %u, \"counters\": {", i ? "," : "", i,
+			"\"backlog\": %u, \"syn_backlog\": %u, "
+			"\"syncookies\": %u, \"synq\": %u, \"synq_max\": %u, "
+			"\"acceptq\": %u, \"cookie_lcores\": %u, "
+			"\"counters\": {", i ? "," : "", i,
 			sf_listener_format(&lp, buf, sizeof(buf)), lp.backlog,
-			lp.syn_backlog, st.synq, st.acceptq);
+			lp.syn_backlog, lp.syncookies, st.synq, st.synq_max,
+			st.acceptq, st.cookie_lcores);
 		for (k = 0; k < SF_LCNT_MAX; k++)
 			fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "",
 				sf_lcounter_name(k), st.cnt[k]);
 		fprintf(f, "}}");
 	}
-	fprintf(f, "\n  ],\n  \"mempool\": {\"name\": \"%s\", \"size\": %u, "
+	sf_app_tally_sum(&at);
+	fprintf(f, "\n  ],\n  \"accepted_with\": {\"conns\": %" PRIu64
+		", \"wscale\": %" PRIu64 ", \"sack\": %" PRIu64
+		", \"ts\": %" PRIu64 ", \"ecn\": %" PRIu64
+		", \"data\": %" PRIu64 "}", at.at_conns, at.at_wscale,
+		at.at_sack, at.at_ts, at.at_ecn, at.at_data);
+	fprintf(f, ",\n  \"mempool\": {\"name\": \"%s\", \"size\": %u, "
 		"\"available\": %u, \"in_use\": %u}\n}\n",
 		pool->pp_name, pool->pp_size, pool->pp_avail,
 		pool->pp_size - pool->pp_avail);

@@ -323,9 +323,8 @@ valid:
 }
 
 int
-sf_cookie_secret_parse(const char *hex, struct sf_siphash_key *key)
+sf_cookie_secret_from_hex(const char *hex, uint8_t key[16])
 {
-	uint8_t b[16];
 	unsigned int i;
 
 	if (hex == NULL || strlen(hex) != 32)
@@ -343,14 +342,20 @@ sf_cookie_secret_parse(const char *hex, struct sf_siphash_key *key)
 		else
 			return -EINVAL;
 		if (i % 2 == 0)
-			b[i / 2] = (uint8_t)(v << 4);
+			key[i / 2] = (uint8_t)(v << 4);
 		else
-			b[i / 2] |= (uint8_t)v;
+			key[i / 2] |= (uint8_t)v;
 	}
-	/* The first 8 bytes are k0, the last k1, both little-endian. */
-	memcpy(&key->k[0], b, 8);
-	memcpy(&key->k[1], b + 8, 8);
-	key->k[0] = rte_le_to_cpu_64(key->k[0]);
-	key->k[1] = rte_le_to_cpu_64(key->k[1]);
+	return 0;
+}
+
+int
+sf_cookie_secret_parse(const char *hex, struct sf_siphash_key *key)
+{
+	uint8_t b[16];
+
+	if (sf_cookie_secret_from_hex(hex, b) != 0)
+		return -EINVAL;
+	sf_siphash_key_from_bytes(b, key);
 	return 0;
 }

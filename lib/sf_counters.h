@@ -60,6 +60,13 @@ extern "C" {
 	  "reason (Linux ListenDrops)") \
 	X(reqq_full_drop, "SYNs dropped: syn_backlog reached or the lcore's " \
 	  "request table full (Linux TCPReqQFullDrop)") \
+	X(reqq_full_do_cookies, "SYNs answered with a cookie because " \
+	  "syn_backlog or the lcore's request table was full (mode 1)") \
+	X(syncookies_sent, "SYN-ACKs sent with a SYN cookie (no request " \
+	  "kept; modes 1 and 2)") \
+	X(syncookies_recv, "ACKs to a listener whose cookie validated") \
+	X(syncookies_failed, "ACKs to a listener, while cookies were in " \
+	  "use, whose cookie did not validate (answered with a RST)") \
 	X(req_timeouts, "requests given up after the last SYN-ACK retry") \
 	X(embryonic_rsts, "requests ended by a RST or an in-window SYN " \
 	  "(Linux EmbryonicRsts)") \
@@ -150,6 +157,10 @@ extern "C" {
 	  "reached") \
 	X(drop_tcp_req_pool_full, "SYN dropped: this lcore's request table " \
 	  "is full") \
+	X(drop_tcp_syn_unproven, "SYN dropped in cookie mode 0: the last " \
+	  "quarter of syn_backlog is kept for peers proven before") \
+	X(drop_tcp_cookie_rst_limited, "ACK with a failed cookie whose " \
+	  "RST the rate limit held back") \
 	X(drop_tcp_dup_syn_limited, "duplicate SYN for a request, not " \
 	  "answered: one SYN-ACK per 500 ms") \
 	X(drop_tcp_req_bad_ack, "RST+ACK for a request with a wrong " \

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <time.h>
 
+#include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -75,6 +77,27 @@ sf_counter_is_drop(enum sf_counter c)
 			     c == SF_CNT_tx_dropped);
 }
 
+/* The wall clock SYN-cookie periods count in: UTC ms since the epoch. */
+static uint64_t
+sf_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * MS_PER_S + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+sf_engine_cookie_secret(struct sf_engine *eng, const uint8_t key[16])
+{
+	struct sf_siphash_key k;
+
+	if (key != NULL)
+		sf_siphash_key_from_bytes(key, &k);
+	sf_cookie_secret_set(&eng->en_tcp.et_cookie, key != NULL ? &k : NULL,
+		eng->en_tcp.et_wall_ms());
+}
+
 /* Engine-wide TCP state: listener table, keys, limits. */
 static int
 sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
@@ -91,6 +114,11 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 		return -ENOMEM;
 	sf_siphash_key_random(&et->et_isn_key);
 	sf_siphash_key_random(&et->et_ts_key);
+	sf_siphash_key_random(&et->et_peer_key);
+	sf_cookie_secret_init(&et->et_cookie);
+	if (p->cookie_secret != NULL)
+		sf_siphash_key_from_bytes(p->cookie_secret, &et->et_cookie.cs_cur);
+	et->et_wall_ms = sf_wall_ms;
 	sf_siphash_key_random(&seed);
 	et->et_hash_seed = (uint32_t)seed.k[0];
 	et->et_somaxconn = p->somaxconn != 0 ? p->somaxconn :
@@ -484,6 +512,8 @@ sf_worker_clock(struct sf_worker *w, uint32_t now)
 	struct sf_wtcp *wt = &w->wk_tcp;
 
 	wt->wt_now = now;
+	if ((int32_t)(now - wt->wt_ck_next) >= 0)
+		sf_syncache_clock(w);
 	sf_twheel_advance(&wt->wt_tw, now, sf_worker_timer, w);
 }
 

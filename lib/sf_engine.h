@@ -60,6 +60,12 @@ struct sf_engine_params {
 	uint32_t time_wait_ms;   /**< TIME-WAIT after our close (0: 2000) */
 	/** Segments for a port nobody listens on: 0 answer RST, 1 drop. */
 	uint8_t no_listener_drop;
+	/**
+	 * SYN-cookie master secret, 16 bytes (k0 then k1, little-endian,
+	 * as SipHash keys are written); NULL: random. Engines that share it
+	 * validate each other's cookies (sf_engine_cookie_secret()).
+	 */
+	const uint8_t *cookie_secret;
 };
 
 /** Per-port settings. */

@@ -200,7 +200,17 @@ sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
 	ls = &eng->en_tcp.et_listeners[id];
 	memset(out, 0, sizeof(*out));
 	out->synq = __atomic_load_n(&ls->ls_synq, __ATOMIC_RELAXED);
+	out->synq_max = __atomic_load_n(&ls->ls_synq_max, __ATOMIC_RELAXED);
 	out->acceptq = __atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED);
+	for (i = 0; i < eng->en_nb_workers; i++) {
+		const struct sf_wtcp *wt = &eng->en_workers[i].wk_tcp;
+
+		if (__atomic_load_n(&wt->wt_ck_sent[id], __ATOMIC_RELAXED) &&
+		    __atomic_load_n(&wt->wt_now, __ATOMIC_RELAXED) -
+		    __atomic_load_n(&wt->wt_ck_last[id], __ATOMIC_RELAXED) <
+		    SF_COOKIE_RECENT_MS)
+			out->cookie_lcores++;
+	}
 	for (i = 0; i < eng->en_nb_workers; i++)
 		for (c = 0; c < SF_LCNT_MAX; c++)
 			out->cnt[c] += __atomic_load_n(

@@ -81,3 +81,12 @@ sf_siphash_key_random(struct sf_siphash_key *key)
 	key->k[0] = rte_rand() ^ rte_rdtsc();
 	key->k[1] = rte_rand();
 }
+
+void
+sf_siphash_key_from_bytes(const uint8_t b[16], struct sf_siphash_key *key)
+{
+	memcpy(&key->k[0], b, 8);
+	memcpy(&key->k[1], b + 8, 8);
+	key->k[0] = rte_le_to_cpu_64(key->k[0]);
+	key->k[1] = rte_le_to_cpu_64(key->k[1]);
+}

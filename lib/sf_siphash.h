@@ -24,6 +24,9 @@ struct sf_siphash_key {
 uint64_t sf_siphash(const struct sf_siphash_key *key, const void *data,
 		size_t len);
 
+/* A key from its 16 bytes as the paper writes keys: k0, k1, little-endian. */
+void sf_siphash_key_from_bytes(const uint8_t b[16], struct sf_siphash_key *key);
+
 /* Fill key from the best random source there is (getrandom(2)). */
 void sf_siphash_key_random(struct sf_siphash_key *key);
 

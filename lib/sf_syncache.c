@@ -10,6 +10,13 @@
  *   sf_syncache_add()    a SYN reached a listener   (tcp_conn_request)
  *   sf_syncache_input()  a segment for a request    (tcp_check_req)
  *   sf_syncache_timer()  a request's timer fired    (reqsk_timer_handler)
+ *   sf_syncache_cookie_ack()  an ACK reached a listener (cookie_v4_check)
+ *
+ * SYN cookies (sf_cookie.c) stand in for a request when the listener's
+ * SYN queue or the lcore's request table is full (mode 1) or always
+ * (mode 2): the SYN-ACK carries what the request would have held, and
+ * the third ACK that returns it is checked and goes the way of a
+ * request's third ACK (sf_third_ack()).
  *
  * Requests live in an array indexed by the request table's key position
  * and carry no pointers; their timer is the worker's timer wheel, id =
@@ -36,6 +43,13 @@
 #define SF_MSS_DEFAULT_V4 536
 #define SF_MSS_DEFAULT_V6 1220
 
+/*
+ * ACKs whose cookie failed draw a RST (RFC 9293 3.10.7.2), at most a
+ * burst of this many and then one per ms per lcore: an ACK flood at a
+ * listener is not turned into a RST flood of the same rate.
+ */
+#define SF_COOKIE_RST_BURST 64
+
 static inline struct sf_req *
 sf_req(struct sf_worker *w, uint32_t id)
 {
@@ -57,11 +71,67 @@ sf_syncache_init(struct sf_worker *w)
 	wt->wt_req = rte_zmalloc_socket("sf_req",
 			sizeof(struct sf_req) * wt->wt_reqtab.ft_cap,
 			RTE_CACHE_LINE_SIZE, w->wk_eng->en_socket);
-	if (wt->wt_req == NULL) {
+	wt->wt_proven = rte_zmalloc_socket("sf_proven",
+			sizeof(uint32_t) * SF_PROVEN_SLOTS,
+			RTE_CACHE_LINE_SIZE, w->wk_eng->en_socket);
+	if (wt->wt_req == NULL || wt->wt_proven == NULL) {
+		rte_free(wt->wt_req);
+		rte_free(wt->wt_proven);
+		wt->wt_req = NULL;
+		wt->wt_proven = NULL;
 		sf_ftab_fini(&wt->wt_reqtab);
 		return -ENOMEM;
 	}
+	sf_cookie_keys_init(&wt->wt_ck, &et->et_cookie, et->et_wall_ms());
+	sf_syncache_clock(w);
+	wt->wt_ck_rst_tokens = SF_COOKIE_RST_BURST;
+	wt->wt_ck_rst_tick = wt->wt_now;
 	return 0;
+}
+
+/*
+ * The worker's clock reached wt_ck_next: move the cookie keys to the
+ * current period of the wall clock (or into the skew window before the
+ * next one). Runs once or twice a minute.
+ */
+void
+sf_syncache_clock(struct sf_worker *w)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+
+	wt->wt_ck_next = wt->wt_now + sf_cookie_keys_update(&wt->wt_ck,
+		w->wk_eng->en_tcp.et_wall_ms());
+}
+
+/*
+ * Proven peers (mode 0): addresses that completed a handshake on this
+ * lcore, as keyed 32-bit tags in a direct-mapped table. A collision only
+ * forgets a peer; a spoofed address passes for proven with probability
+ * 2^-31 per try, since the tags are keyed.
+ */
+static uint64_t
+sf_peer_hash(const struct sf_worker *w, const struct sf_flow_key *k)
+{
+	return sf_siphash(&w->wk_eng->en_tcp.et_peer_key, k->fk_raddr,
+		k->fk_family == AF_INET ? 4 : 16);
+}
+
+static void
+sf_peer_prove(struct sf_worker *w, const struct sf_flow_key *k)
+{
+	uint64_t h = sf_peer_hash(w, k);
+
+	w->wk_tcp.wt_proven[h & (SF_PROVEN_SLOTS - 1)] =
+		(uint32_t)(h >> 32) | 1;
+}
+
+static bool
+sf_peer_proven(struct sf_worker *w, const struct sf_flow_key *k)
+{
+	uint64_t h = sf_peer_hash(w, k);
+
+	return w->wk_tcp.wt_proven[h & (SF_PROVEN_SLOTS - 1)] ==
+		((uint32_t)(h >> 32) | 1);
 }
 
 void
@@ -80,7 +150,9 @@ sf_syncache_fini(struct sf_worker *w)
 				wt->wt_req[i].rq_listener].ls_synq, 1,
 				__ATOMIC_RELAXED);
 	rte_free(wt->wt_req);
+	rte_free(wt->wt_proven);
 	wt->wt_req = NULL;
+	wt->wt_proven = NULL;
 	sf_ftab_fini(&wt->wt_reqtab);
 }
 
@@ -190,61 +262,20 @@ sf_listen_overflow(struct sf_worker *w, struct sf_listener *ls, bool reserve)
 }
 
 /*
- * Where Linux's tcp_conn_request() decides want_cookie: the SYN queue of
- * the listener is full, or this lcore has no request slot left.
- * XXX(#4): SYN cookies answer here instead of dropping.
+ * A request as the SYN s asks for it (tcp_openreq_init()): the peer's
+ * ISN, MSS and options, granted as far as the listener allows.
  */
-static enum sf_verdict
-sf_syncache_full(struct sf_worker *w, struct sf_listener *ls,
-		enum sf_counter why)
+static void
+sf_req_from_syn(struct sf_worker *w, const struct sf_listener *ls,
+		const struct sf_seg *s, struct sf_req *rq)
 {
-	sf_count(w, SF_CNT_reqq_full_drop);
-	sf_count(w, SF_CNT_listen_drops);
-	sf_lcount(w, ls->ls_id, SF_LCNT_reqq_full_drop);
-	sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
-	return sf_drop(w, why);
-}
-
-enum sf_verdict
-sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
-		struct sf_listener *ls, struct sf_seg *s)
-{
-	struct sf_etcp *et = &w->wk_eng->en_tcp;
-	struct sf_wtcp *wt = &w->wk_tcp;
 	const struct sf_tcp_opts *to = &s->sg_opts;
-	struct sf_tcp_out o;
-	struct sf_req *rq;
-	int32_t pos;
 
-	/* No cookie helps: the connection could not be queued anyway. */
-	if (sf_listen_overflow(w, ls, false))
-		return sf_drop(w, SF_CNT_drop_tcp_syn_overflow);
-	/*
-	 * Take a place in the listener's SYN queue first and give it back
-	 * if there was none: a load-then-add would let two lcores both take
-	 * the last place (a flood test saw syn_backlog + 1 requests).
-	 */
-	if (__atomic_fetch_add(&ls->ls_synq, 1, __ATOMIC_RELAXED) >=
-	    ls->ls_p.syn_backlog) {
-		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
-		return sf_syncache_full(w, ls, SF_CNT_drop_tcp_reqq_full);
-	}
-	pos = sf_ftab_add(&wt->wt_reqtab, &s->sg_key, s->sg_hash);
-	if (pos < 0) {
-		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
-		return sf_syncache_full(w, ls, SF_CNT_drop_tcp_req_pool_full);
-	}
-
-	rq = sf_req(w, (uint32_t)pos);
 	memset(rq, 0, sizeof(*rq));
-	rq->rq_used = 1;
 	rq->rq_listener = ls->ls_id;
 	rq->rq_port = s->sg_port;
 	rq->rq_irs = s->sg_seq;
-	rq->rq_iss = sf_isn(&et->et_isn_key, &s->sg_key, rte_rdtsc());
-	rq->rq_start = wt->wt_now;
-	/* Linux answers the first duplicate SYN at once. */
-	rq->rq_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
+	rq->rq_start = w->wk_tcp.wt_now;
 	/* An MSS of 0 means none, as tcp_parse_options() reads it. */
 	rq->rq_mss = (to->to_flags & SF_TOF_MSS) && to->to_mss != 0 ?
 		to->to_mss :
@@ -261,7 +292,6 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	if ((to->to_flags & SF_TOF_TS) && ls->ls_p.timestamps) {
 		rq->rq_flags |= SF_RQF_TS;
 		rq->rq_ts_recent = to->to_tsval;
-		rq->rq_tsoff = sf_ts_offset(&et->et_ts_key, &s->sg_key);
 	}
 	/*
 	 * RFC 3168 6.1.1: "an ECN-setup SYN packet" has ECE and CWR set;
@@ -273,6 +303,150 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	if ((s->sg_flags & (SF_TH_ECE | SF_TH_CWR)) ==
 	    (SF_TH_ECE | SF_TH_CWR) && ls->ls_p.ecn && !s->sg_ect)
 		rq->rq_flags |= SF_RQF_ECN;
+}
+
+/* Did this lcore send a cookie for ls lately (or are cookies always on)? */
+static inline bool
+sf_cookies_recent(const struct sf_wtcp *wt, const struct sf_listener *ls)
+{
+	return ls->ls_p.syncookies == 2 ||
+		(wt->wt_ck_sent[ls->ls_id] &&
+		 wt->wt_now - wt->wt_ck_last[ls->ls_id] < SF_COOKIE_RECENT_MS);
+}
+
+/*
+ * tcp_conn_request() with want_cookie: the SYN-ACK carries the request
+ * in its ISN (and TSval, with timestamps), nothing is kept, and nothing
+ * retransmits it: a client whose SYN-ACK is lost sends its SYN again.
+ */
+static enum sf_verdict
+sf_syncache_cookie(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_listener *ls, struct sf_seg *s)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_cookie_opts co = { 0 };
+	struct sf_tcp_out o;
+	struct sf_req rq;
+	enum sf_verdict v;
+	uint32_t tsval = 0;
+
+	sf_req_from_syn(w, ls, s, &rq);
+	co.mss = rq.rq_mss;
+	co.wscale = (rq.rq_flags & SF_RQF_WSCALE) ? rq.rq_snd_wscale :
+		SF_COOKIE_WS_NONE;
+	co.sack = (rq.rq_flags & SF_RQF_SACK) != 0;
+	co.ecn = (rq.rq_flags & SF_RQF_ECN) != 0;
+	co.ts = (rq.rq_flags & SF_RQF_TS) != 0;
+	if (co.ts)
+		tsval = wt->wt_now + sf_ts_offset(&w->wk_eng->en_tcp.et_ts_key,
+			&s->sg_key);
+	rq.rq_iss = sf_cookie_make(&wt->wt_ck, &s->sg_key, s->sg_seq, &co,
+		&tsval);
+	rq.rq_tsoff = tsval - wt->wt_now;
+	/* Linux's "Possible SYN flooding on port": once per episode. */
+	if (ls->ls_p.syncookies == 1 && !sf_cookies_recent(wt, ls))
+		SF_ENGINE_LOG(NOTICE, "lcore %u: listener %u (port %u): "
+			"SYN queue full, sending cookies", rte_lcore_id(),
+			ls->ls_id, ls->ls_p.port);
+	wt->wt_ck_last[ls->ls_id] = wt->wt_now;
+	wt->wt_ck_sent[ls->ls_id] = 1;
+	sf_count(w, SF_CNT_syncookies_sent);
+	sf_lcount(w, ls->ls_id, SF_LCNT_syncookies_sent);
+	sf_req_synack(w, pt, &rq, s->sg_key.fk_family, &o);
+	v = sf_tcp_reply(w, pt, s, NULL, &o);
+	if (v == SF_VERDICT_TX)
+		sf_count(w, SF_CNT_synack_sent);
+	return v;
+}
+
+/*
+ * Where Linux's tcp_conn_request() decides want_cookie: the SYN queue of
+ * the listener is full, or this lcore has no request slot left. With
+ * cookies the SYN is answered all the same; without, it is dropped.
+ */
+static enum sf_verdict
+sf_syncache_full(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_listener *ls, struct sf_seg *s, enum sf_counter why)
+{
+	if (ls->ls_p.syncookies != 0) {
+		sf_count(w, SF_CNT_reqq_full_do_cookies);
+		sf_lcount(w, ls->ls_id, SF_LCNT_reqq_full_do_cookies);
+		return sf_syncache_cookie(w, pt, ls, s);
+	}
+	sf_count(w, SF_CNT_reqq_full_drop);
+	sf_count(w, SF_CNT_listen_drops);
+	sf_lcount(w, ls->ls_id, SF_LCNT_reqq_full_drop);
+	sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+	return sf_drop(w, why);
+}
+
+/* Raise the listener's SYN-queue high-water mark to q. */
+static void
+sf_synq_max(struct sf_listener *ls, uint32_t q)
+{
+	uint32_t m = __atomic_load_n(&ls->ls_synq_max, __ATOMIC_RELAXED);
+
+	while (q > m && !__atomic_compare_exchange_n(&ls->ls_synq_max, &m, q,
+			true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+enum sf_verdict
+sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_listener *ls, struct sf_seg *s)
+{
+	struct sf_etcp *et = &w->wk_eng->en_tcp;
+	struct sf_wtcp *wt = &w->wk_tcp;
+	uint32_t q, room;
+	struct sf_tcp_out o;
+	struct sf_req *rq;
+	int32_t pos;
+
+	/* No cookie helps: the connection could not be queued anyway. */
+	if (sf_listen_overflow(w, ls, false))
+		return sf_drop(w, SF_CNT_drop_tcp_syn_overflow);
+	if (ls->ls_p.syncookies == 2)
+		return sf_syncache_cookie(w, pt, ls, s);
+	/*
+	 * Take a place in the listener's SYN queue first and give it back
+	 * if there was none: a load-then-add would let two lcores both take
+	 * the last place (a flood test saw syn_backlog + 1 requests).
+	 */
+	q = __atomic_fetch_add(&ls->ls_synq, 1, __ATOMIC_RELAXED);
+	if (q >= ls->ls_p.syn_backlog) {
+		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
+		return sf_syncache_full(w, pt, ls, s,
+			SF_CNT_drop_tcp_reqq_full);
+	}
+	/*
+	 * Without cookies, Linux keeps the last quarter of the SYN queue for
+	 * peers that completed a handshake before ("destinations, proven to
+	 * be alive"), so a flood does not lock known clients out.
+	 */
+	room = ls->ls_p.syn_backlog - q;
+	if (ls->ls_p.syncookies == 0 && room < (ls->ls_p.syn_backlog >> 2) &&
+	    !sf_peer_proven(w, &s->sg_key)) {
+		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
+		sf_count(w, SF_CNT_listen_drops);
+		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+		return sf_drop(w, SF_CNT_drop_tcp_syn_unproven);
+	}
+	pos = sf_ftab_add(&wt->wt_reqtab, &s->sg_key, s->sg_hash);
+	if (pos < 0) {
+		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
+		return sf_syncache_full(w, pt, ls, s,
+			SF_CNT_drop_tcp_req_pool_full);
+	}
+	sf_synq_max(ls, q + 1);
+
+	rq = sf_req(w, (uint32_t)pos);
+	sf_req_from_syn(w, ls, s, rq);
+	rq->rq_used = 1;
+	rq->rq_iss = sf_isn(&et->et_isn_key, &s->sg_key, rte_rdtsc());
+	/* Linux answers the first duplicate SYN at once. */
+	rq->rq_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
+	if (rq->rq_flags & SF_RQF_TS)
+		rq->rq_tsoff = sf_ts_offset(&et->et_ts_key, &s->sg_key);
 	sf_l2peer_from_frame(s->sg_m, s->sg_p, &rq->rq_l2);
 	sf_twheel_arm(&wt->wt_tw, (uint32_t)pos,
 		wt->wt_now + sf_req_rto(ls, 0));
@@ -284,6 +458,162 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 		return SF_VERDICT_DROP;  /* counted; the timer resends */
 	sf_count(w, SF_CNT_synack_sent);
 	return SF_VERDICT_TX;
+}
+
+/* How a third ACK that passed its checks ended (sf_third_ack()). */
+enum sf_third_ack {
+	SF_TA_DONE,    /* the connection exists: the request is spent */
+	SF_TA_KEEP,    /* deferred or no room: the request stays, acked */
+	SF_TA_ABORT,   /* no room and abort_on_overflow: reset */
+};
+
+/*
+ * The end of a handshake, for a request's third ACK and a cookie's
+ * alike (tcp_check_req() from "child = syn_recv_sock()" on): defer
+ * accept, the accept queue, then the connection and on_accept.
+ */
+static enum sf_verdict
+sf_third_ack(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_listener *ls, const struct sf_req *rq,
+		struct sf_seg *s, enum sf_third_ack *ta)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	enum sf_verdict v;
+	bool queued;
+
+	*ta = SF_TA_KEEP;
+	/*
+	 * TCP_DEFER_ACCEPT: a bare ACK (no data, no FIN) does not complete
+	 * the handshake until the defer time has passed; the request waits
+	 * for data, and the SYN-ACK retransmitted after the defer time
+	 * draws a fresh ACK. A cookie has no retransmission: its bare ACK
+	 * is dropped and the client's first data, which carries the same
+	 * cookie, completes the handshake.
+	 */
+	if (ls->ls_p.defer_accept != 0 && s->sg_seglen == 0 &&
+	    wt->wt_now - rq->rq_start < ls->ls_p.defer_accept * 1000u) {
+		sf_count(w, SF_CNT_defer_accept_drops);
+		sf_lcount(w, ls->ls_id, SF_LCNT_defer_accept_drops);
+		return sf_drop(w, SF_CNT_drop_tcp_deferred);
+	}
+
+	/*
+	 * The accept queue is full: Linux's tcp_v4_syn_recv_sock() fails
+	 * with an overflow and a drop; tcp_check_req() then keeps the
+	 * request (marked acked, so the SYN-ACK retransmission draws
+	 * another ACK later) or, with tcp_abort_on_overflow, resets it.
+	 */
+	queued = ls->ls_p.on_accept == NULL;
+	if (sf_listen_overflow(w, ls, queued)) {
+		if (ls->ls_p.abort_on_overflow) {
+			*ta = SF_TA_ABORT;
+			return SF_VERDICT_DROP;
+		}
+		return sf_drop(w, SF_CNT_drop_tcp_ack_overflow);
+	}
+
+	v = sf_conn_establish(w, pt, rq, s);
+	if (v == SF_VERDICT_DROP) {
+		if (queued)
+			__atomic_fetch_sub(&ls->ls_acceptq, 1,
+				__ATOMIC_RELAXED);
+		/* No connection slot on this lcore: like an overflow. */
+		sf_count(w, SF_CNT_listen_drops);
+		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+		return v;
+	}
+	*ta = SF_TA_DONE;
+	if (ls->ls_p.syncookies == 0)
+		sf_peer_prove(w, &s->sg_key);
+	return v;
+}
+
+/*
+ * Failed cookies are answered like any ACK to a listener, with a RST
+ * <SEQ=SEG.ACK>, within SF_COOKIE_RST_BURST plus one per ms.
+ */
+static enum sf_verdict
+sf_cookie_rst(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_seg *s)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	uint32_t el = wt->wt_now - wt->wt_ck_rst_tick;
+
+	if (el != 0) {
+		wt->wt_ck_rst_tokens = el >= SF_COOKIE_RST_BURST ?
+			SF_COOKIE_RST_BURST :
+			RTE_MIN(wt->wt_ck_rst_tokens + el,
+				(uint32_t)SF_COOKIE_RST_BURST);
+		wt->wt_ck_rst_tick = wt->wt_now;
+	}
+	if (wt->wt_ck_rst_tokens == 0)
+		return sf_drop(w, SF_CNT_drop_tcp_cookie_rst_limited);
+	wt->wt_ck_rst_tokens--;
+	return sf_tcp_reply_rst(w, pt, s);
+}
+
+/*
+ * An ACK (no SYN, no RST) reached a listener: no request knows its
+ * 4-tuple. While this lcore sent cookies for the listener lately (Linux:
+ * tcp_synq_no_recent_overflow()), or always in mode 2, it may be the
+ * third ACK of a cookie: SEG.ACK - 1 is the cookie, SEG.SEQ - 1 the
+ * client ISN (so SEG.SEQ must be the ISN + 1, or the MAC fails). A
+ * valid cookie rebuilds the request and ends as its third ACK would.
+ */
+enum sf_verdict
+sf_syncache_cookie_ack(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_listener *ls, struct sf_seg *s)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	const struct sf_tcp_opts *to = &s->sg_opts;
+	bool ts = (to->to_flags & SF_TOF_TS) && ls->ls_p.timestamps;
+	struct sf_cookie_opts co;
+	enum sf_third_ack ta;
+	enum sf_verdict v;
+	struct sf_req rq;
+
+	if (!sf_cookies_recent(wt, ls))
+		return sf_tcp_reply_rst(w, pt, s);
+	if (sf_cookie_check(&wt->wt_ck, &s->sg_key, s->sg_seq - 1,
+			s->sg_ack - 1, ts, to->to_tsecr, &co) != 0) {
+		sf_count(w, SF_CNT_syncookies_failed);
+		sf_lcount(w, ls->ls_id, SF_LCNT_syncookies_failed);
+		return sf_cookie_rst(w, pt, s);
+	}
+	sf_count(w, SF_CNT_syncookies_recv);
+	sf_lcount(w, ls->ls_id, SF_LCNT_syncookies_recv);
+
+	memset(&rq, 0, sizeof(rq));
+	rq.rq_listener = ls->ls_id;
+	rq.rq_port = s->sg_port;
+	rq.rq_irs = s->sg_seq - 1;
+	rq.rq_iss = s->sg_ack - 1;
+	rq.rq_start = wt->wt_now;
+	rq.rq_mss = co.mss;
+	if (co.wscale != SF_COOKIE_WS_NONE) {
+		rq.rq_flags |= SF_RQF_WSCALE;
+		rq.rq_snd_wscale = co.wscale;
+		rq.rq_rcv_wscale = ls->ls_p.wscale;
+	}
+	if (co.sack)
+		rq.rq_flags |= SF_RQF_SACK;
+	if (co.ecn)
+		rq.rq_flags |= SF_RQF_ECN;
+	if (co.ts) {
+		rq.rq_flags |= SF_RQF_TS;
+		rq.rq_ts_recent = to->to_tsval;
+		/*
+		 * Our TSvals continue from the one the cookie carried (the
+		 * TSecr), so they only grow for the peer even when another
+		 * node sharing the secret sent the SYN-ACK.
+		 */
+		rq.rq_tsoff = to->to_tsecr - wt->wt_now;
+	}
+	sf_l2peer_from_frame(s->sg_m, s->sg_p, &rq.rq_l2);
+	v = sf_third_ack(w, pt, ls, &rq, s, &ta);
+	if (ta == SF_TA_ABORT)
+		return sf_tcp_reply_rst(w, pt, s);
+	return v;
 }
 
 /* tcp_in_window(): does [seq, end) overlap the window [s, e)? */
@@ -327,7 +657,8 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	uint8_t flg = s->sg_flags & (SF_TH_URG | SF_TH_ACK | SF_TH_PSH |
 			SF_TH_RST | SF_TH_SYN | SF_TH_FIN);
 	uint32_t rcv_nxt = rq->rq_irs + 1;
-	bool paws_reject = false, ts = false, queued;
+	bool paws_reject = false, ts = false;
+	enum sf_third_ack ta;
 	struct sf_tcp_out o;
 	enum sf_verdict v;
 
@@ -413,47 +744,17 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	if (!(flg & SF_TH_ACK))
 		return sf_drop(w, SF_CNT_drop_tcp_req_noack);
 
-	/*
-	 * TCP_DEFER_ACCEPT: a bare ACK (no data, no FIN) does not complete
-	 * the handshake until the defer time has passed; the request waits
-	 * for data, and the SYN-ACK retransmitted after the defer time
-	 * draws a fresh ACK.
-	 */
-	if (ls->ls_p.defer_accept != 0 && s->sg_seglen == 0 &&
-	    wt->wt_now - rq->rq_start < ls->ls_p.defer_accept * 1000u) {
-		rq->rq_flags |= SF_RQF_ACKED;
-		sf_count(w, SF_CNT_defer_accept_drops);
-		sf_lcount(w, ls->ls_id, SF_LCNT_defer_accept_drops);
-		return sf_drop(w, SF_CNT_drop_tcp_deferred);
-	}
-
-	/*
-	 * The accept queue is full: Linux's tcp_v4_syn_recv_sock() fails
-	 * with an overflow and a drop; tcp_check_req() then keeps the
-	 * request (marked acked, so the SYN-ACK retransmission draws
-	 * another ACK later) or, with tcp_abort_on_overflow, resets it.
-	 */
-	queued = ls->ls_p.on_accept == NULL;
-	if (sf_listen_overflow(w, ls, queued)) {
-		if (ls->ls_p.abort_on_overflow)
-			return sf_req_reset(w, pt, id, s);
-		rq->rq_flags |= SF_RQF_ACKED;
-		return sf_drop(w, SF_CNT_drop_tcp_ack_overflow);
-	}
-
-	v = sf_conn_establish(w, pt, rq, s);
-	if (v == SF_VERDICT_DROP) {
-		if (queued)
-			__atomic_fetch_sub(&ls->ls_acceptq, 1,
-				__ATOMIC_RELAXED);
-		/* No connection slot on this lcore: like an overflow. */
-		sf_count(w, SF_CNT_listen_drops);
-		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+	v = sf_third_ack(w, pt, ls, rq, s, &ta);
+	switch (ta) {
+	case SF_TA_KEEP:
 		rq->rq_flags |= SF_RQF_ACKED;
 		return v;
+	case SF_TA_ABORT:
+		return sf_req_reset(w, pt, id, s);
+	default:
+		sf_req_free(w, id);
+		return v;
 	}
-	sf_req_free(w, id);
-	return v;
 }
 
 /*

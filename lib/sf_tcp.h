@@ -116,7 +116,12 @@ struct sf_listener_params {
 	uint32_t synack_timeout_ms; /**< first retransmission timeout */
 	uint32_t defer_accept;      /**< seconds bare third ACKs wait */
 	bool abort_on_overflow;     /**< RST instead of waiting on overflow */
-	uint8_t syncookies;         /**< 0, 1, 2 (issue 4) */
+	/**
+	 * SYN cookies: 0 never (a full SYN queue drops, its last quarter
+	 * kept for peers proven before), 1 when the SYN queue or the
+	 * lcore's request table is full, 2 always (no request state).
+	 */
+	uint8_t syncookies;
 	uint16_t mss;               /**< MSS clamp; 0: from the port MTU */
 	uint16_t window;            /**< window in the SYN-ACK (<= 65535) */
 	uint8_t wscale;             /**< our window shift, 0..14 */
@@ -176,6 +181,11 @@ char *sf_listener_format(const struct sf_listener_params *p, char *buf,
 	  "reason") \
 	X(reqq_full_drop, "SYNs dropped: syn_backlog or the lcore's request " \
 	  "pool full") \
+	X(reqq_full_do_cookies, "SYNs answered with a cookie: SYN queue " \
+	  "or request table full") \
+	X(syncookies_sent, "SYN-ACKs sent with a cookie") \
+	X(syncookies_recv, "third ACKs whose cookie validated") \
+	X(syncookies_failed, "ACKs whose cookie did not validate") \
 	X(req_timeouts, "requests expired after the last SYN-ACK retry") \
 	X(embryonic_rsts, "requests ended by a RST or in-window SYN") \
 	X(defer_accept_drops, "bare third ACKs dropped under defer_accept")
@@ -194,9 +204,33 @@ const char *sf_lcounter_name(enum sf_lcounter c);
 /** Live state of a listener. */
 struct sf_listener_state {
 	uint32_t synq;      /**< half-open requests, all lcores */
+	uint32_t synq_max;  /**< the most synq has held */
 	uint32_t acceptq;   /**< connections waiting for accept */
+	/**
+	 * Lcores that sent a cookie for the listener in the last 2 minutes
+	 * (SF_COOKIE_RECENT_MS): they validate cookie ACKs. 0: stateful.
+	 */
+	uint32_t cookie_lcores;
 	uint64_t cnt[SF_LCNT_MAX]; /**< counters summed over workers */
 };
+
+/**
+ * Replace the SYN-cookie master secret (16 bytes, as SipHash keys are
+ * written: k0 then k1, little-endian), or draw a random one when key is
+ * NULL. Cookies signed with the previous secret keep validating for one
+ * period (60 s). Every engine sharing a secret (and a wall clock within
+ * a second or so) validates the others' cookies. Safe to call while the
+ * workers run.
+ */
+void sf_engine_cookie_secret(struct sf_engine *eng, const uint8_t key[16]);
+
+/**
+ * Parse a cookie secret: 32 hex digits, the 16 bytes in order.
+ *
+ * @return
+ *   0, or -EINVAL.
+ */
+int sf_cookie_secret_from_hex(const char *hex, uint8_t key[16]);
 
 /**
  * Read the live state of listener id.

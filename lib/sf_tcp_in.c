@@ -86,6 +86,9 @@ sf_tcp_listen(struct sf_worker *w, const struct sf_port *pt,
 	if (f & SF_TH_ACK) {
 		if (f & SF_TH_RST)
 			return sf_drop(w, SF_CNT_drop_tcp_listen_rst);
+		/* cookie_v4_check(): not for a SYN, never in mode 0. */
+		if (!(f & SF_TH_SYN) && ls->ls_p.syncookies != 0)
+			return sf_syncache_cookie_ack(w, pt, ls, s);
 		return sf_tcp_reply_rst(w, pt, s);
 	}
 	/* "An incoming RST segment could not be valid ... ignore it." */

@@ -25,6 +25,7 @@
 #include <rte_hash.h>
 #include <rte_tcp.h>
 
+#include "sf_cookie.h"
 #include "sf_pkt.h"
 #include "sf_siphash.h"
 #include "sf_tcp.h"
@@ -85,6 +86,7 @@ struct sf_listener {
 	bool ls_wild;                     /* any address of ls_family */
 	uint32_t ls_synq __rte_cache_aligned; /* requests, all lcores */
 	uint32_t ls_acceptq;              /* connections not yet accepted */
+	uint32_t ls_synq_max;             /* high-water mark of ls_synq */
 } __rte_cache_aligned;
 
 /* Request flags (SCF_* in FreeBSD's syncache). */
@@ -197,7 +199,20 @@ struct sf_wtcp {
 	uint64_t wt_tsc0;                  /* TSC at tick 0 */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
 	uint64_t wt_lcnt[SF_MAX_LISTENERS][SF_LCNT_MAX];
+	/* SYN cookies (sf_cookie.h) */
+	struct sf_cookie_keys wt_ck;       /* period keys */
+	uint32_t wt_ck_next;               /* tick of the next key update */
+	uint32_t wt_ck_rst_tokens;         /* failed-cookie RSTs allowed */
+	uint32_t wt_ck_rst_tick;           /* tick of the last refill */
+	/* tick of the last cookie sent per listener; 0: none yet */
+	uint32_t wt_ck_last[SF_MAX_LISTENERS];
+	uint8_t wt_ck_sent[SF_MAX_LISTENERS];
+	/* mode 0: tags of peers that completed a handshake here */
+	uint32_t *wt_proven;               /* SF_PROVEN_SLOTS entries */
 };
+
+/* Proven-peer tags per worker (Linux's tcp_metrics, in miniature). */
+#define SF_PROVEN_SLOTS 4096
 
 /* Engine-wide TCP state, read-only after start except listener queues. */
 struct sf_etcp {
@@ -206,6 +221,13 @@ struct sf_etcp {
 	uint8_t *et_by_port;               /* port -> first listener id + 1 */
 	struct sf_siphash_key et_isn_key;  /* RFC 6528 F() key */
 	struct sf_siphash_key et_ts_key;   /* timestamp offsets */
+	struct sf_siphash_key et_peer_key; /* proven-peer tags */
+	struct sf_cookie_secret et_cookie; /* SYN-cookie master secret */
+	/*
+	 * The wall clock (UTC ms) cookie periods count in. Unit tests
+	 * replace it (then set wt_ck_next = wt_now to apply it at once).
+	 */
+	uint64_t (*et_wall_ms)(void);
 	uint32_t et_hash_seed;             /* table hash seed */
 	uint32_t et_somaxconn;
 	uint32_t et_max_requests;
@@ -320,6 +342,10 @@ enum sf_verdict sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 enum sf_verdict sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 		uint32_t id, struct sf_seg *s);
 void sf_syncache_timer(struct sf_worker *w, uint32_t id);
+enum sf_verdict sf_syncache_cookie_ack(struct sf_worker *w,
+		const struct sf_port *pt, struct sf_listener *ls,
+		struct sf_seg *s);
+void sf_syncache_clock(struct sf_worker *w);
 
 /* sf_conn.c: established and closing connections. */
 int sf_conn_init(struct sf_worker *w);

@@ -9,9 +9,13 @@
  *   /synfront/ports[,N]    all ports as columns, or port N in full
  *   /synfront/listeners[,N] every listener (settings, queue lengths,
  *                          counters), or listener N
+ *   /synfront/cookie_rotate[,HEX] replace the SYN-cookie secret with 32
+ *                          hex digits (or a random one); the old one
+ *                          validates for one more minute
  * The callbacks run on the telemetry thread: they only read the engine,
  * which is immutable once the workers run, and the per-lcore counters,
- * with atomic loads.
+ * with atomic loads; cookie_rotate writes the cookie secret, which the
+ * workers read under its sequence lock.
  */
 
 #include <errno.h>
@@ -229,8 +233,11 @@ sf_tel_listener_dict(const struct sf_engine *eng, unsigned int id,
 	rte_tel_data_add_dict_u64(d, "syn_backlog", lp.syn_backlog);
 	rte_tel_data_add_dict_u64(d, "synack_retries", lp.synack_retries);
 	rte_tel_data_add_dict_u64(d, "defer_accept", lp.defer_accept);
+	rte_tel_data_add_dict_u64(d, "syncookies", lp.syncookies);
 	rte_tel_data_add_dict_u64(d, "synq", st.synq);
+	rte_tel_data_add_dict_u64(d, "synq_max", st.synq_max);
 	rte_tel_data_add_dict_u64(d, "acceptq", st.acceptq);
+	rte_tel_data_add_dict_u64(d, "cookie_lcores", st.cookie_lcores);
 	for (c = 0; c < SF_LCNT_MAX; c++)
 		rte_tel_data_add_dict_u64(d, sf_lcounter_name(c), st.cnt[c]);
 }
@@ -268,6 +275,34 @@ sf_tel_listeners(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * Replace the cookie secret. The answer says which kind of secret is in
+ * force now and never echoes it.
+ */
+static int
+sf_tel_cookie_rotate(const char *cmd, const char *params,
+		struct rte_tel_data *d)
+{
+	struct sf_engine *eng = sf_tel_get();
+	uint8_t key[16];
+	bool given = params != NULL && *params != '\0';
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	if (given && sf_cookie_secret_from_hex(params, key) != 0)
+		return -EINVAL;
+	sf_engine_cookie_secret(eng, given ? key : NULL);
+	memset(key, 0, sizeof(key));
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "secret", given ? "set" : "random");
+	rte_tel_data_add_dict_u64(d, "previous_valid_ms",
+		SF_COOKIE_PERIOD_MS);
+	SF_ENGINE_LOG(NOTICE, "cookie secret rotated (%s)",
+		given ? "set" : "random");
+	return 0;
+}
+
 int
 sf_engine_telemetry_register(struct sf_engine *eng)
 {
@@ -287,5 +322,9 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 	rte_telemetry_register_cmd("/synfront/listeners", sf_tel_listeners,
 		"synfront listeners: settings, SYN and accept queue lengths, "
 		"counters; with an id, that listener. Parameters: [int id]");
+	rte_telemetry_register_cmd("/synfront/cookie_rotate",
+		sf_tel_cookie_rotate,
+		"replace the SYN-cookie secret; the old one validates for "
+		"60 s more. Parameters: [32 hex digits] (none: random)");
 	return 0;
 }

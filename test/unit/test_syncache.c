@@ -385,6 +385,7 @@ test_queues_full(bool v6)
 
 	lp_default(&lp);
 	lp.syn_backlog = 2;
+	lp.syncookies = 0;   /* a full SYN queue drops (cookies: test_cookie) */
 	eng = setup(&lp);
 	for (i = 0; i < 2; i++) {
 		sf_test_client_init(&p[i], v6, (uint16_t)(3000 + i), LPORT);
