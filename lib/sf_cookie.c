@@ -236,8 +236,14 @@ sf_cookie_keys_update(struct sf_cookie_keys *ck, uint64_t wall_ms)
 		memset(ck->ck_pk[1], 0, sizeof(ck->ck_pk[1]));
 		ck->ck_prev_until = 0;
 	}
-	return ck->ck_skew ? SF_COOKIE_PERIOD_MS - rem :
-		SF_COOKIE_PERIOD_MS - SF_COOKIE_SKEW_MS - rem;
+	/*
+	 * Due at the next period boundary or skew window, and at least
+	 * every second, so a new master and the end of the previous one's
+	 * grace take effect within a second.
+	 */
+	return RTE_MIN(ck->ck_skew ? SF_COOKIE_PERIOD_MS - rem :
+		SF_COOKIE_PERIOD_MS - SF_COOKIE_SKEW_MS - rem,
+		SF_COOKIE_TICK_MS);
 }
 
 uint32_t

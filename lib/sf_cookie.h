@@ -43,8 +43,12 @@
  * them is a guess like any other; so is changing any bit of the TSecr,
  * since our whole TSval is MAC input. The attacker cannot learn K(t)
  * from cookies (SipHash is a PRF) nor aim at a 4-tuple's cookie in
- * advance (the client ISN is input). Linux keeps 24 bits for hash plus
- * MSS index (about 2^-22 per guess), FreeBSD a 24-bit MAC. Replay: a
+ * advance (the client ISN is input). FreeBSD keeps a 24-bit MAC (2^-24
+ * per guess); Linux about 2^-29 (its minute counter must be one of 2 of
+ * 256 values and its MSS index one of 4 in 24 bits), because it keeps
+ * only the MSS in the ISN and loses window scale, SACK and ECN without
+ * timestamps: the 7 bits the ISN layout gives up are the price of
+ * keeping them. Replay: a
  * cookie ACK seen on the wire can be replayed from the same 4-tuple until
  * its period key is forgotten (at most 120 s): it only opens the
  * connection its sender had already opened, and once that connection
@@ -92,6 +96,8 @@ struct sf_flow_key;
 
 /* A period secret's life: cookies validate for one to two periods. */
 #define SF_COOKIE_PERIOD_MS 60000u
+/* The worker moves its keys at least this often (sf_cookie_keys_update). */
+#define SF_COOKIE_TICK_MS 1000u
 /* Next period's secret is accepted this close to its start. */
 #define SF_COOKIE_SKEW_MS 2000u
 /*
@@ -175,8 +181,9 @@ void sf_cookie_secret_init(struct sf_cookie_secret *cs);
 
 /*
  * Replace the master secret (key NULL: a random one). The old one keeps
- * validating until wall_ms + SF_COOKIE_PERIOD_MS, so cookies in flight
- * complete. Safe against concurrent readers; writers serialise.
+ * validating until wall_ms + SF_COOKIE_PERIOD_MS (as seen by a worker's
+ * last key update, so up to SF_COOKIE_TICK_MS more), so cookies in
+ * flight complete. Safe against concurrent readers; writers serialise.
  */
 void sf_cookie_secret_set(struct sf_cookie_secret *cs,
 		const struct sf_siphash_key *key, uint64_t wall_ms);
@@ -186,9 +193,10 @@ void sf_cookie_keys_init(struct sf_cookie_keys *ck,
 		const struct sf_cookie_secret *cs, uint64_t wall_ms);
 
 /*
- * Move the keys to the period of wall_ms (the worker calls this at every
- * period boundary and SKEW before it). Returns the ms until the next
- * call is due.
+ * Move the keys to the period of wall_ms, pick up a new master secret and
+ * end the previous one's grace (the worker calls this at every period
+ * boundary, SKEW before it, and at least every SF_COOKIE_TICK_MS).
+ * Returns the ms until the next call is due.
  */
 uint32_t sf_cookie_keys_update(struct sf_cookie_keys *ck, uint64_t wall_ms);
 

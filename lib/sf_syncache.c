@@ -92,7 +92,7 @@ sf_syncache_init(struct sf_worker *w)
 /*
  * The worker's clock reached wt_ck_next: move the cookie keys to the
  * current period of the wall clock (or into the skew window before the
- * next one). Runs once or twice a minute.
+ * next one). Runs at least once a second.
  */
 void
 sf_syncache_clock(struct sf_worker *w)

@@ -16,7 +16,12 @@
  *             offload engine "good" lets mutated segments past the TCP
  *             checksum into the state machines
  *   bits 6-7: advance the engine clock by 0, 1, 5 or 70 s first (SYN-ACK
- *             and FIN retransmissions, expiry, TIME-WAIT)
+ *             and FIN retransmissions, expiry, TIME-WAIT, cookie periods)
+ * On the offload engine the cookie MAC is not compared at all (its mask
+ * is 0), so every ACK to a cookie listener validates and the fuzzer
+ * reaches what follows a valid cookie with any fields decoded; the other
+ * engine checks MACs as in production. The wall clock of cookie periods
+ * follows the engine clock, so runs reproduce.
  * Every mbuf must come back to the pool, except those the engine holds
  * as third-ACK data of queued connections: a leak aborts the run.
  */
@@ -39,6 +44,15 @@
 static struct rte_mempool *pool;
 static struct sf_engine *eng[2];
 static uint32_t now_ms[2];
+/* The fake wall clock of cookie periods (et_wall_ms). */
+static uint64_t fuzz_wall;
+#define FUZZ_WALL0 1700000000000ull
+
+static uint64_t
+fuzz_wall_ms(void)
+{
+	return fuzz_wall;
+}
 static char runtime_dir[PATH_MAX];
 
 /* Frames the engine originates (retransmissions, FINs, RSTs): dropped. */
@@ -119,6 +133,7 @@ fuzz_engine(bool offload)
 	static const char *const addrs[] = { "10.10.0.1/24",
 		"fd00:10:10::1/64", "192.0.2.1/32" };
 	struct sf_engine *e;
+	struct sf_worker *w;
 	struct sf_addr a;
 	unsigned int i;
 
@@ -139,9 +154,10 @@ fuzz_engine(bool offload)
 	 * Listeners of every kind: 80 holds (any address), 81 never
 	 * accepts (backlog 1: overflows), 82 resets, 83 closes, 84 defers
 	 * and resets on the peer's FIN, 85 on one IPv4 address with small
-	 * queues and no options.
+	 * queues and no options (cookies when full), 86 always cookies and
+	 * defers, 87 never cookies with a small SYN queue (proven peers).
 	 */
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 8; i++) {
 		sf_listener_params_init(&lp);
 		lp.port = (uint16_t)(80 + i);
 		lp.synack_retries = 2;
@@ -155,6 +171,16 @@ fuzz_engine(bool offload)
 			lp.on_close = fuzz_on_close;
 			lp.defer_accept = 2;
 			break;
+		case 6:
+			lp.on_accept = fuzz_accept_hold;
+			lp.syncookies = 2;
+			lp.defer_accept = 1;
+			break;
+		case 7:
+			lp.on_accept = fuzz_accept_close;
+			lp.syncookies = 0;
+			lp.syn_backlog = 8;
+			break;
 		default:
 			sf_addr_parse("10.10.0.1", &lp.addr);
 			lp.on_accept = fuzz_accept_hold;
@@ -166,6 +192,13 @@ fuzz_engine(bool offload)
 		if (sf_engine_listen(e, &lp) < 0)
 			abort();
 	}
+	w = sf_engine_worker(e, 0);
+	if (offload)
+		w->wk_tcp.wt_ck.ck_mask_ts = w->wk_tcp.wt_ck.ck_mask_nots = 0;
+	fuzz_wall = FUZZ_WALL0;
+	e->en_tcp.et_wall_ms = fuzz_wall_ms;
+	w->wk_tcp.wt_ck_next = w->wk_tcp.wt_now;
+	sf_worker_clock(w, w->wk_tcp.wt_now);
 	return e;
 }
 
@@ -252,6 +285,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e = eng[(ctl >> 1) & 1];
 	w = sf_engine_worker(e, 0);
 	now_ms[(ctl >> 1) & 1] += fuzz_advance_ms[ctl >> 6];
+	fuzz_wall = FUZZ_WALL0 + now_ms[(ctl >> 1) & 1];
 	sf_worker_clock(w, now_ms[(ctl >> 1) & 1]);
 	/* TX or DROP/DONE: the mbuf is ours again; KEPT: the engine's. */
 	if (sf_input_one(w, 0, m) != SF_VERDICT_KEPT)

@@ -58,6 +58,19 @@ tcp_good = {
     TCP(sport=1237, dport=84, flags="FA", seq=1001, ack=1),
     "rst4": e / IP(src="10.10.0.2", dst="10.10.0.1") /
     TCP(sport=1234, dport=85, flags="R", seq=1001),
+    # Cookie listener 86 (mode 2; the offload engine validates any cookie):
+    # a SYN, a bare third ACK (deferred), a third ACK with data.
+    "cookie_syn4": e / IP(src="10.10.0.2", dst="10.10.0.1") /
+    TCP(sport=1240, dport=86, flags="S", seq=5000, options=OPTS),
+    "cookie_ack6": e / IPv6(src="fd00:10:10::2", dst="fd00:10:10::1") /
+    TCP(sport=1241, dport=86, flags="A", seq=5001, ack=77,
+        options=[("NOP", None), ("NOP", None), ("Timestamp", (9, 0x47))]),
+    "cookie_data4": e / IP(src="10.10.0.2", dst="10.10.0.1") /
+    TCP(sport=1242, dport=86, flags="PA", seq=5001, ack=0x12345679) /
+    b"GET /",
+    # Mode-0 listener 87.
+    "syn_mode0": e / IP(src="10.10.0.3", dst="10.10.0.1") /
+    TCP(sport=1243, dport=87, flags="S", seq=6000),
 }
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)

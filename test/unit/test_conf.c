@@ -616,6 +616,35 @@ test_tcp_settings(void)
 	SF_CHECK_BAD("--max-requests", "7");
 	SF_CHECK_EQ(PARSE("--max-conns", "16777216"), 0);
 	SF_CHECK_BAD("--max-conns", "16777217");
+
+	/* The cookie secret: 32 hex digits; an error never repeats it. */
+	SF_CHECK_EQ(PARSE("--cookie-secret",
+		"000102030405060708090a0B0C0D0E0F"), 0);
+	SF_CHECK(conf.cookie_secret_set);
+	SF_CHECK_EQ(conf.cookie_secret[0], 0x00);
+	SF_CHECK_EQ(conf.cookie_secret[11], 0x0b);
+	SF_CHECK_EQ(conf.cookie_secret[15], 0x0f);
+	SF_CHECK_EQ(PARSE("--app", "sink"), 0);
+	SF_CHECK(!conf.cookie_secret_set);
+	{
+		static const char *const bad[] = {
+			"000102030405060708090a0b0c0d0e0",    /* 31 digits */
+			"000102030405060708090a0b0c0d0e0f0",  /* 33 */
+			"000102030405060708090a0b0c0d0eXY",   /* not hex */
+			"",
+		};
+		unsigned int i;
+
+		for (i = 0; i < RTE_DIM(bad); i++) {
+			SF_CHECK_EQ(PARSE("--cookie-secret", bad[i]),
+				-SF_EXIT_USAGE);
+			SF_CHECK_OUT("--cookie-secret");
+			SF_CHECK_OUT("32 hex digits");
+			SF_CHECK_EQ(count_lines(), 1);
+			if (bad[i][0] != '\0')
+				SF_CHECK(strstr(out_text, bad[i]) == NULL);
+		}
+	}
 }
 
 static void

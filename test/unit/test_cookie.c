@@ -466,8 +466,9 @@ test_mss(void)
 }
 
 /*
- * sf_cookie_keys_update() is due again at the next period's SKEW window
- * and at the period boundary.
+ * sf_cookie_keys_update() is due again at the next period's SKEW window,
+ * at the period boundary, and at least every SF_COOKIE_TICK_MS (so a new
+ * master and the end of the old one's grace apply within a second).
  */
 static void
 test_update_due(void)
@@ -477,17 +478,21 @@ test_update_due(void)
 
 	secret_fixed(&cs, 1, 2);
 	sf_cookie_keys_init(&ck, &cs, at(T0, 0));
-	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0, 0)), PERIOD - SKEW);
+	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0, 0)), SF_COOKIE_TICK_MS);
 	SF_CHECK(!ck.ck_skew);
 	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0, 1000)),
-		PERIOD - SKEW - 1000);
+		SF_COOKIE_TICK_MS);
 	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0, PERIOD - SKEW - 1)), 1);
+	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0, PERIOD - SKEW - 999)),
+		999);
 	SF_CHECK(!ck.ck_skew);
-	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0, PERIOD - SKEW)), SKEW);
+	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0, PERIOD - SKEW)),
+		RTE_MIN(SKEW, SF_COOKIE_TICK_MS));
 	SF_CHECK(ck.ck_skew);
 	SF_CHECK_EQ(ck.ck_t, T0);
 	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0, PERIOD - 1)), 1);
-	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0 + 1, 0)), PERIOD - SKEW);
+	SF_CHECK_EQ(sf_cookie_keys_update(&ck, at(T0 + 1, 0)),
+		SF_COOKIE_TICK_MS);
 	SF_CHECK_EQ(ck.ck_t, T0 + 1);
 	SF_CHECK(!ck.ck_skew);
 }
@@ -892,6 +897,28 @@ test_secret_rotate(void)
 		cookie_send_rand(&a, &c, i & 1 ? AF_INET6 : AF_INET, i & 2);
 		SF_CHECK_EQ(cookie_recv(&a, &c), 0);
 		SF_CHECK_EQ(cookie_recv(&d, &c), 0);
+	}
+
+	/*
+	 * A worker that updates only when sf_cookie_keys_update() says it
+	 * is due (as sf_syncache_clock() does) ends the grace within
+	 * SF_COOKIE_TICK_MS of its end, not at the next period boundary.
+	 */
+	{
+		struct sf_cookie_secret cs2;
+		struct sf_cookie_keys s;
+		struct sent o;
+		uint64_t now = at(T0, 500);
+		const uint64_t end = at(T0, 1000) + 2 * PERIOD;
+
+		secret_fixed(&cs2, 0x4040404040404040ULL, 4);
+		sf_cookie_keys_init(&s, &cs2, now);
+		cookie_send_rand(&s, &o, AF_INET, false);
+		sf_cookie_secret_set(&cs2, &k3, now + 500);
+		while (now < end && cookie_recv(&s, &o) == 0)
+			now += sf_cookie_keys_update(&s, now);
+		SF_CHECK(now >= at(T0, 1000) + PERIOD);
+		SF_CHECK(now <= at(T0, 1000) + PERIOD + SF_COOKIE_TICK_MS);
 	}
 
 	/* Two rotations in a row: only the one before the last is kept. */
