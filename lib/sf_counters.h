@@ -158,7 +158,8 @@ extern "C" {
 	X(drop_tcp_req_pool_full, "SYN dropped: this lcore's request table " \
 	  "is full") \
 	X(drop_tcp_syn_unproven, "SYN dropped in cookie mode 0: the last " \
-	  "quarter of syn_backlog is kept for peers proven before") \
+	  "quarter of syn_backlog (less one) is kept for peers proven " \
+	  "before") \
 	X(drop_tcp_cookie_rst_limited, "ACK with a failed cookie whose " \
 	  "RST the rate limit held back") \
 	X(drop_tcp_dup_syn_limited, "duplicate SYN for a request, not " \

@@ -421,7 +421,9 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	/*
 	 * Without cookies, Linux keeps the last quarter of the SYN queue for
 	 * peers that completed a handshake before ("destinations, proven to
-	 * be alive"), so a flood does not lock known clients out.
+	 * be alive"), so a flood does not lock known clients out. Its test,
+	 * free places (before this SYN) < syn_backlog / 4, reserves one place
+	 * less than a quarter; kept as is.
 	 */
 	room = ls->ls_p.syn_backlog - q;
 	if (ls->ls_p.syncookies == 0 && room < (ls->ls_p.syn_backlog >> 2) &&

@@ -117,7 +117,7 @@ struct sf_listener_params {
 	uint32_t defer_accept;      /**< seconds bare third ACKs wait */
 	bool abort_on_overflow;     /**< RST instead of waiting on overflow */
 	/**
-	 * SYN cookies: 0 never (a full SYN queue drops, its last quarter
+	 * SYN cookies: 0 never (a full SYN queue drops, about its last quarter
 	 * kept for peers proven before), 1 when the SYN queue or the
 	 * lcore's request table is full, 2 always (no request state).
 	 */
