@@ -20,11 +20,12 @@
  *
  * (addresses 4 or 16 bytes, ports 2, the rest 4; tsval 0 without
  * timestamps; fields = the ISN's low bits, bit 31 set in the timestamp
- * layout), of which the high 32 bits are kept and truncated to the ISN
- * bits the fields leave free. t is the number of the
+ * layout), of which the high 32 bits are kept with the bits the fields
+ * occupy masked off (not shifted). t is the number of the
  * SF_COOKIE_PERIOD_MS period of the wall clock (UTC ms since the epoch),
  * K(t) = SipHash(master, "sfcookie" | t | 0 0 0 0) as k0 and
- * SipHash(master, "sfcookie" | t | 0 0 0 1) as k1 (t as 4 bytes):
+ * SipHash(master, "sfcookie" | t | 0 0 0 1) as k1 (t as 4 bytes,
+ * network order):
  * each period has its own secret, derived from a 128-bit master secret
  * (random per start, or configured so that several nodes share it). Two
  * period secrets are live at once, t and t - 1 (t + 1 too within
