@@ -232,6 +232,25 @@ sf_req_rto(const struct sf_listener *ls, unsigned int n)
 }
 
 /*
+ * Take one of cap places counted in *q, in one atomic step, so that two
+ * lcores cannot both take the last one and no reader (telemetry) ever
+ * sees *q above cap. *before is the count found.
+ */
+static bool
+sf_take_place(uint32_t *q, uint32_t cap, uint32_t *before)
+{
+	uint32_t v = __atomic_load_n(q, __ATOMIC_RELAXED);
+
+	do {
+		*before = v;
+		if (v >= cap)
+			return false;
+	} while (!__atomic_compare_exchange_n(q, &v, v + 1, true,
+			__ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return true;
+}
+
+/*
  * sk_acceptq_is_full(): the accept queue holds backlog + 1. When it is
  * full, count an overflow and a drop, as Linux does for SYNs
  * (tcp_conn_request()) and third ACKs (tcp_v4_syn_recv_sock()) alike.
@@ -245,15 +264,13 @@ sf_listen_overflow(struct sf_worker *w, struct sf_listener *ls, bool reserve)
 	uint32_t q;
 
 	if (reserve) {
-		q = __atomic_fetch_add(&ls->ls_acceptq, 1, __ATOMIC_RELAXED);
-		if (q > ls->ls_p.backlog)
-			__atomic_fetch_sub(&ls->ls_acceptq, 1,
-				__ATOMIC_RELAXED);
+		if (sf_take_place(&ls->ls_acceptq, ls->ls_p.backlog + 1, &q))
+			return false;
 	} else {
 		q = __atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED);
+		if (q <= ls->ls_p.backlog)
+			return false;
 	}
-	if (q <= ls->ls_p.backlog)
-		return false;
 	sf_count(w, SF_CNT_listen_overflows);
 	sf_count(w, SF_CNT_listen_drops);
 	sf_lcount(w, ls->ls_id, SF_LCNT_listen_overflows);
@@ -408,16 +425,13 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	if (ls->ls_p.syncookies == 2)
 		return sf_syncache_cookie(w, pt, ls, s);
 	/*
-	 * Take a place in the listener's SYN queue first and give it back
-	 * if there was none: a load-then-add would let two lcores both take
-	 * the last place (a flood test saw syn_backlog + 1 requests).
+	 * Take a place in the listener's SYN queue first (a load-then-add
+	 * would let two lcores both take the last place: a flood test saw
+	 * syn_backlog + 1 requests; an add-then-undo let telemetry see it).
 	 */
-	q = __atomic_fetch_add(&ls->ls_synq, 1, __ATOMIC_RELAXED);
-	if (q >= ls->ls_p.syn_backlog) {
-		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
+	if (!sf_take_place(&ls->ls_synq, ls->ls_p.syn_backlog, &q))
 		return sf_syncache_full(w, pt, ls, s,
 			SF_CNT_drop_tcp_reqq_full);
-	}
 	/*
 	 * Without cookies, Linux keeps the last quarter of the SYN queue for
 	 * peers that completed a handshake before ("destinations, proven to
