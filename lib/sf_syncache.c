@@ -365,8 +365,10 @@ sf_syncache_cookie(struct sf_worker *w, const struct sf_port *pt,
 		SF_ENGINE_LOG(NOTICE, "lcore %u: listener %u (port %u): "
 			"SYN queue full, sending cookies", rte_lcore_id(),
 			ls->ls_id, ls->ls_p.port);
-	wt->wt_ck_last[ls->ls_id] = wt->wt_now;
-	wt->wt_ck_sent[ls->ls_id] = 1;
+	/* Telemetry reads these (cookie_lcores): relaxed stores. */
+	__atomic_store_n(&wt->wt_ck_last[ls->ls_id], wt->wt_now,
+		__ATOMIC_RELAXED);
+	__atomic_store_n(&wt->wt_ck_sent[ls->ls_id], 1, __ATOMIC_RELAXED);
 	sf_count(w, SF_CNT_syncookies_sent);
 	sf_lcount(w, ls->ls_id, SF_LCNT_syncookies_sent);
 	sf_req_synack(w, pt, &rq, s->sg_key.fk_family, &o);
