@@ -51,6 +51,15 @@ static volatile bool force_quit;
 static struct sf_conf sf_conf;
 static struct sf_engine *sf_eng;
 static struct rte_mempool *sf_pool;
+
+/*
+ * Roles of the lcores: every enabled lcore is a worker, except those of
+ * --app-lcores, which run the listeners' callbacks. Indexed by lcore id:
+ * the worker or application context index, or -1.
+ */
+static int sf_lcore_worker[RTE_MAX_LCORE];
+static int sf_lcore_app[RTE_MAX_LCORE];
+static unsigned int sf_nb_workers, sf_nb_apps;
 /* Set by sf_setup() when it fails on a bad value of the configuration. */
 static bool sf_conf_refused;
 
@@ -69,9 +78,10 @@ sf_usage_hook(const char *prgname)
 }
 
 /*
- * Every enabled lcore is a worker, the main one included; the main lcore
- * also prints the stats line, so the stats never cost a worker a core of
- * its own on a 2-core machine.
+ * Every worker lcore polls, the main one included, also when it has no
+ * queue of its own (software steering feeds it); application lcores run
+ * the callbacks. The main lcore also prints the stats line, so the stats
+ * never cost a core of its own on a 2-core machine.
  */
 static int
 sf_lcore_main(void *arg)
@@ -79,24 +89,32 @@ sf_lcore_main(void *arg)
 	struct sf_worker *w;
 	uint64_t prev[SF_CNT_MAX] = { 0 };
 	uint64_t hz = rte_get_tsc_hz(), next = 0, last = 0, now;
-	bool is_main = rte_lcore_id() == rte_get_main_lcore();
-	int idx = rte_lcore_index(rte_lcore_id());
+	unsigned int lc = rte_lcore_id();
+	bool is_main = lc == rte_get_main_lcore();
+	bool app = sf_lcore_app[lc] >= 0;
 
 	RTE_SET_USED(arg);
-	w = sf_engine_worker(sf_eng, (unsigned int)idx);
-	if (w == NULL || (sf_worker_queue_count(w) == 0 && !is_main)) {
-		SF_LOG(INFO, "lcore %u: no queue to poll, idle",
-			rte_lcore_id());
+	w = app ? sf_engine_app(sf_eng, (unsigned int)sf_lcore_app[lc]) :
+		sf_engine_worker(sf_eng, (unsigned int)sf_lcore_worker[lc]);
+	if (w == NULL)
 		return 0;
-	}
-	SF_LOG(INFO, "lcore %u: worker %d polling %u queue(s)",
-		rte_lcore_id(), idx, sf_worker_queue_count(w));
+	if (app)
+		SF_LOG(INFO, "lcore %u: application context %d", lc,
+			sf_lcore_app[lc]);
+	else
+		SF_LOG(INFO, "lcore %u: worker %d polling %u queue(s)%s", lc,
+			sf_lcore_worker[lc], sf_worker_queue_count(w),
+			sf_worker_queue_count(w) == 0 ?
+			", fed by software steering" : "");
 	if (is_main && sf_conf.stats_interval != 0) {
 		last = rte_rdtsc();
 		next = last + hz * sf_conf.stats_interval;
 	}
 	while (!force_quit) {
-		sf_worker_poll(w);
+		if (app)
+			sf_app_poll(w);
+		else
+			sf_worker_poll(w);
 		if (next != 0 && (now = rte_rdtsc()) >= next) {
 			sf_stats_line(stdout, sf_eng, prev,
 				(double)(now - last) / hz, sf_pool);
@@ -104,8 +122,79 @@ sf_lcore_main(void *arg)
 			next = now + hz * sf_conf.stats_interval;
 		}
 	}
-	sf_worker_flush(w);
+	sf_worker_stop(w);
 	return 0;
+}
+
+/*
+ * Split the enabled lcores into workers and application contexts.
+ * Returns 0, or -EINVAL after naming the bad lcore.
+ */
+static int
+sf_setup_lcores(void)
+{
+	const char *s = sf_conf.app_lcores;
+	unsigned int lc;
+	long a, b, i;
+	char *end;
+
+	for (lc = 0; lc < RTE_MAX_LCORE; lc++)
+		sf_lcore_worker[lc] = sf_lcore_app[lc] = -1;
+	/* The list's syntax was checked with the other options. */
+	while (*s != '\0') {
+		a = strtol(s, &end, 10);
+		b = *end == '-' ? strtol(end + 1, &end, 10) : a;
+		for (i = a; i <= b; i++) {
+			if (!rte_lcore_is_enabled((unsigned int)i)) {
+				SF_LOG(ERR, "--app-lcores: lcore %ld is not one "
+					"of EAL's lcores (give it to -l or "
+					"--lcores too)", i);
+				return -EINVAL;
+			}
+			if (sf_lcore_app[i] < 0) {
+				if (sf_nb_apps == SF_MAX_APPS) {
+					SF_LOG(ERR, "--app-lcores: more than "
+						"%d application lcores",
+						SF_MAX_APPS);
+					return -EINVAL;
+				}
+				sf_lcore_app[i] = (int)sf_nb_apps++;
+			}
+		}
+		s = *end == ',' ? end + 1 : end;
+	}
+	RTE_LCORE_FOREACH(lc)
+		if (sf_lcore_app[lc] < 0)
+			sf_lcore_worker[lc] = (int)sf_nb_workers++;
+	if (sf_nb_workers == 0) {
+		SF_LOG(ERR, "--app-lcores '%s' takes every lcore: at least "
+			"one must be left as a worker", sf_conf.app_lcores);
+		return -EINVAL;
+	}
+	SF_LOG(INFO, "%u worker lcore(s), %u application lcore(s)%s",
+		sf_nb_workers, sf_nb_apps,
+		sf_nb_apps == 0 ? " (callbacks run inline on the workers)" : "");
+	return 0;
+}
+
+/* Listeners added over /synfront/listen: "app=NAME" picks the callbacks. */
+static int
+sf_listen_key(const char *key, const char *val,
+		struct sf_listener_params *p, void *arg)
+{
+	enum sf_app_kind k;
+
+	RTE_SET_USED(arg);
+	if (strcmp(key, "app") != 0)
+		return -EINVAL;
+	for (k = SF_APP_SINK; k <= SF_APP_NONE; k++) {
+		if (strcmp(val, sf_app_ops(k)->name) == 0) {
+			p->on_accept = sf_app_ops(k)->on_accept;
+			p->on_close = sf_app_ops(k)->on_close;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /* Whether a port owns a (the wildcards 0.0.0.0 and :: always are). */
@@ -129,37 +218,58 @@ sf_addr_is_ours(const struct sf_addr *a)
 	return false;
 }
 
-/* The listeners of the configuration, fed by the built-in application. */
+/* Listener parameters from settings, fed by the built-in application. */
+static void
+sf_lparams(const struct sf_lsettings *ls, struct sf_listener_params *lp)
+{
+	const struct sf_app_ops *app = sf_app_ops(ls->app);
+
+	sf_listener_params_init(lp);
+	lp->backlog = ls->backlog;
+	lp->syn_backlog = ls->syn_backlog;
+	lp->synack_retries = (uint8_t)ls->synack_retries;
+	lp->defer_accept = ls->defer_accept;
+	lp->abort_on_overflow = ls->abort_on_overflow;
+	lp->syncookies = (uint8_t)ls->syncookies;
+	lp->mss = (uint16_t)ls->mss;
+	lp->window = (uint16_t)ls->window;
+	lp->wscale = (uint8_t)ls->wscale;
+	lp->timestamps = ls->timestamps;
+	lp->sack = ls->sack;
+	lp->ecn = ls->ecn;
+	lp->on_accept = app->on_accept;
+	lp->on_close = app->on_close;
+}
+
+/* The listeners of the configuration, and the defaults of later ones. */
 static int
 sf_setup_listeners(void)
 {
 	struct sf_listener_params lp;
+	struct sf_lsettings def = {
+		.app = sf_conf.app, .syncookies = sf_conf.syncookies,
+		.backlog = sf_conf.backlog, .syn_backlog = sf_conf.syn_backlog,
+		.synack_retries = sf_conf.synack_retries,
+		.defer_accept = sf_conf.defer_accept,
+		.abort_on_overflow = sf_conf.abort_on_overflow,
+		.mss = sf_conf.mss, .window = sf_conf.window,
+		.wscale = sf_conf.wscale, .timestamps = sf_conf.timestamps,
+		.sack = sf_conf.sack, .ecn = sf_conf.ecn,
+	};
 	char abuf[64];
 	unsigned int i;
 	int ret;
 
+	sf_lparams(&def, &lp);
+	sf_engine_listen_defaults(sf_eng, &lp, sf_listen_key, NULL);
 	for (i = 0; i < sf_conf.nb_listen; i++) {
 		const struct sf_listen_conf *lc = &sf_conf.listen[i];
 		const struct sf_lsettings *ls = &lc->ls_s;
 		const struct sf_app_ops *app = sf_app_ops(ls->app);
 
-		sf_listener_params_init(&lp);
+		sf_lparams(ls, &lp);
 		lp.addr = lc->ls_addr;
 		lp.port = lc->ls_port;
-		lp.backlog = ls->backlog;
-		lp.syn_backlog = ls->syn_backlog;
-		lp.synack_retries = (uint8_t)ls->synack_retries;
-		lp.defer_accept = ls->defer_accept;
-		lp.abort_on_overflow = ls->abort_on_overflow;
-		lp.syncookies = (uint8_t)ls->syncookies;
-		lp.mss = (uint16_t)ls->mss;
-		lp.window = (uint16_t)ls->window;
-		lp.wscale = (uint8_t)ls->wscale;
-		lp.timestamps = ls->timestamps;
-		lp.sack = ls->sack;
-		lp.ecn = ls->ecn;
-		lp.on_accept = app->on_accept;
-		lp.on_close = app->on_close;
 		if (lc->ls_addr.family == 0)
 			snprintf(abuf, sizeof(abuf), "*");
 		else
@@ -202,16 +312,71 @@ sf_setup_listeners(void)
 	return 0;
 }
 
+/*
+ * How flows of a port reach their worker. auto: hardware RSS when the
+ * port has a queue pair per worker and RSS on TCP/IP; software steering
+ * when it has fewer queues, or several without RSS (the PMD's spread
+ * would split flows).
+ */
+static int
+sf_setup_steering(uint16_t port, const struct sf_port_setup *ps)
+{
+	unsigned int nq = ps->ps_nb_queues, nw = sf_nb_workers;
+	bool sw;
+	int ret;
+
+	switch (sf_conf.steering) {
+	case SF_STEER_SW:
+		sw = nw > 1;
+		break;
+	case SF_STEER_RSS:
+		sw = false;
+		if (nq < nw)
+			SF_LOG(WARNING, "port %u: --steering rss with %u queue "
+				"pair(s) for %u workers: workers beyond %u "
+				"get nothing from this port", port, nq, nw, nq);
+		if (nq > 1 && !ps->ps_rss_capable)
+			SF_LOG(WARNING, "port %u: --steering rss, but the port "
+				"has no RSS on TCP/IP: the PMD spreads frames "
+				"its own way and may split flows", port);
+		break;
+	default:
+		sw = nw > 1 && (nq < nw || (nq > 1 && !ps->ps_rss_capable));
+		break;
+	}
+	if (!sw) {
+		SF_LOG(INFO, "port %u: %s", port, nq > 1 ?
+			"RSS on the TCP/IP 4-tuple: each worker polls its queue" :
+			"one queue, one worker");
+		return 0;
+	}
+	ret = sf_engine_steer(sf_eng, port);
+	if (ret != 0) {
+		SF_LOG(ERR, "port %u: software steering: %s", port,
+			strerror(-ret));
+		return ret;
+	}
+	SF_LOG(INFO, "port %u: software steering: %u rx queue(s) feed %u "
+		"workers over per-core rings", port, nq, nw);
+	return 0;
+}
+
 /* Engine, ports and queue assignment. */
 static int
 sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 {
 	struct sf_engine_params ep = { 0 };
-	unsigned int nb_workers = rte_lcore_count(), nb_ports, i, n;
+	unsigned int nb_workers, nb_ports, i, n;
 	struct sf_port_setup ps;
 	char abuf[64];
 	uint16_t port;
 	int ret;
+
+	if (sf_setup_lcores() != 0) {
+		sf_conf_refused = true;
+		return -EINVAL;
+	}
+	nb_workers = sf_nb_workers;
 
 	nb_ports = rte_eth_dev_count_avail();
 	if (nb_ports == 0) {
@@ -219,8 +384,13 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 			"net_tap0,iface=sf0) or bind a NIC to vfio-pci");
 		return -ENODEV;
 	}
+	/*
+	 * Descriptors, per-lcore caches, and the rings between lcores
+	 * (steering and tx hand-off: 1024 frames per pair at most).
+	 */
 	n = nb_ports * (nb_workers * (SF_NB_RXD + SF_NB_TXD)) +
-		nb_workers * SF_MBUF_CACHE * 2;
+		rte_lcore_count() * SF_MBUF_CACHE * 2 +
+		(nb_workers > 1 ? nb_workers * 2048 : 0);
 	sf_pool = rte_pktmbuf_pool_create("sf_mbufs",
 			RTE_MAX(n, (unsigned int)SF_MIN_MBUFS), SF_MBUF_CACHE, 0,
 			RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
@@ -231,6 +401,7 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 		return -rte_errno;
 	}
 	ep.nb_workers = nb_workers;
+	ep.nb_apps = sf_nb_apps;
 	ep.socket_id = (int)rte_socket_id();
 	ep.tx_drain_us = sf_conf.tx_drain_us;
 	ep.pool = sf_pool;
@@ -261,8 +432,9 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 		}
 	}
 	RTE_ETH_FOREACH_DEV(port) {
-		ret = sf_port_init(port, sf_pool, nb_workers, SF_LINK_WAIT_MS,
-				&ps);
+		ret = sf_port_init(port, sf_pool, sf_conf.rx_queues != 0 ?
+				sf_conf.rx_queues : nb_workers,
+				SF_LINK_WAIT_MS, &ps);
 		if (ret != 0)
 			return ret;
 		(*reports)[*nb_reports].pr_port = port;
@@ -289,20 +461,19 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 			SF_LOG(WARNING, "port %u has no address: it answers "
 				"nothing (give --addr or [port%u] addr=)",
 				port, port);
-		for (i = 0; i < ps.ps_nb_queues; i++) {
+		for (i = 0; i < ps.ps_nb_queues && i < nb_workers; i++) {
 			ret = sf_worker_queue_add(sf_engine_worker(sf_eng, i),
 					port, i);
 			if (ret != 0)
 				return ret;
 		}
+		ret = sf_setup_steering(port, &ps);
+		if (ret != 0)
+			return ret;
 	}
 	ret = sf_setup_listeners();
 	if (ret != 0)
 		return ret;
-	if (sf_conf.steering == SF_STEER_SW || sf_conf.app_lcores[0] != '\0')
-		SF_LOG(WARNING, "--steering sw and --app-lcores are not "
-			"built yet: flows stay on the queue RSS or the PMD "
-			"gives them, and run inline");
 	ret = sf_engine_telemetry_register(sf_eng);
 	if (ret != 0)
 		SF_LOG(WARNING, "telemetry commands not registered: %s",
@@ -400,11 +571,15 @@ main(int argc, char **argv)
 		sf_stats_port_report(reports[i].pr_port, &reports[i]);
 	for (i = 0; i < nb_reports; i++)
 		sf_port_fini(reports[i].pr_port);
+	/* Frames still in the rings between lcores go home too. */
+	if (sf_eng != NULL)
+		sf_engine_drain(sf_eng);
 
 	/*
 	 * Every mbuf must be home now: the rx rings were emptied by closing
-	 * the ports and each worker flushed its tx buffers on the way out
-	 * (a flush sends or frees, it never keeps).
+	 * the ports, each worker flushed its tx buffers on the way out (a
+	 * flush sends or frees, it never keeps), and sf_engine_drain() freed
+	 * what waited between lcores or with queued connections.
 	 */
 	if (sf_pool != NULL) {
 		snprintf(pool.pp_name, sizeof(pool.pp_name), "%s",

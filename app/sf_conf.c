@@ -289,6 +289,7 @@ enum sf_key {
 	SF_KEY_STEERING,
 	SF_KEY_APP_LCORES,
 	SF_KEY_TX_DRAIN_US,
+	SF_KEY_RX_QUEUES,
 	SF_KEY_MSS,
 	SF_KEY_WINDOW,
 	SF_KEY_WSCALE,
@@ -319,6 +320,7 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_STEERING] = "steering",
 	[SF_KEY_APP_LCORES] = "app_lcores",
 	[SF_KEY_TX_DRAIN_US] = "tx_drain_us",
+	[SF_KEY_RX_QUEUES] = "rx_queues",
 	[SF_KEY_MSS] = "mss",
 	[SF_KEY_WINDOW] = "window",
 	[SF_KEY_WSCALE] = "wscale",
@@ -417,6 +419,10 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		if (ret == 0)
 			conf->tx_drain_us = v;
 		return ret;
+	case SF_KEY_RX_QUEUES:
+		return sf_parse_uint(where, val, 0, RTE_MAX_QUEUES_PER_PORT,
+				"(queue pairs per port; 0: one per worker)",
+				&conf->rx_queues);
 	case SF_KEY_MSS:
 		/* Linux's TCP_MIN_MSS 88; 65495 fits the largest IPv4 packet. */
 		ret = sf_parse_uint(where, val, 0, 65495,
@@ -749,6 +755,8 @@ sf_conf_usage(const char *prgname)
 	"                            per start); prefer cookie_secret in a 0600 config\n"
 	"      --steering rss|sw|auto  how flows reach their worker (default auto)\n"
 	"      --app-lcores LIST     run on_accept on these lcores (default: inline)\n"
+	"      --rx-queues N         queue pairs per port (default 0: one per worker);\n"
+	"                            fewer than workers means software steering\n"
 	"      --tx-drain-us US      flush tx buffers at least this often (default 20)\n"
 	"      --stats-interval S    print a stats line every S seconds (0 = off)\n"
 	"      --stats-file FILE     write all counters as JSON on exit\n"
@@ -786,6 +794,7 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("steering", required_argument, SF_KEY_STEERING),
 	SF_LONG("app-lcores", required_argument, SF_KEY_APP_LCORES),
 	SF_LONG("tx-drain-us", required_argument, SF_KEY_TX_DRAIN_US),
+	SF_LONG("rx-queues", required_argument, SF_KEY_RX_QUEUES),
 	SF_LONG("mss", required_argument, SF_KEY_MSS),
 	SF_LONG("window", required_argument, SF_KEY_WINDOW),
 	SF_LONG("wscale", required_argument, SF_KEY_WSCALE),

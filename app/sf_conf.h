@@ -104,6 +104,7 @@ struct sf_conf {
 	bool cookie_secret_set;         /* else random per start */
 	enum sf_steering steering;
 	char app_lcores[128];           /* lcore list as given; empty: inline */
+	unsigned int rx_queues;         /* queue pairs per port; 0: workers */
 	uint32_t tx_drain_us;
 };
 

@@ -28,7 +28,7 @@ RTE_LOG_REGISTER(sf_logtype_port, synfront.port, INFO);
 #define SF_RSS_HF (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP)
 
 int
-sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_workers,
+sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_pairs,
 		unsigned int wait_ms, struct sf_port_setup *out)
 {
 	struct rte_eth_conf conf;
@@ -49,27 +49,27 @@ sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_workers,
 			port_id, strerror(-ret));
 		return ret;
 	}
-	nb_q = RTE_MIN(nb_workers, RTE_MIN(info.max_rx_queues,
+	/* As many rx as tx queues: net_tap, for one, insists. */
+	nb_q = RTE_MIN(nb_pairs, RTE_MIN(info.max_rx_queues,
 			info.max_tx_queues));
 	if (nb_q == 0)
 		nb_q = 1;
-	if (nb_q < nb_workers)
-		SF_PORT_LOG(WARNING,
-			"port %u (%s): %u queue pairs for %u workers; workers "
-			"beyond %u get no queue on this port",
-			port_id, info.driver_name, nb_q, nb_workers, nb_q);
-
-	if (nb_q > 1 && (info.flow_type_rss_offloads & SF_RSS_HF) != 0) {
+	out->ps_rss_capable = (info.flow_type_rss_offloads & SF_RSS_HF) != 0;
+	if (nb_q > 1 && out->ps_rss_capable) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_key = NULL; /* the PMD's key */
+		/*
+		 * sf_rss_key where the PMD takes a 40-byte key (the software
+		 * steering hash is then the NIC's), else the PMD's own.
+		 */
+		if (info.hash_key_size == sizeof(sf_rss_key)) {
+			conf.rx_adv_conf.rss_conf.rss_key =
+				(uint8_t *)(uintptr_t)sf_rss_key;
+			conf.rx_adv_conf.rss_conf.rss_key_len =
+				sizeof(sf_rss_key);
+		}
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			info.flow_type_rss_offloads & SF_RSS_HF;
 		out->ps_rss = true;
-	} else if (nb_q > 1) {
-		SF_PORT_LOG(WARNING,
-			"port %u (%s): %u queues but no RSS on TCP/IP: flows "
-			"are spread by the PMD's own policy",
-			port_id, info.driver_name, nb_q);
 	}
 	conf.rxmode.offloads = info.rx_offload_capa & SF_RX_OFFLOADS;
 	conf.txmode.offloads = info.tx_offload_capa & SF_TX_OFFLOADS;

@@ -17,6 +17,7 @@ struct sf_port_setup {
 	uint16_t ps_nb_rxd;        /* descriptors per rx queue */
 	uint16_t ps_nb_txd;        /* descriptors per tx queue */
 	bool ps_rss;               /* RSS on the TCP/IP tuple enabled */
+	bool ps_rss_capable;       /* the port offers RSS on TCP/IP */
 	struct sf_port_conf ps_conf; /* MAC and offloads, for the engine */
 };
 
@@ -25,13 +26,13 @@ struct sf_port_setup {
 #define SF_NB_TXD 1024
 
 /*
- * Configure and start a port with up to nb_workers queue pairs, RSS and
+ * Configure and start a port with up to nb_pairs rx/tx queue pairs, RSS and
  * checksum offloads where the port has them, all multicast accepted (for
  * neighbour discovery), then wait up to wait_ms for link. Logs what it
  * chose. Returns 0 or a negative errno.
  */
 int sf_port_init(uint16_t port_id, struct rte_mempool *mp,
-		uint16_t nb_workers, unsigned int wait_ms,
+		uint16_t nb_pairs, unsigned int wait_ms,
 		struct sf_port_setup *out);
 
 /* Stop and close a port, logging failures. */

@@ -41,6 +41,7 @@
 #define SF_MIN_SND_MSS 48
 
 #define SF_CNF_DYING 0x10    /* being freed: callbacks may not act on it */
+#define SF_CNF_APP   0x20    /* handed to an application context */
 
 static int sf_conn_fin(struct sf_worker *w, struct sf_conn *c);
 
@@ -138,6 +139,8 @@ sf_conn_release(struct sf_worker *w, struct sf_conn *c)
 	c->cn_data = NULL;
 	c->cn_state = SF_CS_FREE;
 	c->cn_flags = 0;
+	__atomic_store_n(&wt->wt_lconns[c->cn_listener],
+		wt->wt_lconns[c->cn_listener] - 1, __ATOMIC_RELEASE);
 }
 
 /* The end of a connection: tell the application (once), then free it. */
@@ -149,8 +152,12 @@ sf_conn_end(struct sf_worker *w, struct sf_conn *c, enum sf_close_reason why)
 	sf_count(w, why == SF_CLOSE_RESET ? SF_CNT_conn_resets :
 		SF_CNT_conn_closed);
 	c->cn_flags |= SF_CNF_DYING;
-	if ((c->cn_flags & SF_CNF_ACCEPTED) && ls->ls_p.on_close != NULL)
-		ls->ls_p.on_close(c, why, ls->ls_p.arg);
+	if ((c->cn_flags & SF_CNF_ACCEPTED) && ls->ls_p.on_close != NULL) {
+		if (c->cn_flags & SF_CNF_APP)
+			sf_app_close_event(w, c, ls, why);
+		else
+			ls->ls_p.on_close(c, why, ls->ls_p.arg);
+	}
 	sf_conn_release(w, c);
 }
 
@@ -168,7 +175,9 @@ sf_conn_fini(struct sf_worker *w)
 		if (c->cn_state == SF_CS_FREE)
 			continue;
 		c->cn_flags |= SF_CNF_DYING;
-		if ((c->cn_flags & SF_CNF_ACCEPTED) &&
+		/* Application contexts have stopped: they hear nothing. */
+		if ((c->cn_flags & (SF_CNF_ACCEPTED | SF_CNF_APP)) ==
+		    SF_CNF_ACCEPTED &&
 		    sf_conn_listener(c)->ls_p.on_close != NULL)
 			sf_conn_listener(c)->ls_p.on_close(c, SF_CLOSE_ABORT,
 				sf_conn_listener(c)->ls_p.arg);
@@ -290,13 +299,63 @@ sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
 
 	if (!(c->cn_flags & SF_CNF_ACCEPTED) || c->cn_state != SF_CS_CLOSE_WAIT)
 		return;
-	if (ls->ls_p.on_close != NULL) {
+	/*
+	 * An application context that cannot be told (ring full) would
+	 * leave the connection in CLOSE-WAIT: the engine closes it.
+	 */
+	if (ls->ls_p.on_close != NULL && (c->cn_flags & SF_CNF_APP) &&
+	    sf_app_close_event(w, c, ls, SF_CLOSE_PEER_FIN) == 0)
+		return;
+	if (ls->ls_p.on_close != NULL && !(c->cn_flags & SF_CNF_APP)) {
 		ls->ls_p.on_close(c, SF_CLOSE_PEER_FIN, ls->ls_p.arg);
 	} else {
 		/* The engine's close, not the application's. */
 		if (sf_conn_fin(w, c) == 0)
 			sf_count(w, SF_CNT_auto_closes);
 	}
+}
+
+/*
+ * An application context accepts the connection: it goes over the accept
+ * ring with its first data (the mbuf travels with it), and the ACK for
+ * that data leaves from here. The listener's accept-queue place, taken
+ * by the third ACK, is given back by the application context.
+ */
+static enum sf_verdict
+sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_conn *c, const struct sf_listener *ls,
+		struct sf_seg *s)
+{
+	struct rte_mbuf *data = NULL;
+	struct sf_conn_info ci;
+
+	/* By hash: every event of a flow reaches one context, in order. */
+	c->cn_app = (uint8_t)(((uint64_t)s->sg_hash *
+		w->wk_eng->en_nb_apps) >> 32);
+	sf_conn_get_info(c, &ci);
+	if (s->sg_len != 0) {
+		data = s->sg_m;
+		rte_pktmbuf_adj(data, (uint16_t)(s->sg_data -
+			rte_pktmbuf_mtod(data, const uint8_t *)));
+		rte_pktmbuf_trim(data, (uint16_t)(data->pkt_len - s->sg_len));
+		ci.data = rte_pktmbuf_mtod(data, const uint8_t *);
+		ci.data_len = s->sg_len;
+	}
+	if (sf_app_handoff(w, c, ls, data, &ci) != 0) {
+		/* As an overflow: the request stays, the peer retries. */
+		sf_conn_release(w, c);
+		return sf_drop(w, SF_CNT_drop_accept_ring_full);
+	}
+	c->cn_flags |= SF_CNF_ACCEPTED | SF_CNF_APP;
+	sf_conn_peer_fin(w, c);
+	if (data != NULL) {
+		if (c->cn_rcv_adv != c->cn_rcv_nxt)
+			sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_ACK);
+		return SF_VERDICT_KEPT;
+	}
+	if (c->cn_rcv_adv != c->cn_rcv_nxt)
+		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+	return SF_VERDICT_DONE;
 }
 
 enum sf_verdict
@@ -309,13 +368,17 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	struct sf_conn_info ci;
 	struct sf_conn *c;
 	int32_t pos;
+	uint32_t gen;
 	bool fin = s->sg_flags & SF_TH_FIN;
 
 	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);
 	if (pos < 0)
 		return sf_drop(w, SF_CNT_drop_tcp_conn_table_full);
 	c = sf_conn(w, (uint32_t)pos);
+	gen = c->cn_gen + 1;
 	memset(c, 0, sizeof(*c));
+	/* Read by application contexts' commands' checks: atomic. */
+	__atomic_store_n(&c->cn_gen, gen != 0 ? gen : 1, __ATOMIC_RELAXED);
 	c->cn_wk = w;
 	c->cn_id = (uint32_t)pos;
 	c->cn_iss = rq->rq_iss;
@@ -356,6 +419,8 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	if (fin)
 		c->cn_flags |= SF_CNF_PEERFIN;
 	c->cn_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
+	__atomic_store_n(&wt->wt_lconns[c->cn_listener],
+		wt->wt_lconns[c->cn_listener] + 1, __ATOMIC_RELAXED);
 	sf_count(w, SF_CNT_passive_opens);
 	sf_lcount(w, ls->ls_id, SF_LCNT_passive_opens);
 	if (s->sg_len != 0) {
@@ -386,6 +451,9 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 		sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_ACK);
 		return SF_VERDICT_KEPT;
 	}
+
+	if (w->wk_eng->en_nb_apps != 0)
+		return sf_conn_handoff(w, pt, c, ls, s);
 
 	c->cn_flags |= SF_CNF_ACCEPTED;
 	sf_count(w, SF_CNT_accepted);
@@ -615,13 +683,40 @@ sf_conn_timer(struct sf_worker *w, uint32_t id)
 }
 
 int
-sf_conn_close(struct sf_conn *c)
+sf_conn_close_local(struct sf_conn *c)
 {
 	int ret = sf_conn_fin(c->cn_wk, c);
 
 	if (ret == 0)
 		sf_count(c->cn_wk, SF_CNT_app_closes);
 	return ret;
+}
+
+/* On an application context, the owning worker is asked over a ring. */
+static inline bool
+sf_conn_remote(void)
+{
+	const struct sf_worker *cur = RTE_PER_LCORE(sf_cur_ctx);
+
+	return cur != NULL && cur->wk_app;
+}
+
+int
+sf_conn_close(struct sf_conn *c)
+{
+	if (sf_conn_remote())
+		return sf_app_remote(c, SF_APP_CMD_CLOSE);
+	return sf_conn_close_local(c);
+}
+
+int
+sf_conn_live(const struct sf_conn *c, uint32_t gen)
+{
+	if (c->cn_state == SF_CS_FREE ||
+	    __atomic_load_n(&c->cn_gen, __ATOMIC_RELAXED) != gen ||
+	    (c->cn_flags & SF_CNF_DYING))
+		return -ENOTCONN;
+	return 0;
 }
 
 /* Our FIN: FIN-WAIT-1 or LAST-ACK, with its retransmission timer. */
@@ -642,6 +737,14 @@ sf_conn_fin(struct sf_worker *w, struct sf_conn *c)
 
 int
 sf_conn_reset(struct sf_conn *c)
+{
+	if (sf_conn_remote())
+		return sf_app_remote(c, SF_APP_CMD_RESET);
+	return sf_conn_reset_local(c);
+}
+
+int
+sf_conn_reset_local(struct sf_conn *c)
 {
 	struct sf_worker *w = c->cn_wk;
 
@@ -696,4 +799,32 @@ sf_conn_get_info(const struct sf_conn *c, struct sf_conn_info *ci)
 	ci->rcv_wscale = c->cn_rcv_wscale;
 	ci->flags = c->cn_opt;
 	ci->worker = c->cn_wk->wk_idx;
+}
+
+/*
+ * A listener was removed: the connections still in its accept queue are
+ * reset, as inet_csk_listen_stop() disconnects the children nobody
+ * accepted. Accepted ones (and those in an accept ring, which their
+ * application context resets) stay.
+ */
+void
+sf_conn_purge(struct sf_worker *w)
+{
+	const struct sf_listener *lsa = w->wk_eng->en_tcp.et_listeners;
+	struct sf_wtcp *wt = &w->wk_tcp;
+	unsigned int i;
+
+	for (i = 0; i < SF_MAX_LISTENERS; i++) {
+		if (__atomic_load_n(&lsa[i].ls_state, __ATOMIC_ACQUIRE) ==
+		    SF_LS_ACTIVE)
+			continue;
+		while (wt->wt_aq[i].aq_head != SF_TW_NONE) {
+			struct sf_conn *c = sf_conn(w, wt->wt_aq[i].aq_head);
+
+			sf_conn_send(w, c, c->cn_snd_nxt,
+				SF_TH_RST | SF_TH_ACK);
+			sf_conn_release(w, c);
+			sf_count(w, SF_CNT_listener_purged_conns);
+		}
+	}
 }

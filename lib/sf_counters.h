@@ -88,6 +88,28 @@ extern "C" {
 	X(auto_closes, "connections the engine closed after the peer's FIN " \
 	  "because the application has no on_close") \
 	X(app_resets, "connections the application reset (RST)") \
+	X(steer_out, "frames this worker received and passed to the worker " \
+	  "that owns their flow (software steering)") \
+	X(steer_in, "frames another worker passed to this one (software " \
+	  "steering); counted in rx_packets too") \
+	X(tx_handoff, "frames handed to the worker that sends on a port for " \
+	  "this one (no tx queue of its own there)") \
+	X(app_handoffs, "connections handed to an application context over " \
+	  "an accept ring") \
+	X(app_events, "close events sent to application contexts") \
+	X(app_events_lost, "close events not sent: accept ring full (a " \
+	  "peer's FIN is then answered by the engine's own close)") \
+	X(app_cmds, "closes and resets applied for application contexts") \
+	X(app_cmds_stale, "closes and resets from application contexts for " \
+	  "a connection that had ended already") \
+	X(app_cmds_ring_full, "closes and resets an application context " \
+	  "could not send: command ring full (the caller got -ENOBUFS)") \
+	X(accept_listener_gone, "connections whose listener was removed " \
+	  "before the application context took them: reset") \
+	X(listener_purged_reqs, "requests dropped because their listener " \
+	  "was removed") \
+	X(listener_purged_conns, "connections waiting in a removed " \
+	  "listener's accept queue: reset") \
 	X(tx_nombuf, "segments the engine could not send: mbuf pool empty") \
 	X(drop_nonlinear, "multi-segment frame that could not be linearised") \
 	X(drop_unknown_port, "frames handed to a worker for a port the " \
@@ -179,7 +201,13 @@ extern "C" {
 	X(drop_tcp_challenge_limited, "challenge ACK not sent: rate limited") \
 	X(drop_tcp_conn_noack, "segment for a connection without ACK") \
 	X(drop_tcp_timewait, "segment for a TIME-WAIT connection that " \
-	  "needs no answer")
+	  "needs no answer") \
+	X(drop_steer_ring_full, "frames not passed to their owning worker: " \
+	  "its steering ring was full") \
+	X(drop_tx_handoff_full, "frames not handed to the sending worker: " \
+	  "the tx hand-off ring was full") \
+	X(drop_accept_ring_full, "third ACKs dropped (request kept) because " \
+	  "the accept ring to the application context was full")
 
 #define SF_COUNTER_ENUM(name, desc) SF_CNT_##name,
 

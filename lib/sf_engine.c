@@ -21,6 +21,12 @@
 
 RTE_LOG_REGISTER(sf_logtype_engine, synfront.engine, INFO);
 
+RTE_DEFINE_PER_LCORE(struct sf_worker *, sf_cur_ctx);
+
+/* Default ring sizes: 1024 frames is 32 bursts of slack per pair. */
+#define SF_STEER_RING_DEFAULT 1024
+#define SF_ACCEPT_RING_DEFAULT 1024
+
 /*
  * Default tx drain period. l2fwd uses 100 us; a SYN-ACK that waits that
  * long is most of a LAN round trip, so replies are flushed every 20 us
@@ -154,13 +160,16 @@ struct sf_engine *
 sf_engine_create(const struct sf_engine_params *params)
 {
 	struct sf_engine *eng;
-	unsigned int i;
+	unsigned int i, nctx;
+	size_t sz;
 
 	if (params == NULL || params->nb_workers == 0 ||
-	    params->nb_workers > RTE_MAX_LCORE) {
+	    params->nb_workers > RTE_MAX_LCORE ||
+	    params->nb_apps > SF_MAX_APPS) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
+	nctx = params->nb_workers + params->nb_apps;
 	eng = rte_zmalloc_socket("sf_engine", sizeof(*eng),
 			RTE_CACHE_LINE_SIZE, params->socket_id);
 	if (eng == NULL) {
@@ -168,13 +177,26 @@ sf_engine_create(const struct sf_engine_params *params)
 		return NULL;
 	}
 	eng->en_nb_workers = params->nb_workers;
+	eng->en_nb_apps = params->nb_apps;
 	eng->en_socket = params->socket_id;
 	eng->en_tx_drain_us = params->tx_drain_us != 0 ?
 		params->tx_drain_us : SF_TX_DRAIN_US_DEFAULT;
+	eng->en_steer_ring_size = params->steer_ring_size != 0 ?
+		params->steer_ring_size : SF_STEER_RING_DEFAULT;
+	eng->en_accept_ring_size = params->accept_ring_size != 0 ?
+		params->accept_ring_size : SF_ACCEPT_RING_DEFAULT;
+	rte_spinlock_init(&eng->en_ctl_lock);
+	sf_listener_params_init(&eng->en_ls_defaults);
 	eng->en_workers = rte_zmalloc_socket("sf_workers",
-			sizeof(struct sf_worker) * params->nb_workers,
+			sizeof(struct sf_worker) * nctx,
 			RTE_CACHE_LINE_SIZE, params->socket_id);
-	if (eng->en_workers == NULL) {
+	sz = rte_rcu_qsbr_get_memsize(params->nb_workers);
+	eng->en_qsbr = rte_zmalloc_socket("sf_qsbr", sz, RTE_CACHE_LINE_SIZE,
+			params->socket_id);
+	if (eng->en_workers == NULL || eng->en_qsbr == NULL ||
+	    rte_rcu_qsbr_init(eng->en_qsbr, params->nb_workers) != 0) {
+		rte_free(eng->en_workers);
+		rte_free(eng->en_qsbr);
 		rte_free(eng);
 		rte_errno = ENOMEM;
 		return NULL;
@@ -193,11 +215,27 @@ sf_engine_create(const struct sf_engine_params *params)
 		w->wk_drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) /
 			US_PER_S * eng->en_tx_drain_us;
 		memset(w->wk_qidx, UINT8_MAX, sizeof(w->wk_qidx));
-		if (sf_worker_tcp_init(w) != 0) {
+		if (sf_worker_tcp_init(w) != 0 ||
+		    rte_rcu_qsbr_thread_register(eng->en_qsbr, i) != 0) {
 			sf_engine_free(eng);
 			rte_errno = ENOMEM;
 			return NULL;
 		}
+	}
+	/* Application contexts: counters and rings only, no tables. */
+	for (i = params->nb_workers; i < nctx; i++) {
+		struct sf_worker *a = &eng->en_workers[i];
+
+		a->wk_eng = eng;
+		a->wk_idx = i;
+		a->wk_app = true;
+		a->wk_lcore = LCORE_ID_ANY;
+		memset(a->wk_qidx, UINT8_MAX, sizeof(a->wk_qidx));
+	}
+	if (sf_app_init(eng) != 0) {
+		sf_engine_free(eng);
+		rte_errno = ENOMEM;
+		return NULL;
 	}
 	return eng;
 }
@@ -211,6 +249,10 @@ sf_engine_free(struct sf_engine *eng)
 		return;
 	__atomic_compare_exchange_n(&sf_tel_engine, &(struct sf_engine *){eng},
 		NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	if (eng->en_workers != NULL) {
+		sf_app_fini(eng);
+		sf_steer_fini(eng);
+	}
 	for (i = 0; eng->en_workers != NULL && i < eng->en_nb_workers; i++) {
 		struct sf_worker *w = &eng->en_workers[i];
 
@@ -229,6 +271,7 @@ sf_engine_free(struct sf_engine *eng)
 		}
 	}
 	rte_free(eng->en_workers);
+	rte_free(eng->en_qsbr);
 	rte_free(eng->en_tcp.et_listeners);
 	rte_free(eng->en_tcp.et_by_port);
 	rte_free(eng);
@@ -344,6 +387,12 @@ sf_engine_worker_count(const struct sf_engine *eng)
 	return eng->en_nb_workers;
 }
 
+unsigned int
+sf_engine_context_count(const struct sf_engine *eng)
+{
+	return eng->en_nb_workers + eng->en_nb_apps;
+}
+
 struct sf_worker *
 sf_engine_worker(struct sf_engine *eng, unsigned int idx)
 {
@@ -400,6 +449,29 @@ sf_worker_queue_count(const struct sf_worker *w)
 	return w->wk_nb_queues;
 }
 
+/*
+ * A frame for a port this worker has no tx queue on: to the worker that
+ * sends there for it (software steering), or dropped.
+ */
+static void
+sf_worker_handoff(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
+{
+	struct rte_ring *r = w->wk_txr[port_id];
+
+	if (r == NULL) {
+		rte_pktmbuf_free(m);
+		sf_count(w, SF_CNT_tx_dropped);
+		return;
+	}
+	m->port = port_id;
+	if (rte_ring_sp_enqueue(r, m) != 0) {
+		rte_pktmbuf_free(m);
+		sf_count(w, SF_CNT_drop_tx_handoff_full);
+		return;
+	}
+	sf_count(w, SF_CNT_tx_handoff);
+}
+
 uint16_t
 sf_worker_input(struct sf_worker *w, uint16_t port_id,
 		struct rte_mbuf **pkts, uint16_t n)
@@ -407,6 +479,7 @@ sf_worker_input(struct sf_worker *w, uint16_t port_id,
 	const struct sf_wqueue *q = NULL;
 	uint16_t i, sent = 0;
 
+	RTE_PER_LCORE(sf_cur_ctx) = w;
 	sf_count_n(w, SF_CNT_rx_packets, n);
 	/* Checked once per burst so sf_input_one() can index the table. */
 	if (unlikely(port_id >= RTE_MAX_ETHPORTS ||
@@ -432,9 +505,8 @@ sf_worker_input(struct sf_worker *w, uint16_t port_id,
 			continue;
 		}
 		if (unlikely(q == NULL)) {
-			/* Caller fed a port this worker has no tx queue on. */
-			rte_pktmbuf_free(m);
-			sf_count(w, SF_CNT_tx_dropped);
+			/* A steered flow: another worker sends for us. */
+			sf_worker_handoff(w, port_id, m);
 			continue;
 		}
 		sent += rte_eth_tx_buffer(q->wq_port, q->wq_queue, q->wq_txb, m);
@@ -472,8 +544,7 @@ sf_worker_tx(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
 		return;
 	}
 	if (unlikely(w->wk_qidx[port_id] == UINT8_MAX)) {
-		rte_pktmbuf_free(m);
-		sf_count(w, SF_CNT_tx_dropped);
+		sf_worker_handoff(w, port_id, m);
 		return;
 	}
 	q = &w->wk_q[w->wk_qidx[port_id]];
@@ -528,6 +599,8 @@ sf_worker_poll(struct sf_worker *w)
 
 	if (unlikely(w->wk_lcore == LCORE_ID_ANY))
 		w->wk_lcore = rte_lcore_id();
+	RTE_PER_LCORE(sf_cur_ctx) = w;
+	sf_listen_sync(w);
 	/* The ms clock of timers and timestamps; the wheel runs per tick. */
 	now = (uint32_t)((rte_rdtsc() - wt->wt_tsc0) / wt->wt_ms_tsc);
 	if (now != wt->wt_now)
@@ -537,13 +610,60 @@ sf_worker_poll(struct sf_worker *w)
 
 		nb = rte_eth_rx_burst(q->wq_port, q->wq_queue, pkts,
 				SF_RX_BURST);
-		if (nb != 0)
+		if (nb == 0)
+			continue;
+		if (w->wk_eng->en_ports[q->wq_port].pt_steer)
+			sf_steer_rx(w, q->wq_port, pkts, nb);
+		else
 			sf_worker_input(w, q->wq_port, pkts, nb);
 		total += nb;
 	}
+	if (w->wk_nb_steer_in != 0 || w->wk_nb_tx_in != 0)
+		total += sf_steer_poll(w);
+	if (w->wk_eng->en_nb_apps != 0)
+		sf_app_cmd_poll(w);
 	if (total == 0 || rte_rdtsc() - w->wk_last_flush > w->wk_drain_tsc)
 		sf_worker_flush(w);
 	return total;
+}
+
+void
+sf_worker_stop(struct sf_worker *w)
+{
+	if (!w->wk_app)
+		sf_worker_flush(w);
+	if (w->wk_online) {
+		rte_rcu_qsbr_thread_offline(w->wk_eng->en_qsbr, w->wk_idx);
+		w->wk_online = false;
+	}
+}
+
+void
+sf_engine_drain(struct sf_engine *eng)
+{
+	unsigned int i, q;
+
+	sf_steer_drain(eng);
+	sf_app_drain(eng);
+	for (i = 0; i < eng->en_nb_workers; i++) {
+		struct sf_worker *w = &eng->en_workers[i];
+		struct sf_wtcp *wt = &w->wk_tcp;
+		uint32_t k;
+
+		for (q = 0; q < w->wk_nb_queues; q++) {
+			struct rte_eth_dev_tx_buffer *b = w->wk_q[q].wq_txb;
+
+			rte_pktmbuf_free_bulk(b->pkts, b->length);
+			b->length = 0;
+		}
+		for (k = 0; wt->wt_conn != NULL && k < wt->wt_conntab.ft_cap;
+		     k++) {
+			if (wt->wt_conn[k].cn_data != NULL) {
+				rte_pktmbuf_free(wt->wt_conn[k].cn_data);
+				wt->wt_conn[k].cn_data = NULL;
+			}
+		}
+	}
 }
 
 void
@@ -552,7 +672,7 @@ sf_engine_counters(const struct sf_engine *eng, uint64_t *out)
 	unsigned int i, c;
 
 	memset(out, 0, sizeof(*out) * SF_CNT_MAX);
-	for (i = 0; i < eng->en_nb_workers; i++)
+	for (i = 0; i < eng->en_nb_workers + eng->en_nb_apps; i++)
 		for (c = 0; c < SF_CNT_MAX; c++)
 			out[c] += __atomic_load_n(&eng->en_workers[i].wk_cnt[c],
 					__ATOMIC_RELAXED);
@@ -564,7 +684,7 @@ sf_engine_worker_counters(const struct sf_engine *eng, unsigned int idx,
 {
 	unsigned int c;
 
-	if (eng == NULL || idx >= eng->en_nb_workers)
+	if (eng == NULL || idx >= eng->en_nb_workers + eng->en_nb_apps)
 		return -EINVAL;
 	for (c = 0; c < SF_CNT_MAX; c++)
 		out[c] = __atomic_load_n(&eng->en_workers[idx].wk_cnt[c],
@@ -575,7 +695,7 @@ sf_engine_worker_counters(const struct sf_engine *eng, unsigned int idx,
 int
 sf_engine_worker_lcore(const struct sf_engine *eng, unsigned int idx)
 {
-	if (eng == NULL || idx >= eng->en_nb_workers)
+	if (eng == NULL || idx >= eng->en_nb_workers + eng->en_nb_apps)
 		return -EINVAL;
 	return (int)eng->en_workers[idx].wk_lcore;
 }

@@ -18,8 +18,16 @@
  *
  * Lifecycle:
  *   sf_engine_create() -> sf_engine_port_add() -> sf_engine_addr_add()
- *   -> sf_worker_queue_add() -> [ports started] -> sf_worker_poll() loop
- *   -> sf_worker_flush() -> [ports stopped] -> sf_engine_free().
+ *   -> sf_worker_queue_add() -> [sf_engine_steer()] -> [ports started]
+ *   -> sf_worker_poll() loop (and sf_app_poll() on application lcores)
+ *   -> sf_worker_stop() -> [ports stopped] -> sf_engine_drain()
+ *   -> sf_engine_free().
+ *
+ * Contexts: the engine has nb_workers worker contexts, which own flows,
+ * and nb_apps application contexts, which run on_accept and on_close
+ * when the listeners' callbacks are to run off the workers. Every
+ * hand-off between two contexts is a single-producer single-consumer
+ * rte_ring (docs/multicore.md draws them all).
  */
 
 #include <stdint.h>
@@ -42,6 +50,21 @@ struct sf_worker;
 
 /** Most rx/tx queue pairs one worker polls (one per port). */
 #define SF_MAX_WORKER_QUEUES 8
+
+/** Most application contexts (lcores that run the callbacks). */
+#define SF_MAX_APPS 16
+
+/** Entries of the software-steering table of a port (a power of 2). */
+#define SF_STEER_RETA_SIZE 512
+
+/**
+ * The RSS key synfront programs into ports that accept one and hashes
+ * with in software (rte_softrss()): 0x6d5a repeated, the symmetric
+ * Toeplitz key, so that both directions of a flow hash alike. Any key
+ * keeps one flow on one queue; this one also makes software steering
+ * and a NIC's RSS agree on the hash.
+ */
+extern const uint8_t sf_rss_key[40];
 
 /** Engine parameters. */
 struct sf_engine_params {
@@ -66,6 +89,18 @@ struct sf_engine_params {
 	 * validate each other's cookies (sf_engine_cookie_secret()).
 	 */
 	const uint8_t *cookie_secret;
+	/**
+	 * Application contexts (0..SF_MAX_APPS). With 0, on_accept and
+	 * on_close run inline on the worker that owns the connection; with
+	 * N, each worker hands its connections to one of N application
+	 * contexts over accept rings, chosen by the flow's hash, and
+	 * closes and resets come back over command rings.
+	 */
+	unsigned int nb_apps;
+	/** Entries of each steering and tx hand-off ring (0: 1024). */
+	uint32_t steer_ring_size;
+	/** Entries of each accept ring and command ring (0: 1024). */
+	uint32_t accept_ring_size;
 };
 
 /** Per-port settings. */
@@ -158,6 +193,41 @@ int sf_worker_queue_add(struct sf_worker *w, uint16_t port_id,
 unsigned int sf_worker_queue_count(const struct sf_worker *w);
 
 /**
+ * Software steering for a port: every worker that receives on the port
+ * computes the Toeplitz hash of each TCP segment's 4-tuple (with
+ * sf_rss_key) and passes the segment to the worker that owns the flow
+ * (a table of SF_STEER_RETA_SIZE entries spread over all workers) over
+ * a per-pair ring. ARP, ICMP, ND and frames that do not parse stay with
+ * the worker that received them. Workers without a queue pair on the
+ * port send through one that has one, over a per-pair tx ring. Call
+ * after the queues are assigned and before the workers poll.
+ *
+ * @return
+ *   0, or -EINVAL (unknown port, or no worker has a queue on it),
+ *   -ENOMEM.
+ */
+int sf_engine_steer(struct sf_engine *eng, uint16_t port_id);
+
+/** Whether a port is software-steered (1), not (0), or -EINVAL. */
+int sf_engine_port_steered(const struct sf_engine *eng, uint16_t port_id);
+
+/** Number of application contexts. */
+unsigned int sf_engine_app_count(const struct sf_engine *eng);
+
+/** Application context idx, or NULL when out of range. */
+struct sf_worker *sf_engine_app(struct sf_engine *eng, unsigned int idx);
+
+/**
+ * One iteration of an application context: take the accept and close
+ * events every worker queued for it and run the listeners' on_accept and
+ * on_close. Call it in the application lcore's loop.
+ *
+ * @return
+ *   Events handled.
+ */
+unsigned int sf_app_poll(struct sf_worker *a);
+
+/**
  * One iteration of a worker: receive a burst on each of its queues,
  * process it, and flush the tx buffers when the drain time has passed or
  * a queue ran dry. Call it in the worker lcore's loop.
@@ -183,6 +253,21 @@ uint16_t sf_worker_input(struct sf_worker *w, uint16_t port_id,
 void sf_worker_flush(struct sf_worker *w);
 
 /**
+ * A worker or application context leaves the engine's RCU: call it once
+ * after its last poll, so run-time listener changes stop waiting for it.
+ * Buffered replies are flushed.
+ */
+void sf_worker_stop(struct sf_worker *w);
+
+/**
+ * Free every mbuf the engine holds (frames in its rings and tx buffers,
+ * data waiting with queued connections) once no context polls any more;
+ * the mempool then holds all its mbufs again. The engine stays usable
+ * for reading counters.
+ */
+void sf_engine_drain(struct sf_engine *eng);
+
+/**
  * Read the counters, summed over all workers.
  *
  * @param out
@@ -191,7 +276,8 @@ void sf_worker_flush(struct sf_worker *w);
 void sf_engine_counters(const struct sf_engine *eng, uint64_t *out);
 
 /**
- * Read one worker's counters.
+ * Read one context's counters: workers are 0..nb_workers-1, application
+ * contexts follow (nb_workers + app index).
  *
  * @return
  *   0, or -EINVAL when idx is out of range.
@@ -199,8 +285,12 @@ void sf_engine_counters(const struct sf_engine *eng, uint64_t *out);
 int sf_engine_worker_counters(const struct sf_engine *eng, unsigned int idx,
 		uint64_t *out);
 
+/** Number of contexts: workers, then application contexts. */
+unsigned int sf_engine_context_count(const struct sf_engine *eng);
+
 /**
- * The lcore that polls worker idx (recorded at its first sf_worker_poll()).
+ * The lcore that polls context idx (workers, then application contexts;
+ * recorded at its first poll).
  *
  * @return
  *   The lcore id, -1 before the first poll, or -EINVAL.
@@ -208,9 +298,11 @@ int sf_engine_worker_counters(const struct sf_engine *eng, unsigned int idx,
 int sf_engine_worker_lcore(const struct sf_engine *eng, unsigned int idx);
 
 /**
- * Register the telemetry commands /synfront/stats, /synfront/lcores and
- * /synfront/ports for this engine. Telemetry has no per-command context,
- * so one engine per process can be registered.
+ * Register the telemetry commands /synfront/stats, /synfront/lcores,
+ * /synfront/ports, /synfront/listeners, /synfront/listen,
+ * /synfront/unlisten and /synfront/cookie_rotate for this engine.
+ * Telemetry has no per-command context, so one engine per process can be
+ * registered.
  *
  * @return
  *   0, or -EBUSY when another engine is registered.

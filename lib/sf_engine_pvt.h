@@ -17,6 +17,10 @@
 #include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
+#include <rte_per_lcore.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+#include <rte_spinlock.h>
 
 #include "sf_engine.h"
 #include "sf_pkt.h"
@@ -26,6 +30,13 @@ extern int sf_logtype_engine;
 
 /* The engine telemetry reads (sf_telemetry.c); NULL when none. */
 extern struct sf_engine *sf_tel_engine;
+
+/*
+ * The context whose poll is running on this thread: the callbacks run
+ * inside a poll, so sf_conn_close() knows whether it was called on the
+ * owning worker or on an application context.
+ */
+RTE_DECLARE_PER_LCORE(struct sf_worker *, sf_cur_ctx);
 
 #define SF_ENGINE_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, sf_logtype_engine, \
@@ -54,6 +65,9 @@ struct sf_port {
 	uint32_t pt_v4_hostmask[SF_MAX_ADDRS_PER_PORT];
 	uint8_t pt_v6[SF_MAX_ADDRS_PER_PORT][16];
 	uint8_t pt_v6_plen[SF_MAX_ADDRS_PER_PORT];
+	bool pt_steer;                     /* software steering on */
+	/* steering table: Toeplitz hash & (size - 1) -> owning worker */
+	uint16_t pt_reta[SF_STEER_RETA_SIZE];
 };
 
 /* The tx side of one (worker, port) pair. */
@@ -63,32 +77,126 @@ struct sf_wqueue {
 	struct rte_eth_dev_tx_buffer *wq_txb; /* replies waiting for tx */
 };
 
+/* Frames for one other worker, gathered over a burst (steering). */
+struct sf_steer_buf {
+	uint16_t sb_n;
+	struct rte_mbuf *sb_m[SF_RX_BURST];
+};
+
+/* What an accept ring carries: a worker tells an application context. */
+enum sf_app_ev {
+	SF_APP_EV_ACCEPT = 1,  /* run on_accept */
+	SF_APP_EV_CLOSE,       /* run on_close with am_why */
+};
+
 /*
- * Per-lcore state. Owned by one worker lcore: only that lcore writes it.
- * Other threads (telemetry, the stats printer) only read the counters,
- * with relaxed atomic loads; nothing else crosses lcores.
+ * One accept-ring element. Everything the application context needs is
+ * copied in on the worker, so it never reads the connection, which the
+ * worker goes on changing (and may free and reuse).
+ */
+struct sf_app_msg {
+	uint8_t am_ev;                     /* enum sf_app_ev */
+	uint8_t am_why;                    /* enum sf_close_reason */
+	uint16_t am_listener;              /* listener id */
+	uint32_t am_gen;                   /* connection generation */
+	struct sf_conn *am_conn;           /* the handle */
+	struct rte_mbuf *am_data;          /* third-ACK data (ACCEPT), or NULL */
+	sf_on_accept_t am_on_accept;       /* the listener's, when sent */
+	sf_on_close_t am_on_close;
+	void *am_arg;
+	struct sf_conn_info am_ci;         /* ACCEPT only */
+};
+
+/* Command-ring operations: an application context asks a worker. */
+enum sf_app_cmd_op {
+	SF_APP_CMD_CLOSE = 1,
+	SF_APP_CMD_RESET,
+};
+
+/* One command-ring element (16 bytes). */
+struct sf_app_cmd {
+	struct sf_conn *ac_conn;
+	uint32_t ac_gen;                   /* what the application saw */
+	uint32_t ac_op;                    /* enum sf_app_cmd_op */
+};
+
+/*
+ * Per-lcore state: a worker context or an application context. Owned by
+ * one lcore: only that lcore writes it. Other threads (telemetry, the
+ * stats printer, the control thread) only read the counters and the RCU
+ * generation, with atomic loads; everything else that crosses lcores
+ * goes through the rings below, each with one producer and one consumer.
  */
 struct sf_worker {
 	struct sf_engine *wk_eng;          /* back pointer, read-only */
 	unsigned int wk_idx;               /* index in the engine */
 	unsigned int wk_lcore;             /* lcore seen polling, or ANY */
+	bool wk_app;                       /* an application context */
+	bool wk_online;                    /* reporting to the engine's RCU */
 	unsigned int wk_nb_queues;         /* entries used in wk_q */
 	uint64_t wk_drain_tsc;             /* tx drain period in TSC cycles */
 	uint64_t wk_last_flush;            /* TSC of the last tx flush */
 	struct sf_wqueue wk_q[SF_MAX_WORKER_QUEUES];
 	/* port id -> index in wk_q, or UINT8_MAX when not polled here */
 	uint8_t wk_qidx[RTE_MAX_ETHPORTS];
+	/*
+	 * Rings, NULL where a pair has none. Workers: steering out (per
+	 * destination worker) and in (per source), tx hand-off to the
+	 * worker sending for us per port, tx hand-off in (per source),
+	 * accept rings out (per application context), command rings in.
+	 * Application contexts: accept rings in and command rings out (per
+	 * worker).
+	 */
+	struct rte_ring **wk_steer_out;
+	struct sf_steer_buf *wk_steer_buf; /* per destination worker */
+	struct rte_ring **wk_steer_in;
+	unsigned int wk_nb_steer_in;
+	struct rte_ring *wk_txr[RTE_MAX_ETHPORTS];
+	struct rte_ring **wk_tx_in;
+	unsigned int wk_nb_tx_in;
+	struct rte_ring *wk_acc[SF_MAX_APPS];
+	struct rte_ring *wk_cmd[SF_MAX_APPS];
+	struct rte_ring **wk_app_acc;      /* application: per worker */
+	struct rte_ring **wk_app_cmd;      /* application: per worker */
+	/*
+	 * Application contexts: the generation of each connection slot of
+	 * each worker as accepted here (0: not held), checked by the worker
+	 * when a close or reset comes back.
+	 */
+	uint32_t *wk_gens;
+	uint32_t wk_ls_gen;                /* listener generation purged up to */
 	uint64_t wk_cnt[SF_CNT_MAX] __rte_cache_aligned; /* counters */
 	struct sf_wtcp wk_tcp;             /* requests, connections, timers */
 } __rte_cache_aligned;
 
 struct sf_engine {
-	unsigned int en_nb_workers;        /* entries in en_workers */
+	unsigned int en_nb_workers;        /* worker contexts */
+	unsigned int en_nb_apps;           /* application contexts */
 	int en_socket;                     /* NUMA socket of our memory */
 	uint32_t en_tx_drain_us;           /* tx flush period */
+	uint32_t en_steer_ring_size;
+	uint32_t en_accept_ring_size;
 	struct sf_port en_ports[RTE_MAX_ETHPORTS];
-	struct sf_worker *en_workers;      /* array, one per worker lcore */
+	/* workers, then application contexts */
+	struct sf_worker *en_workers;
 	struct sf_etcp en_tcp;             /* listeners and TCP settings */
+	/* every ring, for drain and free: [producer * n + consumer] */
+	struct rte_ring **en_steer_r;      /* workers x workers, steering */
+	struct rte_ring **en_tx_r;         /* workers x workers, tx hand-off */
+	struct rte_ring **en_acc_r;        /* workers x apps, accept */
+	struct rte_ring **en_cmd_r;        /* apps x workers, command */
+	/*
+	 * RCU over the listener table: every worker reports a quiescent
+	 * state at the top of each poll; en_ls_gen moves when a listener
+	 * is removed, and each worker drops what it holds of removed
+	 * listeners when it sees it move (sf_listen.c).
+	 */
+	struct rte_rcu_qsbr *en_qsbr;
+	uint32_t en_ls_gen;
+	rte_spinlock_t en_ctl_lock;        /* control calls, not workers */
+	struct sf_listener_params en_ls_defaults; /* /synfront/listen */
+	sf_listen_key_cb_t en_ls_key_cb;
+	void *en_ls_key_arg;
 	/*
 	 * Unit tests only: frames the engine originates (timers,
 	 * application actions) go here instead of a tx queue.
@@ -172,6 +280,37 @@ void sf_worker_tx(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m);
 
 /* An mbuf for a frame the engine originates, or NULL (counted). */
 struct rte_mbuf *sf_worker_alloc(struct sf_worker *w);
+
+/* Software steering (sf_steer.c). */
+struct rte_ring *sf_engine_ring(struct sf_engine *eng, const char *kind,
+		unsigned int a, unsigned int b, unsigned int size,
+		unsigned int esize);
+int sf_steer_owner(const struct sf_port *pt, struct rte_mbuf *m);
+uint16_t sf_steer_rx(struct sf_worker *w, uint16_t port_id,
+		struct rte_mbuf **pkts, uint16_t n);
+unsigned int sf_steer_poll(struct sf_worker *w);
+void sf_steer_fini(struct sf_engine *eng);
+void sf_steer_drain(struct sf_engine *eng);
+
+/* Application contexts (sf_app.c). */
+int sf_app_init(struct sf_engine *eng);
+void sf_app_fini(struct sf_engine *eng);
+void sf_app_drain(struct sf_engine *eng);
+unsigned int sf_app_cmd_poll(struct sf_worker *w);
+int sf_app_handoff(struct sf_worker *w, struct sf_conn *c,
+		const struct sf_listener *ls, struct rte_mbuf *data,
+		const struct sf_conn_info *ci);
+int sf_app_close_event(struct sf_worker *w, struct sf_conn *c,
+		const struct sf_listener *ls, enum sf_close_reason why);
+int sf_app_remote(struct sf_conn *c, enum sf_app_cmd_op op);
+
+/* sf_conn.c, for the command rings: act on the owning worker. */
+int sf_conn_live(const struct sf_conn *c, uint32_t gen);
+int sf_conn_close_local(struct sf_conn *c);
+int sf_conn_reset_local(struct sf_conn *c);
+
+/* Listener RCU (sf_listen.c): the top of every worker poll. */
+void sf_listen_sync(struct sf_worker *w);
 
 /*
  * Set the worker's ms clock to now and run the timers due (the poll loop

@@ -4,11 +4,27 @@
 
 /*
  * The listener table: (address or wildcard, port) -> listener, shared by
- * every worker and read-only while they run (XXX(#5): run-time changes
- * under RCU). A 64 Ki array maps the port to its first listener; the few
- * listeners of one port are chained, and the lookup prefers an exact
+ * every worker. A 64 Ki array maps the port to its first listener; the
+ * few listeners of one port are chained, and the lookup prefers an exact
  * address over a family wildcard over an any-family wildcard, as
  * Linux's compute_score() prefers a bound address to INADDR_ANY.
+ *
+ * Run-time changes, under quiescent-state-based RCU (rte_rcu_qsbr): the
+ * workers read the chains with no lock; one control thread at a time
+ * (en_ctl_lock) changes them.
+ *   add     fill a free slot, then link it at the head of its port's chain
+ *           with a release store: a worker sees all of it or none of it.
+ *   change  store each setting atomically in place (setsockopt()).
+ *   remove  unlink it (release store; a worker already on it walks on, as
+ *           its own link is left alone), mark it CLOSING and move
+ *           en_ls_gen. Each worker, at the top of its next poll, sees the
+ *           move and drops its requests and queued connections of every
+ *           listener not ACTIVE. The slot is free again once two grace
+ *           periods have passed (the first: every worker has seen the
+ *           move; the second: every worker has finished the poll that
+ *           dropped them) and nothing counts against it any more: no
+ *           request, no place in the accept queue (connections on their
+ *           way to an application context), no live connection.
  */
 
 #include <arpa/inet.h>
@@ -66,67 +82,308 @@ sf_listener_same_addr(const struct sf_listener *ls, uint8_t family,
 		memcmp(ls->ls_laddr, a, sizeof(ls->ls_laddr)) == 0;
 }
 
-int
-sf_engine_listen(struct sf_engine *eng, const struct sf_listener_params *p)
+/* The settings sf_engine_listen() and sf_engine_listen_update() accept. */
+static bool
+sf_listener_params_ok(const struct sf_listener_params *p)
+{
+	return p->port != 0 && p->syn_backlog != 0 &&
+		p->synack_timeout_ms != 0 &&
+		p->synack_timeout_ms <= SF_RTO_MAX_MS &&
+		p->wscale <= SF_TCP_MAX_WSCALE && p->window != 0 &&
+		p->syncookies <= 2 && p->defer_accept <= SF_DEFER_MAX &&
+		(p->mss == 0 || (p->mss >= SF_MSS_MIN && p->mss <= SF_MSS_MAX));
+}
+
+/* Address of p as the table keys it; -EINVAL when it cannot listen. */
+static int
+sf_listener_key(const struct sf_addr *a, uint8_t *family, uint32_t *laddr,
+		bool *wild)
 {
 	static const uint8_t zero16[16];
-	struct sf_etcp *et;
-	struct sf_listener *ls, *o;
-	uint32_t laddr[4] = { 0 };
-	uint8_t family, i;
-	bool wild;
 
-	if (eng == NULL || p == NULL || p->port == 0 ||
-	    p->syn_backlog == 0 || p->synack_timeout_ms == 0 ||
-	    p->synack_timeout_ms > SF_RTO_MAX_MS ||
-	    p->wscale > SF_TCP_MAX_WSCALE || p->window == 0 ||
-	    p->syncookies > 2 || p->defer_accept > SF_DEFER_MAX ||
-	    (p->mss != 0 && (p->mss < SF_MSS_MIN || p->mss > SF_MSS_MAX)))
-		return -EINVAL;
-	et = &eng->en_tcp;
-	family = p->addr.family;
-	if (family == AF_INET) {
-		laddr[0] = p->addr.v4;
-		wild = p->addr.v4 == 0;
-		if (!wild && sf_v4_is_martian_src(p->addr.v4))
+	memset(laddr, 0, 16);
+	*family = a->family;
+	if (a->family == AF_INET) {
+		laddr[0] = a->v4;
+		*wild = a->v4 == 0;
+		if (!*wild && sf_v4_is_martian_src(a->v4))
 			return -EINVAL;
-	} else if (family == AF_INET6) {
-		memcpy(laddr, p->addr.v6, 16);
-		wild = memcmp(p->addr.v6, zero16, 16) == 0;
-		if (!wild && sf_v6_is_martian_src(p->addr.v6))
+	} else if (a->family == AF_INET6) {
+		memcpy(laddr, a->v6, 16);
+		*wild = memcmp(a->v6, zero16, 16) == 0;
+		if (!*wild && sf_v6_is_martian_src(a->v6))
 			return -EINVAL;
-	} else if (family == 0) {
-		wild = true;
+	} else if (a->family == 0) {
+		*wild = true;
 	} else {
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static inline uint8_t
+sf_ls_first(const struct sf_etcp *et, uint16_t port)
+{
+	return __atomic_load_n(&et->et_by_port[port], __ATOMIC_ACQUIRE);
+}
+
+static inline uint8_t
+sf_ls_next(const struct sf_listener *ls)
+{
+	return __atomic_load_n(&ls->ls_next, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * A CLOSING slot moves on when it can: RCU grace periods first, then the
+ * counts. Control thread, under en_ctl_lock.
+ */
+static void
+sf_listener_reap(struct sf_engine *eng, struct sf_listener *ls)
+{
+	uint32_t live = 0;
+	unsigned int i, n = eng->en_nb_workers + eng->en_nb_apps;
+
+	if (ls->ls_state != SF_LS_CLOSING)
+		return;
+	if (ls->ls_rcu_stage < 2) {
+		if (rte_rcu_qsbr_check(eng->en_qsbr, ls->ls_rcu_token,
+				false) != 1)
+			return;
+		ls->ls_rcu_stage++;
+		if (ls->ls_rcu_stage < 2) {
+			ls->ls_rcu_token = rte_rcu_qsbr_start(eng->en_qsbr);
+			if (rte_rcu_qsbr_check(eng->en_qsbr, ls->ls_rcu_token,
+					false) != 1)
+				return;
+			ls->ls_rcu_stage++;
+		}
+	}
+	for (i = 0; i < eng->en_nb_workers; i++)
+		live += __atomic_load_n(
+			&eng->en_workers[i].wk_tcp.wt_lconns[ls->ls_id],
+			__ATOMIC_ACQUIRE);
+	if (live != 0 || __atomic_load_n(&ls->ls_synq, __ATOMIC_ACQUIRE) != 0 ||
+	    __atomic_load_n(&ls->ls_acceptq, __ATOMIC_ACQUIRE) != 0)
+		return;
+	/* Nobody counts against it now: its counters start again. */
+	for (i = 0; i < n; i++)
+		memset(eng->en_workers[i].wk_tcp.wt_lcnt[ls->ls_id], 0,
+			sizeof(eng->en_workers[i].wk_tcp.wt_lcnt[0]));
+	__atomic_store_n(&ls->ls_state, SF_LS_FREE, __ATOMIC_RELEASE);
+}
+
+int
+sf_engine_listen(struct sf_engine *eng, const struct sf_listener_params *p)
+{
+	struct sf_etcp *et;
+	struct sf_listener *ls = NULL, *o;
+	uint32_t laddr[4];
+	uint8_t family, i;
+	unsigned int id;
+	bool wild;
+	int ret;
+
+	if (eng == NULL || p == NULL || !sf_listener_params_ok(p) ||
+	    sf_listener_key(&p->addr, &family, laddr, &wild) != 0)
+		return -EINVAL;
+	et = &eng->en_tcp;
+	rte_spinlock_lock(&eng->en_ctl_lock);
 	/*
 	 * Like bind(): one listener per address and port. Wildcards of both
 	 * families overlap an any-family wildcard, as 0.0.0.0:80 and [::]:80
 	 * collide on Linux unless IPV6_V6ONLY is set.
 	 */
+	ret = -EEXIST;
 	for (i = et->et_by_port[p->port]; i != 0; i = o->ls_next) {
 		o = &et->et_listeners[i - 1];
 		if (sf_listener_same_addr(o, family, laddr))
-			return -EEXIST;
+			goto out;
 		if (wild && o->ls_wild && (family == 0 || o->ls_family == 0))
-			return -EEXIST;
+			goto out;
 	}
-	if (et->et_nb_listeners >= SF_MAX_LISTENERS)
-		return -ENOSPC;
-	ls = &et->et_listeners[et->et_nb_listeners];
+	for (id = 0; id < et->et_nb_listeners && ls == NULL; id++) {
+		sf_listener_reap(eng, &et->et_listeners[id]);
+		if (et->et_listeners[id].ls_state == SF_LS_FREE)
+			ls = &et->et_listeners[id];
+	}
+	ret = -ENOSPC;
+	if (ls == NULL) {
+		if (et->et_nb_listeners >= SF_MAX_LISTENERS)
+			goto out;
+		ls = &et->et_listeners[et->et_nb_listeners];
+	}
 	memset(ls, 0, sizeof(*ls));
 	ls->ls_p = *p;
 	/* listen(2): "silently capped" at somaxconn. */
 	ls->ls_p.backlog = RTE_MIN(p->backlog, et->et_somaxconn);
-	ls->ls_id = (uint16_t)et->et_nb_listeners;
+	ls->ls_id = (uint16_t)(ls - et->et_listeners);
 	ls->ls_family = family;
 	memcpy(ls->ls_laddr, laddr, sizeof(laddr));
 	ls->ls_wild = wild;
+	ls->ls_state = SF_LS_ACTIVE;
 	ls->ls_next = et->et_by_port[p->port];
-	et->et_by_port[p->port] = (uint8_t)(ls->ls_id + 1);
-	et->et_nb_listeners++;
-	return ls->ls_id;
+	if (ls->ls_id >= et->et_nb_listeners)
+		__atomic_store_n(&et->et_nb_listeners, ls->ls_id + 1u,
+			__ATOMIC_RELEASE);
+	/* Published: every store above is visible to whoever sees this. */
+	__atomic_store_n(&et->et_by_port[p->port], (uint8_t)(ls->ls_id + 1),
+		__ATOMIC_RELEASE);
+	ret = ls->ls_id;
+out:
+	rte_spinlock_unlock(&eng->en_ctl_lock);
+	return ret;
+}
+
+/* The active listener id, or NULL. */
+static struct sf_listener *
+sf_listener_active(const struct sf_engine *eng, unsigned int id)
+{
+	struct sf_listener *ls;
+
+	if (eng == NULL || id >= SF_MAX_LISTENERS)
+		return NULL;
+	ls = &eng->en_tcp.et_listeners[id];
+	return __atomic_load_n(&ls->ls_state, __ATOMIC_ACQUIRE) ==
+		SF_LS_ACTIVE ? ls : NULL;
+}
+
+#define SF_LS_SET(ls, field, val) \
+	__atomic_store_n(&(ls)->ls_p.field, (val), __ATOMIC_RELAXED)
+
+int
+sf_engine_listen_update(struct sf_engine *eng, unsigned int id,
+		const struct sf_listener_params *p)
+{
+	struct sf_listener *ls;
+	struct sf_listener_params q;
+	int ret = 0;
+
+	if (eng == NULL || p == NULL)
+		return -EINVAL;
+	rte_spinlock_lock(&eng->en_ctl_lock);
+	ls = sf_listener_active(eng, id);
+	if (ls == NULL) {
+		ret = -ENOENT;
+		goto out;
+	}
+	q = *p;
+	q.port = ls->ls_p.port;
+	if (!sf_listener_params_ok(&q)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	SF_LS_SET(ls, backlog, RTE_MIN(q.backlog, eng->en_tcp.et_somaxconn));
+	SF_LS_SET(ls, syn_backlog, q.syn_backlog);
+	SF_LS_SET(ls, synack_retries, q.synack_retries);
+	SF_LS_SET(ls, synack_timeout_ms, q.synack_timeout_ms);
+	SF_LS_SET(ls, defer_accept, q.defer_accept);
+	SF_LS_SET(ls, abort_on_overflow, q.abort_on_overflow);
+	SF_LS_SET(ls, syncookies, q.syncookies);
+	SF_LS_SET(ls, mss, q.mss);
+	SF_LS_SET(ls, window, q.window);
+	SF_LS_SET(ls, wscale, q.wscale);
+	SF_LS_SET(ls, timestamps, q.timestamps);
+	SF_LS_SET(ls, sack, q.sack);
+	SF_LS_SET(ls, ecn, q.ecn);
+	SF_LS_SET(ls, arg, q.arg);
+	SF_LS_SET(ls, on_close, q.on_close);
+	SF_LS_SET(ls, on_accept, q.on_accept);
+out:
+	rte_spinlock_unlock(&eng->en_ctl_lock);
+	return ret;
+}
+
+int
+sf_engine_unlisten(struct sf_engine *eng, unsigned int id)
+{
+	struct sf_etcp *et;
+	struct sf_listener *ls;
+	uint8_t *link;
+	int ret = 0;
+
+	if (eng == NULL)
+		return -EINVAL;
+	et = &eng->en_tcp;
+	rte_spinlock_lock(&eng->en_ctl_lock);
+	ls = sf_listener_active(eng, id);
+	if (ls == NULL) {
+		ret = -ENOENT;
+		goto out;
+	}
+	for (link = &et->et_by_port[ls->ls_p.port]; *link != 0;
+	     link = &et->et_listeners[*link - 1].ls_next) {
+		if (*link == id + 1) {
+			__atomic_store_n(link, ls->ls_next, __ATOMIC_RELEASE);
+			break;
+		}
+	}
+	__atomic_store_n(&ls->ls_state, SF_LS_CLOSING, __ATOMIC_RELEASE);
+	/* After the unlink: a worker that sees the move cannot find it. */
+	__atomic_add_fetch(&eng->en_ls_gen, 1, __ATOMIC_RELEASE);
+	ls->ls_rcu_stage = 0;
+	ls->ls_rcu_token = rte_rcu_qsbr_start(eng->en_qsbr);
+	sf_listener_reap(eng, ls);
+out:
+	rte_spinlock_unlock(&eng->en_ctl_lock);
+	return ret;
+}
+
+int
+sf_engine_listener_find(const struct sf_engine *eng,
+		const struct sf_addr *addr, uint16_t port)
+{
+	const struct sf_etcp *et;
+	const struct sf_listener *ls;
+	uint32_t laddr[4];
+	uint8_t family, i;
+	bool wild;
+
+	if (eng == NULL || addr == NULL ||
+	    sf_listener_key(addr, &family, laddr, &wild) != 0)
+		return -ENOENT;
+	et = &eng->en_tcp;
+	for (i = sf_ls_first(et, port); i != 0; i = sf_ls_next(ls)) {
+		ls = &et->et_listeners[i - 1];
+		if (sf_listener_same_addr(ls, family, laddr))
+			return ls->ls_id;
+	}
+	return -ENOENT;
+}
+
+void
+sf_engine_listen_defaults(struct sf_engine *eng,
+		const struct sf_listener_params *p, sf_listen_key_cb_t cb,
+		void *arg)
+{
+	rte_spinlock_lock(&eng->en_ctl_lock);
+	eng->en_ls_defaults = *p;
+	eng->en_ls_key_cb = cb;
+	eng->en_ls_key_arg = arg;
+	rte_spinlock_unlock(&eng->en_ctl_lock);
+}
+
+/*
+ * The top of every worker poll: a quiescent state (the worker holds no
+ * listener from its last poll), then the listener generation; when it
+ * moved, drop what this worker holds of removed listeners.
+ */
+void
+sf_listen_sync(struct sf_worker *w)
+{
+	struct sf_engine *eng = w->wk_eng;
+	uint32_t g;
+
+	if (unlikely(!w->wk_online)) {
+		rte_rcu_qsbr_thread_online(eng->en_qsbr, w->wk_idx);
+		w->wk_online = true;
+	}
+	rte_rcu_qsbr_quiescent(eng->en_qsbr, w->wk_idx);
+	g = __atomic_load_n(&eng->en_ls_gen, __ATOMIC_ACQUIRE);
+	if (unlikely(g != w->wk_ls_gen)) {
+		sf_syncache_purge(w);
+		sf_conn_purge(w);
+		w->wk_ls_gen = g;
+	}
 }
 
 struct sf_listener *
@@ -135,8 +392,8 @@ sf_listener_lookup(const struct sf_etcp *et, const struct sf_flow_key *k)
 	struct sf_listener *ls, *fam = NULL, *any = NULL;
 	uint8_t i;
 
-	for (i = et->et_by_port[rte_be_to_cpu_16(k->fk_lport)]; i != 0;
-	     i = ls->ls_next) {
+	for (i = sf_ls_first(et, rte_be_to_cpu_16(k->fk_lport)); i != 0;
+	     i = sf_ls_next(ls)) {
 		ls = &et->et_listeners[i - 1];
 		if (!ls->ls_wild) {
 			if (sf_listener_same_addr(ls, k->fk_family,
@@ -175,16 +432,21 @@ sf_listener_format(const struct sf_listener_params *p, char *buf, size_t len)
 unsigned int
 sf_engine_listener_count(const struct sf_engine *eng)
 {
-	return eng->en_tcp.et_nb_listeners;
+	return __atomic_load_n(&eng->en_tcp.et_nb_listeners, __ATOMIC_ACQUIRE);
 }
 
 int
 sf_engine_listener_get(const struct sf_engine *eng, unsigned int id,
 		struct sf_listener_params *out)
 {
-	if (eng == NULL || out == NULL || id >= eng->en_tcp.et_nb_listeners)
+	const struct sf_listener *ls;
+
+	if (eng == NULL || out == NULL || id >= SF_MAX_LISTENERS)
 		return -EINVAL;
-	*out = eng->en_tcp.et_listeners[id].ls_p;
+	ls = sf_listener_active(eng, id);
+	if (ls == NULL)
+		return -ENOENT;
+	*out = ls->ls_p;
 	return 0;
 }
 
@@ -195,9 +457,11 @@ sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
 	const struct sf_listener *ls;
 	unsigned int i, c;
 
-	if (eng == NULL || out == NULL || id >= eng->en_tcp.et_nb_listeners)
+	if (eng == NULL || out == NULL || id >= SF_MAX_LISTENERS)
 		return -EINVAL;
-	ls = &eng->en_tcp.et_listeners[id];
+	ls = sf_listener_active(eng, id);
+	if (ls == NULL)
+		return -ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->synq = __atomic_load_n(&ls->ls_synq, __ATOMIC_RELAXED);
 	out->synq_max = __atomic_load_n(&ls->ls_synq_max, __ATOMIC_RELAXED);
@@ -211,7 +475,7 @@ sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
 		    SF_COOKIE_RECENT_MS)
 			out->cookie_lcores++;
 	}
-	for (i = 0; i < eng->en_nb_workers; i++)
+	for (i = 0; i < eng->en_nb_workers + eng->en_nb_apps; i++)
 		for (c = 0; c < SF_LCNT_MAX; c++)
 			out->cnt[c] += __atomic_load_n(
 				&eng->en_workers[i].wk_tcp.wt_lcnt[id][c],

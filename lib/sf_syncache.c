@@ -521,7 +521,11 @@ sf_third_ack(struct sf_worker *w, const struct sf_port *pt,
 	 * request (marked acked, so the SYN-ACK retransmission draws
 	 * another ACK later) or, with tcp_abort_on_overflow, resets it.
 	 */
-	queued = ls->ls_p.on_accept == NULL;
+	/*
+	 * Connections that wait (no on_accept) or travel to an application
+	 * context hold a place until accepted; inline accepts take none.
+	 */
+	queued = ls->ls_p.on_accept == NULL || w->wk_eng->en_nb_apps != 0;
 	if (sf_listen_overflow(w, ls, queued)) {
 		if (ls->ls_p.abort_on_overflow) {
 			*ta = SF_TA_ABORT;
@@ -821,4 +825,37 @@ sf_syncache_timer(struct sf_worker *w, uint32_t id)
 	sf_count(w, SF_CNT_synack_sent);
 	sf_count(w, SF_CNT_synack_retrans);
 	sf_worker_tx(w, rq->rq_port, m);
+}
+
+/*
+ * A listener was removed: its requests go, silently (Linux leaves them to
+ * meet no listener when their ACK comes, and that ACK is reset then), and
+ * the cookie state of its id is forgotten. A scan of the request slots,
+ * once per removal.
+ */
+void
+sf_syncache_purge(struct sf_worker *w)
+{
+	const struct sf_listener *lsa = w->wk_eng->en_tcp.et_listeners;
+	struct sf_wtcp *wt = &w->wk_tcp;
+	bool gone[SF_MAX_LISTENERS];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SF_MAX_LISTENERS; i++) {
+		gone[i] = __atomic_load_n(&lsa[i].ls_state,
+			__ATOMIC_ACQUIRE) != SF_LS_ACTIVE;
+		if (gone[i]) {
+			__atomic_store_n(&wt->wt_ck_sent[i], 0,
+				__ATOMIC_RELAXED);
+			__atomic_store_n(&wt->wt_ck_last[i], 0,
+				__ATOMIC_RELAXED);
+		}
+	}
+	for (i = 0; wt->wt_req != NULL && i < wt->wt_reqtab.ft_cap; i++) {
+		if (!wt->wt_req[i].rq_used || !gone[wt->wt_req[i].rq_listener])
+			continue;
+		sf_req_free(w, i);
+		n++;
+	}
+	sf_count_n(w, SF_CNT_listener_purged_reqs, n);
 }

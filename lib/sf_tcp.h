@@ -10,13 +10,18 @@
  * synfront passive open: listeners, connections and the application
  * callbacks.
  *
- * A listener is added to the engine before the workers start. Each worker
- * answers SYNs for it, keeps the half-open requests of the flows that
- * reach it, validates third ACKs and hands every established connection
- * to the listener's on_accept callback, inline on the worker lcore that
- * owns the connection. The application then keeps, closes or resets the
- * connection through its handle. A connection handle belongs to that
- * worker: use it only from the callbacks, which run on the owning lcore.
+ * Listeners are added, changed and removed at any time, also while the
+ * workers run: the listener table is read under RCU (rte_rcu_qsbr), so
+ * the fast path takes no lock. Each worker answers SYNs for a listener,
+ * keeps the half-open requests of the flows that reach it, validates
+ * third ACKs and hands every established connection to the listener's
+ * on_accept callback: inline on the worker lcore that owns the
+ * connection, or, when the engine has application contexts
+ * (sf_engine_params.nb_apps), on the application lcore the worker hands
+ * it to over an accept ring. The application then keeps, closes or
+ * resets the connection through its handle, from the lcore its
+ * callbacks run on; from an application lcore the close or reset goes
+ * back to the owning worker over a command ring.
  */
 
 #include <stdbool.h>
@@ -87,17 +92,18 @@ struct sf_conn_info {
 
 /**
  * A connection completed the handshake and the application accepts it.
- * Called on the worker lcore that owns the connection. The application
- * may keep it (return), close it (sf_conn_close()) or reset it
- * (sf_conn_reset()) from inside the callback or later on that lcore.
+ * Called on the worker lcore that owns the connection, or on an
+ * application lcore (sf_engine_params.nb_apps). The application may keep
+ * it (return), close it (sf_conn_close()) or reset it (sf_conn_reset())
+ * from inside the callback or later on that lcore.
  */
 typedef void (*sf_on_accept_t)(struct sf_conn *c,
 		const struct sf_conn_info *ci, void *arg);
 
 /**
  * The peer closed or reset the connection, or it ended (see
- * enum sf_close_reason). Called on the owning worker lcore. When NULL,
- * the engine closes the connection itself on the peer's FIN.
+ * enum sf_close_reason). Called where on_accept was. When NULL, the
+ * engine closes the connection itself on the peer's FIN.
  */
 typedef void (*sf_on_close_t)(struct sf_conn *c, enum sf_close_reason why,
 		void *arg);
@@ -140,26 +146,83 @@ struct sf_listener_params {
 void sf_listener_params_init(struct sf_listener_params *p);
 
 /**
- * Add a listener. Call before the workers start polling.
+ * Add a listener, before or while the workers run. It takes a free id;
+ * the id of a removed listener is free again once every worker has let
+ * go of it (its requests dropped, its connections gone). Not for
+ * concurrent calls from several threads: one control thread (telemetry,
+ * or the program's own) changes listeners.
  *
  * @return
  *   The listener id (>= 0), or -EINVAL (bad address, port 0, bad
- *   setting), -EEXIST (same address and port), -ENOSPC (table full).
+ *   setting), -EEXIST (same address and port), -ENOSPC (no free id).
  */
 int sf_engine_listen(struct sf_engine *eng,
 		const struct sf_listener_params *p);
 
-/** Number of listeners. */
+/**
+ * Change the settings of listener id while it runs, as setsockopt() and
+ * a second listen() do: the address and port stay (p's are ignored).
+ * Each setting changes on its own (a segment in flight may see some old
+ * and some new); requests keep what their SYN-ACK promised.
+ *
+ * @return
+ *   0, or -EINVAL (bad setting), -ENOENT (no such listener).
+ */
+int sf_engine_listen_update(struct sf_engine *eng, unsigned int id,
+		const struct sf_listener_params *p);
+
+/**
+ * Remove listener id, before or while the workers run, as close() on a
+ * listening socket: no new SYN reaches it, each worker drops its
+ * half-open requests (no RST: a later ACK meets no listener and is reset
+ * then) and resets the connections still waiting in its accept queue,
+ * at its next poll. Connections already accepted stay. Does not wait.
+ *
+ * @return
+ *   0, or -ENOENT (no such listener).
+ */
+int sf_engine_unlisten(struct sf_engine *eng, unsigned int id);
+
+/**
+ * The listener on exactly this address (family 0: the any-family
+ * wildcard) and port.
+ *
+ * @return
+ *   Its id, or -ENOENT.
+ */
+int sf_engine_listener_find(const struct sf_engine *eng,
+		const struct sf_addr *addr, uint16_t port);
+
+/**
+ * Upper bound of listener ids: every listener id is below it (removed
+ * ones leave holes, where sf_engine_listener_get() says -ENOENT).
+ */
 unsigned int sf_engine_listener_count(const struct sf_engine *eng);
 
 /**
  * Settings of listener id as in force (backlog clamped to somaxconn).
  *
  * @return
- *   0, or -EINVAL.
+ *   0, or -EINVAL (bad arguments), -ENOENT (no listener has that id).
  */
 int sf_engine_listener_get(const struct sf_engine *eng, unsigned int id,
 		struct sf_listener_params *out);
+
+/**
+ * A key of /synfront/listen that the engine does not know (an
+ * application name, say): apply it to p and return 0, or return
+ * -EINVAL. Called on the telemetry thread.
+ */
+typedef int (*sf_listen_key_cb_t)(const char *key, const char *val,
+		struct sf_listener_params *p, void *arg);
+
+/**
+ * Settings of listeners added with /synfront/listen (before its keys
+ * apply), and the callback for keys the engine does not know.
+ */
+void sf_engine_listen_defaults(struct sf_engine *eng,
+		const struct sf_listener_params *p, sf_listen_key_cb_t cb,
+		void *arg);
 
 /**
  * Format a listener's address and port: "10.0.0.1:80", "[fd00::1]:443",
@@ -236,7 +299,7 @@ int sf_cookie_secret_from_hex(const char *hex, uint8_t key[16]);
  * Read the live state of listener id.
  *
  * @return
- *   0, or -EINVAL.
+ *   0, or -EINVAL, -ENOENT (no listener has that id).
  */
 int sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
 		struct sf_listener_state *out);
@@ -244,19 +307,25 @@ int sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
 /**
  * Close a connection: send FIN, answer the peer's FIN, and linger in a
  * short TIME-WAIT so a retransmitted FIN is answered. on_close is called
- * with SF_CLOSE_DONE when it is gone.
+ * with SF_CLOSE_DONE when it is gone. Call it on the owning worker, or
+ * on the application lcore that accepted the connection: the close then
+ * goes to the worker over a command ring and happens at its next poll,
+ * unless the connection has ended (or its slot serves another
+ * connection) by then, which the worker checks.
  *
  * @return
- *   0, or -EALREADY when the close had started already.
+ *   0, or -EALREADY when the close had started already (on the worker),
+ *   -ENOTCONN (an application lcore that does not hold it), -ENOBUFS
+ *   (command ring full: retry), -EPERM (any other lcore).
  */
 int sf_conn_close(struct sf_conn *c);
 
 /**
  * Reset a connection: send RST and free it at once. on_close is not
- * called.
+ * called. From an application lcore, as sf_conn_close().
  *
  * @return
- *   0.
+ *   0, or -EALREADY, -ENOTCONN, -ENOBUFS, -EPERM as sf_conn_close().
  */
 int sf_conn_reset(struct sf_conn *c);
 

@@ -73,9 +73,20 @@ struct sf_l2peer {
 	uint16_t lp_tci[2];       /* host order, outer first */
 };
 
+/* Life of a listener slot (sf_listen.c). */
+enum sf_ls_state {
+	SF_LS_FREE = 0,    /* unused */
+	SF_LS_ACTIVE,      /* on its port's chain: segments reach it */
+	SF_LS_CLOSING,     /* off the chain; workers still dropping state */
+};
+
 /*
- * A listener. Written before the workers start, then read-mostly: only
- * ls_synq and ls_acceptq change, atomically, on their own cache line.
+ * A listener. Written by the control thread, read by the workers under
+ * RCU: a new one is filled in before it is linked, settings change one
+ * by one with atomic stores, and a removed one keeps its memory until
+ * every worker has passed two quiescent states and let go of it. Only
+ * ls_synq and ls_acceptq change on the fast path, atomically, on their
+ * own cache line.
  */
 struct sf_listener {
 	struct sf_listener_params ls_p;   /* settings as in force */
@@ -84,6 +95,9 @@ struct sf_listener {
 	uint8_t ls_family;                /* 0, AF_INET, AF_INET6 */
 	uint32_t ls_laddr[4];             /* network order; zero: wildcard */
 	bool ls_wild;                     /* any address of ls_family */
+	uint8_t ls_state;                 /* enum sf_ls_state */
+	uint8_t ls_rcu_stage;             /* CLOSING: grace periods passed */
+	uint64_t ls_rcu_token;            /* CLOSING: the one waited for */
 	uint32_t ls_synq __rte_cache_aligned; /* requests, all lcores */
 	uint32_t ls_acceptq;              /* connections not yet accepted */
 	uint32_t ls_synq_max;             /* high-water mark of ls_synq */
@@ -169,6 +183,13 @@ struct sf_conn {
 	uint8_t cn_flags;         /* SF_CNF_* */
 	uint8_t cn_opt;           /* SF_CONN_F_* negotiated */
 	uint8_t cn_retries;       /* FIN retransmissions */
+	uint8_t cn_app;           /* application context it was handed to */
+	/*
+	 * Generation of the slot: moves each time the slot takes a new
+	 * connection, so a close from an application context that comes
+	 * back late cannot hit the slot's next connection. Never 0.
+	 */
+	uint32_t cn_gen;
 };
 
 /* An accept queue: FIFO of connection slots of one worker. */
@@ -198,6 +219,9 @@ struct sf_wtcp {
 	uint64_t wt_ms_tsc;                /* TSC cycles per ms */
 	uint64_t wt_tsc0;                  /* TSC at tick 0 */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
+	/* live connections per listener: a removed listener's id is not
+	 * reused while any worker has one (read by the control thread) */
+	uint32_t wt_lconns[SF_MAX_LISTENERS];
 	uint64_t wt_lcnt[SF_MAX_LISTENERS][SF_LCNT_MAX];
 	/* SYN cookies (sf_cookie.h) */
 	struct sf_cookie_keys wt_ck;       /* period keys */
@@ -321,6 +345,10 @@ uint32_t sf_ts_offset(const struct sf_siphash_key *key,
 /* sf_listen.c */
 struct sf_listener *sf_listener_lookup(const struct sf_etcp *et,
 		const struct sf_flow_key *k);
+
+/* What a worker holds of removed listeners, dropped (sf_listen_sync()). */
+void sf_syncache_purge(struct sf_worker *w);
+void sf_conn_purge(struct sf_worker *w);
 
 /* sf_ftab.c: the per-lcore flow tables. */
 int sf_ftab_init(struct sf_ftab *ft, const char *kind, unsigned int idx,

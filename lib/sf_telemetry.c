@@ -12,13 +12,17 @@
  *   /synfront/cookie_rotate[,HEX] replace the SYN-cookie secret with 32
  *                          hex digits (or a random one); the old one
  *                          validates for one more minute
- * The callbacks run on the telemetry thread: they only read the engine,
- * which is immutable once the workers run, and the per-lcore counters,
- * with atomic loads; cookie_rotate writes the cookie secret, which the
- * workers read under its sequence lock.
+ *   /synfront/listen,[ADDR:]PORT[,KEY=VALUE...] add a listener, or change
+ *                          the settings of the one on ADDR:PORT
+ *   /synfront/unlisten,[ADDR:]PORT remove a listener
+ * The callbacks run on the telemetry thread: they read the per-lcore
+ * counters with atomic loads; cookie_rotate writes the cookie secret,
+ * which the workers read under its sequence lock; listen and unlisten
+ * change the listener table under RCU (sf_listen.c).
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,7 +74,7 @@ sf_tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(params);
 	if (eng == NULL)
 		return -ENODEV;
-	n = eng->en_nb_workers;
+	n = sf_engine_context_count(eng);
 	v = calloc((size_t)n * SF_CNT_MAX, sizeof(*v));
 	if (v == NULL)
 		return -ENOMEM;
@@ -84,6 +88,15 @@ sf_tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 			rte_tel_data_add_array_int(col,
 				sf_engine_worker_lcore(eng, i));
 		rte_tel_data_add_dict_container(d, "lcore", col, 0);
+	}
+	/* "worker" or "app": application contexts follow the workers. */
+	col = rte_tel_data_alloc();
+	if (col != NULL) {
+		rte_tel_data_start_array(col, RTE_TEL_STRING_VAL);
+		for (i = 0; i < n; i++)
+			rte_tel_data_add_array_string(col,
+				i < eng->en_nb_workers ? "worker" : "app");
+		rte_tel_data_add_dict_container(d, "role", col, 0);
 	}
 	for (c = 0; c < SF_CNT_MAX; c++) {
 		col = rte_tel_data_alloc();
@@ -246,6 +259,7 @@ static int
 sf_tel_listeners(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct sf_engine *eng = sf_tel_get();
+	struct sf_listener_params lp;
 	unsigned int n, i;
 	char key[16];
 	char *end;
@@ -257,15 +271,20 @@ sf_tel_listeners(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (params != NULL && *params != '\0') {
 		unsigned long id = strtoul(params, &end, 10);
 
-		if (*end != '\0' || id >= n)
+		if (*end != '\0' || id >= n ||
+		    sf_engine_listener_get(eng, (unsigned int)id, &lp) != 0)
 			return -EINVAL;
 		sf_tel_listener_dict(eng, (unsigned int)id, d);
 		return 0;
 	}
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < n; i++) {
-		struct rte_tel_data *ld = rte_tel_data_alloc();
+		struct rte_tel_data *ld;
 
+		/* Removed listeners leave holes in the ids. */
+		if (sf_engine_listener_get(eng, i, &lp) != 0)
+			continue;
+		ld = rte_tel_data_alloc();
 		if (ld == NULL)
 			return -ENOMEM;
 		sf_tel_listener_dict(eng, i, ld);
@@ -303,6 +322,209 @@ sf_tel_cookie_rotate(const char *cmd, const char *params,
 	return 0;
 }
 
+/*
+ * "[ADDR:]PORT" as --listen takes it: 80, *:80, 10.0.0.1:80, 0.0.0.0:80,
+ * [fd00::1]:80, [::]:80. addr->family 0 is every address of both.
+ */
+static int
+sf_tel_parse_listen(const char *s, struct sf_addr *addr, uint16_t *port)
+{
+	char buf[80];
+	const char *p;
+	char *end;
+	unsigned long v;
+
+	memset(addr, 0, sizeof(*addr));
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	p = strrchr(s, ':');
+	if (p != NULL && s[0] == '[' && (p == s || p[-1] != ']'))
+		return -EINVAL;
+	if (p != NULL) {
+		size_t n = (size_t)(p - s);
+
+		if (s[0] == '[') {
+			memcpy(buf, s + 1, n - 2);
+			buf[n - 2] = '\0';
+		} else {
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+		}
+		if (strcmp(buf, "*") != 0 && (sf_addr_parse(buf, addr) != 0 ||
+		    strchr(buf, '/') != NULL || (s[0] == '[') !=
+		    (addr->family == AF_INET6)))
+			return -EINVAL;
+		p++;
+	} else {
+		p = s;
+	}
+	errno = 0;
+	v = strtoul(p, &end, 10);
+	if (*p == '\0' || *end != '\0' || errno != 0 || v == 0 || v > 65535)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* One KEY=VALUE of /synfront/listen; -EINVAL names nothing, the caller does. */
+static int
+sf_tel_listen_key(struct sf_engine *eng, const char *key, const char *val,
+		struct sf_listener_params *p)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+		uint8_t size;
+		uint32_t max;
+	} keys[] = {
+#define SF_K(f, m) { #f, offsetof(struct sf_listener_params, f), \
+		sizeof(((struct sf_listener_params *)0)->f), m }
+		SF_K(backlog, UINT32_MAX), SF_K(syn_backlog, UINT32_MAX),
+		SF_K(synack_retries, UINT8_MAX),
+		SF_K(synack_timeout_ms, UINT32_MAX),
+		SF_K(defer_accept, UINT32_MAX), SF_K(abort_on_overflow, 1),
+		SF_K(syncookies, 2), SF_K(mss, UINT16_MAX),
+		SF_K(window, UINT16_MAX), SF_K(wscale, UINT8_MAX),
+		SF_K(timestamps, 1), SF_K(sack, 1), SF_K(ecn, 1),
+#undef SF_K
+	};
+	unsigned long v;
+	unsigned int i;
+	char *end;
+
+	for (i = 0; i < RTE_DIM(keys); i++) {
+		uint8_t *f = (uint8_t *)p + keys[i].off;
+
+		if (strcmp(key, keys[i].name) != 0)
+			continue;
+		errno = 0;
+		v = strtoul(val, &end, 10);
+		if (*val == '\0' || *end != '\0' || errno != 0 ||
+		    v > keys[i].max)
+			return -EINVAL;
+		if (keys[i].size == 1)
+			*f = (uint8_t)v;   /* bool or uint8_t */
+		else if (keys[i].size == 2)
+			*(uint16_t *)f = (uint16_t)v;
+		else
+			*(uint32_t *)f = (uint32_t)v;
+		return 0;
+	}
+	if (eng->en_ls_key_cb != NULL)
+		return eng->en_ls_key_cb(key, val, p, eng->en_ls_key_arg);
+	return -EINVAL;
+}
+
+static int
+sf_tel_error(struct rte_tel_data *d, const char *fmt, const char *what)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), fmt, what);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "error", msg);
+	return 0;
+}
+
+static int
+sf_tel_listen(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_engine *eng = sf_tel_get();
+	struct sf_listener_params lp;
+	char buf[512], abuf[64];
+	char *tok, *save = NULL, *eq;
+	struct sf_addr addr;
+	uint16_t port;
+	int id, ret;
+	bool change;
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	if (params == NULL || *params == '\0' ||
+	    strlen(params) >= sizeof(buf))
+		return sf_tel_error(d, "%s", "give [ADDR:]PORT[,KEY=VALUE...]");
+	snprintf(buf, sizeof(buf), "%s", params);
+	tok = strtok_r(buf, ",", &save);
+	if (sf_tel_parse_listen(tok, &addr, &port) != 0)
+		return sf_tel_error(d, "'%s' is not [ADDR:]PORT (80, "
+			"10.0.0.1:80, [fd00::1]:80, *:80)", tok);
+	id = sf_engine_listener_find(eng, &addr, port);
+	change = id >= 0;
+	if (change) {
+		sf_engine_listener_get(eng, (unsigned int)id, &lp);
+	} else {
+		rte_spinlock_lock(&eng->en_ctl_lock);
+		lp = eng->en_ls_defaults;
+		rte_spinlock_unlock(&eng->en_ctl_lock);
+		lp.addr = addr;
+		lp.port = port;
+	}
+	while ((tok = strtok_r(NULL, ",", &save)) != NULL) {
+		eq = strchr(tok, '=');
+		if (eq == NULL)
+			return sf_tel_error(d, "'%s' is not KEY=VALUE", tok);
+		*eq = '\0';
+		if (sf_tel_listen_key(eng, tok, eq + 1, &lp) != 0) {
+			*eq = '=';
+			return sf_tel_error(d, "'%s': unknown key or value out "
+				"of range", tok);
+		}
+	}
+	sf_listener_format(&lp, abuf, sizeof(abuf));
+	if (change) {
+		ret = sf_engine_listen_update(eng, (unsigned int)id, &lp);
+	} else {
+		ret = sf_engine_listen(eng, &lp);
+		id = ret;
+	}
+	if (ret < 0)
+		return sf_tel_error(d, ret == -EEXIST ?
+			"%s: overlaps a listener (a wildcard of both families "
+			"and one of a family collide, as on Linux)" :
+			ret == -ENOSPC ? "%s: no free listener id (64 at most; "
+			"removed ones free theirs when their last connection "
+			"ends)" : "%s: a setting is out of range, or the address "
+			"cannot listen", abuf);
+	SF_ENGINE_LOG(NOTICE, "listener %d %s on %s", id,
+		change ? "changed" : "added", abuf);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "id", id);
+	rte_tel_data_add_dict_string(d, "listen", abuf);
+	rte_tel_data_add_dict_string(d, "action", change ? "changed" : "added");
+	return 0;
+}
+
+static int
+sf_tel_unlisten(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_engine *eng = sf_tel_get();
+	struct sf_listener_params lp;
+	struct sf_addr addr;
+	char abuf[64];
+	uint16_t port;
+	int id;
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	if (params == NULL || sf_tel_parse_listen(params, &addr, &port) != 0)
+		return sf_tel_error(d, "'%s' is not [ADDR:]PORT",
+			params != NULL ? params : "");
+	id = sf_engine_listener_find(eng, &addr, port);
+	if (id < 0 || sf_engine_listener_get(eng, (unsigned int)id, &lp) != 0)
+		return sf_tel_error(d, "no listener on '%s'", params);
+	sf_listener_format(&lp, abuf, sizeof(abuf));
+	if (sf_engine_unlisten(eng, (unsigned int)id) != 0)
+		return sf_tel_error(d, "no listener on '%s'", params);
+	SF_ENGINE_LOG(NOTICE, "listener %d removed from %s", id, abuf);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "id", id);
+	rte_tel_data_add_dict_string(d, "listen", abuf);
+	rte_tel_data_add_dict_string(d, "action", "removed");
+	return 0;
+}
+
 int
 sf_engine_telemetry_register(struct sf_engine *eng)
 {
@@ -326,5 +548,11 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 		sf_tel_cookie_rotate,
 		"replace the SYN-cookie secret; the old one validates for "
 		"60 s more. Parameters: [32 hex digits] (none: random)");
+	rte_telemetry_register_cmd("/synfront/listen", sf_tel_listen,
+		"add a listener, or change the one on ADDR:PORT. "
+		"Parameters: [ADDR:]PORT[,KEY=VALUE...] (docs/multicore.md)");
+	rte_telemetry_register_cmd("/synfront/unlisten", sf_tel_unlisten,
+		"remove a listener (requests dropped, unaccepted connections "
+		"reset). Parameters: [ADDR:]PORT");
 	return 0;
 }

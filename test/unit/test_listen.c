@@ -78,7 +78,7 @@ test_params(void)
 	SF_CHECK_EQ(out.backlog, 128);
 	SF_CHECK_EQ(out.mss, 88);
 	SF_CHECK_EQ(out.port, 80);
-	SF_CHECK_EQ(sf_engine_listener_get(eng, 1, &out), -EINVAL);
+	SF_CHECK_EQ(sf_engine_listener_get(eng, 1, &out), -ENOENT);
 	lp = lp_make(0, NULL, 81);
 	lp.backlog = 5;
 	lp.mss = 65495;
@@ -91,7 +91,9 @@ test_params(void)
 
 		SF_CHECK_EQ(sf_engine_listener_state(eng, 1, &st), 0);
 		SF_CHECK_EQ(st.synq, 0);
-		SF_CHECK_EQ(sf_engine_listener_state(eng, 2, &st), -EINVAL);
+		SF_CHECK_EQ(sf_engine_listener_state(eng, 2, &st), -ENOENT);
+		SF_CHECK_EQ(sf_engine_listener_state(eng, SF_MAX_LISTENERS, &st),
+			-EINVAL);
 	}
 	SF_CHECK(strcmp(sf_lcounter_name(SF_LCNT_syn_recv), "syn_recv") == 0);
 	SF_CHECK(sf_lcounter_name(SF_LCNT_MAX) == NULL);
