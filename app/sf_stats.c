@@ -26,6 +26,38 @@ sf_sum_drops(const uint64_t *c)
 	return d;
 }
 
+/*
+ * The per-lcore split that ends the stats line, so an operator sees
+ * imbalance: "lcore:role" then what that context did. Workers: frames
+ * received, SYNs answered (stateful and cookie), handshakes completed,
+ * connections accepted inline; application contexts: accepted.
+ */
+static void
+sf_stats_lcores(FILE *f, const struct sf_engine *eng)
+{
+	unsigned int i, nw = sf_engine_worker_count(eng);
+	uint64_t c[SF_CNT_MAX];
+
+	if (sf_engine_context_count(eng) < 2)
+		return;
+	fprintf(f, " | per lcore:");
+	for (i = 0; i < sf_engine_context_count(eng); i++) {
+		sf_engine_worker_counters(eng, i, c);
+		if (i < nw)
+			fprintf(f, " %d:w rx %" PRIu64 " syn %" PRIu64 " est %"
+				PRIu64 " acc %" PRIu64,
+				sf_engine_worker_lcore(eng, i),
+				c[SF_CNT_rx_packets],
+				c[SF_CNT_syn_recv] + c[SF_CNT_syncookies_sent],
+				c[SF_CNT_passive_opens], c[SF_CNT_accepted]);
+		else
+			fprintf(f, " %d:a acc %" PRIu64,
+				sf_engine_worker_lcore(eng, i),
+				c[SF_CNT_accepted]);
+		fprintf(f, i + 1 < sf_engine_context_count(eng) ? "," : "");
+	}
+}
+
 void
 sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 		double seconds, const struct rte_mempool *mp)
@@ -53,7 +85,7 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 		" | syn %" PRIu64 " established %" PRIu64 " accepted %" PRIu64
 		" overflows %" PRIu64 " synq-full %" PRIu64 " timeouts %" PRIu64
 		" | cookies %s sent %" PRIu64 " (%.0f/s) ok %" PRIu64
-		" failed %" PRIu64 " | mbufs in use %u/%u\n",
+		" failed %" PRIu64 " | mbufs in use %u/%u",
 		c[SF_CNT_rx_packets], (c[SF_CNT_rx_packets] -
 			prev[SF_CNT_rx_packets]) / s,
 		c[SF_CNT_tx_packets], (c[SF_CNT_tx_packets] -
@@ -69,6 +101,8 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 			prev[SF_CNT_syncookies_sent]) / s,
 		c[SF_CNT_syncookies_recv], c[SF_CNT_syncookies_failed],
 		rte_mempool_in_use_count(mp), mp->size);
+	sf_stats_lcores(f, eng);
+	fprintf(f, "\n");
 	fflush(f);
 	memcpy(prev, c, sizeof(c));
 }
@@ -76,7 +110,7 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 void
 sf_stats_final(FILE *f, const struct sf_engine *eng)
 {
-	unsigned int i, w, nw = sf_engine_worker_count(eng);
+	unsigned int i, w, nw = sf_engine_context_count(eng);
 	uint64_t c[SF_CNT_MAX], wc[SF_CNT_MAX];
 
 	sf_engine_counters(eng, c);
@@ -131,7 +165,7 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 		const struct sf_pool_report *pool)
 {
 	uint64_t c[SF_CNT_MAX];
-	unsigned int i, nw = sf_engine_worker_count(eng);
+	unsigned int i, nw = sf_engine_worker_count(eng), n = 0;
 	struct sf_app_tally at;
 	FILE *f;
 	int err;
@@ -143,10 +177,12 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 	fprintf(f, "{\n  \"counters\": ");
 	sf_json_counters(f, c);
 	fprintf(f, ",\n  \"lcores\": [");
-	for (i = 0; i < nw; i++) {
+	/* Workers, then application contexts ("role"). */
+	for (i = 0; i < sf_engine_context_count(eng); i++) {
 		sf_engine_worker_counters(eng, i, c);
-		fprintf(f, "%s\n    {\"worker\": %u, \"lcore\": %d, "
-			"\"counters\": ", i ? "," : "", i,
+		fprintf(f, "%s\n    {\"worker\": %u, \"role\": \"%s\", "
+			"\"lcore\": %d, \"counters\": ", i ? "," : "", i,
+			i < nw ? "worker" : "app",
 			sf_engine_worker_lcore(eng, i));
 		sf_json_counters(f, c);
 		fprintf(f, "}");
@@ -174,13 +210,15 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 		char buf[64];
 		unsigned int k;
 
-		sf_engine_listener_get(eng, i, &lp);
-		sf_engine_listener_state(eng, i, &st);
+		/* Removed listeners leave holes in the ids. */
+		if (sf_engine_listener_get(eng, i, &lp) != 0 ||
+		    sf_engine_listener_state(eng, i, &st) != 0)
+			continue;
 		fprintf(f, "%s\n    {\"id\": %u, \"listen\": \"%s\", "
 			"\"backlog\": %u, \"syn_backlog\": %u, "
 			"\"syncookies\": %u, \"synq\": %u, \"synq_max\": %u, "
 			"\"acceptq\": %u, \"cookie_lcores\": %u, "
-			"\"counters\": {", i ? "," : "", i,
+			"\"counters\": {", n++ ? "," : "", i,
 			sf_listener_format(&lp, buf, sizeof(buf)), lp.backlog,
 			lp.syn_backlog, lp.syncookies, st.synq, st.synq_max,
 			st.acceptq, st.cookie_lcores);

@@ -436,7 +436,9 @@ def run_pcap(tmp, name, frames, wait_tx=None):
     """synfront over frames; returns (port mac, output packets, exit JSON)."""
     rx, tx = tmp / (name + "-in.pcap"), tmp / (name + "-out.pcap")
     wrpcap(str(rx), frames)
-    sf = Synfront(vdev=pcap_vdev(rx, tx), lcores="0-1", mem=512, tmpdir=tmp)
+    # One worker: replies leave in input order. With two, software
+    # steering would share the flows out and interleave their replies.
+    sf = Synfront(vdev=pcap_vdev(rx, tx), lcores="0", mem=512, tmpdir=tmp)
     try:
         sf.start()
         mac = sf.port_mac()

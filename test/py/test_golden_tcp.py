@@ -441,7 +441,9 @@ def run_pcap(tmp, name, frames, args, nb_replies=None):
     """synfront over frames; returns (port MAC, output frames, exit JSON)."""
     rx, tx = tmp / (name + "-in.pcap"), tmp / (name + "-out.pcap")
     wrpcap(str(rx), frames)
-    sf = Synfront(vdev=pcap_vdev(rx, tx), lcores="0-1", mem=512, tmpdir=tmp,
+    # One worker: replies leave in input order. With two, software
+    # steering would share the flows out and interleave their replies.
+    sf = Synfront(vdev=pcap_vdev(rx, tx), lcores="0", mem=512, tmpdir=tmp,
                   app_args=list(SF_ADDR_ARGS) + list(args))
     try:
         sf.start()

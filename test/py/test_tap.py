@@ -202,7 +202,8 @@ def test_telemetry(tap):
 
         lc = src["/synfront/lcores"]
         assert lc["lcore"] == [0, 1]
-        assert list(lc)[1:] == names
+        assert lc["role"] == ["worker", "worker"]
+        assert list(lc)[2:] == names
         for n in names:
             assert len(lc[n]) == 2
             assert before[n] <= sum(lc[n]) <= after[n], n
