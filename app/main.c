@@ -431,10 +431,14 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 			return -EINVAL;
 		}
 	}
+	if (sf_conf.rx_queues > nb_workers)
+		SF_LOG(WARNING, "rx_queues %u capped at %u, one queue pair per "
+			"worker", sf_conf.rx_queues, nb_workers);
 	RTE_ETH_FOREACH_DEV(port) {
+		/* One queue pair per worker at most: each polls one. */
 		ret = sf_port_init(port, sf_pool, sf_conf.rx_queues != 0 ?
-				sf_conf.rx_queues : nb_workers,
-				SF_LINK_WAIT_MS, &ps);
+				RTE_MIN(sf_conf.rx_queues, nb_workers) :
+				nb_workers, SF_LINK_WAIT_MS, &ps);
 		if (ret != 0)
 			return ret;
 		(*reports)[*nb_reports].pr_port = port;
