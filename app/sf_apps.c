@@ -4,7 +4,7 @@
 
 /*
  * Built-in applications. Each callback runs inline on the worker lcore
- * that owns the connection.
+ * that owns the connection, or on an application lcore (--app-lcores).
  *
  *   sink   accept and hold: data is acknowledged and discarded; nothing
  *          is sent; when the peer closes, the engine closes too (no

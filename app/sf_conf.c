@@ -400,7 +400,7 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		return sf_parse_uint(where, val, 0, 255, "",
 				&conf->synack_retries);
 	case SF_KEY_DEFER_ACCEPT:
-		return sf_parse_uint(where, val, 0, 86400, "(seconds)",
+		return sf_parse_uint(where, val, 0, 3600, "(seconds)",
 				&conf->defer_accept);
 	case SF_KEY_ABORT_ON_OVERFLOW:
 		return sf_parse_bool(where, val, &conf->abort_on_overflow);

@@ -114,7 +114,7 @@ sf_stats_final(FILE *f, const struct sf_engine *eng)
 	uint64_t c[SF_CNT_MAX], wc[SF_CNT_MAX];
 
 	sf_engine_counters(eng, c);
-	fprintf(f, "synfront: final counters (non-zero; per worker in "
+	fprintf(f, "synfront: final counters (non-zero; per lcore in "
 		"brackets)\n");
 	for (i = 0; i < SF_CNT_MAX; i++) {
 		if (c[i] == 0)

@@ -298,9 +298,13 @@ sf_app_event(struct sf_worker *a, unsigned int wi, struct sf_app_msg *m)
 	 * as a listening socket's close() resets its accept queue. The slot
 	 * cannot be reused before we give its place back (sf_listen.c).
 	 */
-	if (__atomic_load_n(&ls->ls_state, __ATOMIC_ACQUIRE) != SF_LS_ACTIVE) {
+	/*
+	 * When the reset cannot be sent (command ring full), the connection
+	 * is accepted after all: the application owns it, nothing is lost.
+	 */
+	if (__atomic_load_n(&ls->ls_state, __ATOMIC_ACQUIRE) != SF_LS_ACTIVE &&
+	    sf_app_remote(m->am_conn, SF_APP_CMD_RESET) == 0) {
 		sf_count(a, SF_CNT_accept_listener_gone);
-		sf_app_remote(m->am_conn, SF_APP_CMD_RESET);
 	} else {
 		sf_count(a, SF_CNT_accepted);
 		sf_lcount(a, m->am_listener, SF_LCNT_accepted);

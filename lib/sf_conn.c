@@ -315,6 +315,13 @@ sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
 	}
 }
 
+/* By hash: every event of a flow reaches one context, in order. */
+static inline uint8_t
+sf_conn_app(const struct sf_worker *w, const struct sf_seg *s)
+{
+	return (uint8_t)(((uint64_t)s->sg_hash * w->wk_eng->en_nb_apps) >> 32);
+}
+
 /*
  * An application context accepts the connection: it goes over the accept
  * ring with its first data (the mbuf travels with it), and the ACK for
@@ -329,9 +336,7 @@ sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
 	struct rte_mbuf *data = NULL;
 	struct sf_conn_info ci;
 
-	/* By hash: every event of a flow reaches one context, in order. */
-	c->cn_app = (uint8_t)(((uint64_t)s->sg_hash *
-		w->wk_eng->en_nb_apps) >> 32);
+	c->cn_app = sf_conn_app(w, s);
 	sf_conn_get_info(c, &ci);
 	if (s->sg_len != 0) {
 		data = s->sg_m;
@@ -371,6 +376,15 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	uint32_t gen;
 	bool fin = s->sg_flags & SF_TH_FIN;
 
+	/*
+	 * An application context's accept ring is full: nothing is
+	 * established (or counted), the request stays, as on an accept-queue
+	 * overflow. Only this worker fills the ring, so room seen here is
+	 * still there at the hand-off.
+	 */
+	if (ls->ls_p.on_accept != NULL && w->wk_eng->en_nb_apps != 0 &&
+	    rte_ring_free_count(w->wk_acc[sf_conn_app(w, s)]) == 0)
+		return sf_drop(w, SF_CNT_drop_accept_ring_full);
 	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);
 	if (pos < 0)
 		return sf_drop(w, SF_CNT_drop_tcp_conn_table_full);

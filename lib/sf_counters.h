@@ -9,7 +9,8 @@
  * @file
  * synfront counters.
  *
- * Every counter is kept per worker lcore and summed when read, so the
+ * Every counter is kept per lcore (worker or application context) and
+ * summed when read, so the
  * fast path never writes a cache line another lcore writes. Every frame a
  * worker receives ends in exactly one of: a reply (counted by the
  * responder that built it), a handoff to a later stage, or a drop counted

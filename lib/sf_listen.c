@@ -19,12 +19,11 @@
  *           its own link is left alone), mark it CLOSING and move
  *           en_ls_gen. Each worker, at the top of its next poll, sees the
  *           move and drops its requests and queued connections of every
- *           listener not ACTIVE. The slot is free again once two grace
- *           periods have passed (the first: every worker has seen the
- *           move; the second: every worker has finished the poll that
- *           dropped them) and nothing counts against it any more: no
- *           request, no place in the accept queue (connections on their
- *           way to an application context), no live connection.
+ *           listener not ACTIVE. The slot is free again once a grace
+ *           period has passed (every worker has begun a poll after the
+ *           move) and nothing counts against it any more: no request, no
+ *           place in the accept queue (connections on their way to an
+ *           application context), no live connection.
  */
 
 #include <arpa/inet.h>
@@ -134,8 +133,17 @@ sf_ls_next(const struct sf_listener *ls)
 }
 
 /*
- * A CLOSING slot moves on when it can: RCU grace periods first, then the
- * counts. Control thread, under en_ctl_lock.
+ * A CLOSING slot is free again once one grace period has passed since
+ * its removal and nothing counts against it. The grace period: every
+ * worker has reported a quiescent state (the top of a poll) after the
+ * removal, so no worker is still in a poll that found the listener
+ * before it was unlinked, and each has read the new en_ls_gen (its
+ * report reads the RCU token with acquire ordering, after we moved the
+ * generation). The counts: the requests, queued connections and
+ * connections on their way to an application context that the workers'
+ * purges and the application contexts give back, and the live
+ * connections. A purge still running when the counts reach zero touches
+ * nothing of the slot any more. Control thread, under en_ctl_lock.
  */
 static void
 sf_listener_reap(struct sf_engine *eng, struct sf_listener *ls)
@@ -145,18 +153,11 @@ sf_listener_reap(struct sf_engine *eng, struct sf_listener *ls)
 
 	if (ls->ls_state != SF_LS_CLOSING)
 		return;
-	if (ls->ls_rcu_stage < 2) {
+	if (ls->ls_rcu_stage == 0) {
 		if (rte_rcu_qsbr_check(eng->en_qsbr, ls->ls_rcu_token,
 				false) != 1)
 			return;
-		ls->ls_rcu_stage++;
-		if (ls->ls_rcu_stage < 2) {
-			ls->ls_rcu_token = rte_rcu_qsbr_start(eng->en_qsbr);
-			if (rte_rcu_qsbr_check(eng->en_qsbr, ls->ls_rcu_token,
-					false) != 1)
-				return;
-			ls->ls_rcu_stage++;
-		}
+		ls->ls_rcu_stage = 1;
 	}
 	for (i = 0; i < eng->en_nb_workers; i++)
 		live += __atomic_load_n(
@@ -270,6 +271,15 @@ sf_engine_listen_update(struct sf_engine *eng, unsigned int id,
 	q.port = ls->ls_p.port;
 	if (!sf_listener_params_ok(&q)) {
 		ret = -EINVAL;
+		goto out;
+	}
+	/*
+	 * Whether the listener accepts (on_accept set) decides, per third
+	 * ACK, whether a connection holds an accept-queue place; switching
+	 * it under a running third ACK would leak or double-free a place.
+	 */
+	if ((q.on_accept == NULL) != (ls->ls_p.on_accept == NULL)) {
+		ret = -EBUSY;
 		goto out;
 	}
 	SF_LS_SET(ls, backlog, RTE_MIN(q.backlog, eng->en_tcp.et_somaxconn));

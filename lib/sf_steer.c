@@ -167,6 +167,8 @@ sf_steer_rx(struct sf_worker *w, uint16_t port_id, struct rte_mbuf **pkts,
 		b = &w->wk_steer_buf[o];
 		if (b->sb_n == 0)
 			touched[nt++] = (uint16_t)o;
+		/* Not every PMD sets it; the owner reads the port from it. */
+		pkts[i]->port = port_id;
 		b->sb_m[b->sb_n++] = pkts[i];
 	}
 	for (i = 0; i < nt; i++) {

@@ -166,7 +166,10 @@ int sf_engine_listen(struct sf_engine *eng,
  * and some new); requests keep what their SYN-ACK promised.
  *
  * @return
- *   0, or -EINVAL (bad setting), -ENOENT (no such listener).
+ *   0, or -EINVAL (bad setting), -ENOENT (no such listener), -EBUSY
+ *   (on_accept would change between NULL and a callback: a listener that
+ *   accepts cannot become one that never does, or back, while it runs;
+ *   remove it and add it again).
  */
 int sf_engine_listen_update(struct sf_engine *eng, unsigned int id,
 		const struct sf_listener_params *p);
@@ -316,7 +319,8 @@ int sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
  * @return
  *   0, or -EALREADY when the close had started already (on the worker),
  *   -ENOTCONN (an application lcore that does not hold it), -ENOBUFS
- *   (command ring full: retry), -EPERM (any other lcore).
+ *   (command ring full: retry), -EPERM (an application lcore, and c is
+ *   no connection handle). Any other thread must not call it.
  */
 int sf_conn_close(struct sf_conn *c);
 
@@ -335,7 +339,11 @@ void sf_conn_set_user(struct sf_conn *c, void *user);
 /** The application pointer stored with sf_conn_set_user() (or NULL). */
 void *sf_conn_get_user(const struct sf_conn *c);
 
-/** Fill ci for connection c (data/data_len are NULL/0 after accept). */
+/**
+ * Fill ci for connection c (data/data_len are NULL/0 after accept). On
+ * the owning worker only, like sf_conn_set_user() and sf_conn_get_user():
+ * an application lcore keeps what on_accept was told.
+ */
 void sf_conn_get_info(const struct sf_conn *c, struct sf_conn_info *ci);
 
 #ifdef __cplusplus

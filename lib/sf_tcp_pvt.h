@@ -10,10 +10,10 @@
  * half-open requests (the SYN queue), connections, and the per-lcore TCP
  * state of a worker. Not installed.
  *
- * Ownership: a listener is written before the workers start and read by
- * all of them, except its two queue lengths, which every lcore updates
- * with atomics (Linux also counts the SYN and accept queues per
- * listener). Requests, connections, their tables and the timer wheel
+ * Ownership: a listener is written by the control thread (before or
+ * while the workers run, under RCU: sf_listen.c) and read by all of
+ * them; its two queue lengths are updated by every lcore with atomics
+ * (Linux also counts the SYN and accept queues per listener). Requests, connections, their tables and the timer wheel
  * belong to one worker lcore; no other lcore touches them.
  */
 
@@ -84,7 +84,7 @@ enum sf_ls_state {
  * A listener. Written by the control thread, read by the workers under
  * RCU: a new one is filled in before it is linked, settings change one
  * by one with atomic stores, and a removed one keeps its memory until
- * every worker has passed two quiescent states and let go of it. Only
+ * every worker has passed a quiescent state and let go of it. Only
  * ls_synq and ls_acceptq change on the fast path, atomically, on their
  * own cache line.
  */
@@ -96,8 +96,9 @@ struct sf_listener {
 	uint32_t ls_laddr[4];             /* network order; zero: wildcard */
 	bool ls_wild;                     /* any address of ls_family */
 	uint8_t ls_state;                 /* enum sf_ls_state */
-	uint8_t ls_rcu_stage;             /* CLOSING: grace periods passed */
-	uint64_t ls_rcu_token;            /* CLOSING: the one waited for */
+	uint8_t ls_rcu_stage;             /* CLOSING: 1 once the grace
+					   * period has passed */
+	uint64_t ls_rcu_token;            /* CLOSING: RCU token of removal */
 	uint32_t ls_synq __rte_cache_aligned; /* requests, all lcores */
 	uint32_t ls_acceptq;              /* connections not yet accepted */
 	uint32_t ls_synq_max;             /* high-water mark of ls_synq */

@@ -484,8 +484,11 @@ sf_tel_listen(const char *cmd, const char *params, struct rte_tel_data *d)
 			"and one of a family collide, as on Linux)" :
 			ret == -ENOSPC ? "%s: no free listener id (64 at most; "
 			"removed ones free theirs when their last connection "
-			"ends)" : "%s: a setting is out of range, or the address "
-			"cannot listen", abuf);
+			"ends)" : ret == -EBUSY ? "%s: app none cannot be "
+			"switched to or from an accepting app while it runs; "
+			"unlisten and listen again" : ret == -ENOENT ?
+			"%s: removed meanwhile" : "%s: a setting is out of "
+			"range, or the address cannot listen", abuf);
 	SF_ENGINE_LOG(NOTICE, "listener %d %s on %s", id,
 		change ? "changed" : "added", abuf);
 	rte_tel_data_start_dict(d);
@@ -536,7 +539,8 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 	rte_telemetry_register_cmd("/synfront/stats", sf_tel_stats,
 		"synfront counters summed over all workers. No parameters");
 	rte_telemetry_register_cmd("/synfront/lcores", sf_tel_lcores,
-		"synfront counters per worker, one array per counter. "
+		"synfront counters per lcore (workers, then app contexts), "
+		"one array per counter. "
 		"No parameters");
 	rte_telemetry_register_cmd("/synfront/ports", sf_tel_ports,
 		"synfront ports as columns; with a port id, that port in "

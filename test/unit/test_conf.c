@@ -210,9 +210,9 @@ test_numbers(void)
 	SF_CHECK_EQ(conf.synack_retries, 255);
 	SF_CHECK_BAD("--synack-retries", "256");
 
-	SF_CHECK_EQ(PARSE("--defer-accept", "86400"), 0);
-	SF_CHECK_EQ(conf.defer_accept, 86400);
-	SF_CHECK_BAD("--defer-accept", "86401");
+	SF_CHECK_EQ(PARSE("--defer-accept", "3600"), 0);
+	SF_CHECK_EQ(conf.defer_accept, 3600);
+	SF_CHECK_BAD("--defer-accept", "3601");
 
 	SF_CHECK_EQ(PARSE("--tx-drain-us", "1"), 0);
 	SF_CHECK_EQ(conf.tx_drain_us, 1);
