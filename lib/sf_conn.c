@@ -349,7 +349,7 @@ sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
 	if (sf_app_handoff(w, c, ls, data, &ci) != 0) {
 		/* As an overflow: the request stays, the peer retries. */
 		sf_conn_release(w, c);
-		return sf_drop(w, SF_CNT_drop_accept_ring_full);
+		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
 	}
 	c->cn_flags |= SF_CNF_ACCEPTED | SF_CNF_APP;
 	sf_conn_peer_fin(w, c);
@@ -384,7 +384,7 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	 */
 	if (ls->ls_p.on_accept != NULL && w->wk_eng->en_nb_apps != 0 &&
 	    rte_ring_free_count(w->wk_acc[sf_conn_app(w, s)]) == 0)
-		return sf_drop(w, SF_CNT_drop_accept_ring_full);
+		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
 	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);
 	if (pos < 0)
 		return sf_drop(w, SF_CNT_drop_tcp_conn_table_full);

@@ -95,6 +95,8 @@ extern "C" {
 	  "steering); counted in rx_packets too") \
 	X(tx_handoff, "frames handed to the worker that sends on a port for " \
 	  "this one (no tx queue of its own there)") \
+	X(tx_handoff_dropped, "replies dropped because the tx hand-off ring " \
+	  "to the sending worker was full (like tx_dropped)") \
 	X(app_handoffs, "connections handed to an application context over " \
 	  "an accept ring") \
 	X(app_events, "close events sent to application contexts") \
@@ -205,9 +207,7 @@ extern "C" {
 	  "needs no answer") \
 	X(drop_steer_ring_full, "frames not passed to their owning worker: " \
 	  "its steering ring was full") \
-	X(drop_tx_handoff_full, "frames not handed to the sending worker: " \
-	  "the tx hand-off ring was full") \
-	X(drop_accept_ring_full, "third ACKs dropped (request kept) because " \
+	X(drop_tcp_accept_ring_full, "third ACKs dropped (request kept) because " \
 	  "the accept ring to the application context was full")
 
 #define SF_COUNTER_ENUM(name, desc) SF_CNT_##name,
@@ -242,7 +242,7 @@ const char *sf_counter_desc(enum sf_counter c);
 
 /**
  * Whether a counter counts dropped frames (its name starts with "drop_"
- * or it is tx_dropped).
+ * or it is tx_dropped or tx_handoff_dropped).
  */
 int sf_counter_is_drop(enum sf_counter c);
 

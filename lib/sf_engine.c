@@ -80,7 +80,8 @@ sf_counter_is_drop(enum sf_counter c)
 	const char *n = sf_counter_name(c);
 
 	return n != NULL && (strncmp(n, "drop_", 5) == 0 ||
-			     c == SF_CNT_tx_dropped);
+			     c == SF_CNT_tx_dropped ||
+			     c == SF_CNT_tx_handoff_dropped);
 }
 
 /* The wall clock SYN-cookie periods count in: UTC ms since the epoch. */
@@ -466,7 +467,7 @@ sf_worker_handoff(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
 	m->port = port_id;
 	if (rte_ring_sp_enqueue(r, m) != 0) {
 		rte_pktmbuf_free(m);
-		sf_count(w, SF_CNT_drop_tx_handoff_full);
+		sf_count(w, SF_CNT_tx_handoff_dropped);
 		return;
 	}
 	sf_count(w, SF_CNT_tx_handoff);

@@ -179,7 +179,9 @@ sf_steer_rx(struct sf_worker *w, uint16_t port_id, struct rte_mbuf **pkts,
 
 		sf_count_n(w, SF_CNT_steer_out, k);
 		if (k < b->sb_n) {
+			/* Received here and dropped here: both counted here. */
 			rte_pktmbuf_free_bulk(b->sb_m + k, b->sb_n - k);
+			sf_count_n(w, SF_CNT_rx_packets, b->sb_n - k);
 			sf_count_n(w, SF_CNT_drop_steer_ring_full, b->sb_n - k);
 		}
 		b->sb_n = 0;

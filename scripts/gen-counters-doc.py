@@ -17,8 +17,8 @@ entries = re.findall(r'X\((\w+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', body)
 rows = ["| counter | kind | meaning |", "| --- | --- | --- |"]
 for name, desc in entries:
     text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', desc))
-    kind = "drop" if name.startswith("drop_") or name == "tx_dropped" \
-        else "event"
+    kind = "drop" if name.startswith("drop_") or \
+        name in ("tx_dropped", "tx_handoff_dropped") else "event"
     rows.append(f"| `{name}` | {kind} | {text} |")
 table = "\n".join(rows)
 

@@ -227,7 +227,7 @@ def run_flows(cl, close="fin", port=PORT):
 STRAY = ("out_rsts", "embryonic_rsts", "conn_resets", "syncookies_sent",
          "syncookies_recv", "syncookies_failed", "req_timeouts",
          "listen_drops", "in_errs", "tx_dropped", "drop_steer_ring_full",
-         "drop_tx_handoff_full", "drop_accept_ring_full")
+         "tx_handoff_dropped", "drop_tcp_accept_ring_full")
 
 
 def check_flows_stayed(workers, n):
@@ -386,14 +386,14 @@ def test_app_lcore_accepts(mc, steering):
         po = w["passive_opens"]
         want = dict(app_handoffs=po, accepted=0, app_cmds=po, app_closes=po,
                     auto_closes=0, app_cmds_stale=0, app_events=0,
-                    app_events_lost=0, drop_accept_ring_full=0)
+                    app_events_lost=0, drop_tcp_accept_ring_full=0)
         got = {k: w[k] for k in want}
         assert got == want, "worker %d: %r, want %r; non-zero: %r" % (
             i, got, want, nonzero(w))
     exact(app, accepted=n, rx_packets=0, tx_packets=0, app_handoffs=0,
           app_cmds_ring_full=0, accept_listener_gone=0, passive_opens=0)
     exact(c, passive_opens=n, accepted=n, app_handoffs=n, app_cmds=n,
-          app_closes=n, app_cmds_stale=0, drop_accept_ring_full=0)
+          app_closes=n, app_cmds_stale=0, drop_tcp_accept_ring_full=0)
     if steering == "sw":
         check_sw_steering(workers, c, js["ports"])
     else:

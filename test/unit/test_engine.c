@@ -156,9 +156,10 @@ test_counter_names(void)
 					"both %s\n", j, i, n);
 				sf_test_failures++;
 			}
-		/* A drop counter is one named drop_*, or tx_dropped. */
+		/* A drop counter is one named drop_*, or a tx drop. */
 		if (sf_counter_is_drop(i) != (strncmp(n, "drop_", 5) == 0 ||
-					      i == SF_CNT_tx_dropped)) {
+					      i == SF_CNT_tx_dropped ||
+					      i == SF_CNT_tx_handoff_dropped)) {
 			fprintf(stderr, "FAIL: sf_counter_is_drop(%s) = %d\n",
 				n, sf_counter_is_drop(i));
 			sf_test_failures++;
@@ -183,8 +184,10 @@ test_counter_names(void)
 	SF_CHECK(!sf_counter_is_drop(SF_CNT_arp_ignored));
 	SF_CHECK(!sf_counter_is_drop(SF_CNT_tcp_segments));
 	SF_CHECK(!sf_counter_is_drop(SF_CNT_MAX));
-	/* Everything from drop_nonlinear on, and tx_dropped. */
-	SF_CHECK_EQ(drops, SF_CNT_MAX - SF_CNT_drop_nonlinear + 1);
+	/* Everything from drop_nonlinear on, tx_dropped and
+	 * tx_handoff_dropped. */
+	SF_CHECK(sf_counter_is_drop(SF_CNT_tx_handoff_dropped));
+	SF_CHECK_EQ(drops, SF_CNT_MAX - SF_CNT_drop_nonlinear + 2);
 }
 
 static void

@@ -843,7 +843,7 @@ test_steer_rings_full(void)
 	SF_CHECK_EQ(sf_steer_poll(w1), 4);
 	SF_CHECK_EQ(cnt(eng, 1, SF_CNT_syn_recv), 8);
 	SF_CHECK_EQ(cnt(eng, 1, SF_CNT_tx_handoff), 4);
-	SF_CHECK_EQ(cnt(eng, 1, SF_CNT_drop_tx_handoff_full), 4);
+	SF_CHECK_EQ(cnt(eng, 1, SF_CNT_tx_handoff_dropped), 4);
 	SF_CHECK_EQ(pool_avail(), avail + 4);
 	/* Worker 0 sends the 4 handed off and its own 6. */
 	SF_CHECK_EQ(sf_steer_poll(w0), 4);
@@ -1460,7 +1460,7 @@ test_app(void)
 	do_syn(eng, &d[2]);
 	SF_CHECK_INPUTV(eng, ack_frame(&d[2], NULL, 0), SF_VERDICT_DROP,
 		SF_CNT_tcp_segments, SF_CNT_listen_drops,
-		SF_CNT_drop_accept_ring_full);
+		SF_CNT_drop_tcp_accept_ring_full);
 	SF_CHECK_EQ(w->wk_tcp.wt_reqtab.ft_used, 1);
 	SF_CHECK_EQ(w->wk_tcp.wt_conntab.ft_used, 2);
 	SF_CHECK_EQ(w->wk_tcp.wt_lconns[id], 2);
