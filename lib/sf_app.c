@@ -124,7 +124,7 @@ sf_app_fini(struct sf_engine *eng)
 {
 	unsigned int i, n = eng->en_nb_workers * eng->en_nb_apps;
 
-	sf_app_drain(eng);
+	/* sf_engine_drain() has emptied the rings. */
 	for (i = 0; i < n; i++) {
 		if (eng->en_acc_r != NULL)
 			rte_ring_free(eng->en_acc_r[i]);

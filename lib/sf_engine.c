@@ -251,6 +251,8 @@ sf_engine_free(struct sf_engine *eng)
 	__atomic_compare_exchange_n(&sf_tel_engine, &(struct sf_engine *){eng},
 		NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 	if (eng->en_workers != NULL) {
+		/* Rings, tx buffers and queued data first: mbufs go home. */
+		sf_engine_drain(eng);
 		sf_app_fini(eng);
 		sf_steer_fini(eng);
 	}
@@ -261,15 +263,8 @@ sf_engine_free(struct sf_engine *eng)
 		sf_conn_fini(w);
 		sf_syncache_fini(w);
 		sf_twheel_fini(&w->wk_tcp.wt_tw);
-		for (q = 0; q < w->wk_nb_queues; q++) {
-			struct rte_eth_dev_tx_buffer *b = w->wk_q[q].wq_txb;
-			uint16_t k;
-
-			/* Whatever was never flushed goes back to its pool. */
-			for (k = 0; k < b->length; k++)
-				rte_pktmbuf_free(b->pkts[k]);
-			rte_free(b);
-		}
+		for (q = 0; q < w->wk_nb_queues; q++)
+			rte_free(w->wk_q[q].wq_txb);
 	}
 	rte_free(eng->en_workers);
 	rte_free(eng->en_qsbr);

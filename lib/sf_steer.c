@@ -402,7 +402,7 @@ sf_steer_fini(struct sf_engine *eng)
 {
 	unsigned int i, nw = eng->en_nb_workers;
 
-	sf_steer_drain(eng);
+	/* sf_engine_drain() has emptied the rings. */
 	for (i = 0; i < nw * nw; i++) {
 		if (eng->en_steer_r != NULL)
 			rte_ring_free(eng->en_steer_r[i]);
