@@ -211,8 +211,8 @@ sfg_tmpl_init(struct sfg_tmpl *t, const struct sfg_cfg *c,
 }
 
 void
-sfg_syn_make(const struct sfg_tmpl *t, struct rte_mbuf *m, uint64_t rnd,
-		uint32_t seq, uint32_t tsval)
+sfg_syn_make(const struct sfg_tmpl *t, struct rte_mbuf *m, uint32_t host,
+		uint16_t sport, uint32_t seq, uint32_t tsval)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(f + t->l4_off);
@@ -224,14 +224,9 @@ sfg_syn_make(const struct sfg_tmpl *t, struct rte_mbuf *m, uint64_t rnd,
 	m->pkt_len = t->len;
 
 	memcpy(&word, f + t->src_word_off, 4);
-	word |= rte_cpu_to_be_32((uint32_t)rnd & t->src_mask);
+	word |= rte_cpu_to_be_32(host & t->src_mask);
 	memcpy(f + t->src_word_off, &word, 4);
-	/*
-	 * The port is chosen by multiply-shift (no division): a 32-bit random
-	 * value times the span, high half.
-	 */
-	sport_be = rte_cpu_to_be_16((uint16_t)(t->sport_lo +
-		(((rnd >> 32) * t->sport_span) >> 32)));
+	sport_be = rte_cpu_to_be_16(sport);
 	th->src_port = sport_be;
 	th->sent_seq = rte_cpu_to_be_32(seq);
 

@@ -97,11 +97,22 @@ sfg_rand(uint64_t *s)
 
 /*
  * Write one SYN into m (whose data must be empty and have room for the
- * frame): random source within the prefix and the port range, sequence
- * number seq, TSval tsval (when the template has timestamps).
+ * frame): source host bits host (masked to the prefix's host part),
+ * source port sport (host order), sequence number seq, TSval tsval (when
+ * the template has timestamps).
  */
 void sfg_syn_make(const struct sfg_tmpl *t, struct rte_mbuf *m,
-		uint64_t rnd, uint32_t seq, uint32_t tsval);
+		uint32_t host, uint16_t sport, uint32_t seq, uint32_t tsval);
+
+/*
+ * A random source port of the template's range from 32 random bits:
+ * multiply-shift, no division.
+ */
+static inline uint16_t
+sfg_sport(const struct sfg_tmpl *t, uint32_t r)
+{
+	return (uint16_t)(t->sport_lo + (((uint64_t)r * t->sport_span) >> 32));
+}
 
 /*
  * Answer a frame received from the server, in place when one answer is

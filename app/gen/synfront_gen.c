@@ -720,10 +720,14 @@ sfg_lcore_main(void *arg)
 			l->nombuf += want;
 			continue;
 		}
-		for (i = 0; i < want; i++)
-			sfg_syn_make(&sfg_tmpl, pend[i], sfg_rand(&l->rnd),
+		for (i = 0; i < want; i++) {
+			uint64_t r = sfg_rand(&l->rnd);
+
+			sfg_syn_make(&sfg_tmpl, pend[i], (uint32_t)r,
+				sfg_sport(&sfg_tmpl, (uint32_t)(r >> 32)),
 				(uint32_t)sfg_rand(&l->rnd),
 				(uint32_t)(rte_rdtsc() >> SFG_TS_SHIFT));
+		}
 		npend = want;
 	}
 	/* Stopped: SYNs still waiting are not sent. */
