@@ -8,7 +8,7 @@ FUZZ      ?= build-fuzz
 PYTHON    ?= /usr/bin/python3
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test unit pytest asan fuzz clean
+.PHONY: all deps build run test unit pytest asan fuzz bench clean
 
 all: build
 
@@ -34,6 +34,12 @@ unit: build
 
 pytest: build
 	SF_BUILD=$(BUILD) $(PYTHON) -m pytest -v test/py
+
+# The benchmark (docs/benchmarks.md): engine alone, synfront-gen over
+# memif, Linux side by side on veth, latency, callgrind; regenerates the
+# table in docs/benchmarks.md and the plots in docs/img/. Root, ~10 min.
+bench: build
+	$(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
 # The C unit tests under AddressSanitizer and UBSan.
 $(ASAN)/build.ninja:

@@ -110,25 +110,16 @@ static uint16_t sfb_port;
 static struct rte_ring *sfb_rx[SFB_MAX_WORKERS], *sfb_tx[SFB_MAX_WORKERS];
 static struct sf_engine *sfb_eng;
 static struct sfg_cfg sfb_cfg;
+static void sfb_on_accept(struct sf_conn *c, const struct sf_conn_info *ci,
+		void *arg);
 static struct sfg_tmpl sfb_tmpl;
 static uint64_t sfb_hz, sfb_rnd = 0x5eed5eed12345678ULL;
-static uint64_t sfb_accepted;
 static volatile int sfb_go;          /* start signal of a phase */
 static volatile bool sfb_live_stop;
 static struct sfb_res sfb_results[SFB_NB_PHASES][SFB_MAX_RUNS];
 static struct sfb_res sfb_live[SFB_MAX_RUNS];
 static double sfb_live_offered[SFB_MAX_RUNS];
 static unsigned int sfb_lcore_of[SFB_MAX_WORKERS];
-
-/* The accept callback: keep the connection (the table holds them all). */
-static void
-sfb_on_accept(struct sf_conn *c, const struct sf_conn_info *ci, void *arg)
-{
-	RTE_SET_USED(c);
-	RTE_SET_USED(ci);
-	RTE_SET_USED(arg);
-	sfb_accepted++;
-}
 
 static int
 sfb_usage(const char *prg)
@@ -374,6 +365,7 @@ struct sfb_wk {
 	uint64_t synacks;         /* replies that were SYN-ACKs */
 	uint64_t replies;         /* all replies */
 	uint64_t checked, bad_cksum;
+	uint64_t accepted;        /* on_accept calls */
 	int err;
 } __rte_cache_aligned;
 
@@ -381,6 +373,16 @@ static struct sfb_wk sfb_wk[SFB_MAX_WORKERS];
 static bool sfb_keep;            /* SYN phase: keep SYN-ACKs for ACKs */
 static bool sfb_ack_phase;
 static unsigned int sfb_host_bits;
+
+/* The accept callback: keep the connection (the table holds them all). */
+static void
+sfb_on_accept(struct sf_conn *c, const struct sf_conn_info *ci, void *arg)
+{
+	RTE_SET_USED(c);
+	RTE_SET_USED(arg);
+	/* Each worker counts its own (the callback runs on the worker). */
+	sfb_wk[ci->worker].accepted++;
+}
 
 /* Flows are numbered; flow g's source is distinct from every other's. */
 static inline void
@@ -592,7 +594,7 @@ sfb_run_mode(bool cookie, unsigned int run)
 	enum sfb_phase pa = cookie ? SFB_COOKIE_ACK : SFB_STATEFUL_ACK;
 	struct sfb_res *rs = &sfb_results[ps][run];
 	struct sfb_res *ra = &sfb_results[pa][run];
-	uint64_t synacks, replies, bad, c;
+	uint64_t synacks, replies, bad, c, acc;
 	unsigned int i;
 	int rc;
 
@@ -601,7 +603,8 @@ sfb_run_mode(bool cookie, unsigned int run)
 		fprintf(stderr, "sf_bench: engine: %s\n", strerror(-rc));
 		return rc;
 	}
-	sfb_accepted = 0;
+	for (i = 0; i < opt.workers; i++)
+		sfb_wk[i].accepted = 0;
 	sfb_keep = opt.phase_on[pa];
 	sfb_ack_phase = false;
 	rc = sfb_run_phase(rs);
@@ -626,10 +629,11 @@ sfb_run_mode(bool cookie, unsigned int run)
 			goto out;
 		sfb_sum(&synacks, &replies, &bad);
 		c = sfb_cnt(SF_CNT_passive_opens);
-		if (c != opt.n || sfb_accepted != opt.n)
+		for (acc = 0, i = 0; i < opt.workers; i++)
+			acc += sfb_wk[i].accepted;
+		if (c != opt.n || acc != opt.n)
 			sfb_invalid(ra, "%" PRIu64 " passive opens, %" PRIu64
-				" accepted for %u ACKs", c, sfb_accepted,
-				opt.n);
+				" accepted for %u ACKs", c, acc, opt.n);
 		if (sfb_drops() != 0)
 			sfb_invalid(ra, "%" PRIu64 " drops", sfb_drops());
 		if (replies != 0)

@@ -10,6 +10,7 @@ pkgs=(
 	python3 python3-scapy python3-pytest
 	iproute2 iputils-ping iputils-arping procps netcat-openbsd
 	clang libclang-rt-14-dev
+	valgrind netsniff-ng gnuplot-nox
 )
 
 missing=()

@@ -891,6 +891,12 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 2;
 	}
+	/* Check the flows and options before touching the port. */
+	if (sfg_tmpl_init(&sfg_tmpl, &opt.pkt, err, sizeof(err)) != 0) {
+		fprintf(stderr, "synfront-gen: %s\n", err);
+		rte_eal_cleanup();
+		return 2;
+	}
 	signal(SIGINT, sfg_signal);
 	signal(SIGTERM, sfg_signal);
 	sfg_hz = rte_get_tsc_hz();
@@ -935,11 +941,8 @@ main(int argc, char **argv)
 		rc = 1;
 		goto stop;
 	}
-	if (sfg_tmpl_init(&sfg_tmpl, &opt.pkt, err, sizeof(err)) != 0) {
-		fprintf(stderr, "synfront-gen: %s\n", err);
-		rc = 2;
-		goto stop;
-	}
+	/* Again, with the MACs now known; it passed once, it passes now. */
+	sfg_tmpl_init(&sfg_tmpl, &opt.pkt, err, sizeof(err));
 
 	per = opt.count / nl;
 	rem = opt.count % nl;
