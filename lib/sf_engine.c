@@ -149,6 +149,7 @@ sf_worker_tcp_init(struct sf_worker *w)
 
 	wt->wt_ms_tsc = RTE_MAX(rte_get_tsc_hz() / MS_PER_S, (uint64_t)1);
 	wt->wt_tsc0 = rte_rdtsc();
+	wt->wt_next_tick_tsc = wt->wt_tsc0 + wt->wt_ms_tsc;
 	wt->wt_now = 0;
 	if (sf_syncache_init(w) != 0 || sf_conn_init(w) != 0)
 		return -ENOMEM;
@@ -592,15 +593,25 @@ sf_worker_poll(struct sf_worker *w)
 	uint16_t nb, total = 0;
 	unsigned int i;
 	uint32_t now;
+	uint64_t tsc;
 
 	if (unlikely(w->wk_lcore == LCORE_ID_ANY))
 		w->wk_lcore = rte_lcore_id();
 	RTE_PER_LCORE(sf_cur_ctx) = w;
 	sf_listen_sync(w);
-	/* The ms clock of timers and timestamps; the wheel runs per tick. */
-	now = (uint32_t)((rte_rdtsc() - wt->wt_tsc0) / wt->wt_ms_tsc);
-	if (now != wt->wt_now)
-		sf_worker_clock(w, now);
+	/*
+	 * The ms clock of timers and timestamps; the wheel runs per tick.
+	 * The division is done once per tick, not once per poll: between
+	 * ticks a compare against the next tick's TSC is enough.
+	 */
+	tsc = rte_rdtsc();
+	if (unlikely(tsc >= wt->wt_next_tick_tsc)) {
+		now = (uint32_t)((tsc - wt->wt_tsc0) / wt->wt_ms_tsc);
+		wt->wt_next_tick_tsc = wt->wt_tsc0 +
+			((uint64_t)now + 1) * wt->wt_ms_tsc;
+		if (now != wt->wt_now)
+			sf_worker_clock(w, now);
+	}
 	for (i = 0; i < w->wk_nb_queues; i++) {
 		const struct sf_wqueue *q = &w->wk_q[i];
 

@@ -18,7 +18,10 @@
  * second key.
  */
 
+#include <stdbool.h>
+
 #include <rte_cycles.h>
+#include <rte_reciprocal.h>
 
 #include "sf_tcp_pvt.h"
 
@@ -29,12 +32,17 @@ uint32_t
 sf_isn(const struct sf_siphash_key *key, const struct sf_flow_key *k,
 		uint64_t tsc)
 {
-	static uint64_t tsc_per_4us;
+	/* tsc / (TSC per 4 us) by a multiply and shifts, not a division. */
+	static struct rte_reciprocal_u64 per_4us;
+	static bool init;
 	uint64_t m;
 
-	if (unlikely(tsc_per_4us == 0))
-		tsc_per_4us = RTE_MAX(rte_get_tsc_hz() / 250000, (uint64_t)1);
-	m = tsc / tsc_per_4us;
+	if (unlikely(!init)) {
+		per_4us = rte_reciprocal_value_u64(RTE_MAX(
+			rte_get_tsc_hz() / 250000, (uint64_t)1));
+		init = true;
+	}
+	m = rte_reciprocal_divide_u64(tsc, &per_4us);
 	return (uint32_t)m + (uint32_t)sf_siphash(key, k, SF_FLOW_ID_LEN);
 }
 

@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 
+#include "sf_cksum.h"
 #include "sf_pkt.h"
 
 enum sf_counter
@@ -85,7 +86,7 @@ sf_pkt_parse_ip4(struct rte_mbuf *m, struct sf_pkt *p, bool verify_csum)
 	if (tot < ihl || tot > avail)
 		return SF_CNT_drop_ip4_bad_len;
 	/* A header that sums to all ones (0xffff) carries a valid checksum. */
-	if (verify_csum && rte_raw_cksum(ip, ihl) != 0xffff)
+	if (verify_csum && !sf_ip4_hdr_ok(ip, ihl))
 		return SF_CNT_drop_ip4_bad_csum;
 	frag = rte_be_to_cpu_16(ip->fragment_offset);
 	if (frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))

@@ -41,7 +41,7 @@ sf_tcp_cksum_ok(const struct sf_port *pt, const struct rte_mbuf *m,
 		}
 	}
 	if (p->ethertype == RTE_ETHER_TYPE_IPV4)
-		return rte_ipv4_udptcp_cksum_verify(l3, l4) == 0;
+		return sf_ip4_l4_cksum(l3, l4, p->l4_len, IPPROTO_TCP) == 0;
 	/* The pseudo-header length is the TCP length, not the payload's. */
 	return sf_ip6_l4_cksum(l3, l4, p->l4_len, IPPROTO_TCP) == 0;
 }

@@ -21,6 +21,7 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 
+#include "sf_cksum.h"
 #include "sf_engine_pvt.h"
 
 #define SF_TTL 64
@@ -123,14 +124,15 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		ip->hdr_checksum = 0;
 		ip->src_addr = k->fk_laddr[0];
 		ip->dst_addr = k->fk_raddr[0];
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+		th->cksum = sf_cksum_l4_store(sf_ip4_l4_cksum(ip, th, l4_len,
+			IPPROTO_TCP));
 		if (pt->pt_tx_ip4_cksum) {
 			m->ol_flags = RTE_MBUF_F_TX_IPV4 |
 				RTE_MBUF_F_TX_IP_CKSUM;
 			m->l2_len = l2_len;
 			m->l3_len = l3_len;
 		} else {
-			ip->hdr_checksum = rte_ipv4_cksum(ip);
+			ip->hdr_checksum = sf_ip4_hdr_cksum(ip);
 		}
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(buf + l2_len);
@@ -141,7 +143,8 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		ip6->hop_limits = SF_TTL;
 		memcpy(ip6->src_addr, k->fk_laddr, 16);
 		memcpy(ip6->dst_addr, k->fk_raddr, 16);
-		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
+		th->cksum = sf_cksum_l4_store(sf_ip6_l4_cksum(ip6, th, l4_len,
+			IPPROTO_TCP));
 	}
 	return 0;
 }

@@ -219,6 +219,7 @@ struct sf_wtcp {
 	uint32_t wt_now;                   /* ms tick, updated per poll */
 	uint64_t wt_ms_tsc;                /* TSC cycles per ms */
 	uint64_t wt_tsc0;                  /* TSC at tick 0 */
+	uint64_t wt_next_tick_tsc;         /* TSC of the next ms tick */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
 	/* live connections per listener: a removed listener's id is not
 	 * reused while any worker has one (read by the control thread) */

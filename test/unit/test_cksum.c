@@ -5,7 +5,8 @@
 /*
  * lib/sf_cksum.h: the incremental update against a full recompute, and
  * the IPv6 upper-layer checksum against a packet whose checksum was
- * worked out independently and against the harness's reference sum.
+ * worked out independently and against the harness's reference sum, and
+ * the 32-bit-word sum and IPv4 helpers against DPDK's.
  */
 
 #include <netinet/in.h>
@@ -182,6 +183,64 @@ test_ip6_random(void)
 	SF_CHECK_EQ(bad, 0);
 }
 
+/*
+ * sf_cksum_acc() (32-bit words into 64 bits) against the harness's
+ * reference sum and rte_raw_cksum() at every length 0..300 and odd
+ * alignments, and the IPv4 helpers against rte_ipv4_cksum() and
+ * rte_ipv4_udptcp_cksum().
+ */
+static void
+test_acc_random(void)
+{
+	uint8_t buf[8 + 300], pkt[20 + 300];
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)pkt;
+	unsigned int r, i, len, off, bad = 0;
+	uint16_t ck;
+
+	rte_srand(3);
+	for (r = 0; r < 3000; r++) {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = (uint8_t)rte_rand();
+		len = r % 301;
+		off = (r / 301) % 8;
+		if (sf_cksum_fold64(sf_cksum_acc(buf + off, len)) !=
+			sf_cksum_fold(rte_raw_cksum(buf + off, len)) ||
+		    rte_be_to_cpu_16(sf_cksum_fold64(sf_cksum_acc(buf + off,
+			len))) != sf_test_sum(buf + off, len, 0)) {
+			if (bad++ < 5)
+				fprintf(stderr, "FAIL: acc len %u off %u\n",
+					len, off);
+		}
+	}
+	for (r = 0; r < 2000; r++) {
+		for (i = 0; i < sizeof(pkt); i++)
+			pkt[i] = (uint8_t)rte_rand();
+		len = 20 + (unsigned int)rte_rand_max(sizeof(pkt) - 40);
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + len));
+		ip->next_proto_id = IPPROTO_TCP;
+		ip->hdr_checksum = 0;
+		if (sf_ip4_hdr_cksum(ip) != rte_ipv4_cksum(ip))
+			bad++;
+		ip->hdr_checksum = sf_ip4_hdr_cksum(ip);
+		if (!sf_ip4_hdr_ok(ip, 20))
+			bad++;
+		memset(pkt + 20 + 16, 0, 2);   /* the TCP checksum field */
+		ck = sf_cksum_l4_store(sf_ip4_l4_cksum(ip, pkt + 20, len,
+			IPPROTO_TCP));
+		if (ck != rte_ipv4_udptcp_cksum(ip, pkt + 20)) {
+			if (bad++ < 5)
+				fprintf(stderr, "FAIL: ip4 round %u len %u\n",
+					r, len);
+		}
+		memcpy(pkt + 20 + 16, &ck, 2);
+		if (sf_ip4_l4_cksum(ip, pkt + 20, len, IPPROTO_TCP) != 0 ||
+		    rte_ipv4_udptcp_cksum_verify(ip, pkt + 20) != 0)
+			bad++;
+	}
+	SF_CHECK_EQ(bad, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -190,5 +249,6 @@ main(int argc, char **argv)
 	test_adjust_random();
 	test_ip6_known();
 	test_ip6_random();
+	test_acc_random();
 	return sf_test_done("test_cksum");
 }
