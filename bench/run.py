@@ -1,0 +1,460 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The synfront authors
+"""The synfront benchmark, in one run (make bench).
+
+Rounds, each measuring every setup once, side by side in time:
+  engine   sf_bench: the engine behind a net_ring port, 1 and 2 workers
+           (cookie and stateful SYN -> SYN-ACK, third ACK -> accept),
+           and a live run with the generator on the other core;
+  memif    synfront (net_memif server, lcore 1) and synfront-gen (memif
+           client, lcore 0), two processes: cookie SYN flood, and full
+           handshakes in cookie and stateful mode;
+  veth     bench/linux_veth.py: the Linux kernel and synfront on
+           net_af_packet, same veth, same trafgen SYN load, one pair.
+Then: latency SYN -> SYN-ACK at 10/50/90 % of the measured memif capacity,
+instructions per packet under callgrind, memory per entry. Every figure is
+the median of the rounds; ratios to Linux are taken round by round (the
+runs of one round are minutes apart at most) and their median reported.
+
+Writes bench/results/results.json, the PNG plots in docs/img/, and the
+generated part of docs/benchmarks.md (between the bench markers).
+--smoke runs everything tiny and writes to a temporary directory: it is
+what `make test` runs to keep the benchmark working.
+"""
+
+import argparse
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Targets of issue 6, per worker core.
+TARGETS = {
+    "cookie_syn_mpps": 12.76,
+    "stateful_syn_mpps": 6.0,
+    "handshakes_mps": 3.0,
+    "linux_ratio": 20.0,
+    "p99_us_at_50": 20.0,
+    "request_bytes": 64,
+    "conn_bytes": 192,
+}
+
+
+def log(msg):
+    print(f"bench: {msg}", flush=True)
+
+
+def median(v):
+    v = [x for x in v if x is not None]
+    return statistics.median(v) if v else None
+
+
+class Bench:
+    def __init__(self, args):
+        self.a = args
+        self.build = Path(args.build).resolve()
+        self.tmp = Path(tempfile.mkdtemp(prefix="sfbench-"))
+        self.prefixes = []
+        self.procs = []
+
+    # -- helpers --------------------------------------------------------
+    def eal(self, lcores, name, mem):
+        prefix = f"sfbench-{name}-{os.getpid()}"
+        self.prefixes.append(prefix)
+        return ["-l", lcores, "--no-huge", "-m", str(mem), "--no-pci",
+                "--file-prefix", prefix, "--log-level=error"]
+
+    def run(self, cmd, timeout, **kw):
+        p = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True,
+                           timeout=timeout, **kw)
+        if p.returncode != 0:
+            raise RuntimeError(f"{cmd[0]} exited {p.returncode}: "
+                               f"{p.stderr.strip()[-800:]}")
+        return p
+
+    def cleanup(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        for prefix in self.prefixes:
+            shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- engine only ----------------------------------------------------
+    def sf_bench(self, workers, phases=None, n=None, runs=1, live=False):
+        out = self.tmp / "sfb.json"
+        lc = "0" if workers == 1 and not live else "0-1"
+        cmd = [str(self.build / "bench/sf_bench")]
+        cmd += self.eal(lc, "eng", self.a.engine_mem)
+        cmd += ["--", "--workers", str(workers), "--n",
+                str(n or self.a.n), "--runs", str(runs), "--json", str(out)]
+        if live:
+            cmd += ["--phases", "live", "--live-ms", str(self.a.live_ms)]
+        elif phases:
+            cmd += ["--phases", phases]
+        self.run(cmd, timeout=300)
+        return json.loads(out.read_text())
+
+    def callgrind(self, phases, n):
+        """Instructions in sf_worker_poll (inclusive) over the run."""
+        out = self.tmp / "cg.out"
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+               "--toggle-collect=sf_worker_poll",
+               str(self.build / "bench/sf_bench")]
+        cmd += self.eal("0", "cg", 1024)
+        cmd += ["--", "--n", str(n), "--runs", "1", "--phases", phases,
+                "--json", str(self.tmp / "cg.json")]
+        self.run(cmd, timeout=600)
+        ann = self.run(["callgrind_annotate", str(out)], timeout=120).stdout
+        total = None
+        funcs = []
+        for line in ann.splitlines():
+            m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*)$", line)
+            if not m:
+                continue
+            ir = int(m.group(1).replace(",", ""))
+            what = m.group(2)
+            if "PROGRAM TOTALS" in what:
+                total = ir
+                continue
+            fn = what.split(" [")[0]
+            fn = fn.split(":")[-1] if ":" in fn else fn
+            src = what.split(":")[0].rsplit("/", 1)[-1]
+            funcs.append({"function": fn, "file": src, "ir": ir})
+        return total, funcs
+
+    def instructions(self):
+        n = self.a.cg_n
+        log(f"callgrind: instructions per packet ({n} flows per phase)")
+        res = {}
+        runs = {}
+        for ph in ("cookie_syn", "cookie_syn,cookie_ack", "stateful_syn",
+                   "stateful_syn,stateful_ack"):
+            runs[ph] = self.callgrind(ph, n)
+        for mode in ("cookie", "stateful"):
+            syn_total, syn_funcs = runs[f"{mode}_syn"]
+            both_total, both_funcs = runs[f"{mode}_syn,{mode}_ack"]
+            syn = {f["function"] + "@" + f["file"]: f["ir"]
+                   for f in syn_funcs}
+            ack_funcs = []
+            for f in both_funcs:
+                d = f["ir"] - syn.get(f["function"] + "@" + f["file"], 0)
+                if d > 0:
+                    ack_funcs.append(dict(f, ir=d))
+            ack_funcs.sort(key=lambda f: -f["ir"])
+            res[f"{mode}_syn"] = {
+                "ir_per_pkt": syn_total / n,
+                "top": [dict(f, ir_per_pkt=f["ir"] / n)
+                        for f in syn_funcs[:15]]}
+            res[f"{mode}_ack"] = {
+                "ir_per_pkt": (both_total - syn_total) / n,
+                "top": [dict(f, ir_per_pkt=f["ir"] / n)
+                        for f in ack_funcs[:15]]}
+        return res
+
+    # -- two processes over memif ----------------------------------------
+    def memif(self, sf_args, gen_args, secs):
+        sock = self.tmp / "memif.sock"
+        if sock.exists():
+            sock.unlink()
+        dev = f"net_memif0,socket={sock},socket-abstract=no"
+        stats = self.tmp / "sf.json"
+        gj = self.tmp / "gen.json"
+        for f in (stats, gj):
+            if f.exists():
+                f.unlink()
+        srv = [str(self.build / "app/synfront")]
+        srv += self.eal("1", "srv", 1024)
+        srv += ["--vdev", dev + ",role=server", "--",
+                "--addr", "10.10.0.1/24", "--addr", "fd00:10:10::1/64",
+                "--listen", "80", "--stats-interval", "0",
+                "--stats-file", str(stats)] + sf_args
+        sp = subprocess.Popen(srv, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        self.procs.append(sp)
+        try:
+            # The memif client gives up when the socket is not there.
+            for _ in range(200):
+                if sock.exists() or sp.poll() is not None:
+                    break
+                time.sleep(0.05)
+            if sp.poll() is not None:
+                raise RuntimeError(f"synfront exited {sp.returncode}: "
+                                   f"{sp.stderr.read().strip()[-800:]}")
+            gen = [str(self.build / "app/gen/synfront-gen")]
+            gen += self.eal("0", "gen", 1024)
+            gen += ["--vdev", dev + ",role=client", "--",
+                    "--dst", "10.10.0.1", "--duration", str(secs),
+                    "--stats-interval", "0", "--link-wait", "10",
+                    "--json", str(gj)] + gen_args
+            self.run(gen, timeout=secs + 60)
+        finally:
+            sp.send_signal(signal.SIGINT)
+            try:
+                _, err = sp.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                sp.kill()
+                raise
+        if sp.returncode != 0:
+            raise RuntimeError(f"synfront exited {sp.returncode}: "
+                               f"{err.strip()[-800:]}")
+        g = json.loads(gj.read_text())
+        s = json.loads(stats.read_text())
+        return g, s
+
+    def memif_round(self, res):
+        secs = self.a.memif_secs
+        g, s = self.memif(["--syncookies", "2"],
+                          ["--mode", "syn-flood"], secs)
+        res["memif_cookie_syn"].append({
+            "synack_pps": g["rx_synack_pps"], "syn_pps": g["tx_syn_pps"],
+            "server_synack_sent": s["counters"]["synack_sent"],
+            "latency_ns": g["latency_ns"]})
+        for mode, cookies in (("cookie", "2"), ("stateful", "0")):
+            g, s = self.memif(["--syncookies", cookies],
+                              ["--mode", "handshake", "--after", "rst"],
+                              secs)
+            c = s["counters"]
+            res[f"memif_{mode}_handshake"].append({
+                "handshakes_pps": g["handshakes_pps"],
+                "passive_opens": c["passive_opens"],
+                "accepted": c["accepted"],
+                "valid": c["passive_opens"] == c["accepted"] and
+                g["rx_synack"] >= c["passive_opens"]})
+
+    def latency(self, capacity):
+        res = {}
+        for pct in (10, 50, 90):
+            rate = int(capacity * pct / 100)
+            rows = []
+            for _ in range(self.a.rounds):
+                g, _ = self.memif(["--syncookies", "2"],
+                                  ["--mode", "syn-flood", "--rate",
+                                   str(rate)], self.a.latency_secs)
+                lat = g["latency_ns"]
+                rows.append({"rate_pps": g["tx_syn_pps"],
+                             "answered_pps": g["rx_synack_pps"],
+                             "p50_us": lat["p50"] / 1e3,
+                             "p99_us": lat["p99"] / 1e3,
+                             "p999_us": lat["p999"] / 1e3})
+            res[str(pct)] = {
+                "target_pps": rate, "runs": rows,
+                "p50_us": median([r["p50_us"] for r in rows]),
+                "p99_us": median([r["p99_us"] for r in rows]),
+                "p999_us": median([r["p999_us"] for r in rows])}
+            log(f"latency at {pct}% ({rate} SYN/s): "
+                f"p50 {res[str(pct)]['p50_us']:.1f} us, "
+                f"p99 {res[str(pct)]['p99_us']:.1f} us")
+        return res
+
+    # -- Linux on veth ---------------------------------------------------
+    def veth_round(self):
+        out = self.tmp / "veth.json"
+        cmd = ["/usr/bin/python3", str(REPO / "bench/linux_veth.py"),
+               "--synfront", str(self.build / "app/synfront"),
+               "--runs", "1", "--seconds", str(self.a.veth_secs),
+               "--warmup", str(min(1.0, self.a.veth_secs)),
+               "--out", str(out)]
+        # Exit 2: it ran, but no pair was valid (the JSON says why);
+        # the summary then has no ratio for that round.
+        p = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=180)
+        if p.returncode not in (0, 2) or not out.exists():
+            raise RuntimeError(f"linux_veth.py exited {p.returncode}: "
+                               f"{p.stderr.strip()[-800:]}")
+        return json.loads(out.read_text())
+
+    # -- the whole run ---------------------------------------------------
+    def machine(self):
+        model = "unknown"
+        try:
+            for line in open("/proc/cpuinfo"):
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+        except OSError:
+            pass
+        try:
+            dpdk = subprocess.run(["pkg-config", "--modversion", "libdpdk"],
+                                  capture_output=True, text=True).stdout
+        except OSError:
+            dpdk = ""
+        return {"cpu": model, "cores": os.cpu_count(),
+                "kernel": platform.release(), "dpdk": dpdk.strip(),
+                "mem_gib": round(os.sysconf("SC_PAGE_SIZE") *
+                                 os.sysconf("SC_PHYS_PAGES") / 2**30)}
+
+    def main(self):
+        a = self.a
+        t0 = time.time()
+        R = {"machine": self.machine(), "params": vars(a).copy(),
+             "targets": TARGETS, "rounds": []}
+        keys = ["engine1", "engine2", "live", "memif_cookie_syn",
+                "memif_cookie_handshake", "memif_stateful_handshake",
+                "veth"]
+        res = {k: [] for k in keys}
+        for r in range(a.rounds):
+            log(f"round {r + 1}/{a.rounds}: engine, 1 worker")
+            res["engine1"].append(self.sf_bench(1))
+            log("engine, 2 workers")
+            res["engine2"].append(self.sf_bench(2))
+            log("engine, live generator on the other core")
+            res["live"].append(self.sf_bench(1, live=True))
+            log("memif: synfront-gen -> synfront")
+            self.memif_round(res)
+            if not a.no_veth:
+                log("veth: Linux and synfront on net_af_packet")
+                res["veth"].append(self.veth_round())
+        R["raw"] = res
+        S = self.summarise(res)
+        cap = S["memif"]["cookie_synack_pps"]
+        log(f"latency sweep against a measured capacity of "
+            f"{cap / 1e6:.2f} Mpps")
+        S["latency"] = self.latency(cap)
+        S["instructions"] = self.instructions()
+        S["memory"] = res["engine1"][-1]["memory"]
+        R["summary"] = S
+        R["seconds"] = round(time.time() - t0, 1)
+        return R
+
+    def summarise(self, res):
+        S = {"engine": {}, "memif": {}, "veth": {}, "ratios": {}}
+        for w, key in ((1, "engine1"), (2, "engine2")):
+            e = {}
+            for ph in ("cookie_syn", "cookie_ack", "stateful_syn",
+                       "stateful_ack"):
+                runs = [x["phases"][ph]["runs"][0] for x in res[key]]
+                e[ph] = {
+                    "mpps": median([x["mpps"] for x in runs]),
+                    "cycles_per_pkt": median([x["cycles_per_pkt"]
+                                              for x in runs]),
+                    "valid": all(x["valid"] for x in runs)}
+            # A handshake is a SYN and an ACK: the rate of the pair, by
+            # the cycles of both, round by round.
+            for mode in ("cookie", "stateful"):
+                hs = []
+                for x in res[key]:
+                    s = x["phases"][f"{mode}_syn"]["runs"][0]
+                    k = x["phases"][f"{mode}_ack"]["runs"][0]
+                    hs.append(1 / (1 / s["mpps"] + 1 / k["mpps"]))
+                e[f"{mode}_handshakes_mps"] = median(hs)
+            e["workers"] = w
+            S["engine"][str(w)] = e
+        lv = [x["phases"]["live_cookie_syn"]["runs"][0] for x in res["live"]]
+        S["engine"]["live"] = {
+            "mpps": median([x["mpps"] for x in lv]),
+            "offered_mpps": median([x["offered_mpps"] for x in lv]),
+            "cycles_per_pkt": median([x["cycles_per_pkt"] for x in lv]),
+            "valid": all(x["valid"] for x in lv)}
+        S["memif"] = {
+            "cookie_synack_pps": median([x["synack_pps"] for x in
+                                         res["memif_cookie_syn"]]),
+            "cookie_handshakes_pps": median(
+                [x["handshakes_pps"] for x in res["memif_cookie_handshake"]]),
+            "stateful_handshakes_pps": median(
+                [x["handshakes_pps"] for x in
+                 res["memif_stateful_handshake"]]),
+            "valid": all(x["valid"] for x in
+                         res["memif_cookie_handshake"] +
+                         res["memif_stateful_handshake"])}
+        if res["veth"]:
+            lin, afp, eng, mem, afpr = [], [], [], [], []
+            for i, v in enumerate(res["veth"]):
+                p = (v.get("pairs") or [{}])[0]
+                lp = p.get("linux_synack_pps")
+                sp = p.get("synfront_synack_pps")
+                lin.append(lp)
+                afp.append(sp)
+                if lp:
+                    ec = res["engine1"][i]["phases"]["cookie_syn"]["runs"][0]
+                    eng.append(ec["mpps"] * 1e6 / lp)
+                    mem.append(res["memif_cookie_syn"][i]["synack_pps"] / lp)
+                    if sp:
+                        afpr.append(sp / lp)
+            cpu = [((v.get("linux") or [{}])[0]).get("cpu1_busy")
+                   for v in res["veth"]]
+            S["veth"] = {"linux_synack_pps": median(lin),
+                         "linux_cpu1_busy": median(cpu),
+                         "synfront_afpacket_synack_pps": median(afp)}
+            S["ratios"] = {"afpacket_vs_linux": median(afpr),
+                           "memif_vs_linux": median(mem),
+                           "engine_vs_linux": median(eng)}
+        return S
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--build", default=str(REPO / "build"))
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--n", type=int, default=1 << 19,
+                    help="flows per engine phase")
+    ap.add_argument("--engine-mem", type=int, default=2048,
+                    help="EAL -m of sf_bench (MB)")
+    ap.add_argument("--live-ms", type=int, default=1000)
+    ap.add_argument("--memif-secs", type=float, default=3)
+    ap.add_argument("--latency-secs", type=float, default=3)
+    ap.add_argument("--veth-secs", type=float, default=5)
+    ap.add_argument("--cg-n", type=int, default=20000,
+                    help="flows per phase under callgrind")
+    ap.add_argument("--no-veth", action="store_true",
+                    help="skip the Linux comparison")
+    ap.add_argument("--out", default=str(REPO / "bench/results"))
+    ap.add_argument("--docs", default=str(REPO / "docs"),
+                    help="where benchmarks.md and img/ are updated")
+    ap.add_argument("--smoke", action="store_true",
+                    help="everything tiny, results in a temporary dir")
+    a = ap.parse_args()
+    if a.smoke:
+        a.rounds, a.n, a.engine_mem, a.live_ms = 1, 8192, 512, 100
+        a.memif_secs = a.latency_secs = 0.5
+        a.veth_secs, a.cg_n = 1, 1000
+    if os.geteuid() != 0:
+        sys.exit("bench: needs root (namespaces, DPDK runtime dirs)")
+    b = Bench(a)
+    stop = {"sig": None}
+
+    def on_signal(sig, frame):
+        stop["sig"] = sig
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        R = b.main()
+    except (KeyboardInterrupt, RuntimeError, subprocess.TimeoutExpired,
+            OSError, ValueError, KeyError) as e:
+        b.cleanup()
+        sys.exit(f"bench: failed: {e!r}")
+    b.cleanup()
+    out = Path(tempfile.mkdtemp(prefix="sfbench-out-")) if a.smoke \
+        else Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(R, indent=1) + "\n")
+    log(f"results in {out / 'results.json'} ({R['seconds']} s)")
+    sys.path.insert(0, str(REPO / "bench"))
+    import report
+    docs = out if a.smoke else Path(a.docs)
+    report.write(R, docs)
+    bad = report.check(R)
+    if a.smoke:
+        shutil.rmtree(out, ignore_errors=True)
+    if bad:
+        sys.exit("bench: invalid results: " + "; ".join(bad))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The synfront authors
+"""
+synfront-gen against synfront over net_memif (two processes on one
+machine, nothing leaves it), and a smoke run of the engine benchmark and
+of the whole benchmark driver, so that both keep working.
+
+Counts, not timings: the generator's JSON must agree with synfront's
+counters frame for frame; rates are the benchmark's business.
+"""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from conftest import BUILD, PYTHON, REPO, SF_ADDR_ARGS, is_root, \
+    remove_dpdk_dir, unique_name
+
+GEN = BUILD / "app" / "gen" / "synfront-gen"
+SF_BENCH = BUILD / "bench" / "sf_bench"
+
+pytestmark = pytest.mark.skipif(not is_root(),
+                                reason="DPDK vdevs need root here")
+
+
+def memif_pair(synfront_factory, tmp_path, sf_args, gen_args,
+               timeout=60):
+    """synfront (memif server, lcore 1) and one bounded synfront-gen run
+    (memif client, lcore 0). Returns (gen JSON, synfront exit JSON)."""
+    sock = tmp_path / "memif.sock"
+    dev = "net_memif0,socket=%s,socket-abstract=no" % sock
+    sf = synfront_factory(vdev=dev + ",role=server", lcores="1",
+                          app_args=list(SF_ADDR_ARGS) + sf_args)
+    sf.start()
+    prefix = unique_name("g")
+    gj = tmp_path / "gen.json"
+    argv = [str(GEN), "-l", "0", "--no-huge", "-m", "512", "--no-pci",
+            "--file-prefix", prefix, "--vdev", dev + ",role=client", "--",
+            "--stats-interval", "0", "--json", str(gj)] + gen_args
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True,
+                           timeout=timeout)
+    finally:
+        remove_dpdk_dir(prefix)
+    assert p.returncode == 0, "synfront-gen exit %d:\n%s" % (
+        p.returncode, p.stderr[-2000:])
+    g = json.loads(gj.read_text())
+    # The same JSON is the last line of stdout.
+    assert json.loads(p.stdout.strip().splitlines()[-1]) == g
+    js = sf.stop_and_check(port_stats=False)
+    return g, js
+
+
+@pytest.mark.parametrize("family,dst", [("ipv4", "10.10.0.1"),
+                                        ("ipv6", "fd00:10:10::1")])
+def test_gen_handshake_memif(synfront_factory, tmp_path, family, dst):
+    """Every SYN answered, every SYN-ACK answered with the third ACK and
+    data, every connection accepted; latency sampled for each SYN-ACK."""
+    n = 3000
+    listen = "80" if family == "ipv4" else "[::]:80"
+    g, js = memif_pair(synfront_factory, tmp_path,
+                       ["--listen", listen, "--syncookies", "0",
+                        "--app", "sink"],
+                       ["--mode", "handshake", "--dst", dst, "--count",
+                        str(n), "--rate", "20000", "--ack-data", "10",
+                        "--after", "fin", "--drain-ms", "500"])
+    c = js["counters"]
+    assert g["family"] == family
+    assert g["tx_syn"] == n and g["rx_synack"] == n
+    # The ACK with data and the FIN after it, for each.
+    assert g["tx_after"] == n
+    assert g["tx_answers"] >= 2 * n
+    assert g["rx_rst"] == 0 and g["answers_lost"] == 0
+    assert g["latency_ns"]["count"] == n
+    assert 0 < g["latency_ns"]["p50"] <= g["latency_ns"]["p99"] <= \
+        g["latency_ns"]["max"]
+    assert c["syn_recv"] == n and c["synack_sent"] == n
+    assert c["passive_opens"] == n and c["accepted"] == n
+    assert c["third_ack_data_bytes"] == 10 * n
+    assert not [k for k, v in c.items() if k.startswith("drop_") and v]
+
+
+def test_gen_flood_cookies_memif(synfront_factory, tmp_path):
+    """A spoofed flood at a set rate: each SYN gets a cookie SYN-ACK, the
+    generator counts them and answers none."""
+    n = 20000
+    g, js = memif_pair(synfront_factory, tmp_path,
+                       ["--listen", "80", "--syncookies", "2"],
+                       ["--mode", "syn-flood", "--dst", "10.10.0.1",
+                        "--count", str(n), "--rate", "100000",
+                        "--src", "10.30.0.0/12", "--sport", "2000-2999",
+                        "--ecn", "yes", "--wscale", "-1"])
+    c = js["counters"]
+    assert g["tx_syn"] == n and g["rx_synack"] == n
+    assert g["tx_answers"] == 0
+    assert c["syncookies_sent"] == n and c["passive_opens"] == 0
+    # The rate is a ceiling the pacing holds to within a few percent.
+    assert g["tx_syn_pps"] <= 100000 * 1.05
+    assert g["rate_target_pps"] == 100000
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--dst", "10.10.0.1", "--mode", "storm"], "--mode 'storm'"),
+    (["--mode", "syn-flood"], "--dst ADDR is required"),
+    (["--dst", "10.10.0.1", "--src", "fd00::/64"], "same family"),
+    (["--dst", "fd00::1", "--src", "fd00::/64"], "at most 32 bits"),
+    (["--dst", "10.10.0.1", "--sport", "9-3"], "--sport '3'"),
+    (["--dst", "10.10.0.1", "--after", "fin"], "handshake only"),
+    (["--dst", "10.10.0.1", "--rate", "fast"], "--rate 'fast'"),
+])
+def test_gen_bad_args(args, msg):
+    prefix = unique_name("g")
+    try:
+        p = subprocess.run([str(GEN), "-l", "0", "--no-huge", "-m", "256",
+                            "--no-pci", "--file-prefix", prefix,
+                            "--vdev", "net_null0", "--"] + args,
+                           capture_output=True, text=True, timeout=30)
+    finally:
+        remove_dpdk_dir(prefix)
+    assert p.returncode == 2, p.stderr
+    assert msg in p.stderr, p.stderr
+
+
+def test_sf_bench_smoke(tmp_path):
+    """The engine benchmark at a tiny size: every phase valid (counters,
+    SYN-ACKs and checksums checked inside), every mbuf back."""
+    prefix = unique_name("b")
+    out = tmp_path / "b.json"
+    try:
+        p = subprocess.run([str(SF_BENCH), "-l", "0-1", "--no-huge", "-m",
+                            "512", "--no-pci", "--file-prefix", prefix,
+                            "--", "--workers", "2", "--n", "4096",
+                            "--runs", "2", "--batch", "256", "--json",
+                            str(out)], capture_output=True, text=True,
+                           timeout=120)
+    finally:
+        remove_dpdk_dir(prefix)
+    assert p.returncode == 0, p.stderr
+    r = json.loads(out.read_text())
+    assert r["workers"] == 2 and r["n"] == 4096
+    for name, ph in r["phases"].items():
+        assert ph["valid"], (name, ph)
+        assert len(ph["runs"]) == 2
+        assert all(x["mpps"] > 0 and x["cycles_per_pkt"] > 0
+                   for x in ph["runs"])
+    assert r["mbufs_in_use_at_end"] == 0
+    m = r["memory"]
+    assert m["request_struct_bytes"] <= m["request_total_bytes"]
+    assert m["conn_struct_bytes"] <= m["conn_total_bytes"]
+
+
+def test_bench_driver_smoke():
+    """bench/run.py --smoke: every part of make bench, tiny, its results
+    checked by report.check(); it writes nothing into the tree."""
+    before = subprocess.run(["git", "status", "--porcelain"], cwd=REPO,
+                            capture_output=True, text=True).stdout
+    env = dict(os.environ)
+    p = subprocess.run([PYTHON, str(REPO / "bench" / "run.py"), "--smoke",
+                        "--build", str(BUILD)], capture_output=True,
+                       text=True, timeout=300, env=env)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    assert "results in" in p.stdout
+    after = subprocess.run(["git", "status", "--porcelain"], cwd=REPO,
+                           capture_output=True, text=True).stdout
+    assert before == after
