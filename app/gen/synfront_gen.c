@@ -65,6 +65,7 @@ static struct {
 	double stats_interval;
 	unsigned int drain_ms;
 	unsigned int link_wait_s;
+	unsigned int wait_peer_s;
 	uint64_t seed;
 	const char *json;
 } opt = {
@@ -141,6 +142,9 @@ sfg_usage(const char *prg)
 	"                        (default 200)\n"
 	"  --link-wait S         wait for link up at start (default 5)\n"
 	"  --seed N              PRNG seed (default: from the TSC)\n"
+	"  --wait-peer-close S   after the summary, wait up to S seconds for\n"
+	"                        the peer to take the link down before\n"
+	"                        closing the port (default 0)\n"
 	"  --json FILE           also write the final JSON summary to FILE\n"
 	"  -h, --help            this text\n"
 	"Example: %s -l 0 --no-huge -m 512 --no-pci --file-prefix gen \\\n"
@@ -213,6 +217,7 @@ sfg_parse(int argc, char **argv)
 		{ "stats-interval", 1, NULL, 'i' },
 		{ "drain-ms", 1, NULL, 'R' }, { "link-wait", 1, NULL, 'L' },
 		{ "seed", 1, NULL, 'x' }, { "json", 1, NULL, 'j' },
+		{ "wait-peer-close", 1, NULL, 'W' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	struct sf_addr dst = { 0 }, src = { 0 };
@@ -359,6 +364,12 @@ sfg_parse(int argc, char **argv)
 			if (sfg_num("--link-wait", optarg, 0, 600, &v) != 0)
 				return -1;
 			opt.link_wait_s = (unsigned int)v;
+			break;
+		case 'W':
+			if (sfg_num("--wait-peer-close", optarg, 0, 600,
+				    &v) != 0)
+				return -1;
+			opt.wait_peer_s = (unsigned int)v;
 			break;
 		case 'x':
 			if (sfg_num("--seed", optarg, 1, 1e18, &v) != 0)
@@ -987,6 +998,24 @@ main(int argc, char **argv)
 		} else {
 			sfg_json(f, &tot, &hist, secs, rx_secs, &ps);
 			fclose(f);
+		}
+	}
+	/*
+	 * With a memif peer, whoever disconnects while the other still polls
+	 * risks the DPDK 22.11 memif race (the interrupt thread unmaps the
+	 * regions under the polling lcore). Here nothing polls any more:
+	 * let the peer stop first.
+	 */
+	if (opt.wait_peer_s != 0) {
+		fflush(stdout);
+		sfg_quit = false;
+		for (i = 0; i < opt.wait_peer_s * 20 && !sfg_quit; i++) {
+			struct rte_eth_link link;
+
+			if (rte_eth_link_get_nowait(opt.port, &link) == 0 &&
+			    link.link_status == RTE_ETH_LINK_DOWN)
+				break;
+			rte_delay_ms(50);
 		}
 	}
 stop:

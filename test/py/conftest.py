@@ -312,24 +312,21 @@ class Synfront:
     def exit_json(self):
         return json.loads(self.stats_file.read_text())
 
-    def stop_and_check(self, listeners_removed=False, port_stats=True):
+    def stop_and_check(self, listeners_removed=False):
         """SIGINT; assert exit 0, a sane stats JSON, no mbuf in use.
-        listeners_removed, port_stats: see check_exit_json."""
+        listeners_removed: see check_exit_json."""
         rc = self.stop()
         assert rc == 0, "synfront exit %r\nstderr:\n%s" % (rc, self.stderr())
         js = self.exit_json()
-        check_exit_json(js, listeners_removed=listeners_removed,
-                        port_stats=port_stats)
+        check_exit_json(js, listeners_removed=listeners_removed)
         return js
 
 
-def check_exit_json(js, listeners_removed=False, port_stats=True):
+def check_exit_json(js, listeners_removed=False):
     """The stats JSON's own invariants: no leak, every frame accounted.
     With listeners_removed (/synfront/unlisten was used), the listeners
     left account for no more than the totals: a removed listener's
-    counters went with it. port_stats=False skips the port counters'
-    check: net_memif zeroes them when its peer disconnects, as the peer
-    (synfront-gen) has by the time synfront exits."""
+    counters went with it."""
     pool = js["mempool"]
     assert pool["in_use"] == 0, "mbuf leak: %r" % pool
     assert pool["available"] == pool["size"], pool
@@ -363,8 +360,7 @@ def check_exit_json(js, listeners_removed=False, port_stats=True):
                     "above" if listeners_removed else "!=", c[name]))
     ports = js["ports"]
     assert ports and ports[0]["port_id"] == 0
-    if port_stats:
-        assert ports[0]["rx_packets"] >= c["rx_packets"]
+    assert ports[0]["rx_packets"] >= c["rx_packets"]
 
 
 def drop_names(counters):
