@@ -49,6 +49,7 @@ def table(R):
     T = R["targets"]
     e1, e2 = S["engine"]["1"], S["engine"].get("2")
     ins = S.get("instructions", {})
+    n1 = e1.get("n", 0)
     m = R["machine"]
     rounds = R["params"]["rounds"]
     rows = []
@@ -70,10 +71,19 @@ def table(R):
                    f"({r2['cycles_per_pkt']:.0f} cycles/pkt)"
         return got
 
-    row("Engine only, cookie SYN → SYN-ACK (1 worker)",
+    row(f"Engine only, cookie SYN → SYN-ACK (1 worker; {n1:,} flows, "
+        f"tables of {n1:,})",
         f"≥ {T['cookie_syn_mpps']} Mpps", eng("cookie_syn"))
     row("Engine only, stateful SYN → SYN-ACK", f"≥ {T['stateful_syn_mpps']}"
         " Mpps", eng("stateful_syn"))
+    el = S["engine"].get("1_large")
+    if el:
+        row(f"Engine only, 1 worker, {el['n']:,}-entry tables: cookie SYN"
+            f" / stateful SYN / cookie ACK / stateful ACK", "",
+            " / ".join(f"{fmt(el[p]['mpps'])}" for p in
+                       ("cookie_syn", "stateful_syn", "cookie_ack",
+                        "stateful_ack")) + " Mpps",
+            "flow-table buckets no longer fit in cache")
     row("Engine only, cookie third ACK → accept", "", eng("cookie_ack"))
     row("Engine only, stateful third ACK → accept", "",
         eng("stateful_ack"))

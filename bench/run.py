@@ -122,7 +122,16 @@ class Bench:
         ann = self.run(["callgrind_annotate", str(out)], timeout=120).stdout
         total = None
         funcs = []
+        section = False
         for line in ann.splitlines():
+            # The per-function summary only, not the annotated sources.
+            if "file:function" in line:
+                section = True
+                continue
+            if section and line.startswith("-- "):
+                break
+            if not section and "PROGRAM TOTALS" not in line:
+                continue
             m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*)$", line)
             if not m:
                 continue
@@ -246,12 +255,16 @@ class Bench:
             "server_synack_sent": s["counters"]["synack_sent"],
             "latency_ns": g["latency_ns"]})
         for mode, cookies in (("cookie", "2"), ("stateful", "0")):
-            g, s = self.memif(["--syncookies", cookies],
+            # Stateful: the whole request table as the SYN queue.
+            g, s = self.memif(["--syncookies", cookies, "--syn-backlog",
+                               "16384"],
                               ["--mode", "handshake", "--after", "rst"],
                               secs)
             c = s["counters"]
             res[f"memif_{mode}_handshake"].append({
-                "handshakes_pps": g["handshakes_pps"],
+                # Connections the server accepted, per second.
+                "handshakes_pps": c["accepted"] / g["answer_seconds"],
+                "gen_acks_pps": g["handshakes_pps"],
                 "passive_opens": c["passive_opens"],
                 "accepted": c["accepted"],
                 "valid": c["passive_opens"] == c["accepted"] and
@@ -324,7 +337,7 @@ class Bench:
         t0 = time.time()
         R = {"machine": self.machine(), "params": vars(a).copy(),
              "targets": TARGETS, "rounds": []}
-        keys = ["engine1", "engine2", "live", "memif_cookie_syn",
+        keys = ["engine1", "engine2", "engine1_large", "live", "memif_cookie_syn",
                 "memif_cookie_handshake", "memif_stateful_handshake",
                 "veth"]
         res = {k: [] for k in keys}
@@ -333,6 +346,8 @@ class Bench:
             res["engine1"].append(self.sf_bench(1))
             log("engine, 2 workers")
             res["engine2"].append(self.sf_bench(2))
+            log(f"engine, 1 worker, {a.n_large}-entry tables")
+            res["engine1_large"].append(self.sf_bench(1, n=a.n_large))
             log("engine, live generator on the other core")
             res["live"].append(self.sf_bench(1, live=True))
             log("memif: synfront-gen -> synfront")
@@ -354,7 +369,8 @@ class Bench:
 
     def summarise(self, res):
         S = {"engine": {}, "memif": {}, "veth": {}, "ratios": {}}
-        for w, key in ((1, "engine1"), (2, "engine2")):
+        for w, key in (("1", "engine1"), ("2", "engine2"),
+                       ("1_large", "engine1_large")):
             e = {}
             for ph in ("cookie_syn", "cookie_ack", "stateful_syn",
                        "stateful_ack"):
@@ -373,8 +389,9 @@ class Bench:
                     k = x["phases"][f"{mode}_ack"]["runs"][0]
                     hs.append(1 / (1 / s["mpps"] + 1 / k["mpps"]))
                 e[f"{mode}_handshakes_mps"] = median(hs)
-            e["workers"] = w
-            S["engine"][str(w)] = e
+            e["workers"] = int(w[0])
+            e["n"] = res[key][0]["n"]
+            S["engine"][w] = e
         lv = [x["phases"]["live_cookie_syn"]["runs"][0] for x in res["live"]]
         S["engine"]["live"] = {
             "mpps": median([x["mpps"] for x in lv]),
@@ -422,8 +439,11 @@ def main():
                                  formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--build", default=str(REPO / "build"))
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--n", type=int, default=1 << 19,
-                    help="flows per engine phase")
+    ap.add_argument("--n", type=int, default=1 << 16,
+                    help="flows per engine phase (and table entries: "
+                    "synfront's default max_conns)")
+    ap.add_argument("--n-large", type=int, default=1 << 19,
+                    help="flows and table entries of the large-table run")
     ap.add_argument("--engine-mem", type=int, default=2048,
                     help="EAL -m of sf_bench (MB)")
     ap.add_argument("--live-ms", type=int, default=1000)
@@ -442,6 +462,7 @@ def main():
     a = ap.parse_args()
     if a.smoke:
         a.rounds, a.n, a.engine_mem, a.live_ms = 1, 8192, 512, 100
+        a.n_large = 16384
         a.memif_secs = a.latency_secs = 0.5
         a.veth_secs, a.cg_n = 1, 1000
     if os.geteuid() != 0:

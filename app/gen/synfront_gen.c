@@ -90,6 +90,7 @@ struct sfg_lcore {
 	volatile uint64_t ans_full; /* answers the tx queue refused */
 	volatile uint64_t nombuf;   /* SYNs not built for want of mbufs */
 	volatile uint64_t rx;
+	uint64_t acks;              /* third ACKs sent: handshakes answered */
 	uint64_t last_synack;       /* TSC of the last SYN-ACK seen */
 	struct sfg_rx_stats st;
 	struct sfg_hist hist;
@@ -644,6 +645,7 @@ sfg_lcore_main(void *arg)
 	struct sfg_lcore *l = arg;
 	struct rte_mbuf *rx[SFG_MAX_BURST], *tx[2 * SFG_MAX_BURST];
 	struct rte_mbuf *pend[SFG_MAX_BURST], *extra;
+	bool is_ack[2 * SFG_MAX_BURST];
 	uint64_t now, tsc_ns, lat, stop_at = 0, left;
 	double next;
 	uint32_t tsecr, ts_now;
@@ -683,11 +685,18 @@ sfg_lcore_main(void *arg)
 				rte_pktmbuf_free(rx[i]);
 				continue;
 			}
+			/* The third ACK is the first answer to a SYN-ACK. */
+			is_ack[nt] = is_synack;
 			tx[nt++] = rx[i];
-			if (k == 2)
+			if (k == 2) {
+				is_ack[nt] = false;
 				tx[nt++] = extra;
+			}
 		}
-		l->tx_ack += sfg_tx(q, tx, (uint16_t)nt, &l->ans_full);
+		k = sfg_tx(q, tx, (uint16_t)nt, &l->ans_full);
+		l->tx_ack += k;
+		for (i = 0; i < k; i++)
+			l->acks += is_ack[i];
 
 		if (sfg_stop_tx) {
 			if (stop_at == 0)
@@ -749,7 +758,7 @@ sfg_lcore_main(void *arg)
 
 /* Totals over the lcores. */
 struct sfg_total {
-	uint64_t tx_syn, tx_ack, tx_busy, ans_full, nombuf, rx;
+	uint64_t tx_syn, tx_ack, tx_busy, ans_full, nombuf, rx, acks;
 	uint64_t last_synack;
 	struct sfg_rx_stats st;
 };
@@ -769,6 +778,7 @@ sfg_sum(struct sfg_total *t)
 		t->ans_full += l->ans_full;
 		t->nombuf += l->nombuf;
 		t->rx += l->rx;
+		t->acks += l->acks;
 		if (l->last_synack > t->last_synack)
 			t->last_synack = l->last_synack;
 		t->st.synack += l->st.synack;
@@ -861,8 +871,7 @@ sfg_json(FILE *f, const struct sfg_total *t, const struct sfg_hist *h,
 		"\"answers_lost\": %" PRIu64 ", \"nombuf\": %" PRIu64 ", ",
 		t->tx_syn, (double)t->tx_syn / secs,
 		t->st.synack, (double)t->st.synack / rx_secs,
-		t->tx_ack, opt.mode == SFG_MODE_HANDSHAKE ?
-			(double)(t->st.synack - t->ans_full) / rx_secs : 0.0,
+		t->tx_ack, (double)t->acks / rx_secs,
 		t->st.after, t->st.fin, t->st.rst, t->st.ack, t->st.other,
 		t->st.no_ts,
 		t->tx_busy, t->ans_full, t->nombuf + t->st.nombuf);
