@@ -24,7 +24,6 @@ what `make test` runs to keep the benchmark working.
 """
 
 import argparse
-import glob
 import json
 import os
 import platform
@@ -468,10 +467,8 @@ def main():
     if os.geteuid() != 0:
         sys.exit("bench: needs root (namespaces, DPDK runtime dirs)")
     b = Bench(a)
-    stop = {"sig": None}
 
     def on_signal(sig, frame):
-        stop["sig"] = sig
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)

@@ -67,6 +67,8 @@
 #define SFB_BURST 32
 /* Frames whose checksums are recomputed to check each phase's output. */
 #define SFB_CKSUM_SAMPLE 4096
+/* Frames the live generator keeps queued at most: a stream, not a backlog. */
+#define SFB_LIVE_QUEUE 4096
 
 enum sfb_phase {
 	SFB_COOKIE_SYN,
@@ -662,7 +664,7 @@ sfb_live_gen(void *arg)
 			NULL);
 		if (n != 0)
 			rte_pktmbuf_free_bulk(out, n);
-		if (rte_ring_free_count(sfb_rx[0]) < SFB_BURST ||
+		if (rte_ring_count(sfb_rx[0]) > SFB_LIVE_QUEUE ||
 		    rte_pktmbuf_alloc_bulk(sfb_pool, m, SFB_BURST) != 0)
 			continue;
 		for (i = 0; i < SFB_BURST; i++) {
@@ -684,7 +686,7 @@ sfb_live_gen(void *arg)
 /*
  * Live: cookie SYNs from a generator on another lcore while worker 0
  * runs on the main lcore, for live_ms. The rx ring is kept short (the
- * generator waits while it holds more than 4096 frames) so that the
+ * generator waits while it holds more than SFB_LIVE_QUEUE frames) so that the
  * worker sees a stream rather than a backlog.
  */
 static int
@@ -783,6 +785,34 @@ sfb_json_phase(FILE *f, const char *name, const struct sfb_res *r,
 }
 
 /*
+ * Heap bytes per entry: what an engine with *field = hi takes beyond one
+ * with the field as set in ep (restored), over the difference; -1 when
+ * either engine cannot be made.
+ */
+static double
+sfb_heap_slope(struct sf_engine_params *ep, uint32_t *field, uint32_t hi)
+{
+	struct rte_malloc_socket_stats s1, s2;
+	struct sf_engine *e;
+	uint32_t lo = *field;
+
+	e = sf_engine_create(ep);
+	if (e == NULL)
+		return -1;
+	rte_malloc_get_socket_stats(ep->socket_id, &s1);
+	sf_engine_free(e);
+	*field = hi;
+	e = sf_engine_create(ep);
+	*field = lo;
+	if (e == NULL)
+		return -1;
+	rte_malloc_get_socket_stats(ep->socket_id, &s2);
+	sf_engine_free(e);
+	return (double)(s2.heap_allocsz_bytes - s1.heap_allocsz_bytes) /
+		(hi - lo);
+}
+
+/*
  * Memory: the structures' sizes, and what the engine allocates per entry
  * measured as the slope of its heap use between two table sizes (the
  * rte_hash key slots, buckets and extendable buckets included).
@@ -790,42 +820,19 @@ sfb_json_phase(FILE *f, const char *name, const struct sfb_res *r,
 static void
 sfb_memory(FILE *f)
 {
-	struct rte_malloc_socket_stats s0, s1, s2;
 	struct sf_engine_params ep;
-	struct sf_engine *e;
 	const uint32_t lo = 1u << 16, hi = 1u << 18;
-	double per_req = -1, per_conn = -1;
+	double per_req, per_conn;
 	int sock = (int)rte_socket_id();
 
 	memset(&ep, 0, sizeof(ep));
 	ep.nb_workers = 1;
 	ep.socket_id = sock;
 	ep.pool = sfb_pool;
+	ep.max_requests = lo;
 	ep.max_conns = lo;
-	rte_malloc_get_socket_stats(sock, &s0);
-	ep.max_requests = lo;
-	e = sf_engine_create(&ep);
-	rte_malloc_get_socket_stats(sock, &s1);
-	sf_engine_free(e);
-	ep.max_requests = hi;
-	e = sf_engine_create(&ep);
-	rte_malloc_get_socket_stats(sock, &s2);
-	sf_engine_free(e);
-	if (e != NULL)
-		per_req = (double)(s2.heap_allocsz_bytes -
-			s1.heap_allocsz_bytes) / (hi - lo);
-	ep.max_requests = lo;
-	e = sf_engine_create(&ep);
-	rte_malloc_get_socket_stats(sock, &s1);
-	sf_engine_free(e);
-	ep.max_conns = hi;
-	e = sf_engine_create(&ep);
-	rte_malloc_get_socket_stats(sock, &s2);
-	sf_engine_free(e);
-	if (e != NULL)
-		per_conn = (double)(s2.heap_allocsz_bytes -
-			s1.heap_allocsz_bytes) / (hi - lo);
-	RTE_SET_USED(s0);
+	per_req = sfb_heap_slope(&ep, &ep.max_requests, hi);
+	per_conn = sfb_heap_slope(&ep, &ep.max_conns, hi);
 	fprintf(f, "  \"memory\": {\"request_struct_bytes\": %zu, "
 		"\"conn_struct_bytes\": %zu, \"flow_key_bytes\": %zu, "
 		"\"request_total_bytes\": %.1f, \"conn_total_bytes\": %.1f, "

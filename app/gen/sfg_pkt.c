@@ -17,6 +17,7 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 
+#include "sf_cksum.h"
 #include "sfg_pkt.h"
 
 #define SFG_TCP_SYN 0x02
@@ -35,14 +36,6 @@ static inline uint32_t
 sfg_sum32(uint32_t be)
 {
 	return (be & 0xffff) + (be >> 16);
-}
-
-static inline uint16_t
-sfg_fold(uint32_t sum)
-{
-	sum = (sum >> 16) + (sum & 0xffff);
-	sum += sum >> 16;
-	return (uint16_t)sum;
 }
 
 /* Options of a SYN, in Linux's order; returns their length (x4). */
@@ -237,12 +230,12 @@ sfg_syn_make(const struct sfg_tmpl *t, struct rte_mbuf *m, uint32_t host,
 		memcpy(f + t->ts_off, &w_be, 4);
 		sum += sfg_sum32(w_be);
 	}
-	th->cksum = (uint16_t)~sfg_fold(sum);
+	th->cksum = (uint16_t)~sf_cksum_fold(sum);
 	if (t->family == AF_INET) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)
 			(f + t->l3_off);
 
-		ip->hdr_checksum = (uint16_t)~sfg_fold(t->ip_sum +
+		ip->hdr_checksum = (uint16_t)~sf_cksum_fold(t->ip_sum +
 			sfg_sum32(word));
 	}
 }

@@ -223,6 +223,7 @@ sfg_parse(int argc, char **argv)
 	};
 	struct sf_addr dst = { 0 }, src = { 0 };
 	struct sfg_cfg *c = &opt.pkt;
+	const char *dst_arg = NULL;
 	double v, v2;
 	char *dash;
 	int ch;
@@ -252,6 +253,7 @@ sfg_parse(int argc, char **argv)
 		case 'd':
 			if (sfg_addr("--dst", optarg, &dst) != 0)
 				return -1;
+			dst_arg = optarg;
 			opt.have_dst = true;
 			break;
 		case 's':
@@ -398,8 +400,8 @@ sfg_parse(int argc, char **argv)
 		return -1;
 	}
 	if (dst.prefix_len != (dst.family == AF_INET ? 32 : 128)) {
-		fprintf(stderr, "synfront-gen: --dst: one address, without "
-			"a prefix\n");
+		fprintf(stderr, "synfront-gen: --dst '%s': one address, "
+			"without a prefix\n", dst_arg);
 		return -1;
 	}
 	if (!opt.have_src) {
