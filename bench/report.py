@@ -30,12 +30,20 @@ def check(R):
     for w, e in S["engine"].items():
         if w == "live":
             if not e["valid"]:
-                bad.append("live engine run not valid")
+                why = [r["why"] for x in R["raw"]["live"]
+                       for r in x["phases"]["live_cookie_syn"]["runs"]
+                       if not r["valid"]]
+                bad.append("live engine run not valid: " + "; ".join(why))
             continue
         for ph in ("cookie_syn", "cookie_ack", "stateful_syn",
                    "stateful_ack"):
             if not e[ph]["valid"]:
-                bad.append(f"engine {w} worker(s) {ph} not valid")
+                key = {"1": "engine1", "2": "engine2",
+                       "1_large": "engine1_large"}[w]
+                why = [r["why"] for x in R["raw"][key]
+                       for r in x["phases"][ph]["runs"] if not r["valid"]]
+                bad.append(f"engine {w} worker(s) {ph} not valid: " +
+                           "; ".join(why))
     if not S["memif"]["valid"]:
         bad.append("memif handshakes: passive_opens != accepted")
     for raw in R["raw"]["engine1"] + R["raw"]["engine2"] + R["raw"]["live"]:
