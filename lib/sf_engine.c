@@ -120,7 +120,6 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	if (et->et_listeners == NULL || et->et_by_port == NULL)
 		return -ENOMEM;
 	sf_siphash_key_random(&et->et_isn_key);
-	sf_siphash_key_random(&et->et_ts_key);
 	sf_siphash_key_random(&et->et_peer_key);
 	sf_cookie_secret_init(&et->et_cookie);
 	if (p->cookie_secret != NULL)

@@ -14,23 +14,44 @@
  * F() is SipHash-2-4 keyed with 128 random bits drawn at engine creation
  * (Linux uses SipHash too, with a 64 ns clock; we keep the RFC's 4 us).
  * Timestamp offsets (RFC 7323 5.4 / 7.1: randomise the TSval start per
- * connection so TSval leaks no uptime) come from the same PRF under a
- * second key.
+ * connection so TSval leaks no uptime) come from the same PRF output:
+ * F() is 64 bits wide, the ISN takes its low half and the offset its high
+ * half. The halves of a PRF's output are independent PRFs, so seeing one
+ * tells nothing of the other, and a SYN costs one SipHash, not two.
  */
 
+#include <netinet/in.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_reciprocal.h>
 
 #include "sf_tcp_pvt.h"
 
-/* The bytes of the key that name the connection: both ends and ports. */
+/* The bytes of the key that name an IPv6 connection: both ends and ports. */
 #define SF_FLOW_ID_LEN offsetof(struct sf_flow_key, fk_pad)
 
+uint64_t
+sf_flow_prf(const struct sf_siphash_key *key, const struct sf_flow_key *k)
+{
+	uint32_t msg[3];
+
+	if (k->fk_family != AF_INET)
+		return sf_siphash(key, k, SF_FLOW_ID_LEN);
+	/*
+	 * IPv4 hashes its 12 bytes, not the key's zero-padded 36: eight
+	 * SipHash rounds instead of fourteen. The lengths differ, which
+	 * SipHash mixes in, so an IPv4 and an IPv6 message cannot collide.
+	 */
+	msg[0] = k->fk_raddr[0];
+	msg[1] = k->fk_laddr[0];
+	memcpy(&msg[2], &k->fk_rport, 4);   /* rport, lport */
+	return sf_siphash(key, msg, sizeof(msg));
+}
+
 uint32_t
-sf_isn(const struct sf_siphash_key *key, const struct sf_flow_key *k,
-		uint64_t tsc)
+sf_isn(uint64_t f, uint64_t tsc)
 {
 	/* tsc / (TSC per 4 us) by a multiply and shifts, not a division. */
 	static struct rte_reciprocal_u64 per_4us;
@@ -43,11 +64,5 @@ sf_isn(const struct sf_siphash_key *key, const struct sf_flow_key *k,
 		init = true;
 	}
 	m = rte_reciprocal_divide_u64(tsc, &per_4us);
-	return (uint32_t)m + (uint32_t)sf_siphash(key, k, SF_FLOW_ID_LEN);
-}
-
-uint32_t
-sf_ts_offset(const struct sf_siphash_key *key, const struct sf_flow_key *k)
-{
-	return (uint32_t)sf_siphash(key, k, SF_FLOW_ID_LEN);
+	return (uint32_t)m + (uint32_t)f;
 }

@@ -51,10 +51,36 @@ sf_siphash(const struct sf_siphash_key *key, const void *data, size_t len)
 		SF_SIPROUND(v0, v1, v2, v3);
 		v0 ^= m;
 	}
+	/* The last 0..7 bytes, little-endian, under the length byte. */
 	b = (uint64_t)len << 56;
-	while (left > 0) {
-		left--;
-		b |= (uint64_t)p[left] << (8 * left);
+	switch (left) {
+	case 7:
+		b |= (uint64_t)p[6] << 48;
+		/* fall through */
+	case 6:
+		b |= (uint64_t)p[5] << 40;
+		/* fall through */
+	case 5:
+		b |= (uint64_t)p[4] << 32;
+		/* fall through */
+	case 4: {
+		uint32_t t;
+
+		memcpy(&t, p, 4);
+		b |= rte_le_to_cpu_32(t);
+		break;
+	}
+	case 3:
+		b |= (uint64_t)p[2] << 16;
+		/* fall through */
+	case 2:
+		b |= (uint64_t)p[1] << 8;
+		/* fall through */
+	case 1:
+		b |= p[0];
+		break;
+	default:
+		break;
 	}
 	v3 ^= b;
 	SF_SIPROUND(v0, v1, v2, v3);

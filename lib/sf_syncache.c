@@ -355,8 +355,8 @@ sf_syncache_cookie(struct sf_worker *w, const struct sf_port *pt,
 	co.ecn = (rq.rq_flags & SF_RQF_ECN) != 0;
 	co.ts = (rq.rq_flags & SF_RQF_TS) != 0;
 	if (co.ts)
-		tsval = wt->wt_now + sf_ts_offset(&w->wk_eng->en_tcp.et_ts_key,
-			&s->sg_key);
+		tsval = wt->wt_now + sf_ts_offset(sf_flow_prf(
+			&w->wk_eng->en_tcp.et_isn_key, &s->sg_key));
 	rq.rq_iss = sf_cookie_make(&wt->wt_ck, &s->sg_key, s->sg_seq, &co,
 		&tsval);
 	rq.rq_tsoff = tsval - wt->wt_now;
@@ -418,6 +418,7 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	struct sf_wtcp *wt = &w->wk_tcp;
 	uint32_t q, room;
 	struct sf_tcp_out o;
+	uint64_t f;
 	struct sf_req *rq;
 	int32_t pos;
 
@@ -460,11 +461,12 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	rq = sf_req(w, (uint32_t)pos);
 	sf_req_from_syn(w, ls, s, rq);
 	rq->rq_used = 1;
-	rq->rq_iss = sf_isn(&et->et_isn_key, &s->sg_key, rte_rdtsc());
+	f = sf_flow_prf(&et->et_isn_key, &s->sg_key);
+	rq->rq_iss = sf_isn(f, rte_rdtsc());
 	/* Linux answers the first duplicate SYN at once. */
 	rq->rq_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
 	if (rq->rq_flags & SF_RQF_TS)
-		rq->rq_tsoff = sf_ts_offset(&et->et_ts_key, &s->sg_key);
+		rq->rq_tsoff = sf_ts_offset(f);
 	sf_l2peer_from_frame(s->sg_m, s->sg_p, &rq->rq_l2);
 	sf_twheel_arm(&wt->wt_tw, (uint32_t)pos,
 		wt->wt_now + sf_req_rto(ls, 0));

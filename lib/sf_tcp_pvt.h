@@ -245,8 +245,7 @@ struct sf_etcp {
 	unsigned int et_nb_listeners;
 	struct sf_listener *et_listeners;  /* SF_MAX_LISTENERS */
 	uint8_t *et_by_port;               /* port -> first listener id + 1 */
-	struct sf_siphash_key et_isn_key;  /* RFC 6528 F() key */
-	struct sf_siphash_key et_ts_key;   /* timestamp offsets */
+	struct sf_siphash_key et_isn_key;  /* RFC 6528 F() key (ISN, TS offset) */
 	struct sf_siphash_key et_peer_key; /* proven-peer tags */
 	struct sf_cookie_secret et_cookie; /* SYN-cookie master secret */
 	/*
@@ -339,10 +338,18 @@ enum sf_verdict sf_tcp_reply_rst(struct sf_worker *w,
 uint8_t sf_tcp_ts_opt(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
 
 /* sf_isn.c: RFC 6528 initial sequence numbers, timestamp offsets. */
-uint32_t sf_isn(const struct sf_siphash_key *key, const struct sf_flow_key *k,
-		uint64_t tsc);
-uint32_t sf_ts_offset(const struct sf_siphash_key *key,
+/* F(): one 64-bit SipHash of the 4-tuple; the ISN and TS offset split it. */
+uint64_t sf_flow_prf(const struct sf_siphash_key *key,
 		const struct sf_flow_key *k);
+/* ISN = M + F: M the 4 us clock of tsc, F the low half of f. */
+uint32_t sf_isn(uint64_t f, uint64_t tsc);
+
+/* The TSval offset of a connection: F's high half. */
+static inline uint32_t
+sf_ts_offset(uint64_t f)
+{
+	return (uint32_t)(f >> 32);
+}
 
 /* sf_listen.c */
 struct sf_listener *sf_listener_lookup(const struct sf_etcp *et,

@@ -4,7 +4,7 @@
 
 /*
  * lib/sf_isn.c: RFC 6528 initial sequence numbers and RFC 7323
- * timestamp offsets.
+ * timestamp offsets, both from one F() of the 4-tuple.
  */
 
 #include <netinet/in.h>
@@ -27,62 +27,69 @@ key_v4(struct sf_flow_key *k, uint32_t raddr, uint16_t rport)
 static void
 test_isn(void)
 {
-	struct sf_siphash_key key = {{ 1, 2 }}, key2 = {{ 1, 3 }};
 	uint64_t step = RTE_MAX(rte_get_tsc_hz() / 250000, (uint64_t)1);
-	struct sf_flow_key k, k2;
-	uint64_t tsc = step * 1000;
+	uint64_t tsc = step * 1000, f = 0x1234567890abcdefULL;
 
-	key_v4(&k, 0x0a0a0002, 40000);
-	/* The same flow at the same time: the same ISN. */
-	SF_CHECK_EQ(sf_isn(&key, &k, tsc), sf_isn(&key, &k, tsc));
-	/* One per 4 us of TSC, whatever the flow. */
-	SF_CHECK_EQ(sf_isn(&key, &k, tsc + step) - sf_isn(&key, &k, tsc), 1);
-	SF_CHECK_EQ(sf_isn(&key, &k, tsc + step - 1), sf_isn(&key, &k, tsc));
-	SF_CHECK_EQ(sf_isn(&key, &k, tsc + 250000 * step) -
-		sf_isn(&key, &k, tsc), 250000);   /* one second */
-	/* Every field of the 4-tuple counts. */
-	key_v4(&k2, 0x0a0a0002, 40001);
-	SF_CHECK(sf_isn(&key, &k2, tsc) != sf_isn(&key, &k, tsc));
-	key_v4(&k2, 0x0a0a0003, 40000);
-	SF_CHECK(sf_isn(&key, &k2, tsc) != sf_isn(&key, &k, tsc));
-	key_v4(&k2, 0x0a0a0002, 40000);
-	k2.fk_lport = rte_cpu_to_be_16(443);
-	SF_CHECK(sf_isn(&key, &k2, tsc) != sf_isn(&key, &k, tsc));
-	key_v4(&k2, 0x0a0a0002, 40000);
-	k2.fk_laddr[0] ^= 1;
-	SF_CHECK(sf_isn(&key, &k2, tsc) != sf_isn(&key, &k, tsc));
-	/* IPv6 words beyond the first count too. */
-	key_v4(&k2, 0x0a0a0002, 40000);
-	k2.fk_family = AF_INET6;
-	SF_CHECK(sf_isn(&key, &k2, tsc) != sf_isn(&key, &k, tsc));
-	k2 = k;
-	k2.fk_raddr[3] = 1;
-	SF_CHECK(sf_isn(&key, &k2, tsc) != sf_isn(&key, &k, tsc));
-	/* The pad is no part of the flow. */
-	k2 = k;
-	k2.fk_pad[0] = 1;
-	SF_CHECK_EQ(sf_isn(&key, &k2, tsc), sf_isn(&key, &k, tsc));
-	/* The key decides: another key, another ISN. */
-	SF_CHECK(sf_isn(&key2, &k, tsc) != sf_isn(&key, &k, tsc));
-	/* The offset F() is the keyed hash, not the clock. */
-	SF_CHECK_EQ(sf_isn(&key, &k, 0),
-		(uint32_t)sf_siphash(&key, &k, offsetof(struct sf_flow_key,
-			fk_pad)));
+	/* ISN = M + F: the low half of F() on the 4 us clock. */
+	SF_CHECK_EQ(sf_isn(f, 0), 0x90abcdefu);
+	SF_CHECK_EQ(sf_isn(f, tsc), 0x90abcdefu + 1000);
+	/* One per 4 us of TSC. */
+	SF_CHECK_EQ(sf_isn(f, tsc + step) - sf_isn(f, tsc), 1);
+	SF_CHECK_EQ(sf_isn(f, tsc + step - 1), sf_isn(f, tsc));
+	SF_CHECK_EQ(sf_isn(f, tsc + 250000 * step) - sf_isn(f, tsc),
+		250000);   /* one second */
+	/* The high half is no part of it: that is the TS offset's. */
+	SF_CHECK_EQ(sf_isn(f ^ (0xffULL << 40), tsc), sf_isn(f, tsc));
+	SF_CHECK_EQ(sf_ts_offset(f), 0x12345678u);
 }
 
 static void
-test_ts_offset(void)
+test_flow_prf(void)
 {
-	struct sf_siphash_key key = {{ 7, 8 }}, key2 = {{ 9, 8 }};
+	struct sf_siphash_key key = {{ 1, 2 }}, key2 = {{ 1, 3 }};
 	struct sf_flow_key k, k2;
+	uint32_t msg[3];
 
 	key_v4(&k, 0x0a0a0002, 40000);
-	key_v4(&k2, 0x0a0a0002, 40002);
-	SF_CHECK_EQ(sf_ts_offset(&key, &k), sf_ts_offset(&key, &k));
-	SF_CHECK(sf_ts_offset(&key, &k) != sf_ts_offset(&key, &k2));
-	SF_CHECK(sf_ts_offset(&key, &k) != sf_ts_offset(&key2, &k));
-	/* Not the ISN's F() under another name. */
-	SF_CHECK(sf_ts_offset(&key, &k) != sf_isn(&key2, &k, 0));
+	/* The same flow: the same F(). */
+	SF_CHECK_EQ(sf_flow_prf(&key, &k), sf_flow_prf(&key, &k));
+	/* Every field of the 4-tuple counts. */
+	key_v4(&k2, 0x0a0a0002, 40001);
+	SF_CHECK(sf_flow_prf(&key, &k2) != sf_flow_prf(&key, &k));
+	key_v4(&k2, 0x0a0a0003, 40000);
+	SF_CHECK(sf_flow_prf(&key, &k2) != sf_flow_prf(&key, &k));
+	key_v4(&k2, 0x0a0a0002, 40000);
+	k2.fk_lport = rte_cpu_to_be_16(443);
+	SF_CHECK(sf_flow_prf(&key, &k2) != sf_flow_prf(&key, &k));
+	key_v4(&k2, 0x0a0a0002, 40000);
+	k2.fk_laddr[0] ^= 1;
+	SF_CHECK(sf_flow_prf(&key, &k2) != sf_flow_prf(&key, &k));
+	/* IPv6: another family, another F(); words beyond the first count. */
+	key_v4(&k2, 0x0a0a0002, 40000);
+	k2.fk_family = AF_INET6;
+	SF_CHECK(sf_flow_prf(&key, &k2) != sf_flow_prf(&key, &k));
+	k = k2;
+	k2.fk_raddr[3] = 1;
+	SF_CHECK(sf_flow_prf(&key, &k2) != sf_flow_prf(&key, &k));
+	k2 = k;
+	k2.fk_laddr[2] = 1;
+	SF_CHECK(sf_flow_prf(&key, &k2) != sf_flow_prf(&key, &k));
+	/* IPv6 hashes both ends and ports: the key up to its pad. */
+	SF_CHECK_EQ(sf_flow_prf(&key, &k),
+		sf_siphash(&key, &k, offsetof(struct sf_flow_key, fk_pad)));
+	/* IPv4 hashes its 12 bytes: remote, local, the two ports. */
+	key_v4(&k, 0x0a0a0002, 40000);
+	msg[0] = k.fk_raddr[0];
+	msg[1] = k.fk_laddr[0];
+	memcpy(&msg[2], &k.fk_rport, 4);
+	SF_CHECK_EQ(sf_flow_prf(&key, &k), sf_siphash(&key, msg, 12));
+	/* Words an IPv4 key does not use, and the pad, are no part of it. */
+	k2 = k;
+	k2.fk_raddr[1] = 5;
+	k2.fk_pad[0] = 1;
+	SF_CHECK_EQ(sf_flow_prf(&key, &k2), sf_flow_prf(&key, &k));
+	/* The key decides: another key, another F(). */
+	SF_CHECK(sf_flow_prf(&key2, &k) != sf_flow_prf(&key, &k));
 }
 
 int
@@ -90,6 +97,6 @@ main(int argc, char **argv)
 {
 	sf_test_init(argc, argv);
 	test_isn();
-	test_ts_offset();
+	test_flow_prf();
 	return sf_test_done("test_isn");
 }

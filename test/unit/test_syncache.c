@@ -1284,7 +1284,8 @@ test_cookie_mode2(bool v6)
 	SF_CHECK_EQ(p.tsecr & SF_CK_WS_MASK, 7);
 	SF_CHECK_EQ(p.tsecr & (SF_CK_TS_SACK | SF_CK_TS_ECN), SF_CK_TS_SACK);
 	/* Our TSval is the flow's clock, never ahead of it. */
-	clk = wt->wt_now + sf_ts_offset(&eng->en_tcp.et_ts_key, &k);
+	clk = wt->wt_now + sf_ts_offset(sf_flow_prf(&eng->en_tcp.et_isn_key,
+		&k));
 	SF_CHECK((uint32_t)(clk - p.tsecr) < (1u << SF_CK_TS_BITS));
 	tsv = p.tsecr;
 
