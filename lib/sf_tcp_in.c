@@ -170,9 +170,16 @@ sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
 		if (!s.sg_relisten)
 			return v;
 	}
-	pos = sf_ftab_lookup(&wt->wt_reqtab, &s.sg_key, s.sg_hash);
-	if (pos >= 0)
-		return sf_syncache_input(w, pt, (uint32_t)pos, &s);
+	/*
+	 * With cookies always on (syncookies = 2) nothing is queued and the
+	 * request table stays empty: a SYN flood then costs one lookup, not
+	 * two. The established table is always looked up.
+	 */
+	if (wt->wt_reqtab.ft_used != 0) {
+		pos = sf_ftab_lookup(&wt->wt_reqtab, &s.sg_key, s.sg_hash);
+		if (pos >= 0)
+			return sf_syncache_input(w, pt, (uint32_t)pos, &s);
+	}
 	ls = sf_listener_lookup(et, &s.sg_key);
 	if (ls != NULL)
 		return sf_tcp_listen(w, pt, ls, &s);
