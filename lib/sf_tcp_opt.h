@@ -58,6 +58,14 @@ bool sf_tcp_opts_parse(const uint8_t *opt, uint16_t len, bool syn,
 		struct sf_tcp_opts *out);
 
 /*
+ * The option walk alone. sf_tcp_opts_parse() matches Linux's SYN and
+ * post-handshake layouts whole and walks anything else; the result is
+ * the same (exposed so the test can hold one against the other).
+ */
+bool sf_tcp_opts_walk(const uint8_t *opt, uint16_t len, bool syn,
+		struct sf_tcp_opts *out);
+
+/*
  * Write the options of a SYN-ACK in Linux's order and padding:
  *   <mss, sackOK, TS, nop, wscale>            all offered
  *   <mss, nop, nop, TS, nop, wscale>          no SACK

@@ -136,12 +136,74 @@ test_round_trip(void)
 	}
 }
 
+/*
+ * The fast match of Linux's layouts against the walk: each layout, every
+ * byte of it changed to values that matter to a parser (option kinds,
+ * lengths, a window scale above 14), every length around it, SYN or not.
+ * Both must agree on the result and on every field.
+ */
+static void
+test_fast_layouts(void)
+{
+	static const uint8_t linux_ack[] = {
+		1, 1, 8, 10, 0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 9,
+	};
+	static const uint8_t vals[] = { 0, 1, 2, 3, 4, 8, 10, 12, 15, 0xff };
+	const uint8_t *layouts[] = { linux_syn, linux_ack };
+	const uint16_t lens[] = { sizeof(linux_syn), sizeof(linux_ack) };
+	unsigned int l, i, v, n, syn, cases = 0, fast = 0;
+	struct sf_tcp_opts a, b;
+	uint8_t buf[24];
+	bool ra, rb;
+
+	for (l = 0; l < RTE_DIM(layouts); l++) {
+		for (i = 0; i <= lens[l]; i++) {
+			for (v = 0; v < RTE_DIM(vals); v++) {
+				memset(buf, 0, sizeof(buf));
+				memcpy(buf, layouts[l], lens[l]);
+				if (i < lens[l])
+					buf[i] = vals[v];
+				for (n = lens[l] - 2u; n <= lens[l] + 2u; n++) {
+					for (syn = 0; syn < 2; syn++) {
+						memset(&a, 0xa5, sizeof(a));
+						memset(&b, 0x5a, sizeof(b));
+						ra = sf_tcp_opts_parse(buf, n,
+							syn, &a);
+						rb = sf_tcp_opts_walk(buf, n,
+							syn, &b);
+						SF_CHECK_EQ(ra, rb);
+						SF_CHECK(memcmp(&a, &b,
+							sizeof(a)) == 0);
+						cases++;
+						fast += n == lens[l] &&
+							a.to_flags & SF_TOF_TS;
+					}
+				}
+			}
+		}
+	}
+	SF_CHECK(cases > 1000);
+	/* The unchanged layouts did reach the fast match's lengths. */
+	SF_CHECK(fast > 0);
+	/* Linux's ACK layout: the timestamp only, on a SYN or not. */
+	SF_CHECK(sf_tcp_opts_parse(linux_ack, sizeof(linux_ack), false, &a));
+	SF_CHECK_EQ(a.to_flags, SF_TOF_TS);
+	SF_CHECK_EQ(a.to_tsval, 0xdeadbeef);
+	SF_CHECK_EQ(a.to_tsecr, 9);
+	/* Window scale 15 in the SYN layout is used as 14. */
+	memcpy(buf, linux_syn, sizeof(linux_syn));
+	buf[19] = 15;
+	SF_CHECK(sf_tcp_opts_parse(buf, sizeof(linux_syn), true, &a));
+	SF_CHECK_EQ(a.to_wscale, 14);
+}
+
 int
 main(int argc, char **argv)
 {
 	sf_test_init(argc, argv);
 	test_parse_linux_syn();
 	test_parse_edges();
+	test_fast_layouts();
 	test_build_layouts();
 	test_round_trip();
 	return sf_test_done("test_tcp_opt");
