@@ -288,6 +288,8 @@ sf_engine_port_add(struct sf_engine *eng, uint16_t port_id,
 	pt->pt_mac = conf->mac;
 	pt->pt_tx_ip4_cksum = !!(conf->tx_offloads &
 			RTE_ETH_TX_OFFLOAD_IPV4_CKSUM);
+	pt->pt_tx_tcp_cksum = !!(conf->tx_offloads &
+			RTE_ETH_TX_OFFLOAD_TCP_CKSUM);
 	pt->pt_rx_ip4_cksum = !!(conf->rx_offloads &
 			RTE_ETH_RX_OFFLOAD_IPV4_CKSUM);
 	pt->pt_rx_tcp_cksum = !!(conf->rx_offloads &

@@ -52,6 +52,7 @@ RTE_DECLARE_PER_LCORE(struct sf_worker *, sf_cur_ctx);
 struct sf_port {
 	bool pt_present;                   /* added with sf_engine_port_add */
 	bool pt_tx_ip4_cksum;              /* TX_OFFLOAD_IPV4_CKSUM enabled */
+	bool pt_tx_tcp_cksum;              /* TX_OFFLOAD_TCP_CKSUM enabled */
 	bool pt_rx_ip4_cksum;              /* RX_OFFLOAD_IPV4_CKSUM enabled */
 	bool pt_rx_tcp_cksum;              /* RX_OFFLOAD_TCP_CKSUM enabled */
 	uint16_t pt_mtu;                   /* L3 MTU */

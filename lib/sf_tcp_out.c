@@ -85,6 +85,7 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 {
 	uint16_t l2_len, l3_len, l4_len, total;
 	struct rte_tcp_hdr *th;
+	uint64_t ol = 0;
 	uint8_t *buf;
 	bool v4 = k->fk_family == AF_INET;
 
@@ -124,16 +125,22 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		ip->hdr_checksum = 0;
 		ip->src_addr = k->fk_laddr[0];
 		ip->dst_addr = k->fk_raddr[0];
-		th->cksum = sf_cksum_l4_store(sf_ip4_l4_cksum(ip, th, l4_len,
-			IPPROTO_TCP));
-		if (pt->pt_tx_ip4_cksum) {
-			m->ol_flags = RTE_MBUF_F_TX_IPV4 |
-				RTE_MBUF_F_TX_IP_CKSUM;
-			m->l2_len = l2_len;
-			m->l3_len = l3_len;
+		if (pt->pt_tx_tcp_cksum) {
+			/*
+			 * The NIC sums the segment; the field holds the
+			 * pseudo-header sum it starts from (DPDK's rule for
+			 * RTE_MBUF_F_TX_TCP_CKSUM).
+			 */
+			ol = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv4_phdr_cksum(ip, ol);
 		} else {
-			ip->hdr_checksum = sf_ip4_hdr_cksum(ip);
+			th->cksum = sf_cksum_l4_store(sf_ip4_l4_cksum(ip, th,
+				l4_len, IPPROTO_TCP));
 		}
+		if (pt->pt_tx_ip4_cksum)
+			ol |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		else
+			ip->hdr_checksum = sf_ip4_hdr_cksum(ip);
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(buf + l2_len);
 
@@ -143,8 +150,19 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		ip6->hop_limits = SF_TTL;
 		memcpy(ip6->src_addr, k->fk_laddr, 16);
 		memcpy(ip6->dst_addr, k->fk_raddr, 16);
-		th->cksum = sf_cksum_l4_store(sf_ip6_l4_cksum(ip6, th, l4_len,
-			IPPROTO_TCP));
+		if (pt->pt_tx_tcp_cksum) {
+			ol = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv6_phdr_cksum(ip6, ol);
+		} else {
+			th->cksum = sf_cksum_l4_store(sf_ip6_l4_cksum(ip6, th,
+				l4_len, IPPROTO_TCP));
+		}
+	}
+	if (ol != 0) {
+		/* Reset kept only RTE_MBUF_F_EXTERNAL; keep it still. */
+		m->ol_flags |= ol;
+		m->l2_len = l2_len;
+		m->l3_len = l3_len;
 	}
 	return 0;
 }

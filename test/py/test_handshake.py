@@ -19,6 +19,7 @@ back to the pool and every frame is accounted for.
 """
 
 import json
+import re
 import selectors
 import subprocess
 import time
@@ -594,6 +595,13 @@ def test_default_config(handshake):
                      what="passive_opens")
     c = sf.stop_and_check()["counters"]
     exact(c, passive_opens=n, accepted=n)
+    # net_tap offers IPv4 and TCP checksum offload (0x2 | 0x8) and synfront
+    # takes it: these handshakes left the SYN-ACKs' checksums to the PMD,
+    # and the kernel accepted them.
+    m = re.search(r"net_tap.*tx offloads 0x([0-9a-f]+)",
+                  sf.stdout() + sf.stderr())
+    assert m, "no port line in the log"
+    assert int(m.group(1), 16) & 0xa == 0xa, m.group(0)
 
 
 # --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  */
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -356,6 +357,14 @@ struct sf_engine *
 sf_test_engine_tcp(const struct sf_engine_params *params)
 {
 	struct sf_port_conf pc = { .mac = sf_test_mac };
+
+	return sf_test_engine_tcp_port(params, &pc);
+}
+
+struct sf_engine *
+sf_test_engine_tcp_port(const struct sf_engine_params *params,
+		const struct sf_port_conf *pc)
+{
 	struct sf_engine_params ep = {
 		.nb_workers = 1, .socket_id = SOCKET_ID_ANY,
 		.max_requests = 64, .max_conns = 64,
@@ -368,7 +377,7 @@ sf_test_engine_tcp(const struct sf_engine_params *params)
 		ep.nb_workers = 1;
 	if (ep.pool == NULL)
 		ep.pool = sf_test_pool;
-	eng = sf_test_engine_make(&ep, &pc);
+	eng = sf_test_engine_make(&ep, pc);
 	eng->en_tx_hook = sf_test_tx_hook;
 	sf_test_tx_n = 0;
 	return eng;
@@ -487,6 +496,61 @@ sf_test_tcp_frame(const struct sf_test_tcp *t)
 	} \
 } while (0)
 
+/*
+ * What a NIC does with a frame whose checksums were left to it, on a
+ * copy: check the mbuf keeps DPDK's contract (l2_len and l3_len, the IPv4
+ * header checksum 0, the TCP field holding the pseudo-header sum), then
+ * fill in the checksums, so the caller can check the frame as it would
+ * leave the port.
+ */
+static bool
+sf_test_nic_tx(const struct rte_mbuf *m, uint8_t *f, uint32_t len,
+		const char *file, int line)
+{
+	uint64_t ol = m->ol_flags;
+	uint8_t *l3 = f + m->l2_len;
+	struct rte_tcp_hdr *th;
+	bool ok = true;
+
+	SF_TCHK(m->l2_len >= sizeof(struct rte_ether_hdr) &&
+		m->l2_len + m->l3_len + sizeof(*th) <= len,
+		"offload lengths l2 %u l3 %u in a frame of %u", m->l2_len,
+		m->l3_len, len);
+	if (!ok)
+		return false;
+	th = (struct rte_tcp_hdr *)(l3 + m->l3_len);
+	if (ol & RTE_MBUF_F_TX_IP_CKSUM) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+
+		SF_TCHK(ol & RTE_MBUF_F_TX_IPV4, "IP_CKSUM without IPV4");
+		SF_TCHK(m->l3_len == 20, "l3_len %u", m->l3_len);
+		SF_TCHK(ip->hdr_checksum == 0,
+			"IPv4 checksum 0x%x left to the NIC, not 0",
+			ip->hdr_checksum);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	if ((ol & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_TCP_CKSUM) {
+		uint16_t phdr, l4 = (uint16_t)(len - m->l2_len - m->l3_len);
+
+		if (ol & RTE_MBUF_F_TX_IPV4)
+			phdr = rte_ipv4_phdr_cksum((const void *)l3, ol);
+		else
+			phdr = rte_ipv6_phdr_cksum((const void *)l3, ol);
+		SF_TCHK(ol & (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6),
+			"TCP_CKSUM without IPV4 or IPV6");
+		SF_TCHK(th->cksum == phdr,
+			"TCP field 0x%x, not the pseudo-header sum 0x%x",
+			th->cksum, phdr);
+		/* The sum from the field on: pseudo header plus segment. */
+		th->cksum = (uint16_t)~rte_raw_cksum(th, l4);
+	} else {
+		SF_TCHK((ol & RTE_MBUF_F_TX_L4_MASK) == 0,
+			"L4 offload 0x%" PRIx64 " on a TCP frame",
+			(uint64_t)(ol & RTE_MBUF_F_TX_L4_MASK));
+	}
+	return ok;
+}
+
 bool
 sf_test_tcp_parse(const struct rte_mbuf *m, struct sf_test_seg *s,
 		const char *file, int line)
@@ -496,13 +560,22 @@ sf_test_tcp_parse(const struct rte_mbuf *m, struct sf_test_seg *s,
 	const struct rte_tcp_hdr *th;
 	uint16_t type, off = sizeof(*eh), l4;
 	uint32_t len = rte_pktmbuf_data_len(m);
+	static uint8_t nic[RTE_MBUF_DEFAULT_DATAROOM];
 	bool ok = true;
 
 	memset(s, 0, sizeof(*s));
-	SF_TCHK(m->nb_segs == 1 && len >= sizeof(*eh) + 40,
+	SF_TCHK(m->nb_segs == 1 && len >= sizeof(*eh) + 40 &&
+		len <= sizeof(nic),
 		"frame of %u bytes in %u segments", len, m->nb_segs);
 	if (!ok)
 		return false;
+	if (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK)) {
+		memcpy(nic, f, len);
+		if (!sf_test_nic_tx(m, nic, len, file, line))
+			return false;
+		f = nic;
+		eh = (const struct rte_ether_hdr *)f;
+	}
 	SF_TCHK(rte_is_same_ether_addr(&eh->dst_addr, &sf_test_peer),
 		"destination MAC is not the peer's");
 	SF_TCHK(rte_is_same_ether_addr(&eh->src_addr, &sf_test_mac),

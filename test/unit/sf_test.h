@@ -176,6 +176,9 @@ void sf_test_tx_flush(void);
  * capturing them into sf_test_tx.
  */
 struct sf_engine *sf_test_engine_tcp(const struct sf_engine_params *params);
+/* The same with port 0 set up from pc (offloads). */
+struct sf_engine *sf_test_engine_tcp_port(const struct sf_engine_params *params,
+		const struct sf_port_conf *pc);
 
 /* A TCP segment from the peer to port 0 (sf_test_tcp_frame()). */
 struct sf_test_tcp {
@@ -227,8 +230,10 @@ struct sf_test_seg {
 /*
  * Parse a segment the engine built and check what every one must be:
  * peer MAC from the port's, our address as source, TTL/hop limit 64,
- * DF and a valid header checksum (IPv4), a valid TCP checksum. Failures
- * are counted at the caller's line; returns false when unparseable.
+ * DF and a valid header checksum (IPv4), a valid TCP checksum. Checksums
+ * left to the NIC (TX offload flags) are checked against DPDK's contract
+ * and filled in on a copy first, as the NIC would. Failures are counted
+ * at the caller's line; returns false when unparseable.
  */
 #define SF_TEST_TCP_PARSE(m, s) sf_test_tcp_parse((m), (s), __FILE__, __LINE__)
 bool sf_test_tcp_parse(const struct rte_mbuf *m, struct sf_test_seg *s,
