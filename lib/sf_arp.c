@@ -61,7 +61,7 @@ sf_arp_input(struct sf_worker *w, const struct sf_port *pt,
 	sf_l2_reply(m, pt);
 	/* Drop the requester's Ethernet padding; the NIC pads our reply. */
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (p->l2_len + sizeof(*ah)));
-	m->ol_flags = 0;
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL;   /* RX flags off, the buffer kept */
 	sf_count(w, SF_CNT_arp_replies);
 	return SF_VERDICT_TX;
 }

@@ -64,9 +64,9 @@ sf_ip4_reply_header(struct rte_mbuf *m, const struct sf_port *pt,
 	ip->time_to_live = SF_IP4_TTL;
 	ip->fragment_offset = 0;
 	ip->hdr_checksum = 0;
-	m->ol_flags = 0;
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL;   /* RX flags off, the buffer kept */
 	if (pt->pt_tx_ip4_cksum) {
-		m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		m->l2_len = p->l2_len;
 		m->l3_len = p->l3_len;
 	} else {

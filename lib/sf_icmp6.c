@@ -98,7 +98,7 @@ sf_ip6_reply_layout(struct rte_mbuf *m, struct sf_pkt *p, uint16_t l4_len)
 	ip6->vtc_flow = RTE_BE32(6u << 28);
 	ip6->payload_len = rte_cpu_to_be_16(l4_len);
 	ip6->proto = IPPROTO_ICMPV6;
-	m->ol_flags = 0;
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL;   /* RX flags off, the buffer kept */
 	return ip6;
 }
 
