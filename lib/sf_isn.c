@@ -20,6 +20,7 @@
  * tells nothing of the other, and a SYN costs one SipHash, not two.
  */
 
+#include <assert.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <string.h>
@@ -29,7 +30,7 @@
 
 #include "sf_tcp_pvt.h"
 
-/* The bytes of the key that name an IPv6 connection: both ends and ports. */
+/* The bytes of the key that name an IPv6 connection: ends, ports, family. */
 #define SF_FLOW_ID_LEN offsetof(struct sf_flow_key, fk_pad)
 
 uint64_t
@@ -40,10 +41,13 @@ sf_flow_prf(const struct sf_siphash_key *key, const struct sf_flow_key *k)
 	if (k->fk_family != AF_INET)
 		return sf_siphash(key, k, SF_FLOW_ID_LEN);
 	/*
-	 * IPv4 hashes its 12 bytes, not the key's zero-padded 36: eight
+	 * IPv4 hashes its 12 bytes, not the key's zero-padded 37: eight
 	 * SipHash rounds instead of fourteen. The lengths differ, which
 	 * SipHash mixes in, so an IPv4 and an IPv6 message cannot collide.
 	 */
+	static_assert(offsetof(struct sf_flow_key, fk_lport) ==
+		offsetof(struct sf_flow_key, fk_rport) + 2,
+		"the two ports are copied as one word");
 	msg[0] = k->fk_raddr[0];
 	msg[1] = k->fk_laddr[0];
 	memcpy(&msg[2], &k->fk_rport, 4);   /* rport, lport */

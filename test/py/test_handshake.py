@@ -595,9 +595,11 @@ def test_default_config(handshake):
                      what="passive_opens")
     c = sf.stop_and_check()["counters"]
     exact(c, passive_opens=n, accepted=n)
-    # net_tap offers IPv4 and TCP checksum offload (0x2 | 0x8) and synfront
-    # takes it: these handshakes left the SYN-ACKs' checksums to the PMD,
-    # and the kernel accepted them.
+    # The port runs with net_tap's IPv4 and TCP checksum offloads (0x2 |
+    # 0x8), so these handshakes went through the engine's offload path
+    # (test_syncache's test_tx_offload: the sums are left to the PMD) and
+    # the kernel accepted what the PMD sent. Were the offloads not
+    # enabled, the tap tests would cover the software sums only.
     m = re.search(r"net_tap.*tx offloads 0x([0-9a-f]+)",
                   sf.stdout() + sf.stderr())
     assert m, "no port line in the log"

@@ -541,6 +541,9 @@ sf_test_nic_tx(const struct rte_mbuf *m, uint8_t *f, uint32_t len,
 		SF_TCHK(th->cksum == phdr,
 			"TCP field 0x%x, not the pseudo-header sum 0x%x",
 			th->cksum, phdr);
+		SF_TCHK(m->l4_len == (th->data_off >> 4) * 4,
+			"l4_len %u, TCP header %u", m->l4_len,
+			(th->data_off >> 4) * 4);
 		/* The sum from the field on: pseudo header plus segment. */
 		th->cksum = (uint16_t)~rte_raw_cksum(th, l4);
 	} else {

@@ -74,9 +74,12 @@ test_flow_prf(void)
 	k2 = k;
 	k2.fk_laddr[2] = 1;
 	SF_CHECK(sf_flow_prf(&key, &k2) != sf_flow_prf(&key, &k));
-	/* IPv6 hashes both ends and ports: the key up to its pad. */
+	/* IPv6 hashes both ends, ports and family: the key up to its pad. */
 	SF_CHECK_EQ(sf_flow_prf(&key, &k),
 		sf_siphash(&key, &k, offsetof(struct sf_flow_key, fk_pad)));
+	k2 = k;
+	k2.fk_pad[0] = 1;
+	SF_CHECK_EQ(sf_flow_prf(&key, &k2), sf_flow_prf(&key, &k));
 	/* IPv4 hashes its 12 bytes: remote, local, the two ports. */
 	key_v4(&k, 0x0a0a0002, 40000);
 	msg[0] = k.fk_raddr[0];

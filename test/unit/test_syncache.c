@@ -2151,62 +2151,73 @@ test_cookie_secret(bool v6)
 }
 
 /*
- * A port with TCP and IPv4 checksum offload: SYN-ACKs and resets leave
- * their checksums to the NIC, as DPDK's contract asks (the parse checks
+ * A port with TCP checksum offload, with and without the IPv4 one, the
+ * client behind a VLAN tag in the second round: SYN-ACKs and resets
+ * leave their sums to the NIC as DPDK's contract asks (the parse checks
  * that and fills them in as the NIC would); the handshake completes.
  */
 static void
 test_tx_offload(bool v6)
 {
-	struct sf_port_conf pc = {
-		.mac = sf_test_mac,
-		.tx_offloads = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
-			RTE_ETH_TX_OFFLOAD_TCP_CKSUM,
-	};
-	uint64_t want = RTE_MBUF_F_TX_TCP_CKSUM | (v6 ? RTE_MBUF_F_TX_IPV6 :
-		RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM);
+	struct sf_port_conf pc = { .mac = sf_test_mac };
 	struct sf_listener_params lp;
 	struct sf_test_client p;
 	struct sf_test_tcp t;
 	struct sf_test_seg r;
 	struct sf_engine *eng;
 	struct rte_mbuf *m;
+	unsigned int ipsum;
+	uint64_t want;
 
-	memset(&cb, 0, sizeof(cb));
-	lp_default(&lp);
-	eng = sf_test_engine_tcp_port(NULL, &pc);
-	SF_CHECK_EQ(sf_engine_listen(eng, &lp), 0);
-	sf_test_client_init(&p, v6, 1500, LPORT);
-	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS |
-		SF_TOF_SACKPERM | SF_TOF_TS | SF_TOF_WSCALE), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_syn_recv,
-		SF_CNT_synack_sent);
-	if (m != NULL) {
+	for (ipsum = 0; ipsum < 2; ipsum++) {
+		pc.tx_offloads = RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+		want = RTE_MBUF_F_TX_TCP_CKSUM | (v6 ? RTE_MBUF_F_TX_IPV6 :
+			RTE_MBUF_F_TX_IPV4);
+		if (ipsum) {
+			pc.tx_offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+			if (!v6)
+				want |= RTE_MBUF_F_TX_IP_CKSUM;
+		}
+		memset(&cb, 0, sizeof(cb));
+		lp_default(&lp);
+		eng = sf_test_engine_tcp_port(NULL, &pc);
+		SF_CHECK_EQ(sf_engine_listen(eng, &lp), 0);
+		sf_test_client_init(&p, v6, 1500, LPORT);
+		p.t.nb_vlan = ipsum;
+		m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS |
+			SF_TOF_SACKPERM | SF_TOF_TS | SF_TOF_WSCALE),
+			SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+			SF_CNT_syn_recv, SF_CNT_synack_sent);
+		if (m != NULL) {
+			SF_CHECK_EQ(m->ol_flags, want);
+			SF_CHECK_EQ(m->l2_len, 14 + 4 * ipsum);
+			if (SF_TEST_TCP_PARSE(m, &r)) {
+				SF_CHECK_EQ(r.flags, RTE_TCP_SYN_FLAG |
+					RTE_TCP_ACK_FLAG);
+				SF_CHECK_EQ(r.nb_vlan, ipsum);
+				p.iss = r.seq;
+				p.tsecr = r.opts.to_tsval;
+			}
+			rte_pktmbuf_free(m);
+		}
+		sf_test_do_ack(eng, &p);
+		SF_CHECK_EQ(cb.accepts, 1);
+
+		/* No listener on the port: a reset, its sum the NIC's too. */
+		sf_test_tcp_init(&t, v6, 1501, LPORT + 1);
+		t.flags = RTE_TCP_SYN_FLAG;
+		t.seq = 77;
+		m = sf_test_tcp_frame(&t);
+		SF_CHECK_EQ(sf_test_input(eng, m), SF_VERDICT_TX);
 		SF_CHECK_EQ(m->ol_flags, want);
 		if (SF_TEST_TCP_PARSE(m, &r)) {
-			SF_CHECK_EQ(r.flags, RTE_TCP_SYN_FLAG |
+			SF_CHECK_EQ(r.flags, RTE_TCP_RST_FLAG |
 				RTE_TCP_ACK_FLAG);
-			p.iss = r.seq;
-			p.tsecr = r.opts.to_tsval;
+			SF_CHECK_EQ(r.ack, 78);
 		}
 		rte_pktmbuf_free(m);
+		teardown(eng);
 	}
-	sf_test_do_ack(eng, &p);
-	SF_CHECK_EQ(cb.accepts, 1);
-
-	/* No listener on the port: a reset, its checksum the NIC's too. */
-	sf_test_tcp_init(&t, v6, 1501, LPORT + 1);
-	t.flags = RTE_TCP_SYN_FLAG;
-	t.seq = 77;
-	m = sf_test_tcp_frame(&t);
-	SF_CHECK_EQ(sf_test_input(eng, m), SF_VERDICT_TX);
-	SF_CHECK_EQ(m->ol_flags, want);
-	if (SF_TEST_TCP_PARSE(m, &r)) {
-		SF_CHECK_EQ(r.flags, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
-		SF_CHECK_EQ(r.ack, 78);
-	}
-	rte_pktmbuf_free(m);
-	teardown(eng);
 }
 
 int

@@ -182,8 +182,12 @@ test_fast_layouts(void)
 			}
 		}
 	}
+	/*
+	 * The inputs did include the unchanged layouts at their own lengths,
+	 * the ones the fast match takes. Whether it is taken shows in the
+	 * instruction counts of make bench, not here: here it must agree.
+	 */
 	SF_CHECK(cases > 1000);
-	/* The unchanged layouts did reach the fast match's lengths. */
 	SF_CHECK(fast > 0);
 	/* Linux's ACK layout: the timestamp only, on a SYN or not. */
 	SF_CHECK(sf_tcp_opts_parse(linux_ack, sizeof(linux_ack), false, &a));
