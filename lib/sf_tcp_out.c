@@ -163,7 +163,7 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		m->ol_flags |= ol;
 		m->l2_len = l2_len;
 		m->l3_len = l3_len;
-		m->l4_len = sizeof(*th) + o->optlen;   /* some PMDs read it */
+		m->l4_len = l4_len;   /* some PMDs read it */
 	}
 	return 0;
 }
