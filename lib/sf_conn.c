@@ -42,6 +42,7 @@
 
 #define SF_CNF_DYING 0x10    /* being freed: callbacks may not act on it */
 #define SF_CNF_APP   0x20    /* handed to an application context */
+#define SF_CNF_WNDUP 0x40    /* an ACK of ours advertised sf_conn_win() */
 
 static int sf_conn_fin(struct sf_worker *w, struct sf_conn *c);
 
@@ -212,8 +213,22 @@ sf_conn_out(struct sf_worker *w, struct sf_conn *c, uint32_t seq,
 	if ((c->cn_opt & SF_CONN_F_TS) && !(flags & SF_TH_RST))
 		o->optlen = sf_tcp_ts_opt(o->opt, w->wk_tcp.wt_now +
 				c->cn_tsoff, c->cn_ts_recent);
-	if (flags & SF_TH_ACK)
+	if (flags & SF_TH_ACK) {
 		c->cn_rcv_adv = c->cn_rcv_nxt;
+		c->cn_flags |= SF_CNF_WNDUP;
+	}
+}
+
+/*
+ * RCV.WND as the peer knows it, in bytes: the SYN-ACK's window (never
+ * scaled, RFC 7323 2.2) until an ACK of ours advertised the scaled one.
+ */
+static inline uint32_t
+sf_conn_rcv_wnd(const struct sf_conn *c)
+{
+	if (!(c->cn_flags & SF_CNF_WNDUP))
+		return sf_conn_listener(c)->ls_p.window;
+	return (uint32_t)sf_conn_win(c) << c->cn_rcv_wscale;
 }
 
 /* Send a segment of c in a fresh mbuf (timers, application actions). */
@@ -524,19 +539,46 @@ sf_conn_timewait(struct sf_worker *w, const struct sf_port *pt,
 	return sf_drop(w, SF_CNT_drop_tcp_timewait);
 }
 
-/* RFC 9293 3.10.7.4, "first, check sequence number". */
+/*
+ * RFC 9293 3.10.7.4, "first, check sequence number", as Linux's
+ * tcp_sequence() decides it, which differs from the RFC's four-row table
+ * (docs/handshake.md draws both):
+ *
+ *   acceptable  <=>  SEG.SEQ + SEG.LEN >= RCV.WUP
+ *                and SEG.SEQ <= RCV.WUP + RCV.WND
+ *
+ * SEG.LEN counts SYN and FIN; RCV.WUP is RCV.NXT as of our last ACK and
+ * RCV.WND the window that ACK advertised, so the right edge is where the
+ * peer was told it is. Against the RFC: a segment that ends exactly at
+ * RCV.NXT (a retransmission of the last bytes) and a zero-length one at
+ * the right edge are acceptable, and a segment that starts in the window
+ * passes whatever its end. A receive window of zero is then no special
+ * case (ours never is: this engine does not buffer data).
+ */
 static bool
 sf_conn_acceptable(const struct sf_conn *c, const struct sf_seg *s)
 {
-	uint32_t wnd = sf_conn_listener(c)->ls_p.window;
-	uint32_t nxt = c->cn_rcv_nxt, end = s->sg_seq + s->sg_seglen - 1;
+	uint32_t wup = c->cn_rcv_adv, edge = wup + sf_conn_rcv_wnd(c);
 
-	if (s->sg_seglen == 0)
-		return SF_SEQ_LEQ(nxt, s->sg_seq) &&
-			SF_SEQ_LT(s->sg_seq, nxt + wnd);
-	return (SF_SEQ_LEQ(nxt, s->sg_seq) &&
-		SF_SEQ_LT(s->sg_seq, nxt + wnd)) ||
-	       (SF_SEQ_LEQ(nxt, end) && SF_SEQ_LT(end, nxt + wnd));
+	/* tcp_receive_window() is never below zero: RCV.NXT at least. */
+	if (SF_SEQ_LT(edge, c->cn_rcv_nxt))
+		edge = c->cn_rcv_nxt;
+	return SF_SEQ_GEQ(s->sg_seq + s->sg_seglen, wup) &&
+		SF_SEQ_LEQ(s->sg_seq, edge);
+}
+
+/*
+ * Linux's tcp_reset_check(): after the peer's FIN (CLOSE-WAIT, CLOSING,
+ * LAST-ACK) a RST at RCV.NXT - 1 is taken too, since a peer that sent
+ * its FIN and then aborted may number its RST before the FIN.
+ */
+static inline bool
+sf_conn_rst_after_fin(const struct sf_conn *c, const struct sf_seg *s)
+{
+	return s->sg_seq == c->cn_rcv_nxt - 1 &&
+		(c->cn_state == SF_CS_CLOSE_WAIT ||
+		 c->cn_state == SF_CS_CLOSING ||
+		 c->cn_state == SF_CS_LAST_ACK);
 }
 
 enum sf_verdict
@@ -550,11 +592,23 @@ sf_conn_input(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
 
 	if (c->cn_state == SF_CS_TIME_WAIT)
 		return sf_conn_timewait(w, pt, c, s);
+	/*
+	 * None of ACK, SYN, RST: discarded before any other check, with no
+	 * answer (tcp_rcv_established(), tcp_rcv_state_process()).
+	 */
+	if (!(f & (SF_TH_ACK | SF_TH_SYN | SF_TH_RST)))
+		return sf_drop(w, SF_CNT_drop_tcp_conn_noack);
 
 	if (!sf_conn_acceptable(c, s)) {
-		if (f & SF_TH_RST)
+		if (f & SF_TH_RST) {
+			if (sf_conn_rst_after_fin(c, s)) {
+				sf_conn_end(w, c, SF_CLOSE_RESET);
+				return SF_VERDICT_DONE;
+			}
 			return sf_drop(w, SF_CNT_drop_tcp_conn_oow);
-		return sf_conn_oow_ack(w, pt, c, s, false);
+		}
+		/* tcp_validate_incoming(): a SYN is challenged even here. */
+		return sf_conn_oow_ack(w, pt, c, s, (f & SF_TH_SYN) != 0);
 	}
 	/* RFC 7323 4.3 (simplified: no PAWS on connections yet). */
 	if ((c->cn_opt & SF_CONN_F_TS) && (to->to_flags & SF_TOF_TS) &&
@@ -567,7 +621,7 @@ sf_conn_input(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
 	 * one sequence number instead of one window.
 	 */
 	if (f & SF_TH_RST) {
-		if (s->sg_seq != c->cn_rcv_nxt)
+		if (s->sg_seq != c->cn_rcv_nxt && !sf_conn_rst_after_fin(c, s))
 			return sf_conn_oow_ack(w, pt, c, s, true);
 		sf_conn_end(w, c, SF_CLOSE_RESET);
 		return SF_VERDICT_DONE;

@@ -39,6 +39,20 @@ extern "C" {
 	X(icmp6_echo_replies, "ICMPv6 echo replies sent") \
 	X(nd_na_sent, "neighbour advertisements sent in answer to " \
 	  "neighbour solicitations") \
+	X(icmp_out_dest_unreachs, "ICMP destination unreachable sent: port " \
+	  "unreachable for UDP, protocol unreachable for other protocols " \
+	  "(Linux OutDestUnreachs)") \
+	X(icmp_out_parm_probs, "ICMP parameter problems sent about " \
+	  "malformed IPv4 options (Linux OutParmProbs)") \
+	X(icmp6_out_dest_unreachs, "ICMPv6 port unreachable sent for UDP " \
+	  "(Linux Icmp6OutDestUnreachs)") \
+	X(icmp6_out_parm_probs, "ICMPv6 parameter problems (unrecognized " \
+	  "next header) sent for protocols we do not speak (Linux " \
+	  "Icmp6OutParmProblems)") \
+	X(icmp_out_ratelimited, "ICMP and ICMPv6 errors not sent: rate " \
+	  "limited (icmp_ratelimit per peer, icmp_msgs_per_sec per lcore)") \
+	X(icmp_err_req_drops, "requests ended by a hard ICMP or ICMPv6 " \
+	  "error quoting their SYN-ACK (tcp_req_err()); in listen_drops too") \
 	X(tcp_segments, "TCP segments that passed the header bounds checks; " \
 	  "each ends in tcp_replied, tcp_absorbed or a drop_tcp_* counter") \
 	X(tcp_replied, "TCP segments answered in place (SYN-ACK, RST, ACK)") \
@@ -119,6 +133,8 @@ extern "C" {
 	  "engine does not know (embedding program error)") \
 	X(drop_reply_no_room, "reply longer than the mbuf could hold") \
 	X(drop_eth_truncated, "frame shorter than its Ethernet/VLAN headers") \
+	X(drop_l2_mcast_unicast, "unicast IPv4 or IPv6 datagram in an " \
+	  "Ethernet broadcast or multicast frame (RFC 1122 3.3.6)") \
 	X(drop_l2_not_for_us, "unicast frame for another MAC address") \
 	X(drop_vlan_stack, "more than two VLAN tags") \
 	X(drop_ethertype, "ethertype other than ARP, IPv4, IPv6") \
@@ -136,6 +152,10 @@ extern "C" {
 	  "the frame") \
 	X(drop_ip4_bad_csum, "IPv4 header checksum wrong") \
 	X(drop_ip4_fragment, "IPv4 fragment (no reassembly)") \
+	X(drop_ip4_bad_options, "IPv4 option list malformed, as Linux's " \
+	  "ip_options_compile() checks it (answered by a parameter problem)") \
+	X(drop_ip4_source_route, "IPv4 datagram with a loose or strict " \
+	  "source route (Linux's accept_source_route = 0)") \
 	X(drop_ip4_martian_src, "IPv4 source zero, loopback, multicast, " \
 	  "reserved, broadcast, or the broadcast or network address of " \
 	  "one of our subnets") \
@@ -153,14 +173,34 @@ extern "C" {
 	X(drop_ip6_land, "IPv6 source is one of our addresses (land attack)") \
 	X(drop_ip6_not_for_us, "IPv6 destination is not one of our " \
 	  "addresses or their solicited-node groups") \
-	X(drop_l4_proto, "IP protocol other than ICMP, ICMPv6, TCP") \
+	X(drop_l4_proto, "IP protocol other than ICMP, ICMPv6, TCP, UDP " \
+	  "(answered by a protocol unreachable, or over IPv6 a parameter " \
+	  "problem)") \
+	X(drop_udp_truncated, "UDP datagram shorter than its header, or " \
+	  "its length field beyond the IP payload or below 8") \
+	X(drop_udp_bad_csum, "UDP checksum wrong, or zero over IPv6") \
+	X(drop_udp_no_port, "UDP datagram: nothing listens for UDP (Linux " \
+	  "NoPorts; answered by a port unreachable)") \
 	X(drop_icmp_truncated, "ICMP message shorter than its header") \
 	X(drop_icmp_bad_csum, "ICMP checksum wrong") \
-	X(drop_icmp_unhandled, "ICMP type other than echo request") \
+	X(drop_icmp_unhandled, "ICMP type other than echo request and the " \
+	  "errors TCP takes (destination unreachable, time exceeded, " \
+	  "parameter problem)") \
 	X(drop_icmp6_truncated, "ICMPv6 message shorter than its header") \
 	X(drop_icmp6_bad_csum, "ICMPv6 checksum wrong") \
-	X(drop_icmp6_unhandled, "ICMPv6 type other than echo request and " \
-	  "neighbour solicitation") \
+	X(drop_icmp6_unhandled, "ICMPv6 type other than echo request, " \
+	  "neighbour solicitation and the errors TCP takes") \
+	X(drop_icmp_err_bad, "ICMP or ICMPv6 error quoting less than an " \
+	  "IP header and 8 bytes of TCP") \
+	X(drop_icmp_err_no_flow, "ICMP or ICMPv6 error quoting no request " \
+	  "or connection of this lcore (or not TCP)") \
+	X(drop_icmp_err_oow, "ICMP or ICMPv6 error about a request quoting " \
+	  "a sequence number other than its ISS (Linux OutOfWindowIcmps)") \
+	X(drop_icmp_err_soft, "soft ICMP or ICMPv6 error about a request " \
+	  "(fragmentation needed, packet too big, ...): left to the SYN-ACK " \
+	  "retransmissions") \
+	X(drop_icmp_err_conn, "ICMP or ICMPv6 error about a connection: " \
+	  "counted, not acted on yet") \
 	X(drop_nd_bad_hop_limit, "neighbour solicitation with hop limit " \
 	  "!= 255 (RFC 4861 7.1.1)") \
 	X(drop_nd_invalid, "neighbour solicitation failing RFC 4861 7.1.1 " \
@@ -202,7 +242,8 @@ extern "C" {
 	X(drop_tcp_conn_oow, "segment for a connection outside the " \
 	  "window, or acknowledging unsent data, not answered") \
 	X(drop_tcp_challenge_limited, "challenge ACK not sent: rate limited") \
-	X(drop_tcp_conn_noack, "segment for a connection without ACK") \
+	X(drop_tcp_conn_noack, "segment for a connection with none of ACK, " \
+	  "SYN, RST: discarded before the sequence check, unanswered") \
 	X(drop_tcp_timewait, "segment for a TIME-WAIT connection that " \
 	  "needs no answer") \
 	X(drop_steer_ring_full, "frames not passed to their owning worker: " \

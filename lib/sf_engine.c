@@ -140,6 +140,37 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	return 0;
 }
 
+/*
+ * The ICMP errors we send, with Linux's defaults: icmp_ratelimit 1000 ms
+ * per peer, icmp_msgs_per_sec 1000 with icmp_msgs_burst 50.
+ */
+#define SF_ICMP_RATELIMIT_MS_DEFAULT 1000
+#define SF_ICMP_MSGS_PER_SEC_DEFAULT 1000
+#define SF_ICMP_MSGS_BURST_DEFAULT 50
+
+static uint32_t
+sf_icmp_param(uint32_t v, uint32_t def)
+{
+	return v == 0 ? def : v == SF_ICMP_NO_LIMIT ? 0 : v;
+}
+
+static void
+sf_engine_icmp_init(struct sf_engine *eng, const struct sf_engine_params *p)
+{
+	struct sf_icmp_conf *ic = &eng->en_icmp;
+
+	ic->ic_off = p->no_icmp_errors != 0;
+	ic->ic_ratelimit_ms = sf_icmp_param(p->icmp_ratelimit_ms,
+		SF_ICMP_RATELIMIT_MS_DEFAULT);
+	ic->ic_per_sec = sf_icmp_param(p->icmp_msgs_per_sec,
+		SF_ICMP_MSGS_PER_SEC_DEFAULT);
+	ic->ic_burst = sf_icmp_param(p->icmp_msgs_burst,
+		SF_ICMP_MSGS_BURST_DEFAULT);
+	/* A bucket that holds less than one message would never send. */
+	if (ic->ic_burst == 0)
+		ic->ic_burst = 1;
+}
+
 /* A worker's request and connection tables and its timer wheel. */
 static int
 sf_worker_tcp_init(struct sf_worker *w)
@@ -202,6 +233,7 @@ sf_engine_create(const struct sf_engine_params *params)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	sf_engine_icmp_init(eng, params);
 	if (sf_engine_tcp_init(eng, params) != 0) {
 		sf_engine_free(eng);
 		rte_errno = ENOMEM;
@@ -222,6 +254,7 @@ sf_engine_create(const struct sf_engine_params *params)
 			rte_errno = ENOMEM;
 			return NULL;
 		}
+		sf_icmp_err_init(w);
 	}
 	/* Application contexts: counters and rings only, no tables. */
 	for (i = params->nb_workers; i < nctx; i++) {

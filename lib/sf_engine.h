@@ -101,7 +101,29 @@ struct sf_engine_params {
 	uint32_t steer_ring_size;
 	/** Entries of each accept ring and command ring (0: 1024). */
 	uint32_t accept_ring_size;
+	/**
+	 * ICMP errors about datagrams we cannot take (UDP port and
+	 * protocol unreachable, IPv4 parameter problem): 0 sends them, as
+	 * Linux does; 1 never (silence under a reflection attack).
+	 */
+	uint8_t no_icmp_errors;
+	/**
+	 * Per-peer limit of those errors, as Linux's icmp_ratelimit: one
+	 * every icmp_ratelimit_ms to one address, with a burst of six
+	 * (0: 1000 ms; SF_ICMP_NO_LIMIT: none).
+	 */
+	uint32_t icmp_ratelimit_ms;
+	/**
+	 * Limit over all peers, per worker, as Linux's icmp_msgs_per_sec
+	 * and icmp_msgs_burst (0: 1000 per second, burst 50;
+	 * SF_ICMP_NO_LIMIT: none).
+	 */
+	uint32_t icmp_msgs_per_sec;
+	uint32_t icmp_msgs_burst;
 };
+
+/** sf_engine_params' ICMP limits: no limit at all. */
+#define SF_ICMP_NO_LIMIT UINT32_MAX
 
 /** Per-port settings. */
 struct sf_port_conf {

@@ -71,6 +71,33 @@ struct sf_port {
 	uint16_t pt_reta[SF_STEER_RETA_SIZE];
 };
 
+/* ICMP errors we send: settings (sf_icmp_err.c), read-only. */
+struct sf_icmp_conf {
+	bool ic_off;                       /* never send them */
+	uint32_t ic_ratelimit_ms;          /* per peer; 0: no limit */
+	uint32_t ic_per_sec;               /* per worker; 0: no limit */
+	uint32_t ic_burst;                 /* of ic_per_sec */
+};
+
+/* Slots of the per-peer ICMP rate limit: peers that collide share one. */
+#define SF_ICMP_PEERS 256
+
+/*
+ * ICMP error rate limits of one worker: a bucket over all peers (Linux's
+ * icmp_global_allow(), per lcore here) and one per peer address slot
+ * (inet_peer_xrlim_allow()). Owned by the worker.
+ */
+struct sf_icmp_rl {
+	uint64_t rl_credit;                /* thousandths of a message */
+	uint32_t rl_last;                  /* ms of the last refill */
+	uint16_t rl_ip_id;                 /* IPv4 ID of the next error */
+	struct {
+		uint32_t pe_tag;           /* address hash | 1; 0: empty */
+		uint32_t pe_last;          /* ms of the last refill */
+		uint32_t pe_tokens;        /* ms of credit */
+	} rl_peer[SF_ICMP_PEERS];
+};
+
 /* The tx side of one (worker, port) pair. */
 struct sf_wqueue {
 	uint16_t wq_port;                  /* ethdev port id */
@@ -166,6 +193,7 @@ struct sf_worker {
 	 */
 	uint32_t *wk_gens;
 	uint32_t wk_ls_gen;                /* listener generation purged up to */
+	struct sf_icmp_rl wk_icmp;         /* ICMP error rate limits */
 	uint64_t wk_cnt[SF_CNT_MAX] __rte_cache_aligned; /* counters */
 	struct sf_wtcp wk_tcp;             /* requests, connections, timers */
 } __rte_cache_aligned;
@@ -181,6 +209,7 @@ struct sf_engine {
 	/* workers, then application contexts */
 	struct sf_worker *en_workers;
 	struct sf_etcp en_tcp;             /* listeners and TCP settings */
+	struct sf_icmp_conf en_icmp;       /* ICMP errors we send */
 	/* every ring, for drain and free: [producer * n + consumer] */
 	struct rte_ring **en_steer_r;      /* workers x workers, steering */
 	struct rte_ring **en_tx_r;         /* workers x workers, tx hand-off */
@@ -267,6 +296,43 @@ enum sf_verdict sf_arp_input(struct sf_worker *w, const struct sf_port *pt,
 enum sf_verdict sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p);
 enum sf_verdict sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
+		struct rte_mbuf *m, struct sf_pkt *p);
+
+/* ICMP (RFC 792) and ICMPv6 (RFC 4443) error types and codes we use. */
+#define SF_ICMP_DEST_UNREACH     3
+#define SF_ICMP_TIME_EXCEEDED    11
+#define SF_ICMP_PARAMETERPROB    12
+#define SF_ICMP_PROT_UNREACH     2
+#define SF_ICMP_PORT_UNREACH     3
+#define SF_ICMP_FRAG_NEEDED      4
+#define SF_ICMP6_DEST_UNREACH    1
+#define SF_ICMP6_PKT_TOOBIG      2
+#define SF_ICMP6_TIME_EXCEED     3
+#define SF_ICMP6_PARAMPROB       4
+#define SF_ICMP6_PORT_UNREACH    4
+#define SF_ICMP6_UNK_NEXTHDR     1
+
+/*
+ * ICMP errors (sf_icmp_err.c). sf_icmp_err_send() sends an ICMP or
+ * ICMPv6 error about the received datagram in m (parsed into p) in a new
+ * mbuf, within the rate limits; the caller still owns m and drops it with
+ * its own counter. The caller has checked that the datagram may draw an
+ * error at all (RFC 1122 3.2.2, RFC 4443 2.4 e): unicast to us, from a
+ * unicast source, not an ICMP error, not a later fragment.
+ * sf_icmp_err_input() takes an ICMP or ICMPv6 error message (type and
+ * code known to be an error about a datagram) and looks for the TCP flow
+ * it quotes.
+ */
+void sf_icmp_err_send(struct sf_worker *w, const struct sf_port *pt,
+		const struct rte_mbuf *m, const struct sf_pkt *p, uint8_t type,
+		uint8_t code, uint32_t info);
+enum sf_verdict sf_icmp_err_input(struct sf_worker *w,
+		const struct sf_port *pt, struct rte_mbuf *m,
+		const struct sf_pkt *p, bool hard);
+void sf_icmp_err_init(struct sf_worker *w);
+
+/* The UDP input (sf_udp.c): nothing listens; answered by an ICMP error. */
+enum sf_verdict sf_udp_input(struct sf_worker *w, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p);
 
 /* The TCP input (sf_tcp_in.c), after the TCP header bounds passed. */

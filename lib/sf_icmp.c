@@ -3,7 +3,8 @@
  */
 
 /*
- * ICMP echo responder (RFC 792, RFC 1122 3.2.2.6). The request becomes
+ * ICMP input: the echo responder (RFC 792, RFC 1122 3.2.2.6), and errors
+ * about the segments we sent handed to sf_icmp_err.c. The request becomes
  * the reply in place: only the type, the addresses and the IPv4 header
  * change, so the ICMP checksum is updated incrementally (RFC 1624)
  * instead of summing the payload a second time.
@@ -18,6 +19,21 @@
 
 #include "sf_cksum.h"
 #include "sf_engine_pvt.h"
+
+/*
+ * Destination unreachable codes that end a request (RFC 1122 3.2.2.1's
+ * list; RFC 1812 5.2.7.1 for 13-15): net and host unreachable, as
+ * Linux's tcp_v4_err() decides for a request, and every code Linux's
+ * icmp_err_convert[] marks fatal (protocol, port, unknown or isolated
+ * destinations, administratively prohibited, precedence). Fragmentation
+ * needed (4), source route failed (5) and the type-of-service codes
+ * (11, 12) are soft. Codes above 15 are unknown and ignored.
+ */
+#define SF_ICMP_UNREACH_MAX 15
+#define SF_ICMP_UNREACH_HARD \
+	((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | \
+	 (1u << 7) | (1u << 8) | (1u << 9) | (1u << 10) | (1u << 13) | \
+	 (1u << 14) | (1u << 15))
 
 /* TTL of everything we send: Linux's default (net.ipv4.ip_default_ttl). */
 #define SF_IP4_TTL 64
@@ -88,8 +104,20 @@ sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
 			p->l2_len + p->l3_len);
 	if (rte_raw_cksum(ic, p->l4_len) != 0xffff)
 		return sf_drop(w, SF_CNT_drop_icmp_bad_csum);
-	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST)
+	switch (ic->icmp_type) {
+	case RTE_IP_ICMP_ECHO_REQUEST:
+		break;
+	case SF_ICMP_DEST_UNREACH:
+		if (ic->icmp_code > SF_ICMP_UNREACH_MAX)
+			return sf_drop(w, SF_CNT_drop_icmp_unhandled);
+		return sf_icmp_err_input(w, pt, m, p,
+			(SF_ICMP_UNREACH_HARD >> ic->icmp_code) & 1);
+	case SF_ICMP_TIME_EXCEEDED:
+	case SF_ICMP_PARAMETERPROB:
+		return sf_icmp_err_input(w, pt, m, p, true);
+	default:
 		return sf_drop(w, SF_CNT_drop_icmp_unhandled);
+	}
 
 	ip = sf_ip4_strip_options(m, p);
 	ic = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *,

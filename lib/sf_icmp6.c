@@ -5,7 +5,8 @@
 /*
  * ICMPv6 responder: echo (RFC 4443 4.1) and neighbour discovery, the
  * answering half only (RFC 4861 7.2.3/7.2.4: solicitation in,
- * advertisement out). Like the ARP responder it learns nothing: the
+ * advertisement out). Errors about the segments we sent go to
+ * sf_icmp_err.c. Like the ARP responder it learns nothing: the
  * advertisement goes back to the L2 source of the solicitation.
  */
 
@@ -26,6 +27,19 @@
 #define SF_ND_NA              136
 #define SF_ND_OPT_SLLA        1
 #define SF_ND_OPT_TLLA        2
+
+/*
+ * Destination unreachable codes (RFC 4443 3.1) that end a request: the
+ * counterparts of the IPv4 hard codes. No route (0) and address
+ * unreachable (3) stand for net and host unreachable, which end a
+ * request over IPv4; Linux's icmpv6_err_convert() calls them soft, and
+ * time exceeded too, where synfront treats both families alike. Beyond
+ * the scope of the source (2) is soft; codes above 6 are ignored.
+ */
+#define SF_ICMP6_UNREACH_MAX 6
+#define SF_ICMP6_UNREACH_HARD \
+	((1u << 0) | (1u << 1) | (1u << 3) | (1u << 4) | (1u << 5) | \
+	 (1u << 6))
 
 /* Hop limit of echo replies: Linux's default (net.ipv6.conf.*.hop_limit). */
 #define SF_IP6_HOP_LIMIT 64
@@ -271,6 +285,16 @@ sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
 		return sf_icmp6_echo(w, pt, m, p);
 	case SF_ND_NS:
 		return sf_nd_ns_input(w, pt, m, p);
+	case SF_ICMP6_DEST_UNREACH:
+		if (ic[1] > SF_ICMP6_UNREACH_MAX)
+			return sf_drop(w, SF_CNT_drop_icmp6_unhandled);
+		return sf_icmp_err_input(w, pt, m, p,
+			(SF_ICMP6_UNREACH_HARD >> ic[1]) & 1);
+	case SF_ICMP6_PKT_TOOBIG:
+		return sf_icmp_err_input(w, pt, m, p, false);
+	case SF_ICMP6_TIME_EXCEED:
+	case SF_ICMP6_PARAMPROB:
+		return sf_icmp_err_input(w, pt, m, p, true);
 	default:
 		return sf_drop(w, SF_CNT_drop_icmp6_unhandled);
 	}

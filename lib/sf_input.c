@@ -5,8 +5,9 @@
 /*
  * The receive path of one frame: L2, then L3 with the address checks
  * Linux does in ip_rcv()/ipv6_rcv() and route input (martian and own
- * sources, destinations that are not ours), then the L4 handler. Every
- * early return names its counter.
+ * sources, destinations that are not ours, unicast datagrams in L2
+ * broadcast or multicast frames, IPv4 options), then the L4 handler.
+ * Every early return names its counter.
  */
 
 #include <netinet/in.h>
@@ -79,13 +80,31 @@ sf_input_ip4(struct sf_worker *w, const struct sf_port *pt,
 		return sf_drop(w, SF_CNT_drop_ip4_land);
 	if (!sf_port_owns_v4(pt, ip->dst_addr))
 		return sf_drop(w, SF_CNT_drop_ip4_not_for_us);
+	/* Our addresses are unicast: it came to a group at L2. */
+	if (p->l2_mcast)
+		return sf_drop(w, SF_CNT_drop_l2_mcast_unicast);
+	if (p->l3_len > sizeof(*ip)) {
+		uint16_t bad = 0;
+
+		why = sf_pkt_ip4_options(m, p, &bad);
+		if (why == SF_CNT_drop_ip4_bad_options)
+			sf_icmp_err_send(w, pt, m, p, SF_ICMP_PARAMETERPROB,
+				0, (uint32_t)bad << 24);
+		if (why != SF_PKT_OK)
+			return sf_drop(w, why);
+	}
 
 	switch (p->l4_proto) {
 	case IPPROTO_ICMP:
 		return sf_icmp_input(w, pt, m, p);
 	case IPPROTO_TCP:
 		return sf_input_tcp(w, pt, m, p);
+	case IPPROTO_UDP:
+		return sf_udp_input(w, pt, m, p);
 	default:
+		/* RFC 1122 3.2.2.1: protocol unreachable. */
+		sf_icmp_err_send(w, pt, m, p, SF_ICMP_DEST_UNREACH,
+			SF_ICMP_PROT_UNREACH, 0);
 		return sf_drop(w, SF_CNT_drop_l4_proto);
 	}
 }
@@ -109,6 +128,8 @@ sf_input_ip6(struct sf_worker *w, const struct sf_port *pt,
 	if (p->dst_mcast ? !sf_port_owns_v6_snm(pt, ip6->dst_addr) :
 			   !sf_port_owns_v6(pt, ip6->dst_addr))
 		return sf_drop(w, SF_CNT_drop_ip6_not_for_us);
+	if (p->l2_mcast && !p->dst_mcast)
+		return sf_drop(w, SF_CNT_drop_l2_mcast_unicast);
 
 	switch (p->l4_proto) {
 	case IPPROTO_ICMPV6:
@@ -119,7 +140,16 @@ sf_input_ip6(struct sf_worker *w, const struct sf_port *pt,
 		if (p->dst_mcast)
 			return sf_drop(w, SF_CNT_drop_ip6_not_for_us);
 		return sf_input_tcp(w, pt, m, p);
+	case IPPROTO_UDP:
+		return sf_udp_input(w, pt, m, p);
 	default:
+		/*
+		 * RFC 4443 3.4 code 1, pointing at the byte that named the
+		 * protocol; never about a datagram to a group (2.4 e.3).
+		 */
+		if (!p->dst_mcast)
+			sf_icmp_err_send(w, pt, m, p, SF_ICMP6_PARAMPROB,
+				SF_ICMP6_UNK_NEXTHDR, p->nh_off);
 		return sf_drop(w, SF_CNT_drop_l4_proto);
 	}
 }

@@ -3,6 +3,7 @@
  */
 
 #include <netinet/in.h>
+#include <stddef.h>
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
@@ -34,6 +35,8 @@ sf_pkt_parse_l2(const struct rte_mbuf *m,
 	    !rte_is_same_ether_addr(&eh->dst_addr, port_mac))
 		return SF_CNT_drop_l2_not_for_us;
 
+	/* Broadcast is a multicast address to Ethernet (the I/G bit). */
+	p->l2_mcast = rte_is_multicast_ether_addr(&eh->dst_addr);
 	off = sizeof(*eh);
 	type = rte_be_to_cpu_16(eh->ether_type);
 	p->nb_vlan = 0;
@@ -96,8 +99,121 @@ sf_pkt_parse_ip4(struct rte_mbuf *m, struct sf_pkt *p, bool verify_csum)
 	p->l3_len = ihl;
 	p->l4_len = tot - ihl;
 	p->l4_proto = ip->next_proto_id;
+	p->nh_off = offsetof(struct rte_ipv4_hdr, next_proto_id);
 	p->dst_mcast = false;
 	return SF_PKT_OK;
+}
+
+/* IPv4 option types (RFC 791, RFC 781 for the timestamp). */
+#define SF_IPOPT_END   0
+#define SF_IPOPT_NOOP  1
+#define SF_IPOPT_RR    7
+#define SF_IPOPT_TS    68
+#define SF_IPOPT_LSRR  131
+#define SF_IPOPT_SSRR  137
+
+/* Timestamp option flags (low nibble of its fourth byte). */
+#define SF_IPOPT_TS_TSONLY    0
+#define SF_IPOPT_TS_TSANDADDR 1
+#define SF_IPOPT_TS_PRESPEC   3
+
+enum sf_counter
+sf_pkt_ip4_options(const struct rte_mbuf *m, const struct sf_pkt *p,
+		uint16_t *bad)
+{
+	const uint8_t *h = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+			p->l2_len);
+	uint16_t i = sizeof(struct rte_ipv4_hdr), end = p->l3_len;
+	bool rr = false, ts = false, srr = false;
+	uint8_t len, ptr;
+
+	while (i < end) {
+		if (h[i] == SF_IPOPT_END)
+			break;          /* the rest is padding */
+		if (h[i] == SF_IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		/*
+		 * A type byte with no length byte, or a length out of range:
+		 * the pointer names the type, as Linux's does.
+		 */
+		if (end - i < 2 || h[i + 1] < 2 || h[i + 1] > end - i)
+			goto bad_at_i;
+		len = h[i + 1];
+		ptr = len > 2 ? h[i + 2] : 0;
+		switch (h[i]) {
+		case SF_IPOPT_RR:
+		case SF_IPOPT_LSRR:
+		case SF_IPOPT_SSRR:
+			/*
+			 * A route: the pointer (from 1, at the type byte)
+			 * is at least 4, and when it still points into the
+			 * option a whole address must fit there.
+			 */
+			if (len < 3)
+				goto bad_at_len;
+			if (ptr < 4 || (ptr <= len && ptr + 3 > len))
+				goto bad_at_ptr;
+			if (h[i] == SF_IPOPT_RR) {
+				if (rr)
+					goto bad_at_i;
+				rr = true;
+			} else {
+				if (srr)
+					goto bad_at_i;
+				srr = true;
+			}
+			break;
+		case SF_IPOPT_TS:
+			if (ts)
+				goto bad_at_i;
+			ts = true;
+			if (len < 4)
+				goto bad_at_len;
+			if (ptr < 5)
+				goto bad_at_ptr;
+			if (ptr <= len) {
+				unsigned int need;
+
+				switch (h[i + 3] & 0x0f) {
+				case SF_IPOPT_TS_TSONLY:
+					need = 4;
+					break;
+				case SF_IPOPT_TS_TSANDADDR:
+				case SF_IPOPT_TS_PRESPEC:
+					need = 8;
+					break;
+				default:
+					*bad = i + 3;
+					return SF_CNT_drop_ip4_bad_options;
+				}
+				if (ptr + need - 1 > len)
+					goto bad_at_ptr;
+			} else if ((h[i + 3] >> 4) == 0x0f) {
+				/* Full, and its overflow count too. */
+				*bad = i + 3;
+				return SF_CNT_drop_ip4_bad_options;
+			}
+			break;
+		default:
+			break;          /* others are skipped, as Linux does */
+		}
+		i += len;
+	}
+	/* Only a well-formed source route gets this far. */
+	if (srr)
+		return SF_CNT_drop_ip4_source_route;
+	return SF_PKT_OK;
+bad_at_len:
+	*bad = i + 1;
+	return SF_CNT_drop_ip4_bad_options;
+bad_at_ptr:
+	*bad = i + 2;
+	return SF_CNT_drop_ip4_bad_options;
+bad_at_i:
+	*bad = i;
+	return SF_CNT_drop_ip4_bad_options;
 }
 
 /*
@@ -153,6 +269,7 @@ sf_pkt_parse_ip6(struct rte_mbuf *m, struct sf_pkt *p)
 	h = (const uint8_t *)(ip6 + 1);
 	off = 0;
 	nh = ip6->proto;
+	p->nh_off = offsetof(struct rte_ipv6_hdr, proto);
 	for (i = 0; ; i++) {
 		/*
 		 * After SF_MAX_IP6_EXT headers only an upper layer may come:
@@ -205,6 +322,7 @@ sf_pkt_parse_ip6(struct rte_mbuf *m, struct sf_pkt *p)
 			goto done;
 		}
 		nh = h[off];
+		p->nh_off = sizeof(*ip6) + off;
 		off += hlen;
 	}
 done:

@@ -48,6 +48,9 @@ struct sf_pkt {
 	uint8_t nb_vlan;    /* VLAN tags seen */
 	uint8_t l4_proto;   /* IPPROTO_* after extension headers */
 	bool dst_mcast;     /* IPv6: destination is a multicast group */
+	bool l2_mcast;      /* Ethernet destination broadcast or multicast */
+	uint16_t nh_off;    /* offset in the L3 header of the byte that
+			     * names l4_proto (ICMPv6 parameter problem) */
 };
 
 /*
@@ -73,6 +76,19 @@ enum sf_counter sf_pkt_parse_ip4(struct rte_mbuf *m, struct sf_pkt *p,
  * Ethernet padding.
  */
 enum sf_counter sf_pkt_parse_ip6(struct rte_mbuf *m, struct sf_pkt *p);
+
+/*
+ * IPv4 options of a header that has some (p->l3_len > 20), checked as
+ * Linux's ip_options_compile() checks a received datagram: every option
+ * within the header, lengths and pointers of record route, timestamp and
+ * source routes sane, none of those three twice. Returns SF_PKT_OK,
+ * drop_ip4_bad_options with *bad set to the offset of the offending byte
+ * in the IPv4 header (the pointer of an ICMP parameter problem), or
+ * drop_ip4_source_route for a well-formed loose or strict source route
+ * (Linux's accept_source_route = 0).
+ */
+enum sf_counter sf_pkt_ip4_options(const struct rte_mbuf *m,
+		const struct sf_pkt *p, uint16_t *bad);
 
 /* TCP header bounds: 20 bytes at least, data offset within the segment. */
 enum sf_counter sf_pkt_parse_tcp(const struct rte_mbuf *m,

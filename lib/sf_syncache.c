@@ -322,13 +322,17 @@ sf_req_from_syn(struct sf_worker *w, const struct sf_listener *ls,
 		rq->rq_flags |= SF_RQF_ECN;
 }
 
-/* Did this lcore send a cookie for ls lately (or are cookies always on)? */
+/*
+ * Did this lcore send a cookie for ls in the last SF_COOKIE_RECENT_MS?
+ * Linux's tcp_synq_no_recent_overflow(), asked in every mode: with
+ * syncookies = 2 too, a listener that sent no cookie lately has none to
+ * validate, and an ACK flood at it must not cost a MAC each.
+ */
 static inline bool
 sf_cookies_recent(const struct sf_wtcp *wt, const struct sf_listener *ls)
 {
-	return ls->ls_p.syncookies == 2 ||
-		(wt->wt_ck_sent[ls->ls_id] &&
-		 wt->wt_now - wt->wt_ck_last[ls->ls_id] < SF_COOKIE_RECENT_MS);
+	return wt->wt_ck_sent[ls->ls_id] &&
+		wt->wt_now - wt->wt_ck_last[ls->ls_id] < SF_COOKIE_RECENT_MS;
 }
 
 /*
@@ -579,7 +583,7 @@ sf_cookie_rst(struct sf_worker *w, const struct sf_port *pt,
 /*
  * An ACK (no SYN, no RST) reached a listener: no request knows its
  * 4-tuple. While this lcore sent cookies for the listener lately (Linux:
- * tcp_synq_no_recent_overflow()), or always in mode 2, it may be the
+ * tcp_synq_no_recent_overflow(), in every mode), it may be the
  * third ACK of a cookie: SEG.ACK - 1 is the cookie, SEG.SEQ - 1 the
  * client ISN (so SEG.SEQ must be the ISN + 1, or the MAC fails). A
  * valid cookie rebuilds the request and ends as its third ACK would.
@@ -638,6 +642,32 @@ sf_syncache_cookie_ack(struct sf_worker *w, const struct sf_port *pt,
 	if (ta == SF_TA_ABORT)
 		return sf_tcp_reply_rst(w, pt, s);
 	return v;
+}
+
+/*
+ * tcp_req_err() (FreeBSD's syncache_unreach()): an ICMP error quoting our
+ * SYN-ACK. Only one that quotes the request's own ISS can be about it
+ * (RFC 5927 4.1: the quoted sequence number is the check a blind
+ * attacker must pass); a hard error then ends the request, counted as a
+ * listen drop as Linux counts it. A soft error leaves it to the SYN-ACK
+ * retransmissions, as Linux does.
+ */
+enum sf_verdict
+sf_syncache_unreach(struct sf_worker *w, uint32_t id, uint32_t seq,
+		bool hard)
+{
+	struct sf_req *rq = sf_req(w, id);
+	uint16_t ls = rq->rq_listener;
+
+	if (seq != rq->rq_iss)
+		return sf_drop(w, SF_CNT_drop_icmp_err_oow);
+	if (!hard)
+		return sf_drop(w, SF_CNT_drop_icmp_err_soft);
+	sf_req_free(w, id);
+	sf_count(w, SF_CNT_listen_drops);
+	sf_lcount(w, ls, SF_LCNT_listen_drops);
+	sf_count(w, SF_CNT_icmp_err_req_drops);
+	return SF_VERDICT_DONE;
 }
 
 /* tcp_in_window(): does [seq, end) overlap the window [s, e)? */

@@ -191,3 +191,27 @@ sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
 		return sf_drop(w, SF_CNT_drop_tcp_no_listener);
 	return sf_tcp_reply_rst(w, pt, &s);
 }
+
+/*
+ * tcp_v4_err() / tcp_v6_err(): the flow an ICMP error quotes, looked up
+ * as a segment of it would be. Requests act on it; established
+ * connections only count it for now (the data path will take
+ * fragmentation-needed and packet-too-big); nothing answers it.
+ */
+enum sf_verdict
+sf_tcp_icmp_err(struct sf_worker *w, const struct sf_flow_key *k,
+		uint32_t seq, bool hard)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	uint32_t hash = sf_flow_hash(k, w->wk_eng->en_tcp.et_hash_seed);
+	int32_t pos;
+
+	if (sf_ftab_lookup(&wt->wt_conntab, k, hash) >= 0)
+		return sf_drop(w, SF_CNT_drop_icmp_err_conn);
+	if (wt->wt_reqtab.ft_used != 0) {
+		pos = sf_ftab_lookup(&wt->wt_reqtab, k, hash);
+		if (pos >= 0)
+			return sf_syncache_unreach(w, (uint32_t)pos, seq, hard);
+	}
+	return sf_drop(w, SF_CNT_drop_icmp_err_no_flow);
+}

@@ -383,6 +383,20 @@ enum sf_verdict sf_syncache_cookie_ack(struct sf_worker *w,
 		const struct sf_port *pt, struct sf_listener *ls,
 		struct sf_seg *s);
 void sf_syncache_clock(struct sf_worker *w);
+/*
+ * An ICMP error quoting our SYN-ACK of request id with sequence seq:
+ * tcp_req_err(). Returns the verdict for the ICMP message.
+ */
+enum sf_verdict sf_syncache_unreach(struct sf_worker *w, uint32_t id,
+		uint32_t seq, bool hard);
+
+/*
+ * sf_tcp_in.c: an ICMP error quoting a TCP segment we sent on flow k
+ * (the peer remote, as in a received segment) with sequence seq; hard
+ * when the error is one that ends a request. Returns its verdict.
+ */
+enum sf_verdict sf_tcp_icmp_err(struct sf_worker *w,
+		const struct sf_flow_key *k, uint32_t seq, bool hard);
 
 /* sf_conn.c: established and closing connections. */
 int sf_conn_init(struct sf_worker *w);

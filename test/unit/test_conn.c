@@ -272,6 +272,121 @@ out:
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_ABORT], 1);
 }
 
+/*
+ * RFC 9293 3.10.7.4 step 1 as Linux's tcp_sequence() and
+ * tcp_validate_incoming() decide it, edge by edge (docs/handshake.md
+ * has the table): RCV.WUP <= SEG.SEQ + SEG.LEN and SEG.SEQ <= RCV.WUP +
+ * RCV.WND, the window as last advertised; segments with none of ACK,
+ * SYN, RST dropped unanswered before any check.
+ */
+static void
+test_window_edges(bool v6)
+{
+	struct sf_listener_params lp;
+	struct sf_engine *eng;
+	struct rte_mbuf *m;
+	struct sf_conn *c;
+	struct sf_test_client p;
+	uint32_t rcv, now = 20, edge;
+
+	lp_default(&lp);
+	eng = setup(&lp);
+	sf_worker_clock(wk(eng), now);
+	sf_test_client_init(&p, v6, 1010, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_WSCALE);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	/* The SYN-ACK advertised 65535 bytes, unscaled (RFC 7323 2.2). */
+	edge = rcv + 65535;
+
+#define NEXT_TICK() sf_worker_clock(wk(eng), now += SF_OOW_RATELIMIT_MS)
+	/* Zero length exactly at the right edge: acceptable, unanswered. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, edge, p.iss + 1,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
+	/* One past it: a duplicate ACK (the RFC's test at the edge too). */
+	NEXT_TICK();
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, edge + 1,
+		p.iss + 1, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
+	rte_pktmbuf_free(m);
+	/*
+	 * That ACK advertised 65535 >> 7 << 7 = 65408 bytes from RCV.NXT:
+	 * the edge moved in to where the peer was told it is.
+	 */
+	edge = rcv + (65535 >> 7 << 7);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, edge, p.iss + 1,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
+	NEXT_TICK();
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, edge + 1,
+		p.iss + 1, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
+	rte_pktmbuf_free(m);
+	/* At RCV.NXT and inside: acceptable. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1000,
+		p.iss + 1, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
+	/* Just left of RCV.NXT (a keepalive probe): a duplicate ACK. */
+	NEXT_TICK();
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv - 1,
+		p.iss + 1, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
+	rte_pktmbuf_free(m);
+	/*
+	 * RSTs show which side of the test a sequence number falls on: in
+	 * the window but not at RCV.NXT a challenge ACK, outside dropped.
+	 */
+	NEXT_TICK();
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, edge, 0, NULL,
+		0), SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+		SF_CNT_challenge_acks);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
+	rte_pktmbuf_free(m);
+	NEXT_TICK();
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, edge + 1, 0, NULL,
+		0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_conn_oow);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, rcv - 1, 0, NULL,
+		0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_conn_oow);
+	/* A SYN outside the window is challenged too (RFC 5961 4.2). */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_SYN, edge + 5000, 0,
+		NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+		SF_CNT_challenge_acks);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
+	rte_pktmbuf_free(m);
+	/* None of ACK, SYN, RST: silent, in the window or not. */
+	NEXT_TICK();
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_PSH, rcv, 0, "q", 1),
+		SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_conn_noack);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_FIN, edge + 100, 0,
+		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_conn_noack);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, 0, rcv - 100, 0, NULL, 0),
+		SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_conn_noack);
+	/* Data starting at the edge, ending beyond: taken (out of order). */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, edge, p.iss + 1,
+		"ab", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
+	rte_pktmbuf_free(m);
+#undef NEXT_TICK
+	SF_CHECK_EQ(c->cn_state, SF_CS_ESTABLISHED);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+out:
+	teardown(eng);
+}
+
 /* RFC 5961: RSTs and SYNs on a connection. */
 static void
 test_rst_syn(bool v6)
@@ -771,6 +886,7 @@ main(int argc, char **argv)
 	SF_CHECK(sizeof(struct sf_conn) <= 192);
 	for (v6 = 0; v6 < 2; v6++) {
 		test_data(v6);
+		test_window_edges(v6);
 		test_rst_syn(v6);
 		test_peer_close(v6);
 		test_our_close(v6);

@@ -243,10 +243,18 @@ test_icmp_drops(void)
 	len = build_echo(f, &e);
 	SF_CHECK_INPUT(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
 		SF_CNT_drop_icmp_unhandled);
-	e.type = 3;                     /* destination unreachable */
+	e.type = 4;                     /* source quench: ignored */
 	len = build_echo(f, &e);
 	SF_CHECK_INPUT(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
 		SF_CNT_drop_icmp_unhandled);
+	/*
+	 * Destination unreachable is for TCP now: one quoting no IPv4
+	 * header (the echo data) is malformed (test_icmp_err has the rest).
+	 */
+	e.type = 3;
+	len = build_echo(f, &e);
+	SF_CHECK_INPUT(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
+		SF_CNT_drop_icmp_err_bad);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_icmp_echo_replies), 0);
 	sf_engine_free(eng);
 }
@@ -309,15 +317,19 @@ test_dispatch(void)
 	}
 	e.dst = sf_test_v4;
 
-	/* UDP, and a protocol number nobody uses. */
+	/*
+	 * UDP (the echo bytes make a UDP length beyond the payload), and a
+	 * protocol number nobody uses: this engine has no mbuf pool, so its
+	 * protocol unreachable cannot be built (test_icmp_err checks them).
+	 */
 	e.proto = IPPROTO_UDP;
 	len = build_echo(f, &e);
 	SF_CHECK_INPUT(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
-		SF_CNT_drop_l4_proto);
+		SF_CNT_drop_udp_truncated);
 	e.proto = 253;
 	len = build_echo(f, &e);
-	SF_CHECK_INPUT(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
-		SF_CNT_drop_l4_proto);
+	SF_CHECK_INPUTV(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
+		SF_CNT_drop_l4_proto, SF_CNT_tx_nombuf);
 	e.proto = IPPROTO_ICMP;
 
 	/* TCP: bounds checked and counted; the zero checksum is wrong. */

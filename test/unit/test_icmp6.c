@@ -301,6 +301,9 @@ test_dispatch(struct sf_engine *eng)
 	frame_ns(&fr, sf_test_v6, false);
 	fr.msg[0] = ND_NA;
 	fr.dst = sf_test_v6;
+	/* To our unicast address in a multicast frame: RFC 1122 3.3.6. */
+	DROPS(eng, &fr, SF_CNT_drop_l2_mcast_unicast);
+	fr.eth_dst = &sf_test_mac;
 	DROPS(eng, &fr, SF_CNT_drop_icmp6_unhandled);
 	frame_echo(&fr, 20);
 	fr.msg[0] = MLD2_REPORT;
@@ -313,9 +316,24 @@ test_dispatch(struct sf_engine *eng)
 	DROPS(eng, &fr, SF_CNT_drop_icmp6_unhandled);
 
 	/* Other upper layers. */
+	/*
+	 * UDP (the echo bytes make a length beyond the payload) and a
+	 * protocol nobody speaks; this engine has no mbuf pool, so the
+	 * parameter problem about the latter cannot be built
+	 * (test_icmp_err checks the errors themselves).
+	 */
 	frame_echo(&fr, 8);
 	fr.proto = IPPROTO_UDP;
-	DROPS(eng, &fr, SF_CNT_drop_l4_proto);
+	DROPS(eng, &fr, SF_CNT_drop_udp_truncated);
+	frame_echo(&fr, 8);
+	fr.proto = 253;
+	{
+		uint8_t f[FRAME_MAX];
+		uint16_t len = build(f, &fr);
+
+		SF_CHECK_INPUTV(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
+			SF_CNT_drop_l4_proto, SF_CNT_tx_nombuf);
+	}
 	frame_echo(&fr, 12);
 	fr.proto = IPPROTO_TCP;
 	fr.msg[12] = 5 << 4;

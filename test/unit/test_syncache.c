@@ -1956,6 +1956,55 @@ test_cookie_recent(bool v6)
 }
 
 /*
+ * Mode 2 asks the same question (Linux's tcp_synq_no_recent_overflow()
+ * in every mode): an ACK flood at a listener that sent no cookie lately
+ * costs no MAC, a plain RST each; after a cookie, ACKs are checked for
+ * 120 s, and then no longer.
+ */
+static void
+test_cookie_recent_mode2(bool v6)
+{
+	struct sf_listener_params lp;
+	struct sf_listener_state st;
+	struct sf_test_client p[2];
+	struct sf_engine *eng;
+	struct sf_test_seg r;
+	struct sf_test_tcp t;
+	unsigned int i;
+
+	lp_default(&lp);
+	lp.syncookies = 2;
+	eng = ck_setup(NULL, &lp);
+	sf_test_tcp_init(&t, v6, 1850, LPORT);
+	t.flags = RTE_TCP_ACK_FLAG;
+	t.seq = 1;
+	t.ack = 777;
+	for (i = 0; i < 3; i++)
+		ck_rst(eng, sf_test_tcp_frame(&t), 777, false);
+	SF_CHECK_EQ(lcnt(eng, SF_LCNT_syncookies_failed), 0);
+	sf_engine_listener_state(eng, 0, &st);
+	SF_CHECK_EQ(st.cookie_lcores, 0);
+
+	for (i = 0; i < 2; i++) {
+		sf_test_client_init(&p[i], v6, (uint16_t)(1851 + i), LPORT);
+		ck_syn(eng, &p[i], sf_test_syn_frame(&p[i], SF_TOF_MSS), false,
+			&r);
+	}
+	ck_rst(eng, sf_test_tcp_frame(&t), 777, true);
+	sf_worker_clock(wk(eng), 1000 + SF_COOKIE_RECENT_MS - 1);
+	ck_ack(eng, &p[0]);
+	sf_worker_clock(wk(eng), 1000 + SF_COOKIE_RECENT_MS);
+	ck_rst(eng, sf_test_tcp_frame(&t), 777, false);
+	/* A valid cookie too is no longer checked. */
+	ck_rst(eng, sf_test_seg_frame(&p[1], RTE_TCP_ACK_FLAG, p[1].isn + 1,
+		p[1].iss + 1, NULL, 0), p[1].iss + 1, false);
+	SF_CHECK_EQ(lcnt(eng, SF_LCNT_syncookies_failed), 1);
+	SF_CHECK_EQ(lcnt(eng, SF_LCNT_syncookies_recv), 1);
+	SF_CHECK_EQ(cb.accepts, 1);
+	teardown(eng);
+}
+
+/*
  * The period keys follow the wall clock through the worker's clock: a
  * cookie of period t validates to the end of period t + 1, not after.
  */
@@ -2124,6 +2173,15 @@ test_cookie_secret(bool v6)
 		SF_CONN_F_TS);
 	SF_CHECK_EQ(cb.ci.worker, 0);
 	ck_ack(eng, &p[1]);
+	/*
+	 * e3 sent no cookie yet: an ACK is answered with a plain RST, its
+	 * cookie not even checked (tcp_synq_no_recent_overflow(), every
+	 * mode). Once e3 sends one, cookies of the other secret fail.
+	 */
+	ck_rst(e3, sf_test_seg_frame(&p[2], RTE_TCP_ACK_FLAG, p[2].isn + 1,
+		p[2].iss + 1, NULL, 0), p[2].iss + 1, false);
+	sf_test_client_init(&p[4], v6, 2119, LPORT);
+	ck_syn(e3, &p[4], sf_test_syn_frame(&p[4], SF_TOF_MSS), false, &r);
 	ck_fail(e3, &p[2]);
 	ck_fail(e3, &p[3]);
 	SF_CHECK_EQ(sf_test_counter(e2, SF_CNT_syncookies_recv), 1);
@@ -2246,6 +2304,7 @@ main(int argc, char **argv)
 		test_cookie_mode0(v6);
 		test_cookie_failed(v6);
 		test_cookie_recent(v6);
+		test_cookie_recent_mode2(v6);
 		test_cookie_expiry(v6);
 		test_cookie_no_retrans(v6);
 		test_cookie_secret(v6);
