@@ -86,11 +86,14 @@ sf_icmp_peer_allow(struct sf_worker *w, const struct sf_icmp_conf *ic,
 {
 	struct sf_icmp_rl *rl = &w->wk_icmp;
 	uint32_t now = w->wk_tcp.wt_now, tag, cap, tok;
+	uint32_t key[4];	/* rte_hash_crc() loads words; addr is in the frame */
 	unsigned int i;
 
 	if (ic->ic_ratelimit_ms == 0)
 		return true;
-	tag = rte_hash_crc(addr, len, w->wk_eng->en_tcp.et_hash_seed) | 1;
+	RTE_ASSERT(len <= sizeof(key));
+	memcpy(key, addr, len);
+	tag = rte_hash_crc(key, len, w->wk_eng->en_tcp.et_hash_seed) | 1;
 	i = (tag >> 1) & (SF_ICMP_PEERS - 1);
 	cap = SF_ICMP_PEER_BURST * ic->ic_ratelimit_ms;
 	if (rl->rl_peer[i].pe_tag != tag) {
