@@ -410,6 +410,13 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	ep.somaxconn = sf_conf.somaxconn;
 	ep.time_wait_ms = sf_conf.time_wait_ms;
 	ep.no_listener_drop = sf_conf.no_listener_drop;
+	ep.no_icmp_errors = !sf_conf.icmp_errors;
+	/* The config's 0 is Linux's "no limit"; the engine's 0 a default. */
+	ep.icmp_ratelimit_ms = sf_conf.icmp_ratelimit != 0 ?
+		sf_conf.icmp_ratelimit : SF_ICMP_NO_LIMIT;
+	ep.icmp_msgs_per_sec = sf_conf.icmp_msgs_per_sec != 0 ?
+		sf_conf.icmp_msgs_per_sec : SF_ICMP_NO_LIMIT;
+	ep.icmp_msgs_burst = sf_conf.icmp_msgs_burst;
 	ep.cookie_secret = sf_conf.cookie_secret_set ?
 		sf_conf.cookie_secret : NULL;
 	sf_eng = sf_engine_create(&ep);

@@ -34,6 +34,10 @@
 #define SF_DEF_TIME_WAIT_MS   2000
 #define SF_DEF_MAX_REQUESTS   16384
 #define SF_DEF_MAX_CONNS      65536
+/* Linux's icmp_ratelimit, icmp_msgs_per_sec and icmp_msgs_burst. */
+#define SF_DEF_ICMP_RATELIMIT    1000
+#define SF_DEF_ICMP_MSGS_PER_SEC 1000
+#define SF_DEF_ICMP_MSGS_BURST   50
 
 static const char *const sf_app_names[] = {
 	[SF_APP_SINK] = "sink",
@@ -79,6 +83,10 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->max_requests = SF_DEF_MAX_REQUESTS;
 	conf->max_conns = SF_DEF_MAX_CONNS;
 	conf->steering = SF_STEER_AUTO;
+	conf->icmp_errors = true;
+	conf->icmp_ratelimit = SF_DEF_ICMP_RATELIMIT;
+	conf->icmp_msgs_per_sec = SF_DEF_ICMP_MSGS_PER_SEC;
+	conf->icmp_msgs_burst = SF_DEF_ICMP_MSGS_BURST;
 }
 
 static int __rte_format_printf(2, 3)
@@ -302,6 +310,10 @@ enum sf_key {
 	SF_KEY_MAX_REQUESTS,
 	SF_KEY_MAX_CONNS,
 	SF_KEY_COOKIE_SECRET,
+	SF_KEY_ICMP_ERRORS,
+	SF_KEY_ICMP_RATELIMIT,
+	SF_KEY_ICMP_MSGS_PER_SEC,
+	SF_KEY_ICMP_MSGS_BURST,
 	SF_KEY_MAX
 };
 
@@ -333,6 +345,10 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_MAX_REQUESTS] = "max_requests",
 	[SF_KEY_MAX_CONNS] = "max_conns",
 	[SF_KEY_COOKIE_SECRET] = "cookie_secret",
+	[SF_KEY_ICMP_ERRORS] = "icmp_errors",
+	[SF_KEY_ICMP_RATELIMIT] = "icmp_ratelimit",
+	[SF_KEY_ICMP_MSGS_PER_SEC] = "icmp_msgs_per_sec",
+	[SF_KEY_ICMP_MSGS_BURST] = "icmp_msgs_burst",
 };
 
 /* Keys a [listener NAME] section may hold besides "listen". */
@@ -473,6 +489,21 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 				strlen(val));
 		conf->cookie_secret_set = true;
 		return 0;
+	case SF_KEY_ICMP_ERRORS:
+		return sf_parse_bool(where, val, &conf->icmp_errors);
+	case SF_KEY_ICMP_RATELIMIT:
+		/* Linux's net.ipv4.icmp_ratelimit: 0 turns the limit off. */
+		return sf_parse_uint(where, val, 0, 3600000,
+				"(milliseconds between errors to one peer; 0: no limit)",
+				&conf->icmp_ratelimit);
+	case SF_KEY_ICMP_MSGS_PER_SEC:
+		return sf_parse_uint(where, val, 0, 10000000,
+				"(errors per second per worker; 0: no limit)",
+				&conf->icmp_msgs_per_sec);
+	case SF_KEY_ICMP_MSGS_BURST:
+		return sf_parse_uint(where, val, 1, 10000000,
+				"(errors at once per worker)",
+				&conf->icmp_msgs_burst);
 	default:
 		return sf_conf_error(where, "internal: unknown key");
 	}
@@ -753,6 +784,12 @@ sf_conf_usage(const char *prgname)
 	"      --max-conns N         connections per worker (default %u)\n"
 	"      --cookie-secret HEX   SYN-cookie secret, 32 hex digits (default: random\n"
 	"                            per start); prefer cookie_secret in a 0600 config\n"
+	"      --icmp-errors yes|no  port/protocol unreachable and parameter problems\n"
+	"                            about datagrams nothing here takes (default yes)\n"
+	"      --icmp-ratelimit MS   at most one such error per MS to a peer, burst 6\n"
+	"                            (default %u; 0 = no limit)\n"
+	"      --icmp-msgs-per-sec N  and N a second per worker (default %u; 0 = no\n"
+	"                            limit), in bursts of --icmp-msgs-burst (default %u)\n"
 	"      --steering rss|sw|auto  how flows reach their worker (default auto)\n"
 	"      --app-lcores LIST     run on_accept on these lcores (default: inline)\n"
 	"      --rx-queues N         queue pairs per port, at most one per worker\n"
@@ -769,7 +806,8 @@ sf_conf_usage(const char *prgname)
 	"         -c config/synfront.ini\n",
 	prgname, SF_DEF_BACKLOG, SF_DEF_SYN_BACKLOG, SF_DEF_SYNACK_RETRIES,
 	SF_DEF_WINDOW, SF_DEF_WSCALE, SF_DEF_BACKLOG, SF_DEF_TIME_WAIT_MS,
-	SF_DEF_MAX_REQUESTS, SF_DEF_MAX_CONNS, prgname);
+	SF_DEF_MAX_REQUESTS, SF_DEF_MAX_CONNS, SF_DEF_ICMP_RATELIMIT,
+	SF_DEF_ICMP_MSGS_PER_SEC, SF_DEF_ICMP_MSGS_BURST, prgname);
 }
 
 enum {
@@ -808,6 +846,11 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("max-requests", required_argument, SF_KEY_MAX_REQUESTS),
 	SF_LONG("max-conns", required_argument, SF_KEY_MAX_CONNS),
 	SF_LONG("cookie-secret", required_argument, SF_KEY_COOKIE_SECRET),
+	SF_LONG("icmp-errors", required_argument, SF_KEY_ICMP_ERRORS),
+	SF_LONG("icmp-ratelimit", required_argument, SF_KEY_ICMP_RATELIMIT),
+	SF_LONG("icmp-msgs-per-sec", required_argument,
+		SF_KEY_ICMP_MSGS_PER_SEC),
+	SF_LONG("icmp-msgs-burst", required_argument, SF_KEY_ICMP_MSGS_BURST),
 	SF_LONG("stats-interval", required_argument, SF_KEY_STATS_INTERVAL),
 	SF_LONG("stats-file", required_argument, SF_KEY_STATS_FILE),
 	{ NULL, 0, NULL, 0 },

@@ -106,6 +106,11 @@ struct sf_conf {
 	char app_lcores[128];           /* lcore list as given; empty: inline */
 	unsigned int rx_queues;         /* queue pairs per port; 0: workers */
 	uint32_t tx_drain_us;
+	/* ICMP errors we send (Linux's sysctl names). */
+	bool icmp_errors;
+	unsigned int icmp_ratelimit;    /* ms per peer; 0: no limit */
+	unsigned int icmp_msgs_per_sec; /* per worker; 0: no limit */
+	unsigned int icmp_msgs_burst;
 };
 
 /* Fill conf with the defaults (Linux's, where Linux has one). */

@@ -617,6 +617,24 @@ test_tcp_settings(void)
 	SF_CHECK_EQ(PARSE("--max-conns", "16777216"), 0);
 	SF_CHECK_BAD("--max-conns", "16777217");
 
+	/* ICMP errors: on, with Linux's limits, unless told otherwise. */
+	SF_CHECK_EQ(PARSE("--listen", "80"), 0);
+	SF_CHECK(conf.icmp_errors);
+	SF_CHECK_EQ(conf.icmp_ratelimit, 1000);
+	SF_CHECK_EQ(conf.icmp_msgs_per_sec, 1000);
+	SF_CHECK_EQ(conf.icmp_msgs_burst, 50);
+	SF_CHECK_EQ(PARSE("--icmp-errors", "no", "--icmp-ratelimit", "0",
+		"--icmp-msgs-per-sec", "0", "--icmp-msgs-burst", "1"), 0);
+	SF_CHECK(!conf.icmp_errors);
+	SF_CHECK_EQ(conf.icmp_ratelimit, 0);
+	SF_CHECK_EQ(conf.icmp_msgs_per_sec, 0);
+	SF_CHECK_EQ(conf.icmp_msgs_burst, 1);
+	SF_CHECK_BAD("--icmp-errors", "sometimes");
+	SF_CHECK_BAD("--icmp-ratelimit", "3600001");
+	SF_CHECK_OUT("3600001");
+	SF_CHECK_BAD("--icmp-msgs-burst", "0");
+	SF_CHECK_OUT("errors at once");
+
 	/* The cookie secret: 32 hex digits; an error never repeats it. */
 	SF_CHECK_EQ(PARSE("--cookie-secret",
 		"000102030405060708090a0B0C0D0E0F"), 0);
