@@ -187,7 +187,7 @@ sf_listen_key(const char *key, const char *val,
 	RTE_SET_USED(arg);
 	if (strcmp(key, "app") != 0)
 		return -EINVAL;
-	for (k = SF_APP_SINK; k <= SF_APP_NONE; k++) {
+	for (k = SF_APP_SINK; k <= SF_APP_DISCARD; k++) {
 		if (strcmp(val, sf_app_ops(k)->name) == 0) {
 			p->on_accept = sf_app_ops(k)->on_accept;
 			p->on_close = sf_app_ops(k)->on_close;

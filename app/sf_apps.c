@@ -7,12 +7,17 @@
  * that owns the connection, or on an application lcore (--app-lcores).
  *
  *   sink   accept and hold: data is acknowledged and discarded; nothing
- *          is sent; when the peer closes, the engine closes too (no
- *          on_close), so connections do not pile up in CLOSE-WAIT
+ *          is sent and nothing closed, even after the peer's FIN: the
+ *          connection stays in CLOSE-WAIT, as under a server that never
+ *          calls close(), until the peer resets it (max_conns bounds
+ *          how many are held; docs/handshake.md)
  *   rst    accept, then reset at once
  *   close  accept, then close at once (FIN, then TIME-WAIT)
  *   none   never accept: connections wait in the accept queue until it
  *          holds backlog + 1, like a server that never calls accept()
+ *   discard  RFC 863: accept, data acknowledged and discarded, nothing
+ *          sent; when the peer closes, the engine closes too (no
+ *          on_close), so connections do not pile up in CLOSE-WAIT
  */
 
 #include <stddef.h>
@@ -74,6 +79,18 @@ sf_app_sink_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 	sf_app_tally(ci);
 }
 
+/*
+ * The peer's FIN leaves the connection in CLOSE-WAIT: the sink never
+ * closes. The other reasons end the connection; nothing to do for them.
+ */
+static void
+sf_app_sink_close(struct sf_conn *c, enum sf_close_reason why, void *arg)
+{
+	RTE_SET_USED(c);
+	RTE_SET_USED(why);
+	RTE_SET_USED(arg);
+}
+
 static void
 sf_app_rst_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 		void *arg)
@@ -96,6 +113,7 @@ static const struct sf_app_ops sf_apps[] = {
 	[SF_APP_SINK] = {
 		.name = "sink",
 		.on_accept = sf_app_sink_accept,
+		.on_close = sf_app_sink_close,
 	},
 	[SF_APP_RST] = {
 		.name = "rst",
@@ -107,6 +125,10 @@ static const struct sf_app_ops sf_apps[] = {
 	},
 	[SF_APP_NONE] = {
 		.name = "none",
+	},
+	[SF_APP_DISCARD] = {
+		.name = "discard",
+		.on_accept = sf_app_sink_accept,
 	},
 };
 

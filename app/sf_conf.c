@@ -44,6 +44,7 @@ static const char *const sf_app_names[] = {
 	[SF_APP_RST] = "rst",
 	[SF_APP_CLOSE] = "close",
 	[SF_APP_NONE] = "none",
+	[SF_APP_DISCARD] = "discard",
 };
 
 static const char *const sf_steering_names[] = {
@@ -764,7 +765,7 @@ sf_conf_usage(const char *prgname)
 	"                            replaces the [port0] addresses of the config\n"
 	"      --listen [ADDR:]PORT  a TCP listener (repeatable; [V6ADDR]:PORT for IPv6);\n"
 	"                            replaces the config's listeners\n"
-	"      --app NAME            sink, rst, close or none (default sink)\n"
+	"      --app NAME            sink, rst, close, none or discard (default sink)\n"
 	"      --syncookies 0|1|2    never, when the SYN queue is full (default), always\n"
 	"      --backlog N           accept queue length (default %u)\n"
 	"      --syn-backlog N       SYN queue length per listener (default %u)\n"

@@ -27,6 +27,7 @@ enum sf_app_kind {
 	SF_APP_RST,       /* accept then reset */
 	SF_APP_CLOSE,     /* accept then FIN */
 	SF_APP_NONE,      /* never accept */
+	SF_APP_DISCARD,   /* RFC 863: accept, discard, close after the peer */
 };
 
 enum sf_steering {

@@ -189,7 +189,8 @@ class Bench:
         srv += self.eal("1", "srv", 1024)
         srv += ["--vdev", dev + ",role=server", "--",
                 "--addr", "10.10.0.1/24", "--addr", "fd00:10:10::1/64",
-                "--listen", "80", "--stats-interval", "0",
+                "--listen", "80", "--app", "discard",
+                "--stats-interval", "0",
                 "--stats-file", str(stats)] + sf_args
         sp = subprocess.Popen(srv, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)

@@ -78,7 +78,7 @@ def test_gen_handshake_memif(synfront_factory, tmp_path, family, dst):
     listen = "80" if family == "ipv4" else "[::]:80"
     g, js = memif_pair(synfront_factory, tmp_path,
                        ["--listen", listen, "--syncookies", "0",
-                        "--app", "sink"],
+                        "--app", "discard"],
                        ["--mode", "handshake", "--dst", dst, "--count",
                         str(n), "--rate", "20000", "--ack-data", "10",
                         "--after", "fin", "--drain-ms", "500"])

@@ -291,19 +291,19 @@ def has_option(opt):
 @pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
 def test_many_connections(handshake, fam, addr):
     """1,000 sequential then 200 concurrent connect()s complete; every
-    handshake is counted once, every connection reaches the sink and is
-    closed when the client closes it."""
-    sf, cl = handshake()
+    handshake is counted once, every connection reaches the discard
+    application and is closed when the client closes it."""
+    sf, cl = handshake(["--app", "discard"])
     seq = cl("many", addr=addr, port=PORT, n=1000, conc=1, timeout=5)
     assert seq["ok"] == 1000, seq
     conc = cl("many", addr=addr, port=PORT, n=200, conc=200, timeout=10)
     assert conc["ok"] == 200, conc
     n = 1200
-    # The client closed every socket with a FIN: the sink closes too.
+    # The client closed every socket with a FIN: discard closes too.
     sf.wait_counters(lambda s: s["conn_closed"] >= n, timeout=15,
                      what="%d connections closed" % n)
     c = sf.stop_and_check()["counters"]
-    # The sink has no on_close: the engine closes for it (auto_closes),
+    # Discard has no on_close: the engine closes for it (auto_closes),
     # never the application.
     exact(c, passive_opens=n, accepted=n, syn_recv=n, conn_closed=n,
           auto_closes=n, app_closes=0,
@@ -376,12 +376,51 @@ def test_app_close(handshake, fam, addr):
 
 
 # --------------------------------------------------------------------------
+# The sink holds
+
+@pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
+def test_sink_holds_close_wait(handshake, fam, addr):
+    """--app sink (the default) accepts and holds: data acknowledged,
+    nothing sent, and after the peer's FIN the connection stays in
+    CLOSE-WAIT (the FIN acknowledged, no FIN back), as under a server that
+    never calls close(). Only the peer's RST ends it."""
+    sf, cl = handshake()
+    for name in ("a", "b"):
+        r = cl("connect", name=name, addr=addr, port=PORT, data="6869")
+        assert r["ok"], r
+        r = cl("wait_state", name=name, states=["ESTABLISHED"], unacked=0,
+               timeout=5)
+        assert r["ok"], "data not acknowledged: %r" % r
+        cl("shutdown", name=name)
+        # Our ACK of the FIN moves the client to FIN-WAIT-2 ...
+        r = cl("wait_state", name=name, states=["FIN_WAIT2"], unacked=0,
+               timeout=5)
+        assert r["ok"], "FIN not acknowledged: %r" % r
+    # ... and no FIN (nor anything else) ever comes back.
+    r = cl("recv", name="a", timeout=1.5)
+    assert r["result"] == "timeout", r
+    r = cl("wait_state", name="a", states=["FIN_WAIT2"], timeout=1)
+    assert r["ok"], r
+    st = sf.stats()
+    exact(st, passive_opens=2, accepted=2, conn_closed=0, auto_closes=0,
+          app_closes=0, conn_resets=0, out_rsts=0)
+    # The peer's RST (SO_LINGER 0) at RCV.NXT ends one of them.
+    cl("close", name="b", rst=True)
+    sf.wait_counters(lambda s: s["conn_resets"] >= 1, timeout=5,
+                     what="conn_resets")
+    c = sf.stop_and_check()["counters"]
+    exact(c, passive_opens=2, accepted=2, conn_resets=1, conn_closed=0,
+          auto_closes=0, app_closes=0, app_resets=0, out_rsts=0,
+          drop_tcp_conn_oow=0, challenge_acks=0)
+
+
+# --------------------------------------------------------------------------
 # Data on the third ACK
 
 @pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
 def test_third_ack_data(handshake, fam, addr):
     data = b"GET / HTTP/1.0\r\n\r\n" * 3
-    sf, cl = handshake()
+    sf, cl = handshake(["--app", "discard"])
     r = cl("connect", name="a", addr=addr, port=PORT, defer=True,
            data=data.hex())
     assert r["ok"], r
@@ -394,7 +433,7 @@ def test_third_ack_data(handshake, fam, addr):
     st = sf.stats()
     exact(st, passive_opens=1, third_ack_data=1,
           third_ack_data_bytes=len(data), defer_accept_drops=0)
-    # A clean close: our FIN, the sink's FIN (it closes when the peer
+    # A clean close: our FIN, discard's FIN (it closes when the peer
     # does), the client ends in TIME_WAIT.
     cl("shutdown", name="a")
     r = cl("recv", name="a", timeout=5)

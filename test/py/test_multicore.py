@@ -170,13 +170,15 @@ class MCClient(Client):
 @pytest.fixture
 def mc(synfront_factory):
     """start(args, eal_lcores) -> (synfront, client): synfront on a tap
-    in its own namespace, listening on PORT with the sink application
-    unless args say otherwise; both cleaned up after."""
+    in its own namespace, listening on PORT with the discard application
+    (closes when the peer does) unless args say otherwise; both cleaned
+    up after."""
     clients = []
 
     def start(args=(), eal_lcores=None, listen=True):
         app_args = list(SF_ADDR_ARGS) + \
-            (["--listen", str(PORT)] if listen else []) + list(args)
+            (["--listen", str(PORT)] if listen else []) + \
+            ["--app", "discard"] + list(args)
         sf = synfront_factory(vdev="tap", app_args=app_args,
                               eal_lcores=eal_lcores)
         sf.start()
