@@ -30,6 +30,7 @@
 #include "sf_apps.h"
 #include "sf_conf.h"
 #include "sf_engine.h"
+#include "sf_pool.h"
 #include "sf_port.h"
 #include "sf_stats.h"
 
@@ -51,6 +52,8 @@ static volatile bool force_quit;
 static struct sf_conf sf_conf;
 static struct sf_engine *sf_eng;
 static struct rte_mempool *sf_pool;
+/* Mbufs of sf_pool that PMDs keep past close (net_af_xdp's fill rings). */
+static unsigned int sf_pmd_kept;
 
 /*
  * Roles of the lcores: every enabled lcore is a worker, except those of
@@ -361,6 +364,14 @@ sf_setup_steering(uint16_t port, const struct sf_port_setup *ps)
 	return 0;
 }
 
+/* Queue pairs asked of each port: one per worker at most, each polls one. */
+static uint16_t
+sf_nb_pairs(void)
+{
+	return (uint16_t)(sf_conf.rx_queues != 0 ?
+		RTE_MIN(sf_conf.rx_queues, sf_nb_workers) : sf_nb_workers);
+}
+
 /* Engine, ports and queue assignment. */
 static int
 sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
@@ -385,12 +396,14 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 		return -ENODEV;
 	}
 	/*
-	 * Descriptors, per-lcore caches, and the rings between lcores
-	 * (steering and tx hand-off: 1024 frames per pair at most).
+	 * Descriptors (or what a PMD keeps in rings of its own), per-lcore
+	 * caches, and the rings between lcores (steering and tx hand-off:
+	 * 1024 frames per pair at most).
 	 */
-	n = nb_ports * (nb_workers * (SF_NB_RXD + SF_NB_TXD)) +
-		rte_lcore_count() * SF_MBUF_CACHE * 2 +
+	n = rte_lcore_count() * SF_MBUF_CACHE * 2 +
 		(nb_workers > 1 ? nb_workers * 2048 : 0);
+	RTE_ETH_FOREACH_DEV(port)
+		n += sf_port_pool_need(port, sf_nb_pairs());
 	sf_pool = rte_pktmbuf_pool_create("sf_mbufs",
 			RTE_MAX(n, (unsigned int)SF_MIN_MBUFS), SF_MBUF_CACHE, 0,
 			RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
@@ -442,12 +455,11 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 		SF_LOG(WARNING, "rx_queues %u capped at %u, one queue pair per "
 			"worker", sf_conf.rx_queues, nb_workers);
 	RTE_ETH_FOREACH_DEV(port) {
-		/* One queue pair per worker at most: each polls one. */
-		ret = sf_port_init(port, sf_pool, sf_conf.rx_queues != 0 ?
-				RTE_MIN(sf_conf.rx_queues, nb_workers) :
-				nb_workers, SF_LINK_WAIT_MS, &ps);
+		ret = sf_port_init(port, sf_pool, sf_nb_pairs(),
+				SF_LINK_WAIT_MS, &ps);
 		if (ret != 0)
 			return ret;
+		sf_pmd_kept += ps.ps_pmd_kept;
 		(*reports)[*nb_reports].pr_port = port;
 		(*nb_reports)++;
 		ret = sf_engine_port_add(sf_eng, port, &ps.ps_conf);
@@ -580,33 +592,27 @@ main(int argc, char **argv)
 		sf_stats_final(stdout, sf_eng);
 	for (i = 0; i < nb_reports; i++)
 		sf_stats_port_report(reports[i].pr_port, &reports[i]);
-	for (i = 0; i < nb_reports; i++)
-		sf_port_fini(reports[i].pr_port);
-	/* Frames still in the rings between lcores go home too. */
+	/*
+	 * Frames still in the rings between lcores go home first, so that
+	 * the pool only grows by what the ports give back as they close.
+	 */
 	if (sf_eng != NULL)
 		sf_engine_drain(sf_eng);
+	for (i = 0; i < nb_reports; i++)
+		sf_port_fini(reports[i].pr_port, sf_pool);
 
 	/*
 	 * Every mbuf must be home now: the rx rings were emptied by closing
 	 * the ports, each worker flushed its tx buffers on the way out (a
-	 * flush sends or frees, it never keeps), and sf_engine_drain() freed
-	 * what waited between lcores or with queued connections.
+	 * flush sends or frees, it never keeps), sf_engine_drain() freed
+	 * what waited between lcores or with queued connections, and
+	 * sf_port_fini() made net_af_xdp free what it sent. The one
+	 * exception is a PMD that never frees its own rings (sf_pmd_kept),
+	 * which the audit checks mbuf by mbuf.
 	 */
-	if (sf_pool != NULL) {
-		snprintf(pool.pp_name, sizeof(pool.pp_name), "%s",
-			sf_pool->name);
-		pool.pp_size = sf_pool->size;
-		pool.pp_avail = rte_mempool_avail_count(sf_pool);
-		if (pool.pp_avail != pool.pp_size) {
-			SF_LOG(ERR, "mbuf leak: %u of %u mbufs not back in "
-				"the pool", pool.pp_size - pool.pp_avail,
-				pool.pp_size);
-			exit_code = EXIT_FAILURE;
-		} else {
-			SF_LOG(INFO, "all %u mbufs back in the pool",
-				pool.pp_size);
-		}
-	}
+	if (sf_pool != NULL &&
+	    sf_pool_audit(sf_pool, sf_pmd_kept, &pool) != 0)
+		exit_code = EXIT_FAILURE;
 	if (sf_conf.stats_file[0] != '\0' && sf_eng != NULL) {
 		ret = sf_stats_write_json(sf_conf.stats_file, sf_eng,
 				reports, nb_reports, &pool);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -26,6 +27,44 @@ RTE_LOG_REGISTER(sf_logtype_port, synfront.port, INFO);
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
 /* Hash on addresses and TCP ports so one flow stays on one queue. */
 #define SF_RSS_HF (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP)
+/*
+ * Reaping net_af_xdp's tx completions at stop: a kick every millisecond
+ * until the pool has not grown for SF_REAP_QUIET_MS (a copy-mode socket,
+ * as on a veth, completes a send within the send() call itself), and
+ * never longer than SF_REAP_MAX_MS in all.
+ */
+#define SF_REAP_QUIET_MS 5
+#define SF_REAP_MAX_MS 100
+
+static bool
+sf_port_is_af_xdp(const struct rte_eth_dev_info *info)
+{
+	return info->driver_name != NULL &&
+		strcmp(info->driver_name, "net_af_xdp") == 0;
+}
+
+/* As many rx as tx queues (net_tap, for one, insists), at least one. */
+static uint16_t
+sf_port_nb_pairs(const struct rte_eth_dev_info *info, uint16_t nb_pairs)
+{
+	uint16_t nb_q = RTE_MIN(nb_pairs, RTE_MIN(info->max_rx_queues,
+			info->max_tx_queues));
+
+	return nb_q == 0 ? 1 : nb_q;
+}
+
+unsigned int
+sf_port_pool_need(uint16_t port_id, uint16_t nb_pairs)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0)
+		return (unsigned int)nb_pairs * (SF_NB_RXD + SF_NB_TXD);
+	/* net_af_xdp's fill ring stands for the rx descriptors. */
+	return (unsigned int)sf_port_nb_pairs(&info, nb_pairs) *
+		((sf_port_is_af_xdp(&info) ? SF_AF_XDP_FILL_MBUFS : SF_NB_RXD) +
+		 SF_NB_TXD);
+}
 
 int
 sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_pairs,
@@ -49,11 +88,7 @@ sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_pairs,
 			port_id, strerror(-ret));
 		return ret;
 	}
-	/* As many rx as tx queues: net_tap, for one, insists. */
-	nb_q = RTE_MIN(nb_pairs, RTE_MIN(info.max_rx_queues,
-			info.max_tx_queues));
-	if (nb_q == 0)
-		nb_q = 1;
+	nb_q = sf_port_nb_pairs(&info, nb_pairs);
 	out->ps_rss_capable = (info.flow_type_rss_offloads & SF_RSS_HF) != 0;
 	if (nb_q > 1 && out->ps_rss_capable) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
@@ -112,6 +147,21 @@ sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_pairs,
 			return ret;
 		}
 	}
+	/*
+	 * net_af_xdp's fill rings hold SF_AF_XDP_FILL_MBUFS of our mbufs per
+	 * queue (the UMEM is our pool), and DPDK 22.11 never frees them: its
+	 * dev_stop only marks the queues stopped, and its dev_close deletes
+	 * the socket and the UMEM without draining the fill ring (as does
+	 * DPDK's main branch of April 2026). Since 22.11.5 close does not
+	 * even delete the UMEM (its reference count test,
+	 * "__atomic_sub_fetch() - 1 == 0", is never true for a lone socket),
+	 * so the XSK socket stays open (seen on Debian's 22.11.11) and the
+	 * kernel keeps the fill ring until the process exits.
+	 * Those mbufs are the PMD's, never handed to us: the pool audit at
+	 * exit allows for exactly these, as rte_pktmbuf_alloc() left them.
+	 */
+	if (sf_port_is_af_xdp(&info))
+		out->ps_pmd_kept = (unsigned int)nb_q * SF_AF_XDP_FILL_MBUFS;
 	ret = rte_eth_macaddr_get(port_id, &out->ps_conf.mac);
 	if (ret != 0) {
 		SF_PORT_LOG(ERR, "port %u: MAC address: %s", port_id,
@@ -161,11 +211,40 @@ sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_pairs,
 	return 0;
 }
 
-void
-sf_port_fini(uint16_t port_id)
+/*
+ * net_af_xdp frees a transmitted mbuf only when it reads the completion
+ * ring, at the start of its next tx burst (kick_tx() in
+ * rte_eth_af_xdp.c), so the frames of the last burst stay outside the
+ * pool; 22.11 has no tx_done_cleanup. A burst of nothing reads the ring:
+ * kick each queue until the pool stops growing.
+ */
+static void
+sf_port_reap_tx(uint16_t port_id, uint16_t nb_txq, struct rte_mempool *mp)
 {
+	struct rte_mbuf *none[1] = { NULL };
+	unsigned int ms, quiet = 0, avail, was;
+	uint16_t q;
+
+	was = rte_mempool_avail_count(mp);
+	for (ms = 0; ms < SF_REAP_MAX_MS && quiet < SF_REAP_QUIET_MS; ms++) {
+		for (q = 0; q < nb_txq; q++)
+			rte_eth_tx_burst(port_id, q, none, 0);
+		rte_delay_ms(1);
+		avail = rte_mempool_avail_count(mp);
+		quiet = avail == was ? quiet + 1 : 0;
+		was = avail;
+	}
+}
+
+void
+sf_port_fini(uint16_t port_id, struct rte_mempool *mp)
+{
+	struct rte_eth_dev_info info;
 	int ret;
 
+	if (mp != NULL && rte_eth_dev_info_get(port_id, &info) == 0 &&
+	    sf_port_is_af_xdp(&info))
+		sf_port_reap_tx(port_id, info.nb_tx_queues, mp);
 	ret = rte_eth_dev_stop(port_id);
 	if (ret != 0)
 		SF_PORT_LOG(WARNING, "port %u: stop: %s", port_id,

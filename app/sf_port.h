@@ -18,12 +18,23 @@ struct sf_port_setup {
 	uint16_t ps_nb_txd;        /* descriptors per tx queue */
 	bool ps_rss;               /* RSS on the TCP/IP tuple enabled */
 	bool ps_rss_capable;       /* the port offers RSS on TCP/IP */
+	unsigned int ps_pmd_kept;  /* mbufs the PMD keeps past close */
 	struct sf_port_conf ps_conf; /* MAC and offloads, for the engine */
 };
 
 /* Descriptors asked for; the PMD may adjust them. */
 #define SF_NB_RXD 1024
 #define SF_NB_TXD 1024
+
+/*
+ * net_af_xdp (zero-copy UMEM over our pool) puts this many mbufs of the
+ * pool in the fill ring of each rx queue when it sets the queue up, and
+ * replaces every frame it receives with a fresh one, so it holds exactly
+ * that many at any time: xsk_configure() reserves ETH_AF_XDP_DFLT_NUM_DESCS,
+ * libxdp's XSK_RING_CONS__DEFAULT_NUM_DESCS. It never gives them back: see
+ * sf_port_init().
+ */
+#define SF_AF_XDP_FILL_MBUFS 2048
 
 /*
  * Configure and start a port with up to nb_pairs rx/tx queue pairs, RSS and
@@ -35,7 +46,17 @@ int sf_port_init(uint16_t port_id, struct rte_mempool *mp,
 		uint16_t nb_pairs, unsigned int wait_ms,
 		struct sf_port_setup *out);
 
-/* Stop and close a port, logging failures. */
-void sf_port_fini(uint16_t port_id);
+/*
+ * How many mbufs of the pool port_id's PMD may hold with nb_pairs queue
+ * pairs: its descriptors, or what it keeps in rings of its own.
+ */
+unsigned int sf_port_pool_need(uint16_t port_id, uint16_t nb_pairs);
+
+/*
+ * Stop and close a port, logging failures. Call it with every lcore
+ * stopped: on net_af_xdp it first makes the PMD free what it transmitted
+ * (mp: the pool of its queues, watched to see when that is done).
+ */
+void sf_port_fini(uint16_t port_id, struct rte_mempool *mp);
 
 #endif /* SF_PORT_H */

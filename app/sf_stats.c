@@ -234,9 +234,9 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 		", \"data\": %" PRIu64 "}", at.at_conns, at.at_wscale,
 		at.at_sack, at.at_ts, at.at_ecn, at.at_data);
 	fprintf(f, ",\n  \"mempool\": {\"name\": \"%s\", \"size\": %u, "
-		"\"available\": %u, \"in_use\": %u}\n}\n",
+		"\"available\": %u, \"pmd_kept\": %u, \"in_use\": %u}\n}\n",
 		pool->pp_name, pool->pp_size, pool->pp_avail,
-		pool->pp_size - pool->pp_avail);
+		pool->pp_pmd_kept, pool->pp_in_use);
 	err = ferror(f) ? EIO : 0;
 	if (fclose(f) != 0 && err == 0)
 		err = errno;

@@ -21,11 +21,13 @@ struct sf_port_report {
 	struct rte_eth_stats pr_stats;
 };
 
-/* Mempool accounting, taken after every port is closed. */
+/* Mempool accounting, taken after every port is closed (sf_pool_audit). */
 struct sf_pool_report {
 	char pp_name[RTE_MEMPOOL_NAMESIZE];
 	unsigned int pp_size;      /* mbufs in the pool */
 	unsigned int pp_avail;     /* back in the pool (caches included) */
+	unsigned int pp_pmd_kept;  /* out, kept by a PMD that never frees them */
+	unsigned int pp_in_use;    /* out, unaccounted for: leaked */
 };
 
 /*
