@@ -8,7 +8,7 @@ pkgs=(
 	build-essential pkg-config meson ninja-build
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev
 	python3 python3-scapy python3-pytest
-	iproute2 iputils-ping iputils-arping procps netcat-openbsd
+	iproute2 iputils-ping iputils-arping procps netcat-openbsd ethtool
 	clang libclang-rt-14-dev
 	valgrind netsniff-ng gnuplot-nox
 )
