@@ -20,6 +20,7 @@ from conftest import (PEER_V4, PEER_V6, SF_V4, SF_V6, REPLY_COUNTERS,
 
 scapy = pytest.importorskip("scapy.all")
 from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1Q, Ether, IPv6,  # noqa
+                       IPOption,
                        ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NA,
                        ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
                        ICMPv6NDOptSrcLLAddr, IPOption_Router_Alert,
@@ -47,7 +48,8 @@ class Case:
 
     @property
     def replies(self):
-        return self.outcome in REPLY_COUNTERS
+        # A dropped datagram may draw an ICMP error (info icmp_err).
+        return self.outcome in REPLY_COUNTERS or "icmp_err" in self.info
 
 
 def wrong(csum):
@@ -119,9 +121,35 @@ def make_cases(mac):
                   E() / ip4() / ICMP(id=0x1234, seq=4) / Raw(b"abcd") /
                   Padding(b"\0" * 14),
                   "icmp_echo_replies", check_icmp_echo, data=b"abcd"))
+    # RFC 1122 3.3.6: unicast datagrams in L2 broadcast/multicast frames.
     c.append(Case("icmp_echo_bcast_mac",
                   E(BCAST) / ip4() / ICMP(id=0x1234, seq=5) / Raw(data),
+                  "drop_l2_mcast_unicast"))
+    c.append(Case("tcp_syn_mcast_mac",
+                  E("01:00:5e:00:00:01") / ip4() /
+                  TCP(sport=40009, dport=80, flags="S"),
+                  "drop_l2_mcast_unicast"))
+    c.append(Case("icmp6_echo_mcast_mac_unicast_dst",
+                  E(ALL_NODES_MAC) / IPv6(src=PEER_V6, dst=SF_V6) /
+                  ICMPv6EchoRequest(id=1, seq=1),
+                  "drop_l2_mcast_unicast"))
+    # IPv4 options: valid ones skipped, malformed ones a parameter problem
+    # pointing at the bad byte, source routes dropped.
+    c.append(Case("icmp_echo_ip_option_rr",
+                  E() / ip4(options=IPOption(b"\x07\x07\x04" + b"\0" * 4 +
+                                             b"\x01")) /
+                  ICMP(id=0x1234, seq=9) / Raw(data),
                   "icmp_echo_replies", check_icmp_echo, data=data))
+    c.append(Case("ip4_option_bad_length",
+                  E() / ip4(options=IPOption(b"\x1e\x01\x00\x00")) /
+                  ICMP(id=0x1234, seq=10),
+                  "drop_ip4_bad_options", check_icmp_err, icmp_err=(12, 0),
+                  pointer=20))
+    c.append(Case("ip4_option_lsrr",
+                  E() / ip4(options=IPOption(b"\x83\x07\x04\x0a\x0a\x00"
+                                             b"\x09\x00")) /
+                  ICMP(id=0x1234, seq=11),
+                  "drop_ip4_source_route"))
     # Replies whose ICMP message sums to zero: all zeros (only 0xffff
     # verifies) and not (0x0000 and 0xffff both do).
     c.append(Case("icmp_echo_reply_all_zero",
@@ -226,9 +254,32 @@ def make_cases(mac):
                   "drop_ip6_not_for_us"))
 
     # Transport and L2
+    # Nothing listens for UDP: port unreachable; other protocols:
+    # protocol unreachable (IPv6: parameter problem, next header).
     c.append(Case("udp_datagram",
                   E() / ip4() / UDP(sport=5353, dport=53) / Raw(b"q" * 20),
-                  "drop_l4_proto"))
+                  "drop_udp_no_port", check_icmp_err, icmp_err=(3, 3)))
+    c.append(Case("udp6_datagram",
+                  E() / IPv6(src=PEER_V6, dst=SF_V6) /
+                  UDP(sport=5353, dport=53) / Raw(b"q" * 20),
+                  "drop_udp_no_port", check_icmp_err, icmp_err=(1, 4)))
+    c.append(Case("udp_bad_checksum",
+                  E() / ip4() / UDP(sport=5353, dport=53, chksum=0x1234) /
+                  Raw(b"q" * 20),
+                  "drop_udp_bad_csum"))
+    c.append(Case("ip4_proto_gre",
+                  E() / ip4(proto=47) / Raw(b"g" * 24),
+                  "drop_l4_proto", check_icmp_err, icmp_err=(3, 2)))
+    c.append(Case("ip6_proto_gre",
+                  E() / IPv6(src=PEER_V6, dst=SF_V6, nh=47) / Raw(b"g" * 24),
+                  "drop_l4_proto", check_icmp_err, icmp_err=(4, 1),
+                  pointer=6))
+    # An ICMP error quoting a segment of no flow of ours.
+    c.append(Case("icmp_unreach_no_flow",
+                  E() / ip4() / ICMP(type=3, code=1) /
+                  IP(src=SF_V4, dst=PEER_V4) /
+                  TCP(sport=80, dport=40000, flags="SA", seq=7),
+                  "drop_icmp_err_no_flow"))
     # TCP with no listener configured: RFC 9293 3.10.7.1 (CLOSED). A
     # segment without ACK gets <SEQ=0><ACK=SEG.SEQ+SEG.LEN><RST,ACK>, one
     # with ACK gets <SEQ=SEG.ACK><RST>, a RST gets nothing.
@@ -320,6 +371,34 @@ def check_l2(case, req, rep, mac, dst=None):
     else:
         assert Dot1Q not in rep
     return 18 if vlan else 14
+
+
+def check_icmp_err(case, req, rep, mac):
+    """An ICMP / ICMPv6 error about req: back to its sender, type and
+    code as info icmp_err says, the pointer (parameter problem), the
+    quote (the datagram from its IP header on), every checksum."""
+    check_l2(case, req, rep, mac)
+    check_checksums(rep)
+    typ, code = case.info["icmp_err"]
+    raw = bytes(rep)
+    if IP in req:
+        assert rep[IP].src == SF_V4 and rep[IP].dst == PEER_V4
+        assert rep[IP].ttl == 64 and rep[IP].proto == 1
+        assert rep[IP].tos == 0xc0, rep[IP].tos
+        l4 = raw[14 + 20:]
+        quote = bytes(req[IP])[:548]
+    else:
+        assert rep[IPv6].src == SF_V6 and rep[IPv6].dst == PEER_V6
+        assert rep[IPv6].hlim == 64 and rep[IPv6].nh == 58
+        l4 = raw[14 + 40:]
+        quote = bytes(req[IPv6])[:1232]
+    assert (l4[0], l4[1]) == (typ, code), (l4[0], l4[1])
+    # IPv4 (RFC 792): the pointer is the first byte of the word; ICMPv6
+    # (RFC 4443 3.4): the whole 32-bit word.
+    ptr = case.info.get("pointer", 0)
+    want = bytes([ptr, 0, 0, 0]) if IP in req else ptr.to_bytes(4, "big")
+    assert l4[4:8] == want, l4[4:8]
+    assert l4[8:] == quote
 
 
 def check_arp(case, req, rep, mac):
@@ -512,6 +591,15 @@ def test_counters(golden):
     outcomes = sum(c[n] for n in REPLY_COUNTERS) + \
         sum(c[n] for n in drop_names(c))
     assert outcomes == c["rx_packets"]
+    # The ICMP errors sent, by kind, and none held back by the limits.
+    errs = collections.Counter((case.frame.haslayer(IPv6),
+                                case.info["icmp_err"][0])
+                               for case in cases if "icmp_err" in case.info)
+    assert c["icmp_out_dest_unreachs"] == errs[(False, 3)]
+    assert c["icmp_out_parm_probs"] == errs[(False, 12)]
+    assert c["icmp6_out_dest_unreachs"] == errs[(True, 1)]
+    assert c["icmp6_out_parm_probs"] == errs[(True, 4)]
+    assert c["icmp_out_ratelimited"] == 0
 
 
 def test_ports_and_mempool(golden):
