@@ -8,7 +8,7 @@ FUZZ      ?= build-fuzz
 PYTHON    ?= /usr/bin/python3
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test unit pytest asan fuzz bench clean
+.PHONY: all deps build run run-huge test unit pytest asan fuzz bench clean
 
 all: build
 
@@ -23,6 +23,11 @@ build: deps $(BUILD)/build.ninja
 
 run: build
 	scripts/run.sh
+
+# The same on hugepages (reserved, and hugetlbfs mounted, for the run),
+# so that dpdk-dumpcap can attach and capture its ports.
+run-huge: build
+	scripts/run.sh --huge
 
 # Unit tests (meson), then the packet-level suites (pytest).
 test: build

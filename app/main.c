@@ -28,6 +28,7 @@
 #include <rte_mbuf.h>
 
 #include "sf_apps.h"
+#include "sf_capture.h"
 #include "sf_conf.h"
 #include "sf_engine.h"
 #include "sf_pool.h"
@@ -576,6 +577,8 @@ main(int argc, char **argv)
 	force_quit = false;
 	signal(SIGINT, signal_handler);
 	signal(SIGTERM, signal_handler);
+	/* Before the ports start: dumpcap may attach from then on. */
+	sf_capture_init();
 
 	ret = sf_setup(&reports, &nb_reports);
 	if (ret != 0) {
@@ -625,6 +628,7 @@ main(int argc, char **argv)
 	sf_engine_free(sf_eng);
 	free(reports);
 	rte_mempool_free(sf_pool);
+	sf_capture_fini();
 	rte_eal_cleanup();
 	return exit_code;
 }

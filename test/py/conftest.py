@@ -177,7 +177,7 @@ class Synfront:
     """
 
     def __init__(self, vdev="tap", app_args=None, lcores="0-1", mem=1024,
-                 tmpdir=None, eal_lcores=None, netns=None):
+                 tmpdir=None, eal_lcores=None, netns=None, huge_dir=None):
         self.prefix = unique_name("p")
         self.ns = netns
         self._own_ns = False
@@ -199,7 +199,11 @@ class Synfront:
         # eal_lcores: an EAL --lcores map instead of -l, for more lcores
         # than CPUs (e.g. "0@0,1@1,2@1": lcore 2 shares CPU 1).
         lc = ["--lcores", eal_lcores] if eal_lcores else ["-l", lcores]
-        self.argv = [str(BINARY)] + lc + ["--no-huge", "-m", str(mem),
+        # huge_dir: a hugetlbfs mount, for a synfront that secondary
+        # processes (dpdk-dumpcap) can attach to; memory grows on demand.
+        memargs = ["--huge-dir", str(huge_dir)] if huge_dir else \
+            ["--no-huge", "-m", str(mem)]
+        self.argv = [str(BINARY)] + lc + memargs + [
                      "--no-pci", "--file-prefix", self.prefix,
                      "--vdev", vdev, "--", "--stats-file",
                      str(self.stats_file)] + list(app_args)
