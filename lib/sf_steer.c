@@ -19,11 +19,14 @@
  * with no lock and no compare-and-swap. A full ring drops (counted by the
  * producer): a worker never waits for another.
  *
- * ARP, ICMP, ND and whatever does not parse as TCP stay with the worker
- * that received them; they belong to no flow.
+ * ICMP and ICMPv6 errors quoting a TCP segment we sent go to the owner
+ * of that flow, where its request or connection is. ARP, ICMP echo, ND
+ * and whatever does not parse as TCP stay with the worker that received
+ * them; they belong to no flow.
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,9 @@ const uint8_t sf_rss_key[40] = {
 
 /* sf_rss_key as rte_softrss_be() wants it (rte_convert_rss_key()). */
 static uint8_t sf_rss_key_be[40];
+
+static int64_t sf_steer_icmp_err(const struct sf_port *pt,
+		struct rte_mbuf *m);
 
 /* Ring names are global to the process. */
 static uint32_t sf_ring_serial;
@@ -87,6 +93,9 @@ sf_steer_hash(const struct sf_port *pt, struct rte_mbuf *m)
 			(const struct rte_ipv4_hdr *)(d + off);
 		uint16_t ihl;
 
+		if (len >= off + sizeof(*ip) &&
+		    ip->next_proto_id == IPPROTO_ICMP)
+			return sf_steer_icmp_err(pt, m);
 		if (len < off + sizeof(*ip) || (ip->version_ihl >> 4) != 4 ||
 		    ip->next_proto_id != IPPROTO_TCP ||
 		    (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
@@ -115,8 +124,11 @@ sf_steer_hash(const struct sf_port *pt, struct rte_mbuf *m)
 
 			if (sf_pkt_parse_l2(m, &pt->pt_mac, &p) != SF_PKT_OK ||
 			    p.ethertype != RTE_ETHER_TYPE_IPV6 ||
-			    sf_pkt_parse_ip6(m, &p) != SF_PKT_OK ||
-			    p.l4_proto != IPPROTO_TCP)
+			    sf_pkt_parse_ip6(m, &p) != SF_PKT_OK)
+				return -1;
+			if (p.l4_proto == IPPROTO_ICMPV6)
+				return sf_steer_icmp_err(pt, m);
+			if (p.l4_proto != IPPROTO_TCP)
 				return -1;
 			l4 = p.l2_len + p.l3_len;
 		}
@@ -130,6 +142,77 @@ sf_steer_hash(const struct sf_port *pt, struct rte_mbuf *m)
 				sf_rss_key_be);
 	}
 	return -1;
+}
+
+/*
+ * An ICMP or ICMPv6 error belongs to the flow it quotes (RFC 792, RFC
+ * 4443 2.4 c): the quoted packet is one we sent, so in the flow's
+ * received direction the quoted destination is the source. Returns that
+ * flow's hash, or -1 when m is no error quoting TCP (it then stays on
+ * the worker that received it, as ICMP echo does).
+ */
+static int64_t
+sf_steer_icmp_err(const struct sf_port *pt, struct rte_mbuf *m)
+{
+	union rte_thash_tuple t;
+	const uint8_t *ic, *q;
+	struct sf_pkt p;
+	uint32_t qlen, ihl;
+
+	if (sf_pkt_parse_l2(m, &pt->pt_mac, &p) != SF_PKT_OK)
+		return -1;
+	if (p.ethertype == RTE_ETHER_TYPE_IPV4) {
+		if (sf_pkt_parse_ip4(m, &p, false) != SF_PKT_OK ||
+		    p.l4_proto != IPPROTO_ICMP)
+			return -1;
+	} else if (sf_pkt_parse_ip6(m, &p) != SF_PKT_OK ||
+		   p.l4_proto != IPPROTO_ICMPV6) {
+		return -1;
+	}
+	if (p.l4_len < 8)
+		return -1;
+	ic = rte_pktmbuf_mtod_offset(m, const uint8_t *, p.l2_len + p.l3_len);
+	q = ic + 8;
+	qlen = p.l4_len - 8u;
+	if (p.l4_proto == IPPROTO_ICMP) {
+		const struct rte_ipv4_hdr *qip = (const void *)q;
+
+		if ((ic[0] != SF_ICMP_DEST_UNREACH &&
+		     ic[0] != SF_ICMP_TIME_EXCEEDED &&
+		     ic[0] != SF_ICMP_PARAMETERPROB) || qlen < sizeof(*qip) ||
+		    (qip->version_ihl >> 4) != 4 ||
+		    qip->next_proto_id != IPPROTO_TCP)
+			return -1;
+		ihl = (qip->version_ihl & 0x0f) * 4u;
+		if (ihl < sizeof(*qip) || qlen < ihl + 4)
+			return -1;
+		t.v4.src_addr = rte_be_to_cpu_32(qip->dst_addr);
+		t.v4.dst_addr = rte_be_to_cpu_32(qip->src_addr);
+		t.v4.sport = (uint16_t)(q[ihl + 2] << 8 | q[ihl + 3]);
+		t.v4.dport = (uint16_t)(q[ihl] << 8 | q[ihl + 1]);
+		return rte_softrss_be((uint32_t *)&t, RTE_THASH_V4_L4_LEN,
+				sf_rss_key_be);
+	} else {
+		struct rte_ipv6_hdr rev;
+
+		if (ic[0] < SF_ICMP6_DEST_UNREACH ||
+		    ic[0] > SF_ICMP6_PARAMPROB || qlen < sizeof(rev) + 4)
+			return -1;
+		memcpy(&rev, q, sizeof(rev));
+		if ((rte_be_to_cpu_32(rev.vtc_flow) >> 28) != 6 ||
+		    rev.proto != IPPROTO_TCP)
+			return -1;
+		memcpy(rev.src_addr, q + offsetof(struct rte_ipv6_hdr,
+			dst_addr), 16);
+		memcpy(rev.dst_addr, q + offsetof(struct rte_ipv6_hdr,
+			src_addr), 16);
+		rte_thash_load_v6_addrs(&rev, &t);
+		q += sizeof(rev);
+		t.v6.sport = (uint16_t)(q[2] << 8 | q[3]);
+		t.v6.dport = (uint16_t)(q[0] << 8 | q[1]);
+		return rte_softrss_be((uint32_t *)&t, RTE_THASH_V6_L4_LEN,
+				sf_rss_key_be);
+	}
 }
 
 int

@@ -10,7 +10,7 @@ pkgs=(
 	python3 python3-scapy python3-pytest
 	iproute2 iputils-ping iputils-arping procps netcat-openbsd ethtool
 	clang libclang-rt-14-dev
-	valgrind netsniff-ng gnuplot-nox
+	valgrind netsniff-ng gnuplot-nox iptables
 )
 
 missing=()

@@ -430,6 +430,42 @@ engine_end(struct sf_engine *eng)
 	as_ctx(NULL);
 }
 
+/*
+ * An ICMP (ICMPv6) error from src to dst quoting our TCP segment of the
+ * flow src:sport -> dst:dport, i.e. dst:dport -> src:sport.
+ */
+static struct rte_mbuf *
+icmp_err_any(bool v6, const uint8_t *src, const uint8_t *dst, uint16_t sport,
+		uint16_t dport)
+{
+	uint8_t f[200];
+	uint16_t l2, l3 = v6 ? 40 : 20;
+	uint8_t *ic, *q;
+
+	memset(f, 0, sizeof(f));
+	l2 = sf_test_put_eth(f, &sf_test_mac, 0, v6 ? RTE_ETHER_TYPE_IPV6 :
+		RTE_ETHER_TYPE_IPV4);
+	if (v6)
+		sf_test_put_ip6(f + l2, src, dst, IPPROTO_ICMPV6, 8 + l3 + 8,
+			64);
+	else
+		sf_test_put_ip4(f + l2, src, dst, IPPROTO_ICMP, 8 + l3 + 8);
+	ic = f + l2 + l3;
+	ic[0] = v6 ? 1 : 3;     /* destination unreachable */
+	ic[1] = v6 ? 3 : 1;     /* address / host unreachable */
+	q = ic + 8;
+	if (v6)
+		sf_test_put_ip6(q, dst, src, IPPROTO_TCP, 20, 64);
+	else
+		sf_test_put_ip4(q, dst, src, IPPROTO_TCP, 20);
+	q += l3;
+	q[0] = (uint8_t)(dport >> 8);
+	q[1] = (uint8_t)dport;
+	q[2] = (uint8_t)(sport >> 8);
+	q[3] = (uint8_t)sport;
+	return sf_test_mbuf(f, (uint16_t)(l2 + l3 + 8 + l3 + 8));
+}
+
 /* Owner of m on a steered port; frees m. */
 static int
 owner_of(const struct sf_port *pt, struct rte_mbuf *m)
@@ -502,6 +538,8 @@ test_steer_hash(void)
 		SF_CHECK_EQ(ref_hash(v6, dst, src, dp, sp), h);
 		os = owner_of(pt, syn_any(v6, dst, src, dp, sp, 0));
 		SF_CHECK_EQ(os, o);
+		/* An ICMP error about the flow goes to the flow's owner. */
+		SF_CHECK_EQ(owner_of(pt, icmp_err_any(v6, src, dst, sp, dp)), o);
 		/* Extension headers and IPv4 options move the ports. */
 		if (v6)
 			o = owner_of(pt, syn_v6_hbh(src, dst, sp, dp));

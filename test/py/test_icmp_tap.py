@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The synfront authors
+"""
+ICMP errors with the Linux kernel on the other end of a tap (issue 14):
+
+- the kernel's UDP sockets get ECONNREFUSED from synfront's port
+  unreachable (IPv4 and IPv6), within Linux's rate limit of six at once
+  per peer;
+- the kernel answers our SYN-ACKs with ICMP errors of its own (an
+  iptables / ip6tables REJECT rule in the test's namespace), and each one
+  ends the request it quotes (icmp_err_req_drops), so no connection is
+  made and no SYN-ACK is retransmitted to a peer that said it cannot be
+  reached; a TCP port-unreachable-style soft error would not.
+
+Every rule lives in the namespace synfront's test fixture made, and goes
+with it.
+"""
+
+import json
+
+import pytest
+
+from conftest import PYTHON, SF_V4, SF_V6, needs_root, nonzero, run
+
+pytestmark = needs_root
+
+PORT = 80
+
+# A UDP client in the namespace: n datagrams, each answered or not.
+UDP_CLIENT = r"""
+import json, socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+socks = []
+for i in range(int(sys.argv[3])):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.connect((sys.argv[1], int(sys.argv[2])))
+    socks.append(s)
+# All sent at once, then read: the limit sees one burst.
+for i, s in enumerate(socks):
+    s.send(b"hello %d" % i)
+res = []
+for s in socks:
+    s.settimeout(1.0)
+    try:
+        s.recv(100)
+        res.append("data")
+    except ConnectionRefusedError:
+        res.append("refused")
+    except socket.timeout:
+        res.append("timeout")
+    s.close()
+print(json.dumps(res))
+"""
+
+# A TCP client in the namespace: n concurrent connect()s, each bounded
+# in time; what became of each.
+TCP_CLIENT = r"""
+import json, socket, sys, threading
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+res = []
+def one():
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.settimeout(float(sys.argv[3]))
+    try:
+        s.connect((sys.argv[1], int(sys.argv[2])))
+        r = "connected"
+    except socket.timeout:
+        r = "timeout"
+    except OSError as e:
+        r = "error %d" % e.errno
+    s.close()
+    res.append(r)
+ts = [threading.Thread(target=one) for _ in range(int(sys.argv[4]))]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+print(json.dumps(res))
+"""
+
+
+def py(sf, code, *args, timeout=30):
+    r = run([PYTHON, "-c", code] + [str(a) for a in args], ns=sf.ns,
+            timeout=timeout)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return json.loads(r.stdout)
+
+
+@pytest.mark.parametrize("v6", [False, True], ids=["ipv4", "ipv6"])
+def test_udp_port_unreachable(synfront_factory, v6):
+    """A kernel UDP socket sees ECONNREFUSED: synfront answered with a
+    port unreachable it accepted (quote, checksum, addresses right). Of
+    eight datagrams at once, six are answered (Linux's burst per peer;
+    one worker, as the limit is per worker)."""
+    sf = synfront_factory(vdev="tap", lcores="0")
+    sf.start()
+    addr = SF_V6 if v6 else SF_V4
+    res = py(sf, UDP_CLIENT, addr, 53, 8)
+    assert res[:6] == ["refused"] * 6, res
+    assert res[6:] == ["timeout"] * 2, res
+    st = sf.stats()
+    sent = "icmp6_out_dest_unreachs" if v6 else "icmp_out_dest_unreachs"
+    assert st[sent] == 6, st
+    assert st["drop_udp_no_port"] == 8, st
+    assert st["icmp_out_ratelimited"] == 2, st
+    sf.stop_and_check()
+
+
+@pytest.mark.parametrize("steer", ["one_worker", "sw_steering"])
+@pytest.mark.parametrize("v6", [False, True], ids=["ipv4", "ipv6"])
+def test_kernel_icmp_ends_requests(synfront_factory, v6, steer):
+    """The namespace's kernel rejects our SYN-ACKs with a host
+    unreachable (ICMPv6: address unreachable): every request it is about
+    is freed at once, so a connect() never completes and synfront sends
+    no SYN-ACK retransmission; the counters say why. With two workers and
+    software steering the error reaches the worker that owns the flow it
+    quotes, not the one that received it. (With hardware RSS it may not:
+    docs/handshake.md.)"""
+    args = ["--addr", SF_V4 + "/24", "--addr", SF_V6 + "/64",
+            "--listen", str(PORT), "--syncookies", "0"]
+    if steer == "sw_steering":
+        args += ["--rx-queues", "1", "--steering", "sw"]
+    sf = synfront_factory(vdev="tap", app_args=args,
+                          lcores="0" if steer == "one_worker" else "0-1")
+    sf.start()
+    if v6:
+        rule = ["ip6tables", "-A", "INPUT", "-p", "tcp", "-s", SF_V6,
+                "--sport", str(PORT), "--tcp-flags", "SYN,ACK", "SYN,ACK",
+                "-j", "REJECT", "--reject-with", "icmp6-addr-unreachable"]
+    else:
+        rule = ["iptables", "-A", "INPUT", "-p", "tcp", "-s", SF_V4,
+                "--sport", str(PORT), "--tcp-flags", "SYN,ACK", "SYN,ACK",
+                "-j", "REJECT", "--reject-with", "icmp-host-unreachable"]
+    # The kernel limits its own ICMP errors too (six at once per peer):
+    # off in this namespace, so that each SYN-ACK draws one.
+    for knob in ("net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"):
+        run(["sysctl", "-q", "-w", knob], ns=sf.ns, timeout=10)
+    r = run(rule, ns=sf.ns, timeout=10)
+    if r.returncode != 0:
+        pytest.skip("cannot add a REJECT rule in the namespace: %s" %
+                    (r.stdout + r.stderr).strip())
+    # The kernel retransmits its SYN at 1 s, 3 s: three SYNs in 4.5 s.
+    res = py(sf, TCP_CLIENT, SF_V6 if v6 else SF_V4, PORT, 4.5, 4)
+    assert "connected" not in res, res
+    st = sf.wait_counters(
+        lambda s: s["icmp_err_req_drops"] >= s["syn_recv"] > 0,
+        timeout=5, what="every request ended by an ICMP error")
+    assert st["passive_opens"] == 0, st
+    # The requests went at the error, before any timer fired.
+    assert st["synack_retrans"] == 0, st
+    assert st["synack_sent"] == st["syn_recv"], st
+    assert st["listen_drops"] == st["icmp_err_req_drops"], st
+    for name in ("drop_icmp_err_oow", "drop_icmp_err_bad",
+                 "drop_icmp_err_no_flow", "drop_icmp_err_soft"):
+        assert st[name] == 0, (name, st)
+    js = sf.stop_and_check()
+    ls = js["listeners"]
+    assert sum(l["counters"]["listen_drops"] for l in ls) == \
+        st["icmp_err_req_drops"], ls
+    # Each worker ended the requests it held: the errors met their flows.
+    for lc in js["lcores"]:
+        c = lc["counters"]
+        assert c["icmp_err_req_drops"] == c["syn_recv"], (
+            c["icmp_err_req_drops"], c["syn_recv"], lc["role"], nonzero(c))
