@@ -37,7 +37,14 @@ layouts, the MSS tables), not from the C.
    timestamp option added) draw <SEQ=SEG.ACK><CTL=RST> and count in
    syncookies_failed. A cookie made with the reference at period t
    completes also if synfront sees it at t + 1 (t - 1 is live), so
-   a period boundary during the run breaks nothing.
+   a period boundary during the run breaks nothing. Before any cookie
+   went out, an ACK to port 80 draws a plain RST, unchecked (mode 2
+   asks tcp_synq_no_recent_overflow() too). One more cookie connection
+   per family then meets segments at the edges of its receive window
+   (tcp_sequence(): zero-length at the right edge taken silently, one
+   past it and data past it answered, an ACK advertising the scaled
+   window moving the edge in, all-old data answered, a RST past the
+   edge and segments without ACK, SYN or RST dropped silently).
 
 3. net_tap, with timestamps: our TSval is our clock plus a random
    per-start offset, so the third ACK is built from the SYN-ACK read back
@@ -69,7 +76,7 @@ from conftest import (PEER_V4, PEER_V6, PYTHON, SF_ADDR_ARGS, SF_V4, SF_V6,
 scapy = pytest.importorskip("scapy.all")
 from scapy.all import IP, Ether, IPv6  # noqa: E402
 from test_golden_tcp import (  # noqa: E402,F401  (mac is a fixture)
-    ACK, ALL, CWR, ECE, M32, NO_SACK, NO_TS, NONE, NOTHING, O_NOP,
+    ACK, ALL, CWR, ECE, FIN, M32, NO_SACK, NO_TS, NONE, NOTHING, O_NOP,
     O_SACK, ONLY_SACK, ONLY_TS, ONLY_WS, PSH, RST, SYN, WINDOW, WSCALE,
     Checker, Flows, Reply, check_identity_and_mempool, check_opts,
     check_replies, expected_counters, flag_str, mac, o_mss, o_ts, o_ws,
@@ -506,6 +513,14 @@ class PcapPlan:
 
     def add_family(self, fam):
         raddr, laddr = addrs(fam)
+        if fam == 4:
+            # First in the pcap, before any cookie went out: in mode 2
+            # too an ACK is not checked as a cookie (Linux's
+            # tcp_synq_no_recent_overflow() in every mode): a plain RST,
+            # no syncookies_failed.
+            self.flows(4, 19000).flow(COOKIE_PORT)(
+                "mode2_ack_before_any_cookie", 0x1001, ack=0x2222,
+                flags=ACK, reply=rst(0x2222), extra=PLAIN_RST)
         f = self.flows(fam, 20000 + 1000 * fam)
         other = self.flows(fam, 30000 + 1000 * fam)   # tampered sports
         win = {True: WINDOW >> WSCALE, False: WINDOW}
@@ -598,6 +613,51 @@ class PcapPlan:
           outcome="tcp_absorbed", extra=COOKIE_OK)
         self.accepted(w)
 
+    def add_window_edges(self, fam):
+        """A cookie connection (window scale 7, no timestamps), then
+        segments at the edges of its receive window, as Linux's
+        tcp_sequence() and tcp_validate_incoming() take them (the
+        unit tests go through every edge; docs/handshake.md has the
+        table). None of these replies is rate limited."""
+        raddr, laddr = addrs(fam)
+        c = self.flows(fam, 50000 + 1000 * fam).flow(COOKIE_PORT)
+        w = Want(fam, mss=1460, ws=7)
+        irs = (0x0a000000 + 0x101 * fam) & M32
+        s = c("edge_syn", irs, flags=SYN, opts=w.opts(),
+              reply=synack(irs + 1, w.layout(), "isn_new_any"),
+              extra=COOKIE_SYNACK)
+        s.want, s.irs = w, irs
+        isn, _ = w.cookie(self.t0, raddr, laddr, s.sport, COOKIE_PORT, irs)
+        s.predicted = isn
+        c("edge_third_ack", irs + 1, ack=isn + 1, flags=ACK,
+          outcome="tcp_absorbed", extra=COOKIE_OK)
+        self.accepted(w)
+        rcv = irs + 1
+        # Until our first ACK the window is the SYN-ACK's, unscaled.
+        edge = rcv + WINDOW
+        c("edge_ack_at_right_edge", edge, ack=isn + 1, flags=ACK,
+          outcome="tcp_absorbed")
+        ack = Reply(ACK, isn + 1, rcv, WINDOW >> WSCALE)
+        c("edge_ack_past_right_edge", edge + 1, ack=isn + 1, flags=ACK,
+          reply=ack)
+        # That ACK advertised 511 << 7: the edge moved in.
+        edge = rcv + (WINDOW >> WSCALE << WSCALE)
+        c("edge_ack_at_new_edge", edge, ack=isn + 1, flags=ACK,
+          outcome="tcp_absorbed")
+        c("edge_rst_past_edge", edge + 1, flags=RST,
+          outcome="drop_tcp_conn_oow")
+        c("edge_fin_without_ack", rcv, flags=FIN,
+          outcome="drop_tcp_conn_noack")
+        c("edge_no_flags", edge + 100000, flags=0,
+          outcome="drop_tcp_conn_noack")
+        # Data that ends at RCV.NXT: acceptable (Linux), all old: an ACK.
+        c("edge_old_data", rcv - 3, ack=isn + 1, flags=ACK | PSH,
+          data=b"abc", reply=ack)
+        # Data past the edge: unacceptable, answered (data is exempt from
+        # the rate limit).
+        c("edge_data_past_edge", edge + 1, ack=isn + 1, flags=ACK | PSH,
+          data=b"xyz", reply=ack)
+
     def accepted(self, w):
         self.conns["conns"] += 1
         self.conns["wscale"] += w.ws is not None
@@ -615,6 +675,8 @@ def pcap_run(mac, tmp_path_factory):
     plan = PcapPlan(t_lo)
     plan.add_family(4)
     plan.add_family(6)
+    plan.add_window_edges(4)
+    plan.add_window_edges(6)
     frames = [s.build(mac) for s in plan.segs]
     nb = sum(s.reply is not None for s in plan.segs)
     args = ["-c", str(conf), "--cookie-secret", SECRET,
@@ -657,7 +719,8 @@ def test_cookie_synacks_pcap(pcap_run):
         except AssertionError as e:
             raise AssertionError("reply to %s: %s\n%s" % (
                 seg.name, e, Ether(raw).show2(dump=True))) from None
-    assert ncookies == 2 * (len(syn_cases(4)) + 1)
+    # Per family: the SYN cases, the small listener's, the window edges'.
+    assert ncookies == 2 * (len(syn_cases(4)) + 2)
 
 
 @needs_root
