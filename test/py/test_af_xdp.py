@@ -155,7 +155,9 @@ def test_af_xdp_handshakes(veth, af_xdp):
     # No SYN was answered twice (a loose check: it needs a lost segment).
     assert c["synack_sent"] - c["synack_retrans"] == n, nonzero(c)
     assert js["ports"][0]["name"] == "net_af_xdp0"
-    assert js["ports"][0]["rx_packets"] >= 3 * n
+    # At least each SYN and third ACK (the clients' FINs may still be on
+    # their way when synfront stops).
+    assert js["ports"][0]["rx_packets"] >= 2 * n
     # Exactly the fill ring of the one rx queue is outside the pool, and
     # the audit checked each of those mbufs.
     pool = js["mempool"]
