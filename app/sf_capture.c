@@ -48,7 +48,8 @@ sf_capture_init(void)
 		/* INFO: the usual way to run it, nothing is wrong. */
 		SF_CAPTURE_LOG(INFO, "packet capture (dpdk-dumpcap) off: it "
 			"attaches as a secondary process, which needs "
-			"hugepages (run without --no-huge)");
+			"hugepages (make run-huge, or EAL options without "
+			"--no-huge)");
 		return -ENOTSUP;
 	}
 	if (rte_pdump_init() != 0) {
