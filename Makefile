@@ -8,7 +8,8 @@ FUZZ      ?= build-fuzz
 PYTHON    ?= /usr/bin/python3
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run run-huge test unit pytest asan fuzz bench clean
+.PHONY: all deps build run run-huge test unit pytest example asan fuzz bench \
+	clean
 
 all: build
 
@@ -29,8 +30,9 @@ run: build
 run-huge: build
 	scripts/run.sh --huge
 
-# Unit tests (meson), then the packet-level suites (pytest).
-test: build
+# Unit tests (meson), then the packet-level suites (pytest), which also run
+# the example built against the installed tree.
+test: build example
 	meson test -C $(BUILD) --print-errorlogs
 	SF_BUILD=$(BUILD) $(PYTHON) -m pytest -v test/py
 
@@ -39,6 +41,21 @@ unit: build
 
 pytest: build
 	SF_BUILD=$(BUILD) $(PYTHON) -m pytest -v test/py
+
+# examples/embed built as a user would: `meson install` into a fresh
+# DESTDIR, then the example's own Makefile, which finds synfront there
+# through pkg-config alone (libsynfront.pc is relocatable: meson.build;
+# a build folder set up before that default gets it set here). The
+# binary is $(BUILD)/examples/embed/embed, run by test/py/test_example.py.
+EXAMPLE_DESTDIR = $(abspath $(BUILD))/destdir
+
+example: build
+	@meson configure $(BUILD) | grep -Eq '^ *pkgconfig\.relocatable +true' || \
+		{ set -x; meson configure $(BUILD) -Dpkgconfig.relocatable=true; }
+	rm -rf $(EXAMPLE_DESTDIR)
+	meson install -C $(BUILD) --destdir $(EXAMPLE_DESTDIR) --quiet
+	PKG_CONFIG_PATH=$$(dirname $$(find $(EXAMPLE_DESTDIR) -name libsynfront.pc)) \
+		$(MAKE) -B -C examples/embed O=$(abspath $(BUILD))/examples/embed
 
 # The benchmark (docs/benchmarks.md): engine alone, synfront-gen over
 # memif, Linux side by side on veth, latency, callgrind; regenerates the
