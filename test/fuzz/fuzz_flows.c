@@ -41,7 +41,10 @@
  *             1460, 9000, none)
  *   2 ACK     an in-window ACK: data of 0, 1, 536 or 1400 bytes (a bits
  *             0-1), FIN if a bit 2
- *   3 CLOCK   one byte b: the clock moves (b + 1) * unit[a] ms
+ *   3 CLOCK   one byte b: the clock moves (b + 1) * unit[a] ms (1 ms to
+ *             200 s; 600 s in all per input: the timer wheel walks each
+ *             tick while a timer is armed, and longer jumps only slowed
+ *             the fuzzer down, 10 min being past every timer and cookie)
  *   4 APP     flow k's application closes (a bit 0 clear) or resets
  *             its connection, if it holds a live one
  *   5 ICMP    type byte, dseq (int8): an ICMP error quoting flow k's
@@ -86,6 +89,8 @@
 
 #define FF_FLOWS 4
 #define FF_WALL0 1700000000000ull
+#define FF_CLOCK_STEP_MAX 200000  /* ms */
+#define FF_CLOCK_MAX 600000       /* ms in all, per input */
 
 /* One client flow as the peer sees it. */
 struct ff_flow {
@@ -274,6 +279,8 @@ ff_input(struct rte_mbuf *m)
 static void
 ff_clock(uint32_t ms)
 {
+	ms = RTE_MIN(ms, (uint32_t)FF_CLOCK_STEP_MAX);
+	ms = RTE_MIN(ms, FF_CLOCK_MAX - ff.now);
 	ff.now += ms;
 	sf_worker_clock(ff.w, ff.now);
 }
@@ -324,7 +331,7 @@ ff_syn(struct ff_flow *f, uint8_t a)
 static size_t
 ff_seg(struct ff_flow *f, uint8_t a, const uint8_t *p, size_t n)
 {
-	static uint8_t data[1500];
+	static uint8_t data[1400 + UINT8_MAX];
 	struct sf_test_tcp t = f->ff_t;
 	int32_t scale = (a & 1) ? 4096 : 1;
 	size_t used = 5;
@@ -622,7 +629,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t unit[8] = { 1, 10, 100, 250, 1000, 5000,
-		30000, 65000 };
+		20000, 65000 };
 	const uint8_t *p = data + 4;
 	size_t n, left;
 	unsigned int k;

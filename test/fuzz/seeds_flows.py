@@ -24,7 +24,8 @@ def flow_seeds():
     def ack(k=0, a=0):          # a bits 0-1: 0/1/536/1400 bytes, bit 2: FIN
         return op(2, k, a)
 
-    def clock(unit, b):         # (b + 1) * [1,10,100,250,1000,5000,30000,65000][unit] ms
+    # (b + 1) * [1, 10, 100, 250, 1000, 5000, 20000, 65000][unit] ms
+    def clock(unit, b):
         return op(3, 0, unit) + bytes([b])
 
     def app(k=0, reset=False):
