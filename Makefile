@@ -73,7 +73,8 @@ asan: deps $(ASAN)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN) --print-errorlogs
 
-# libFuzzer over the receive path, bounded by FUZZ_SECONDS.
+# libFuzzer: fuzz_rx (one frame per input), then fuzz_flows (a program of
+# frames of a few flows per input), sharing FUZZ_SECONDS; a crash fails.
 $(FUZZ)/build.ninja:
 	CC=clang meson setup $(FUZZ) -Dfuzz=true -Dtests=false \
 		-Db_sanitize=address,undefined -Db_lundef=false
