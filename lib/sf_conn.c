@@ -626,11 +626,12 @@ sf_conn_input(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
 		sf_conn_end(w, c, SF_CLOSE_RESET);
 		return SF_VERDICT_DONE;
 	}
-	/* RFC 5961 4.2: a SYN on a synchronized connection is challenged. */
+	/*
+	 * RFC 5961 4.2: a SYN on a synchronized connection is challenged.
+	 * What is left has ACK: segments with none of the three went first.
+	 */
 	if (f & SF_TH_SYN)
 		return sf_conn_oow_ack(w, pt, c, s, true);
-	if (!(f & SF_TH_ACK))
-		return sf_drop(w, SF_CNT_drop_tcp_conn_noack);
 
 	/* "If the ACK acks something not yet sent ... send an ACK, drop". */
 	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_nxt))

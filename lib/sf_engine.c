@@ -147,6 +147,7 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 #define SF_ICMP_RATELIMIT_MS_DEFAULT 1000
 #define SF_ICMP_MSGS_PER_SEC_DEFAULT 1000
 #define SF_ICMP_MSGS_BURST_DEFAULT 50
+#define SF_ICMP_RATELIMIT_MS_MAX 3600000u
 
 static uint32_t
 sf_icmp_param(uint32_t v, uint32_t def)
@@ -160,15 +161,14 @@ sf_engine_icmp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	struct sf_icmp_conf *ic = &eng->en_icmp;
 
 	ic->ic_off = p->no_icmp_errors != 0;
-	ic->ic_ratelimit_ms = sf_icmp_param(p->icmp_ratelimit_ms,
-		SF_ICMP_RATELIMIT_MS_DEFAULT);
+	/* Six of these fit the 32-bit token count: at most an hour. */
+	ic->ic_ratelimit_ms = RTE_MIN(sf_icmp_param(p->icmp_ratelimit_ms,
+		SF_ICMP_RATELIMIT_MS_DEFAULT), SF_ICMP_RATELIMIT_MS_MAX);
 	ic->ic_per_sec = sf_icmp_param(p->icmp_msgs_per_sec,
 		SF_ICMP_MSGS_PER_SEC_DEFAULT);
-	ic->ic_burst = sf_icmp_param(p->icmp_msgs_burst,
-		SF_ICMP_MSGS_BURST_DEFAULT);
-	/* A bucket that holds less than one message would never send. */
-	if (ic->ic_burst == 0)
-		ic->ic_burst = 1;
+	/* The bucket's size: SF_ICMP_NO_LIMIT is as large as it gets. */
+	ic->ic_burst = p->icmp_msgs_burst != 0 ? p->icmp_msgs_burst :
+		SF_ICMP_MSGS_BURST_DEFAULT;
 }
 
 /* A worker's request and connection tables and its timer wheel. */

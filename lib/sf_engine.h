@@ -110,13 +110,13 @@ struct sf_engine_params {
 	/**
 	 * Per-peer limit of those errors, as Linux's icmp_ratelimit: one
 	 * every icmp_ratelimit_ms to one address, with a burst of six
-	 * (0: 1000 ms; SF_ICMP_NO_LIMIT: none).
+	 * (0: 1000 ms; SF_ICMP_NO_LIMIT: none; at most 3600000 ms).
 	 */
 	uint32_t icmp_ratelimit_ms;
 	/**
 	 * Limit over all peers, per worker, as Linux's icmp_msgs_per_sec
 	 * and icmp_msgs_burst (0: 1000 per second, burst 50;
-	 * SF_ICMP_NO_LIMIT: none).
+	 * SF_ICMP_NO_LIMIT: no rate limit, or the largest burst).
 	 */
 	uint32_t icmp_msgs_per_sec;
 	uint32_t icmp_msgs_burst;

@@ -300,6 +300,8 @@ enum sf_verdict sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
 
 /* ICMP (RFC 792) and ICMPv6 (RFC 4443) error types and codes we use. */
 #define SF_ICMP_DEST_UNREACH     3
+#define SF_ICMP_SOURCE_QUENCH    4
+#define SF_ICMP_REDIRECT         5
 #define SF_ICMP_TIME_EXCEEDED    11
 #define SF_ICMP_PARAMETERPROB    12
 #define SF_ICMP_PROT_UNREACH     2
@@ -311,6 +313,8 @@ enum sf_verdict sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
 #define SF_ICMP6_PARAMPROB       4
 #define SF_ICMP6_PORT_UNREACH    4
 #define SF_ICMP6_UNK_NEXTHDR     1
+#define SF_ICMP_MAX_TYPE         18   /* Linux's NR_ICMP_TYPES */
+#define SF_ND_REDIRECT           137
 
 /*
  * ICMP errors (sf_icmp_err.c). sf_icmp_err_send() sends an ICMP or
@@ -327,8 +331,7 @@ void sf_icmp_err_send(struct sf_worker *w, const struct sf_port *pt,
 		const struct rte_mbuf *m, const struct sf_pkt *p, uint8_t type,
 		uint8_t code, uint32_t info);
 enum sf_verdict sf_icmp_err_input(struct sf_worker *w,
-		const struct sf_port *pt, struct rte_mbuf *m,
-		const struct sf_pkt *p, bool hard);
+		struct rte_mbuf *m, const struct sf_pkt *p, bool hard);
 void sf_icmp_err_init(struct sf_worker *w);
 
 /* The UDP input (sf_udp.c): nothing listens; answered by an ICMP error. */

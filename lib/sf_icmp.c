@@ -110,11 +110,11 @@ sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
 	case SF_ICMP_DEST_UNREACH:
 		if (ic->icmp_code > SF_ICMP_UNREACH_MAX)
 			return sf_drop(w, SF_CNT_drop_icmp_unhandled);
-		return sf_icmp_err_input(w, pt, m, p,
+		return sf_icmp_err_input(w, m, p,
 			(SF_ICMP_UNREACH_HARD >> ic->icmp_code) & 1);
 	case SF_ICMP_TIME_EXCEEDED:
 	case SF_ICMP_PARAMETERPROB:
-		return sf_icmp_err_input(w, pt, m, p, true);
+		return sf_icmp_err_input(w, m, p, true);
 	default:
 		return sf_drop(w, SF_CNT_drop_icmp_unhandled);
 	}

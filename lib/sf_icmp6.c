@@ -288,13 +288,13 @@ sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
 	case SF_ICMP6_DEST_UNREACH:
 		if (ic[1] > SF_ICMP6_UNREACH_MAX)
 			return sf_drop(w, SF_CNT_drop_icmp6_unhandled);
-		return sf_icmp_err_input(w, pt, m, p,
+		return sf_icmp_err_input(w, m, p,
 			(SF_ICMP6_UNREACH_HARD >> ic[1]) & 1);
 	case SF_ICMP6_PKT_TOOBIG:
-		return sf_icmp_err_input(w, pt, m, p, false);
+		return sf_icmp_err_input(w, m, p, false);
 	case SF_ICMP6_TIME_EXCEED:
 	case SF_ICMP6_PARAMPROB:
-		return sf_icmp_err_input(w, pt, m, p, true);
+		return sf_icmp_err_input(w, m, p, true);
 	default:
 		return sf_drop(w, SF_CNT_drop_icmp6_unhandled);
 	}

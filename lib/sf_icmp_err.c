@@ -113,7 +113,11 @@ sf_icmp_peer_allow(struct sf_worker *w, const struct sf_icmp_conf *ic,
 	return true;
 }
 
-/* May one more error go to the peer at addr now? Counts when it may not. */
+/*
+ * May one more error go to the peer at addr now? Counts when it may not.
+ * On success the error is paid for: the global credit, and the peer's
+ * (whose slot sf_icmp_peer_allow() left in *slot for a refund).
+ */
 static bool
 sf_icmp_allow(struct sf_worker *w, const void *addr, unsigned int len)
 {
@@ -127,6 +131,32 @@ sf_icmp_allow(struct sf_worker *w, const void *addr, unsigned int len)
 	if (ic->ic_per_sec != 0)
 		w->wk_icmp.rl_credit -= 1000;
 	return true;
+}
+
+/* An error paid for but not sent (no mbuf): the global credit back. */
+static void
+sf_icmp_refund(struct sf_worker *w)
+{
+	if (w->wk_eng->en_icmp.ic_per_sec != 0)
+		w->wk_icmp.rl_credit += 1000;
+}
+
+/*
+ * How much of the datagram the error quotes: what fits in max bytes of
+ * IP packet and in the new mbuf after the headers (the default data room
+ * holds all of it; a small one cuts the quote, which RFC 792 allows down
+ * to the IP header and 8 bytes).
+ */
+static uint16_t
+sf_icmp_quote_len(const struct rte_mbuf *e, const struct sf_pkt *p,
+		uint32_t max, uint32_t hdrs)
+{
+	uint32_t q = RTE_MIN((uint32_t)p->l3_len + p->l4_len, max);
+	uint32_t room = rte_pktmbuf_tailroom(e);
+
+	if (room < hdrs + p->l3_len + 8u)
+		return 0;
+	return (uint16_t)RTE_MIN(q, room - hdrs);
 }
 
 /*
@@ -157,23 +187,28 @@ sf_icmp_err4(struct sf_worker *w, const struct sf_port *pt,
 {
 	const struct rte_ipv4_hdr *oip = rte_pktmbuf_mtod_offset(m,
 			const struct rte_ipv4_hdr *, p->l2_len);
-	uint16_t q = RTE_MIN((uint32_t)p->l3_len + p->l4_len,
-			(uint32_t)SF_ICMP_QUOTE4);
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *ic;
 	struct rte_mbuf *e;
 	uint32_t rest;
+	uint16_t q;
 
 	if (!sf_icmp_allow(w, &oip->src_addr, 4))
 		return NULL;
 	e = sf_worker_alloc(w);
-	if (e == NULL)
+	if (e == NULL) {
+		sf_icmp_refund(w);
 		return NULL;
-	ip = (struct rte_ipv4_hdr *)sf_icmp_err_l2(pt, m, p, e,
-		p->l2_len + sizeof(*ip) + sizeof(*ic) + q);
+	}
+	q = sf_icmp_quote_len(e, p, SF_ICMP_QUOTE4,
+		p->l2_len + sizeof(*ip) + sizeof(*ic));
+	ip = q == 0 ? NULL : (struct rte_ipv4_hdr *)sf_icmp_err_l2(pt, m, p,
+		e, p->l2_len + sizeof(*ip) + sizeof(*ic) + q);
 	if (ip == NULL) {
+		/* An mbuf too small for even the headers: as no mbuf. */
 		rte_pktmbuf_free(e);
-		sf_count(w, SF_CNT_drop_reply_no_room);
+		sf_icmp_refund(w);
+		sf_count(w, SF_CNT_tx_nombuf);
 		return NULL;
 	}
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
@@ -213,23 +248,27 @@ sf_icmp_err6(struct sf_worker *w, const struct sf_port *pt,
 {
 	const struct rte_ipv6_hdr *oip = rte_pktmbuf_mtod_offset(m,
 			const struct rte_ipv6_hdr *, p->l2_len);
-	uint16_t q = RTE_MIN((uint32_t)p->l3_len + p->l4_len,
-			(uint32_t)SF_ICMP_QUOTE6);
 	struct rte_ipv6_hdr *ip6;
 	struct rte_mbuf *e;
+	uint16_t q, cksum;
 	uint32_t rest;
 	uint8_t *ic;
 
 	if (!sf_icmp_allow(w, oip->src_addr, 16))
 		return NULL;
 	e = sf_worker_alloc(w);
-	if (e == NULL)
+	if (e == NULL) {
+		sf_icmp_refund(w);
 		return NULL;
-	ip6 = (struct rte_ipv6_hdr *)sf_icmp_err_l2(pt, m, p, e,
-		p->l2_len + sizeof(*ip6) + 8 + q);
+	}
+	q = sf_icmp_quote_len(e, p, SF_ICMP_QUOTE6,
+		p->l2_len + sizeof(*ip6) + 8);
+	ip6 = q == 0 ? NULL : (struct rte_ipv6_hdr *)sf_icmp_err_l2(pt, m, p,
+		e, p->l2_len + sizeof(*ip6) + 8 + q);
 	if (ip6 == NULL) {
 		rte_pktmbuf_free(e);
-		sf_count(w, SF_CNT_drop_reply_no_room);
+		sf_icmp_refund(w);
+		sf_count(w, SF_CNT_tx_nombuf);
 		return NULL;
 	}
 	ip6->vtc_flow = RTE_BE32(6u << 28);
@@ -245,10 +284,35 @@ sf_icmp_err6(struct sf_worker *w, const struct sf_port *pt,
 	rest = rte_cpu_to_be_32(info);
 	memcpy(ic + 4, &rest, sizeof(rest));
 	memcpy(ic + 8, oip, q);
-	rest = sf_ip6_l4_cksum(ip6, ic, 8 + q, IPPROTO_ICMPV6);
-	ic[2] = (uint8_t)rest;
-	ic[3] = (uint8_t)(rest >> 8);
+	/* The sum of the words as they lie in memory: stored as it is. */
+	cksum = sf_ip6_l4_cksum(ip6, ic, 8 + q, IPPROTO_ICMPV6);
+	memcpy(ic + 2, &cksum, sizeof(cksum));
 	return e;
+}
+
+/*
+ * RFC 1122 3.2.2 and RFC 4443 2.4 e: never an error about an ICMP error
+ * (or a message whose type cannot be read), nor about an ICMPv6 error or
+ * redirect, as Linux's icmp_send() and icmp6_send() check. The callers
+ * handle the other cases (multicast and broadcast, fragments).
+ */
+static bool
+sf_icmp_about_error(const struct rte_mbuf *m, const struct sf_pkt *p)
+{
+	uint8_t t;
+
+	if (p->l4_proto != IPPROTO_ICMP && p->l4_proto != IPPROTO_ICMPV6)
+		return false;
+	if (p->l4_len < 1)
+		return true;
+	t = *rte_pktmbuf_mtod_offset(m, const uint8_t *,
+		p->l2_len + p->l3_len);
+	if (p->l4_proto == IPPROTO_ICMPV6)
+		return t < 128 || t == SF_ND_REDIRECT;
+	/* Linux's icmp_pointers[].error, and types above NR_ICMP_TYPES. */
+	return t > SF_ICMP_MAX_TYPE || t == SF_ICMP_DEST_UNREACH ||
+		t == SF_ICMP_SOURCE_QUENCH || t == SF_ICMP_REDIRECT ||
+		t == SF_ICMP_TIME_EXCEEDED || t == SF_ICMP_PARAMETERPROB;
 }
 
 void
@@ -259,7 +323,7 @@ sf_icmp_err_send(struct sf_worker *w, const struct sf_port *pt,
 	bool v4 = p->ethertype == RTE_ETHER_TYPE_IPV4;
 	struct rte_mbuf *e;
 
-	if (w->wk_eng->en_icmp.ic_off)
+	if (w->wk_eng->en_icmp.ic_off || sf_icmp_about_error(m, p))
 		return;
 	e = v4 ? sf_icmp_err4(w, pt, m, p, type, code, info) :
 		sf_icmp_err6(w, pt, m, p, type, code, info);
@@ -284,16 +348,15 @@ sf_icmp_err_send(struct sf_worker *w, const struct sf_port *pt,
  * address and its destination the peer.
  */
 enum sf_verdict
-sf_icmp_err_input(struct sf_worker *w, const struct sf_port *pt,
-		struct rte_mbuf *m, const struct sf_pkt *p, bool hard)
+sf_icmp_err_input(struct sf_worker *w, struct rte_mbuf *m,
+		const struct sf_pkt *p, bool hard)
 {
 	const uint8_t *q = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 			p->l2_len + p->l3_len + 8);
-	uint32_t qlen = p->l4_len - 8, seq;
+	uint32_t qlen = p->l4_len - 8u, seq;
 	struct sf_flow_key k;
 	const uint8_t *th;
 
-	RTE_SET_USED(pt);
 	if (p->l4_len < 8)
 		goto bad;
 	memset(&k, 0, sizeof(k));

@@ -104,19 +104,25 @@ sf_pkt_parse_ip4(struct rte_mbuf *m, struct sf_pkt *p, bool verify_csum)
 	return SF_PKT_OK;
 }
 
-/* IPv4 option types (RFC 791, RFC 781 for the timestamp). */
+/* IPv4 option types (RFC 791, RFC 781 for the timestamp, RFC 2113). */
 #define SF_IPOPT_END   0
 #define SF_IPOPT_NOOP  1
 #define SF_IPOPT_RR    7
 #define SF_IPOPT_TS    68
 #define SF_IPOPT_LSRR  131
+#define SF_IPOPT_CIPSO 134
 #define SF_IPOPT_SSRR  137
+#define SF_IPOPT_RA    148
 
 /* Timestamp option flags (low nibble of its fourth byte). */
-#define SF_IPOPT_TS_TSONLY    0
 #define SF_IPOPT_TS_TSANDADDR 1
 #define SF_IPOPT_TS_PRESPEC   3
 
+/*
+ * The checks of Linux's ip_options_compile() for a received datagram,
+ * in its order (which decides the pointer of the parameter problem):
+ * the rule of each option below names the byte Linux points at.
+ */
 enum sf_counter
 sf_pkt_ip4_options(const struct rte_mbuf *m, const struct sf_pkt *p,
 		uint16_t *bad)
@@ -124,8 +130,8 @@ sf_pkt_ip4_options(const struct rte_mbuf *m, const struct sf_pkt *p,
 	const uint8_t *h = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 			p->l2_len);
 	uint16_t i = sizeof(struct rte_ipv4_hdr), end = p->l3_len;
-	bool rr = false, ts = false, srr = false;
-	uint8_t len, ptr;
+	bool rr = false, ts = false, srr = false, cipso = false;
+	uint8_t len, ptr, flag;
 
 	while (i < end) {
 		if (h[i] == SF_IPOPT_END)
@@ -134,36 +140,36 @@ sf_pkt_ip4_options(const struct rte_mbuf *m, const struct sf_pkt *p,
 			i++;
 			continue;
 		}
-		/*
-		 * A type byte with no length byte, or a length out of range:
-		 * the pointer names the type, as Linux's does.
-		 */
+		/* A type with no length byte, or a length out of range. */
 		if (end - i < 2 || h[i + 1] < 2 || h[i + 1] > end - i)
 			goto bad_at_i;
 		len = h[i + 1];
 		ptr = len > 2 ? h[i + 2] : 0;
 		switch (h[i]) {
-		case SF_IPOPT_RR:
 		case SF_IPOPT_LSRR:
 		case SF_IPOPT_SSRR:
 			/*
-			 * A route: the pointer (from 1, at the type byte)
-			 * is at least 4, and when it still points into the
-			 * option a whole address must fit there.
+			 * Pointer from 1, at the type byte: at least 4. Unlike
+			 * a record route, a source route is not checked for
+			 * room (RFC 1812 5.2.4.1): it is dropped anyway.
 			 */
 			if (len < 3)
 				goto bad_at_len;
+			if (ptr < 4)
+				goto bad_at_ptr;
+			if (srr)
+				goto bad_at_i;
+			srr = true;
+			break;
+		case SF_IPOPT_RR:
+			if (rr)
+				goto bad_at_i;
+			rr = true;
+			if (len < 3)
+				goto bad_at_len;
+			/* When it still points in, a whole address must fit. */
 			if (ptr < 4 || (ptr <= len && ptr + 3 > len))
 				goto bad_at_ptr;
-			if (h[i] == SF_IPOPT_RR) {
-				if (rr)
-					goto bad_at_i;
-				rr = true;
-			} else {
-				if (srr)
-					goto bad_at_i;
-				srr = true;
-			}
 			break;
 		case SF_IPOPT_TS:
 			if (ts)
@@ -173,29 +179,40 @@ sf_pkt_ip4_options(const struct rte_mbuf *m, const struct sf_pkt *p,
 				goto bad_at_len;
 			if (ptr < 5)
 				goto bad_at_ptr;
+			flag = h[i + 3] & 0x0f;
 			if (ptr <= len) {
-				unsigned int need;
-
-				switch (h[i + 3] & 0x0f) {
-				case SF_IPOPT_TS_TSONLY:
-					need = 4;
-					break;
-				case SF_IPOPT_TS_TSANDADDR:
-				case SF_IPOPT_TS_PRESPEC:
-					need = 8;
-					break;
-				default:
-					*bad = i + 3;
-					return SF_CNT_drop_ip4_bad_options;
-				}
-				if (ptr + need - 1 > len)
+				/*
+				 * Room for a timestamp, and an address with it
+				 * for flags 1 and 3; Linux takes other flags
+				 * in a received datagram.
+				 */
+				if (ptr + 3 > len ||
+				    ((flag == SF_IPOPT_TS_TSANDADDR ||
+				      flag == SF_IPOPT_TS_PRESPEC) &&
+				     ptr + 7 > len))
 					goto bad_at_ptr;
-			} else if ((h[i + 3] >> 4) == 0x0f) {
+			} else if (flag != SF_IPOPT_TS_PRESPEC &&
+				   (h[i + 3] >> 4) == 0x0f) {
 				/* Full, and its overflow count too. */
 				*bad = i + 3;
 				return SF_CNT_drop_ip4_bad_options;
 			}
 			break;
+		case SF_IPOPT_RA:
+			if (len < 4)
+				goto bad_at_len;
+			break;
+		case SF_IPOPT_CIPSO:
+			/*
+			 * cipso_v4_validate() finds no domain of
+			 * interpretation on a host that configured none (as
+			 * synfront, which has no labels): a parameter
+			 * problem at the DOI field.
+			 */
+			if (cipso)
+				goto bad_at_i;
+			cipso = true;
+			goto bad_at_ptr;
 		default:
 			break;          /* others are skipped, as Linux does */
 		}

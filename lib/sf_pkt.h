@@ -80,8 +80,9 @@ enum sf_counter sf_pkt_parse_ip6(struct rte_mbuf *m, struct sf_pkt *p);
 /*
  * IPv4 options of a header that has some (p->l3_len > 20), checked as
  * Linux's ip_options_compile() checks a received datagram: every option
- * within the header, lengths and pointers of record route, timestamp and
- * source routes sane, none of those three twice. Returns SF_PKT_OK,
+ * within the header, lengths and pointers of record route, timestamp,
+ * source routes and router alert sane, none of those twice, no CIPSO
+ * (no domain of interpretation is configured here). Returns SF_PKT_OK,
  * drop_ip4_bad_options with *bad set to the offset of the offending byte
  * in the IPv4 header (the pointer of an ICMP parameter problem), or
  * drop_ip4_source_route for a well-formed loose or strict source route

@@ -196,7 +196,10 @@ sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
  * tcp_v4_err() / tcp_v6_err(): the flow an ICMP error quotes, looked up
  * as a segment of it would be. Requests act on it; established
  * connections only count it for now (the data path will take
- * fragmentation-needed and packet-too-big); nothing answers it.
+ * fragmentation-needed and packet-too-big, XXX(#16)); nothing answers
+ * it. Software steering brought it to the flow's owner; with hardware
+ * RSS it may have reached another worker and find nothing here
+ * (XXX(#15): hand it to the owner).
  */
 enum sf_verdict
 sf_tcp_icmp_err(struct sf_worker *w, const struct sf_flow_key *k,

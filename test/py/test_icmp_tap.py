@@ -17,10 +17,13 @@ with it.
 """
 
 import json
+import socket
+import struct
 
 import pytest
 
-from conftest import PYTHON, SF_V4, SF_V6, needs_root, nonzero, run
+from conftest import (PEER_V4, PEER_V6, PYTHON, SF_V4, SF_V6, needs_root,
+                      nonzero, run)
 
 pytestmark = needs_root
 
@@ -52,14 +55,16 @@ for s in socks:
 print(json.dumps(res))
 """
 
-# A TCP client in the namespace: n concurrent connect()s, each bounded
-# in time; what became of each.
+# A TCP client in the namespace: concurrent connect()s from the given
+# source ports, each bounded in time; what became of each.
 TCP_CLIENT = r"""
 import json, socket, sys, threading
 fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
 res = []
-def one():
+def one(sport):
     s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", sport))
     s.settimeout(float(sys.argv[3]))
     try:
         s.connect((sys.argv[1], int(sys.argv[2])))
@@ -70,13 +75,45 @@ def one():
         r = "error %d" % e.errno
     s.close()
     res.append(r)
-ts = [threading.Thread(target=one) for _ in range(int(sys.argv[4]))]
+ts = [threading.Thread(target=one, args=(int(p),)) for p in sys.argv[4:]]
 for t in ts:
     t.start()
 for t in ts:
     t.join()
 print(json.dumps(res))
 """
+
+
+# synfront's steering: Toeplitz over the 4-tuple with sf_rss_key (lib/
+# sf_steer.c), a table of 512 entries, entry i owned by worker i % 2.
+RSS_KEY = bytes([0x6d, 0x5a] * 20)
+
+
+def toeplitz(data, key=RSS_KEY):
+    k, klen, h = int.from_bytes(key, "big"), len(key) * 8, 0
+    for i in range(len(data) * 8):
+        if data[i // 8] & (0x80 >> (i % 8)):
+            h ^= (k >> (klen - 32 - i)) & 0xffffffff
+    return h
+
+
+def owner(src, dst, sport, dport, workers=2):
+    fam = socket.AF_INET6 if ":" in src else socket.AF_INET
+    t = socket.inet_pton(fam, src) + socket.inet_pton(fam, dst) + \
+        struct.pack("!HH", sport, dport)
+    return (toeplitz(t) & 511) % workers
+
+
+def ports_for(src, dst, dport, per_worker, workers=2):
+    """Source ports whose flows two of each worker own."""
+    got = {w: [] for w in range(workers)}
+    for p in range(40000, 50000):
+        w = owner(src, dst, p, dport, workers)
+        if len(got[w]) < per_worker:
+            got[w].append(p)
+        if all(len(v) == per_worker for v in got.values()):
+            return got
+    raise AssertionError("no ports found")
 
 
 def py(sf, code, *args, timeout=30):
@@ -140,8 +177,10 @@ def test_kernel_icmp_ends_requests(synfront_factory, v6, steer):
         pytest.skip("cannot add a REJECT rule in the namespace: %s" %
                     (r.stdout + r.stderr).strip())
     # The kernel retransmits its SYN at 1 s, 3 s: three SYNs in 4.5 s.
-    res = py(sf, TCP_CLIENT, SF_V6 if v6 else SF_V4, PORT, 4.5, 4)
-    assert "connected" not in res, res
+    addr, peer = (SF_V6, PEER_V6) if v6 else (SF_V4, PEER_V4)
+    ports = ports_for(peer, addr, PORT, 2)
+    res = py(sf, TCP_CLIENT, addr, PORT, 4.5, *(ports[0] + ports[1]))
+    assert len(res) == 4 and "connected" not in res, res
     st = sf.wait_counters(
         lambda s: s["icmp_err_req_drops"] >= s["syn_recv"] > 0,
         timeout=5, what="every request ended by an ICMP error")
@@ -158,7 +197,16 @@ def test_kernel_icmp_ends_requests(synfront_factory, v6, steer):
     assert sum(l["counters"]["listen_drops"] for l in ls) == \
         st["icmp_err_req_drops"], ls
     # Each worker ended the requests it held: the errors met their flows.
+    # With two workers, both own flows (the ports were chosen so), and
+    # worker 1's errors came over the steering ring from worker 0, the
+    # only one polling the queue.
     for lc in js["lcores"]:
         c = lc["counters"]
         assert c["icmp_err_req_drops"] == c["syn_recv"], (
             c["icmp_err_req_drops"], c["syn_recv"], lc["role"], nonzero(c))
+    if steer == "sw_steering":
+        w0, w1 = (lc["counters"] for lc in js["lcores"])
+        assert w0["syn_recv"] > 0 and w1["syn_recv"] > 0, (
+            nonzero(w0), nonzero(w1))
+        assert w1["steer_in"] >= w1["syn_recv"] + w1["icmp_err_req_drops"], (
+            nonzero(w1))

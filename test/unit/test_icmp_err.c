@@ -33,6 +33,7 @@ struct dgram {
 	const uint8_t *opt;          /* IPv4 options */
 	uint8_t optlen;              /* a multiple of 4 */
 	const uint8_t *src;          /* NULL: the peer */
+	const uint8_t *dst;          /* NULL: our address (IPv6 only) */
 	uint8_t l4[1500];
 	uint16_t l4_len;
 };
@@ -78,7 +79,7 @@ build(uint8_t *f, const struct dgram *d)
 		struct rte_ipv6_hdr *ip6 = (void *)(f + l2);
 
 		l3 = sf_test_put_ip6(ip6, d->src ? d->src : sf_test_peer_v6,
-			sf_test_v6, d->proto, d->l4_len, 64);
+			d->dst ? d->dst : sf_test_v6, d->proto, d->l4_len, 64);
 		l4 = f + l2 + l3;
 		memcpy(l4, d->l4, d->l4_len);
 		if (d->proto == IPPROTO_UDP)
@@ -241,6 +242,22 @@ test_udp(bool v6)
 	d.l4_len = 6;
 	SF_CHECK_INPUT(eng, dgram_mbuf(&d, f), SF_VERDICT_DROP,
 		SF_CNT_drop_udp_truncated);
+	/* To our solicited-node group (a multicast frame): no error. */
+	if (v6) {
+		static const uint8_t snm[16] = {
+			0xff, 0x02, [11] = 0x01, 0xff, 0x00, 0x00, 0x01
+		};
+		static const uint8_t snm_mac[6] = {
+			0x33, 0x33, 0xff, 0x00, 0x00, 0x01
+		};
+
+		dgram_udp(&d, true, 20);
+		d.dst = snm;
+		d.eth_dst = snm_mac;
+		SF_CHECK_INPUT(eng, dgram_mbuf(&d, f), SF_VERDICT_DROP,
+			SF_CNT_drop_udp_no_port);
+		SF_CHECK_EQ(sf_test_tx_n, 0);
+	}
 	/* Zero checksum: none computed (IPv4); invalid over IPv6. */
 	dgram_udp(&d, v6, 4);
 	len = build(f, &d);
@@ -273,8 +290,6 @@ test_proto(bool v6)
 	check_error(&d, f, len, v6 ? 4 : 3, v6 ? 1 : 2, v6 ? 6 : 0);
 	if (v6) {
 		/* After a hop-by-hop header: its first byte, offset 40. */
-		struct rte_ipv6_hdr *ip6 = (void *)(f + 14);
-
 		dgram_init(&d, true, IPPROTO_HOPOPTS, 32);
 		d.l4[0] = 47;
 		d.l4[1] = 0;
@@ -282,7 +297,6 @@ test_proto(bool v6)
 		d.l4[3] = 4;
 		memset(d.l4 + 4, 0, 4);
 		len = build(f, &d);
-		RTE_SET_USED(ip6);
 		SF_CHECK_INPUTV(eng, sf_test_mbuf(f, len), SF_VERDICT_DROP,
 			SF_CNT_drop_l4_proto, SF_CNT_icmp6_out_parm_probs);
 		check_error(&d, f, len, 4, 1, 40);
@@ -457,6 +471,8 @@ check_opts(struct sf_engine *eng, const uint8_t *opt, uint8_t optlen,
 	struct rte_mbuf *m;
 	uint16_t len;
 
+	/* IHL counts words: the lists here are whole words. */
+	SF_CHECK_EQ(optlen % 4, 0);
 	dgram_echo(&d, false);
 	d.opt = opt;
 	d.optlen = optlen;
@@ -510,20 +526,67 @@ test_ip4_options(void)
 	OPTS(eng, bad, 22, 7, 7, 3, 0, 0, 0, 0, 1);
 	OPTS(eng, bad, 22, 7, 7, 6, 0, 0, 0, 0, 1);
 	OPTS(eng, bad, 21, 7, 2, 1, 1);               /* length under 3 */
-	/* Twice. */
+	/* Twice: the second is named before its own faults. */
 	OPTS(eng, bad, 24, 7, 3, 4, 1, 7, 3, 4, 1);
-	/* Timestamp: pointer under 5, unknown flag, no room, overflow. */
+	OPTS(eng, bad, 24, 7, 3, 4, 1, 7, 2, 1, 1);
+	/* Timestamp: pointer under 5, no room, overflow, twice. */
 	OPTS(eng, bad, 22, 68, 8, 4, 0, 0, 0, 0, 0);
-	OPTS(eng, bad, 23, 68, 8, 5, 2, 0, 0, 0, 0);
 	OPTS(eng, bad, 22, 68, 8, 5, 1, 0, 0, 0, 0);
+	OPTS(eng, bad, 22, 68, 8, 5, 3, 0, 0, 0, 0);
+	OPTS(eng, bad, 22, 68, 7, 5, 0, 0, 0, 0, 1);
+	OPTS(eng, bad, 21, 68, 3, 5, 1);
 	OPTS(eng, bad, 23, 68, 4, 5, 0xf0);
+	OPTS(eng, bad, 24, 68, 4, 5, 0, 68, 4, 5, 0);
 	OPTS(eng, ok, -1, 68, 4, 5, 0xe0);
+	/*
+	 * Received, an unknown flag is taken (Linux checks it only for
+	 * options set locally), and a full prespecified list has no
+	 * overflow count to check.
+	 */
+	OPTS(eng, ok, -1, 68, 8, 5, 2, 0, 0, 0, 0);
+	OPTS(eng, ok, -1, 68, 4, 5, 0xf3);
+	/* Router alert shorter than 4; CIPSO (no DOI here), twice. */
+	OPTS(eng, bad, 21, 148, 2, 1, 0);
+	OPTS(eng, bad, 22, 134, 8, 0, 0, 0, 1, 0, 0);
 	/* Source routes: well formed, dropped; malformed, a bad option. */
 	OPTS(eng, SF_CNT_drop_ip4_source_route, -1, 131, 7, 4, 10, 10, 0, 9,
 		0);
 	OPTS(eng, SF_CNT_drop_ip4_source_route, -1, 137, 7, 8, 10, 10, 0, 9,
 		0);
+	/* No room check for a route that is dropped anyway. */
+	OPTS(eng, SF_CNT_drop_ip4_source_route, -1, 131, 7, 6, 10, 10, 0, 9,
+		0);
 	OPTS(eng, bad, 22, 131, 7, 2, 10, 10, 0, 9, 0);
+	OPTS(eng, bad, 21, 131, 2, 1, 1);
+	OPTS(eng, bad, 27, 131, 7, 4, 10, 10, 0, 9, 137, 3, 4, 0, 0);
+	/*
+	 * Never an error about an error (RFC 1122 3.2.2): a destination
+	 * unreachable, a redirect or a type nobody knows, with bad options,
+	 * is dropped, and nothing is sent; an echo request draws one.
+	 */
+	{
+		static const uint8_t badopt[] = { 30, 1, 0, 0 };
+		static const uint8_t types[] = { 3, 4, 5, 11, 12, 19, 200 };
+		static uint8_t f[FRAME_MAX];
+		static struct dgram d;
+		unsigned int k;
+
+		for (k = 0; k < RTE_DIM(types); k++) {
+			dgram_echo(&d, false);
+			d.l4[0] = types[k];
+			d.opt = badopt;
+			d.optlen = sizeof(badopt);
+			SF_CHECK_INPUT(eng, sf_test_mbuf(f, build_echo(f, &d)),
+				SF_VERDICT_DROP, SF_CNT_drop_ip4_bad_options);
+			SF_CHECK_EQ(sf_test_tx_n, 0);
+		}
+		d.l4[0] = 13;           /* timestamp request: informational */
+		SF_CHECK_INPUTV(eng, sf_test_mbuf(f, build_echo(f, &d)),
+			SF_VERDICT_DROP, SF_CNT_drop_ip4_bad_options,
+			SF_CNT_icmp_out_parm_probs);
+		SF_CHECK_EQ(sf_test_tx_n, 1);
+		sf_test_tx_flush();
+	}
 	sf_engine_free(eng);
 }
 
@@ -565,7 +628,7 @@ icmp_err(const struct sf_test_client *p, uint8_t type, uint8_t code,
 	static uint8_t f[FRAME_MAX];
 	static struct dgram d;
 	bool v6 = p->t.v6;
-	uint16_t l3 = v6 ? 40 : 20, len, l4;
+	uint16_t l3 = v6 ? 40 : 20;
 	uint8_t *q;
 
 	dgram_init(&d, v6, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 8 + l3 + qlen);
@@ -590,10 +653,7 @@ icmp_err(const struct sf_test_client *p, uint8_t type, uint8_t code,
 	q[6] = (uint8_t)(seq >> 8);
 	q[7] = (uint8_t)seq;
 	q[13] = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG;
-	len = build_echo(f, &d);
-	l4 = len - d.l4_len;
-	RTE_SET_USED(l4);
-	return sf_test_mbuf(f, len);
+	return sf_test_mbuf(f, build_echo(f, &d));
 }
 
 static uint32_t
