@@ -143,23 +143,42 @@ sf_app_fini(struct sf_engine *eng)
 	eng->en_acc_r = eng->en_cmd_r = NULL;
 }
 
-/* Worker side: hand a new connection to its application context. */
-int
-sf_app_handoff(struct sf_worker *w, struct sf_conn *c,
-		const struct sf_listener *ls, struct rte_mbuf *data,
-		const struct sf_conn_info *ci)
+/* By hash: every event of a flow reaches one context, in order. */
+static inline uint8_t
+sf_app_of(const struct sf_worker *w, uint32_t hash)
 {
+	return (uint8_t)(((uint64_t)hash * w->wk_eng->en_nb_apps) >> 32);
+}
+
+/*
+ * Worker side (struct sf_conn_ops): is there room in the accept ring the
+ * flow's connection would go to? Only this worker fills the ring, so
+ * room seen here is still there at the hand-off.
+ */
+static bool
+sf_app_co_room(struct sf_worker *w, uint32_t hash)
+{
+	return rte_ring_free_count(w->wk_acc[sf_app_of(w, hash)]) != 0;
+}
+
+/* Worker side: hand a new connection to its application context. */
+static int
+sf_app_co_accept(struct sf_conn *c, uint32_t hash, sf_on_accept_t on_accept,
+		struct rte_mbuf *data, const struct sf_conn_info *ci)
+{
+	struct sf_worker *w = c->cn_wk;
 	struct sf_app_msg msg;
 
+	c->cn_app = sf_app_of(w, hash);
 	msg.am_ev = SF_APP_EV_ACCEPT;
 	msg.am_why = 0;
-	msg.am_listener = ls->ls_id;
+	msg.am_listener = c->cn_listener;
 	msg.am_gen = c->cn_gen;
 	msg.am_conn = c;
 	msg.am_data = data;
-	msg.am_on_accept = ls->ls_p.on_accept;
-	msg.am_on_close = ls->ls_p.on_close;
-	msg.am_arg = ls->ls_p.arg;
+	msg.am_on_accept = on_accept;
+	msg.am_on_close = c->cn_on_close;
+	msg.am_arg = c->cn_arg;
 	msg.am_ci = *ci;
 	if (rte_ring_sp_enqueue_elem(w->wk_acc[c->cn_app], &msg,
 			sizeof(msg)) != 0)
@@ -169,20 +188,20 @@ sf_app_handoff(struct sf_worker *w, struct sf_conn *c,
 }
 
 /* Worker side: tell the application context the connection closed. */
-int
-sf_app_close_event(struct sf_worker *w, struct sf_conn *c,
-		const struct sf_listener *ls, enum sf_close_reason why)
+static int
+sf_app_co_close(struct sf_conn *c, enum sf_close_reason why)
 {
+	struct sf_worker *w = c->cn_wk;
 	struct sf_app_msg msg;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.am_ev = SF_APP_EV_CLOSE;
 	msg.am_why = (uint8_t)why;
-	msg.am_listener = ls->ls_id;
+	msg.am_listener = c->cn_listener;
 	msg.am_gen = c->cn_gen;
 	msg.am_conn = c;
-	msg.am_on_close = ls->ls_p.on_close;
-	msg.am_arg = ls->ls_p.arg;
+	msg.am_on_close = c->cn_on_close;
+	msg.am_arg = c->cn_arg;
 	if (rte_ring_sp_enqueue_elem(w->wk_acc[c->cn_app], &msg,
 			sizeof(msg)) != 0) {
 		sf_count(w, SF_CNT_app_events_lost);
@@ -191,6 +210,12 @@ sf_app_close_event(struct sf_worker *w, struct sf_conn *c,
 	sf_count(w, SF_CNT_app_events);
 	return 0;
 }
+
+const struct sf_conn_ops sf_app_conn_ops = {
+	.co_room = sf_app_co_room,
+	.co_accept = sf_app_co_accept,
+	.co_close = sf_app_co_close,
+};
 
 /* Which worker's slot c is, from its address alone (never from *c). */
 static int

@@ -58,11 +58,6 @@ sf_conn_tid(const struct sf_worker *w, uint32_t id)
 	return w->wk_tcp.wt_reqtab.ft_cap + id;
 }
 
-static inline const struct sf_listener *
-sf_conn_listener(const struct sf_conn *c)
-{
-	return &c->cn_wk->wk_eng->en_tcp.et_listeners[c->cn_listener];
-}
 
 int
 sf_conn_init(struct sf_worker *w)
@@ -148,17 +143,11 @@ sf_conn_release(struct sf_worker *w, struct sf_conn *c)
 static void
 sf_conn_end(struct sf_worker *w, struct sf_conn *c, enum sf_close_reason why)
 {
-	const struct sf_listener *ls = sf_conn_listener(c);
-
 	sf_count(w, why == SF_CLOSE_RESET ? SF_CNT_conn_resets :
 		SF_CNT_conn_closed);
 	c->cn_flags |= SF_CNF_DYING;
-	if ((c->cn_flags & SF_CNF_ACCEPTED) && ls->ls_p.on_close != NULL) {
-		if (c->cn_flags & SF_CNF_APP)
-			sf_app_close_event(w, c, ls, why);
-		else
-			ls->ls_p.on_close(c, why, ls->ls_p.arg);
-	}
+	if ((c->cn_flags & SF_CNF_ACCEPTED) && c->cn_on_close != NULL)
+		c->cn_ops->co_close(c, why);
 	sf_conn_release(w, c);
 }
 
@@ -178,10 +167,8 @@ sf_conn_fini(struct sf_worker *w)
 		c->cn_flags |= SF_CNF_DYING;
 		/* Application contexts have stopped: they hear nothing. */
 		if ((c->cn_flags & (SF_CNF_ACCEPTED | SF_CNF_APP)) ==
-		    SF_CNF_ACCEPTED &&
-		    sf_conn_listener(c)->ls_p.on_close != NULL)
-			sf_conn_listener(c)->ls_p.on_close(c, SF_CLOSE_ABORT,
-				sf_conn_listener(c)->ls_p.arg);
+		    SF_CNF_ACCEPTED && c->cn_on_close != NULL)
+			c->cn_on_close(c, SF_CLOSE_ABORT, c->cn_arg);
 		if (c->cn_flags & SF_CNF_QUEUED)
 			sf_conn_unqueue(w, c);
 		if (c->cn_data != NULL)
@@ -198,7 +185,7 @@ sf_conn_fini(struct sf_worker *w)
 static inline uint16_t
 sf_conn_win(const struct sf_conn *c)
 {
-	return (uint16_t)(sf_conn_listener(c)->ls_p.window >> c->cn_rcv_wscale);
+	return (uint16_t)(c->cn_window >> c->cn_rcv_wscale);
 }
 
 static void
@@ -227,7 +214,7 @@ static inline uint32_t
 sf_conn_rcv_wnd(const struct sf_conn *c)
 {
 	if (!(c->cn_flags & SF_CNF_WNDUP))
-		return sf_conn_listener(c)->ls_p.window;
+		return c->cn_window;
 	return (uint32_t)sf_conn_win(c) << c->cn_rcv_wscale;
 }
 
@@ -300,8 +287,7 @@ sf_conn_arm(struct sf_worker *w, struct sf_conn *c, uint32_t ms)
 static uint32_t
 sf_conn_rto(const struct sf_conn *c)
 {
-	uint64_t t = (uint64_t)sf_conn_listener(c)->ls_p.synack_timeout_ms <<
-		c->cn_retries;
+	uint64_t t = (uint64_t)c->cn_rto_base << c->cn_retries;
 
 	return (uint32_t)RTE_MIN(t, (uint64_t)SF_RTO_MAX_MS);
 }
@@ -310,32 +296,53 @@ sf_conn_rto(const struct sf_conn *c)
 static void
 sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
 {
-	const struct sf_listener *ls = sf_conn_listener(c);
-
 	if (!(c->cn_flags & SF_CNF_ACCEPTED) || c->cn_state != SF_CS_CLOSE_WAIT)
 		return;
 	/*
-	 * An application context that cannot be told (ring full) would
-	 * leave the connection in CLOSE-WAIT: the engine closes it.
+	 * An application that cannot be told (an application context's
+	 * ring full) would leave the connection in CLOSE-WAIT: the engine
+	 * closes it, as it does for one without on_close.
 	 */
-	if (ls->ls_p.on_close != NULL && (c->cn_flags & SF_CNF_APP) &&
-	    sf_app_close_event(w, c, ls, SF_CLOSE_PEER_FIN) == 0)
+	if (c->cn_on_close != NULL &&
+	    c->cn_ops->co_close(c, SF_CLOSE_PEER_FIN) == 0)
 		return;
-	if (ls->ls_p.on_close != NULL && !(c->cn_flags & SF_CNF_APP)) {
-		ls->ls_p.on_close(c, SF_CLOSE_PEER_FIN, ls->ls_p.arg);
-	} else {
-		/* The engine's close, not the application's. */
-		if (sf_conn_fin(w, c) == 0)
-			sf_count(w, SF_CNT_auto_closes);
-	}
+	/* The engine's close, not the application's. */
+	if (sf_conn_fin(w, c) == 0)
+		sf_count(w, SF_CNT_auto_closes);
 }
 
-/* By hash: every event of a flow reaches one context, in order. */
-static inline uint8_t
-sf_conn_app(const struct sf_worker *w, const struct sf_seg *s)
+/* Inline: the callbacks run now, on the worker. */
+static bool
+sf_conn_inline_room(struct sf_worker *w, uint32_t hash)
 {
-	return (uint8_t)(((uint64_t)s->sg_hash * w->wk_eng->en_nb_apps) >> 32);
+	RTE_SET_USED(w);
+	RTE_SET_USED(hash);
+	return true;
 }
+
+static int
+sf_conn_inline_accept(struct sf_conn *c, uint32_t hash,
+		sf_on_accept_t on_accept, struct rte_mbuf *data,
+		const struct sf_conn_info *ci)
+{
+	RTE_SET_USED(hash);
+	RTE_SET_USED(data);
+	on_accept(c, ci, c->cn_arg);
+	return 0;
+}
+
+static int
+sf_conn_inline_close(struct sf_conn *c, enum sf_close_reason why)
+{
+	c->cn_on_close(c, why, c->cn_arg);
+	return 0;
+}
+
+const struct sf_conn_ops sf_conn_ops_inline = {
+	.co_room = sf_conn_inline_room,
+	.co_accept = sf_conn_inline_accept,
+	.co_close = sf_conn_inline_close,
+};
 
 /*
  * An application context accepts the connection: it goes over the accept
@@ -345,13 +352,11 @@ sf_conn_app(const struct sf_worker *w, const struct sf_seg *s)
  */
 static enum sf_verdict
 sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
-		struct sf_conn *c, const struct sf_listener *ls,
-		struct sf_seg *s)
+		struct sf_conn *c, sf_on_accept_t on_accept, struct sf_seg *s)
 {
 	struct rte_mbuf *data = NULL;
 	struct sf_conn_info ci;
 
-	c->cn_app = sf_conn_app(w, s);
 	sf_conn_get_info(c, &ci);
 	if (s->sg_len != 0) {
 		data = s->sg_m;
@@ -361,7 +366,7 @@ sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
 		ci.data = rte_pktmbuf_mtod(data, const uint8_t *);
 		ci.data_len = s->sg_len;
 	}
-	if (sf_app_handoff(w, c, ls, data, &ci) != 0) {
+	if (c->cn_ops->co_accept(c, s->sg_hash, on_accept, data, &ci) != 0) {
 		/* As an overflow: the request stays, the peer retries. */
 		sf_conn_release(w, c);
 		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
@@ -397,8 +402,8 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	 * overflow. Only this worker fills the ring, so room seen here is
 	 * still there at the hand-off.
 	 */
-	if (ls->ls_p.on_accept != NULL && w->wk_eng->en_nb_apps != 0 &&
-	    rte_ring_free_count(w->wk_acc[sf_conn_app(w, s)]) == 0)
+	if (ls->ls_p.on_accept != NULL &&
+	    !wt->wt_conn_ops->co_room(w, s->sg_hash))
 		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
 	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);
 	if (pos < 0)
@@ -423,6 +428,12 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	c->cn_ts_recent = rq->rq_ts_recent;
 	c->cn_l2 = rq->rq_l2;
 	c->cn_listener = rq->rq_listener;
+	/* What the connection needs of its listener, for good. */
+	c->cn_ops = wt->wt_conn_ops;
+	c->cn_on_close = ls->ls_p.on_close;
+	c->cn_arg = ls->ls_p.arg;
+	c->cn_window = ls->ls_p.window;
+	c->cn_rto_base = ls->ls_p.synack_timeout_ms;
 	c->cn_port = rq->rq_port;
 	c->cn_snd_wscale = rq->rq_snd_wscale;
 	c->cn_rcv_wscale = rq->rq_rcv_wscale;
@@ -481,8 +492,8 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 		return SF_VERDICT_KEPT;
 	}
 
-	if (w->wk_eng->en_nb_apps != 0)
-		return sf_conn_handoff(w, pt, c, ls, s);
+	if (c->cn_ops != &sf_conn_ops_inline)
+		return sf_conn_handoff(w, pt, c, ls->ls_p.on_accept, s);
 
 	c->cn_flags |= SF_CNF_ACCEPTED;
 	sf_count(w, SF_CNT_accepted);
@@ -490,7 +501,7 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	sf_conn_get_info(c, &ci);
 	ci.data = s->sg_len != 0 ? s->sg_data : NULL;
 	ci.data_len = s->sg_len;
-	ls->ls_p.on_accept(c, &ci, ls->ls_p.arg);
+	c->cn_ops->co_accept(c, s->sg_hash, ls->ls_p.on_accept, NULL, &ci);
 	if (c->cn_state == SF_CS_FREE)
 		return SF_VERDICT_DONE;   /* reset by the application */
 	sf_conn_peer_fin(w, c);

@@ -271,6 +271,10 @@ sf_engine_create(const struct sf_engine_params *params)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	/* Connections go up inline, or over the application contexts. */
+	for (i = 0; i < params->nb_workers; i++)
+		eng->en_workers[i].wk_tcp.wt_conn_ops = params->nb_apps != 0 ?
+			&sf_app_conn_ops : &sf_conn_ops_inline;
 	return eng;
 }
 

@@ -367,11 +367,8 @@ int sf_app_init(struct sf_engine *eng);
 void sf_app_fini(struct sf_engine *eng);
 void sf_app_drain(struct sf_engine *eng);
 unsigned int sf_app_cmd_poll(struct sf_worker *w);
-int sf_app_handoff(struct sf_worker *w, struct sf_conn *c,
-		const struct sf_listener *ls, struct rte_mbuf *data,
-		const struct sf_conn_info *ci);
-int sf_app_close_event(struct sf_worker *w, struct sf_conn *c,
-		const struct sf_listener *ls, enum sf_close_reason why);
+/* Connections handed to application contexts (struct sf_conn_ops). */
+extern const struct sf_conn_ops sf_app_conn_ops;
 int sf_app_remote(struct sf_conn *c, enum sf_app_cmd_op op);
 
 /* sf_conn.c, for the command rings: act on the owning worker. */

@@ -154,6 +154,35 @@ enum sf_conn_state {
 #define SF_CNF_CLOSING  0x08  /* the application closed it */
 
 /*
+ * How a connection reaches its application: its only way up, chosen when
+ * it is born. Two implementations: inline, the callbacks run at once on
+ * the owning worker (sf_conn.c); and over an application context's accept
+ * ring (sf_app.c). The engine picks one per worker (wt_conn_ops).
+ */
+struct sf_conn_ops {
+	/* Could a connection of flow hash be handed up now? */
+	bool (*co_room)(struct sf_worker *w, uint32_t hash);
+	/*
+	 * Hand the new connection up to on_accept (its listener's, when it
+	 * is born), with its first data (ci->data, and for the ring the
+	 * mbuf holding it, which the ring then owns). Returns 0, or
+	 * -ENOBUFS: nothing was handed up.
+	 */
+	int (*co_accept)(struct sf_conn *c, uint32_t hash,
+			sf_on_accept_t on_accept, struct rte_mbuf *data,
+			const struct sf_conn_info *ci);
+	/*
+	 * The peer's FIN, or the end of the connection, for cn_on_close
+	 * (not NULL). Returns 0, or -ENOBUFS when the application could not
+	 * be told (counted).
+	 */
+	int (*co_close)(struct sf_conn *c, enum sf_close_reason why);
+};
+
+/* Inline: the callbacks run on the worker, inside its poll. */
+extern const struct sf_conn_ops sf_conn_ops_inline;
+
+/*
  * An established (or closing) connection, the entry of the established
  * table, indexed like requests by the key position. Owned by one lcore.
  */
@@ -161,6 +190,15 @@ struct sf_conn {
 	struct sf_worker *cn_wk;  /* owner */
 	void *cn_user;            /* application pointer */
 	struct rte_mbuf *cn_data; /* third-ACK data held until accept */
+	/*
+	 * The way up, and what the application gave its listener: copied
+	 * when the connection is born (as FreeBSD's syncache_socket()
+	 * copies a listener's settings into the new socket) and never read
+	 * from the listener again, which may change or go first.
+	 */
+	const struct sf_conn_ops *cn_ops;
+	sf_on_close_t cn_on_close;  /* NULL: the engine closes on peer FIN */
+	void *cn_arg;             /* the callbacks' argument */
 	uint32_t cn_id;           /* slot */
 	uint32_t cn_iss;
 	uint32_t cn_irs;
@@ -173,8 +211,10 @@ struct sf_conn {
 	uint32_t cn_rcv_adv;      /* RCV.NXT of the last ACK we sent */
 	uint32_t cn_aq_next;      /* accept queue links (slot ids) */
 	uint32_t cn_aq_prev;
+	uint32_t cn_rto_base;     /* first retransmission timeout, ms */
 	struct sf_l2peer cn_l2;
-	uint16_t cn_listener;
+	uint16_t cn_window;       /* our window, bytes, before scaling */
+	uint16_t cn_listener;     /* accept-queue and id accounting only */
 	uint16_t cn_port;
 	uint16_t cn_mss;          /* what we may send */
 	uint16_t cn_snd_wnd;      /* peer's window, unscaled */
@@ -235,6 +275,8 @@ struct sf_wtcp {
 	uint8_t wt_ck_sent[SF_MAX_LISTENERS];
 	/* mode 0: tags of peers that completed a handshake here */
 	uint32_t *wt_proven;               /* SF_PROVEN_SLOTS entries */
+	/* how this worker's connections reach their application */
+	const struct sf_conn_ops *wt_conn_ops;
 };
 
 /* Proven-peer tags per worker (Linux's tcp_metrics, in miniature). */

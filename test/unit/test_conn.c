@@ -387,6 +387,85 @@ out:
 	teardown(eng);
 }
 
+static unsigned int other_closes;
+
+static void
+on_close_other(struct sf_conn *c, enum sf_close_reason why, void *arg)
+{
+	RTE_SET_USED(c);
+	RTE_SET_USED(why);
+	RTE_SET_USED(arg);
+	other_closes++;
+}
+
+/*
+ * A connection owns what it took from its listener when it was born
+ * (window, retransmission timeout, callbacks and their argument): a
+ * listener changed or removed afterwards changes nothing for it.
+ */
+static void
+test_owns_settings(bool v6)
+{
+	struct sf_listener_params lp, up;
+	struct sf_engine *eng;
+	struct rte_mbuf *m;
+	struct sf_test_seg r;
+	struct sf_conn *c;
+	struct sf_test_client p;
+	uint32_t rcv;
+
+	lp_default(&lp);
+	eng = setup(&lp);
+	other_closes = 0;
+	sf_worker_clock(wk(eng), 20);
+	sf_test_client_init(&p, v6, 1050, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_WSCALE);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	up = lp;
+	up.window = 4096;
+	up.synack_timeout_ms = 3000;
+	up.on_close = on_close_other;
+	up.arg = NULL;
+	SF_CHECK_EQ(sf_engine_listen_update(eng, 0, &up), 0);
+	/* Our ACK still advertises the window the connection was born with. */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_PSH, rcv,
+		p.iss + 1, "abcd", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	if (m != NULL && SF_TEST_TCP_PARSE(m, &r))
+		SF_CHECK_EQ(r.win, 65535 >> 7);
+	rte_pktmbuf_free(m);
+	rcv += 4;
+	/* Removed, the listener is gone for new SYNs only. */
+	SF_CHECK_EQ(sf_engine_unlisten(eng, 0), 0);
+	sf_worker_poll(wk(eng));
+	/* The peer's FIN reaches the callback the connection was born with. */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_FIN, rcv,
+		p.iss + 1, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv + 1);
+	rte_pktmbuf_free(m);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_PEER_FIN], 1);
+	SF_CHECK_EQ(other_closes, 0);
+	/* Our FIN is retransmitted after the old timeout (1 s), not 3 s. */
+	SF_CHECK_EQ(sf_conn_close(c), 0);
+	sf_test_tx_flush();
+	sf_worker_clock(wk(eng), 20 + 1000);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, rcv + 1);
+	sf_test_tx_flush();
+	/* The end, too, is told to the original callback. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1, p.iss + 2,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_conn_closed);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 1);
+	SF_CHECK_EQ(other_closes, 0);
+out:
+	teardown(eng);
+}
+
 /* RFC 5961: RSTs and SYNs on a connection. */
 static void
 test_rst_syn(bool v6)
@@ -887,6 +966,7 @@ main(int argc, char **argv)
 	for (v6 = 0; v6 < 2; v6++) {
 		test_data(v6);
 		test_window_edges(v6);
+		test_owns_settings(v6);
 		test_rst_syn(v6);
 		test_peer_close(v6);
 		test_our_close(v6);
