@@ -160,23 +160,43 @@ sf_icmp_quote_len(const struct rte_mbuf *e, const struct sf_pkt *p,
 }
 
 /*
- * The new frame's L2 header: the datagram's own, turned around (its VLAN
- * tags kept), so the error leaves the way the datagram came.
+ * The error's frame, paid for in the rate limits already: a new mbuf
+ * with the datagram's L2 header turned around (its VLAN tags kept, so the
+ * error leaves the way the datagram came), room for hdrs bytes of IP and
+ * ICMP header, and the quote (*q bytes) copied after them. Returns the
+ * start of the IP header, or NULL (the credit refunded, counted).
  */
-static char *
-sf_icmp_err_l2(const struct sf_port *pt, const struct rte_mbuf *m,
-		const struct sf_pkt *p, struct rte_mbuf *e, uint16_t len)
+static uint8_t *
+sf_icmp_err_frame(struct sf_worker *w, const struct sf_port *pt,
+		const struct rte_mbuf *m, const struct sf_pkt *p, uint32_t max,
+		uint16_t hdrs, struct rte_mbuf **ep, uint16_t *q)
 {
 	struct rte_ether_hdr *eh;
-	char *b;
+	struct rte_mbuf *e;
+	uint8_t *b = NULL;
 
-	b = rte_pktmbuf_append(e, len);
-	if (b == NULL)
+	e = sf_worker_alloc(w);
+	if (e == NULL) {
+		sf_icmp_refund(w);
 		return NULL;
-	memcpy(b, rte_pktmbuf_mtod(m, const char *), p->l2_len);
+	}
+	*q = sf_icmp_quote_len(e, p, max, p->l2_len + hdrs);
+	if (*q != 0)
+		b = (uint8_t *)rte_pktmbuf_append(e, p->l2_len + hdrs + *q);
+	if (b == NULL) {
+		/* An mbuf too small for even the headers: as no mbuf. */
+		rte_pktmbuf_free(e);
+		sf_icmp_refund(w);
+		sf_count(w, SF_CNT_tx_nombuf);
+		return NULL;
+	}
+	memcpy(b, rte_pktmbuf_mtod(m, const uint8_t *), p->l2_len);
 	eh = (struct rte_ether_hdr *)b;
 	rte_ether_addr_copy(&eh->src_addr, &eh->dst_addr);
 	rte_ether_addr_copy(&pt->pt_mac, &eh->src_addr);
+	memcpy(b + p->l2_len + hdrs, rte_pktmbuf_mtod_offset(m,
+		const uint8_t *, p->l2_len), *q);
+	*ep = e;
 	return b + p->l2_len;
 }
 
@@ -195,22 +215,10 @@ sf_icmp_err4(struct sf_worker *w, const struct sf_port *pt,
 
 	if (!sf_icmp_allow(w, &oip->src_addr, 4))
 		return NULL;
-	e = sf_worker_alloc(w);
-	if (e == NULL) {
-		sf_icmp_refund(w);
+	ip = (struct rte_ipv4_hdr *)sf_icmp_err_frame(w, pt, m, p,
+		SF_ICMP_QUOTE4, sizeof(*ip) + sizeof(*ic), &e, &q);
+	if (ip == NULL)
 		return NULL;
-	}
-	q = sf_icmp_quote_len(e, p, SF_ICMP_QUOTE4,
-		p->l2_len + sizeof(*ip) + sizeof(*ic));
-	ip = q == 0 ? NULL : (struct rte_ipv4_hdr *)sf_icmp_err_l2(pt, m, p,
-		e, p->l2_len + sizeof(*ip) + sizeof(*ic) + q);
-	if (ip == NULL) {
-		/* An mbuf too small for even the headers: as no mbuf. */
-		rte_pktmbuf_free(e);
-		sf_icmp_refund(w);
-		sf_count(w, SF_CNT_tx_nombuf);
-		return NULL;
-	}
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = (oip->type_of_service & SF_IPTOS_TOS_MASK) |
 		SF_IPTOS_PREC_INTERNETCONTROL;
@@ -228,7 +236,6 @@ sf_icmp_err4(struct sf_worker *w, const struct sf_port *pt,
 	ic->icmp_cksum = 0;
 	rest = rte_cpu_to_be_32(info);
 	memcpy(&ic->icmp_ident, &rest, sizeof(rest));
-	memcpy(ic + 1, oip, q);
 	ic->icmp_cksum = (uint16_t)~sf_cksum_fold64(
 		sf_cksum_acc(ic, sizeof(*ic) + q));
 	if (pt->pt_tx_ip4_cksum) {
@@ -256,21 +263,10 @@ sf_icmp_err6(struct sf_worker *w, const struct sf_port *pt,
 
 	if (!sf_icmp_allow(w, oip->src_addr, 16))
 		return NULL;
-	e = sf_worker_alloc(w);
-	if (e == NULL) {
-		sf_icmp_refund(w);
+	ip6 = (struct rte_ipv6_hdr *)sf_icmp_err_frame(w, pt, m, p,
+		SF_ICMP_QUOTE6, sizeof(*ip6) + 8, &e, &q);
+	if (ip6 == NULL)
 		return NULL;
-	}
-	q = sf_icmp_quote_len(e, p, SF_ICMP_QUOTE6,
-		p->l2_len + sizeof(*ip6) + 8);
-	ip6 = q == 0 ? NULL : (struct rte_ipv6_hdr *)sf_icmp_err_l2(pt, m, p,
-		e, p->l2_len + sizeof(*ip6) + 8 + q);
-	if (ip6 == NULL) {
-		rte_pktmbuf_free(e);
-		sf_icmp_refund(w);
-		sf_count(w, SF_CNT_tx_nombuf);
-		return NULL;
-	}
 	ip6->vtc_flow = RTE_BE32(6u << 28);
 	ip6->payload_len = rte_cpu_to_be_16(8 + q);
 	ip6->proto = IPPROTO_ICMPV6;
@@ -283,7 +279,6 @@ sf_icmp_err6(struct sf_worker *w, const struct sf_port *pt,
 	ic[2] = ic[3] = 0;
 	rest = rte_cpu_to_be_32(info);
 	memcpy(ic + 4, &rest, sizeof(rest));
-	memcpy(ic + 8, oip, q);
 	/* The sum of the words as they lie in memory: stored as it is. */
 	cksum = sf_ip6_l4_cksum(ip6, ic, 8 + q, IPPROTO_ICMPV6);
 	memcpy(ic + 2, &cksum, sizeof(cksum));
