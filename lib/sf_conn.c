@@ -223,26 +223,14 @@ static void
 sf_conn_send(struct sf_worker *w, struct sf_conn *c, uint32_t seq,
 		uint8_t flags)
 {
-	const struct sf_port *pt = sf_worker_port(w, c->cn_port);
 	const struct sf_flow_key *k;
 	struct sf_tcp_out o;
-	struct rte_mbuf *m;
 
 	k = sf_ftab_key(&w->wk_tcp.wt_conntab, c->cn_id);
-	m = sf_worker_alloc(w);
-	if (k == NULL || m == NULL) {
-		if (m != NULL)
-			rte_pktmbuf_free(m);
+	if (k == NULL)
 		return;
-	}
 	sf_conn_out(w, c, seq, flags, &o);
-	if (sf_tcp_build(m, pt, &c->cn_l2, k, &o) != 0) {
-		rte_pktmbuf_free(m);
-		return;
-	}
-	if (flags & SF_TH_RST)
-		sf_count(w, SF_CNT_out_rsts);
-	sf_worker_tx(w, c->cn_port, m);
+	sf_tcp_send(w, c->cn_port, &c->cn_l2, k, &o);
 }
 
 /* Answer s in place with a segment of c. */
@@ -287,9 +275,7 @@ sf_conn_arm(struct sf_worker *w, struct sf_conn *c, uint32_t ms)
 static uint32_t
 sf_conn_rto(const struct sf_conn *c)
 {
-	uint64_t t = (uint64_t)c->cn_rto_base << c->cn_retries;
-
-	return (uint32_t)RTE_MIN(t, (uint64_t)SF_RTO_MAX_MS);
+	return sf_tcp_backoff(c->cn_rto_base, c->cn_retries);
 }
 
 /* The peer closed: the application answers, or we close for it. */
@@ -309,6 +295,22 @@ sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
 	/* The engine's close, not the application's. */
 	if (sf_conn_fin(w, c) == 0)
 		sf_count(w, SF_CNT_auto_closes);
+}
+
+/*
+ * The third ACK's data, kept: its frame becomes an mbuf of just the data
+ * (the headers cut off in front, the Ethernet padding behind), which the
+ * connection or its application context then owns.
+ */
+static struct rte_mbuf *
+sf_conn_keep_data(struct sf_seg *s)
+{
+	struct rte_mbuf *m = s->sg_m;
+
+	rte_pktmbuf_adj(m, (uint16_t)(s->sg_data -
+		rte_pktmbuf_mtod(m, const uint8_t *)));
+	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - s->sg_len));
+	return m;
 }
 
 /* Inline: the callbacks run now, on the worker. */
@@ -359,10 +361,7 @@ sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
 
 	sf_conn_get_info(c, &ci);
 	if (s->sg_len != 0) {
-		data = s->sg_m;
-		rte_pktmbuf_adj(data, (uint16_t)(s->sg_data -
-			rte_pktmbuf_mtod(data, const uint8_t *)));
-		rte_pktmbuf_trim(data, (uint16_t)(data->pkt_len - s->sg_len));
+		data = sf_conn_keep_data(s);
 		ci.data = rte_pktmbuf_mtod(data, const uint8_t *);
 		ci.data_len = s->sg_len;
 	}
@@ -483,11 +482,7 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 			return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt,
 				SF_TH_ACK);
 		}
-		rte_pktmbuf_adj(s->sg_m, (uint16_t)(s->sg_data -
-			rte_pktmbuf_mtod(s->sg_m, const uint8_t *)));
-		rte_pktmbuf_trim(s->sg_m, (uint16_t)(s->sg_m->pkt_len -
-			s->sg_len));
-		c->cn_data = s->sg_m;
+		c->cn_data = sf_conn_keep_data(s);
 		sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_ACK);
 		return SF_VERDICT_KEPT;
 	}

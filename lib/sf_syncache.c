@@ -226,9 +226,7 @@ sf_req_free(struct sf_worker *w, uint32_t id)
 static uint32_t
 sf_req_rto(const struct sf_listener *ls, unsigned int n)
 {
-	uint64_t t = (uint64_t)ls->ls_p.synack_timeout_ms << RTE_MIN(n, 20u);
-
-	return (uint32_t)RTE_MIN(t, (uint64_t)SF_RTO_MAX_MS);
+	return sf_tcp_backoff(ls->ls_p.synack_timeout_ms, n);
 }
 
 /*
@@ -829,7 +827,6 @@ sf_syncache_timer(struct sf_worker *w, uint32_t id)
 	bool deferring = (rq->rq_flags & SF_RQF_ACKED) &&
 		wt->wt_now - rq->rq_start < ls->ls_p.defer_accept * 1000u;
 	struct sf_tcp_out o;
-	struct rte_mbuf *m;
 
 	if (rq->rq_retrans >= ls->ls_p.synack_retries && !deferring) {
 		sf_count(w, SF_CNT_req_timeouts);
@@ -843,20 +840,13 @@ sf_syncache_timer(struct sf_worker *w, uint32_t id)
 	if (deferring)
 		return;
 	k = sf_ftab_key(&wt->wt_reqtab, id);
-	m = sf_worker_alloc(w);
-	if (k == NULL || m == NULL) {
-		if (m != NULL)
-			rte_pktmbuf_free(m);
+	if (k == NULL)
 		return;
-	}
 	sf_req_synack(w, pt, rq, k->fk_family, &o);
-	if (sf_tcp_build(m, pt, &rq->rq_l2, k, &o) != 0) {
-		rte_pktmbuf_free(m);
+	if (sf_tcp_send(w, rq->rq_port, &rq->rq_l2, k, &o) != 0)
 		return;
-	}
 	sf_count(w, SF_CNT_synack_sent);
 	sf_count(w, SF_CNT_synack_retrans);
-	sf_worker_tx(w, rq->rq_port, m);
 }
 
 /*

@@ -212,6 +212,30 @@ sf_tcp_reply(struct sf_worker *w, const struct sf_port *pt, struct sf_seg *s,
 	return SF_VERDICT_TX;
 }
 
+/*
+ * A segment the engine originates (a timer, an application's close): a
+ * new mbuf, built and queued for tx on port. Returns 0, or -1 when it
+ * could not be (no mbuf: tx_nombuf counted). A header-only segment
+ * always fits an empty mbuf, so the build cannot fail on room.
+ */
+int
+sf_tcp_send(struct sf_worker *w, uint16_t port, const struct sf_l2peer *l2,
+		const struct sf_flow_key *k, const struct sf_tcp_out *o)
+{
+	struct rte_mbuf *m = sf_worker_alloc(w);
+
+	if (m == NULL)
+		return -1;
+	if (sf_tcp_build(m, sf_worker_port(w, port), l2, k, o) != 0) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	if (o->flags & SF_TH_RST)
+		sf_count(w, SF_CNT_out_rsts);
+	sf_worker_tx(w, port, m);
+	return 0;
+}
+
 /* The reset of sf_tcp_rst_for(), in place (never for a RST: callers check). */
 enum sf_verdict
 sf_tcp_reply_rst(struct sf_worker *w, const struct sf_port *pt,

@@ -377,6 +377,20 @@ enum sf_verdict sf_tcp_reply(struct sf_worker *w, const struct sf_port *pt,
 		const struct sf_tcp_out *o);
 enum sf_verdict sf_tcp_reply_rst(struct sf_worker *w,
 		const struct sf_port *pt, struct sf_seg *s);
+int sf_tcp_send(struct sf_worker *w, uint16_t port, const struct sf_l2peer *l2,
+		const struct sf_flow_key *k, const struct sf_tcp_out *o);
+
+/*
+ * The timeout of the n-th retransmission: base doubled n times, capped
+ * at SF_RTO_MAX_MS (Linux's TCP_RTO_MAX), for SYN-ACKs and FINs alike.
+ */
+static inline uint32_t
+sf_tcp_backoff(uint32_t base_ms, unsigned int n)
+{
+	uint64_t t = (uint64_t)base_ms << RTE_MIN(n, 20u);
+
+	return (uint32_t)RTE_MIN(t, (uint64_t)SF_RTO_MAX_MS);
+}
 uint8_t sf_tcp_ts_opt(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
 
 /* sf_isn.c: RFC 6528 initial sequence numbers, timestamp offsets. */
