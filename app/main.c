@@ -186,15 +186,15 @@ static int
 sf_listen_key(const char *key, const char *val,
 		struct sf_listener_params *p, void *arg)
 {
-	enum sf_app_kind k;
+	enum sf_builtin_kind k;
 
 	RTE_SET_USED(arg);
 	if (strcmp(key, "app") != 0)
 		return -EINVAL;
-	for (k = SF_APP_SINK; k <= SF_APP_DISCARD; k++) {
-		if (strcmp(val, sf_app_ops(k)->name) == 0) {
-			p->on_accept = sf_app_ops(k)->on_accept;
-			p->on_close = sf_app_ops(k)->on_close;
+	for (k = SF_BUILTIN_SINK; k <= SF_BUILTIN_DISCARD; k++) {
+		if (strcmp(val, sf_builtin_ops(k)->name) == 0) {
+			p->on_accept = sf_builtin_ops(k)->on_accept;
+			p->on_close = sf_builtin_ops(k)->on_close;
 			return 0;
 		}
 	}
@@ -226,7 +226,7 @@ sf_addr_is_ours(const struct sf_addr *a)
 static void
 sf_lparams(const struct sf_lsettings *ls, struct sf_listener_params *lp)
 {
-	const struct sf_app_ops *app = sf_app_ops(ls->app);
+	const struct sf_builtin_ops *app = sf_builtin_ops(ls->app);
 
 	sf_listener_params_init(lp);
 	lp->backlog = ls->backlog;
@@ -269,7 +269,7 @@ sf_setup_listeners(void)
 	for (i = 0; i < sf_conf.nb_listen; i++) {
 		const struct sf_listen_conf *lc = &sf_conf.listen[i];
 		const struct sf_lsettings *ls = &lc->ls_s;
-		const struct sf_app_ops *app = sf_app_ops(ls->app);
+		const struct sf_builtin_ops *app = sf_builtin_ops(ls->app);
 
 		sf_lparams(ls, &lp);
 		lp.addr = lc->ls_addr;

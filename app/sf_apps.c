@@ -29,11 +29,11 @@
 
 /* One tally per lcore: written by that lcore only, summed on read. */
 static struct {
-	struct sf_app_tally t;
-} __rte_cache_aligned sf_app_tallies[RTE_MAX_LCORE];
+	struct sf_builtin_tally t;
+} __rte_cache_aligned sf_builtin_tallies[RTE_MAX_LCORE];
 
 static inline void
-sf_app_add(uint64_t *v, bool yes)
+sf_builtin_add(uint64_t *v, bool yes)
 {
 	if (yes)
 		__atomic_store_n(v, *v + 1, __ATOMIC_RELAXED);
@@ -41,28 +41,29 @@ sf_app_add(uint64_t *v, bool yes)
 
 /* Record what on_accept was handed. */
 static void
-sf_app_tally(const struct sf_conn_info *ci)
+sf_builtin_tally(const struct sf_conn_info *ci)
 {
 	unsigned int lc = rte_lcore_id();
-	struct sf_app_tally *t;
+	struct sf_builtin_tally *t;
 
-	t = &sf_app_tallies[lc < RTE_MAX_LCORE ? lc : 0].t;
-	sf_app_add(&t->at_conns, true);
-	sf_app_add(&t->at_wscale, ci->flags & SF_CONN_F_WSCALE);
-	sf_app_add(&t->at_sack, ci->flags & SF_CONN_F_SACK);
-	sf_app_add(&t->at_ts, ci->flags & SF_CONN_F_TS);
-	sf_app_add(&t->at_ecn, ci->flags & SF_CONN_F_ECN);
-	sf_app_add(&t->at_data, ci->data_len != 0);
+	t = &sf_builtin_tallies[lc < RTE_MAX_LCORE ? lc : 0].t;
+	sf_builtin_add(&t->at_conns, true);
+	sf_builtin_add(&t->at_wscale, ci->flags & SF_CONN_F_WSCALE);
+	sf_builtin_add(&t->at_sack, ci->flags & SF_CONN_F_SACK);
+	sf_builtin_add(&t->at_ts, ci->flags & SF_CONN_F_TS);
+	sf_builtin_add(&t->at_ecn, ci->flags & SF_CONN_F_ECN);
+	sf_builtin_add(&t->at_data, ci->data_len != 0);
 }
 
 void
-sf_app_tally_sum(struct sf_app_tally *out)
+sf_builtin_tally_sum(struct sf_builtin_tally *out)
 {
 	unsigned int i, k;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
-		const uint64_t *src = (const uint64_t *)&sf_app_tallies[i].t;
+		const uint64_t *src =
+			(const uint64_t *)&sf_builtin_tallies[i].t;
 		uint64_t *dst = (uint64_t *)out;
 
 		for (k = 0; k < sizeof(*out) / sizeof(uint64_t); k++)
@@ -71,12 +72,12 @@ sf_app_tally_sum(struct sf_app_tally *out)
 }
 
 static void
-sf_app_sink_accept(struct sf_conn *c, const struct sf_conn_info *ci,
+sf_builtin_sink_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 		void *arg)
 {
 	RTE_SET_USED(c);
 	RTE_SET_USED(arg);
-	sf_app_tally(ci);
+	sf_builtin_tally(ci);
 }
 
 /*
@@ -84,7 +85,7 @@ sf_app_sink_accept(struct sf_conn *c, const struct sf_conn_info *ci,
  * closes. The other reasons end the connection; nothing to do for them.
  */
 static void
-sf_app_sink_close(struct sf_conn *c, enum sf_close_reason why, void *arg)
+sf_builtin_sink_close(struct sf_conn *c, enum sf_close_reason why, void *arg)
 {
 	RTE_SET_USED(c);
 	RTE_SET_USED(why);
@@ -92,48 +93,48 @@ sf_app_sink_close(struct sf_conn *c, enum sf_close_reason why, void *arg)
 }
 
 static void
-sf_app_rst_accept(struct sf_conn *c, const struct sf_conn_info *ci,
+sf_builtin_rst_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 		void *arg)
 {
 	RTE_SET_USED(arg);
-	sf_app_tally(ci);
+	sf_builtin_tally(ci);
 	sf_conn_reset(c);
 }
 
 static void
-sf_app_close_accept(struct sf_conn *c, const struct sf_conn_info *ci,
+sf_builtin_close_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 		void *arg)
 {
 	RTE_SET_USED(arg);
-	sf_app_tally(ci);
+	sf_builtin_tally(ci);
 	sf_conn_close(c);
 }
 
-static const struct sf_app_ops sf_apps[] = {
-	[SF_APP_SINK] = {
+static const struct sf_builtin_ops sf_apps[] = {
+	[SF_BUILTIN_SINK] = {
 		.name = "sink",
-		.on_accept = sf_app_sink_accept,
-		.on_close = sf_app_sink_close,
+		.on_accept = sf_builtin_sink_accept,
+		.on_close = sf_builtin_sink_close,
 	},
-	[SF_APP_RST] = {
+	[SF_BUILTIN_RST] = {
 		.name = "rst",
-		.on_accept = sf_app_rst_accept,
+		.on_accept = sf_builtin_rst_accept,
 	},
-	[SF_APP_CLOSE] = {
+	[SF_BUILTIN_CLOSE] = {
 		.name = "close",
-		.on_accept = sf_app_close_accept,
+		.on_accept = sf_builtin_close_accept,
 	},
-	[SF_APP_NONE] = {
+	[SF_BUILTIN_NONE] = {
 		.name = "none",
 	},
-	[SF_APP_DISCARD] = {
+	[SF_BUILTIN_DISCARD] = {
 		.name = "discard",
-		.on_accept = sf_app_sink_accept,
+		.on_accept = sf_builtin_sink_accept,
 	},
 };
 
-const struct sf_app_ops *
-sf_app_ops(enum sf_app_kind kind)
+const struct sf_builtin_ops *
+sf_builtin_ops(enum sf_builtin_kind kind)
 {
 	return (unsigned int)kind < RTE_DIM(sf_apps) ? &sf_apps[kind] : NULL;
 }

@@ -13,14 +13,14 @@
 #include "sf_conf.h"
 #include "sf_tcp.h"
 
-struct sf_app_ops {
+struct sf_builtin_ops {
 	const char *name;
 	sf_on_accept_t on_accept;  /* NULL: never accept */
 	sf_on_close_t on_close;    /* NULL: the engine closes on peer FIN */
 };
 
 /* The ops of a built-in application. */
-const struct sf_app_ops *sf_app_ops(enum sf_app_kind kind);
+const struct sf_builtin_ops *sf_builtin_ops(enum sf_builtin_kind kind);
 
 /*
  * What the built-in applications were handed by on_accept, summed over
@@ -28,7 +28,7 @@ const struct sf_app_ops *sf_app_ops(enum sf_app_kind kind);
  * (the exit JSON's "accepted_with"; tests check SYN-cookie fidelity by
  * it).
  */
-struct sf_app_tally {
+struct sf_builtin_tally {
 	uint64_t at_conns;
 	uint64_t at_wscale;
 	uint64_t at_sack;
@@ -36,6 +36,6 @@ struct sf_app_tally {
 	uint64_t at_ecn;
 	uint64_t at_data;     /* the third ACK carried data */
 };
-void sf_app_tally_sum(struct sf_app_tally *out);
+void sf_builtin_tally_sum(struct sf_builtin_tally *out);
 
 #endif /* SF_APPS_H */

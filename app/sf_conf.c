@@ -39,12 +39,12 @@
 #define SF_DEF_ICMP_MSGS_PER_SEC 1000
 #define SF_DEF_ICMP_MSGS_BURST   50
 
-static const char *const sf_app_names[] = {
-	[SF_APP_SINK] = "sink",
-	[SF_APP_RST] = "rst",
-	[SF_APP_CLOSE] = "close",
-	[SF_APP_NONE] = "none",
-	[SF_APP_DISCARD] = "discard",
+static const char *const sf_builtin_names[] = {
+	[SF_BUILTIN_SINK] = "sink",
+	[SF_BUILTIN_RST] = "rst",
+	[SF_BUILTIN_CLOSE] = "close",
+	[SF_BUILTIN_NONE] = "none",
+	[SF_BUILTIN_DISCARD] = "discard",
 };
 
 static const char *const sf_steering_names[] = {
@@ -54,9 +54,9 @@ static const char *const sf_steering_names[] = {
 };
 
 const char *
-sf_app_name(enum sf_app_kind a)
+sf_builtin_name(enum sf_builtin_kind a)
 {
-	return sf_app_names[a];
+	return sf_builtin_names[a];
 }
 
 const char *
@@ -69,7 +69,7 @@ void
 sf_conf_defaults(struct sf_conf *conf)
 {
 	memset(conf, 0, sizeof(*conf));
-	conf->app = SF_APP_SINK;
+	conf->app = SF_BUILTIN_SINK;
 	conf->syncookies = SF_DEF_SYNCOOKIES;
 	conf->backlog = SF_DEF_BACKLOG;
 	conf->syn_backlog = SF_DEF_SYN_BACKLOG;
@@ -400,8 +400,8 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 	case SF_KEY_LISTEN:
 		return sf_parse_listen(where, val, conf);
 	case SF_KEY_APP:
-		ret = sf_parse_name(where, val, sf_app_names,
-				RTE_DIM(sf_app_names), &v);
+		ret = sf_parse_name(where, val, sf_builtin_names,
+				RTE_DIM(sf_builtin_names), &v);
 		if (ret == 0)
 			conf->app = v;
 		return ret;

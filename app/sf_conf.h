@@ -22,12 +22,12 @@
 /* Exit code of usage errors (bad option or value, bad config file). */
 #define SF_EXIT_USAGE 2
 
-enum sf_app_kind {
-	SF_APP_SINK = 0,  /* accept and hold */
-	SF_APP_RST,       /* accept then reset */
-	SF_APP_CLOSE,     /* accept then FIN */
-	SF_APP_NONE,      /* never accept */
-	SF_APP_DISCARD,   /* RFC 863: accept, discard, close after the peer */
+enum sf_builtin_kind {
+	SF_BUILTIN_SINK = 0,  /* accept and hold */
+	SF_BUILTIN_RST,       /* accept then reset */
+	SF_BUILTIN_CLOSE,     /* accept then FIN */
+	SF_BUILTIN_NONE,      /* never accept */
+	SF_BUILTIN_DISCARD,   /* RFC 863: accept, discard, close after peer */
 };
 
 enum sf_steering {
@@ -38,7 +38,7 @@ enum sf_steering {
 
 /* What a listener is configured with (struct sf_listener_params' knobs). */
 struct sf_lsettings {
-	enum sf_app_kind app;
+	enum sf_builtin_kind app;
 	unsigned int syncookies;        /* 0, 1, 2 */
 	unsigned int backlog;
 	unsigned int syn_backlog;
@@ -82,7 +82,7 @@ struct sf_conf {
 	unsigned int nb_listen;
 	struct sf_listen_conf listen[SF_MAX_LISTENERS];
 	/* Listener defaults ([synfront] keys / options). */
-	enum sf_app_kind app;
+	enum sf_builtin_kind app;
 	unsigned int syncookies;        /* 0, 1, 2 */
 	unsigned int backlog;
 	unsigned int syn_backlog;
@@ -129,7 +129,7 @@ int sf_conf_parse(struct sf_conf *conf, int argc, char **argv);
 void sf_conf_usage(const char *prgname);
 
 /* Name of the built-in application. */
-const char *sf_app_name(enum sf_app_kind a);
+const char *sf_builtin_name(enum sf_builtin_kind a);
 const char *sf_steering_name(enum sf_steering s);
 
 #endif /* SF_CONF_H */

@@ -166,7 +166,7 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 {
 	uint64_t c[SF_CNT_MAX];
 	unsigned int i, nw = sf_engine_worker_count(eng), n = 0;
-	struct sf_app_tally at;
+	struct sf_builtin_tally at;
 	FILE *f;
 	int err;
 
@@ -227,7 +227,7 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 				sf_lcounter_name(k), st.cnt[k]);
 		fprintf(f, "}}");
 	}
-	sf_app_tally_sum(&at);
+	sf_builtin_tally_sum(&at);
 	fprintf(f, "\n  ],\n  \"accepted_with\": {\"conns\": %" PRIu64
 		", \"wscale\": %" PRIu64 ", \"sack\": %" PRIu64
 		", \"ts\": %" PRIu64 ", \"ecn\": %" PRIu64

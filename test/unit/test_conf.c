@@ -121,7 +121,7 @@ test_defaults(void)
 	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
 		SF_CHECK_EQ(conf.addrs[p].pa_nb, 0);
 	SF_CHECK_EQ(conf.nb_listen, 0);
-	SF_CHECK_EQ(conf.app, SF_APP_SINK);
+	SF_CHECK_EQ(conf.app, SF_BUILTIN_SINK);
 	SF_CHECK_EQ(conf.syncookies, 1);
 	SF_CHECK_EQ(conf.backlog, 4096);
 	SF_CHECK_EQ(conf.syn_backlog, 1024);
@@ -131,7 +131,7 @@ test_defaults(void)
 	SF_CHECK_EQ(conf.steering, SF_STEER_AUTO);
 	SF_CHECK_EQ(conf.app_lcores[0], '\0');
 	SF_CHECK_EQ(conf.tx_drain_us, 0);
-	SF_CHECK(strcmp(sf_app_name(SF_APP_NONE), "none") == 0);
+	SF_CHECK(strcmp(sf_builtin_name(SF_BUILTIN_NONE), "none") == 0);
 	SF_CHECK(strcmp(sf_steering_name(SF_STEER_SW), "sw") == 0);
 
 	/* No options: nothing changes, nothing is printed. */
@@ -445,7 +445,7 @@ test_ini(void)
 	SF_CHECK_EQ(conf.listen[0].ls_port, 80);
 	check_v6(&conf.listen[1].ls_addr, "fd00::1", 128);
 	SF_CHECK_EQ(conf.listen[1].ls_port, 8080);
-	SF_CHECK_EQ(conf.app, SF_APP_RST);
+	SF_CHECK_EQ(conf.app, SF_BUILTIN_RST);
 	SF_CHECK_EQ(conf.syn_backlog, 256);
 	SF_CHECK_EQ(conf.abort_on_overflow, 1);
 	SF_CHECK_EQ(conf.steering, SF_STEER_SW);
@@ -466,7 +466,7 @@ test_ini(void)
 	 */
 	SF_CHECK_EQ(PARSE("--app", "close", "--addr", "10.99.0.1/24",
 		"--listen", "443", "--config", path, "--syn-backlog", "512"), 0);
-	SF_CHECK_EQ(conf.app, SF_APP_CLOSE);
+	SF_CHECK_EQ(conf.app, SF_BUILTIN_CLOSE);
 	SF_CHECK_EQ(conf.syn_backlog, 512);
 	SF_CHECK_EQ(conf.stats_interval, 10);
 	SF_CHECK_EQ(conf.addrs[0].pa_nb, 1);
@@ -687,12 +687,12 @@ test_listener_sections(void)
 	/* [synfront] listen: the defaults of the file. */
 	SF_CHECK_EQ(conf.listen[0].ls_port, 8080);
 	SF_CHECK_EQ(conf.listen[0].ls_s.backlog, 100);
-	SF_CHECK_EQ(conf.listen[0].ls_s.app, SF_APP_SINK);
+	SF_CHECK_EQ(conf.listen[0].ls_s.app, SF_BUILTIN_SINK);
 	/* Its own section overrides, wherever listen stands in it. */
 	SF_CHECK(strcmp(conf.listen[1].ls_name, "web") == 0);
 	SF_CHECK_EQ(conf.listen[1].ls_port, 80);
 	check_v4(&conf.listen[1].ls_addr, "10.10.0.1", 32);
-	SF_CHECK_EQ(conf.listen[1].ls_s.app, SF_APP_RST);
+	SF_CHECK_EQ(conf.listen[1].ls_s.app, SF_BUILTIN_RST);
 	SF_CHECK_EQ(conf.listen[1].ls_s.backlog, 5);
 	SF_CHECK_EQ(conf.listen[1].ls_s.timestamps, 0);
 	SF_CHECK_EQ(conf.listen[1].ls_s.mss, 0);
@@ -703,9 +703,9 @@ test_listener_sections(void)
 	/* The command line sets defaults; a section still wins for its own. */
 	SF_CHECK_EQ(PARSE("-c", path, "--backlog", "7", "--app", "close"), 0);
 	SF_CHECK_EQ(conf.listen[0].ls_s.backlog, 7);
-	SF_CHECK_EQ(conf.listen[0].ls_s.app, SF_APP_CLOSE);
+	SF_CHECK_EQ(conf.listen[0].ls_s.app, SF_BUILTIN_CLOSE);
 	SF_CHECK_EQ(conf.listen[1].ls_s.backlog, 5);
-	SF_CHECK_EQ(conf.listen[1].ls_s.app, SF_APP_RST);
+	SF_CHECK_EQ(conf.listen[1].ls_s.app, SF_BUILTIN_RST);
 	SF_CHECK_EQ(conf.listen[2].ls_s.backlog, 7);
 	/* --listen replaces every listener of the file. */
 	SF_CHECK_EQ(PARSE("-c", path, "--listen", "9"), 0);
