@@ -362,6 +362,48 @@ sf_test_engine_tcp(const struct sf_engine_params *params)
 }
 
 struct sf_engine *
+sf_test_listen_engine(const struct sf_engine_params *params,
+		const struct sf_listener_params *lp)
+{
+	struct sf_engine *eng = sf_test_engine_tcp(params);
+	int ret = sf_engine_listen(eng, lp);
+
+	if (ret != 0) {
+		fprintf(stderr, "sf_engine_listen: %d\n", ret);
+		exit(1);
+	}
+	return eng;
+}
+
+void
+sf_test_teardown(struct sf_engine *eng)
+{
+	sf_test_tx_flush();
+	sf_engine_free(eng);
+}
+
+struct rte_mbuf *
+sf_test_arp_request(void)
+{
+	static const struct rte_ether_addr bcast = {{ 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff }};
+	uint8_t f[60];
+	struct rte_arp_hdr *ah = (struct rte_arp_hdr *)(f + 14);
+
+	memset(f, 0, sizeof(f));
+	sf_test_put_eth(f, &bcast, 0, RTE_ETHER_TYPE_ARP);
+	ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	ah->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ah->arp_hlen = 6;
+	ah->arp_plen = 4;
+	ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	ah->arp_data.arp_sha = sf_test_peer;
+	memcpy(&ah->arp_data.arp_sip, sf_test_peer_v4, 4);
+	memcpy(&ah->arp_data.arp_tip, sf_test_v4, 4);
+	return sf_test_mbuf(f, sizeof(f));
+}
+
+struct sf_engine *
 sf_test_engine_tcp_port(const struct sf_engine_params *params,
 		const struct sf_port_conf *pc)
 {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_arp.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ether.h>
@@ -179,6 +180,18 @@ struct sf_engine *sf_test_engine_tcp(const struct sf_engine_params *params);
 /* The same with port 0 set up from pc (offloads). */
 struct sf_engine *sf_test_engine_tcp_port(const struct sf_engine_params *params,
 		const struct sf_port_conf *pc);
+
+/*
+ * The fixture of the TCP tests: sf_test_engine_tcp(params) with one
+ * listener (id 0) made from lp; exits the test when it cannot listen.
+ * sf_test_teardown() frees what the engine sent and the engine.
+ */
+struct sf_engine *sf_test_listen_engine(const struct sf_engine_params *params,
+		const struct sf_listener_params *lp);
+void sf_test_teardown(struct sf_engine *eng);
+
+/* A broadcast ARP request from the peer for our IPv4 address. */
+struct rte_mbuf *sf_test_arp_request(void);
 
 /* A TCP segment from the peer to port 0 (sf_test_tcp_frame()). */
 struct sf_test_tcp {

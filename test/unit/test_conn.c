@@ -71,21 +71,14 @@ lp_default(struct sf_listener_params *lp)
 static struct sf_engine *
 setup(const struct sf_listener_params *lp)
 {
-	struct sf_engine *eng = sf_test_engine_tcp(NULL);
-
 	memset(&cb, 0, sizeof(cb));
-	if (sf_engine_listen(eng, lp) != 0) {
-		fprintf(stderr, "listen failed\n");
-		exit(1);
-	}
-	return eng;
+	return sf_test_listen_engine(NULL, lp);
 }
 
 static void
 teardown(struct sf_engine *eng)
 {
-	sf_test_tx_flush();
-	sf_engine_free(eng);
+	sf_test_teardown(eng);
 }
 
 static struct sf_worker *

@@ -20,29 +20,6 @@
 
 #include "sf_test.h"
 
-static const uint8_t peer_v4[4] = { 10, 10, 0, 2 };
-
-/* A broadcast ARP request for 10.10.0.1, which the engine answers. */
-static struct rte_mbuf *
-arp_request(void)
-{
-	static const struct rte_ether_addr bcast = {{ 0xff, 0xff, 0xff, 0xff,
-		0xff, 0xff }};
-	uint8_t f[60];
-	struct rte_arp_hdr *ah = (struct rte_arp_hdr *)(f + 14);
-
-	memset(f, 0, sizeof(f));
-	sf_test_put_eth(f, &bcast, 0, RTE_ETHER_TYPE_ARP);
-	ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
-	ah->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	ah->arp_hlen = 6;
-	ah->arp_plen = 4;
-	ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
-	ah->arp_data.arp_sha = sf_test_peer;
-	memcpy(&ah->arp_data.arp_sip, peer_v4, 4);
-	memcpy(&ah->arp_data.arp_tip, sf_test_v4, 4);
-	return sf_test_mbuf(f, sizeof(f));
-}
 
 /* A frame dropped as drop_eth_truncated. */
 static struct rte_mbuf *
@@ -203,12 +180,12 @@ test_two_workers(void)
 
 	SF_CHECK_EQ(sf_engine_worker_count(eng), 2);
 	for (i = 0; i < 3; i++) {
-		m = arp_request();
+		m = sf_test_arp_request();
 		SF_CHECK_EQ(sf_input_one(w0, SF_TEST_PORT, m), SF_VERDICT_TX);
 		rte_pktmbuf_free(m);
 	}
 	for (i = 0; i < 2; i++) {
-		m = arp_request();
+		m = sf_test_arp_request();
 		SF_CHECK_EQ(sf_input_one(w1, SF_TEST_PORT, m), SF_VERDICT_TX);
 		rte_pktmbuf_free(m);
 	}
@@ -279,10 +256,10 @@ test_input_no_queue(void)
 	struct rte_mbuf *pkts[5];
 	unsigned int i;
 
-	pkts[0] = arp_request();
+	pkts[0] = sf_test_arp_request();
 	pkts[1] = runt();
-	pkts[2] = arp_request();
-	pkts[3] = arp_request();
+	pkts[2] = sf_test_arp_request();
+	pkts[3] = sf_test_arp_request();
 	pkts[4] = runt();
 	SF_CHECK_EQ(sf_worker_input(w, SF_TEST_PORT, pkts, 5), 5);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_rx_packets), 5);
@@ -298,13 +275,13 @@ test_input_no_queue(void)
 	 * freed unread and counted, never looked up past the port table.
 	 */
 	for (i = 0; i < 2; i++)
-		pkts[i] = arp_request();
+		pkts[i] = sf_test_arp_request();
 	SF_CHECK_EQ(sf_worker_input(w, 7, pkts, 2), 2);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_rx_packets), 7);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_drop_unknown_port), 2);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_drop_arp_not_for_us), 0);
 	for (i = 0; i < 3; i++)
-		pkts[i] = arp_request();
+		pkts[i] = sf_test_arp_request();
 	SF_CHECK_EQ(sf_worker_input(w, RTE_MAX_ETHPORTS, pkts, 3), 3);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_drop_unknown_port), 5);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_rx_packets), 10);
@@ -360,7 +337,7 @@ test_input_queue(void)
 
 	SF_CHECK_EQ(sf_worker_queue_add(w, SF_TEST_PORT, 0), 0);
 	for (i = 0; i < 4; i++)
-		pkts[i] = arp_request();
+		pkts[i] = sf_test_arp_request();
 	SF_CHECK_EQ(sf_worker_input(w, SF_TEST_PORT, pkts, 4), 4);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_arp_replies), 4);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_tx_dropped), 0);
@@ -374,7 +351,7 @@ test_input_queue(void)
 
 	/* A full buffer (SF_RX_BURST replies) is sent without a flush. */
 	for (i = 0; i < SF_RX_BURST; i++)
-		pkts[i] = arp_request();
+		pkts[i] = sf_test_arp_request();
 	quiet_begin();
 	n = sf_worker_input(w, SF_TEST_PORT, pkts, SF_RX_BURST);
 	quiet_end();
@@ -392,7 +369,7 @@ test_input_queue(void)
 
 	/* Left in the buffer when the engine goes: freed with it. */
 	for (i = 0; i < 3; i++)
-		pkts[i] = arp_request();
+		pkts[i] = sf_test_arp_request();
 	SF_CHECK_EQ(sf_worker_input(w, SF_TEST_PORT, pkts, 3), 3);
 	SF_CHECK_EQ(rte_mempool_in_use_count(sf_test_pool), 3);
 	sf_engine_free(eng);

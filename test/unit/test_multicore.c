@@ -329,27 +329,6 @@ ip_frame(bool v6, uint8_t proto, uint16_t l4_len, unsigned int nb_vlan)
 	return sf_test_mbuf(f, (uint16_t)(l2 + l3 + l4_len));
 }
 
-static struct rte_mbuf *
-arp_request(void)
-{
-	static const struct rte_ether_addr bcast = {{ 0xff, 0xff, 0xff, 0xff,
-		0xff, 0xff }};
-	uint8_t f[60];
-	struct rte_arp_hdr *ah = (struct rte_arp_hdr *)(f + 14);
-
-	memset(f, 0, sizeof(f));
-	sf_test_put_eth(f, &bcast, 0, RTE_ETHER_TYPE_ARP);
-	ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
-	ah->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	ah->arp_hlen = 6;
-	ah->arp_plen = 4;
-	ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
-	ah->arp_data.arp_sha = sf_test_peer;
-	memcpy(&ah->arp_data.arp_sip, sf_test_peer_v4, 4);
-	memcpy(&ah->arp_data.arp_tip, sf_test_v4, 4);
-	return sf_test_mbuf(f, sizeof(f));
-}
-
 /* A TCP frame of peer:sport -> us:dport made into an IPv4 fragment. */
 static struct rte_mbuf *
 v4_fragment(uint16_t frag_field)
@@ -564,7 +543,7 @@ test_steer_hash(void)
 	}
 
 	/* What is not TCP belongs to no flow: -1 (it stays where it came). */
-	SF_CHECK_EQ(owner_of(pt, arp_request()), -1);
+	SF_CHECK_EQ(owner_of(pt, sf_test_arp_request()), -1);
 	SF_CHECK_EQ(owner_of(pt, ip_frame(false, IPPROTO_ICMP, 8, 0)), -1);
 	SF_CHECK_EQ(owner_of(pt, ip_frame(false, IPPROTO_UDP, 8, 0)), -1);
 	SF_CHECK_EQ(owner_of(pt, ip_frame(false, IPPROTO_UDP, 8, 1)), -1);
@@ -742,7 +721,7 @@ test_steer_engine(void)
 	SF_CHECK_EQ(rte_ring_count(tx_ring), 0);
 
 	/* ARP is nobody's flow: answered by the worker that got it. */
-	pkts[0] = rx(arp_request());
+	pkts[0] = rx(sf_test_arp_request());
 	sf_steer_rx(w0, SF_TEST_PORT, pkts, 1);
 	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_arp_replies), 1);
 	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_steer_out), 2 * n1);

@@ -62,14 +62,8 @@ static struct sf_engine *
 setup_params(const struct sf_engine_params *ep,
 		const struct sf_listener_params *lp)
 {
-	struct sf_engine *eng = sf_test_engine_tcp(ep);
-
 	memset(&cb, 0, sizeof(cb));
-	if (sf_engine_listen(eng, lp) != 0) {
-		fprintf(stderr, "listen failed\n");
-		exit(1);
-	}
-	return eng;
+	return sf_test_listen_engine(ep, lp);
 }
 
 /* A test engine with one listener (id 0) made from lp. */
@@ -82,8 +76,7 @@ setup(const struct sf_listener_params *lp)
 static void
 teardown(struct sf_engine *eng)
 {
-	sf_test_tx_flush();
-	sf_engine_free(eng);
+	sf_test_teardown(eng);
 }
 
 static struct sf_worker *
