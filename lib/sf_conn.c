@@ -382,45 +382,28 @@ sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
 	return SF_VERDICT_DONE;
 }
 
-enum sf_verdict
-sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
-		const struct sf_req *rq, struct sf_seg *s)
+/*
+ * Fill slot c with the connection the request rq and its third ACK s
+ * make (tcp_create_openreq_child()): both ISNs, the negotiated options,
+ * the third ACK's data and FIN as its first bytes (RFC 9293 3.10.7.4),
+ * and what it keeps of its listener.
+ */
+static void
+sf_conn_born(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_conn *c, uint32_t pos, const struct sf_req *rq,
+		const struct sf_listener *ls, const struct sf_seg *s)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
-	const struct sf_listener *ls =
-		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
-	struct sf_conn_info ci;
-	struct sf_conn *c;
-	int32_t pos;
-	uint32_t gen;
 	bool fin = s->sg_flags & SF_TH_FIN;
+	uint32_t gen = c->cn_gen + 1;
 
-	/*
-	 * An application context's accept ring is full: nothing is
-	 * established (or counted), the request stays, as on an accept-queue
-	 * overflow. Only this worker fills the ring, so room seen here is
-	 * still there at the hand-off.
-	 */
-	if (ls->ls_p.on_accept != NULL &&
-	    !wt->wt_conn_ops->co_room(w, s->sg_hash))
-		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
-	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);
-	if (pos < 0)
-		return sf_drop(w, SF_CNT_drop_tcp_conn_table_full);
-	c = sf_conn(w, (uint32_t)pos);
-	gen = c->cn_gen + 1;
 	memset(c, 0, sizeof(*c));
 	/* Read by application contexts' commands' checks: atomic. */
 	__atomic_store_n(&c->cn_gen, gen != 0 ? gen : 1, __ATOMIC_RELAXED);
 	c->cn_wk = w;
-	c->cn_id = (uint32_t)pos;
+	c->cn_id = pos;
 	c->cn_iss = rq->rq_iss;
 	c->cn_irs = rq->rq_irs;
 	c->cn_snd_nxt = c->cn_snd_una = rq->rq_iss + 1;
-	/*
-	 * The third ACK's data and FIN are the connection's first bytes
-	 * (RFC 9293 3.10.7.4): acknowledged here, handed to on_accept.
-	 */
 	c->cn_rcv_nxt = rq->rq_irs + 1 + s->sg_len + fin;
 	c->cn_rcv_adv = rq->rq_irs + 1;
 	c->cn_tsoff = rq->rq_tsoff;
@@ -428,7 +411,7 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	c->cn_l2 = rq->rq_l2;
 	c->cn_listener = rq->rq_listener;
 	/* What the connection needs of its listener, for good. */
-	c->cn_ops = wt->wt_conn_ops;
+	c->cn_ops = w->wk_tcp.wt_conn_ops;
 	c->cn_on_close = ls->ls_p.on_close;
 	c->cn_arg = ls->ls_p.arg;
 	c->cn_window = ls->ls_p.window;
@@ -452,12 +435,63 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	}
 	if (rq->rq_flags & SF_RQF_ECN)
 		c->cn_opt |= SF_CONN_F_ECN;
-	if (fin)
+	if (fin) {
 		c->cn_opt |= SF_CONN_F_FIN;
-	c->cn_state = fin ? SF_CS_CLOSE_WAIT : SF_CS_ESTABLISHED;
-	if (fin)
 		c->cn_flags |= SF_CNF_PEERFIN;
-	c->cn_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
+	}
+	c->cn_state = fin ? SF_CS_CLOSE_WAIT : SF_CS_ESTABLISHED;
+	c->cn_last_tx = w->wk_tcp.wt_now - SF_OOW_RATELIMIT_MS;
+}
+
+/*
+ * Nobody accepts: the connection waits in the accept queue, as on a
+ * server that does not call accept(). Its data waits with it; the ACK
+ * goes out in a fresh mbuf.
+ */
+static enum sf_verdict
+sf_conn_unaccepted(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_conn *c, struct sf_seg *s)
+{
+	sf_conn_enqueue(w, c);
+	if (s->sg_len == 0) {
+		if (!(s->sg_flags & SF_TH_FIN))
+			return SF_VERDICT_DONE;
+		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+	}
+	c->cn_data = sf_conn_keep_data(s);
+	sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_ACK);
+	return SF_VERDICT_KEPT;
+}
+
+/*
+ * The third ACK of request rq (tcp_v4_syn_recv_sock(), then
+ * inet_csk_complete_hashdance()): a connection, counted, then accepted
+ * inline, handed to an application context, or queued.
+ */
+enum sf_verdict
+sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
+		const struct sf_req *rq, struct sf_seg *s)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	const struct sf_listener *ls =
+		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+	struct sf_conn_info ci;
+	struct sf_conn *c;
+	int32_t pos;
+
+	/*
+	 * An application context's accept ring is full: nothing is
+	 * established (or counted), the request stays, as on an accept-queue
+	 * overflow.
+	 */
+	if (ls->ls_p.on_accept != NULL &&
+	    !wt->wt_conn_ops->co_room(w, s->sg_hash))
+		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
+	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);
+	if (pos < 0)
+		return sf_drop(w, SF_CNT_drop_tcp_conn_table_full);
+	c = sf_conn(w, (uint32_t)pos);
+	sf_conn_born(w, pt, c, (uint32_t)pos, rq, ls, s);
 	__atomic_store_n(&wt->wt_lconns[c->cn_listener],
 		wt->wt_lconns[c->cn_listener] + 1, __ATOMIC_RELAXED);
 	sf_count(w, SF_CNT_passive_opens);
@@ -466,27 +500,11 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 		sf_count(w, SF_CNT_third_ack_data);
 		sf_count_n(w, SF_CNT_third_ack_data_bytes, s->sg_len);
 	}
-	if (fin)
+	if (s->sg_flags & SF_TH_FIN)
 		sf_count(w, SF_CNT_third_ack_fin);
 
-	if (ls->ls_p.on_accept == NULL) {
-		/*
-		 * Nobody accepts: the connection waits in the accept queue,
-		 * as on a server that does not call accept(). Its data waits
-		 * with it; the ACK goes out in a fresh mbuf.
-		 */
-		sf_conn_enqueue(w, c);
-		if (s->sg_len == 0) {
-			if (!fin)
-				return SF_VERDICT_DONE;
-			return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt,
-				SF_TH_ACK);
-		}
-		c->cn_data = sf_conn_keep_data(s);
-		sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_ACK);
-		return SF_VERDICT_KEPT;
-	}
-
+	if (ls->ls_p.on_accept == NULL)
+		return sf_conn_unaccepted(w, pt, c, s);
 	if (c->cn_ops != &sf_conn_ops_inline)
 		return sf_conn_handoff(w, pt, c, ls->ls_p.on_accept, s);
 
@@ -587,137 +605,187 @@ sf_conn_rst_after_fin(const struct sf_conn *c, const struct sf_seg *s)
 		 c->cn_state == SF_CS_LAST_ACK);
 }
 
-enum sf_verdict
-sf_conn_input(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
-		struct sf_seg *s)
+/*
+ * RFC 9293 3.10.7.4 "first" to "fourth", as Linux's
+ * tcp_validate_incoming() orders them: the flags, the sequence number,
+ * RST, SYN. Returns true when the segment goes on; otherwise *v is its
+ * verdict (answered, dropped, or the connection ended).
+ */
+static bool
+sf_conn_validate(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_conn *c, struct sf_seg *s, enum sf_verdict *v)
 {
-	struct sf_conn *c = sf_conn(w, id);
 	const struct sf_tcp_opts *to = &s->sg_opts;
 	uint8_t f = s->sg_flags;
-	bool fin_acked, new_fin = false, dup = false;
 
-	if (c->cn_state == SF_CS_TIME_WAIT)
-		return sf_conn_timewait(w, pt, c, s);
 	/*
 	 * None of ACK, SYN, RST: discarded before any other check, with no
 	 * answer (tcp_rcv_established(), tcp_rcv_state_process()).
 	 */
-	if (!(f & (SF_TH_ACK | SF_TH_SYN | SF_TH_RST)))
-		return sf_drop(w, SF_CNT_drop_tcp_conn_noack);
-
+	if (!(f & (SF_TH_ACK | SF_TH_SYN | SF_TH_RST))) {
+		*v = sf_drop(w, SF_CNT_drop_tcp_conn_noack);
+		return false;
+	}
 	if (!sf_conn_acceptable(c, s)) {
-		if (f & SF_TH_RST) {
-			if (sf_conn_rst_after_fin(c, s)) {
-				sf_conn_end(w, c, SF_CLOSE_RESET);
-				return SF_VERDICT_DONE;
-			}
-			return sf_drop(w, SF_CNT_drop_tcp_conn_oow);
+		if (!(f & SF_TH_RST))
+			/* A SYN is challenged even here. */
+			*v = sf_conn_oow_ack(w, pt, c, s,
+				(f & SF_TH_SYN) != 0);
+		else if (!sf_conn_rst_after_fin(c, s))
+			*v = sf_drop(w, SF_CNT_drop_tcp_conn_oow);
+		else {
+			sf_conn_end(w, c, SF_CLOSE_RESET);
+			*v = SF_VERDICT_DONE;
 		}
-		/* tcp_validate_incoming(): a SYN is challenged even here. */
-		return sf_conn_oow_ack(w, pt, c, s, (f & SF_TH_SYN) != 0);
+		return false;
 	}
 	/* RFC 7323 4.3 (simplified: no PAWS on connections yet). */
 	if ((c->cn_opt & SF_CONN_F_TS) && (to->to_flags & SF_TOF_TS) &&
 	    SF_SEQ_LEQ(s->sg_seq, c->cn_rcv_nxt))
 		c->cn_ts_recent = to->to_tsval;
-
 	/*
-	 * RFC 5961 3.2: only a RST at exactly RCV.NXT resets; any other
-	 * in-window RST draws a challenge ACK, so a blind attacker must hit
-	 * one sequence number instead of one window.
+	 * "second, check the RST bit", RFC 5961 3.2: only a RST at exactly
+	 * RCV.NXT resets; any other in-window RST draws a challenge ACK, so
+	 * a blind attacker must hit one sequence number, not one window.
 	 */
 	if (f & SF_TH_RST) {
-		if (s->sg_seq != c->cn_rcv_nxt && !sf_conn_rst_after_fin(c, s))
-			return sf_conn_oow_ack(w, pt, c, s, true);
-		sf_conn_end(w, c, SF_CLOSE_RESET);
-		return SF_VERDICT_DONE;
+		if (s->sg_seq != c->cn_rcv_nxt && !sf_conn_rst_after_fin(c, s)) {
+			*v = sf_conn_oow_ack(w, pt, c, s, true);
+		} else {
+			sf_conn_end(w, c, SF_CLOSE_RESET);
+			*v = SF_VERDICT_DONE;
+		}
+		return false;
 	}
-	/*
-	 * RFC 5961 4.2: a SYN on a synchronized connection is challenged.
-	 * What is left has ACK: segments with none of the three went first.
-	 */
-	if (f & SF_TH_SYN)
-		return sf_conn_oow_ack(w, pt, c, s, true);
+	/* "fourth, check the SYN bit", RFC 5961 4.2: challenged. */
+	if (f & SF_TH_SYN) {
+		*v = sf_conn_oow_ack(w, pt, c, s, true);
+		return false;
+	}
+	/* What is left has ACK: segments with none of the three went first. */
+	return true;
+}
 
+/*
+ * "fifth, check the ACK field": SND.UNA and SND.WND move, and our FIN,
+ * once acknowledged, moves the state on (*fin_acked). Returns false when
+ * the segment goes no further (*v: answered, or the connection ended).
+ */
+static bool
+sf_conn_ack_in(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_conn *c, struct sf_seg *s, bool *fin_acked,
+		enum sf_verdict *v)
+{
 	/* "If the ACK acks something not yet sent ... send an ACK, drop". */
-	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_nxt))
-		return sf_conn_oow_ack(w, pt, c, s, false);
+	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_nxt)) {
+		*v = sf_conn_oow_ack(w, pt, c, s, false);
+		return false;
+	}
 	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_una))
 		c->cn_snd_una = s->sg_ack;
 	c->cn_snd_wnd = s->sg_win;
-	fin_acked = (c->cn_flags & SF_CNF_CLOSING) &&
+	*fin_acked = (c->cn_flags & SF_CNF_CLOSING) &&
 		c->cn_snd_una == c->cn_snd_nxt;
+	if (!*fin_acked)
+		return true;
 	switch (c->cn_state) {
 	case SF_CS_FIN_WAIT_1:
-		if (fin_acked) {
-			c->cn_state = SF_CS_FIN_WAIT_2;
-			c->cn_retries = 0;
-			sf_conn_arm(w, c, SF_FIN_WAIT2_MS);
-		}
+		c->cn_state = SF_CS_FIN_WAIT_2;
+		c->cn_retries = 0;
+		sf_conn_arm(w, c, SF_FIN_WAIT2_MS);
 		break;
 	case SF_CS_CLOSING:
-		if (fin_acked) {
-			c->cn_state = SF_CS_TIME_WAIT;
-			sf_conn_arm(w, c, w->wk_eng->en_tcp.et_time_wait_ms);
-		}
+		c->cn_state = SF_CS_TIME_WAIT;
+		sf_conn_arm(w, c, w->wk_eng->en_tcp.et_time_wait_ms);
 		break;
 	case SF_CS_LAST_ACK:
-		if (fin_acked) {
-			sf_conn_end(w, c, SF_CLOSE_DONE);
-			return SF_VERDICT_DONE;
-		}
+		sf_conn_end(w, c, SF_CLOSE_DONE);
+		*v = SF_VERDICT_DONE;
+		return false;
+	default:
+		break;
+	}
+	return true;
+}
+
+/*
+ * "seventh, process the segment text": taken while we may still
+ * receive, acknowledged and (no on_data yet) discarded. Returns true
+ * when nothing new came (a duplicate, or out of order): a duplicate ACK
+ * then tells the peer where we are.
+ */
+static bool
+sf_conn_data_in(struct sf_conn *c, const struct sf_seg *s)
+{
+	uint32_t end = s->sg_seq + s->sg_len;
+
+	if (s->sg_len == 0 || (c->cn_state != SF_CS_ESTABLISHED &&
+			       c->cn_state != SF_CS_FIN_WAIT_1 &&
+			       c->cn_state != SF_CS_FIN_WAIT_2))
+		return false;
+	if (SF_SEQ_GT(s->sg_seq, c->cn_rcv_nxt) ||
+	    !SF_SEQ_GT(end, c->cn_rcv_nxt))
+		return true;
+	c->cn_rcv_nxt = end;
+	return false;
+}
+
+/*
+ * "eighth, check the FIN bit": only a FIN in sequence counts; the state
+ * moves on. Returns true for a new FIN; *dup for a retransmitted one
+ * (our ACK was lost).
+ */
+static bool
+sf_conn_fin_in(struct sf_worker *w, struct sf_conn *c,
+		const struct sf_seg *s, bool fin_acked, bool *dup)
+{
+	uint32_t tw = w->wk_eng->en_tcp.et_time_wait_ms;
+
+	if (!(s->sg_flags & SF_TH_FIN))
+		return false;
+	if (c->cn_flags & SF_CNF_PEERFIN) {
+		*dup = true;
+		return false;
+	}
+	if (s->sg_seq + s->sg_len != c->cn_rcv_nxt)
+		return false;
+	c->cn_rcv_nxt++;
+	c->cn_flags |= SF_CNF_PEERFIN;
+	switch (c->cn_state) {
+	case SF_CS_ESTABLISHED:
+		c->cn_state = SF_CS_CLOSE_WAIT;
+		break;
+	case SF_CS_FIN_WAIT_1:
+		c->cn_state = fin_acked ? SF_CS_TIME_WAIT : SF_CS_CLOSING;
+		if (fin_acked)
+			sf_conn_arm(w, c, tw);
+		break;
+	case SF_CS_FIN_WAIT_2:
+		c->cn_state = SF_CS_TIME_WAIT;
+		sf_conn_arm(w, c, tw);
 		break;
 	default:
 		break;
 	}
+	return true;
+}
 
-	/*
-	 * Data: taken while we may still receive, acknowledged and (no
-	 * on_data yet) discarded. A segment that does not start at RCV.NXT
-	 * is out of order: a duplicate ACK tells the peer where we are.
-	 */
-	if (s->sg_len != 0 && (c->cn_state == SF_CS_ESTABLISHED ||
-			       c->cn_state == SF_CS_FIN_WAIT_1 ||
-			       c->cn_state == SF_CS_FIN_WAIT_2)) {
-		if (SF_SEQ_LEQ(s->sg_seq, c->cn_rcv_nxt)) {
-			uint32_t end = s->sg_seq + s->sg_len;
+/* A segment for a connection: RFC 9293 3.10.7.4, step by step. */
+enum sf_verdict
+sf_conn_input(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
+		struct sf_seg *s)
+{
+	struct sf_conn *c = sf_conn(w, id);
+	bool fin_acked = false, dup;
+	enum sf_verdict v;
 
-			if (SF_SEQ_GT(end, c->cn_rcv_nxt))
-				c->cn_rcv_nxt = end;
-			else
-				dup = true;
-		} else {
-			dup = true;
-		}
-	}
-	/* "eighth, check the FIN bit": only a FIN in sequence counts. */
-	if ((f & SF_TH_FIN) && !(c->cn_flags & SF_CNF_PEERFIN) &&
-	    s->sg_seq + s->sg_len == c->cn_rcv_nxt) {
-		c->cn_rcv_nxt++;
-		c->cn_flags |= SF_CNF_PEERFIN;
-		new_fin = true;
-		switch (c->cn_state) {
-		case SF_CS_ESTABLISHED:
-			c->cn_state = SF_CS_CLOSE_WAIT;
-			break;
-		case SF_CS_FIN_WAIT_1:
-			c->cn_state = fin_acked ? SF_CS_TIME_WAIT :
-				SF_CS_CLOSING;
-			if (fin_acked)
-				sf_conn_arm(w, c,
-					w->wk_eng->en_tcp.et_time_wait_ms);
-			break;
-		case SF_CS_FIN_WAIT_2:
-			c->cn_state = SF_CS_TIME_WAIT;
-			sf_conn_arm(w, c, w->wk_eng->en_tcp.et_time_wait_ms);
-			break;
-		default:
-			break;
-		}
-	} else if ((f & SF_TH_FIN) && (c->cn_flags & SF_CNF_PEERFIN)) {
-		dup = true;   /* a retransmitted FIN: our ACK was lost */
-	}
-	if (new_fin)
+	if (c->cn_state == SF_CS_TIME_WAIT)
+		return sf_conn_timewait(w, pt, c, s);
+	if (!sf_conn_validate(w, pt, c, s, &v) ||
+	    !sf_conn_ack_in(w, pt, c, s, &fin_acked, &v))
+		return v;
+	dup = sf_conn_data_in(c, s);
+	if (sf_conn_fin_in(w, c, s, fin_acked, &dup))
 		sf_conn_peer_fin(w, c);
 	if (c->cn_state == SF_CS_FREE)
 		return SF_VERDICT_DONE;

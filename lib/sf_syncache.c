@@ -695,6 +695,58 @@ sf_req_reset(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
 }
 
 /*
+ * A retransmitted SYN for request id: its SYN-ACK again, at most once per
+ * SF_OOW_RATELIMIT_MS, with the timer restarted at the current backoff
+ * (tcp_check_req()'s inet_rtx_syn_ack()).
+ */
+static enum sf_verdict
+sf_req_dup_syn(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
+		struct sf_seg *s)
+{
+	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_req *rq = sf_req(w, id);
+	const struct sf_listener *ls =
+		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+	struct sf_tcp_out o;
+	enum sf_verdict v;
+
+	if (wt->wt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS)
+		return sf_drop(w, SF_CNT_drop_tcp_dup_syn_limited);
+	rq->rq_last_tx = wt->wt_now;
+	sf_twheel_arm(&wt->wt_tw, id,
+		wt->wt_now + sf_req_rto(ls, rq->rq_retrans));
+	sf_req_synack(w, pt, rq, s->sg_key.fk_family, &o);
+	v = sf_tcp_reply(w, pt, s, NULL, &o);
+	if (v == SF_VERDICT_TX) {
+		sf_count(w, SF_CNT_synack_sent);
+		sf_count(w, SF_CNT_synack_retrans);
+	}
+	return v;
+}
+
+/* The third ACK's outcome for its request: kept, reset or freed. */
+static enum sf_verdict
+sf_req_third_ack(struct sf_worker *w, const struct sf_port *pt,
+		struct sf_listener *ls, uint32_t id, struct sf_seg *s)
+{
+	struct sf_req *rq = sf_req(w, id);
+	enum sf_third_ack ta;
+	enum sf_verdict v;
+
+	v = sf_third_ack(w, pt, ls, rq, s, &ta);
+	switch (ta) {
+	case SF_TA_KEEP:
+		rq->rq_flags |= SF_RQF_ACKED;
+		return v;
+	case SF_TA_ABORT:
+		return sf_req_reset(w, pt, id, s);
+	default:
+		sf_req_free(w, id);
+		return v;
+	}
+}
+
+/*
  * A segment for a request in SYN-RECEIVED: tcp_check_req(), rule by rule.
  */
 enum sf_verdict
@@ -710,9 +762,7 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 			SF_TH_RST | SF_TH_SYN | SF_TH_FIN);
 	uint32_t rcv_nxt = rq->rq_irs + 1;
 	bool paws_reject = false, ts = false;
-	enum sf_third_ack ta;
 	struct sf_tcp_out o;
-	enum sf_verdict v;
 
 	/*
 	 * PAWS (RFC 7323 5.3) against the TSval of the SYN: an older TSval
@@ -731,25 +781,9 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 			(int32_t)(rq->rq_ts_recent - to->to_tsval) > 0;
 	}
 
-	/*
-	 * A retransmitted SYN, same ISN: the SYN-ACK was lost. Resend it,
-	 * at most once per SF_OOW_RATELIMIT_MS, and restart the timer at
-	 * the current backoff.
-	 */
-	if (s->sg_seq == rq->rq_irs && flg == SF_TH_SYN && !paws_reject) {
-		if (wt->wt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS)
-			return sf_drop(w, SF_CNT_drop_tcp_dup_syn_limited);
-		rq->rq_last_tx = wt->wt_now;
-		sf_twheel_arm(&wt->wt_tw, id,
-			wt->wt_now + sf_req_rto(ls, rq->rq_retrans));
-		sf_req_synack(w, pt, rq, s->sg_key.fk_family, &o);
-		v = sf_tcp_reply(w, pt, s, NULL, &o);
-		if (v == SF_VERDICT_TX) {
-			sf_count(w, SF_CNT_synack_sent);
-			sf_count(w, SF_CNT_synack_retrans);
-		}
-		return v;
-	}
+	/* A retransmitted SYN, same ISN: the SYN-ACK was lost. */
+	if (s->sg_seq == rq->rq_irs && flg == SF_TH_SYN && !paws_reject)
+		return sf_req_dup_syn(w, pt, id, s);
 
 	/*
 	 * RFC 9293 3.10.7.3: "If SND.UNA < SEG.ACK =< SND.NXT, then enter
@@ -796,17 +830,7 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	if (!(flg & SF_TH_ACK))
 		return sf_drop(w, SF_CNT_drop_tcp_req_noack);
 
-	v = sf_third_ack(w, pt, ls, rq, s, &ta);
-	switch (ta) {
-	case SF_TA_KEEP:
-		rq->rq_flags |= SF_RQF_ACKED;
-		return v;
-	case SF_TA_ABORT:
-		return sf_req_reset(w, pt, id, s);
-	default:
-		sf_req_free(w, id);
-		return v;
-	}
+	return sf_req_third_ack(w, pt, ls, id, s);
 }
 
 /*
