@@ -26,6 +26,8 @@
 #include <rte_tcp.h>
 
 #include "sf_cookie.h"
+#include "sf_flow.h"
+#include "sf_ftab.h"
 #include "sf_pkt.h"
 #include "sf_siphash.h"
 #include "sf_tcp.h"
@@ -42,25 +44,6 @@
 #define SF_TH_ECE RTE_TCP_ECE_FLAG
 #define SF_TH_CWR RTE_TCP_CWR_FLAG
 
-/* Sequence-number arithmetic (RFC 9293 3.4), modulo 2^32. */
-#define SF_SEQ_LT(a, b)  ((int32_t)((a) - (b)) < 0)
-#define SF_SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
-#define SF_SEQ_GT(a, b)  ((int32_t)((a) - (b)) > 0)
-#define SF_SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
-
-/*
- * A flow as the tables key it: the peer's and our address and port, in
- * network order, IPv4 in the first word with the rest zero. 48 bytes so
- * rte_hash compares it with its vector 48-byte compare.
- */
-struct sf_flow_key {
-	uint32_t fk_raddr[4];    /* remote (the client) */
-	uint32_t fk_laddr[4];    /* local (ours) */
-	uint16_t fk_rport;
-	uint16_t fk_lport;
-	uint8_t fk_family;       /* AF_INET or AF_INET6 */
-	uint8_t fk_pad[11];      /* zero */
-};
 
 /*
  * How to reach the peer at L2: its MAC and the VLAN tags the SYN came
@@ -239,15 +222,6 @@ struct sf_acceptq {
 	uint32_t aq_tail;
 };
 
-/*
- * A per-lcore table of flows: an rte_hash of sf_flow_key whose key
- * positions index an array of entries (requests or connections).
- */
-struct sf_ftab {
-	struct rte_hash *ft_hash;
-	uint32_t ft_cap;          /* slots */
-	uint32_t ft_used;
-};
 
 /* The TCP state of one worker. Owned by that worker's lcore. */
 struct sf_wtcp {
@@ -415,17 +389,6 @@ struct sf_listener *sf_listener_lookup(const struct sf_etcp *et,
 void sf_syncache_purge(struct sf_worker *w);
 void sf_conn_purge(struct sf_worker *w);
 
-/* sf_ftab.c: the per-lcore flow tables. */
-int sf_ftab_init(struct sf_ftab *ft, const char *kind, unsigned int idx,
-		uint32_t cap, uint32_t seed, int socket);
-void sf_ftab_fini(struct sf_ftab *ft);
-uint32_t sf_flow_hash(const struct sf_flow_key *k, uint32_t seed);
-int32_t sf_ftab_lookup(const struct sf_ftab *ft, const struct sf_flow_key *k,
-		uint32_t hash);
-int32_t sf_ftab_add(struct sf_ftab *ft, const struct sf_flow_key *k,
-		uint32_t hash);
-void sf_ftab_del(struct sf_ftab *ft, uint32_t pos);
-const struct sf_flow_key *sf_ftab_key(const struct sf_ftab *ft, uint32_t pos);
 
 /* sf_syncache.c: the SYN queue (half-open requests). */
 int sf_syncache_init(struct sf_worker *w);

@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 # Regenerate the counter table of docs/counters.md from SF_COUNTER_LIST in
-# lib/sf_counters.h, the single source of counter names. With --check,
-# exit 1 when the document is out of date (a meson test runs this).
+# lib/include/sf_counters.h, the single source of counter names. With
+# --check, exit 1 when the document is out of date (a meson test runs
+# this).
 import re
 import sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
-header = (root / "lib" / "sf_counters.h").read_text()
+header = (root / "lib" / "include" / "sf_counters.h").read_text()
 doc_path = root / "docs" / "counters.md"
 
 body = header.split("#define SF_COUNTER_LIST(X)", 1)[1].split("\n\n", 1)[0]

@@ -32,8 +32,8 @@ SPOOF_V6 = "fd00:10:10::77"
 
 
 def counter_names():
-    """The counter list, in order, from lib/sf_counters.h."""
-    text = (REPO / "lib" / "sf_counters.h").read_text()
+    """The counter list, in order, from lib/include/sf_counters.h."""
+    text = (REPO / "lib" / "include" / "sf_counters.h").read_text()
     body = text.split("#define SF_COUNTER_LIST(X)", 1)[1]
     body = body.split("#define", 1)[0]
     return re.findall(r"\bX\((\w+),", body)

@@ -3,7 +3,7 @@
  */
 
 /*
- * lib/sf_cksum.h: the incremental update against a full recompute, and
+ * lib/core/sf_cksum.h: the incremental update against a full recompute, and
  * the IPv6 upper-layer checksum against a packet whose checksum was
  * worked out independently and against the harness's reference sum, and
  * the 32-bit-word sum and IPv4 helpers against DPDK's.

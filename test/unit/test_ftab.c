@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The synfront authors
  */
 
-/* lib/sf_ftab.c, the per-lcore flow tables. */
+/* lib/core/sf_ftab.c, the per-lcore flow tables. */
 
 #include <errno.h>
 #include <netinet/in.h>

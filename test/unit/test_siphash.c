@@ -3,7 +3,7 @@
  */
 
 /*
- * lib/sf_siphash.c against the 64 test vectors of the SipHash-2-4
+ * lib/core/sf_siphash.c against the 64 test vectors of the SipHash-2-4
  * reference implementation (vectors_sip64: key 00 01 .. 0f, message
  * 00 01 .. n-1 for n = 0..63, outputs read as little-endian words).
  */

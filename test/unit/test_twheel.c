@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The synfront authors
  */
 
-/* lib/sf_twheel.c, the hashed timing wheel of each worker. */
+/* lib/core/sf_twheel.c, the hashed timing wheel of each worker. */
 
 #include <errno.h>
 

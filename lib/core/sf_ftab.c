@@ -19,7 +19,7 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 
-#include "sf_tcp_pvt.h"
+#include "sf_ftab.h"
 
 /* Table names must be unique in the process. */
 static uint32_t sf_ftab_serial;
