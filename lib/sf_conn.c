@@ -313,15 +313,7 @@ sf_conn_keep_data(struct sf_seg *s)
 	return m;
 }
 
-/* Inline: the callbacks run now, on the worker. */
-static bool
-sf_conn_inline_room(struct sf_worker *w, uint32_t hash)
-{
-	RTE_SET_USED(w);
-	RTE_SET_USED(hash);
-	return true;
-}
-
+/* Inline: the callbacks run now, on the worker, which always can. */
 static int
 sf_conn_inline_accept(struct sf_conn *c, uint32_t hash,
 		sf_on_accept_t on_accept, struct rte_mbuf *data,
@@ -341,7 +333,7 @@ sf_conn_inline_close(struct sf_conn *c, enum sf_close_reason why)
 }
 
 const struct sf_conn_ops sf_conn_ops_inline = {
-	.co_room = sf_conn_inline_room,
+	.co_room = NULL,
 	.co_accept = sf_conn_inline_accept,
 	.co_close = sf_conn_inline_close,
 };
@@ -484,7 +476,7 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	 * established (or counted), the request stays, as on an accept-queue
 	 * overflow.
 	 */
-	if (ls->ls_p.on_accept != NULL &&
+	if (ls->ls_p.on_accept != NULL && wt->wt_conn_ops->co_room != NULL &&
 	    !wt->wt_conn_ops->co_room(w, s->sg_hash))
 		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
 	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);

@@ -143,7 +143,10 @@ enum sf_conn_state {
  * ring (sf_app.c). The engine picks one per worker (wt_conn_ops).
  */
 struct sf_conn_ops {
-	/* Could a connection of flow hash be handed up now? */
+	/*
+	 * Could a connection of flow hash be handed up now? NULL: always
+	 * (no call on the way of every third ACK).
+	 */
 	bool (*co_room)(struct sf_worker *w, uint32_t hash);
 	/*
 	 * Hand the new connection up to on_accept (its listener's, when it
