@@ -55,6 +55,8 @@ sf_app_init(struct sf_engine *eng)
 	unsigned int nw = eng->en_nb_workers, na = eng->en_nb_apps, w, a;
 
 	RTE_BUILD_BUG_ON(sizeof(struct sf_app_msg) % 4 != 0);
+	/* sf_ring_drain() holds one element on its stack. */
+	RTE_BUILD_BUG_ON(sizeof(struct sf_app_msg) > SF_RING_ELEM_MAX);
 	RTE_BUILD_BUG_ON(sizeof(struct sf_app_cmd) != 16);
 	if (na == 0)
 		return 0;
@@ -83,12 +85,12 @@ sf_app_init(struct sf_engine *eng)
 			struct sf_worker *wk = &eng->en_workers[w];
 			struct rte_ring *acc, *cmd;
 
-			acc = sf_engine_ring(eng, "acc", w, a,
+			acc = sf_ring_create("acc", w, a,
 				eng->en_accept_ring_size,
-				sizeof(struct sf_app_msg));
-			cmd = sf_engine_ring(eng, "cmd", a, w,
+				sizeof(struct sf_app_msg), eng->en_socket);
+			cmd = sf_ring_create("cmd", a, w,
 				eng->en_accept_ring_size,
-				sizeof(struct sf_app_cmd));
+				sizeof(struct sf_app_cmd), eng->en_socket);
 			eng->en_acc_r[w * na + a] = acc;
 			eng->en_cmd_r[a * nw + w] = cmd;
 			if (acc == NULL || cmd == NULL)
@@ -102,21 +104,25 @@ sf_app_init(struct sf_engine *eng)
 	return 0;
 }
 
+/* An accept-ring message left over: its data mbuf back to the pool. */
+static void
+sf_app_drop_msg(void *elem)
+{
+	const struct sf_app_msg *msg = elem;
+
+	if (msg->am_data != NULL)
+		rte_pktmbuf_free(msg->am_data);
+}
+
 /* Data mbufs waiting in accept rings go back to their pool. */
 void
 sf_app_drain(struct sf_engine *eng)
 {
 	unsigned int i, n = eng->en_nb_workers * eng->en_nb_apps;
-	struct sf_app_msg msg;
 
-	for (i = 0; eng->en_acc_r != NULL && i < n; i++) {
-		if (eng->en_acc_r[i] == NULL)
-			continue;
-		while (rte_ring_sc_dequeue_elem(eng->en_acc_r[i], &msg,
-				sizeof(msg)) == 0)
-			if (msg.am_data != NULL)
-				rte_pktmbuf_free(msg.am_data);
-	}
+	for (i = 0; eng->en_acc_r != NULL && i < n; i++)
+		sf_ring_drain(eng->en_acc_r[i], sizeof(struct sf_app_msg),
+			sf_app_drop_msg);
 }
 
 void
@@ -125,12 +131,8 @@ sf_app_fini(struct sf_engine *eng)
 	unsigned int i, n = eng->en_nb_workers * eng->en_nb_apps;
 
 	/* sf_engine_drain() has emptied the rings. */
-	for (i = 0; i < n; i++) {
-		if (eng->en_acc_r != NULL)
-			rte_ring_free(eng->en_acc_r[i]);
-		if (eng->en_cmd_r != NULL)
-			rte_ring_free(eng->en_cmd_r[i]);
-	}
+	sf_ring_matrix_free(eng->en_acc_r, n);
+	sf_ring_matrix_free(eng->en_cmd_r, n);
 	for (i = 0; i < eng->en_nb_apps; i++) {
 		struct sf_worker *ac = &eng->en_workers[eng->en_nb_workers + i];
 
@@ -138,8 +140,6 @@ sf_app_fini(struct sf_engine *eng)
 		rte_free(ac->wk_app_cmd);
 		rte_free(ac->wk_gens);
 	}
-	rte_free(eng->en_acc_r);
-	rte_free(eng->en_cmd_r);
 	eng->en_acc_r = eng->en_cmd_r = NULL;
 }
 

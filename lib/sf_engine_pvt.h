@@ -24,6 +24,7 @@
 
 #include "sf_engine.h"
 #include "sf_pkt.h"
+#include "sf_ring.h"
 #include "sf_tcp_pvt.h"
 
 extern int sf_logtype_engine;
@@ -352,9 +353,6 @@ void sf_worker_tx(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m);
 struct rte_mbuf *sf_worker_alloc(struct sf_worker *w);
 
 /* Software steering (sf_steer.c). */
-struct rte_ring *sf_engine_ring(struct sf_engine *eng, const char *kind,
-		unsigned int a, unsigned int b, unsigned int size,
-		unsigned int esize);
 int sf_steer_owner(const struct sf_port *pt, struct rte_mbuf *m);
 uint16_t sf_steer_rx(struct sf_worker *w, uint16_t port_id,
 		struct rte_mbuf **pkts, uint16_t n);

@@ -58,7 +58,6 @@ static int64_t sf_steer_icmp_err(const struct sf_port *pt,
 		struct rte_mbuf *m);
 
 /* Ring names are global to the process. */
-static uint32_t sf_ring_serial;
 
 /*
  * The Toeplitz hash of a TCP frame's 4-tuple (source = the peer), or
@@ -324,22 +323,6 @@ sf_steer_poll(struct sf_worker *w)
 	return total;
 }
 
-/*
- * A single-producer single-consumer ring holding size elements of esize
- * bytes, from context a to context b.
- */
-struct rte_ring *
-sf_engine_ring(struct sf_engine *eng, const char *kind, unsigned int a,
-		unsigned int b, unsigned int size, unsigned int esize)
-{
-	char name[RTE_RING_NAMESIZE];
-
-	snprintf(name, sizeof(name), "sf_%s%u_%u_%u", kind, a, b,
-		__atomic_fetch_add(&sf_ring_serial, 1, __ATOMIC_RELAXED));
-	return rte_ring_create_elem(name, esize, size, eng->en_socket,
-		RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
-}
-
 /* The ring from worker s to worker d of a matrix, made on first use. */
 static struct rte_ring *
 sf_steer_pair(struct sf_engine *eng, struct rte_ring **mx, const char *kind,
@@ -358,8 +341,8 @@ sf_steer_pair(struct sf_engine *eng, struct rte_ring **mx, const char *kind,
 		if (*in == NULL)
 			return NULL;
 	}
-	r = sf_engine_ring(eng, kind, s, d, eng->en_steer_ring_size,
-			sizeof(void *));
+	r = sf_ring_create(kind, s, d, eng->en_steer_ring_size,
+			sizeof(void *), eng->en_socket);
 	if (r == NULL)
 		return NULL;
 	mx[s * nw + d] = r;
@@ -468,15 +451,14 @@ void
 sf_steer_drain(struct sf_engine *eng)
 {
 	unsigned int i, nw = eng->en_nb_workers;
-	void *m;
 
 	for (i = 0; i < nw * nw; i++) {
-		if (eng->en_steer_r != NULL && eng->en_steer_r[i] != NULL)
-			while (rte_ring_sc_dequeue(eng->en_steer_r[i], &m) == 0)
-				rte_pktmbuf_free(m);
-		if (eng->en_tx_r != NULL && eng->en_tx_r[i] != NULL)
-			while (rte_ring_sc_dequeue(eng->en_tx_r[i], &m) == 0)
-				rte_pktmbuf_free(m);
+		if (eng->en_steer_r != NULL)
+			sf_ring_drain(eng->en_steer_r[i], sizeof(void *),
+				sf_ring_drop_mbuf);
+		if (eng->en_tx_r != NULL)
+			sf_ring_drain(eng->en_tx_r[i], sizeof(void *),
+				sf_ring_drop_mbuf);
 	}
 }
 
@@ -486,12 +468,8 @@ sf_steer_fini(struct sf_engine *eng)
 	unsigned int i, nw = eng->en_nb_workers;
 
 	/* sf_engine_drain() has emptied the rings. */
-	for (i = 0; i < nw * nw; i++) {
-		if (eng->en_steer_r != NULL)
-			rte_ring_free(eng->en_steer_r[i]);
-		if (eng->en_tx_r != NULL)
-			rte_ring_free(eng->en_tx_r[i]);
-	}
+	sf_ring_matrix_free(eng->en_steer_r, nw * nw);
+	sf_ring_matrix_free(eng->en_tx_r, nw * nw);
 	for (i = 0; i < nw; i++) {
 		struct sf_worker *w = &eng->en_workers[i];
 
@@ -500,7 +478,5 @@ sf_steer_fini(struct sf_engine *eng)
 		rte_free(w->wk_steer_in);
 		rte_free(w->wk_tx_in);
 	}
-	rte_free(eng->en_steer_r);
-	rte_free(eng->en_tx_r);
 	eng->en_steer_r = eng->en_tx_r = NULL;
 }
