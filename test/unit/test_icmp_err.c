@@ -92,7 +92,8 @@ build(uint8_t *f, const struct dgram *d)
 			sf_test_v4, d->proto, d->l4_len + d->optlen);
 		ip->type_of_service = d->tos;
 		ip->version_ihl = 0x40 | (5 + d->optlen / 4);
-		memcpy(ip + 1, d->opt, d->optlen);
+		if (d->optlen != 0)
+			memcpy(ip + 1, d->opt, d->optlen);
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		l3 = 20 + d->optlen;
