@@ -52,6 +52,17 @@ sf_conn(struct sf_worker *w, uint32_t id)
 	return &w->wk_tcp.wt_conn[id];
 }
 
+/*
+ * The connection's way up: its worker's, fixed when the engine is made,
+ * so the connection need not keep a pointer of its own (it stays at two
+ * cache lines).
+ */
+static inline const struct sf_conn_ops *
+sf_conn_ops(const struct sf_conn *c)
+{
+	return c->cn_wk->wk_tcp.wt_conn_ops;
+}
+
 static inline uint32_t
 sf_conn_tid(const struct sf_worker *w, uint32_t id)
 {
@@ -147,7 +158,7 @@ sf_conn_end(struct sf_worker *w, struct sf_conn *c, enum sf_close_reason why)
 		SF_CNT_conn_closed);
 	c->cn_flags |= SF_CNF_DYING;
 	if ((c->cn_flags & SF_CNF_ACCEPTED) && c->cn_on_close != NULL)
-		c->cn_ops->co_close(c, why);
+		sf_conn_ops(c)->co_close(c, why);
 	sf_conn_release(w, c);
 }
 
@@ -290,7 +301,7 @@ sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
 	 * closes it, as it does for one without on_close.
 	 */
 	if (c->cn_on_close != NULL &&
-	    c->cn_ops->co_close(c, SF_CLOSE_PEER_FIN) == 0)
+	    sf_conn_ops(c)->co_close(c, SF_CLOSE_PEER_FIN) == 0)
 		return;
 	/* The engine's close, not the application's. */
 	if (sf_conn_fin(w, c) == 0)
@@ -357,7 +368,7 @@ sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
 		ci.data = rte_pktmbuf_mtod(data, const uint8_t *);
 		ci.data_len = s->sg_len;
 	}
-	if (c->cn_ops->co_accept(c, s->sg_hash, on_accept, data, &ci) != 0) {
+	if (sf_conn_ops(c)->co_accept(c, s->sg_hash, on_accept, data, &ci) != 0) {
 		/* As an overflow: the request stays, the peer retries. */
 		sf_conn_release(w, c);
 		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
@@ -403,7 +414,6 @@ sf_conn_born(struct sf_worker *w, const struct sf_port *pt,
 	c->cn_l2 = rq->rq_l2;
 	c->cn_listener = rq->rq_listener;
 	/* What the connection needs of its listener, for good. */
-	c->cn_ops = w->wk_tcp.wt_conn_ops;
 	c->cn_on_close = ls->ls_p.on_close;
 	c->cn_arg = ls->ls_p.arg;
 	c->cn_window = ls->ls_p.window;
@@ -497,7 +507,7 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 
 	if (ls->ls_p.on_accept == NULL)
 		return sf_conn_unaccepted(w, pt, c, s);
-	if (c->cn_ops != &sf_conn_ops_inline)
+	if (sf_conn_ops(c) != &sf_conn_ops_inline)
 		return sf_conn_handoff(w, pt, c, ls->ls_p.on_accept, s);
 
 	c->cn_flags |= SF_CNF_ACCEPTED;
@@ -506,7 +516,7 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	sf_conn_get_info(c, &ci);
 	ci.data = s->sg_len != 0 ? s->sg_data : NULL;
 	ci.data_len = s->sg_len;
-	c->cn_ops->co_accept(c, s->sg_hash, ls->ls_p.on_accept, NULL, &ci);
+	sf_conn_ops(c)->co_accept(c, s->sg_hash, ls->ls_p.on_accept, NULL, &ci);
 	if (c->cn_state == SF_CS_FREE)
 		return SF_VERDICT_DONE;   /* reset by the application */
 	sf_conn_peer_fin(w, c);

@@ -137,10 +137,11 @@ enum sf_conn_state {
 #define SF_CNF_CLOSING  0x08  /* the application closed it */
 
 /*
- * How a connection reaches its application: its only way up, chosen when
- * it is born. Two implementations: inline, the callbacks run at once on
- * the owning worker (sf_conn.c); and over an application context's accept
- * ring (sf_app.c). The engine picks one per worker (wt_conn_ops).
+ * How a connection reaches its application: its only way up. Two
+ * implementations: inline, the callbacks run at once on the owning
+ * worker (sf_conn.c); and over an application context's accept ring
+ * (sf_app.c). The engine picks one per worker (wt_conn_ops) when it is
+ * made; every connection of the worker goes up that way.
  */
 struct sf_conn_ops {
 	/*
@@ -177,12 +178,12 @@ struct sf_conn {
 	void *cn_user;            /* application pointer */
 	struct rte_mbuf *cn_data; /* third-ACK data held until accept */
 	/*
-	 * The way up, and what the application gave its listener: copied
-	 * when the connection is born (as FreeBSD's syncache_socket()
-	 * copies a listener's settings into the new socket) and never read
-	 * from the listener again, which may change or go first.
+	 * What the application gave its listener: copied when the
+	 * connection is born (as FreeBSD's syncache_socket() copies a
+	 * listener's settings into the new socket) and never read from the
+	 * listener again, which may change or go first. The way up is the
+	 * worker's (wt_conn_ops), fixed with the engine.
 	 */
-	const struct sf_conn_ops *cn_ops;
 	sf_on_close_t cn_on_close;  /* NULL: the engine closes on peer FIN */
 	void *cn_arg;             /* the callbacks' argument */
 	uint32_t cn_id;           /* slot */
