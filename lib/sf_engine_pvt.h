@@ -324,15 +324,16 @@ enum sf_verdict sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
  * its own counter. The caller has checked that the datagram may draw an
  * error at all (RFC 1122 3.2.2, RFC 4443 2.4 e): unicast to us, from a
  * unicast source, not an ICMP error, not a later fragment.
- * sf_icmp_err_input() takes an ICMP or ICMPv6 error message (type and
- * code known to be an error about a datagram) and looks for the TCP flow
- * it quotes.
+ * sf_icmp_err_quote() reads the TCP segment an ICMP or ICMPv6 error
+ * message quotes (type and code known to be an error about a datagram):
+ * its flow, as a segment of it would be keyed, and its sequence number;
+ * SF_PKT_OK or the counter to drop with.
  */
 void sf_icmp_err_send(struct sf_worker *w, const struct sf_port *pt,
 		const struct rte_mbuf *m, const struct sf_pkt *p, uint8_t type,
 		uint8_t code, uint32_t info);
-enum sf_verdict sf_icmp_err_input(struct sf_worker *w,
-		struct rte_mbuf *m, const struct sf_pkt *p, bool hard);
+enum sf_counter sf_icmp_err_quote(const struct rte_mbuf *m,
+		const struct sf_pkt *p, struct sf_flow_key *k, uint32_t *seq);
 void sf_icmp_err_init(struct sf_worker *w);
 
 /* The UDP input (sf_udp.c): nothing listens; answered by an ICMP error. */

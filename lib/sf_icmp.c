@@ -110,11 +110,12 @@ sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
 	case SF_ICMP_DEST_UNREACH:
 		if (ic->icmp_code > SF_ICMP_UNREACH_MAX)
 			return sf_drop(w, SF_CNT_drop_icmp_unhandled);
-		return sf_icmp_err_input(w, m, p,
-			(SF_ICMP_UNREACH_HARD >> ic->icmp_code) & 1);
+		p->err_hard = (SF_ICMP_UNREACH_HARD >> ic->icmp_code) & 1;
+		return SF_VERDICT_ICMP_ERR;
 	case SF_ICMP_TIME_EXCEEDED:
 	case SF_ICMP_PARAMETERPROB:
-		return sf_icmp_err_input(w, m, p, true);
+		p->err_hard = true;
+		return SF_VERDICT_ICMP_ERR;
 	default:
 		return sf_drop(w, SF_CNT_drop_icmp_unhandled);
 	}

@@ -288,13 +288,15 @@ sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
 	case SF_ICMP6_DEST_UNREACH:
 		if (ic[1] > SF_ICMP6_UNREACH_MAX)
 			return sf_drop(w, SF_CNT_drop_icmp6_unhandled);
-		return sf_icmp_err_input(w, m, p,
-			(SF_ICMP6_UNREACH_HARD >> ic[1]) & 1);
+		p->err_hard = (SF_ICMP6_UNREACH_HARD >> ic[1]) & 1;
+		return SF_VERDICT_ICMP_ERR;
 	case SF_ICMP6_PKT_TOOBIG:
-		return sf_icmp_err_input(w, m, p, false);
+		p->err_hard = false;
+		return SF_VERDICT_ICMP_ERR;
 	case SF_ICMP6_TIME_EXCEED:
 	case SF_ICMP6_PARAMPROB:
-		return sf_icmp_err_input(w, m, p, true);
+		p->err_hard = true;
+		return SF_VERDICT_ICMP_ERR;
 	default:
 		return sf_drop(w, SF_CNT_drop_icmp6_unhandled);
 	}

@@ -20,8 +20,9 @@
  * them off (no_icmp_errors).
  *
  * In: an ICMP error about a TCP segment we sent (tcp_v4_err(),
- * tcp_v6_err()) names the flow in the headers it quotes; sf_tcp_icmp_err()
- * finds the request or connection.
+ * tcp_v6_err()) names the flow in the headers it quotes; this file reads
+ * them, and the receive dispatch (sf_input.c) hands the flow to the TCP
+ * code (sf_tcp_icmp_err()), which finds the request or connection.
  */
 
 #include <netinet/in.h>
@@ -342,51 +343,49 @@ sf_icmp_err_send(struct sf_worker *w, const struct sf_port *pt,
  * (RFC 792, RFC 4443 2.4 c). The packet was ours, so its source is our
  * address and its destination the peer.
  */
-enum sf_verdict
-sf_icmp_err_input(struct sf_worker *w, struct rte_mbuf *m,
-		const struct sf_pkt *p, bool hard)
+enum sf_counter
+sf_icmp_err_quote(const struct rte_mbuf *m, const struct sf_pkt *p,
+		struct sf_flow_key *k, uint32_t *seq)
 {
 	const uint8_t *q = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 			p->l2_len + p->l3_len + 8);
-	uint32_t qlen = p->l4_len - 8u, seq;
-	struct sf_flow_key k;
+	uint32_t qlen = p->l4_len - 8u;
 	const uint8_t *th;
 
 	if (p->l4_len < 8)
-		goto bad;
-	memset(&k, 0, sizeof(k));
+		return SF_CNT_drop_icmp_err_bad;
+	memset(k, 0, sizeof(*k));
 	if (p->ethertype == RTE_ETHER_TYPE_IPV4) {
 		const struct rte_ipv4_hdr *ip = (const void *)q;
 		uint32_t ihl;
 
 		if (qlen < sizeof(*ip) || (ip->version_ihl >> 4) != 4)
-			goto bad;
+			return SF_CNT_drop_icmp_err_bad;
 		ihl = (ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
 		if (ihl < sizeof(*ip) || qlen < ihl + 8)
-			goto bad;
+			return SF_CNT_drop_icmp_err_bad;
 		if (ip->next_proto_id != IPPROTO_TCP)
-			return sf_drop(w, SF_CNT_drop_icmp_err_no_flow);
-		k.fk_family = AF_INET;
-		k.fk_laddr[0] = ip->src_addr;
-		k.fk_raddr[0] = ip->dst_addr;
+			return SF_CNT_drop_icmp_err_no_flow;
+		k->fk_family = AF_INET;
+		k->fk_laddr[0] = ip->src_addr;
+		k->fk_raddr[0] = ip->dst_addr;
 		th = q + ihl;
 	} else {
 		const struct rte_ipv6_hdr *ip6 = (const void *)q;
 
 		if (qlen < sizeof(*ip6) + 8 ||
 		    (rte_be_to_cpu_32(ip6->vtc_flow) >> 28) != 6)
-			goto bad;
+			return SF_CNT_drop_icmp_err_bad;
 		if (ip6->proto != IPPROTO_TCP)
-			return sf_drop(w, SF_CNT_drop_icmp_err_no_flow);
-		k.fk_family = AF_INET6;
-		memcpy(k.fk_laddr, ip6->src_addr, 16);
-		memcpy(k.fk_raddr, ip6->dst_addr, 16);
+			return SF_CNT_drop_icmp_err_no_flow;
+		k->fk_family = AF_INET6;
+		memcpy(k->fk_laddr, ip6->src_addr, 16);
+		memcpy(k->fk_raddr, ip6->dst_addr, 16);
 		th = q + sizeof(*ip6);
 	}
-	memcpy(&k.fk_lport, th, 2);
-	memcpy(&k.fk_rport, th + 2, 2);
-	memcpy(&seq, th + 4, 4);
-	return sf_tcp_icmp_err(w, &k, rte_be_to_cpu_32(seq), hard);
-bad:
-	return sf_drop(w, SF_CNT_drop_icmp_err_bad);
+	memcpy(&k->fk_lport, th, 2);
+	memcpy(&k->fk_rport, th + 2, 2);
+	memcpy(seq, th + 4, 4);
+	*seq = rte_be_to_cpu_32(*seq);
+	return SF_PKT_OK;
 }

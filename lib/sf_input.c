@@ -42,12 +42,32 @@ sf_input_tcp(struct sf_worker *w, const struct sf_port *pt,
 	return v;
 }
 
+/*
+ * An ICMP or ICMPv6 error about a segment we sent: the net code read the
+ * message, the TCP code acts on the flow it quotes (tcp_v4_err()); the
+ * dispatch joins them, so neither calls the other.
+ */
+static enum sf_verdict
+sf_input_icmp_err(struct sf_worker *w, const struct rte_mbuf *m,
+		const struct sf_pkt *p)
+{
+	struct sf_flow_key k;
+	enum sf_counter why;
+	uint32_t seq;
+
+	why = sf_icmp_err_quote(m, p, &k, &seq);
+	if (why != SF_PKT_OK)
+		return sf_drop(w, why);
+	return sf_tcp_icmp_err(w, &k, seq, p->err_hard);
+}
+
 static enum sf_verdict
 sf_input_ip4(struct sf_worker *w, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
 {
 	const struct rte_ipv4_hdr *ip;
 	enum sf_counter why;
+	enum sf_verdict v;
 	bool verify;
 
 	/* Trust the NIC's verdict when it gave one; check ourselves if not. */
@@ -96,7 +116,9 @@ sf_input_ip4(struct sf_worker *w, const struct sf_port *pt,
 
 	switch (p->l4_proto) {
 	case IPPROTO_ICMP:
-		return sf_icmp_input(w, pt, m, p);
+		v = sf_icmp_input(w, pt, m, p);
+		return v == SF_VERDICT_ICMP_ERR ? sf_input_icmp_err(w, m, p) :
+			v;
 	case IPPROTO_TCP:
 		return sf_input_tcp(w, pt, m, p);
 	case IPPROTO_UDP:
@@ -115,6 +137,7 @@ sf_input_ip6(struct sf_worker *w, const struct sf_port *pt,
 {
 	const struct rte_ipv6_hdr *ip6;
 	enum sf_counter why;
+	enum sf_verdict v;
 
 	why = sf_pkt_parse_ip6(m, p);
 	if (why != SF_PKT_OK)
@@ -134,7 +157,9 @@ sf_input_ip6(struct sf_worker *w, const struct sf_port *pt,
 	switch (p->l4_proto) {
 	case IPPROTO_ICMPV6:
 		/* Checks the unspecified source, legal for DAD probes only. */
-		return sf_icmp6_input(w, pt, m, p);
+		v = sf_icmp6_input(w, pt, m, p);
+		return v == SF_VERDICT_ICMP_ERR ? sf_input_icmp_err(w, m, p) :
+			v;
 	case IPPROTO_TCP:
 		/* TCP is unicast only (RFC 1122 4.2.3.10). */
 		if (p->dst_mcast)

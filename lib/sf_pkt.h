@@ -36,6 +36,12 @@ enum sf_verdict {
 	SF_VERDICT_TX,        /* rewritten in place into a reply: send it */
 	SF_VERDICT_DONE,      /* taken in (no reply, no drop): free it */
 	SF_VERDICT_KEPT,      /* the engine holds the mbuf now */
+	/*
+	 * An ICMP or ICMPv6 error about a datagram we sent (p->err_hard
+	 * says which kind): the receive dispatch finds what it quotes and
+	 * hands it to the protocol; never a final verdict.
+	 */
+	SF_VERDICT_ICMP_ERR,
 };
 
 /* Layout of one received frame, filled as parsing goes down the layers. */
@@ -49,6 +55,7 @@ struct sf_pkt {
 	uint8_t l4_proto;   /* IPPROTO_* after extension headers */
 	bool dst_mcast;     /* IPv6: destination is a multicast group */
 	bool l2_mcast;      /* Ethernet destination broadcast or multicast */
+	bool err_hard;      /* SF_VERDICT_ICMP_ERR: a hard error */
 	uint16_t nh_off;    /* offset in the L3 header of the byte that
 			     * names l4_proto (ICMPv6 parameter problem) */
 };

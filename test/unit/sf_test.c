@@ -127,6 +127,8 @@ sf_test_verdict_name(enum sf_verdict v)
 	case SF_VERDICT_TX: return "TX";
 	case SF_VERDICT_DONE: return "DONE";
 	case SF_VERDICT_KEPT: return "KEPT";
+	/* Internal to the receive path: sf_input_one() never returns it. */
+	case SF_VERDICT_ICMP_ERR: return "ICMP_ERR (internal)";
 	}
 	return "?";
 }
