@@ -321,9 +321,9 @@ enum sf_verdict sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
  * ICMP errors (sf_icmp_err.c). sf_icmp_err_send() sends an ICMP or
  * ICMPv6 error about the received datagram in m (parsed into p) in a new
  * mbuf, within the rate limits; the caller still owns m and drops it with
- * its own counter. The caller has checked that the datagram may draw an
- * error at all (RFC 1122 3.2.2, RFC 4443 2.4 e): unicast to us, from a
- * unicast source, not an ICMP error, not a later fragment.
+ * its own counter. It sends nothing about a datagram that may draw no
+ * error (RFC 1122 3.2.2, RFC 4443 2.4 e: to a group, an ICMP error); the
+ * receive path has dropped martian sources and fragments before.
  * sf_icmp_err_quote() reads the TCP segment an ICMP or ICMPv6 error
  * message quotes (type and code known to be an error about a datagram):
  * its flow, as a segment of it would be keyed, and its sequence number;

@@ -116,8 +116,8 @@ sf_icmp_peer_allow(struct sf_worker *w, const struct sf_icmp_conf *ic,
 
 /*
  * May one more error go to the peer at addr now? Counts when it may not.
- * On success the error is paid for: the global credit, and the peer's
- * (whose slot sf_icmp_peer_allow() left in *slot for a refund).
+ * On success the error is paid for, in the bucket over all peers and in
+ * the peer's.
  */
 static bool
 sf_icmp_allow(struct sf_worker *w, const void *addr, unsigned int len)
@@ -134,7 +134,11 @@ sf_icmp_allow(struct sf_worker *w, const void *addr, unsigned int len)
 	return true;
 }
 
-/* An error paid for but not sent (no mbuf): the global credit back. */
+/*
+ * An error paid for but not sent (no mbuf): the credit over all peers
+ * back. The peer's stays spent: an mbuf shortage is no time to send it
+ * more.
+ */
 static void
 sf_icmp_refund(struct sf_worker *w)
 {
@@ -287,16 +291,19 @@ sf_icmp_err6(struct sf_worker *w, const struct sf_port *pt,
 }
 
 /*
- * RFC 1122 3.2.2 and RFC 4443 2.4 e: never an error about an ICMP error
- * (or a message whose type cannot be read), nor about an ICMPv6 error or
- * redirect, as Linux's icmp_send() and icmp6_send() check. The callers
- * handle the other cases (multicast and broadcast, fragments).
+ * RFC 1122 3.2.2 and RFC 4443 2.4 e: never an error about a datagram to a
+ * group or in a group frame, about an ICMP error (or a message whose type
+ * cannot be read), nor about an ICMPv6 error or redirect, as Linux's
+ * icmp_send() and icmp6_send() check. (Fragments never get this far: the
+ * parsers drop them all.)
  */
 static bool
-sf_icmp_about_error(const struct rte_mbuf *m, const struct sf_pkt *p)
+sf_icmp_not_to_answer(const struct rte_mbuf *m, const struct sf_pkt *p)
 {
 	uint8_t t;
 
+	if (p->dst_mcast || p->l2_mcast)
+		return true;
 	if (p->l4_proto != IPPROTO_ICMP && p->l4_proto != IPPROTO_ICMPV6)
 		return false;
 	if (p->l4_len < 1)
@@ -319,7 +326,7 @@ sf_icmp_err_send(struct sf_worker *w, const struct sf_port *pt,
 	bool v4 = p->ethertype == RTE_ETHER_TYPE_IPV4;
 	struct rte_mbuf *e;
 
-	if (w->wk_eng->en_icmp.ic_off || sf_icmp_about_error(m, p))
+	if (w->wk_eng->en_icmp.ic_off || sf_icmp_not_to_answer(m, p))
 		return;
 	e = v4 ? sf_icmp_err4(w, pt, m, p, type, code, info) :
 		sf_icmp_err6(w, pt, m, p, type, code, info);

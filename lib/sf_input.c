@@ -170,11 +170,10 @@ sf_input_ip6(struct sf_worker *w, const struct sf_port *pt,
 	default:
 		/*
 		 * RFC 4443 3.4 code 1, pointing at the byte that named the
-		 * protocol; never about a datagram to a group (2.4 e.3).
+		 * protocol.
 		 */
-		if (!p->dst_mcast)
-			sf_icmp_err_send(w, pt, m, p, SF_ICMP6_PARAMPROB,
-				SF_ICMP6_UNK_NEXTHDR, p->nh_off);
+		sf_icmp_err_send(w, pt, m, p, SF_ICMP6_PARAMPROB,
+			SF_ICMP6_UNK_NEXTHDR, p->nh_off);
 		return sf_drop(w, SF_CNT_drop_l4_proto);
 	}
 }

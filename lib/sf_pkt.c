@@ -99,7 +99,6 @@ sf_pkt_parse_ip4(struct rte_mbuf *m, struct sf_pkt *p, bool verify_csum)
 	p->l3_len = ihl;
 	p->l4_len = tot - ihl;
 	p->l4_proto = ip->next_proto_id;
-	p->nh_off = offsetof(struct rte_ipv4_hdr, next_proto_id);
 	p->dst_mcast = false;
 	return SF_PKT_OK;
 }

@@ -56,8 +56,8 @@ struct sf_pkt {
 	bool dst_mcast;     /* IPv6: destination is a multicast group */
 	bool l2_mcast;      /* Ethernet destination broadcast or multicast */
 	bool err_hard;      /* SF_VERDICT_ICMP_ERR: a hard error */
-	uint16_t nh_off;    /* offset in the L3 header of the byte that
-			     * names l4_proto (ICMPv6 parameter problem) */
+	uint16_t nh_off;    /* IPv6: offset in the L3 header of the byte
+			     * that names l4_proto (parameter problem) */
 };
 
 /*

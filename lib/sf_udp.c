@@ -53,10 +53,8 @@ sf_udp_input(struct sf_worker *w, const struct sf_port *pt,
 		    sf_ip6_l4_cksum(l3, uh, ulen, IPPROTO_UDP) != 0)
 			return sf_drop(w, SF_CNT_drop_udp_bad_csum);
 	}
-	/* Never an error about a datagram to a multicast group. */
-	if (!p->dst_mcast)
-		sf_icmp_err_send(w, pt, m, p, v4 ? SF_ICMP_DEST_UNREACH :
-			SF_ICMP6_DEST_UNREACH, v4 ? SF_ICMP_PORT_UNREACH :
-			SF_ICMP6_PORT_UNREACH, 0);
+	sf_icmp_err_send(w, pt, m, p, v4 ? SF_ICMP_DEST_UNREACH :
+		SF_ICMP6_DEST_UNREACH, v4 ? SF_ICMP_PORT_UNREACH :
+		SF_ICMP6_PORT_UNREACH, 0);
 	return sf_drop(w, SF_CNT_drop_udp_no_port);
 }

@@ -119,7 +119,6 @@ static struct {
 } ff;
 
 static struct rte_mempool *pool;
-static char runtime_dir[PATH_MAX];
 static bool stats;
 static uint64_t stats_sum[SF_CNT_MAX];
 static unsigned long stats_inputs;
@@ -589,35 +588,11 @@ ff_stats_print(void)
 				stats_sum[i]);
 }
 
-static void
-ff_rm_runtime_dir(void)
-{
-	sf_test_rm_runtime_dir(runtime_dir);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char prefix[64];
-	char *eal[] = {
-		(*argv)[0], "--no-huge", "-m", "128", "--no-pci",
-		"--no-shconf", "--no-telemetry", "--log-level", "*:error",
-		"--file-prefix", prefix, "-l", "0",
-	};
-
 	RTE_SET_USED(argc);
-	snprintf(prefix, sizeof(prefix), "sf_fflows_%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0) {
-		fprintf(stderr, "EAL: %s\n", rte_strerror(rte_errno));
-		abort();
-	}
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
-		rte_eal_get_runtime_dir());
-	atexit(ff_rm_runtime_dir);
-	pool = rte_pktmbuf_pool_create("fuzz_flows", 511, 0, 0,
-			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	if (pool == NULL)
-		abort();
+	pool = sf_test_fuzz_init((*argv)[0], "sf_fflows", 511);
 	sf_test_pool = pool;
 	stats = getenv("FUZZ_FLOWS_STATS") != NULL;
 	if (stats)

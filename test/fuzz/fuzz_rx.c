@@ -53,7 +53,6 @@ fuzz_wall_ms(void)
 {
 	return fuzz_wall;
 }
-static char runtime_dir[PATH_MAX];
 
 /* Frames the engine originates (retransmissions, FINs, RSTs): dropped. */
 static void
@@ -110,13 +109,6 @@ fuzz_held(struct sf_engine *e)
 		n += wt->wt_conn[i].cn_state != SF_CS_FREE &&
 			wt->wt_conn[i].cn_data != NULL;
 	return n;
-}
-
-/* libFuzzer leaves by exit(): take EAL's runtime directory with us. */
-static void
-fuzz_rm_runtime_dir(void)
-{
-	sf_test_rm_runtime_dir(runtime_dir);
 }
 
 static struct sf_engine *
@@ -205,25 +197,8 @@ fuzz_engine(bool offload)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char prefix[64];
-	char *eal[] = {
-		(*argv)[0], "--no-huge", "-m", "128", "--no-pci",
-		"--no-shconf", "--no-telemetry", "--log-level", "*:error",
-		"--file-prefix", prefix, "-l", "0",
-	};
-
-	snprintf(prefix, sizeof(prefix), "sf_fuzz_%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0) {
-		fprintf(stderr, "EAL: %s\n", rte_strerror(rte_errno));
-		abort();
-	}
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
-		rte_eal_get_runtime_dir());
-	atexit(fuzz_rm_runtime_dir);
-	pool = rte_pktmbuf_pool_create("fuzz", 255, 0, 0,
-			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	if (pool == NULL)
-		abort();
+	RTE_SET_USED(argc);
+	pool = sf_test_fuzz_init((*argv)[0], "sf_fuzz", 255);
 	eng[0] = fuzz_engine(false);
 	/* Engines are made after the pool: their params name it. */
 	eng[1] = fuzz_engine(true);

@@ -45,6 +45,40 @@ sf_test_init(int argc, char **argv)
 	}
 }
 
+static char sf_test_fuzz_dir[PATH_MAX];
+
+static void
+sf_test_fuzz_rm_dir(void)
+{
+	sf_test_rm_runtime_dir(sf_test_fuzz_dir);
+}
+
+struct rte_mempool *
+sf_test_fuzz_init(const char *argv0, const char *tag, unsigned int n)
+{
+	struct rte_mempool *pool;
+	char prefix[64];
+	char *eal[] = {
+		(char *)(uintptr_t)argv0, "--no-huge", "-m", "128", "--no-pci",
+		"--no-shconf", "--no-telemetry", "--log-level", "*:error",
+		"--file-prefix", prefix, "-l", "0",
+	};
+
+	snprintf(prefix, sizeof(prefix), "%s_%d", tag, (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0) {
+		fprintf(stderr, "EAL: %s\n", rte_strerror(rte_errno));
+		abort();
+	}
+	snprintf(sf_test_fuzz_dir, sizeof(sf_test_fuzz_dir), "%s",
+		rte_eal_get_runtime_dir());
+	atexit(sf_test_fuzz_rm_dir);
+	pool = rte_pktmbuf_pool_create(tag, n, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+			SOCKET_ID_ANY);
+	if (pool == NULL)
+		abort();
+	return pool;
+}
+
 struct sf_engine *
 sf_test_engine(bool tx_ip4_cksum)
 {

@@ -71,6 +71,14 @@ extern struct rte_mempool *sf_test_pool;
 void sf_test_init(int argc, char **argv);
 
 /*
+ * For the fuzz harnesses: a quiet EAL (prefix "<tag>_<pid>") whose
+ * runtime directory goes at exit (libFuzzer leaves by exit()), and a pool
+ * of n mbufs named tag. Aborts when either cannot be made.
+ */
+struct rte_mempool *sf_test_fuzz_init(const char *argv0, const char *tag,
+		unsigned int n);
+
+/*
  * An engine with one worker and port 0 (MAC sf_test_mac, addresses
  * above). tx_ip4_cksum selects the offload path for IPv4 replies.
  */
