@@ -90,33 +90,36 @@ sf_usage_hook(const char *prgname)
 static int
 sf_lcore_main(void *arg)
 {
-	struct sf_worker *w;
+	struct sf_worker *w = NULL;
+	struct sf_app_ctx *a = NULL;
 	uint64_t prev[SF_CNT_MAX] = { 0 };
 	uint64_t hz = rte_get_tsc_hz(), next = 0, last = 0, now;
 	unsigned int lc = rte_lcore_id();
 	bool is_main = lc == rte_get_main_lcore();
-	bool app = sf_lcore_app[lc] >= 0;
 
 	RTE_SET_USED(arg);
-	w = app ? sf_engine_app(sf_eng, (unsigned int)sf_lcore_app[lc]) :
-		sf_engine_worker(sf_eng, (unsigned int)sf_lcore_worker[lc]);
-	if (w == NULL)
-		return 0;
-	if (app)
+	if (sf_lcore_app[lc] >= 0) {
+		a = sf_engine_app(sf_eng, (unsigned int)sf_lcore_app[lc]);
+		if (a == NULL)
+			return 0;
 		SF_LOG(INFO, "lcore %u: application context %d", lc,
 			sf_lcore_app[lc]);
-	else
+	} else {
+		w = sf_engine_worker(sf_eng, (unsigned int)sf_lcore_worker[lc]);
+		if (w == NULL)
+			return 0;
 		SF_LOG(INFO, "lcore %u: worker %d polling %u queue(s)%s", lc,
 			sf_lcore_worker[lc], sf_worker_queue_count(w),
 			sf_worker_queue_count(w) == 0 ?
 			", fed by software steering" : "");
+	}
 	if (is_main && sf_conf.stats_interval != 0) {
 		last = rte_rdtsc();
 		next = last + hz * sf_conf.stats_interval;
 	}
 	while (!force_quit) {
-		if (app)
-			sf_app_poll(w);
+		if (a != NULL)
+			sf_app_poll(a);
 		else
 			sf_worker_poll(w);
 		if (next != 0 && (now = rte_rdtsc()) >= next) {
@@ -126,7 +129,8 @@ sf_lcore_main(void *arg)
 			next = now + hz * sf_conf.stats_interval;
 		}
 	}
-	sf_worker_stop(w);
+	if (w != NULL)
+		sf_worker_stop(w);
 	return 0;
 }
 

@@ -44,6 +44,7 @@ extern "C" {
 
 struct sf_engine;
 struct sf_worker;
+struct sf_app_ctx;
 
 /** Most addresses (of both families together) one port can own. */
 #define SF_MAX_ADDRS_PER_PORT 16
@@ -237,7 +238,7 @@ int sf_engine_port_steered(const struct sf_engine *eng, uint16_t port_id);
 unsigned int sf_engine_app_count(const struct sf_engine *eng);
 
 /** Application context idx, or NULL when out of range. */
-struct sf_worker *sf_engine_app(struct sf_engine *eng, unsigned int idx);
+struct sf_app_ctx *sf_engine_app(struct sf_engine *eng, unsigned int idx);
 
 /**
  * One iteration of an application context: take the accept and close
@@ -247,7 +248,7 @@ struct sf_worker *sf_engine_app(struct sf_engine *eng, unsigned int idx);
  * @return
  *   Events handled.
  */
-unsigned int sf_app_poll(struct sf_worker *a);
+unsigned int sf_app_poll(struct sf_app_ctx *a);
 
 /**
  * One iteration of a worker: receive a burst on each of its queues,
@@ -275,9 +276,9 @@ uint16_t sf_worker_input(struct sf_worker *w, uint16_t port_id,
 void sf_worker_flush(struct sf_worker *w);
 
 /**
- * A worker or application context leaves the engine's RCU: call it once
- * after its last poll, so run-time listener changes stop waiting for it.
- * Buffered replies are flushed.
+ * A worker leaves the engine's RCU: call it once after its last poll, so
+ * run-time listener changes stop waiting for it. Buffered replies are
+ * flushed. (An application context needs no such call.)
  */
 void sf_worker_stop(struct sf_worker *w);
 

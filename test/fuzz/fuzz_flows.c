@@ -197,9 +197,9 @@ ff_learn(const struct rte_mbuf *m)
 
 /* Frames the engine originates: retransmissions, FINs, RSTs. */
 static void
-ff_tx_hook(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
+ff_tx_hook(struct sf_net *nt, uint16_t port_id, struct rte_mbuf *m)
 {
-	RTE_SET_USED(w);
+	RTE_SET_USED(nt);
 	RTE_SET_USED(port_id);
 	ff_learn(m);
 	rte_pktmbuf_free(m);
@@ -537,7 +537,7 @@ ff_engine(const uint8_t *h)
 		if (sf_addr_parse(addrs[i], &ad) != 0 ||
 		    sf_engine_addr_add(e, 0, &ad) != 0)
 			abort();
-	e->en_tx_hook = ff_tx_hook;
+	sf_engine_tx_hook(e, ff_tx_hook);
 
 	sf_listener_params_init(&lp);
 	lp.port = 80;
@@ -571,8 +571,8 @@ ff_engine(const uint8_t *h)
 
 	w = sf_engine_worker(e, 0);
 	e->en_tcp.et_wall_ms = ff_wall_ms;
-	w->wk_tcp.wt_ck_next = w->wk_tcp.wt_now;
-	sf_worker_clock(w, w->wk_tcp.wt_now);
+	w->wk_tcp.wt_ck_next = w->wk_tcp.wt_net.nt_now;
+	sf_worker_clock(w, w->wk_tcp.wt_net.nt_now);
 	return e;
 }
 

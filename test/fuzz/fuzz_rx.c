@@ -56,9 +56,9 @@ fuzz_wall_ms(void)
 
 /* Frames the engine originates (retransmissions, FINs, RSTs): dropped. */
 static void
-fuzz_tx_hook(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
+fuzz_tx_hook(struct sf_net *nt, uint16_t port_id, struct rte_mbuf *m)
 {
-	RTE_SET_USED(w);
+	RTE_SET_USED(nt);
 	RTE_SET_USED(port_id);
 	rte_pktmbuf_free(m);
 }
@@ -141,7 +141,7 @@ fuzz_engine(bool offload)
 		if (sf_addr_parse(addrs[i], &a) != 0 ||
 		    sf_engine_addr_add(e, 0, &a) != 0)
 			abort();
-	e->en_tx_hook = fuzz_tx_hook;
+	sf_engine_tx_hook(e, fuzz_tx_hook);
 	/*
 	 * Listeners of every kind: 80 holds (any address), 81 never
 	 * accepts (backlog 1: overflows), 82 resets, 83 closes, 84 defers
@@ -189,8 +189,8 @@ fuzz_engine(bool offload)
 		w->wk_tcp.wt_ck.ck_mask_ts = w->wk_tcp.wt_ck.ck_mask_nots = 0;
 	fuzz_wall = FUZZ_WALL0;
 	e->en_tcp.et_wall_ms = fuzz_wall_ms;
-	w->wk_tcp.wt_ck_next = w->wk_tcp.wt_now;
-	sf_worker_clock(w, w->wk_tcp.wt_now);
+	w->wk_tcp.wt_ck_next = w->wk_tcp.wt_net.nt_now;
+	sf_worker_clock(w, w->wk_tcp.wt_net.nt_now);
 	return e;
 }
 

@@ -3,7 +3,7 @@
 """
 An independent reference of synfront's SYN cookies, in pure Python, for
 the golden tests (test_golden_cookie.py). It is written from the prose of
-lib/sf_cookie.h and docs/syncookies.md, and SipHash-2-4 from the paper
+lib/tcp/sf_cookie.h and docs/syncookies.md, and SipHash-2-4 from the paper
 (Aumasson and Bernstein, "SipHash: a fast short-input PRF", 2012), not
 from the C: a test that compares synfront with this module then checks
 the implementation against its specification.
@@ -53,7 +53,7 @@ PERIOD_MS = 60000
 SKEW_MS = 2000
 WS_NONE = 15
 
-# docs/syncookies.md "MSS tables" (also in lib/sf_cookie.c's comment).
+# docs/syncookies.md "MSS tables" (also in lib/tcp/sf_cookie.c's comment).
 MSS_TABLE = {
     4: (536, 1220, 1300, 1360, 1400, 1440, 1452, 1460),
     6: (1220, 1280, 1340, 1380, 1400, 1420, 1432, 1440),

@@ -2,7 +2,7 @@
 # Copyright(c) 2026 The synfront authors
 """
 Golden packet tests of SYN cookies, checked against sf_cookie_ref.py, a
-pure-Python reference written from lib/sf_cookie.h's prose (SipHash-2-4
+pure-Python reference written from lib/tcp/sf_cookie.h's prose (SipHash-2-4
 from the paper, K(t) from the master secret, the MAC, the ISN and TSval
 layouts, the MSS tables), not from the C.
 

@@ -6,7 +6,7 @@
  * sf_qcount: what an exact queue limit shared by several lcores costs.
  * The listener's SYN and accept queues are one counter per listener that
  * every lcore takes places in with compare-and-swap and gives back with
- * an atomic subtract (lib/sf_syncache.c, sf_take_place()). The other way
+ * an atomic subtract (lib/tcp/sf_syncache.c, sf_take_place()). The other way
  * is a share per lcore that adds up to the limit: no shared write, but a
  * flood that lands on one lcore finds its share full early.
  *

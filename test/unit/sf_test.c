@@ -366,9 +366,9 @@ struct rte_mbuf *sf_test_tx[SF_TEST_TX_MAX];
 unsigned int sf_test_tx_n;
 
 void
-sf_test_tx_hook(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
+sf_test_tx_hook(struct sf_net *nt, uint16_t port_id, struct rte_mbuf *m)
 {
-	RTE_SET_USED(w);
+	RTE_SET_USED(nt);
 	if (port_id != SF_TEST_PORT || sf_test_tx_n >= SF_TEST_TX_MAX) {
 		fprintf(stderr, "FAIL tx hook: port %u, %u frames held\n",
 			port_id, sf_test_tx_n);
@@ -456,7 +456,7 @@ sf_test_engine_tcp_port(const struct sf_engine_params *params,
 	if (ep.pool == NULL)
 		ep.pool = sf_test_pool;
 	eng = sf_test_engine_make(&ep, pc);
-	eng->en_tx_hook = sf_test_tx_hook;
+	sf_engine_tx_hook(eng, sf_test_tx_hook);
 	sf_test_tx_n = 0;
 	return eng;
 }

@@ -168,20 +168,20 @@ extern const uint8_t sf_test_peer_v4[4];
 extern const uint8_t sf_test_peer_v6[16];
 
 /*
- * Frames the engine originates (en_tx_hook of sf_test_engine_tcp()),
+ * Frames the engine originates (the tx hook sf_test_engine_tcp() sets),
  * in the order sent; sf_test_tx_flush() frees them.
  */
 #define SF_TEST_TX_MAX 64
 extern struct rte_mbuf *sf_test_tx[SF_TEST_TX_MAX];
 extern unsigned int sf_test_tx_n;
-void sf_test_tx_hook(struct sf_worker *w, uint16_t port_id,
+void sf_test_tx_hook(struct sf_net *nt, uint16_t port_id,
 		struct rte_mbuf *m);
 void sf_test_tx_flush(void);
 
 /*
  * An engine as sf_test_engine(false) but made from params (NULL: one
  * worker, 64 requests, 64 connections), with sf_test_pool for the
- * segments it originates (unless params names a pool) and en_tx_hook
+ * segments it originates (unless params names a pool) and the tx hook
  * capturing them into sf_test_tx.
  */
 struct sf_engine *sf_test_engine_tcp(const struct sf_engine_params *params);

@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The synfront authors
  */
 
-/* lib/sf_addr.c: address parsing, ownership, martian sources. */
+/* lib/net/sf_addr.c: address parsing, ownership, martian sources. */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -87,7 +87,7 @@ test_ownership(void)
 	struct sf_engine *eng = sf_test_engine(false);
 	struct sf_addr a;
 	uint8_t snm[16];
-	const struct sf_port *pt = sf_worker_port(sf_engine_worker(eng, 0),
+	const struct sf_port *pt = sf_net_port(sf_wk_net(sf_engine_worker(eng, 0)),
 			SF_TEST_PORT);
 	uint32_t v4;
 
@@ -133,7 +133,7 @@ test_subnet_bcast(void)
 		{ "172.16.255.255", false }, { "172.32.0.0", false },
 	};
 	struct sf_engine *eng = sf_test_engine(false);
-	const struct sf_port *pt = sf_worker_port(sf_engine_worker(eng, 0),
+	const struct sf_port *pt = sf_net_port(sf_wk_net(sf_engine_worker(eng, 0)),
 			SF_TEST_PORT);
 	struct sf_addr a;
 	uint32_t v4;

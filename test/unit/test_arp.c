@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The synfront authors
  */
 
-/* lib/sf_arp.c: the ARP responder, driven through the receive path. */
+/* lib/net/sf_arp.c: the ARP responder, driven through the receive path. */
 
 #include <rte_arp.h>
 

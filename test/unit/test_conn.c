@@ -3,7 +3,7 @@
  */
 
 /*
- * lib/sf_conn.c: established connections, the application's handle,
+ * lib/tcp/sf_conn.c: established connections, the application's handle,
  * closing (ours and the peer's), TIME-WAIT, RFC 5961 challenge ACKs.
  * Every connection is made by a real handshake through the SYN queue.
  */

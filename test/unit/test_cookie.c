@@ -3,7 +3,7 @@
  */
 
 /*
- * lib/sf_cookie.c: SYN cookies. Round trips of both layouts, the MSS
+ * lib/tcp/sf_cookie.c: SYN cookies. Round trips of both layouts, the MSS
  * tables, expiry across period rotations, clock skew between nodes that
  * share a secret, tampering, master secrets and their rotation, the hex
  * parser, and the measured forgery rate.

@@ -3,7 +3,7 @@
  */
 
 /*
- * lib/sf_engine.c: construction and its argument checks, counter names,
+ * lib/engine/sf_engine.c: construction and its argument checks, counter names,
  * counters summed over workers, and the worker's burst path. The tests
  * have no ethdev: port 0 has no device behind it, so ethdev's placeholder
  * burst functions for ports that are not ready receive nothing and send

@@ -3,8 +3,8 @@
  */
 
 /*
- * lib/sf_icmp.c, the ICMP echo responder, and the IPv4 half of the
- * dispatcher in lib/sf_input.c that decides which frames reach it.
+ * lib/net/sf_icmp.c, the ICMP echo responder, and the IPv4 half of the
+ * dispatcher in lib/engine/sf_input.c that decides which frames reach it.
  */
 
 #include <netinet/in.h>

@@ -3,8 +3,8 @@
  */
 
 /*
- * lib/sf_icmp6.c, ICMPv6 echo and neighbour discovery, and the IPv6 half
- * of the dispatcher in lib/sf_input.c.
+ * lib/net/sf_icmp6.c, ICMPv6 echo and neighbour discovery, and the IPv6 half
+ * of the dispatcher in lib/engine/sf_input.c.
  */
 
 #include <arpa/inet.h>

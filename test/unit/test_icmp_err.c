@@ -3,10 +3,10 @@
  */
 
 /*
- * lib/sf_icmp_err.c and lib/sf_udp.c: the ICMP errors we send (port and
+ * lib/net/sf_icmp_err.c and lib/net/sf_udp.c: the ICMP errors we send (port and
  * protocol unreachable, parameter problems, their rate limits) and the
  * ones we take (errors quoting our SYN-ACKs end requests); with them the
- * receive path's checks of issue 14 in lib/sf_input.c and lib/sf_pkt.c:
+ * receive path's checks of issue 14 in lib/engine/sf_input.c and lib/net/sf_pkt.c:
  * unicast datagrams in L2 broadcast or multicast frames, IPv4 options.
  */
 

@@ -3,7 +3,7 @@
  */
 
 /*
- * lib/sf_isn.c: RFC 6528 initial sequence numbers and RFC 7323
+ * lib/tcp/sf_isn.c: RFC 6528 initial sequence numbers and RFC 7323
  * timestamp offsets, both from one F() of the 4-tuple.
  */
 

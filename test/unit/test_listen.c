@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The synfront authors
  */
 
-/* lib/sf_listen.c: adding listeners, and which one a flow reaches. */
+/* lib/tcp/sf_listen.c: adding listeners, and which one a flow reaches. */
 
 #include <errno.h>
 #include <netinet/in.h>

@@ -3,14 +3,15 @@
  */
 
 /*
- * Many cores: software steering (lib/sf_steer.c), application contexts
- * (lib/sf_app.c) and run-time listeners under RCU (lib/sf_listen.c).
+ * Many cores: software steering (lib/engine/sf_steer.c), application
+ * contexts (lib/app/sf_app.c) and run-time listeners under RCU
+ * (lib/tcp/sf_listen.c).
  *
  * Port 0 is a real ethdev here, a net_ring port made from two rings the
  * test holds: frames a worker sends on its tx queue land in tx_ring,
  * where the test reads them back. The workers are driven through the
  * internal entry points (sf_steer_rx, sf_steer_poll, sf_app_cmd_poll,
- * sf_listen_sync), one step at a time, on this one lcore.
+ * sf_worker_sync), one step at a time, on this one lcore.
  */
 
 #include <errno.h>
@@ -106,10 +107,27 @@ pool_avail(void)
 	return rte_mempool_avail_count(sf_test_pool);
 }
 
+/*
+ * Which context this lcore runs as now: a worker (whose callbacks act on
+ * its connections at once) or an application context (whose closes go
+ * over the command ring). The engine sets the latter in its polls; the
+ * test steps through the internal entry points, so it says which. The
+ * worker is the test's own record, checked by the callbacks.
+ */
+static struct sf_worker *cur_wk;
+
 static void
-as_ctx(struct sf_worker *w)
+as_worker(struct sf_worker *w)
 {
-	RTE_PER_LCORE(sf_cur_ctx) = w;
+	RTE_PER_LCORE(sf_app_cur) = NULL;
+	cur_wk = w;
+}
+
+static void
+as_app(struct sf_app_ctx *a)
+{
+	RTE_PER_LCORE(sf_app_cur) = a;
+	cur_wk = NULL;
 }
 
 /* A deterministic generator for addresses and ports. */
@@ -383,7 +401,7 @@ steer_engine(unsigned int nw, uint32_t ring_size)
 	struct sf_engine *eng = sf_test_engine_tcp(&ep);
 
 	/* What the workers send goes through the real tx path. */
-	eng->en_tx_hook = NULL;
+	sf_engine_tx_hook(eng, NULL);
 	SF_CHECK_EQ(sf_engine_port_steered(eng, SF_TEST_PORT), 0);
 	/* No worker has a queue on the port yet. */
 	SF_CHECK_EQ(sf_engine_steer(eng, SF_TEST_PORT), -EINVAL);
@@ -406,7 +424,7 @@ engine_end(struct sf_engine *eng)
 	sf_engine_drain(eng);
 	SF_CHECK_EQ(pool_avail(), sf_test_pool->size);
 	sf_engine_free(eng);
-	as_ctx(NULL);
+	as_worker(NULL);
 }
 
 /*
@@ -449,7 +467,7 @@ icmp_err_any(bool v6, const uint8_t *src, const uint8_t *dst, uint16_t sport,
 static int
 owner_of(const struct sf_port *pt, struct rte_mbuf *m)
 {
-	int o = sf_steer_owner(pt, m);
+	int o = sf_rss_owner(pt, m);
 
 	rte_pktmbuf_free(m);
 	return o;
@@ -583,9 +601,9 @@ steer_on_accept(struct sf_conn *c, const struct sf_conn_info *ci, void *arg)
 	st.accepts++;
 	if (f < NFLOWS) {
 		st.worker[f] = (int)ci->worker;
-		st.ctx[f] = RTE_PER_LCORE(sf_cur_ctx);
+		st.ctx[f] = cur_wk;
 	}
-	SF_CHECK(c->cn_wk == RTE_PER_LCORE(sf_cur_ctx));
+	SF_CHECK(cur_wk != NULL && c->cn_wt == &cur_wk->wk_tcp);
 }
 
 static int
@@ -696,10 +714,12 @@ test_steer_engine(void)
 	for (i = 0; i < NFLOWS; i++)
 		pkts[i] = rx(sf_test_seg_frame(&cl[i], F_ACK, cl[i].isn + 1,
 			cl[i].iss + 1, NULL, 0));
+	as_worker(w0);
 	sf_steer_rx(w0, SF_TEST_PORT, pkts, NFLOWS);
 	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_steer_out), 2 * n1);
 	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_passive_opens), NFLOWS - n1);
 	SF_CHECK_EQ(cnt(eng, 1, SF_CNT_passive_opens), 0);
+	as_worker(w1);
 	SF_CHECK_EQ(sf_steer_poll(w1), n1);
 	SF_CHECK_EQ(cnt(eng, 1, SF_CNT_passive_opens), n1);
 	SF_CHECK_EQ(cnt(eng, 1, SF_CNT_accepted), n1);
@@ -798,7 +818,7 @@ test_steer_engine(void)
 	SF_CHECK_EQ(pool_avail(), sf_test_pool->size);
 	sf_engine_free(eng);
 	SF_CHECK_EQ(pool_avail(), sf_test_pool->size);
-	as_ctx(NULL);
+	as_worker(NULL);
 }
 
 /* Full steering and tx hand-off rings drop, count, and free. */
@@ -902,7 +922,7 @@ lp_port(uint16_t port, sf_on_accept_t on_accept)
 static void
 do_syn(struct sf_engine *eng, struct sf_test_client *p)
 {
-	as_ctx(sf_engine_worker(eng, 0));
+	as_worker(sf_engine_worker(eng, 0));
 	sf_test_do_syn(eng, p, SF_TOF_MSS);
 }
 
@@ -939,9 +959,9 @@ test_listener_remove(void)
 	unsigned int i, rst[2] = { 0, 0 };
 
 	memset(&any, 0, sizeof(any));
-	as_ctx(w);
+	as_worker(w);
 	/* The worker polls: it reports to the engine's RCU from now on. */
-	sf_listen_sync(w);
+	sf_worker_sync(w);
 	lp = lp_port(80, NULL);
 	SF_CHECK_EQ(sf_engine_listen(eng, &lp), 0);
 	l0 = &eng->en_tcp.et_listeners[0];
@@ -990,7 +1010,7 @@ test_listener_remove(void)
 	 */
 	sf_test_tx_flush();
 	sf_test_snap(eng, &snap);
-	sf_listen_sync(w);
+	sf_worker_sync(w);
 	SF_CHECK_MOVED(eng, &snap, SF_CNT_listener_purged_reqs,
 		SF_CNT_listener_purged_reqs, SF_CNT_listener_purged_reqs,
 		SF_CNT_listener_purged_conns, SF_CNT_listener_purged_conns,
@@ -1029,7 +1049,7 @@ test_listener_remove(void)
 	SF_CHECK_EQ(l0->ls_state, SF_LS_CLOSING);
 	/* The next poll: nothing more to purge (once per removal). */
 	sf_test_snap(eng, &snap);
-	sf_listen_sync(w);
+	sf_worker_sync(w);
 	SF_CHECK_MOVED(eng, &snap, SF_CNT_MAX);
 	/*
 	 * The grace period is over (the worker polled after the removal)
@@ -1062,7 +1082,7 @@ test_listener_remove(void)
 	sf_test_tx_flush();
 	sf_engine_free(eng);
 	SF_CHECK_EQ(pool_avail(), sf_test_pool->size);
-	as_ctx(NULL);
+	as_worker(NULL);
 }
 
 /* An accepted connection keeps its removed listener's id taken. */
@@ -1079,8 +1099,8 @@ test_listener_id_held(void)
 	unsigned int i, nfill = 0;
 	int id, x;
 
-	as_ctx(w);
-	sf_listen_sync(w);
+	as_worker(w);
+	sf_worker_sync(w);
 	lp = lp_port(80, NULL);
 	SF_CHECK_EQ(sf_engine_listen(eng, &lp), 0);
 	lp = lp_port(90, rl_on_accept);
@@ -1099,7 +1119,7 @@ test_listener_id_held(void)
 	SF_CHECK_EQ(sf_engine_unlisten(eng, 1), 0);
 	sf_test_snap(eng, &snap);
 	for (i = 0; i < 3; i++)
-		sf_listen_sync(w);
+		sf_worker_sync(w);
 	/* Accepted connections stay (close() of a listener spares them). */
 	SF_CHECK_MOVED(eng, &snap, SF_CNT_MAX);
 	SF_CHECK_EQ(rl.c->cn_state, SF_CS_ESTABLISHED);
@@ -1143,7 +1163,7 @@ test_listener_id_held(void)
 	SF_CHECK_EQ(id, x);
 	if (id == -ENOSPC) {
 		/* How late: one more poll of the worker frees it. */
-		sf_listen_sync(w);
+		sf_worker_sync(w);
 		id = sf_engine_listen(eng, &lp);
 		SF_CHECK_EQ(id, x);
 	}
@@ -1153,7 +1173,7 @@ out:
 	sf_test_tx_flush();
 	sf_engine_free(eng);
 	SF_CHECK_EQ(pool_avail(), sf_test_pool->size);
-	as_ctx(NULL);
+	as_worker(NULL);
 }
 
 static void
@@ -1168,7 +1188,7 @@ test_listen_update(void)
 	struct sf_test_client p[3];
 	unsigned int i;
 
-	as_ctx(sf_engine_worker(eng, 0));
+	as_worker(sf_engine_worker(eng, 0));
 	lp = lp_port(80, NULL);
 	SF_CHECK_EQ(sf_engine_listen(eng, &lp), 0);
 	SF_CHECK_EQ(sf_engine_listener_get(eng, 0, &out), 0);
@@ -1232,7 +1252,7 @@ test_listen_update(void)
 	sf_test_tx_flush();
 	sf_engine_free(eng);
 	SF_CHECK_EQ(pool_avail(), sf_test_pool->size);
-	as_ctx(NULL);
+	as_worker(NULL);
 }
 
 /*
@@ -1247,7 +1267,7 @@ static struct {
 	struct sf_conn *c;
 	struct sf_conn_info ci;
 	char data[64];
-	const struct sf_worker *accept_ctx, *close_ctx;
+	const struct sf_app_ctx *accept_ctx, *close_ctx;
 	int on_accept;
 	int on_peer_fin;
 	int ret;
@@ -1263,7 +1283,7 @@ app_on_accept(struct sf_conn *c, const struct sf_conn_info *ci, void *arg)
 	memset(ap.data, 0, sizeof(ap.data));
 	if (ci->data != NULL && ci->data_len < sizeof(ap.data))
 		memcpy(ap.data, ci->data, ci->data_len);
-	ap.accept_ctx = RTE_PER_LCORE(sf_cur_ctx);
+	ap.accept_ctx = RTE_PER_LCORE(sf_app_cur);
 	if (ap.on_accept == ACT_CLOSE)
 		ap.ret = sf_conn_close(c);
 	else if (ap.on_accept == ACT_RESET)
@@ -1275,7 +1295,7 @@ app_on_close(struct sf_conn *c, enum sf_close_reason why, void *arg)
 {
 	SF_CHECK(arg == &ap);
 	ap.closes[why]++;
-	ap.close_ctx = RTE_PER_LCORE(sf_cur_ctx);
+	ap.close_ctx = RTE_PER_LCORE(sf_app_cur);
 	if (why == SF_CLOSE_PEER_FIN && ap.on_peer_fin == ACT_CLOSE)
 		ap.ret = sf_conn_close(c);
 }
@@ -1299,7 +1319,7 @@ test_app(void)
 		.max_conns = 64, .accept_ring_size = 2 };
 	struct sf_engine *eng = sf_test_engine_tcp(&ep);
 	struct sf_worker *w = sf_engine_worker(eng, 0);
-	struct sf_worker *a = sf_engine_app(eng, 0);
+	struct sf_app_ctx *a = sf_engine_app(eng, 0);
 	const unsigned int ai = sf_engine_worker_count(eng);
 	struct sf_listener_params lp;
 	struct sf_listener_state ls;
@@ -1311,7 +1331,7 @@ test_app(void)
 	int id;
 
 	SF_CHECK(a != NULL);
-	SF_CHECK(a->wk_app);
+	SF_CHECK_EQ(a->ac_idx, 1);
 	SF_CHECK_EQ(ai, 1);
 	SF_CHECK_EQ(sf_engine_app_count(eng), 1);
 	SF_CHECK(sf_engine_app(eng, 1) == NULL);
@@ -1376,9 +1396,9 @@ test_app(void)
 	c = ap.c;
 	SF_CHECK_EQ(c->cn_state, SF_CS_ESTABLISHED);
 	SF_CHECK_EQ(sf_app_poll(a), 0);
-	as_ctx(w);
+	as_worker(w);
 	sf_test_snap(eng, &snap);
-	SF_CHECK_EQ(sf_app_cmd_poll(w), 1);
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 1);
 	SF_CHECK_MOVED(eng, &snap, SF_CNT_app_cmds, SF_CNT_app_closes);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
 	if (hook_seg(0, &r)) {
@@ -1388,14 +1408,14 @@ test_app(void)
 	}
 	sf_test_tx_flush();
 	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_1);
-	SF_CHECK_EQ(sf_app_cmd_poll(w), 0);
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 0);
 	/* The peer's FIN+ACK: TIME-WAIT; its end reaches on_close. */
 	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p,
 		F_ACK | F_FIN, p.isn + 6, p.iss + 2, NULL, 0), SF_VERDICT_TX,
 		SF_CNT_tcp_segments, SF_CNT_tcp_replied));
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
 	sf_test_snap(eng, &snap);
-	sf_worker_clock(w, w->wk_tcp.wt_now + 2001);
+	sf_worker_clock(w, w->wk_tcp.wt_net.nt_now + 2001);
 	SF_CHECK_MOVED(eng, &snap, SF_CNT_conn_closed, SF_CNT_app_events);
 	SF_CHECK_EQ(ap.closes[SF_CLOSE_DONE], 0);
 	SF_CHECK_EQ(sf_app_poll(a), 1);
@@ -1409,15 +1429,15 @@ test_app(void)
 	SF_CHECK_EQ(sf_app_poll(a), 1);
 	SF_CHECK_EQ(ap.accepts, 2);
 	c = ap.c;
-	as_ctx(w);
+	as_worker(w);
 	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&q, F_RST, q.isn + 1, 0, NULL,
 		0), SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
 		SF_CNT_conn_resets, SF_CNT_app_events);
-	as_ctx(a);
+	as_app(a);
 	SF_CHECK_EQ(sf_conn_close(c), 0);
-	as_ctx(w);
+	as_worker(w);
 	sf_test_snap(eng, &snap);
-	SF_CHECK_EQ(sf_app_cmd_poll(w), 1);
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 1);
 	SF_CHECK_MOVED(eng, &snap, SF_CNT_app_cmds_stale);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 	SF_CHECK_EQ(ap.closes[SF_CLOSE_RESET], 0);
@@ -1433,7 +1453,7 @@ test_app(void)
 	app_open(eng, &q, 8002);
 	SF_CHECK_EQ(sf_app_poll(a), 1);
 	c = ap.c;
-	as_ctx(w);
+	as_worker(w);
 	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, sf_test_seg_frame(&q,
 		F_ACK | F_FIN, q.isn + 1, q.iss + 1, NULL, 0), SF_VERDICT_TX,
 		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_app_events));
@@ -1443,9 +1463,9 @@ test_app(void)
 	SF_CHECK_EQ(ap.closes[SF_CLOSE_PEER_FIN], 1);
 	SF_CHECK(ap.close_ctx == a);
 	SF_CHECK_EQ(ap.ret, 0);
-	as_ctx(w);
+	as_worker(w);
 	sf_test_snap(eng, &snap);
-	SF_CHECK_EQ(sf_app_cmd_poll(w), 1);
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 1);
 	SF_CHECK_MOVED(eng, &snap, SF_CNT_app_cmds, SF_CNT_app_closes);
 	SF_CHECK_EQ(c->cn_state, SF_CS_LAST_ACK);
 	if (hook_seg(0, &r)) {
@@ -1487,7 +1507,7 @@ test_app(void)
 	SF_CHECK_EQ(sf_app_poll(a), 2);
 	SF_CHECK_EQ(sf_engine_listener_state(eng, id, &ls), 0);
 	SF_CHECK_EQ(ls.acceptq, 0);
-	as_ctx(w);
+	as_worker(w);
 	SF_CHECK_INPUTV(eng, ack_frame(&d[2], NULL, 0), SF_VERDICT_DONE,
 		SF_CNT_tcp_segments, SF_CNT_tcp_absorbed, SF_CNT_passive_opens,
 		SF_CNT_app_handoffs);
@@ -1508,9 +1528,9 @@ test_app(void)
 	SF_CHECK_EQ(cnt(eng, ai, SF_CNT_accept_listener_gone), 1);
 	SF_CHECK_EQ(__atomic_load_n(&eng->en_tcp.et_listeners[id].ls_acceptq,
 		__ATOMIC_RELAXED), 0);
-	as_ctx(w);
+	as_worker(w);
 	sf_test_snap(eng, &snap);
-	SF_CHECK_EQ(sf_app_cmd_poll(w), 1);
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 1);
 	SF_CHECK_MOVED(eng, &snap, SF_CNT_app_cmds, SF_CNT_app_resets,
 		SF_CNT_out_rsts);
 	if (hook_seg(0, &r)) {
@@ -1521,7 +1541,7 @@ test_app(void)
 	sf_test_tx_flush();
 	/* The three accepted ones stay; nothing queued to purge. */
 	sf_test_snap(eng, &snap);
-	sf_listen_sync(w);
+	sf_worker_sync(w);
 	SF_CHECK_MOVED(eng, &snap, SF_CNT_MAX);
 	SF_CHECK_EQ(w->wk_tcp.wt_lconns[id], 3);
 
@@ -1555,7 +1575,7 @@ test_app_gone_cmd_full(void)
 		.max_conns = 64, .accept_ring_size = 2 };
 	struct sf_engine *eng = sf_test_engine_tcp(&ep);
 	struct sf_worker *w = sf_engine_worker(eng, 0);
-	struct sf_worker *a = sf_engine_app(eng, 0);
+	struct sf_app_ctx *a = sf_engine_app(eng, 0);
 	struct sf_listener_params lp;
 	struct sf_test_client p[3];
 	struct sf_conn *c[2];
@@ -1574,7 +1594,7 @@ test_app_gone_cmd_full(void)
 		c[i] = ap.c;
 	}
 	/* Two closes fill the command ring (2 places). */
-	as_ctx(a);
+	as_app(a);
 	SF_CHECK_EQ(sf_conn_close(c[0]), 0);
 	SF_CHECK_EQ(sf_conn_close(c[1]), 0);
 	memset(&p[2], 0, sizeof(p[2]));
@@ -1587,8 +1607,8 @@ test_app_gone_cmd_full(void)
 	SF_CHECK_EQ(sf_app_poll(a), 1);
 	SF_CHECK_EQ(ap.accepts, 3);
 	for (k = 0; k < 4; k++) {
-		as_ctx(w);
-		sf_app_cmd_poll(w);
+		as_worker(w);
+		sf_app_cmd_poll(w->wk_app);
 		sf_app_poll(a);
 	}
 	for (i = 0; i < sf_test_tx_n; i++) {

@@ -3,7 +3,7 @@
  */
 
 /*
- * lib/sf_pkt.c: the layer parsers, called directly. Every malformed frame
+ * lib/net/sf_pkt.c: the layer parsers, called directly. Every malformed frame
  * is built from a valid one with one field broken (checksums fixed up
  * where they would otherwise fail first), so each case reaches the check
  * it is named after and must return that check's counter.

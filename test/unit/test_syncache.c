@@ -3,8 +3,8 @@
  */
 
 /*
- * lib/sf_syncache.c, the SYN queue, and the LISTEN rules of
- * lib/sf_tcp_in.c: real frames from the peer to a listener on port 80,
+ * lib/tcp/sf_syncache.c, the SYN queue, and the LISTEN rules of
+ * lib/tcp/sf_tcp_in.c: real frames from the peer to a listener on port 80,
  * the replies parsed back, the counters each step moves.
  */
 
@@ -1022,7 +1022,7 @@ test_vlan(void)
 }
 
 /*
- * SYN cookies (lib/sf_cookie.h): the SYN-ACKs that stand in for a
+ * SYN cookies (lib/tcp/sf_cookie.h): the SYN-ACKs that stand in for a
  * request, the third ACKs that return them, and the worker's keys and
  * clocks. The cookie periods count in a wall clock the tests set
  * (et_wall_ms); the cookie layouts themselves are test_cookie.c's.
@@ -1052,7 +1052,7 @@ ck_clock(struct sf_engine *eng, uint64_t wall, uint32_t now)
 
 	ck_wall = wall;
 	eng->en_tcp.et_wall_ms = ck_wall_ms;
-	w->wk_tcp.wt_ck_next = w->wk_tcp.wt_now;
+	w->wk_tcp.wt_ck_next = w->wk_tcp.wt_net.nt_now;
 	sf_worker_clock(w, now);
 }
 
@@ -1277,7 +1277,7 @@ test_cookie_mode2(bool v6)
 	SF_CHECK_EQ(p.tsecr & SF_CK_WS_MASK, 7);
 	SF_CHECK_EQ(p.tsecr & (SF_CK_TS_SACK | SF_CK_TS_ECN), SF_CK_TS_SACK);
 	/* Our TSval is the flow's clock, never ahead of it. */
-	clk = wt->wt_now + sf_ts_offset(sf_flow_prf(&eng->en_tcp.et_isn_key,
+	clk = wt->wt_net.nt_now + sf_ts_offset(sf_flow_prf(&eng->en_tcp.et_isn_key,
 		&k));
 	SF_CHECK((uint32_t)(clk - p.tsecr) < (1u << SF_CK_TS_BITS));
 	tsv = p.tsecr;

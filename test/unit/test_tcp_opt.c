@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The synfront authors
  */
 
-/* lib/sf_tcp_opt.c: option parsing (tcp_parse_options rules), SYN-ACK layout. */
+/* lib/tcp/sf_tcp_opt.c: option parsing (tcp_parse_options rules), SYN-ACK layout. */
 
 #include "sf_tcp_opt.h"
 #include "sf_test.h"

@@ -6,9 +6,14 @@
 #define SF_TCP_PVT_H
 
 /*
- * Private structures of the passive-open engine: the flow key, listeners,
- * half-open requests (the SYN queue), connections, and the per-lcore TCP
- * state of a worker. Not installed.
+ * The TCP layer (docs/architecture.md): listeners, half-open requests
+ * (the SYN queue), SYN cookies, connections and their timers, and the
+ * per-lcore TCP state of a worker, which begins with its net state (the
+ * only way out: the tx service of sf_net.h). Nothing here knows the
+ * engine or the application contexts: a connection goes up through its
+ * worker's struct sf_conn_ops, and the engine drives the rest (input,
+ * clock, purges) through the functions at the end. Private header, not
+ * installed.
  *
  * Ownership: a listener is written by the control thread (before or
  * while the workers run, under RCU: sf_listen.c) and read by all of
@@ -23,16 +28,28 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_hash.h>
+#include <rte_log.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_spinlock.h>
 #include <rte_tcp.h>
 
 #include "sf_cookie.h"
 #include "sf_flow.h"
 #include "sf_ftab.h"
-#include "sf_pkt.h"
+#include "sf_net.h"
 #include "sf_siphash.h"
+#include "sf_cnt.h"
 #include "sf_tcp.h"
 #include "sf_tcp_opt.h"
 #include "sf_twheel.h"
+
+extern int sf_logtype_tcp;
+
+#define SF_TCP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, sf_logtype_tcp, \
+		"synfront.tcp: " fmt "\n", ## __VA_ARGS__)
+
+struct sf_wtcp;
 
 /* TCP header flags, as in the flags byte. */
 #define SF_TH_FIN RTE_TCP_FIN_FLAG
@@ -140,15 +157,22 @@ enum sf_conn_state {
  * How a connection reaches its application: its only way up. Two
  * implementations: inline, the callbacks run at once on the owning
  * worker (sf_conn.c); and over an application context's accept ring
- * (sf_app.c). The engine picks one per worker (wt_conn_ops) when it is
- * made; every connection of the worker goes up that way.
+ * (lib/app/sf_app.c). The engine picks one per worker (wt_conn_ops,
+ * with wt_up, the state that implementation keeps for the worker) when
+ * it is made; every connection of the worker goes up that way.
  */
 struct sf_conn_ops {
+	/*
+	 * on_accept runs later, on another lcore: a connection handed up
+	 * keeps its place in the listener's accept queue until then (as a
+	 * socket in Linux's accept queue until accept()).
+	 */
+	bool co_deferred;
 	/*
 	 * Could a connection of flow hash be handed up now? NULL: always
 	 * (no call on the way of every third ACK).
 	 */
-	bool (*co_room)(struct sf_worker *w, uint32_t hash);
+	bool (*co_room)(struct sf_wtcp *wt, uint32_t hash);
 	/*
 	 * Hand the new connection up to on_accept (its listener's, when it
 	 * is born), with its first data (ci->data, and for the ring the
@@ -174,7 +198,7 @@ extern const struct sf_conn_ops sf_conn_ops_inline;
  * table, indexed like requests by the key position. Owned by one lcore.
  */
 struct sf_conn {
-	struct sf_worker *cn_wk;  /* owner */
+	struct sf_wtcp *cn_wt;    /* owner */
 	void *cn_user;            /* application pointer */
 	struct rte_mbuf *cn_data; /* third-ACK data held until accept */
 	/*
@@ -227,22 +251,23 @@ struct sf_acceptq {
 };
 
 
-/* The TCP state of one worker. Owned by that worker's lcore. */
+/*
+ * The TCP state of one worker. Owned by that worker's lcore. Its net
+ * state comes first: the tx service, the counters and the ms clock
+ * (wt_net.nt_now) are an offset away.
+ */
 struct sf_wtcp {
+	struct sf_net wt_net;              /* the layer below */
+	struct sf_etcp *wt_et;             /* engine-wide TCP state */
 	struct sf_ftab wt_reqtab;          /* half-open requests */
 	struct sf_ftab wt_conntab;         /* connections */
 	struct sf_req *wt_req;             /* wt_reqtab.ft_cap entries */
 	struct sf_conn *wt_conn;           /* wt_conntab.ft_cap entries */
 	struct sf_twheel wt_tw;            /* ids: requests, then conns */
-	uint32_t wt_now;                   /* ms tick, updated per poll */
-	uint64_t wt_ms_tsc;                /* TSC cycles per ms */
-	uint64_t wt_tsc0;                  /* TSC at tick 0 */
-	uint64_t wt_next_tick_tsc;         /* TSC of the next ms tick */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
 	/* live connections per listener: a removed listener's id is not
 	 * reused while any worker has one (read by the control thread) */
 	uint32_t wt_lconns[SF_MAX_LISTENERS];
-	uint64_t wt_lcnt[SF_MAX_LISTENERS][SF_LCNT_MAX];
 	/* SYN cookies (sf_cookie.h) */
 	struct sf_cookie_keys wt_ck;       /* period keys */
 	uint32_t wt_ck_next;               /* tick of the next key update */
@@ -255,12 +280,17 @@ struct sf_wtcp {
 	uint32_t *wt_proven;               /* SF_PROVEN_SLOTS entries */
 	/* how this worker's connections reach their application */
 	const struct sf_conn_ops *wt_conn_ops;
+	void *wt_up;                       /* wt_conn_ops' state, or NULL */
 };
 
 /* Proven-peer tags per worker (Linux's tcp_metrics, in miniature). */
 #define SF_PROVEN_SLOTS 4096
 
-/* Engine-wide TCP state, read-only after start except listener queues. */
+/*
+ * Engine-wide TCP state, read-only after start except the listener
+ * table, which one control thread at a time changes (et_lock) under RCU
+ * (sf_listen.c).
+ */
 struct sf_etcp {
 	unsigned int et_nb_listeners;
 	struct sf_listener *et_listeners;  /* SF_MAX_LISTENERS */
@@ -270,7 +300,7 @@ struct sf_etcp {
 	struct sf_cookie_secret et_cookie; /* SYN-cookie master secret */
 	/*
 	 * The wall clock (UTC ms) cookie periods count in. Unit tests
-	 * replace it (then set wt_ck_next = wt_now to apply it at once).
+	 * replace it (then set wt_ck_next = wt_net.nt_now to apply it at once).
 	 */
 	uint64_t (*et_wall_ms)(void);
 	uint32_t et_hash_seed;             /* table hash seed */
@@ -279,17 +309,29 @@ struct sf_etcp {
 	uint32_t et_max_conns;
 	uint32_t et_time_wait_ms;
 	bool et_no_listener_drop;
-	struct rte_mempool *et_pool;       /* for segments we originate */
+	/*
+	 * The listener table's control side (sf_listen.c): the lock of
+	 * control calls, the workers' RCU (each reports a quiescent state
+	 * at the top of its poll) and the generation that moves when a
+	 * listener is removed. The engine fills in the rest: every
+	 * worker's TCP state, and the counters of every context (workers,
+	 * then application contexts), which hold the listener counters.
+	 */
+	rte_spinlock_t et_lock;
+	struct rte_rcu_qsbr *et_qsbr;
+	uint32_t et_ls_gen;
+	unsigned int et_nb_workers;
+	struct sf_wtcp **et_wt;            /* et_nb_workers */
+	unsigned int et_nb_stats;
+	struct sf_stats **et_stats;        /* et_nb_stats */
 };
 
-#endif /* SF_TCP_PVT_H */
-
-#ifndef SF_TCP_PVT_SEG
-#define SF_TCP_PVT_SEG
-
-struct sf_worker;
-struct sf_port;
-struct sf_pkt;
+/* Per-listener counters, per lcore like the others. */
+static inline void
+sf_lcount(struct sf_wtcp *wt, uint16_t ls, enum sf_lcounter c)
+{
+	sf_stats_ladd(&wt->wt_net.nt_st, ls, c);
+}
 
 /* A received segment, parsed once for every stage of the TCP input. */
 struct sf_seg {
@@ -350,12 +392,12 @@ int sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		const struct sf_l2peer *l2, const struct sf_flow_key *k,
 		const struct sf_tcp_out *o);
 void sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o);
-enum sf_verdict sf_tcp_reply(struct sf_worker *w, const struct sf_port *pt,
+enum sf_verdict sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_seg *s, const struct sf_l2peer *l2,
 		const struct sf_tcp_out *o);
-enum sf_verdict sf_tcp_reply_rst(struct sf_worker *w,
+enum sf_verdict sf_tcp_reply_rst(struct sf_wtcp *wt,
 		const struct sf_port *pt, struct sf_seg *s);
-int sf_tcp_send(struct sf_worker *w, uint16_t port, const struct sf_l2peer *l2,
+int sf_tcp_send(struct sf_wtcp *wt, uint16_t port, const struct sf_l2peer *l2,
 		const struct sf_flow_key *k, const struct sf_tcp_out *o);
 
 /*
@@ -385,50 +427,87 @@ sf_ts_offset(uint64_t f)
 	return (uint32_t)(f >> 32);
 }
 
-/* sf_listen.c */
+/*
+ * sf_listen.c: the listener table. Lookup on the workers; the control
+ * calls (the public sf_engine_listen() family, which the engine passes
+ * on) under et_lock.
+ */
 struct sf_listener *sf_listener_lookup(const struct sf_etcp *et,
 		const struct sf_flow_key *k);
-
-/* What a worker holds of removed listeners, dropped (sf_listen_sync()). */
-void sf_syncache_purge(struct sf_worker *w);
-void sf_conn_purge(struct sf_worker *w);
-
+int sf_ltab_init(struct sf_etcp *et, int socket);
+void sf_ltab_fini(struct sf_etcp *et);
+int sf_ltab_listen(struct sf_etcp *et, const struct sf_listener_params *p);
+int sf_ltab_update(struct sf_etcp *et, unsigned int id,
+		const struct sf_listener_params *p);
+int sf_ltab_unlisten(struct sf_etcp *et, unsigned int id);
+int sf_ltab_find(const struct sf_etcp *et, const struct sf_addr *addr,
+		uint16_t port);
+unsigned int sf_ltab_count(const struct sf_etcp *et);
+int sf_ltab_get(const struct sf_etcp *et, unsigned int id,
+		struct sf_listener_params *out);
+int sf_ltab_state(const struct sf_etcp *et, unsigned int id,
+		struct sf_listener_state *out);
 
 /* sf_syncache.c: the SYN queue (half-open requests). */
-int sf_syncache_init(struct sf_worker *w);
-void sf_syncache_fini(struct sf_worker *w);
-enum sf_verdict sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
+int sf_syncache_init(struct sf_wtcp *wt);
+void sf_syncache_fini(struct sf_wtcp *wt);
+enum sf_verdict sf_syncache_add(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, struct sf_seg *s);
-enum sf_verdict sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
+enum sf_verdict sf_syncache_input(struct sf_wtcp *wt, const struct sf_port *pt,
 		uint32_t id, struct sf_seg *s);
-void sf_syncache_timer(struct sf_worker *w, uint32_t id);
-enum sf_verdict sf_syncache_cookie_ack(struct sf_worker *w,
+void sf_syncache_timer(struct sf_wtcp *wt, uint32_t id);
+enum sf_verdict sf_syncache_cookie_ack(struct sf_wtcp *wt,
 		const struct sf_port *pt, struct sf_listener *ls,
 		struct sf_seg *s);
-void sf_syncache_clock(struct sf_worker *w);
+void sf_syncache_clock(struct sf_wtcp *wt);
+void sf_syncache_purge(struct sf_wtcp *wt);
 /*
  * An ICMP error quoting our SYN-ACK of request id with sequence seq:
  * tcp_req_err(). Returns the verdict for the ICMP message.
  */
-enum sf_verdict sf_syncache_unreach(struct sf_worker *w, uint32_t id,
+enum sf_verdict sf_syncache_unreach(struct sf_wtcp *wt, uint32_t id,
 		uint32_t seq, bool hard);
 
-/*
- * sf_tcp_in.c: an ICMP error quoting a TCP segment we sent on flow k
- * (the peer remote, as in a received segment) with sequence seq; hard
- * when the error is one that ends a request. Returns its verdict.
- */
-enum sf_verdict sf_tcp_icmp_err(struct sf_worker *w,
-		const struct sf_flow_key *k, uint32_t seq, bool hard);
-
 /* sf_conn.c: established and closing connections. */
-int sf_conn_init(struct sf_worker *w);
-void sf_conn_fini(struct sf_worker *w);
-enum sf_verdict sf_conn_input(struct sf_worker *w, const struct sf_port *pt,
+int sf_conn_init(struct sf_wtcp *wt);
+void sf_conn_fini(struct sf_wtcp *wt);
+void sf_conn_drain(struct sf_wtcp *wt);
+enum sf_verdict sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt,
 		uint32_t id, struct sf_seg *s);
-enum sf_verdict sf_conn_establish(struct sf_worker *w,
+enum sf_verdict sf_conn_establish(struct sf_wtcp *wt,
 		const struct sf_port *pt, const struct sf_req *rq,
 		struct sf_seg *s);
-void sf_conn_timer(struct sf_worker *w, uint32_t id);
+void sf_conn_timer(struct sf_wtcp *wt, uint32_t id);
+void sf_conn_purge(struct sf_wtcp *wt);
+/*
+ * For the layers above: is c the live connection gen names, and the
+ * close and reset on the owning worker (the public sf_conn_close() and
+ * sf_conn_reset() choose between these and a command ring).
+ */
+int sf_conn_live(const struct sf_conn *c, uint32_t gen);
+int sf_conn_close_local(struct sf_conn *c);
+int sf_conn_reset_local(struct sf_conn *c);
 
-#endif /* SF_TCP_PVT_SEG */
+/*
+ * What the engine drives (sf_tcp_in.c). sf_tcp_init() makes a worker's
+ * tables and timer wheel (wt_net and wt_et filled in before);
+ * sf_tcp_fini() frees them, sf_tcp_drain() gives back the mbufs
+ * connections hold. sf_tcp_input() takes a segment whose TCP header
+ * bounds passed; sf_tcp_icmp_err() an ICMP error quoting a segment we
+ * sent on flow k (the peer remote, as in a received segment) with
+ * sequence seq, hard when it ends a request. sf_tcp_clock() runs what
+ * is due at the tick wt_net.nt_now: cookie key rotation and timers.
+ * sf_tcp_purge() drops what the worker holds of removed listeners, when
+ * the listener generation moved.
+ */
+int sf_tcp_init(struct sf_wtcp *wt);
+void sf_tcp_fini(struct sf_wtcp *wt);
+void sf_tcp_drain(struct sf_wtcp *wt);
+enum sf_verdict sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
+		struct rte_mbuf *m, struct sf_pkt *p);
+enum sf_verdict sf_tcp_icmp_err(struct sf_wtcp *wt,
+		const struct sf_flow_key *k, uint32_t seq, bool hard);
+void sf_tcp_clock(struct sf_wtcp *wt);
+void sf_tcp_purge(struct sf_wtcp *wt);
+
+#endif /* SF_TCP_PVT_H */

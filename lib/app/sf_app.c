@@ -17,7 +17,7 @@
  * The application context never reads a connection: what on_accept is
  * told travels in the message. The handle it gets is the connection's
  * address, with the slot's generation remembered on the application side
- * (wk_gens); a close or reset carries that generation, and the worker
+ * (ac_gens); a close or reset carries that generation, and the worker
  * applies it only if the slot still holds that connection, so a command
  * that crosses the connection's end never hits the slot's next tenant.
  *
@@ -38,67 +38,83 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
-#include "sf_engine_pvt.h"
+#include "sf_app_pvt.h"
+#include "sf_ring.h"
 
 /* Messages taken from one ring per poll. */
 #define SF_APP_BURST 16
 
+RTE_DEFINE_PER_LCORE(struct sf_app_ctx *, sf_app_cur);
+
 static inline unsigned int
-sf_app_conn_cap(const struct sf_engine *eng)
+sf_app_conn_cap(const struct sf_apps *ap)
 {
-	return eng->en_workers[0].wk_tcp.wt_conntab.ft_cap;
+	return ap->ap_et->et_wt[0]->wt_conntab.ft_cap;
 }
 
 int
-sf_app_init(struct sf_engine *eng)
+sf_apps_init(struct sf_apps *ap, struct sf_etcp *et, unsigned int nb_apps,
+		unsigned int first_idx, unsigned int ring_size, int socket)
 {
-	unsigned int nw = eng->en_nb_workers, na = eng->en_nb_apps, w, a;
+	unsigned int nw = et->et_nb_workers, na = nb_apps, w, a;
 
 	RTE_BUILD_BUG_ON(sizeof(struct sf_app_msg) % 4 != 0);
 	/* sf_ring_drain() holds one element on its stack. */
 	RTE_BUILD_BUG_ON(sizeof(struct sf_app_msg) > SF_RING_ELEM_MAX);
 	RTE_BUILD_BUG_ON(sizeof(struct sf_app_cmd) != 16);
+	memset(ap, 0, sizeof(*ap));
+	ap->ap_nb_workers = nw;
+	ap->ap_nb_apps = na;
+	ap->ap_et = et;
 	if (na == 0)
 		return 0;
-	eng->en_acc_r = rte_zmalloc_socket("sf_acc_r",
-			sizeof(struct rte_ring *) * nw * na, 0, eng->en_socket);
-	eng->en_cmd_r = rte_zmalloc_socket("sf_cmd_r",
-			sizeof(struct rte_ring *) * nw * na, 0, eng->en_socket);
-	if (eng->en_acc_r == NULL || eng->en_cmd_r == NULL)
+	ap->ap_ctx = rte_zmalloc_socket("sf_apps", sizeof(*ap->ap_ctx) * na,
+			RTE_CACHE_LINE_SIZE, socket);
+	ap->ap_w = rte_zmalloc_socket("sf_wapps", sizeof(*ap->ap_w) * nw,
+			RTE_CACHE_LINE_SIZE, socket);
+	ap->ap_acc_r = rte_zmalloc_socket("sf_acc_r",
+			sizeof(struct rte_ring *) * nw * na, 0, socket);
+	ap->ap_cmd_r = rte_zmalloc_socket("sf_cmd_r",
+			sizeof(struct rte_ring *) * nw * na, 0, socket);
+	if (ap->ap_ctx == NULL || ap->ap_w == NULL || ap->ap_acc_r == NULL ||
+	    ap->ap_cmd_r == NULL)
 		return -ENOMEM;
+	for (w = 0; w < nw; w++) {
+		ap->ap_w[w].wa_apps = ap;
+		ap->ap_w[w].wa_wt = et->et_wt[w];
+		ap->ap_w[w].wa_idx = w;
+	}
 	for (a = 0; a < na; a++) {
-		struct sf_worker *ac = &eng->en_workers[nw + a];
+		struct sf_app_ctx *ac = &ap->ap_ctx[a];
 
-		ac->wk_app_acc = rte_zmalloc_socket("sf_app_acc",
-				sizeof(struct rte_ring *) * nw, 0,
-				eng->en_socket);
-		ac->wk_app_cmd = rte_zmalloc_socket("sf_app_cmd",
-				sizeof(struct rte_ring *) * nw, 0,
-				eng->en_socket);
-		ac->wk_gens = rte_zmalloc_socket("sf_app_gens",
-				sizeof(uint32_t) * nw * sf_app_conn_cap(eng),
-				RTE_CACHE_LINE_SIZE, eng->en_socket);
-		if (ac->wk_app_acc == NULL || ac->wk_app_cmd == NULL ||
-		    ac->wk_gens == NULL)
+		ac->ac_apps = ap;
+		ac->ac_idx = first_idx + a;
+		ac->ac_lcore = LCORE_ID_ANY;
+		ac->ac_acc = rte_zmalloc_socket("sf_app_acc",
+				sizeof(struct rte_ring *) * nw, 0, socket);
+		ac->ac_cmd = rte_zmalloc_socket("sf_app_cmd",
+				sizeof(struct rte_ring *) * nw, 0, socket);
+		ac->ac_gens = rte_zmalloc_socket("sf_app_gens",
+				sizeof(uint32_t) * nw * sf_app_conn_cap(ap),
+				RTE_CACHE_LINE_SIZE, socket);
+		if (ac->ac_acc == NULL || ac->ac_cmd == NULL ||
+		    ac->ac_gens == NULL)
 			return -ENOMEM;
 		for (w = 0; w < nw; w++) {
-			struct sf_worker *wk = &eng->en_workers[w];
 			struct rte_ring *acc, *cmd;
 
-			acc = sf_ring_create("acc", w, a,
-				eng->en_accept_ring_size,
-				sizeof(struct sf_app_msg), eng->en_socket);
-			cmd = sf_ring_create("cmd", a, w,
-				eng->en_accept_ring_size,
-				sizeof(struct sf_app_cmd), eng->en_socket);
-			eng->en_acc_r[w * na + a] = acc;
-			eng->en_cmd_r[a * nw + w] = cmd;
+			acc = sf_ring_create("acc", w, a, ring_size,
+				sizeof(struct sf_app_msg), socket);
+			cmd = sf_ring_create("cmd", a, w, ring_size,
+				sizeof(struct sf_app_cmd), socket);
+			ap->ap_acc_r[w * na + a] = acc;
+			ap->ap_cmd_r[a * nw + w] = cmd;
 			if (acc == NULL || cmd == NULL)
 				return -ENOMEM;
-			wk->wk_acc[a] = acc;
-			wk->wk_cmd[a] = cmd;
-			ac->wk_app_acc[w] = acc;
-			ac->wk_app_cmd[w] = cmd;
+			ap->ap_w[w].wa_acc[a] = acc;
+			ap->ap_w[w].wa_cmd[a] = cmd;
+			ac->ac_acc[w] = acc;
+			ac->ac_cmd[w] = cmd;
 		}
 	}
 	return 0;
@@ -116,38 +132,42 @@ sf_app_drop_msg(void *elem)
 
 /* Data mbufs waiting in accept rings go back to their pool. */
 void
-sf_app_drain(struct sf_engine *eng)
+sf_apps_drain(struct sf_apps *ap)
 {
-	unsigned int i, n = eng->en_nb_workers * eng->en_nb_apps;
+	unsigned int i, n = ap->ap_nb_workers * ap->ap_nb_apps;
 
-	for (i = 0; eng->en_acc_r != NULL && i < n; i++)
-		sf_ring_drain(eng->en_acc_r[i], sizeof(struct sf_app_msg),
+	for (i = 0; ap->ap_acc_r != NULL && i < n; i++)
+		sf_ring_drain(ap->ap_acc_r[i], sizeof(struct sf_app_msg),
 			sf_app_drop_msg);
 }
 
 void
-sf_app_fini(struct sf_engine *eng)
+sf_apps_fini(struct sf_apps *ap)
 {
-	unsigned int i, n = eng->en_nb_workers * eng->en_nb_apps;
+	unsigned int i, n = ap->ap_nb_workers * ap->ap_nb_apps;
 
-	/* sf_engine_drain() has emptied the rings. */
-	sf_ring_matrix_free(eng->en_acc_r, n);
-	sf_ring_matrix_free(eng->en_cmd_r, n);
-	for (i = 0; i < eng->en_nb_apps; i++) {
-		struct sf_worker *ac = &eng->en_workers[eng->en_nb_workers + i];
+	/* sf_apps_drain() has emptied the rings. */
+	sf_ring_matrix_free(ap->ap_acc_r, n);
+	sf_ring_matrix_free(ap->ap_cmd_r, n);
+	for (i = 0; ap->ap_ctx != NULL && i < ap->ap_nb_apps; i++) {
+		struct sf_app_ctx *ac = &ap->ap_ctx[i];
 
-		rte_free(ac->wk_app_acc);
-		rte_free(ac->wk_app_cmd);
-		rte_free(ac->wk_gens);
+		rte_free(ac->ac_acc);
+		rte_free(ac->ac_cmd);
+		rte_free(ac->ac_gens);
 	}
-	eng->en_acc_r = eng->en_cmd_r = NULL;
+	rte_free(ap->ap_ctx);
+	rte_free(ap->ap_w);
+	ap->ap_ctx = NULL;
+	ap->ap_w = NULL;
+	ap->ap_acc_r = ap->ap_cmd_r = NULL;
 }
 
 /* By hash: every event of a flow reaches one context, in order. */
 static inline uint8_t
-sf_app_of(const struct sf_worker *w, uint32_t hash)
+sf_app_of(const struct sf_wapp *wa, uint32_t hash)
 {
-	return (uint8_t)(((uint64_t)hash * w->wk_eng->en_nb_apps) >> 32);
+	return (uint8_t)(((uint64_t)hash * wa->wa_apps->ap_nb_apps) >> 32);
 }
 
 /*
@@ -156,9 +176,11 @@ sf_app_of(const struct sf_worker *w, uint32_t hash)
  * room seen here is still there at the hand-off.
  */
 static bool
-sf_app_co_room(struct sf_worker *w, uint32_t hash)
+sf_app_co_room(struct sf_wtcp *wt, uint32_t hash)
 {
-	return rte_ring_free_count(w->wk_acc[sf_app_of(w, hash)]) != 0;
+	const struct sf_wapp *wa = wt->wt_up;
+
+	return rte_ring_free_count(wa->wa_acc[sf_app_of(wa, hash)]) != 0;
 }
 
 /* Worker side: hand a new connection to its application context. */
@@ -166,10 +188,10 @@ static int
 sf_app_co_accept(struct sf_conn *c, uint32_t hash, sf_on_accept_t on_accept,
 		struct rte_mbuf *data, const struct sf_conn_info *ci)
 {
-	struct sf_worker *w = c->cn_wk;
+	const struct sf_wapp *wa = c->cn_wt->wt_up;
 	struct sf_app_msg msg;
 
-	c->cn_app = sf_app_of(w, hash);
+	c->cn_app = sf_app_of(wa, hash);
 	msg.am_ev = SF_APP_EV_ACCEPT;
 	msg.am_why = 0;
 	msg.am_listener = c->cn_listener;
@@ -180,10 +202,10 @@ sf_app_co_accept(struct sf_conn *c, uint32_t hash, sf_on_accept_t on_accept,
 	msg.am_on_close = c->cn_on_close;
 	msg.am_arg = c->cn_arg;
 	msg.am_ci = *ci;
-	if (rte_ring_sp_enqueue_elem(w->wk_acc[c->cn_app], &msg,
+	if (rte_ring_sp_enqueue_elem(wa->wa_acc[c->cn_app], &msg,
 			sizeof(msg)) != 0)
 		return -ENOBUFS;
-	sf_count(w, SF_CNT_app_handoffs);
+	sf_count(&c->cn_wt->wt_net, SF_CNT_app_handoffs);
 	return 0;
 }
 
@@ -191,7 +213,7 @@ sf_app_co_accept(struct sf_conn *c, uint32_t hash, sf_on_accept_t on_accept,
 static int
 sf_app_co_close(struct sf_conn *c, enum sf_close_reason why)
 {
-	struct sf_worker *w = c->cn_wk;
+	const struct sf_wapp *wa = c->cn_wt->wt_up;
 	struct sf_app_msg msg;
 
 	memset(&msg, 0, sizeof(msg));
@@ -202,30 +224,40 @@ sf_app_co_close(struct sf_conn *c, enum sf_close_reason why)
 	msg.am_conn = c;
 	msg.am_on_close = c->cn_on_close;
 	msg.am_arg = c->cn_arg;
-	if (rte_ring_sp_enqueue_elem(w->wk_acc[c->cn_app], &msg,
+	if (rte_ring_sp_enqueue_elem(wa->wa_acc[c->cn_app], &msg,
 			sizeof(msg)) != 0) {
-		sf_count(w, SF_CNT_app_events_lost);
+		sf_count(&c->cn_wt->wt_net, SF_CNT_app_events_lost);
 		return -ENOBUFS;
 	}
-	sf_count(w, SF_CNT_app_events);
+	sf_count(&c->cn_wt->wt_net, SF_CNT_app_events);
 	return 0;
 }
 
-const struct sf_conn_ops sf_app_conn_ops = {
+static const struct sf_conn_ops sf_app_conn_ops = {
+	.co_deferred = true,
 	.co_room = sf_app_co_room,
 	.co_accept = sf_app_co_accept,
 	.co_close = sf_app_co_close,
 };
 
+void
+sf_apps_attach(struct sf_apps *ap, unsigned int i)
+{
+	struct sf_wtcp *wt = ap->ap_w[i].wa_wt;
+
+	wt->wt_up = &ap->ap_w[i];
+	wt->wt_conn_ops = &sf_app_conn_ops;
+}
+
 /* Which worker's slot c is, from its address alone (never from *c). */
 static int
-sf_app_slot(const struct sf_engine *eng, const struct sf_conn *c,
+sf_app_slot(const struct sf_apps *ap, const struct sf_conn *c,
 		unsigned int *wi, uint32_t *id)
 {
 	unsigned int i;
 
-	for (i = 0; i < eng->en_nb_workers; i++) {
-		const struct sf_wtcp *wt = &eng->en_workers[i].wk_tcp;
+	for (i = 0; i < ap->ap_nb_workers; i++) {
+		const struct sf_wtcp *wt = ap->ap_et->et_wt[i];
 
 		if (c >= wt->wt_conn && c < wt->wt_conn + wt->wt_conntab.ft_cap) {
 			*wi = i;
@@ -237,29 +269,25 @@ sf_app_slot(const struct sf_engine *eng, const struct sf_conn *c,
 }
 
 /* Application side: a close or reset, sent to the owning worker. */
-int
-sf_app_remote(struct sf_conn *c, enum sf_app_cmd_op op)
+static int
+sf_app_remote(struct sf_app_ctx *a, struct sf_conn *c, enum sf_app_cmd_op op)
 {
-	struct sf_worker *a = RTE_PER_LCORE(sf_cur_ctx);
-	struct sf_engine *eng;
+	struct sf_apps *ap = a->ac_apps;
 	struct sf_app_cmd cmd;
 	unsigned int wi;
 	uint32_t id, *gen;
 
-	if (a == NULL || !a->wk_app)
+	if (sf_app_slot(ap, c, &wi, &id) != 0)
 		return -EPERM;
-	eng = a->wk_eng;
-	if (sf_app_slot(eng, c, &wi, &id) != 0)
-		return -EPERM;
-	gen = &a->wk_gens[(size_t)wi * sf_app_conn_cap(eng) + id];
+	gen = &a->ac_gens[(size_t)wi * sf_app_conn_cap(ap) + id];
 	if (*gen == 0)
 		return -ENOTCONN;
 	cmd.ac_conn = c;
 	cmd.ac_gen = *gen;
 	cmd.ac_op = op;
-	if (rte_ring_sp_enqueue_elem(a->wk_app_cmd[wi], &cmd,
+	if (rte_ring_sp_enqueue_elem(a->ac_cmd[wi], &cmd,
 			sizeof(cmd)) != 0) {
-		sf_count(a, SF_CNT_app_cmds_ring_full);
+		sf_stats_add(&a->ac_st, SF_CNT_app_cmds_ring_full, 1);
 		return -ENOBUFS;
 	}
 	/* A reset ends the handle at once, as on the worker. */
@@ -268,24 +296,49 @@ sf_app_remote(struct sf_conn *c, enum sf_app_cmd_op op)
 	return 0;
 }
 
+/*
+ * The public close and reset (sf_tcp.h): on the owning worker, at once;
+ * on an application context, over its command ring to that worker.
+ */
+int
+sf_conn_close(struct sf_conn *c)
+{
+	struct sf_app_ctx *a = RTE_PER_LCORE(sf_app_cur);
+
+	if (a != NULL)
+		return sf_app_remote(a, c, SF_APP_CMD_CLOSE);
+	return sf_conn_close_local(c);
+}
+
+int
+sf_conn_reset(struct sf_conn *c)
+{
+	struct sf_app_ctx *a = RTE_PER_LCORE(sf_app_cur);
+
+	if (a != NULL)
+		return sf_app_remote(a, c, SF_APP_CMD_RESET);
+	return sf_conn_reset_local(c);
+}
+
 /* Worker side: the closes and resets application contexts sent. */
 unsigned int
-sf_app_cmd_poll(struct sf_worker *w)
+sf_app_cmd_poll(struct sf_wapp *wa)
 {
 	struct sf_app_cmd cmd[SF_APP_BURST];
+	struct sf_net *nt = &wa->wa_wt->wt_net;
 	unsigned int a, i, n, total = 0;
 
-	for (a = 0; a < w->wk_eng->en_nb_apps; a++) {
-		n = rte_ring_sc_dequeue_burst_elem(w->wk_cmd[a], cmd,
+	for (a = 0; a < wa->wa_apps->ap_nb_apps; a++) {
+		n = rte_ring_sc_dequeue_burst_elem(wa->wa_cmd[a], cmd,
 				sizeof(cmd[0]), SF_APP_BURST, NULL);
 		for (i = 0; i < n; i++) {
 			struct sf_conn *c = cmd[i].ac_conn;
 
 			if (sf_conn_live(c, cmd[i].ac_gen) != 0) {
-				sf_count(w, SF_CNT_app_cmds_stale);
+				sf_count(nt, SF_CNT_app_cmds_stale);
 				continue;
 			}
-			sf_count(w, SF_CNT_app_cmds);
+			sf_count(nt, SF_CNT_app_cmds);
 			if (cmd[i].ac_op == SF_APP_CMD_RESET)
 				sf_conn_reset_local(c);
 			else
@@ -298,15 +351,15 @@ sf_app_cmd_poll(struct sf_worker *w)
 
 /* One message of an accept ring, on application context a. */
 static void
-sf_app_event(struct sf_worker *a, unsigned int wi, struct sf_app_msg *m)
+sf_app_event(struct sf_app_ctx *a, unsigned int wi, struct sf_app_msg *m)
 {
-	struct sf_engine *eng = a->wk_eng;
-	struct sf_listener *ls = &eng->en_tcp.et_listeners[m->am_listener];
+	struct sf_apps *ap = a->ac_apps;
+	struct sf_listener *ls = &ap->ap_et->et_listeners[m->am_listener];
 	uint32_t *gen;
 	uint32_t id;
 
-	id = (uint32_t)(m->am_conn - eng->en_workers[wi].wk_tcp.wt_conn);
-	gen = &a->wk_gens[(size_t)wi * sf_app_conn_cap(eng) + id];
+	id = (uint32_t)(m->am_conn - ap->ap_et->et_wt[wi]->wt_conn);
+	gen = &a->ac_gens[(size_t)wi * sf_app_conn_cap(ap) + id];
 	if (m->am_ev == SF_APP_EV_CLOSE) {
 		if (*gen != m->am_gen)
 			return;    /* reset by us meanwhile: no callback */
@@ -328,11 +381,11 @@ sf_app_event(struct sf_worker *a, unsigned int wi, struct sf_app_msg *m)
 	 * is accepted after all: the application owns it, nothing is lost.
 	 */
 	if (__atomic_load_n(&ls->ls_state, __ATOMIC_ACQUIRE) != SF_LS_ACTIVE &&
-	    sf_app_remote(m->am_conn, SF_APP_CMD_RESET) == 0) {
-		sf_count(a, SF_CNT_accept_listener_gone);
+	    sf_app_remote(a, m->am_conn, SF_APP_CMD_RESET) == 0) {
+		sf_stats_add(&a->ac_st, SF_CNT_accept_listener_gone, 1);
 	} else {
-		sf_count(a, SF_CNT_accepted);
-		sf_lcount(a, m->am_listener, SF_LCNT_accepted);
+		sf_stats_add(&a->ac_st, SF_CNT_accepted, 1);
+		sf_stats_ladd(&a->ac_st, m->am_listener, SF_LCNT_accepted);
 		m->am_on_accept(m->am_conn, &m->am_ci, m->am_arg);
 	}
 	if (m->am_data != NULL)
@@ -342,34 +395,20 @@ sf_app_event(struct sf_worker *a, unsigned int wi, struct sf_app_msg *m)
 }
 
 unsigned int
-sf_app_poll(struct sf_worker *a)
+sf_app_poll(struct sf_app_ctx *a)
 {
 	struct sf_app_msg msg[SF_APP_BURST];
 	unsigned int w, i, n, total = 0;
 
-	RTE_PER_LCORE(sf_cur_ctx) = a;
-	if (unlikely(a->wk_lcore == LCORE_ID_ANY))
-		a->wk_lcore = rte_lcore_id();
-	for (w = 0; w < a->wk_eng->en_nb_workers; w++) {
-		n = rte_ring_sc_dequeue_burst_elem(a->wk_app_acc[w], msg,
+	RTE_PER_LCORE(sf_app_cur) = a;
+	if (unlikely(a->ac_lcore == LCORE_ID_ANY))
+		a->ac_lcore = rte_lcore_id();
+	for (w = 0; w < a->ac_apps->ap_nb_workers; w++) {
+		n = rte_ring_sc_dequeue_burst_elem(a->ac_acc[w], msg,
 				sizeof(msg[0]), SF_APP_BURST, NULL);
 		for (i = 0; i < n; i++)
 			sf_app_event(a, w, &msg[i]);
 		total += n;
 	}
 	return total;
-}
-
-unsigned int
-sf_engine_app_count(const struct sf_engine *eng)
-{
-	return eng->en_nb_apps;
-}
-
-struct sf_worker *
-sf_engine_app(struct sf_engine *eng, unsigned int idx)
-{
-	if (eng == NULL || idx >= eng->en_nb_apps)
-		return NULL;
-	return &eng->en_workers[eng->en_nb_workers + idx];
 }

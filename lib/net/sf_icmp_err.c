@@ -36,7 +36,7 @@
 #include <rte_mbuf.h>
 
 #include "sf_cksum.h"
-#include "sf_engine_pvt.h"
+#include "sf_net.h"
 
 /* Linux's XRLIM_BURST_FACTOR: a peer may get six errors at once. */
 #define SF_ICMP_PEER_BURST 6
@@ -51,20 +51,20 @@
 #define SF_IPTOS_TOS_MASK 0x1e
 
 void
-sf_icmp_err_init(struct sf_worker *w)
+sf_icmp_err_init(struct sf_net *nt)
 {
-	const struct sf_icmp_conf *ic = &w->wk_eng->en_icmp;
+	const struct sf_icmp_conf *ic = nt->nt_icmp_conf;
 
-	w->wk_icmp.rl_credit = (uint64_t)ic->ic_burst * 1000;
-	w->wk_icmp.rl_last = w->wk_tcp.wt_now;
+	nt->nt_icmp.rl_credit = (uint64_t)ic->ic_burst * 1000;
+	nt->nt_icmp.rl_last = nt->nt_now;
 }
 
 /* icmp_global_allow(): a bucket of ic_burst messages, ic_per_sec a second. */
 static bool
-sf_icmp_global_allow(struct sf_worker *w, const struct sf_icmp_conf *ic)
+sf_icmp_global_allow(struct sf_net *nt, const struct sf_icmp_conf *ic)
 {
-	struct sf_icmp_rl *rl = &w->wk_icmp;
-	uint32_t now = w->wk_tcp.wt_now;
+	struct sf_icmp_rl *rl = &nt->nt_icmp;
+	uint32_t now = nt->nt_now;
 	uint64_t cap = (uint64_t)ic->ic_burst * 1000;
 
 	if (ic->ic_per_sec == 0)
@@ -82,11 +82,11 @@ sf_icmp_global_allow(struct sf_worker *w, const struct sf_icmp_conf *ic)
  * which the bucket over all peers still bounds.
  */
 static bool
-sf_icmp_peer_allow(struct sf_worker *w, const struct sf_icmp_conf *ic,
+sf_icmp_peer_allow(struct sf_net *nt, const struct sf_icmp_conf *ic,
 		const void *addr, unsigned int len)
 {
-	struct sf_icmp_rl *rl = &w->wk_icmp;
-	uint32_t now = w->wk_tcp.wt_now, tag, cap, tok;
+	struct sf_icmp_rl *rl = &nt->nt_icmp;
+	uint32_t now = nt->nt_now, tag, cap, tok;
 	uint32_t key[4];	/* rte_hash_crc() loads words; addr is in the frame */
 	unsigned int i;
 
@@ -94,7 +94,7 @@ sf_icmp_peer_allow(struct sf_worker *w, const struct sf_icmp_conf *ic,
 		return true;
 	RTE_ASSERT(len <= sizeof(key));
 	memcpy(key, addr, len);
-	tag = rte_hash_crc(key, len, w->wk_eng->en_tcp.et_hash_seed) | 1;
+	tag = rte_hash_crc(key, len, nt->nt_seed) | 1;
 	i = (tag >> 1) & (SF_ICMP_PEERS - 1);
 	cap = SF_ICMP_PEER_BURST * ic->ic_ratelimit_ms;
 	if (rl->rl_peer[i].pe_tag != tag) {
@@ -120,17 +120,17 @@ sf_icmp_peer_allow(struct sf_worker *w, const struct sf_icmp_conf *ic,
  * the peer's.
  */
 static bool
-sf_icmp_allow(struct sf_worker *w, const void *addr, unsigned int len)
+sf_icmp_allow(struct sf_net *nt, const void *addr, unsigned int len)
 {
-	const struct sf_icmp_conf *ic = &w->wk_eng->en_icmp;
+	const struct sf_icmp_conf *ic = nt->nt_icmp_conf;
 
-	if (!sf_icmp_global_allow(w, ic) ||
-	    !sf_icmp_peer_allow(w, ic, addr, len)) {
-		sf_count(w, SF_CNT_icmp_out_ratelimited);
+	if (!sf_icmp_global_allow(nt, ic) ||
+	    !sf_icmp_peer_allow(nt, ic, addr, len)) {
+		sf_count(nt, SF_CNT_icmp_out_ratelimited);
 		return false;
 	}
 	if (ic->ic_per_sec != 0)
-		w->wk_icmp.rl_credit -= 1000;
+		nt->nt_icmp.rl_credit -= 1000;
 	return true;
 }
 
@@ -140,10 +140,10 @@ sf_icmp_allow(struct sf_worker *w, const void *addr, unsigned int len)
  * more.
  */
 static void
-sf_icmp_refund(struct sf_worker *w)
+sf_icmp_refund(struct sf_net *nt)
 {
-	if (w->wk_eng->en_icmp.ic_per_sec != 0)
-		w->wk_icmp.rl_credit += 1000;
+	if (nt->nt_icmp_conf->ic_per_sec != 0)
+		nt->nt_icmp.rl_credit += 1000;
 }
 
 /*
@@ -172,7 +172,7 @@ sf_icmp_quote_len(const struct rte_mbuf *e, const struct sf_pkt *p,
  * start of the IP header, or NULL (the credit refunded, counted).
  */
 static uint8_t *
-sf_icmp_err_frame(struct sf_worker *w, const struct sf_port *pt,
+sf_icmp_err_frame(struct sf_net *nt, const struct sf_port *pt,
 		const struct rte_mbuf *m, const struct sf_pkt *p, uint32_t max,
 		uint16_t hdrs, struct rte_mbuf **ep, uint16_t *q)
 {
@@ -180,9 +180,9 @@ sf_icmp_err_frame(struct sf_worker *w, const struct sf_port *pt,
 	struct rte_mbuf *e;
 	uint8_t *b = NULL;
 
-	e = sf_worker_alloc(w);
+	e = sf_net_alloc(nt);
 	if (e == NULL) {
-		sf_icmp_refund(w);
+		sf_icmp_refund(nt);
 		return NULL;
 	}
 	*q = sf_icmp_quote_len(e, p, max, p->l2_len + hdrs);
@@ -191,8 +191,8 @@ sf_icmp_err_frame(struct sf_worker *w, const struct sf_port *pt,
 	if (b == NULL) {
 		/* An mbuf too small for even the headers: as no mbuf. */
 		rte_pktmbuf_free(e);
-		sf_icmp_refund(w);
-		sf_count(w, SF_CNT_tx_nombuf);
+		sf_icmp_refund(nt);
+		sf_count(nt, SF_CNT_tx_nombuf);
 		return NULL;
 	}
 	memcpy(b, rte_pktmbuf_mtod(m, const uint8_t *), p->l2_len);
@@ -206,7 +206,7 @@ sf_icmp_err_frame(struct sf_worker *w, const struct sf_port *pt,
 }
 
 static struct rte_mbuf *
-sf_icmp_err4(struct sf_worker *w, const struct sf_port *pt,
+sf_icmp_err4(struct sf_net *nt, const struct sf_port *pt,
 		const struct rte_mbuf *m, const struct sf_pkt *p, uint8_t type,
 		uint8_t code, uint32_t info)
 {
@@ -218,9 +218,9 @@ sf_icmp_err4(struct sf_worker *w, const struct sf_port *pt,
 	uint32_t rest;
 	uint16_t q;
 
-	if (!sf_icmp_allow(w, &oip->src_addr, 4))
+	if (!sf_icmp_allow(nt, &oip->src_addr, 4))
 		return NULL;
-	ip = (struct rte_ipv4_hdr *)sf_icmp_err_frame(w, pt, m, p,
+	ip = (struct rte_ipv4_hdr *)sf_icmp_err_frame(nt, pt, m, p,
 		SF_ICMP_QUOTE4, sizeof(*ip) + sizeof(*ic), &e, &q);
 	if (ip == NULL)
 		return NULL;
@@ -228,7 +228,7 @@ sf_icmp_err4(struct sf_worker *w, const struct sf_port *pt,
 	ip->type_of_service = (oip->type_of_service & SF_IPTOS_TOS_MASK) |
 		SF_IPTOS_PREC_INTERNETCONTROL;
 	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*ic) + q);
-	ip->packet_id = rte_cpu_to_be_16(w->wk_icmp.rl_ip_id++);
+	ip->packet_id = rte_cpu_to_be_16(nt->nt_icmp.rl_ip_id++);
 	ip->fragment_offset = 0;
 	ip->time_to_live = SF_ICMP_TTL;
 	ip->next_proto_id = IPPROTO_ICMP;
@@ -254,7 +254,7 @@ sf_icmp_err4(struct sf_worker *w, const struct sf_port *pt,
 }
 
 static struct rte_mbuf *
-sf_icmp_err6(struct sf_worker *w, const struct sf_port *pt,
+sf_icmp_err6(struct sf_net *nt, const struct sf_port *pt,
 		const struct rte_mbuf *m, const struct sf_pkt *p, uint8_t type,
 		uint8_t code, uint32_t info)
 {
@@ -266,9 +266,9 @@ sf_icmp_err6(struct sf_worker *w, const struct sf_port *pt,
 	uint32_t rest;
 	uint8_t *ic;
 
-	if (!sf_icmp_allow(w, oip->src_addr, 16))
+	if (!sf_icmp_allow(nt, oip->src_addr, 16))
 		return NULL;
-	ip6 = (struct rte_ipv6_hdr *)sf_icmp_err_frame(w, pt, m, p,
+	ip6 = (struct rte_ipv6_hdr *)sf_icmp_err_frame(nt, pt, m, p,
 		SF_ICMP_QUOTE6, sizeof(*ip6) + 8, &e, &q);
 	if (ip6 == NULL)
 		return NULL;
@@ -319,28 +319,28 @@ sf_icmp_not_to_answer(const struct rte_mbuf *m, const struct sf_pkt *p)
 }
 
 void
-sf_icmp_err_send(struct sf_worker *w, const struct sf_port *pt,
+sf_icmp_err_send(struct sf_net *nt, const struct sf_port *pt,
 		const struct rte_mbuf *m, const struct sf_pkt *p, uint8_t type,
 		uint8_t code, uint32_t info)
 {
 	bool v4 = p->ethertype == RTE_ETHER_TYPE_IPV4;
 	struct rte_mbuf *e;
 
-	if (w->wk_eng->en_icmp.ic_off || sf_icmp_not_to_answer(m, p))
+	if (nt->nt_icmp_conf->ic_off || sf_icmp_not_to_answer(m, p))
 		return;
-	e = v4 ? sf_icmp_err4(w, pt, m, p, type, code, info) :
-		sf_icmp_err6(w, pt, m, p, type, code, info);
+	e = v4 ? sf_icmp_err4(nt, pt, m, p, type, code, info) :
+		sf_icmp_err6(nt, pt, m, p, type, code, info);
 	if (e == NULL)
 		return;
 	if (v4)
-		sf_count(w, type == SF_ICMP_DEST_UNREACH ?
+		sf_count(nt, type == SF_ICMP_DEST_UNREACH ?
 			SF_CNT_icmp_out_dest_unreachs :
 			SF_CNT_icmp_out_parm_probs);
 	else
-		sf_count(w, type == SF_ICMP6_DEST_UNREACH ?
+		sf_count(nt, type == SF_ICMP6_DEST_UNREACH ?
 			SF_CNT_icmp6_out_dest_unreachs :
 			SF_CNT_icmp6_out_parm_probs);
-	sf_worker_tx(w, (uint16_t)(pt - w->wk_eng->en_ports), e);
+	sf_net_tx(nt, (uint16_t)(pt - nt->nt_ports), e);
 }
 
 /*

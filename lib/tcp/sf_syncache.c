@@ -32,7 +32,7 @@
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 
-#include "sf_engine_pvt.h"
+#include "sf_tcp_pvt.h"
 
 /*
  * Constants, with the reasoning behind each:
@@ -51,29 +51,28 @@
 #define SF_COOKIE_RST_BURST 64
 
 static inline struct sf_req *
-sf_req(struct sf_worker *w, uint32_t id)
+sf_req(struct sf_wtcp *wt, uint32_t id)
 {
-	return &w->wk_tcp.wt_req[id];
+	return &wt->wt_req[id];
 }
 
 int
-sf_syncache_init(struct sf_worker *w)
+sf_syncache_init(struct sf_wtcp *wt)
 {
-	struct sf_etcp *et = &w->wk_eng->en_tcp;
-	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_etcp *et = wt->wt_et;
 	int ret;
 
-	ret = sf_ftab_init(&wt->wt_reqtab, "rq", w->wk_idx,
+	ret = sf_ftab_init(&wt->wt_reqtab, "rq", wt->wt_net.nt_idx,
 			et->et_max_requests, et->et_hash_seed,
-			w->wk_eng->en_socket);
+			wt->wt_net.nt_socket);
 	if (ret != 0)
 		return ret;
 	wt->wt_req = rte_zmalloc_socket("sf_req",
 			sizeof(struct sf_req) * wt->wt_reqtab.ft_cap,
-			RTE_CACHE_LINE_SIZE, w->wk_eng->en_socket);
+			RTE_CACHE_LINE_SIZE, wt->wt_net.nt_socket);
 	wt->wt_proven = rte_zmalloc_socket("sf_proven",
 			sizeof(uint32_t) * SF_PROVEN_SLOTS,
-			RTE_CACHE_LINE_SIZE, w->wk_eng->en_socket);
+			RTE_CACHE_LINE_SIZE, wt->wt_net.nt_socket);
 	if (wt->wt_req == NULL || wt->wt_proven == NULL) {
 		rte_free(wt->wt_req);
 		rte_free(wt->wt_proven);
@@ -83,9 +82,9 @@ sf_syncache_init(struct sf_worker *w)
 		return -ENOMEM;
 	}
 	sf_cookie_keys_init(&wt->wt_ck, &et->et_cookie, et->et_wall_ms());
-	sf_syncache_clock(w);
+	sf_syncache_clock(wt);
 	wt->wt_ck_rst_tokens = SF_COOKIE_RST_BURST;
-	wt->wt_ck_rst_tick = wt->wt_now;
+	wt->wt_ck_rst_tick = wt->wt_net.nt_now;
 	return 0;
 }
 
@@ -95,12 +94,11 @@ sf_syncache_init(struct sf_worker *w)
  * next one). Runs at least once a second.
  */
 void
-sf_syncache_clock(struct sf_worker *w)
+sf_syncache_clock(struct sf_wtcp *wt)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
 
-	wt->wt_ck_next = wt->wt_now + sf_cookie_keys_update(&wt->wt_ck,
-		w->wk_eng->en_tcp.et_wall_ms());
+	wt->wt_ck_next = wt->wt_net.nt_now + sf_cookie_keys_update(&wt->wt_ck,
+		wt->wt_et->et_wall_ms());
 }
 
 /*
@@ -110,35 +108,34 @@ sf_syncache_clock(struct sf_worker *w)
  * 2^-31 per try, since the tags are keyed.
  */
 static uint64_t
-sf_peer_hash(const struct sf_worker *w, const struct sf_flow_key *k)
+sf_peer_hash(const struct sf_wtcp *wt, const struct sf_flow_key *k)
 {
-	return sf_siphash(&w->wk_eng->en_tcp.et_peer_key, k->fk_raddr,
+	return sf_siphash(&wt->wt_et->et_peer_key, k->fk_raddr,
 		k->fk_family == AF_INET ? 4 : 16);
 }
 
 static void
-sf_peer_prove(struct sf_worker *w, const struct sf_flow_key *k)
+sf_peer_prove(struct sf_wtcp *wt, const struct sf_flow_key *k)
 {
-	uint64_t h = sf_peer_hash(w, k);
+	uint64_t h = sf_peer_hash(wt, k);
 
-	w->wk_tcp.wt_proven[h & (SF_PROVEN_SLOTS - 1)] =
+	wt->wt_proven[h & (SF_PROVEN_SLOTS - 1)] =
 		(uint32_t)(h >> 32) | 1;
 }
 
 static bool
-sf_peer_proven(struct sf_worker *w, const struct sf_flow_key *k)
+sf_peer_proven(struct sf_wtcp *wt, const struct sf_flow_key *k)
 {
-	uint64_t h = sf_peer_hash(w, k);
+	uint64_t h = sf_peer_hash(wt, k);
 
-	return w->wk_tcp.wt_proven[h & (SF_PROVEN_SLOTS - 1)] ==
+	return wt->wt_proven[h & (SF_PROVEN_SLOTS - 1)] ==
 		((uint32_t)(h >> 32) | 1);
 }
 
 void
-sf_syncache_fini(struct sf_worker *w)
+sf_syncache_fini(struct sf_wtcp *wt)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
-	struct sf_etcp *et = &w->wk_eng->en_tcp;
+	struct sf_etcp *et = wt->wt_et;
 	uint32_t i;
 
 	if (wt->wt_req == NULL)
@@ -158,11 +155,11 @@ sf_syncache_fini(struct sf_worker *w)
 
 /* The SYN-ACK of a request, first or retransmitted. */
 static void
-sf_req_synack(struct sf_worker *w, const struct sf_port *pt,
+sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
 		const struct sf_req *rq, uint8_t family, struct sf_tcp_out *o)
 {
 	const struct sf_listener *ls =
-		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+		&wt->wt_et->et_listeners[rq->rq_listener];
 	struct sf_tcp_opts to = { 0 };
 
 	memset(o, 0, sizeof(*o));
@@ -185,7 +182,7 @@ sf_req_synack(struct sf_worker *w, const struct sf_port *pt,
 		to.to_flags |= SF_TOF_SACKPERM;
 	if (rq->rq_flags & SF_RQF_TS) {
 		to.to_flags |= SF_TOF_TS;
-		to.to_tsval = w->wk_tcp.wt_now + rq->rq_tsoff;
+		to.to_tsval = wt->wt_net.nt_now + rq->rq_tsoff;
 		to.to_tsecr = rq->rq_ts_recent;
 	}
 	o->optlen = (uint8_t)sf_tcp_opts_build_synack(o->opt, &to);
@@ -193,11 +190,11 @@ sf_req_synack(struct sf_worker *w, const struct sf_port *pt,
 
 /* The bare ACK tcp_v4_reqsk_send_ack() sends for an out-of-window segment. */
 static void
-sf_req_ack(struct sf_worker *w, const struct sf_req *rq,
+sf_req_ack(struct sf_wtcp *wt, const struct sf_req *rq,
 		struct sf_tcp_out *o)
 {
 	const struct sf_listener *ls =
-		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+		&wt->wt_et->et_listeners[rq->rq_listener];
 
 	memset(o, 0, sizeof(*o));
 	o->seq = rq->rq_iss + 1;
@@ -205,18 +202,17 @@ sf_req_ack(struct sf_worker *w, const struct sf_req *rq,
 	o->flags = SF_TH_ACK;
 	o->win = (uint16_t)(ls->ls_p.window >> rq->rq_rcv_wscale);
 	if (rq->rq_flags & SF_RQF_TS)
-		o->optlen = sf_tcp_ts_opt(o->opt, w->wk_tcp.wt_now +
+		o->optlen = sf_tcp_ts_opt(o->opt, wt->wt_net.nt_now +
 				rq->rq_tsoff, rq->rq_ts_recent);
 }
 
 static void
-sf_req_free(struct sf_worker *w, uint32_t id)
+sf_req_free(struct sf_wtcp *wt, uint32_t id)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
-	struct sf_req *rq = sf_req(w, id);
+	struct sf_req *rq = sf_req(wt, id);
 
 	sf_twheel_cancel(&wt->wt_tw, id);
-	__atomic_fetch_sub(&w->wk_eng->en_tcp.et_listeners[
+	__atomic_fetch_sub(&wt->wt_et->et_listeners[
 		rq->rq_listener].ls_synq, 1, __ATOMIC_RELAXED);
 	sf_ftab_del(&wt->wt_reqtab, id);
 	rq->rq_used = 0;
@@ -257,7 +253,7 @@ sf_take_place(uint32_t *q, uint32_t cap, uint32_t *before)
  * cannot both take the last one; sf_conn_enqueue() then uses it.
  */
 static bool
-sf_listen_overflow(struct sf_worker *w, struct sf_listener *ls, bool reserve)
+sf_listen_overflow(struct sf_wtcp *wt, struct sf_listener *ls, bool reserve)
 {
 	uint32_t q;
 
@@ -269,10 +265,10 @@ sf_listen_overflow(struct sf_worker *w, struct sf_listener *ls, bool reserve)
 		if (q <= ls->ls_p.backlog)
 			return false;
 	}
-	sf_count(w, SF_CNT_listen_overflows);
-	sf_count(w, SF_CNT_listen_drops);
-	sf_lcount(w, ls->ls_id, SF_LCNT_listen_overflows);
-	sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+	sf_count(&wt->wt_net, SF_CNT_listen_overflows);
+	sf_count(&wt->wt_net, SF_CNT_listen_drops);
+	sf_lcount(wt, ls->ls_id, SF_LCNT_listen_overflows);
+	sf_lcount(wt, ls->ls_id, SF_LCNT_listen_drops);
 	return true;
 }
 
@@ -281,7 +277,7 @@ sf_listen_overflow(struct sf_worker *w, struct sf_listener *ls, bool reserve)
  * ISN, MSS and options, granted as far as the listener allows.
  */
 static void
-sf_req_from_syn(struct sf_worker *w, const struct sf_listener *ls,
+sf_req_from_syn(struct sf_wtcp *wt, const struct sf_listener *ls,
 		const struct sf_seg *s, struct sf_req *rq)
 {
 	const struct sf_tcp_opts *to = &s->sg_opts;
@@ -290,7 +286,7 @@ sf_req_from_syn(struct sf_worker *w, const struct sf_listener *ls,
 	rq->rq_listener = ls->ls_id;
 	rq->rq_port = s->sg_port;
 	rq->rq_irs = s->sg_seq;
-	rq->rq_start = w->wk_tcp.wt_now;
+	rq->rq_start = wt->wt_net.nt_now;
 	/* An MSS of 0 means none, as tcp_parse_options() reads it. */
 	rq->rq_mss = (to->to_flags & SF_TOF_MSS) && to->to_mss != 0 ?
 		to->to_mss :
@@ -330,7 +326,7 @@ static inline bool
 sf_cookies_recent(const struct sf_wtcp *wt, const struct sf_listener *ls)
 {
 	return wt->wt_ck_sent[ls->ls_id] &&
-		wt->wt_now - wt->wt_ck_last[ls->ls_id] < SF_COOKIE_RECENT_MS;
+		wt->wt_net.nt_now - wt->wt_ck_last[ls->ls_id] < SF_COOKIE_RECENT_MS;
 }
 
 /*
@@ -339,17 +335,16 @@ sf_cookies_recent(const struct sf_wtcp *wt, const struct sf_listener *ls)
  * retransmits it: a client whose SYN-ACK is lost sends its SYN again.
  */
 static enum sf_verdict
-sf_syncache_cookie(struct sf_worker *w, const struct sf_port *pt,
+sf_syncache_cookie(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, struct sf_seg *s)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
 	struct sf_cookie_opts co = { 0 };
 	struct sf_tcp_out o;
 	struct sf_req rq;
 	enum sf_verdict v;
 	uint32_t tsval = 0;
 
-	sf_req_from_syn(w, ls, s, &rq);
+	sf_req_from_syn(wt, ls, s, &rq);
 	co.mss = rq.rq_mss;
 	co.wscale = (rq.rq_flags & SF_RQF_WSCALE) ? rq.rq_snd_wscale :
 		SF_COOKIE_WS_NONE;
@@ -357,26 +352,26 @@ sf_syncache_cookie(struct sf_worker *w, const struct sf_port *pt,
 	co.ecn = (rq.rq_flags & SF_RQF_ECN) != 0;
 	co.ts = (rq.rq_flags & SF_RQF_TS) != 0;
 	if (co.ts)
-		tsval = wt->wt_now + sf_ts_offset(sf_flow_prf(
-			&w->wk_eng->en_tcp.et_isn_key, &s->sg_key));
+		tsval = wt->wt_net.nt_now + sf_ts_offset(sf_flow_prf(
+			&wt->wt_et->et_isn_key, &s->sg_key));
 	rq.rq_iss = sf_cookie_make(&wt->wt_ck, &s->sg_key, s->sg_seq, &co,
 		&tsval);
-	rq.rq_tsoff = tsval - wt->wt_now;
+	rq.rq_tsoff = tsval - wt->wt_net.nt_now;
 	/* Linux's "Possible SYN flooding on port": once per episode. */
 	if (ls->ls_p.syncookies == 1 && !sf_cookies_recent(wt, ls))
-		SF_ENGINE_LOG(NOTICE, "lcore %u: listener %u (port %u): "
+		SF_TCP_LOG(NOTICE, "lcore %u: listener %u (port %u): "
 			"SYN queue full, sending cookies", rte_lcore_id(),
 			ls->ls_id, ls->ls_p.port);
 	/* Telemetry reads these (cookie_lcores): relaxed stores. */
-	__atomic_store_n(&wt->wt_ck_last[ls->ls_id], wt->wt_now,
+	__atomic_store_n(&wt->wt_ck_last[ls->ls_id], wt->wt_net.nt_now,
 		__ATOMIC_RELAXED);
 	__atomic_store_n(&wt->wt_ck_sent[ls->ls_id], 1, __ATOMIC_RELAXED);
-	sf_count(w, SF_CNT_syncookies_sent);
-	sf_lcount(w, ls->ls_id, SF_LCNT_syncookies_sent);
-	sf_req_synack(w, pt, &rq, s->sg_key.fk_family, &o);
-	v = sf_tcp_reply(w, pt, s, NULL, &o);
+	sf_count(&wt->wt_net, SF_CNT_syncookies_sent);
+	sf_lcount(wt, ls->ls_id, SF_LCNT_syncookies_sent);
+	sf_req_synack(wt, pt, &rq, s->sg_key.fk_family, &o);
+	v = sf_tcp_reply(wt, pt, s, NULL, &o);
 	if (v == SF_VERDICT_TX)
-		sf_count(w, SF_CNT_synack_sent);
+		sf_count(&wt->wt_net, SF_CNT_synack_sent);
 	return v;
 }
 
@@ -386,19 +381,19 @@ sf_syncache_cookie(struct sf_worker *w, const struct sf_port *pt,
  * cookies the SYN is answered all the same; without, it is dropped.
  */
 static enum sf_verdict
-sf_syncache_full(struct sf_worker *w, const struct sf_port *pt,
+sf_syncache_full(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, struct sf_seg *s, enum sf_counter why)
 {
 	if (ls->ls_p.syncookies != 0) {
-		sf_count(w, SF_CNT_reqq_full_do_cookies);
-		sf_lcount(w, ls->ls_id, SF_LCNT_reqq_full_do_cookies);
-		return sf_syncache_cookie(w, pt, ls, s);
+		sf_count(&wt->wt_net, SF_CNT_reqq_full_do_cookies);
+		sf_lcount(wt, ls->ls_id, SF_LCNT_reqq_full_do_cookies);
+		return sf_syncache_cookie(wt, pt, ls, s);
 	}
-	sf_count(w, SF_CNT_reqq_full_drop);
-	sf_count(w, SF_CNT_listen_drops);
-	sf_lcount(w, ls->ls_id, SF_LCNT_reqq_full_drop);
-	sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
-	return sf_drop(w, why);
+	sf_count(&wt->wt_net, SF_CNT_reqq_full_drop);
+	sf_count(&wt->wt_net, SF_CNT_listen_drops);
+	sf_lcount(wt, ls->ls_id, SF_LCNT_reqq_full_drop);
+	sf_lcount(wt, ls->ls_id, SF_LCNT_listen_drops);
+	return sf_drop(&wt->wt_net, why);
 }
 
 /* Raise the listener's SYN-queue high-water mark to q. */
@@ -413,11 +408,10 @@ sf_synq_max(struct sf_listener *ls, uint32_t q)
 }
 
 enum sf_verdict
-sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
+sf_syncache_add(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, struct sf_seg *s)
 {
-	struct sf_etcp *et = &w->wk_eng->en_tcp;
-	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_etcp *et = wt->wt_et;
 	uint32_t q, room;
 	struct sf_tcp_out o;
 	uint64_t f;
@@ -425,17 +419,17 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	int32_t pos;
 
 	/* No cookie helps: the connection could not be queued anyway. */
-	if (sf_listen_overflow(w, ls, false))
-		return sf_drop(w, SF_CNT_drop_tcp_syn_overflow);
+	if (sf_listen_overflow(wt, ls, false))
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_syn_overflow);
 	if (ls->ls_p.syncookies == 2)
-		return sf_syncache_cookie(w, pt, ls, s);
+		return sf_syncache_cookie(wt, pt, ls, s);
 	/*
 	 * Take a place in the listener's SYN queue first (a load-then-add
 	 * would let two lcores both take the last place: a flood test saw
 	 * syn_backlog + 1 requests; an add-then-undo let telemetry see it).
 	 */
 	if (!sf_take_place(&ls->ls_synq, ls->ls_p.syn_backlog, &q))
-		return sf_syncache_full(w, pt, ls, s,
+		return sf_syncache_full(wt, pt, ls, s,
 			SF_CNT_drop_tcp_reqq_full);
 	/*
 	 * Without cookies, Linux keeps the last quarter of the SYN queue for
@@ -446,39 +440,39 @@ sf_syncache_add(struct sf_worker *w, const struct sf_port *pt,
 	 */
 	room = ls->ls_p.syn_backlog - q;
 	if (ls->ls_p.syncookies == 0 && room < (ls->ls_p.syn_backlog >> 2) &&
-	    !sf_peer_proven(w, &s->sg_key)) {
+	    !sf_peer_proven(wt, &s->sg_key)) {
 		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
-		sf_count(w, SF_CNT_listen_drops);
-		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
-		return sf_drop(w, SF_CNT_drop_tcp_syn_unproven);
+		sf_count(&wt->wt_net, SF_CNT_listen_drops);
+		sf_lcount(wt, ls->ls_id, SF_LCNT_listen_drops);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_syn_unproven);
 	}
 	pos = sf_ftab_add(&wt->wt_reqtab, &s->sg_key, s->sg_hash);
 	if (pos < 0) {
 		__atomic_fetch_sub(&ls->ls_synq, 1, __ATOMIC_RELAXED);
-		return sf_syncache_full(w, pt, ls, s,
+		return sf_syncache_full(wt, pt, ls, s,
 			SF_CNT_drop_tcp_req_pool_full);
 	}
 	sf_synq_max(ls, q + 1);
 
-	rq = sf_req(w, (uint32_t)pos);
-	sf_req_from_syn(w, ls, s, rq);
+	rq = sf_req(wt, (uint32_t)pos);
+	sf_req_from_syn(wt, ls, s, rq);
 	rq->rq_used = 1;
 	f = sf_flow_prf(&et->et_isn_key, &s->sg_key);
 	rq->rq_iss = sf_isn(f, rte_rdtsc());
 	/* Linux answers the first duplicate SYN at once. */
-	rq->rq_last_tx = wt->wt_now - SF_OOW_RATELIMIT_MS;
+	rq->rq_last_tx = wt->wt_net.nt_now - SF_OOW_RATELIMIT_MS;
 	if (rq->rq_flags & SF_RQF_TS)
 		rq->rq_tsoff = sf_ts_offset(f);
 	sf_l2peer_from_frame(s->sg_m, s->sg_p, &rq->rq_l2);
 	sf_twheel_arm(&wt->wt_tw, (uint32_t)pos,
-		wt->wt_now + sf_req_rto(ls, 0));
+		wt->wt_net.nt_now + sf_req_rto(ls, 0));
 
-	sf_req_synack(w, pt, rq, s->sg_key.fk_family, &o);
-	sf_count(w, SF_CNT_syn_recv);
-	sf_lcount(w, ls->ls_id, SF_LCNT_syn_recv);
-	if (sf_tcp_reply(w, pt, s, &rq->rq_l2, &o) != SF_VERDICT_TX)
+	sf_req_synack(wt, pt, rq, s->sg_key.fk_family, &o);
+	sf_count(&wt->wt_net, SF_CNT_syn_recv);
+	sf_lcount(wt, ls->ls_id, SF_LCNT_syn_recv);
+	if (sf_tcp_reply(wt, pt, s, &rq->rq_l2, &o) != SF_VERDICT_TX)
 		return SF_VERDICT_DROP;  /* counted; the timer resends */
-	sf_count(w, SF_CNT_synack_sent);
+	sf_count(&wt->wt_net, SF_CNT_synack_sent);
 	return SF_VERDICT_TX;
 }
 
@@ -495,11 +489,10 @@ enum sf_third_ack {
  * accept, the accept queue, then the connection and on_accept.
  */
 static enum sf_verdict
-sf_third_ack(struct sf_worker *w, const struct sf_port *pt,
+sf_third_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, const struct sf_req *rq,
 		struct sf_seg *s, enum sf_third_ack *ta)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
 	enum sf_verdict v;
 	bool queued;
 
@@ -513,10 +506,10 @@ sf_third_ack(struct sf_worker *w, const struct sf_port *pt,
 	 * cookie, completes the handshake.
 	 */
 	if (ls->ls_p.defer_accept != 0 && s->sg_seglen == 0 &&
-	    wt->wt_now - rq->rq_start < ls->ls_p.defer_accept * 1000u) {
-		sf_count(w, SF_CNT_defer_accept_drops);
-		sf_lcount(w, ls->ls_id, SF_LCNT_defer_accept_drops);
-		return sf_drop(w, SF_CNT_drop_tcp_deferred);
+	    wt->wt_net.nt_now - rq->rq_start < ls->ls_p.defer_accept * 1000u) {
+		sf_count(&wt->wt_net, SF_CNT_defer_accept_drops);
+		sf_lcount(wt, ls->ls_id, SF_LCNT_defer_accept_drops);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_deferred);
 	}
 
 	/*
@@ -529,28 +522,28 @@ sf_third_ack(struct sf_worker *w, const struct sf_port *pt,
 	 * Connections that wait (no on_accept) or travel to an application
 	 * context hold a place until accepted; inline accepts take none.
 	 */
-	queued = ls->ls_p.on_accept == NULL || w->wk_eng->en_nb_apps != 0;
-	if (sf_listen_overflow(w, ls, queued)) {
+	queued = ls->ls_p.on_accept == NULL || wt->wt_conn_ops->co_deferred;
+	if (sf_listen_overflow(wt, ls, queued)) {
 		if (ls->ls_p.abort_on_overflow) {
 			*ta = SF_TA_ABORT;
 			return SF_VERDICT_DROP;
 		}
-		return sf_drop(w, SF_CNT_drop_tcp_ack_overflow);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_ack_overflow);
 	}
 
-	v = sf_conn_establish(w, pt, rq, s);
+	v = sf_conn_establish(wt, pt, rq, s);
 	if (v == SF_VERDICT_DROP) {
 		if (queued)
 			__atomic_fetch_sub(&ls->ls_acceptq, 1,
 				__ATOMIC_RELAXED);
 		/* No connection slot on this lcore: like an overflow. */
-		sf_count(w, SF_CNT_listen_drops);
-		sf_lcount(w, ls->ls_id, SF_LCNT_listen_drops);
+		sf_count(&wt->wt_net, SF_CNT_listen_drops);
+		sf_lcount(wt, ls->ls_id, SF_LCNT_listen_drops);
 		return v;
 	}
 	*ta = SF_TA_DONE;
 	if (ls->ls_p.syncookies == 0)
-		sf_peer_prove(w, &s->sg_key);
+		sf_peer_prove(wt, &s->sg_key);
 	return v;
 }
 
@@ -559,23 +552,22 @@ sf_third_ack(struct sf_worker *w, const struct sf_port *pt,
  * <SEQ=SEG.ACK>, within SF_COOKIE_RST_BURST plus one per ms.
  */
 static enum sf_verdict
-sf_cookie_rst(struct sf_worker *w, const struct sf_port *pt,
+sf_cookie_rst(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_seg *s)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
-	uint32_t el = wt->wt_now - wt->wt_ck_rst_tick;
+	uint32_t el = wt->wt_net.nt_now - wt->wt_ck_rst_tick;
 
 	if (el != 0) {
 		wt->wt_ck_rst_tokens = el >= SF_COOKIE_RST_BURST ?
 			SF_COOKIE_RST_BURST :
 			RTE_MIN(wt->wt_ck_rst_tokens + el,
 				(uint32_t)SF_COOKIE_RST_BURST);
-		wt->wt_ck_rst_tick = wt->wt_now;
+		wt->wt_ck_rst_tick = wt->wt_net.nt_now;
 	}
 	if (wt->wt_ck_rst_tokens == 0)
-		return sf_drop(w, SF_CNT_drop_tcp_cookie_rst_limited);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_cookie_rst_limited);
 	wt->wt_ck_rst_tokens--;
-	return sf_tcp_reply_rst(w, pt, s);
+	return sf_tcp_reply_rst(wt, pt, s);
 }
 
 /*
@@ -587,10 +579,9 @@ sf_cookie_rst(struct sf_worker *w, const struct sf_port *pt,
  * valid cookie rebuilds the request and ends as its third ACK would.
  */
 enum sf_verdict
-sf_syncache_cookie_ack(struct sf_worker *w, const struct sf_port *pt,
+sf_syncache_cookie_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, struct sf_seg *s)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
 	const struct sf_tcp_opts *to = &s->sg_opts;
 	bool ts = (to->to_flags & SF_TOF_TS) && ls->ls_p.timestamps;
 	struct sf_cookie_opts co;
@@ -599,22 +590,22 @@ sf_syncache_cookie_ack(struct sf_worker *w, const struct sf_port *pt,
 	struct sf_req rq;
 
 	if (!sf_cookies_recent(wt, ls))
-		return sf_tcp_reply_rst(w, pt, s);
+		return sf_tcp_reply_rst(wt, pt, s);
 	if (sf_cookie_check(&wt->wt_ck, &s->sg_key, s->sg_seq - 1,
 			s->sg_ack - 1, ts, to->to_tsecr, &co) != 0) {
-		sf_count(w, SF_CNT_syncookies_failed);
-		sf_lcount(w, ls->ls_id, SF_LCNT_syncookies_failed);
-		return sf_cookie_rst(w, pt, s);
+		sf_count(&wt->wt_net, SF_CNT_syncookies_failed);
+		sf_lcount(wt, ls->ls_id, SF_LCNT_syncookies_failed);
+		return sf_cookie_rst(wt, pt, s);
 	}
-	sf_count(w, SF_CNT_syncookies_recv);
-	sf_lcount(w, ls->ls_id, SF_LCNT_syncookies_recv);
+	sf_count(&wt->wt_net, SF_CNT_syncookies_recv);
+	sf_lcount(wt, ls->ls_id, SF_LCNT_syncookies_recv);
 
 	memset(&rq, 0, sizeof(rq));
 	rq.rq_listener = ls->ls_id;
 	rq.rq_port = s->sg_port;
 	rq.rq_irs = s->sg_seq - 1;
 	rq.rq_iss = s->sg_ack - 1;
-	rq.rq_start = wt->wt_now;
+	rq.rq_start = wt->wt_net.nt_now;
 	rq.rq_mss = co.mss;
 	if (co.wscale != SF_COOKIE_WS_NONE) {
 		rq.rq_flags |= SF_RQF_WSCALE;
@@ -633,12 +624,12 @@ sf_syncache_cookie_ack(struct sf_worker *w, const struct sf_port *pt,
 		 * TSecr), so they only grow for the peer even when another
 		 * node sharing the secret sent the SYN-ACK.
 		 */
-		rq.rq_tsoff = to->to_tsecr - wt->wt_now;
+		rq.rq_tsoff = to->to_tsecr - wt->wt_net.nt_now;
 	}
 	sf_l2peer_from_frame(s->sg_m, s->sg_p, &rq.rq_l2);
-	v = sf_third_ack(w, pt, ls, &rq, s, &ta);
+	v = sf_third_ack(wt, pt, ls, &rq, s, &ta);
 	if (ta == SF_TA_ABORT)
-		return sf_tcp_reply_rst(w, pt, s);
+		return sf_tcp_reply_rst(wt, pt, s);
 	return v;
 }
 
@@ -651,20 +642,20 @@ sf_syncache_cookie_ack(struct sf_worker *w, const struct sf_port *pt,
  * retransmissions, as Linux does.
  */
 enum sf_verdict
-sf_syncache_unreach(struct sf_worker *w, uint32_t id, uint32_t seq,
+sf_syncache_unreach(struct sf_wtcp *wt, uint32_t id, uint32_t seq,
 		bool hard)
 {
-	struct sf_req *rq = sf_req(w, id);
+	struct sf_req *rq = sf_req(wt, id);
 	uint16_t ls = rq->rq_listener;
 
 	if (seq != rq->rq_iss)
-		return sf_drop(w, SF_CNT_drop_icmp_err_oow);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_oow);
 	if (!hard)
-		return sf_drop(w, SF_CNT_drop_icmp_err_soft);
-	sf_req_free(w, id);
-	sf_count(w, SF_CNT_listen_drops);
-	sf_lcount(w, ls, SF_LCNT_listen_drops);
-	sf_count(w, SF_CNT_icmp_err_req_drops);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_soft);
+	sf_req_free(wt, id);
+	sf_count(&wt->wt_net, SF_CNT_listen_drops);
+	sf_lcount(wt, ls, SF_LCNT_listen_drops);
+	sf_count(&wt->wt_net, SF_CNT_icmp_err_req_drops);
 	return SF_VERDICT_DONE;
 }
 
@@ -681,17 +672,17 @@ sf_in_window(uint32_t seq, uint32_t end, uint32_t s, uint32_t e)
 
 /* The embryonic reset: a RST (or in-window SYN) ends the request. */
 static enum sf_verdict
-sf_req_reset(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
+sf_req_reset(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 		struct sf_seg *s)
 {
-	struct sf_req *rq = sf_req(w, id);
+	struct sf_req *rq = sf_req(wt, id);
 
-	sf_count(w, SF_CNT_embryonic_rsts);
-	sf_lcount(w, rq->rq_listener, SF_LCNT_embryonic_rsts);
-	sf_req_free(w, id);
+	sf_count(&wt->wt_net, SF_CNT_embryonic_rsts);
+	sf_lcount(wt, rq->rq_listener, SF_LCNT_embryonic_rsts);
+	sf_req_free(wt, id);
 	if (s->sg_flags & SF_TH_RST)
 		return SF_VERDICT_DONE;
-	return sf_tcp_reply_rst(w, pt, s);
+	return sf_tcp_reply_rst(wt, pt, s);
 }
 
 /*
@@ -700,48 +691,47 @@ sf_req_reset(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
  * (tcp_check_req()'s inet_rtx_syn_ack()).
  */
 static enum sf_verdict
-sf_req_dup_syn(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
+sf_req_dup_syn(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 		struct sf_seg *s)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
-	struct sf_req *rq = sf_req(w, id);
+	struct sf_req *rq = sf_req(wt, id);
 	const struct sf_listener *ls =
-		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+		&wt->wt_et->et_listeners[rq->rq_listener];
 	struct sf_tcp_out o;
 	enum sf_verdict v;
 
-	if (wt->wt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS)
-		return sf_drop(w, SF_CNT_drop_tcp_dup_syn_limited);
-	rq->rq_last_tx = wt->wt_now;
+	if (wt->wt_net.nt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS)
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_dup_syn_limited);
+	rq->rq_last_tx = wt->wt_net.nt_now;
 	sf_twheel_arm(&wt->wt_tw, id,
-		wt->wt_now + sf_req_rto(ls, rq->rq_retrans));
-	sf_req_synack(w, pt, rq, s->sg_key.fk_family, &o);
-	v = sf_tcp_reply(w, pt, s, NULL, &o);
+		wt->wt_net.nt_now + sf_req_rto(ls, rq->rq_retrans));
+	sf_req_synack(wt, pt, rq, s->sg_key.fk_family, &o);
+	v = sf_tcp_reply(wt, pt, s, NULL, &o);
 	if (v == SF_VERDICT_TX) {
-		sf_count(w, SF_CNT_synack_sent);
-		sf_count(w, SF_CNT_synack_retrans);
+		sf_count(&wt->wt_net, SF_CNT_synack_sent);
+		sf_count(&wt->wt_net, SF_CNT_synack_retrans);
 	}
 	return v;
 }
 
 /* The third ACK's outcome for its request: kept, reset or freed. */
 static enum sf_verdict
-sf_req_third_ack(struct sf_worker *w, const struct sf_port *pt,
+sf_req_third_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, uint32_t id, struct sf_seg *s)
 {
-	struct sf_req *rq = sf_req(w, id);
+	struct sf_req *rq = sf_req(wt, id);
 	enum sf_third_ack ta;
 	enum sf_verdict v;
 
-	v = sf_third_ack(w, pt, ls, rq, s, &ta);
+	v = sf_third_ack(wt, pt, ls, rq, s, &ta);
 	switch (ta) {
 	case SF_TA_KEEP:
 		rq->rq_flags |= SF_RQF_ACKED;
 		return v;
 	case SF_TA_ABORT:
-		return sf_req_reset(w, pt, id, s);
+		return sf_req_reset(wt, pt, id, s);
 	default:
-		sf_req_free(w, id);
+		sf_req_free(wt, id);
 		return v;
 	}
 }
@@ -750,13 +740,12 @@ sf_req_third_ack(struct sf_worker *w, const struct sf_port *pt,
  * A segment for a request in SYN-RECEIVED: tcp_check_req(), rule by rule.
  */
 enum sf_verdict
-sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
+sf_syncache_input(struct sf_wtcp *wt, const struct sf_port *pt,
 		uint32_t id, struct sf_seg *s)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
-	struct sf_req *rq = sf_req(w, id);
+	struct sf_req *rq = sf_req(wt, id);
 	struct sf_listener *ls =
-		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+		&wt->wt_et->et_listeners[rq->rq_listener];
 	const struct sf_tcp_opts *to = &s->sg_opts;
 	uint8_t flg = s->sg_flags & (SF_TH_URG | SF_TH_ACK | SF_TH_PSH |
 			SF_TH_RST | SF_TH_SYN | SF_TH_FIN);
@@ -783,7 +772,7 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 
 	/* A retransmitted SYN, same ISN: the SYN-ACK was lost. */
 	if (s->sg_seq == rq->rq_irs && flg == SF_TH_SYN && !paws_reject)
-		return sf_req_dup_syn(w, pt, id, s);
+		return sf_req_dup_syn(wt, pt, id, s);
 
 	/*
 	 * RFC 9293 3.10.7.3: "If SND.UNA < SEG.ACK =< SND.NXT, then enter
@@ -792,8 +781,8 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	 */
 	if ((flg & SF_TH_ACK) && s->sg_ack != rq->rq_iss + 1) {
 		if (flg & SF_TH_RST)
-			return sf_drop(w, SF_CNT_drop_tcp_req_bad_ack);
-		return sf_tcp_reply(w, pt, s, NULL,
+			return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_req_bad_ack);
+		return sf_tcp_reply(wt, pt, s, NULL,
 			&(struct sf_tcp_out){ .seq = s->sg_ack,
 					      .flags = SF_TH_RST });
 	}
@@ -806,13 +795,13 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	if (paws_reject || !sf_in_window(s->sg_seq, s->sg_seq + s->sg_seglen,
 			rcv_nxt, rcv_nxt + ls->ls_p.window)) {
 		if (paws_reject)
-			sf_count(w, SF_CNT_paws_rejected);
+			sf_count(&wt->wt_net, SF_CNT_paws_rejected);
 		if ((flg & SF_TH_RST) || (!sf_seg_oow_exempt(s) &&
-		    wt->wt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS))
-			return sf_drop(w, SF_CNT_drop_tcp_req_oow);
-		rq->rq_last_tx = wt->wt_now;
-		sf_req_ack(w, rq, &o);
-		return sf_tcp_reply(w, pt, s, NULL, &o);
+		    wt->wt_net.nt_now - rq->rq_last_tx < SF_OOW_RATELIMIT_MS))
+			return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_req_oow);
+		rq->rq_last_tx = wt->wt_net.nt_now;
+		sf_req_ack(wt, rq, &o);
+		return sf_tcp_reply(wt, pt, s, NULL, &o);
 	}
 
 	/* RFC 7323 4.3: remember the TSval of an in-sequence segment. */
@@ -826,11 +815,11 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
 	 * check the SYN bit"): the request is over, an embryonic reset.
 	 */
 	if (flg & (SF_TH_RST | SF_TH_SYN))
-		return sf_req_reset(w, pt, id, s);
+		return sf_req_reset(wt, pt, id, s);
 	if (!(flg & SF_TH_ACK))
-		return sf_drop(w, SF_CNT_drop_tcp_req_noack);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_req_noack);
 
-	return sf_req_third_ack(w, pt, ls, id, s);
+	return sf_req_third_ack(wt, pt, ls, id, s);
 }
 
 /*
@@ -840,37 +829,36 @@ sf_syncache_input(struct sf_worker *w, const struct sf_port *pt,
  * the defer time is over (the ACK it draws then is accepted).
  */
 void
-sf_syncache_timer(struct sf_worker *w, uint32_t id)
+sf_syncache_timer(struct sf_wtcp *wt, uint32_t id)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
-	struct sf_req *rq = sf_req(w, id);
+	struct sf_req *rq = sf_req(wt, id);
 	struct sf_listener *ls =
-		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
-	const struct sf_port *pt = sf_worker_port(w, rq->rq_port);
+		&wt->wt_et->et_listeners[rq->rq_listener];
+	const struct sf_port *pt = sf_net_port(&wt->wt_net, rq->rq_port);
 	const struct sf_flow_key *k;
 	bool deferring = (rq->rq_flags & SF_RQF_ACKED) &&
-		wt->wt_now - rq->rq_start < ls->ls_p.defer_accept * 1000u;
+		wt->wt_net.nt_now - rq->rq_start < ls->ls_p.defer_accept * 1000u;
 	struct sf_tcp_out o;
 
 	if (rq->rq_retrans >= ls->ls_p.synack_retries && !deferring) {
-		sf_count(w, SF_CNT_req_timeouts);
-		sf_lcount(w, ls->ls_id, SF_LCNT_req_timeouts);
-		sf_req_free(w, id);
+		sf_count(&wt->wt_net, SF_CNT_req_timeouts);
+		sf_lcount(wt, ls->ls_id, SF_LCNT_req_timeouts);
+		sf_req_free(wt, id);
 		return;
 	}
 	rq->rq_retrans++;
 	sf_twheel_arm(&wt->wt_tw, id,
-		wt->wt_now + sf_req_rto(ls, rq->rq_retrans));
+		wt->wt_net.nt_now + sf_req_rto(ls, rq->rq_retrans));
 	if (deferring)
 		return;
 	k = sf_ftab_key(&wt->wt_reqtab, id);
 	if (k == NULL)
 		return;
-	sf_req_synack(w, pt, rq, k->fk_family, &o);
-	if (sf_tcp_send(w, rq->rq_port, &rq->rq_l2, k, &o) != 0)
+	sf_req_synack(wt, pt, rq, k->fk_family, &o);
+	if (sf_tcp_send(wt, rq->rq_port, &rq->rq_l2, k, &o) != 0)
 		return;
-	sf_count(w, SF_CNT_synack_sent);
-	sf_count(w, SF_CNT_synack_retrans);
+	sf_count(&wt->wt_net, SF_CNT_synack_sent);
+	sf_count(&wt->wt_net, SF_CNT_synack_retrans);
 }
 
 /*
@@ -880,10 +868,9 @@ sf_syncache_timer(struct sf_worker *w, uint32_t id)
  * once per removal.
  */
 void
-sf_syncache_purge(struct sf_worker *w)
+sf_syncache_purge(struct sf_wtcp *wt)
 {
-	const struct sf_listener *lsa = w->wk_eng->en_tcp.et_listeners;
-	struct sf_wtcp *wt = &w->wk_tcp;
+	const struct sf_listener *lsa = wt->wt_et->et_listeners;
 	bool gone[SF_MAX_LISTENERS];
 	unsigned int i, n = 0;
 
@@ -900,8 +887,8 @@ sf_syncache_purge(struct sf_worker *w)
 	for (i = 0; wt->wt_req != NULL && i < wt->wt_reqtab.ft_cap; i++) {
 		if (!wt->wt_req[i].rq_used || !gone[wt->wt_req[i].rq_listener])
 			continue;
-		sf_req_free(w, i);
+		sf_req_free(wt, i);
 		n++;
 	}
-	sf_count_n(w, SF_CNT_listener_purged_reqs, n);
+	sf_count_n(&wt->wt_net, SF_CNT_listener_purged_reqs, n);
 }

@@ -454,9 +454,9 @@ sf_tel_listen(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (change) {
 		sf_engine_listener_get(eng, (unsigned int)id, &lp);
 	} else {
-		rte_spinlock_lock(&eng->en_ctl_lock);
+		rte_spinlock_lock(&eng->en_tcp.et_lock);
 		lp = eng->en_ls_defaults;
-		rte_spinlock_unlock(&eng->en_ctl_lock);
+		rte_spinlock_unlock(&eng->en_tcp.et_lock);
 		lp.addr = addr;
 		lp.port = port;
 	}

@@ -10,7 +10,7 @@
 
 #include <rte_byteorder.h>
 
-#include "sf_engine_pvt.h"
+#include "sf_net.h"
 
 int
 sf_addr_parse(const char *str, struct sf_addr *out)

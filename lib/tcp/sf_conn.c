@@ -24,7 +24,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
-#include "sf_engine_pvt.h"
+#include "sf_tcp_pvt.h"
 
 /*
  * Our FIN is retransmitted like a SYN-ACK, from the listener's initial
@@ -44,12 +44,12 @@
 #define SF_CNF_APP   0x20    /* handed to an application context */
 #define SF_CNF_WNDUP 0x40    /* an ACK of ours advertised sf_conn_win() */
 
-static int sf_conn_fin(struct sf_worker *w, struct sf_conn *c);
+static int sf_conn_fin(struct sf_wtcp *wt, struct sf_conn *c);
 
 static inline struct sf_conn *
-sf_conn(struct sf_worker *w, uint32_t id)
+sf_conn(struct sf_wtcp *wt, uint32_t id)
 {
-	return &w->wk_tcp.wt_conn[id];
+	return &wt->wt_conn[id];
 }
 
 /*
@@ -60,32 +60,31 @@ sf_conn(struct sf_worker *w, uint32_t id)
 static inline const struct sf_conn_ops *
 sf_conn_ops(const struct sf_conn *c)
 {
-	return c->cn_wk->wk_tcp.wt_conn_ops;
+	return c->cn_wt->wt_conn_ops;
 }
 
 static inline uint32_t
-sf_conn_tid(const struct sf_worker *w, uint32_t id)
+sf_conn_tid(const struct sf_wtcp *wt, uint32_t id)
 {
-	return w->wk_tcp.wt_reqtab.ft_cap + id;
+	return wt->wt_reqtab.ft_cap + id;
 }
 
 
 int
-sf_conn_init(struct sf_worker *w)
+sf_conn_init(struct sf_wtcp *wt)
 {
-	struct sf_etcp *et = &w->wk_eng->en_tcp;
-	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_etcp *et = wt->wt_et;
 	unsigned int i;
 	int ret;
 
-	ret = sf_ftab_init(&wt->wt_conntab, "cn", w->wk_idx,
+	ret = sf_ftab_init(&wt->wt_conntab, "cn", wt->wt_net.nt_idx,
 			et->et_max_conns, et->et_hash_seed,
-			w->wk_eng->en_socket);
+			wt->wt_net.nt_socket);
 	if (ret != 0)
 		return ret;
 	wt->wt_conn = rte_zmalloc_socket("sf_conn",
 			sizeof(struct sf_conn) * wt->wt_conntab.ft_cap,
-			RTE_CACHE_LINE_SIZE, w->wk_eng->en_socket);
+			RTE_CACHE_LINE_SIZE, wt->wt_net.nt_socket);
 	if (wt->wt_conn == NULL) {
 		sf_ftab_fini(&wt->wt_conntab);
 		return -ENOMEM;
@@ -97,35 +96,35 @@ sf_conn_init(struct sf_worker *w)
 
 /* Take a connection off its listener's accept queue. */
 static void
-sf_conn_unqueue(struct sf_worker *w, struct sf_conn *c)
+sf_conn_unqueue(struct sf_wtcp *wt, struct sf_conn *c)
 {
-	struct sf_acceptq *aq = &w->wk_tcp.wt_aq[c->cn_listener];
+	struct sf_acceptq *aq = &wt->wt_aq[c->cn_listener];
 	struct sf_listener *ls =
-		&w->wk_eng->en_tcp.et_listeners[c->cn_listener];
+		&wt->wt_et->et_listeners[c->cn_listener];
 
 	if (c->cn_aq_prev == SF_TW_NONE)
 		aq->aq_head = c->cn_aq_next;
 	else
-		sf_conn(w, c->cn_aq_prev)->cn_aq_next = c->cn_aq_next;
+		sf_conn(wt, c->cn_aq_prev)->cn_aq_next = c->cn_aq_next;
 	if (c->cn_aq_next == SF_TW_NONE)
 		aq->aq_tail = c->cn_aq_prev;
 	else
-		sf_conn(w, c->cn_aq_next)->cn_aq_prev = c->cn_aq_prev;
+		sf_conn(wt, c->cn_aq_next)->cn_aq_prev = c->cn_aq_prev;
 	c->cn_flags &= (uint8_t)~SF_CNF_QUEUED;
 	__atomic_fetch_sub(&ls->ls_acceptq, 1, __ATOMIC_RELAXED);
 }
 
 static void
-sf_conn_enqueue(struct sf_worker *w, struct sf_conn *c)
+sf_conn_enqueue(struct sf_wtcp *wt, struct sf_conn *c)
 {
-	struct sf_acceptq *aq = &w->wk_tcp.wt_aq[c->cn_listener];
+	struct sf_acceptq *aq = &wt->wt_aq[c->cn_listener];
 
 	c->cn_aq_next = SF_TW_NONE;
 	c->cn_aq_prev = aq->aq_tail;
 	if (aq->aq_tail == SF_TW_NONE)
 		aq->aq_head = c->cn_id;
 	else
-		sf_conn(w, aq->aq_tail)->cn_aq_next = c->cn_id;
+		sf_conn(wt, aq->aq_tail)->cn_aq_next = c->cn_id;
 	aq->aq_tail = c->cn_id;
 	c->cn_flags |= SF_CNF_QUEUED;
 	/* Its place in ls_acceptq was taken by sf_listen_overflow(). */
@@ -133,13 +132,12 @@ sf_conn_enqueue(struct sf_worker *w, struct sf_conn *c)
 
 /* Release a slot: no callback, no segment. */
 static void
-sf_conn_release(struct sf_worker *w, struct sf_conn *c)
+sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
 
-	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(w, c->cn_id));
+	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(wt, c->cn_id));
 	if (c->cn_flags & SF_CNF_QUEUED)
-		sf_conn_unqueue(w, c);
+		sf_conn_unqueue(wt, c);
 	if (c->cn_data != NULL)
 		rte_pktmbuf_free(c->cn_data);
 	sf_ftab_del(&wt->wt_conntab, c->cn_id);
@@ -152,20 +150,33 @@ sf_conn_release(struct sf_worker *w, struct sf_conn *c)
 
 /* The end of a connection: tell the application (once), then free it. */
 static void
-sf_conn_end(struct sf_worker *w, struct sf_conn *c, enum sf_close_reason why)
+sf_conn_end(struct sf_wtcp *wt, struct sf_conn *c, enum sf_close_reason why)
 {
-	sf_count(w, why == SF_CLOSE_RESET ? SF_CNT_conn_resets :
+	sf_count(&wt->wt_net, why == SF_CLOSE_RESET ? SF_CNT_conn_resets :
 		SF_CNT_conn_closed);
 	c->cn_flags |= SF_CNF_DYING;
 	if ((c->cn_flags & SF_CNF_ACCEPTED) && c->cn_on_close != NULL)
 		sf_conn_ops(c)->co_close(c, why);
-	sf_conn_release(w, c);
+	sf_conn_release(wt, c);
+}
+
+/* The ports stopped: third-ACK data held for accept goes back home. */
+void
+sf_conn_drain(struct sf_wtcp *wt)
+{
+	uint32_t k;
+
+	for (k = 0; wt->wt_conn != NULL && k < wt->wt_conntab.ft_cap; k++) {
+		if (wt->wt_conn[k].cn_data != NULL) {
+			rte_pktmbuf_free(wt->wt_conn[k].cn_data);
+			wt->wt_conn[k].cn_data = NULL;
+		}
+	}
 }
 
 void
-sf_conn_fini(struct sf_worker *w)
+sf_conn_fini(struct sf_wtcp *wt)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
 	uint32_t i;
 
 	if (wt->wt_conn == NULL)
@@ -181,7 +192,7 @@ sf_conn_fini(struct sf_worker *w)
 		    SF_CNF_ACCEPTED && c->cn_on_close != NULL)
 			c->cn_on_close(c, SF_CLOSE_ABORT, c->cn_arg);
 		if (c->cn_flags & SF_CNF_QUEUED)
-			sf_conn_unqueue(w, c);
+			sf_conn_unqueue(wt, c);
 		if (c->cn_data != NULL)
 			rte_pktmbuf_free(c->cn_data);
 		c->cn_data = NULL;
@@ -200,7 +211,7 @@ sf_conn_win(const struct sf_conn *c)
 }
 
 static void
-sf_conn_out(struct sf_worker *w, struct sf_conn *c, uint32_t seq,
+sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		uint8_t flags, struct sf_tcp_out *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -209,7 +220,7 @@ sf_conn_out(struct sf_worker *w, struct sf_conn *c, uint32_t seq,
 	o->flags = flags;
 	o->win = sf_conn_win(c);
 	if ((c->cn_opt & SF_CONN_F_TS) && !(flags & SF_TH_RST))
-		o->optlen = sf_tcp_ts_opt(o->opt, w->wk_tcp.wt_now +
+		o->optlen = sf_tcp_ts_opt(o->opt, wt->wt_net.nt_now +
 				c->cn_tsoff, c->cn_ts_recent);
 	if (flags & SF_TH_ACK) {
 		c->cn_rcv_adv = c->cn_rcv_nxt;
@@ -231,28 +242,28 @@ sf_conn_rcv_wnd(const struct sf_conn *c)
 
 /* Send a segment of c in a fresh mbuf (timers, application actions). */
 static void
-sf_conn_send(struct sf_worker *w, struct sf_conn *c, uint32_t seq,
+sf_conn_send(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		uint8_t flags)
 {
 	const struct sf_flow_key *k;
 	struct sf_tcp_out o;
 
-	k = sf_ftab_key(&w->wk_tcp.wt_conntab, c->cn_id);
+	k = sf_ftab_key(&wt->wt_conntab, c->cn_id);
 	if (k == NULL)
 		return;
-	sf_conn_out(w, c, seq, flags, &o);
-	sf_tcp_send(w, c->cn_port, &c->cn_l2, k, &o);
+	sf_conn_out(wt, c, seq, flags, &o);
+	sf_tcp_send(wt, c->cn_port, &c->cn_l2, k, &o);
 }
 
 /* Answer s in place with a segment of c. */
 static enum sf_verdict
-sf_conn_reply(struct sf_worker *w, const struct sf_port *pt,
+sf_conn_reply(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s, uint32_t seq, uint8_t flags)
 {
 	struct sf_tcp_out o;
 
-	sf_conn_out(w, c, seq, flags, &o);
-	return sf_tcp_reply(w, pt, s, NULL, &o);
+	sf_conn_out(wt, c, seq, flags, &o);
+	return sf_tcp_reply(wt, pt, s, NULL, &o);
 }
 
 /*
@@ -262,25 +273,25 @@ sf_conn_reply(struct sf_worker *w, const struct sf_port *pt,
  * Linux always answers (tcp_oow_rate_limited()).
  */
 static enum sf_verdict
-sf_conn_oow_ack(struct sf_worker *w, const struct sf_port *pt,
+sf_conn_oow_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s, bool challenge)
 {
 	if ((challenge || !sf_seg_oow_exempt(s)) &&
-	    w->wk_tcp.wt_now - c->cn_last_tx < SF_OOW_RATELIMIT_MS)
-		return sf_drop(w, challenge ?
+	    wt->wt_net.nt_now - c->cn_last_tx < SF_OOW_RATELIMIT_MS)
+		return sf_drop(&wt->wt_net, challenge ?
 			SF_CNT_drop_tcp_challenge_limited :
 			SF_CNT_drop_tcp_conn_oow);
-	c->cn_last_tx = w->wk_tcp.wt_now;
+	c->cn_last_tx = wt->wt_net.nt_now;
 	if (challenge)
-		sf_count(w, SF_CNT_challenge_acks);
-	return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+		sf_count(&wt->wt_net, SF_CNT_challenge_acks);
+	return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 }
 
 static void
-sf_conn_arm(struct sf_worker *w, struct sf_conn *c, uint32_t ms)
+sf_conn_arm(struct sf_wtcp *wt, struct sf_conn *c, uint32_t ms)
 {
-	sf_twheel_arm(&w->wk_tcp.wt_tw, sf_conn_tid(w, c->cn_id),
-		w->wk_tcp.wt_now + ms);
+	sf_twheel_arm(&wt->wt_tw, sf_conn_tid(wt, c->cn_id),
+		wt->wt_net.nt_now + ms);
 }
 
 static uint32_t
@@ -291,7 +302,7 @@ sf_conn_rto(const struct sf_conn *c)
 
 /* The peer closed: the application answers, or we close for it. */
 static void
-sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
+sf_conn_peer_fin(struct sf_wtcp *wt, struct sf_conn *c)
 {
 	if (!(c->cn_flags & SF_CNF_ACCEPTED) || c->cn_state != SF_CS_CLOSE_WAIT)
 		return;
@@ -304,8 +315,8 @@ sf_conn_peer_fin(struct sf_worker *w, struct sf_conn *c)
 	    sf_conn_ops(c)->co_close(c, SF_CLOSE_PEER_FIN) == 0)
 		return;
 	/* The engine's close, not the application's. */
-	if (sf_conn_fin(w, c) == 0)
-		sf_count(w, SF_CNT_auto_closes);
+	if (sf_conn_fin(wt, c) == 0)
+		sf_count(&wt->wt_net, SF_CNT_auto_closes);
 }
 
 /*
@@ -344,6 +355,7 @@ sf_conn_inline_close(struct sf_conn *c, enum sf_close_reason why)
 }
 
 const struct sf_conn_ops sf_conn_ops_inline = {
+	.co_deferred = false,
 	.co_room = NULL,
 	.co_accept = sf_conn_inline_accept,
 	.co_close = sf_conn_inline_close,
@@ -356,7 +368,7 @@ const struct sf_conn_ops sf_conn_ops_inline = {
  * by the third ACK, is given back by the application context.
  */
 static enum sf_verdict
-sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
+sf_conn_handoff(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, sf_on_accept_t on_accept, struct sf_seg *s)
 {
 	struct rte_mbuf *data = NULL;
@@ -370,18 +382,18 @@ sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
 	}
 	if (sf_conn_ops(c)->co_accept(c, s->sg_hash, on_accept, data, &ci) != 0) {
 		/* As an overflow: the request stays, the peer retries. */
-		sf_conn_release(w, c);
-		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
+		sf_conn_release(wt, c);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_accept_ring_full);
 	}
 	c->cn_flags |= SF_CNF_ACCEPTED | SF_CNF_APP;
-	sf_conn_peer_fin(w, c);
+	sf_conn_peer_fin(wt, c);
 	if (data != NULL) {
 		if (c->cn_rcv_adv != c->cn_rcv_nxt)
-			sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_ACK);
+			sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
 		return SF_VERDICT_KEPT;
 	}
 	if (c->cn_rcv_adv != c->cn_rcv_nxt)
-		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+		return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 	return SF_VERDICT_DONE;
 }
 
@@ -392,7 +404,7 @@ sf_conn_handoff(struct sf_worker *w, const struct sf_port *pt,
  * and what it keeps of its listener.
  */
 static void
-sf_conn_born(struct sf_worker *w, const struct sf_port *pt,
+sf_conn_born(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, uint32_t pos, const struct sf_req *rq,
 		const struct sf_listener *ls, const struct sf_seg *s)
 {
@@ -402,7 +414,7 @@ sf_conn_born(struct sf_worker *w, const struct sf_port *pt,
 	memset(c, 0, sizeof(*c));
 	/* Read by application contexts' commands' checks: atomic. */
 	__atomic_store_n(&c->cn_gen, gen != 0 ? gen : 1, __ATOMIC_RELAXED);
-	c->cn_wk = w;
+	c->cn_wt = wt;
 	c->cn_id = pos;
 	c->cn_iss = rq->rq_iss;
 	c->cn_irs = rq->rq_irs;
@@ -442,7 +454,7 @@ sf_conn_born(struct sf_worker *w, const struct sf_port *pt,
 		c->cn_flags |= SF_CNF_PEERFIN;
 	}
 	c->cn_state = fin ? SF_CS_CLOSE_WAIT : SF_CS_ESTABLISHED;
-	c->cn_last_tx = w->wk_tcp.wt_now - SF_OOW_RATELIMIT_MS;
+	c->cn_last_tx = wt->wt_net.nt_now - SF_OOW_RATELIMIT_MS;
 }
 
 /*
@@ -451,17 +463,17 @@ sf_conn_born(struct sf_worker *w, const struct sf_port *pt,
  * goes out in a fresh mbuf.
  */
 static enum sf_verdict
-sf_conn_unaccepted(struct sf_worker *w, const struct sf_port *pt,
+sf_conn_unaccepted(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s)
 {
-	sf_conn_enqueue(w, c);
+	sf_conn_enqueue(wt, c);
 	if (s->sg_len == 0) {
 		if (!(s->sg_flags & SF_TH_FIN))
 			return SF_VERDICT_DONE;
-		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+		return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 	}
 	c->cn_data = sf_conn_keep_data(s);
-	sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_ACK);
+	sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
 	return SF_VERDICT_KEPT;
 }
 
@@ -471,12 +483,11 @@ sf_conn_unaccepted(struct sf_worker *w, const struct sf_port *pt,
  * inline, handed to an application context, or queued.
  */
 enum sf_verdict
-sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
+sf_conn_establish(struct sf_wtcp *wt, const struct sf_port *pt,
 		const struct sf_req *rq, struct sf_seg *s)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
 	const struct sf_listener *ls =
-		&w->wk_eng->en_tcp.et_listeners[rq->rq_listener];
+		&wt->wt_et->et_listeners[rq->rq_listener];
 	struct sf_conn_info ci;
 	struct sf_conn *c;
 	int32_t pos;
@@ -487,43 +498,43 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
 	 * overflow.
 	 */
 	if (ls->ls_p.on_accept != NULL && wt->wt_conn_ops->co_room != NULL &&
-	    !wt->wt_conn_ops->co_room(w, s->sg_hash))
-		return sf_drop(w, SF_CNT_drop_tcp_accept_ring_full);
+	    !wt->wt_conn_ops->co_room(wt, s->sg_hash))
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_accept_ring_full);
 	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);
 	if (pos < 0)
-		return sf_drop(w, SF_CNT_drop_tcp_conn_table_full);
-	c = sf_conn(w, (uint32_t)pos);
-	sf_conn_born(w, pt, c, (uint32_t)pos, rq, ls, s);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_conn_table_full);
+	c = sf_conn(wt, (uint32_t)pos);
+	sf_conn_born(wt, pt, c, (uint32_t)pos, rq, ls, s);
 	__atomic_store_n(&wt->wt_lconns[c->cn_listener],
 		wt->wt_lconns[c->cn_listener] + 1, __ATOMIC_RELAXED);
-	sf_count(w, SF_CNT_passive_opens);
-	sf_lcount(w, ls->ls_id, SF_LCNT_passive_opens);
+	sf_count(&wt->wt_net, SF_CNT_passive_opens);
+	sf_lcount(wt, ls->ls_id, SF_LCNT_passive_opens);
 	if (s->sg_len != 0) {
-		sf_count(w, SF_CNT_third_ack_data);
-		sf_count_n(w, SF_CNT_third_ack_data_bytes, s->sg_len);
+		sf_count(&wt->wt_net, SF_CNT_third_ack_data);
+		sf_count_n(&wt->wt_net, SF_CNT_third_ack_data_bytes, s->sg_len);
 	}
 	if (s->sg_flags & SF_TH_FIN)
-		sf_count(w, SF_CNT_third_ack_fin);
+		sf_count(&wt->wt_net, SF_CNT_third_ack_fin);
 
 	if (ls->ls_p.on_accept == NULL)
-		return sf_conn_unaccepted(w, pt, c, s);
-	if (sf_conn_ops(c) != &sf_conn_ops_inline)
-		return sf_conn_handoff(w, pt, c, ls->ls_p.on_accept, s);
+		return sf_conn_unaccepted(wt, pt, c, s);
+	if (sf_conn_ops(c)->co_deferred)
+		return sf_conn_handoff(wt, pt, c, ls->ls_p.on_accept, s);
 
 	c->cn_flags |= SF_CNF_ACCEPTED;
-	sf_count(w, SF_CNT_accepted);
-	sf_lcount(w, ls->ls_id, SF_LCNT_accepted);
+	sf_count(&wt->wt_net, SF_CNT_accepted);
+	sf_lcount(wt, ls->ls_id, SF_LCNT_accepted);
 	sf_conn_get_info(c, &ci);
 	ci.data = s->sg_len != 0 ? s->sg_data : NULL;
 	ci.data_len = s->sg_len;
 	sf_conn_ops(c)->co_accept(c, s->sg_hash, ls->ls_p.on_accept, NULL, &ci);
 	if (c->cn_state == SF_CS_FREE)
 		return SF_VERDICT_DONE;   /* reset by the application */
-	sf_conn_peer_fin(w, c);
+	sf_conn_peer_fin(wt, c);
 	if (c->cn_state == SF_CS_FREE)
 		return SF_VERDICT_DONE;
 	if (c->cn_rcv_adv != c->cn_rcv_nxt)
-		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+		return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 	return SF_VERDICT_DONE;
 }
 
@@ -534,7 +545,7 @@ sf_conn_establish(struct sf_worker *w, const struct sf_port *pt,
  * reopen the 4-tuple.
  */
 static enum sf_verdict
-sf_conn_timewait(struct sf_worker *w, const struct sf_port *pt,
+sf_conn_timewait(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s)
 {
 	/*
@@ -544,8 +555,8 @@ sf_conn_timewait(struct sf_worker *w, const struct sf_port *pt,
 	 */
 	if (s->sg_flags & SF_TH_RST) {
 		if (s->sg_seq != c->cn_rcv_nxt)
-			return sf_drop(w, SF_CNT_drop_tcp_timewait);
-		sf_conn_end(w, c, SF_CLOSE_DONE);
+			return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_timewait);
+		sf_conn_end(wt, c, SF_CLOSE_DONE);
 		return SF_VERDICT_DONE;
 	}
 	/*
@@ -554,15 +565,15 @@ sf_conn_timewait(struct sf_worker *w, const struct sf_port *pt,
 	 */
 	if ((s->sg_flags & (SF_TH_SYN | SF_TH_ACK)) == SF_TH_SYN &&
 	    SF_SEQ_GT(s->sg_seq, c->cn_rcv_nxt)) {
-		sf_conn_end(w, c, SF_CLOSE_DONE);
+		sf_conn_end(wt, c, SF_CLOSE_DONE);
 		s->sg_relisten = true;
 		return SF_VERDICT_DONE;
 	}
 	if (s->sg_flags & SF_TH_FIN) {
-		sf_conn_arm(w, c, w->wk_eng->en_tcp.et_time_wait_ms);
-		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+		sf_conn_arm(wt, c, wt->wt_et->et_time_wait_ms);
+		return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 	}
-	return sf_drop(w, SF_CNT_drop_tcp_timewait);
+	return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_timewait);
 }
 
 /*
@@ -614,7 +625,7 @@ sf_conn_rst_after_fin(const struct sf_conn *c, const struct sf_seg *s)
  * verdict (answered, dropped, or the connection ended).
  */
 static bool
-sf_conn_validate(struct sf_worker *w, const struct sf_port *pt,
+sf_conn_validate(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s, enum sf_verdict *v)
 {
 	const struct sf_tcp_opts *to = &s->sg_opts;
@@ -625,18 +636,18 @@ sf_conn_validate(struct sf_worker *w, const struct sf_port *pt,
 	 * answer (tcp_rcv_established(), tcp_rcv_state_process()).
 	 */
 	if (!(f & (SF_TH_ACK | SF_TH_SYN | SF_TH_RST))) {
-		*v = sf_drop(w, SF_CNT_drop_tcp_conn_noack);
+		*v = sf_drop(&wt->wt_net, SF_CNT_drop_tcp_conn_noack);
 		return false;
 	}
 	if (!sf_conn_acceptable(c, s)) {
 		if (!(f & SF_TH_RST))
 			/* A SYN is challenged even here. */
-			*v = sf_conn_oow_ack(w, pt, c, s,
+			*v = sf_conn_oow_ack(wt, pt, c, s,
 				(f & SF_TH_SYN) != 0);
 		else if (!sf_conn_rst_after_fin(c, s))
-			*v = sf_drop(w, SF_CNT_drop_tcp_conn_oow);
+			*v = sf_drop(&wt->wt_net, SF_CNT_drop_tcp_conn_oow);
 		else {
-			sf_conn_end(w, c, SF_CLOSE_RESET);
+			sf_conn_end(wt, c, SF_CLOSE_RESET);
 			*v = SF_VERDICT_DONE;
 		}
 		return false;
@@ -652,16 +663,16 @@ sf_conn_validate(struct sf_worker *w, const struct sf_port *pt,
 	 */
 	if (f & SF_TH_RST) {
 		if (s->sg_seq != c->cn_rcv_nxt && !sf_conn_rst_after_fin(c, s)) {
-			*v = sf_conn_oow_ack(w, pt, c, s, true);
+			*v = sf_conn_oow_ack(wt, pt, c, s, true);
 		} else {
-			sf_conn_end(w, c, SF_CLOSE_RESET);
+			sf_conn_end(wt, c, SF_CLOSE_RESET);
 			*v = SF_VERDICT_DONE;
 		}
 		return false;
 	}
 	/* "fourth, check the SYN bit", RFC 5961 4.2: challenged. */
 	if (f & SF_TH_SYN) {
-		*v = sf_conn_oow_ack(w, pt, c, s, true);
+		*v = sf_conn_oow_ack(wt, pt, c, s, true);
 		return false;
 	}
 	/* What is left has ACK: segments with none of the three went first. */
@@ -674,13 +685,13 @@ sf_conn_validate(struct sf_worker *w, const struct sf_port *pt,
  * the segment goes no further (*v: answered, or the connection ended).
  */
 static bool
-sf_conn_ack_in(struct sf_worker *w, const struct sf_port *pt,
+sf_conn_ack_in(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s, bool *fin_acked,
 		enum sf_verdict *v)
 {
 	/* "If the ACK acks something not yet sent ... send an ACK, drop". */
 	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_nxt)) {
-		*v = sf_conn_oow_ack(w, pt, c, s, false);
+		*v = sf_conn_oow_ack(wt, pt, c, s, false);
 		return false;
 	}
 	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_una))
@@ -694,14 +705,14 @@ sf_conn_ack_in(struct sf_worker *w, const struct sf_port *pt,
 	case SF_CS_FIN_WAIT_1:
 		c->cn_state = SF_CS_FIN_WAIT_2;
 		c->cn_retries = 0;
-		sf_conn_arm(w, c, SF_FIN_WAIT2_MS);
+		sf_conn_arm(wt, c, SF_FIN_WAIT2_MS);
 		break;
 	case SF_CS_CLOSING:
 		c->cn_state = SF_CS_TIME_WAIT;
-		sf_conn_arm(w, c, w->wk_eng->en_tcp.et_time_wait_ms);
+		sf_conn_arm(wt, c, wt->wt_et->et_time_wait_ms);
 		break;
 	case SF_CS_LAST_ACK:
-		sf_conn_end(w, c, SF_CLOSE_DONE);
+		sf_conn_end(wt, c, SF_CLOSE_DONE);
 		*v = SF_VERDICT_DONE;
 		return false;
 	default:
@@ -738,10 +749,10 @@ sf_conn_data_in(struct sf_conn *c, const struct sf_seg *s)
  * (our ACK was lost).
  */
 static bool
-sf_conn_fin_in(struct sf_worker *w, struct sf_conn *c,
+sf_conn_fin_in(struct sf_wtcp *wt, struct sf_conn *c,
 		const struct sf_seg *s, bool fin_acked, bool *dup)
 {
-	uint32_t tw = w->wk_eng->en_tcp.et_time_wait_ms;
+	uint32_t tw = wt->wt_et->et_time_wait_ms;
 
 	if (!(s->sg_flags & SF_TH_FIN))
 		return false;
@@ -760,11 +771,11 @@ sf_conn_fin_in(struct sf_worker *w, struct sf_conn *c,
 	case SF_CS_FIN_WAIT_1:
 		c->cn_state = fin_acked ? SF_CS_TIME_WAIT : SF_CS_CLOSING;
 		if (fin_acked)
-			sf_conn_arm(w, c, tw);
+			sf_conn_arm(wt, c, tw);
 		break;
 	case SF_CS_FIN_WAIT_2:
 		c->cn_state = SF_CS_TIME_WAIT;
-		sf_conn_arm(w, c, tw);
+		sf_conn_arm(wt, c, tw);
 		break;
 	default:
 		break;
@@ -774,53 +785,53 @@ sf_conn_fin_in(struct sf_worker *w, struct sf_conn *c,
 
 /* A segment for a connection: RFC 9293 3.10.7.4, step by step. */
 enum sf_verdict
-sf_conn_input(struct sf_worker *w, const struct sf_port *pt, uint32_t id,
+sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 		struct sf_seg *s)
 {
-	struct sf_conn *c = sf_conn(w, id);
+	struct sf_conn *c = sf_conn(wt, id);
 	bool fin_acked = false, dup;
 	enum sf_verdict v;
 
 	if (c->cn_state == SF_CS_TIME_WAIT)
-		return sf_conn_timewait(w, pt, c, s);
-	if (!sf_conn_validate(w, pt, c, s, &v) ||
-	    !sf_conn_ack_in(w, pt, c, s, &fin_acked, &v))
+		return sf_conn_timewait(wt, pt, c, s);
+	if (!sf_conn_validate(wt, pt, c, s, &v) ||
+	    !sf_conn_ack_in(wt, pt, c, s, &fin_acked, &v))
 		return v;
 	dup = sf_conn_data_in(c, s);
-	if (sf_conn_fin_in(w, c, s, fin_acked, &dup))
-		sf_conn_peer_fin(w, c);
+	if (sf_conn_fin_in(wt, c, s, fin_acked, &dup))
+		sf_conn_peer_fin(wt, c);
 	if (c->cn_state == SF_CS_FREE)
 		return SF_VERDICT_DONE;
 	if (dup || c->cn_rcv_adv != c->cn_rcv_nxt)
-		return sf_conn_reply(w, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
+		return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 	return SF_VERDICT_DONE;
 }
 
 void
-sf_conn_timer(struct sf_worker *w, uint32_t id)
+sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
 {
-	struct sf_conn *c = sf_conn(w, id);
+	struct sf_conn *c = sf_conn(wt, id);
 
 	switch (c->cn_state) {
 	case SF_CS_FIN_WAIT_1:
 	case SF_CS_CLOSING:
 	case SF_CS_LAST_ACK:
 		if (c->cn_retries >= SF_FIN_RETRIES) {
-			sf_count(w, SF_CNT_conn_timeouts);
-			sf_conn_end(w, c, SF_CLOSE_DONE);
+			sf_count(&wt->wt_net, SF_CNT_conn_timeouts);
+			sf_conn_end(wt, c, SF_CLOSE_DONE);
 			return;
 		}
 		c->cn_retries++;
-		sf_conn_send(w, c, c->cn_snd_nxt - 1, SF_TH_FIN | SF_TH_ACK);
-		sf_count(w, SF_CNT_fin_retrans);
-		sf_conn_arm(w, c, sf_conn_rto(c));
+		sf_conn_send(wt, c, c->cn_snd_nxt - 1, SF_TH_FIN | SF_TH_ACK);
+		sf_count(&wt->wt_net, SF_CNT_fin_retrans);
+		sf_conn_arm(wt, c, sf_conn_rto(c));
 		return;
 	case SF_CS_FIN_WAIT_2:
-		sf_count(w, SF_CNT_conn_timeouts);
-		sf_conn_end(w, c, SF_CLOSE_DONE);
+		sf_count(&wt->wt_net, SF_CNT_conn_timeouts);
+		sf_conn_end(wt, c, SF_CLOSE_DONE);
 		return;
 	case SF_CS_TIME_WAIT:
-		sf_conn_end(w, c, SF_CLOSE_DONE);
+		sf_conn_end(wt, c, SF_CLOSE_DONE);
 		return;
 	default:
 		return;
@@ -830,28 +841,11 @@ sf_conn_timer(struct sf_worker *w, uint32_t id)
 int
 sf_conn_close_local(struct sf_conn *c)
 {
-	int ret = sf_conn_fin(c->cn_wk, c);
+	int ret = sf_conn_fin(c->cn_wt, c);
 
 	if (ret == 0)
-		sf_count(c->cn_wk, SF_CNT_app_closes);
+		sf_count(&c->cn_wt->wt_net, SF_CNT_app_closes);
 	return ret;
-}
-
-/* On an application context, the owning worker is asked over a ring. */
-static inline bool
-sf_conn_remote(void)
-{
-	const struct sf_worker *cur = RTE_PER_LCORE(sf_cur_ctx);
-
-	return cur != NULL && cur->wk_app;
-}
-
-int
-sf_conn_close(struct sf_conn *c)
-{
-	if (sf_conn_remote())
-		return sf_app_remote(c, SF_APP_CMD_CLOSE);
-	return sf_conn_close_local(c);
 }
 
 int
@@ -866,39 +860,31 @@ sf_conn_live(const struct sf_conn *c, uint32_t gen)
 
 /* Our FIN: FIN-WAIT-1 or LAST-ACK, with its retransmission timer. */
 static int
-sf_conn_fin(struct sf_worker *w, struct sf_conn *c)
+sf_conn_fin(struct sf_wtcp *wt, struct sf_conn *c)
 {
 	if (c->cn_flags & (SF_CNF_CLOSING | SF_CNF_DYING))
 		return -EALREADY;
 	c->cn_flags |= SF_CNF_CLOSING;
 	c->cn_state = c->cn_state == SF_CS_CLOSE_WAIT ? SF_CS_LAST_ACK :
 		SF_CS_FIN_WAIT_1;
-	sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_FIN | SF_TH_ACK);
+	sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_FIN | SF_TH_ACK);
 	c->cn_snd_nxt++;
 	c->cn_retries = 0;
-	sf_conn_arm(w, c, sf_conn_rto(c));
+	sf_conn_arm(wt, c, sf_conn_rto(c));
 	return 0;
-}
-
-int
-sf_conn_reset(struct sf_conn *c)
-{
-	if (sf_conn_remote())
-		return sf_app_remote(c, SF_APP_CMD_RESET);
-	return sf_conn_reset_local(c);
 }
 
 int
 sf_conn_reset_local(struct sf_conn *c)
 {
-	struct sf_worker *w = c->cn_wk;
+	struct sf_wtcp *wt = c->cn_wt;
 
 	if (c->cn_flags & SF_CNF_DYING)
 		return -EALREADY;
 	/* tcp_send_active_reset(): RST|ACK at SND.NXT. */
-	sf_conn_send(w, c, c->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
-	sf_count(w, SF_CNT_app_resets);
-	sf_conn_release(w, c);
+	sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
+	sf_count(&wt->wt_net, SF_CNT_app_resets);
+	sf_conn_release(wt, c);
 	return 0;
 }
 
@@ -918,7 +904,7 @@ void
 sf_conn_get_info(const struct sf_conn *c, struct sf_conn_info *ci)
 {
 	const struct sf_flow_key *k =
-		sf_ftab_key(&c->cn_wk->wk_tcp.wt_conntab, c->cn_id);
+		sf_ftab_key(&c->cn_wt->wt_conntab, c->cn_id);
 
 	memset(ci, 0, sizeof(*ci));
 	if (k != NULL) {
@@ -943,7 +929,7 @@ sf_conn_get_info(const struct sf_conn *c, struct sf_conn_info *ci)
 	ci->snd_wscale = c->cn_snd_wscale;
 	ci->rcv_wscale = c->cn_rcv_wscale;
 	ci->flags = c->cn_opt;
-	ci->worker = c->cn_wk->wk_idx;
+	ci->worker = c->cn_wt->wt_net.nt_idx;
 }
 
 /*
@@ -953,10 +939,9 @@ sf_conn_get_info(const struct sf_conn *c, struct sf_conn_info *ci)
  * application context resets) stay.
  */
 void
-sf_conn_purge(struct sf_worker *w)
+sf_conn_purge(struct sf_wtcp *wt)
 {
-	const struct sf_listener *lsa = w->wk_eng->en_tcp.et_listeners;
-	struct sf_wtcp *wt = &w->wk_tcp;
+	const struct sf_listener *lsa = wt->wt_et->et_listeners;
 	unsigned int i;
 
 	for (i = 0; i < SF_MAX_LISTENERS; i++) {
@@ -964,12 +949,12 @@ sf_conn_purge(struct sf_worker *w)
 		    SF_LS_ACTIVE)
 			continue;
 		while (wt->wt_aq[i].aq_head != SF_TW_NONE) {
-			struct sf_conn *c = sf_conn(w, wt->wt_aq[i].aq_head);
+			struct sf_conn *c = sf_conn(wt, wt->wt_aq[i].aq_head);
 
-			sf_conn_send(w, c, c->cn_snd_nxt,
+			sf_conn_send(wt, c, c->cn_snd_nxt,
 				SF_TH_RST | SF_TH_ACK);
-			sf_conn_release(w, c);
-			sf_count(w, SF_CNT_listener_purged_conns);
+			sf_conn_release(wt, c);
+			sf_count(&wt->wt_net, SF_CNT_listener_purged_conns);
 		}
 	}
 }

@@ -19,7 +19,7 @@
 #include <rte_mbuf.h>
 
 #include "sf_cksum.h"
-#include "sf_engine_pvt.h"
+#include "sf_net.h"
 
 #define SF_ICMP6_ECHO_REQUEST 128
 #define SF_ICMP6_ECHO_REPLY   129
@@ -117,7 +117,7 @@ sf_ip6_reply_layout(struct rte_mbuf *m, struct sf_pkt *p, uint16_t l4_len)
 }
 
 static enum sf_verdict
-sf_icmp6_echo(struct sf_worker *w, const struct sf_port *pt,
+sf_icmp6_echo(struct sf_net *nt, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
 {
 	struct rte_ipv6_hdr *ip6;
@@ -131,11 +131,11 @@ sf_icmp6_echo(struct sf_worker *w, const struct sf_port *pt,
 	 * are our solicited-node groups.
 	 */
 	if (p->dst_mcast)
-		return sf_drop(w, SF_CNT_drop_ip6_not_for_us);
+		return sf_drop(nt, SF_CNT_drop_ip6_not_for_us);
 	if (sf_ip6_is_unspecified(ip6->src_addr))
-		return sf_drop(w, SF_CNT_drop_ip6_martian_src);
+		return sf_drop(nt, SF_CNT_drop_ip6_martian_src);
 	if (p->l4_len < 8)
-		return sf_drop(w, SF_CNT_drop_icmp6_truncated);
+		return sf_drop(nt, SF_CNT_drop_icmp6_truncated);
 
 	ip6 = sf_ip6_reply_layout(m, p, p->l4_len);
 	ic = rte_pktmbuf_mtod_offset(m, uint8_t *, p->l2_len + p->l3_len);
@@ -155,7 +155,7 @@ sf_icmp6_echo(struct sf_worker *w, const struct sf_port *pt,
 	memcpy(ip6->dst_addr, tmp, 16);
 	ip6->hop_limits = SF_IP6_HOP_LIMIT;
 	sf_l2_reply(m, pt);
-	sf_count(w, SF_CNT_icmp6_echo_replies);
+	sf_count(nt, SF_CNT_icmp6_echo_replies);
 	return SF_VERDICT_TX;
 }
 
@@ -200,7 +200,7 @@ sf_nd_ns_check(const struct rte_ipv6_hdr *ip6, const struct sf_nd_msg *ns,
 }
 
 static enum sf_verdict
-sf_nd_ns_input(struct sf_worker *w, const struct sf_port *pt,
+sf_nd_ns_input(struct sf_net *nt, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
 {
 	struct rte_ipv6_hdr *ip6;
@@ -213,20 +213,20 @@ sf_nd_ns_input(struct sf_worker *w, const struct sf_port *pt,
 
 	ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, p->l2_len);
 	if (ip6->hop_limits != SF_ND_HOP_LIMIT)
-		return sf_drop(w, SF_CNT_drop_nd_bad_hop_limit);
+		return sf_drop(nt, SF_CNT_drop_nd_bad_hop_limit);
 	if (p->l4_len < sizeof(*ns))
-		return sf_drop(w, SF_CNT_drop_nd_invalid);
+		return sf_drop(nt, SF_CNT_drop_nd_invalid);
 	ns = rte_pktmbuf_mtod_offset(m, const struct sf_nd_msg *,
 			p->l2_len + p->l3_len);
 	why = sf_nd_ns_check(ip6, ns, p->l4_len, pt);
 	if (why != SF_PKT_OK)
-		return sf_drop(w, why);
+		return sf_drop(nt, why);
 	memcpy(target, ns->nd_target, 16);
 	dad = sf_ip6_is_unspecified(ip6->src_addr);
 
 	ip6 = sf_ip6_reply_layout(m, p, sizeof(*na));
 	if (ip6 == NULL)
-		return sf_drop(w, SF_CNT_drop_reply_no_room);
+		return sf_drop(nt, SF_CNT_drop_reply_no_room);
 	/*
 	 * RFC 4861 7.2.4: to a DAD probe (unspecified source) the answer goes
 	 * to all-nodes with S clear; otherwise back to the soliciting node with
@@ -261,33 +261,33 @@ sf_nd_ns_input(struct sf_worker *w, const struct sf_port *pt,
 		eh->dst_addr.addr_bytes[1] = 0x33;
 		eh->dst_addr.addr_bytes[5] = 0x01;
 	}
-	sf_count(w, SF_CNT_nd_na_sent);
+	sf_count(nt, SF_CNT_nd_na_sent);
 	return SF_VERDICT_TX;
 }
 
 enum sf_verdict
-sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
+sf_icmp6_input(struct sf_net *nt, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
 {
 	const struct rte_ipv6_hdr *ip6;
 	const uint8_t *ic;
 
 	if (p->l4_len < 4)
-		return sf_drop(w, SF_CNT_drop_icmp6_truncated);
+		return sf_drop(nt, SF_CNT_drop_icmp6_truncated);
 	ip6 = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
 			p->l2_len);
 	ic = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 			p->l2_len + p->l3_len);
 	if (sf_ip6_l4_cksum(ip6, ic, p->l4_len, IPPROTO_ICMPV6) != 0)
-		return sf_drop(w, SF_CNT_drop_icmp6_bad_csum);
+		return sf_drop(nt, SF_CNT_drop_icmp6_bad_csum);
 	switch (ic[0]) {
 	case SF_ICMP6_ECHO_REQUEST:
-		return sf_icmp6_echo(w, pt, m, p);
+		return sf_icmp6_echo(nt, pt, m, p);
 	case SF_ND_NS:
-		return sf_nd_ns_input(w, pt, m, p);
+		return sf_nd_ns_input(nt, pt, m, p);
 	case SF_ICMP6_DEST_UNREACH:
 		if (ic[1] > SF_ICMP6_UNREACH_MAX)
-			return sf_drop(w, SF_CNT_drop_icmp6_unhandled);
+			return sf_drop(nt, SF_CNT_drop_icmp6_unhandled);
 		p->err_hard = (SF_ICMP6_UNREACH_HARD >> ic[1]) & 1;
 		return SF_VERDICT_ICMP_ERR;
 	case SF_ICMP6_PKT_TOOBIG:
@@ -298,6 +298,6 @@ sf_icmp6_input(struct sf_worker *w, const struct sf_port *pt,
 		p->err_hard = true;
 		return SF_VERDICT_ICMP_ERR;
 	default:
-		return sf_drop(w, SF_CNT_drop_icmp6_unhandled);
+		return sf_drop(nt, SF_CNT_drop_icmp6_unhandled);
 	}
 }

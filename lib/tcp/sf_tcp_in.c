@@ -13,6 +13,7 @@
  * the request and connection stages are in sf_syncache.c and sf_conn.c.
  */
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@
 #include <rte_tcp.h>
 
 #include "sf_cksum.h"
-#include "sf_engine_pvt.h"
+#include "sf_tcp_pvt.h"
 
 static bool
 sf_tcp_cksum_ok(const struct sf_port *pt, const struct rte_mbuf *m,
@@ -73,7 +74,7 @@ sf_seg_key(struct sf_seg *s, const void *l3, const struct rte_tcp_hdr *th,
 
 /* tcp_rcv_state_process(), case TCP_LISTEN. */
 static enum sf_verdict
-sf_tcp_listen(struct sf_worker *w, const struct sf_port *pt,
+sf_tcp_listen(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, struct sf_seg *s)
 {
 	uint8_t f = s->sg_flags;
@@ -85,29 +86,28 @@ sf_tcp_listen(struct sf_worker *w, const struct sf_port *pt,
 	 */
 	if (f & SF_TH_ACK) {
 		if (f & SF_TH_RST)
-			return sf_drop(w, SF_CNT_drop_tcp_listen_rst);
+			return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_listen_rst);
 		/* cookie_v4_check(): not for a SYN, never in mode 0. */
 		if (!(f & SF_TH_SYN) && ls->ls_p.syncookies != 0)
-			return sf_syncache_cookie_ack(w, pt, ls, s);
-		return sf_tcp_reply_rst(w, pt, s);
+			return sf_syncache_cookie_ack(wt, pt, ls, s);
+		return sf_tcp_reply_rst(wt, pt, s);
 	}
 	/* "An incoming RST segment could not be valid ... ignore it." */
 	if (f & SF_TH_RST)
-		return sf_drop(w, SF_CNT_drop_tcp_listen_rst);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_listen_rst);
 	if (!(f & SF_TH_SYN))
-		return sf_drop(w, SF_CNT_drop_tcp_listen_noflags);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_listen_noflags);
 	/* SYN+FIN: no stack handles it well; Linux drops it here too. */
 	if (f & SF_TH_FIN)
-		return sf_drop(w, SF_CNT_drop_tcp_syn_fin);
-	return sf_syncache_add(w, pt, ls, s);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_syn_fin);
+	return sf_syncache_add(wt, pt, ls, s);
 }
 
 enum sf_verdict
-sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
+sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
-	struct sf_etcp *et = &w->wk_eng->en_tcp;
+	struct sf_etcp *et = wt->wt_et;
 	const struct rte_tcp_hdr *th;
 	struct sf_listener *ls;
 	struct sf_seg s;
@@ -121,13 +121,13 @@ sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
 			p->l2_len + p->l3_len);
 	if (!sf_tcp_cksum_ok(pt, m, p, l3, th)) {
 		/* Linux counts both: InCsumErrors is a kind of InErrs. */
-		sf_count(w, SF_CNT_in_csum_errors);
-		sf_count(w, SF_CNT_in_errs);
-		return sf_drop(w, SF_CNT_drop_tcp_bad_csum);
+		sf_count(&wt->wt_net, SF_CNT_in_csum_errors);
+		sf_count(&wt->wt_net, SF_CNT_in_errs);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_bad_csum);
 	}
 	/* Port 0 is reserved (RFC 6335 6); nothing may use it. */
 	if (th->src_port == 0 || th->dst_port == 0)
-		return sf_drop(w, SF_CNT_drop_tcp_port0);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_port0);
 
 	doff = (th->data_off >> 4) * 4;
 	if (v4)
@@ -141,7 +141,7 @@ sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
 		s.sg_ect = false;
 	s.sg_m = m;
 	s.sg_p = p;
-	s.sg_port = (uint16_t)(pt - w->wk_eng->en_ports);
+	s.sg_port = (uint16_t)(pt - wt->wt_net.nt_ports);
 	s.sg_relisten = false;
 	s.sg_flags = th->tcp_flags;
 	s.sg_seq = rte_be_to_cpu_32(th->sent_seq);
@@ -158,13 +158,13 @@ sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
 	if (!sf_tcp_opts_parse((const uint8_t *)(th + 1),
 			doff - sizeof(*th), s.sg_flags & SF_TH_SYN,
 			&s.sg_opts))
-		sf_count(w, SF_CNT_tcp_bad_opts);
+		sf_count(&wt->wt_net, SF_CNT_tcp_bad_opts);
 	sf_seg_key(&s, l3, th, v4);
 	s.sg_hash = sf_flow_hash(&s.sg_key, et->et_hash_seed);
 
 	pos = sf_ftab_lookup(&wt->wt_conntab, &s.sg_key, s.sg_hash);
 	if (pos >= 0) {
-		enum sf_verdict v = sf_conn_input(w, pt, (uint32_t)pos, &s);
+		enum sf_verdict v = sf_conn_input(wt, pt, (uint32_t)pos, &s);
 
 		/* A new SYN ended a TIME-WAIT connection: on to the listener. */
 		if (!s.sg_relisten)
@@ -178,18 +178,18 @@ sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
 	if (wt->wt_reqtab.ft_used != 0) {
 		pos = sf_ftab_lookup(&wt->wt_reqtab, &s.sg_key, s.sg_hash);
 		if (pos >= 0)
-			return sf_syncache_input(w, pt, (uint32_t)pos, &s);
+			return sf_syncache_input(wt, pt, (uint32_t)pos, &s);
 	}
 	ls = sf_listener_lookup(et, &s.sg_key);
 	if (ls != NULL)
-		return sf_tcp_listen(w, pt, ls, &s);
+		return sf_tcp_listen(wt, pt, ls, &s);
 
 	/* RFC 9293 3.10.7.1, CLOSED: reset anything but a reset. */
 	if (s.sg_flags & SF_TH_RST)
-		return sf_drop(w, SF_CNT_drop_tcp_no_listener);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_no_listener);
 	if (et->et_no_listener_drop)
-		return sf_drop(w, SF_CNT_drop_tcp_no_listener);
-	return sf_tcp_reply_rst(w, pt, &s);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_no_listener);
+	return sf_tcp_reply_rst(wt, pt, &s);
 }
 
 /*
@@ -202,19 +202,76 @@ sf_tcp_input(struct sf_worker *w, const struct sf_port *pt,
  * (XXX(#15): hand it to the owner).
  */
 enum sf_verdict
-sf_tcp_icmp_err(struct sf_worker *w, const struct sf_flow_key *k,
+sf_tcp_icmp_err(struct sf_wtcp *wt, const struct sf_flow_key *k,
 		uint32_t seq, bool hard)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
-	uint32_t hash = sf_flow_hash(k, w->wk_eng->en_tcp.et_hash_seed);
+	uint32_t hash = sf_flow_hash(k, wt->wt_et->et_hash_seed);
 	int32_t pos;
 
 	if (sf_ftab_lookup(&wt->wt_conntab, k, hash) >= 0)
-		return sf_drop(w, SF_CNT_drop_icmp_err_conn);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_conn);
 	if (wt->wt_reqtab.ft_used != 0) {
 		pos = sf_ftab_lookup(&wt->wt_reqtab, k, hash);
 		if (pos >= 0)
-			return sf_syncache_unreach(w, (uint32_t)pos, seq, hard);
+			return sf_syncache_unreach(wt, (uint32_t)pos, seq, hard);
 	}
-	return sf_drop(w, SF_CNT_drop_icmp_err_no_flow);
+	return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_no_flow);
+}
+
+/* Timer wheel: 1 ms ticks, 4096 slots (one turn: 4.1 s). */
+#define SF_TW_SLOTS 4096
+
+int
+sf_tcp_init(struct sf_wtcp *wt)
+{
+	if (sf_syncache_init(wt) != 0 || sf_conn_init(wt) != 0)
+		return -ENOMEM;
+	return sf_twheel_init(&wt->wt_tw,
+		wt->wt_reqtab.ft_cap + wt->wt_conntab.ft_cap, SF_TW_SLOTS,
+		wt->wt_net.nt_now, wt->wt_net.nt_socket);
+}
+
+void
+sf_tcp_fini(struct sf_wtcp *wt)
+{
+	/* Connections first: they may hold mbufs and queue places. */
+	sf_conn_fini(wt);
+	sf_syncache_fini(wt);
+	sf_twheel_fini(&wt->wt_tw);
+}
+
+void
+sf_tcp_drain(struct sf_wtcp *wt)
+{
+	sf_conn_drain(wt);
+}
+
+/* Timer ids: requests first, then connections (sf_conn_tid()). */
+static void
+sf_tcp_timer(void *ctx, uint32_t id)
+{
+	struct sf_wtcp *wt = ctx;
+	uint32_t nreq = wt->wt_reqtab.ft_cap;
+
+	if (id < nreq)
+		sf_syncache_timer(wt, id);
+	else
+		sf_conn_timer(wt, id - nreq);
+}
+
+void
+sf_tcp_clock(struct sf_wtcp *wt)
+{
+	uint32_t now = wt->wt_net.nt_now;
+
+	if ((int32_t)(now - wt->wt_ck_next) >= 0)
+		sf_syncache_clock(wt);
+	sf_twheel_advance(&wt->wt_tw, now, sf_tcp_timer, wt);
+}
+
+void
+sf_tcp_purge(struct sf_wtcp *wt)
+{
+	sf_syncache_purge(wt);
+	sf_conn_purge(wt);
 }

@@ -21,8 +21,6 @@
 
 RTE_LOG_REGISTER(sf_logtype_engine, synfront.engine, INFO);
 
-RTE_DEFINE_PER_LCORE(struct sf_worker *, sf_cur_ctx);
-
 /* Default ring sizes: 1024 frames is 32 bursts of slack per pair. */
 #define SF_STEER_RING_DEFAULT 1024
 #define SF_ACCEPT_RING_DEFAULT 1024
@@ -50,8 +48,6 @@ RTE_DEFINE_PER_LCORE(struct sf_worker *, sf_cur_ctx);
  * few peer RTOs: 2 s.
  */
 #define SF_TIME_WAIT_MS_DEFAULT 2000
-/* Timer wheel: 1 ms ticks, 4096 slots (one turn: 4.1 s). */
-#define SF_TW_SLOTS 4096
 
 /* The wall clock SYN-cookie periods count in: UTC ms since the epoch. */
 static uint64_t
@@ -80,13 +76,15 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 {
 	struct sf_etcp *et = &eng->en_tcp;
 	struct sf_siphash_key seed;
+	size_t sz;
 
-	et->et_listeners = rte_zmalloc_socket("sf_listeners",
-			sizeof(struct sf_listener) * SF_MAX_LISTENERS,
-			RTE_CACHE_LINE_SIZE, p->socket_id);
-	et->et_by_port = rte_zmalloc_socket("sf_listen_ports", 65536, 0,
+	if (sf_ltab_init(et, p->socket_id) != 0)
+		return -ENOMEM;
+	sz = rte_rcu_qsbr_get_memsize(p->nb_workers);
+	et->et_qsbr = rte_zmalloc_socket("sf_qsbr", sz, RTE_CACHE_LINE_SIZE,
 			p->socket_id);
-	if (et->et_listeners == NULL || et->et_by_port == NULL)
+	if (et->et_qsbr == NULL ||
+	    rte_rcu_qsbr_init(et->et_qsbr, p->nb_workers) != 0)
 		return -ENOMEM;
 	sf_siphash_key_random(&et->et_isn_key);
 	sf_siphash_key_random(&et->et_peer_key);
@@ -105,8 +103,15 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	et->et_time_wait_ms = p->time_wait_ms != 0 ? p->time_wait_ms :
 		SF_TIME_WAIT_MS_DEFAULT;
 	et->et_no_listener_drop = p->no_listener_drop != 0;
-	et->et_pool = p->pool;
 	return 0;
+}
+
+static void
+sf_engine_tcp_term(struct sf_engine *eng)
+{
+	rte_free(eng->en_tcp.et_qsbr);
+	eng->en_tcp.et_qsbr = NULL;
+	sf_ltab_fini(&eng->en_tcp);
 }
 
 /*
@@ -124,7 +129,7 @@ sf_icmp_param(uint32_t v, uint32_t def)
 	return v == 0 ? def : v == SF_ICMP_NO_LIMIT ? 0 : v;
 }
 
-static void
+static int
 sf_engine_icmp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 {
 	struct sf_icmp_conf *ic = &eng->en_icmp;
@@ -138,31 +143,165 @@ sf_engine_icmp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	/* The bucket's size: SF_ICMP_NO_LIMIT is as large as it gets. */
 	ic->ic_burst = p->icmp_msgs_burst != 0 ? p->icmp_msgs_burst :
 		SF_ICMP_MSGS_BURST_DEFAULT;
+	return 0;
 }
 
-/* A worker's request and connection tables and its timer wheel. */
+/*
+ * The contexts: workers (their net and TCP state), then the application
+ * contexts' layer. Workers get their ms clock here too.
+ */
 static int
-sf_worker_tcp_init(struct sf_worker *w)
+sf_engine_workers_init(struct sf_engine *eng, const struct sf_engine_params *p)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_etcp *et = &eng->en_tcp;
+	unsigned int i;
 
-	wt->wt_ms_tsc = RTE_MAX(rte_get_tsc_hz() / MS_PER_S, (uint64_t)1);
-	wt->wt_tsc0 = rte_rdtsc();
-	wt->wt_next_tick_tsc = wt->wt_tsc0 + wt->wt_ms_tsc;
-	wt->wt_now = 0;
-	if (sf_syncache_init(w) != 0 || sf_conn_init(w) != 0)
+	eng->en_workers = rte_zmalloc_socket("sf_workers",
+			sizeof(struct sf_worker) * p->nb_workers,
+			RTE_CACHE_LINE_SIZE, p->socket_id);
+	et->et_wt = rte_zmalloc_socket("sf_wtcp",
+			sizeof(*et->et_wt) * p->nb_workers, 0, p->socket_id);
+	if (eng->en_workers == NULL || et->et_wt == NULL)
 		return -ENOMEM;
-	return sf_twheel_init(&wt->wt_tw,
-		wt->wt_reqtab.ft_cap + wt->wt_conntab.ft_cap, SF_TW_SLOTS,
-		wt->wt_now, w->wk_eng->en_socket);
+	et->et_nb_workers = p->nb_workers;
+	for (i = 0; i < p->nb_workers; i++) {
+		struct sf_worker *w = &eng->en_workers[i];
+		struct sf_net *nt = sf_wk_net(w);
+
+		w->wk_eng = eng;
+		w->wk_idx = i;
+		w->wk_lcore = LCORE_ID_ANY;
+		w->wk_ms_tsc = RTE_MAX(rte_get_tsc_hz() / MS_PER_S, (uint64_t)1);
+		w->wk_tsc0 = rte_rdtsc();
+		w->wk_next_tick_tsc = w->wk_tsc0 + w->wk_ms_tsc;
+		nt->nt_ports = eng->en_ports;
+		nt->nt_icmp_conf = &eng->en_icmp;
+		nt->nt_pool = p->pool;
+		nt->nt_now = 0;
+		nt->nt_seed = et->et_hash_seed;
+		nt->nt_idx = i;
+		nt->nt_socket = p->socket_id;
+		nt->nt_drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) /
+			US_PER_S * eng->en_tx_drain_us;
+		memset(nt->nt_qidx, UINT8_MAX, sizeof(nt->nt_qidx));
+		sf_icmp_err_init(nt);
+		w->wk_tcp.wt_et = et;
+		w->wk_tcp.wt_conn_ops = &sf_conn_ops_inline;
+		et->et_wt[i] = &w->wk_tcp;
+		if (sf_tcp_init(&w->wk_tcp) != 0 ||
+		    rte_rcu_qsbr_thread_register(et->et_qsbr, i) != 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void
+sf_engine_workers_term(struct sf_engine *eng)
+{
+	unsigned int i;
+
+	for (i = 0; eng->en_workers != NULL && i < eng->en_nb_workers; i++) {
+		struct sf_worker *w = &eng->en_workers[i];
+
+		sf_tcp_fini(&w->wk_tcp);
+		sf_net_queue_fini(sf_wk_net(w));
+	}
+	rte_free(eng->en_workers);
+	rte_free(eng->en_tcp.et_wt);
+	eng->en_workers = NULL;
+	eng->en_tcp.et_wt = NULL;
+	eng->en_tcp.et_nb_workers = 0;
+}
+
+/*
+ * Application contexts, and where every context's counters are (the
+ * listener counters are summed and reset over them all). Connections go
+ * up inline, or over the application contexts' rings.
+ */
+static int
+sf_engine_apps_init(struct sf_engine *eng, const struct sf_engine_params *p)
+{
+	struct sf_etcp *et = &eng->en_tcp;
+	unsigned int i, n = p->nb_workers + p->nb_apps;
+	int ret;
+
+	ret = sf_apps_init(&eng->en_apps, et, p->nb_apps, p->nb_workers,
+		eng->en_accept_ring_size, p->socket_id);
+	if (ret != 0)
+		return ret;
+	et->et_stats = rte_zmalloc_socket("sf_stats_of",
+			sizeof(*et->et_stats) * n, 0, p->socket_id);
+	if (et->et_stats == NULL)
+		return -ENOMEM;
+	for (i = 0; i < p->nb_workers; i++)
+		et->et_stats[i] = &sf_wk_net(&eng->en_workers[i])->nt_st;
+	for (i = 0; i < p->nb_apps; i++)
+		et->et_stats[p->nb_workers + i] = &eng->en_apps.ap_ctx[i].ac_st;
+	et->et_nb_stats = n;
+	for (i = 0; i < p->nb_workers && p->nb_apps != 0; i++) {
+		sf_apps_attach(&eng->en_apps, i);
+		eng->en_workers[i].wk_app = &eng->en_apps.ap_w[i];
+	}
+	return 0;
+}
+
+static void
+sf_engine_apps_term(struct sf_engine *eng)
+{
+	unsigned int i;
+
+	for (i = 0; eng->en_workers != NULL && i < eng->en_nb_workers; i++) {
+		eng->en_workers[i].wk_app = NULL;
+		eng->en_workers[i].wk_tcp.wt_conn_ops = &sf_conn_ops_inline;
+		eng->en_workers[i].wk_tcp.wt_up = NULL;
+	}
+	rte_free(eng->en_tcp.et_stats);
+	eng->en_tcp.et_stats = NULL;
+	eng->en_tcp.et_nb_stats = 0;
+	sf_apps_fini(&eng->en_apps);
+}
+
+/* Software steering is set up later (sf_engine_steer()); freed here. */
+static int
+sf_engine_steer_init(struct sf_engine *eng, const struct sf_engine_params *p)
+{
+	sf_rss_init();
+	return 0;
+}
+
+/*
+ * Engine create and free, step by step: each step builds on the ones
+ * before it, and free takes down the steps done, last first (as DPVS's
+ * init table). A create that fails takes down what it had built.
+ */
+static const struct {
+	const char *name;
+	int (*init)(struct sf_engine *eng, const struct sf_engine_params *p);
+	void (*term)(struct sf_engine *eng);
+} sf_engine_steps[] = {
+	{ "icmp", sf_engine_icmp_init, NULL },
+	{ "tcp", sf_engine_tcp_init, sf_engine_tcp_term },
+	{ "workers", sf_engine_workers_init, sf_engine_workers_term },
+	{ "apps", sf_engine_apps_init, sf_engine_apps_term },
+	{ "steering", sf_engine_steer_init, sf_steer_fini },
+};
+
+static void
+sf_engine_term(struct sf_engine *eng)
+{
+	while (eng->en_init_done > 0) {
+		eng->en_init_done--;
+		if (sf_engine_steps[eng->en_init_done].term != NULL)
+			sf_engine_steps[eng->en_init_done].term(eng);
+	}
 }
 
 struct sf_engine *
 sf_engine_create(const struct sf_engine_params *params)
 {
 	struct sf_engine *eng;
-	unsigned int i, nctx;
-	size_t sz;
+	unsigned int i;
+	int ret;
 
 	if (params == NULL || params->nb_workers == 0 ||
 	    params->nb_workers > RTE_MAX_LCORE ||
@@ -170,7 +309,6 @@ sf_engine_create(const struct sf_engine_params *params)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	nctx = params->nb_workers + params->nb_apps;
 	eng = rte_zmalloc_socket("sf_engine", sizeof(*eng),
 			RTE_CACHE_LINE_SIZE, params->socket_id);
 	if (eng == NULL) {
@@ -186,96 +324,33 @@ sf_engine_create(const struct sf_engine_params *params)
 		params->steer_ring_size : SF_STEER_RING_DEFAULT;
 	eng->en_accept_ring_size = params->accept_ring_size != 0 ?
 		params->accept_ring_size : SF_ACCEPT_RING_DEFAULT;
-	rte_spinlock_init(&eng->en_ctl_lock);
 	sf_listener_params_init(&eng->en_ls_defaults);
-	eng->en_workers = rte_zmalloc_socket("sf_workers",
-			sizeof(struct sf_worker) * nctx,
-			RTE_CACHE_LINE_SIZE, params->socket_id);
-	sz = rte_rcu_qsbr_get_memsize(params->nb_workers);
-	eng->en_qsbr = rte_zmalloc_socket("sf_qsbr", sz, RTE_CACHE_LINE_SIZE,
-			params->socket_id);
-	if (eng->en_workers == NULL || eng->en_qsbr == NULL ||
-	    rte_rcu_qsbr_init(eng->en_qsbr, params->nb_workers) != 0) {
-		rte_free(eng->en_workers);
-		rte_free(eng->en_qsbr);
-		rte_free(eng);
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	sf_engine_icmp_init(eng, params);
-	if (sf_engine_tcp_init(eng, params) != 0) {
-		sf_engine_free(eng);
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	for (i = 0; i < params->nb_workers; i++) {
-		struct sf_worker *w = &eng->en_workers[i];
-
-		w->wk_eng = eng;
-		w->wk_idx = i;
-		w->wk_lcore = LCORE_ID_ANY;
-		w->wk_drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) /
-			US_PER_S * eng->en_tx_drain_us;
-		memset(w->wk_qidx, UINT8_MAX, sizeof(w->wk_qidx));
-		if (sf_worker_tcp_init(w) != 0 ||
-		    rte_rcu_qsbr_thread_register(eng->en_qsbr, i) != 0) {
-			sf_engine_free(eng);
-			rte_errno = ENOMEM;
+	for (i = 0; i < RTE_DIM(sf_engine_steps); i++) {
+		ret = sf_engine_steps[i].init(eng, params);
+		if (ret != 0) {
+			SF_ENGINE_LOG(ERR, "engine create: %s: %s",
+				sf_engine_steps[i].name, strerror(-ret));
+			sf_engine_drain(eng);
+			sf_engine_term(eng);
+			rte_free(eng);
+			rte_errno = -ret;
 			return NULL;
 		}
-		sf_icmp_err_init(w);
+		eng->en_init_done = i + 1;
 	}
-	/* Application contexts: counters and rings only, no tables. */
-	for (i = params->nb_workers; i < nctx; i++) {
-		struct sf_worker *a = &eng->en_workers[i];
-
-		a->wk_eng = eng;
-		a->wk_idx = i;
-		a->wk_app = true;
-		a->wk_lcore = LCORE_ID_ANY;
-		memset(a->wk_qidx, UINT8_MAX, sizeof(a->wk_qidx));
-	}
-	if (sf_app_init(eng) != 0) {
-		sf_engine_free(eng);
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	/* Connections go up inline, or over the application contexts. */
-	for (i = 0; i < params->nb_workers; i++)
-		eng->en_workers[i].wk_tcp.wt_conn_ops = params->nb_apps != 0 ?
-			&sf_app_conn_ops : &sf_conn_ops_inline;
 	return eng;
 }
 
 void
 sf_engine_free(struct sf_engine *eng)
 {
-	unsigned int i, q;
-
 	if (eng == NULL)
 		return;
 	__atomic_compare_exchange_n(&sf_tel_engine, &(struct sf_engine *){eng},
 		NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-	if (eng->en_workers != NULL) {
-		/* Rings, tx buffers and queued data first: mbufs go home. */
-		sf_engine_drain(eng);
-		sf_app_fini(eng);
-		sf_steer_fini(eng);
-	}
-	for (i = 0; eng->en_workers != NULL && i < eng->en_nb_workers; i++) {
-		struct sf_worker *w = &eng->en_workers[i];
-
-		/* Connections first: they may hold mbufs and queue places. */
-		sf_conn_fini(w);
-		sf_syncache_fini(w);
-		sf_twheel_fini(&w->wk_tcp.wt_tw);
-		for (q = 0; q < w->wk_nb_queues; q++)
-			rte_free(w->wk_q[q].wq_txb);
-	}
-	rte_free(eng->en_workers);
-	rte_free(eng->en_qsbr);
-	rte_free(eng->en_tcp.et_listeners);
-	rte_free(eng->en_tcp.et_by_port);
+	/* Rings, tx buffers and queued data first: mbufs go home. */
+	sf_engine_drain(eng);
+	sf_engine_term(eng);
 	rte_free(eng);
 }
 
@@ -405,95 +480,43 @@ sf_engine_worker(struct sf_engine *eng, unsigned int idx)
 	return &eng->en_workers[idx];
 }
 
-/*
- * Frames the tx queue refused: freed and counted, never retried, so a
- * stuck queue cannot hold the mempool hostage.
- */
-static void
-sf_tx_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *arg)
-{
-	struct sf_worker *w = arg;
-	uint16_t i;
-
-	for (i = 0; i < unsent; i++)
-		rte_pktmbuf_free(pkts[i]);
-	__atomic_store_n(&w->wk_cnt[SF_CNT_tx_dropped],
-		w->wk_cnt[SF_CNT_tx_dropped] + unsent, __ATOMIC_RELAXED);
-}
-
 int
 sf_worker_queue_add(struct sf_worker *w, uint16_t port_id, uint16_t queue_id)
 {
-	struct rte_eth_dev_tx_buffer *b;
-	struct sf_wqueue *q;
-
-	if (w == NULL || sf_engine_port(w->wk_eng, port_id) == NULL ||
-	    w->wk_qidx[port_id] != UINT8_MAX)
+	if (w == NULL || sf_engine_port(w->wk_eng, port_id) == NULL)
 		return -EINVAL;
-	if (w->wk_nb_queues == SF_MAX_WORKER_QUEUES)
-		return -ENOSPC;
-	b = rte_zmalloc_socket("sf_txbuf", RTE_ETH_TX_BUFFER_SIZE(SF_RX_BURST),
-			RTE_CACHE_LINE_SIZE, w->wk_eng->en_socket);
-	if (b == NULL)
-		return -ENOMEM;
-	rte_eth_tx_buffer_init(b, SF_RX_BURST);
-	rte_eth_tx_buffer_set_err_callback(b, sf_tx_unsent, w);
-	q = &w->wk_q[w->wk_nb_queues];
-	q->wq_port = port_id;
-	q->wq_queue = queue_id;
-	q->wq_txb = b;
-	w->wk_qidx[port_id] = (uint8_t)w->wk_nb_queues;
-	w->wk_nb_queues++;
-	return 0;
+	return sf_net_queue_add(sf_wk_net(w), port_id, queue_id);
 }
 
 unsigned int
 sf_worker_queue_count(const struct sf_worker *w)
 {
-	return w->wk_nb_queues;
+	return w->wk_tcp.wt_net.nt_nb_queues;
 }
 
 /*
- * A frame for a port this worker has no tx queue on: to the worker that
- * sends there for it (software steering), or dropped.
+ * Receive dispatch: every frame through sf_input_one(); replies leave
+ * on this worker's tx queue of the port, or over the tx hand-off.
  */
-static void
-sf_worker_handoff(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
-{
-	struct rte_ring *r = w->wk_txr[port_id];
-
-	if (r == NULL) {
-		rte_pktmbuf_free(m);
-		sf_count(w, SF_CNT_tx_dropped);
-		return;
-	}
-	m->port = port_id;
-	if (rte_ring_sp_enqueue(r, m) != 0) {
-		rte_pktmbuf_free(m);
-		sf_count(w, SF_CNT_tx_handoff_dropped);
-		return;
-	}
-	sf_count(w, SF_CNT_tx_handoff);
-}
-
 uint16_t
 sf_worker_input(struct sf_worker *w, uint16_t port_id,
 		struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct sf_wqueue *q = NULL;
-	uint16_t i, sent = 0;
+	struct sf_net *nt = sf_wk_net(w);
+	const struct sf_wqueue *q;
+	uint16_t i;
 
-	RTE_PER_LCORE(sf_cur_ctx) = w;
-	sf_count_n(w, SF_CNT_rx_packets, n);
+	/* Callbacks run here run on the owning worker. */
+	RTE_PER_LCORE(sf_app_cur) = NULL;
+	sf_count_n(nt, SF_CNT_rx_packets, n);
 	/* Checked once per burst so sf_input_one() can index the table. */
 	if (unlikely(port_id >= RTE_MAX_ETHPORTS ||
 		     !w->wk_eng->en_ports[port_id].pt_present)) {
 		rte_pktmbuf_free_bulk(pkts, n);
-		sf_count_n(w, SF_CNT_drop_unknown_port, n);
+		sf_count_n(nt, SF_CNT_drop_unknown_port, n);
 		return n;
 	}
-	if (w->wk_qidx[port_id] != UINT8_MAX)
-		q = &w->wk_q[w->wk_qidx[port_id]];
+	q = sf_net_txq(nt, port_id);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
@@ -510,93 +533,55 @@ sf_worker_input(struct sf_worker *w, uint16_t port_id,
 		}
 		if (unlikely(q == NULL)) {
 			/* A steered flow: another worker sends for us. */
-			sf_worker_handoff(w, port_id, m);
+			sf_net_handoff(nt, port_id, m);
 			continue;
 		}
-		sent += rte_eth_tx_buffer(q->wq_port, q->wq_queue, q->wq_txb, m);
+		sf_net_txq_send(nt, q, m);
 	}
-	if (sent != 0)
-		sf_count_n(w, SF_CNT_tx_packets, sent);
 	return n;
 }
 
 void
 sf_worker_flush(struct sf_worker *w)
 {
-	uint16_t sent = 0;
-	unsigned int i;
-
-	for (i = 0; i < w->wk_nb_queues; i++) {
-		const struct sf_wqueue *q = &w->wk_q[i];
-
-		sent += rte_eth_tx_buffer_flush(q->wq_port, q->wq_queue,
-				q->wq_txb);
-	}
-	if (sent != 0)
-		sf_count_n(w, SF_CNT_tx_packets, sent);
-	w->wk_last_flush = rte_rdtsc();
-}
-
-void
-sf_worker_tx(struct sf_worker *w, uint16_t port_id, struct rte_mbuf *m)
-{
-	const struct sf_wqueue *q;
-	uint16_t sent;
-
-	if (unlikely(w->wk_eng->en_tx_hook != NULL)) {
-		w->wk_eng->en_tx_hook(w, port_id, m);
-		return;
-	}
-	if (unlikely(w->wk_qidx[port_id] == UINT8_MAX)) {
-		sf_worker_handoff(w, port_id, m);
-		return;
-	}
-	q = &w->wk_q[w->wk_qidx[port_id]];
-	sent = rte_eth_tx_buffer(q->wq_port, q->wq_queue, q->wq_txb, m);
-	if (sent != 0)
-		sf_count_n(w, SF_CNT_tx_packets, sent);
-}
-
-struct rte_mbuf *
-sf_worker_alloc(struct sf_worker *w)
-{
-	struct rte_mbuf *m = NULL;
-
-	if (w->wk_eng->en_tcp.et_pool != NULL)
-		m = rte_pktmbuf_alloc(w->wk_eng->en_tcp.et_pool);
-	if (m == NULL)
-		sf_count(w, SF_CNT_tx_nombuf);
-	return m;
-}
-
-static void
-sf_worker_timer(void *ctx, uint32_t id)
-{
-	struct sf_worker *w = ctx;
-	uint32_t nreq = w->wk_tcp.wt_reqtab.ft_cap;
-
-	if (id < nreq)
-		sf_syncache_timer(w, id);
-	else
-		sf_conn_timer(w, id - nreq);
+	sf_net_flush(sf_wk_net(w));
 }
 
 void
 sf_worker_clock(struct sf_worker *w, uint32_t now)
 {
-	struct sf_wtcp *wt = &w->wk_tcp;
+	sf_wk_net(w)->nt_now = now;
+	sf_tcp_clock(&w->wk_tcp);
+}
 
-	wt->wt_now = now;
-	if ((int32_t)(now - wt->wt_ck_next) >= 0)
-		sf_syncache_clock(w);
-	sf_twheel_advance(&wt->wt_tw, now, sf_worker_timer, w);
+/*
+ * The top of every worker poll: a quiescent state (the worker holds no
+ * listener from its last poll), then the listener generation; when it
+ * moved, drop what this worker holds of removed listeners.
+ */
+void
+sf_worker_sync(struct sf_worker *w)
+{
+	struct sf_etcp *et = &w->wk_eng->en_tcp;
+	uint32_t g;
+
+	if (unlikely(!w->wk_online)) {
+		rte_rcu_qsbr_thread_online(et->et_qsbr, w->wk_idx);
+		w->wk_online = true;
+	}
+	rte_rcu_qsbr_quiescent(et->et_qsbr, w->wk_idx);
+	g = __atomic_load_n(&et->et_ls_gen, __ATOMIC_ACQUIRE);
+	if (unlikely(g != w->wk_ls_gen)) {
+		sf_tcp_purge(&w->wk_tcp);
+		w->wk_ls_gen = g;
+	}
 }
 
 uint16_t
 sf_worker_poll(struct sf_worker *w)
 {
 	struct rte_mbuf *pkts[SF_RX_BURST];
-	struct sf_wtcp *wt = &w->wk_tcp;
+	struct sf_net *nt = sf_wk_net(w);
 	uint16_t nb, total = 0;
 	unsigned int i;
 	uint32_t now;
@@ -604,23 +589,22 @@ sf_worker_poll(struct sf_worker *w)
 
 	if (unlikely(w->wk_lcore == LCORE_ID_ANY))
 		w->wk_lcore = rte_lcore_id();
-	RTE_PER_LCORE(sf_cur_ctx) = w;
-	sf_listen_sync(w);
+	sf_worker_sync(w);
 	/*
 	 * The ms clock of timers and timestamps; the wheel runs per tick.
 	 * The division is done once per tick, not once per poll: between
 	 * ticks a compare against the next tick's TSC is enough.
 	 */
 	tsc = rte_rdtsc();
-	if (unlikely(tsc >= wt->wt_next_tick_tsc)) {
-		now = (uint32_t)((tsc - wt->wt_tsc0) / wt->wt_ms_tsc);
-		wt->wt_next_tick_tsc = wt->wt_tsc0 +
-			((uint64_t)now + 1) * wt->wt_ms_tsc;
-		if (now != wt->wt_now)
+	if (unlikely(tsc >= w->wk_next_tick_tsc)) {
+		now = (uint32_t)((tsc - w->wk_tsc0) / w->wk_ms_tsc);
+		w->wk_next_tick_tsc = w->wk_tsc0 +
+			((uint64_t)now + 1) * w->wk_ms_tsc;
+		if (now != nt->nt_now)
 			sf_worker_clock(w, now);
 	}
-	for (i = 0; i < w->wk_nb_queues; i++) {
-		const struct sf_wqueue *q = &w->wk_q[i];
+	for (i = 0; i < nt->nt_nb_queues; i++) {
+		const struct sf_wqueue *q = &nt->nt_q[i];
 
 		nb = rte_eth_rx_burst(q->wq_port, q->wq_queue, pkts,
 				SF_RX_BURST);
@@ -634,20 +618,22 @@ sf_worker_poll(struct sf_worker *w)
 	}
 	if (w->wk_nb_steer_in != 0 || w->wk_nb_tx_in != 0)
 		total += sf_steer_poll(w);
-	if (w->wk_eng->en_nb_apps != 0)
-		sf_app_cmd_poll(w);
-	if (total == 0 || rte_rdtsc() - w->wk_last_flush > w->wk_drain_tsc)
-		sf_worker_flush(w);
+	if (w->wk_app != NULL) {
+		RTE_PER_LCORE(sf_app_cur) = NULL;
+		sf_app_cmd_poll(w->wk_app);
+	}
+	if (total == 0 || rte_rdtsc() - nt->nt_last_flush > nt->nt_drain_tsc)
+		sf_net_flush(nt);
 	return total;
 }
 
 void
 sf_worker_stop(struct sf_worker *w)
 {
-	if (!w->wk_app)
-		sf_worker_flush(w);
+	sf_net_flush(sf_wk_net(w));
 	if (w->wk_online) {
-		rte_rcu_qsbr_thread_offline(w->wk_eng->en_qsbr, w->wk_idx);
+		rte_rcu_qsbr_thread_offline(w->wk_eng->en_tcp.et_qsbr,
+			w->wk_idx);
 		w->wk_online = false;
 	}
 }
@@ -655,29 +641,23 @@ sf_worker_stop(struct sf_worker *w)
 void
 sf_engine_drain(struct sf_engine *eng)
 {
-	unsigned int i, q;
+	unsigned int i;
 
 	sf_steer_drain(eng);
-	sf_app_drain(eng);
-	for (i = 0; i < eng->en_nb_workers; i++) {
+	sf_apps_drain(&eng->en_apps);
+	for (i = 0; eng->en_workers != NULL && i < eng->en_nb_workers; i++) {
 		struct sf_worker *w = &eng->en_workers[i];
-		struct sf_wtcp *wt = &w->wk_tcp;
-		uint32_t k;
 
-		for (q = 0; q < w->wk_nb_queues; q++) {
-			struct rte_eth_dev_tx_buffer *b = w->wk_q[q].wq_txb;
-
-			rte_pktmbuf_free_bulk(b->pkts, b->length);
-			b->length = 0;
-		}
-		for (k = 0; wt->wt_conn != NULL && k < wt->wt_conntab.ft_cap;
-		     k++) {
-			if (wt->wt_conn[k].cn_data != NULL) {
-				rte_pktmbuf_free(wt->wt_conn[k].cn_data);
-				wt->wt_conn[k].cn_data = NULL;
-			}
-		}
+		sf_net_tx_drain(sf_wk_net(w));
+		sf_tcp_drain(&w->wk_tcp);
 	}
+}
+
+/* The counters of context idx: a worker's, or an application's. */
+static const struct sf_stats *
+sf_engine_stats(const struct sf_engine *eng, unsigned int idx)
+{
+	return eng->en_tcp.et_stats[idx];
 }
 
 void
@@ -688,8 +668,8 @@ sf_engine_counters(const struct sf_engine *eng, uint64_t *out)
 	memset(out, 0, sizeof(*out) * SF_CNT_MAX);
 	for (i = 0; i < eng->en_nb_workers + eng->en_nb_apps; i++)
 		for (c = 0; c < SF_CNT_MAX; c++)
-			out[c] += __atomic_load_n(&eng->en_workers[i].wk_cnt[c],
-					__ATOMIC_RELAXED);
+			out[c] += sf_stats_get(sf_engine_stats(eng, i),
+				(enum sf_counter)c);
 }
 
 int
@@ -701,8 +681,8 @@ sf_engine_worker_counters(const struct sf_engine *eng, unsigned int idx,
 	if (eng == NULL || idx >= eng->en_nb_workers + eng->en_nb_apps)
 		return -EINVAL;
 	for (c = 0; c < SF_CNT_MAX; c++)
-		out[c] = __atomic_load_n(&eng->en_workers[idx].wk_cnt[c],
-				__ATOMIC_RELAXED);
+		out[c] = sf_stats_get(sf_engine_stats(eng, idx),
+			(enum sf_counter)c);
 	return 0;
 }
 
@@ -711,5 +691,94 @@ sf_engine_worker_lcore(const struct sf_engine *eng, unsigned int idx)
 {
 	if (eng == NULL || idx >= eng->en_nb_workers + eng->en_nb_apps)
 		return -EINVAL;
-	return (int)eng->en_workers[idx].wk_lcore;
+	if (idx < eng->en_nb_workers)
+		return (int)eng->en_workers[idx].wk_lcore;
+	return (int)eng->en_apps.ap_ctx[idx - eng->en_nb_workers].ac_lcore;
+}
+
+unsigned int
+sf_engine_app_count(const struct sf_engine *eng)
+{
+	return eng->en_nb_apps;
+}
+
+struct sf_app_ctx *
+sf_engine_app(struct sf_engine *eng, unsigned int idx)
+{
+	if (eng == NULL || idx >= eng->en_nb_apps)
+		return NULL;
+	return &eng->en_apps.ap_ctx[idx];
+}
+
+void
+sf_engine_tx_hook(struct sf_engine *eng,
+		void (*hook)(struct sf_net *nt, uint16_t port_id,
+			struct rte_mbuf *m))
+{
+	unsigned int i;
+
+	for (i = 0; i < eng->en_nb_workers; i++)
+		sf_wk_net(&eng->en_workers[i])->nt_tx_hook = hook;
+}
+
+/*
+ * The listener table's public calls (sf_tcp.h): the TCP layer's, on this
+ * engine's table.
+ */
+int
+sf_engine_listen(struct sf_engine *eng, const struct sf_listener_params *p)
+{
+	return eng == NULL ? -EINVAL : sf_ltab_listen(&eng->en_tcp, p);
+}
+
+int
+sf_engine_listen_update(struct sf_engine *eng, unsigned int id,
+		const struct sf_listener_params *p)
+{
+	return eng == NULL ? -EINVAL : sf_ltab_update(&eng->en_tcp, id, p);
+}
+
+int
+sf_engine_unlisten(struct sf_engine *eng, unsigned int id)
+{
+	return eng == NULL ? -EINVAL : sf_ltab_unlisten(&eng->en_tcp, id);
+}
+
+int
+sf_engine_listener_find(const struct sf_engine *eng,
+		const struct sf_addr *addr, uint16_t port)
+{
+	return eng == NULL ? -ENOENT : sf_ltab_find(&eng->en_tcp, addr, port);
+}
+
+unsigned int
+sf_engine_listener_count(const struct sf_engine *eng)
+{
+	return sf_ltab_count(&eng->en_tcp);
+}
+
+int
+sf_engine_listener_get(const struct sf_engine *eng, unsigned int id,
+		struct sf_listener_params *out)
+{
+	return eng == NULL ? -EINVAL : sf_ltab_get(&eng->en_tcp, id, out);
+}
+
+int
+sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
+		struct sf_listener_state *out)
+{
+	return eng == NULL ? -EINVAL : sf_ltab_state(&eng->en_tcp, id, out);
+}
+
+void
+sf_engine_listen_defaults(struct sf_engine *eng,
+		const struct sf_listener_params *p, sf_listen_key_cb_t cb,
+		void *arg)
+{
+	rte_spinlock_lock(&eng->en_tcp.et_lock);
+	eng->en_ls_defaults = *p;
+	eng->en_ls_key_cb = cb;
+	eng->en_ls_key_arg = arg;
+	rte_spinlock_unlock(&eng->en_tcp.et_lock);
 }

@@ -22,7 +22,7 @@
 #include <rte_tcp.h>
 
 #include "sf_cksum.h"
-#include "sf_engine_pvt.h"
+#include "sf_tcp_pvt.h"
 
 #define SF_TTL 64
 
@@ -195,7 +195,7 @@ sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o)
  * back where the frame they answer came from).
  */
 enum sf_verdict
-sf_tcp_reply(struct sf_worker *w, const struct sf_port *pt, struct sf_seg *s,
+sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt, struct sf_seg *s,
 		const struct sf_l2peer *l2, const struct sf_tcp_out *o)
 {
 	struct sf_l2peer src;
@@ -206,9 +206,9 @@ sf_tcp_reply(struct sf_worker *w, const struct sf_port *pt, struct sf_seg *s,
 	}
 	/* The key lives in s, not in the frame being overwritten. */
 	if (sf_tcp_build(s->sg_m, pt, l2, &s->sg_key, o) != 0)
-		return sf_drop(w, SF_CNT_drop_reply_no_room);
+		return sf_drop(&wt->wt_net, SF_CNT_drop_reply_no_room);
 	if (o->flags & SF_TH_RST)
-		sf_count(w, SF_CNT_out_rsts);
+		sf_count(&wt->wt_net, SF_CNT_out_rsts);
 	return SF_VERDICT_TX;
 }
 
@@ -219,32 +219,32 @@ sf_tcp_reply(struct sf_worker *w, const struct sf_port *pt, struct sf_seg *s,
  * always fits an empty mbuf, so the build cannot fail on room.
  */
 int
-sf_tcp_send(struct sf_worker *w, uint16_t port, const struct sf_l2peer *l2,
+sf_tcp_send(struct sf_wtcp *wt, uint16_t port, const struct sf_l2peer *l2,
 		const struct sf_flow_key *k, const struct sf_tcp_out *o)
 {
-	struct rte_mbuf *m = sf_worker_alloc(w);
+	struct rte_mbuf *m = sf_net_alloc(&wt->wt_net);
 
 	if (m == NULL)
 		return -1;
-	if (sf_tcp_build(m, sf_worker_port(w, port), l2, k, o) != 0) {
+	if (sf_tcp_build(m, sf_net_port(&wt->wt_net, port), l2, k, o) != 0) {
 		rte_pktmbuf_free(m);
 		return -1;
 	}
 	if (o->flags & SF_TH_RST)
-		sf_count(w, SF_CNT_out_rsts);
-	sf_worker_tx(w, port, m);
+		sf_count(&wt->wt_net, SF_CNT_out_rsts);
+	sf_net_tx(&wt->wt_net, port, m);
 	return 0;
 }
 
 /* The reset of sf_tcp_rst_for(), in place (never for a RST: callers check). */
 enum sf_verdict
-sf_tcp_reply_rst(struct sf_worker *w, const struct sf_port *pt,
+sf_tcp_reply_rst(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_seg *s)
 {
 	struct sf_tcp_out o;
 
 	sf_tcp_rst_for(s, &o);
-	return sf_tcp_reply(w, pt, s, NULL, &o);
+	return sf_tcp_reply(wt, pt, s, NULL, &o);
 }
 
 /* <nop, nop, TS> as Linux puts on every segment after the SYN. */

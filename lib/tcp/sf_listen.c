@@ -11,13 +11,13 @@
  *
  * Run-time changes, under quiescent-state-based RCU (rte_rcu_qsbr): the
  * workers read the chains with no lock; one control thread at a time
- * (en_ctl_lock) changes them.
+ * (et_lock) changes them.
  *   add     fill a free slot, then link it at the head of its port's chain
  *           with a release store: a worker sees all of it or none of it.
  *   change  store each setting atomically in place (setsockopt()).
  *   remove  unlink it (release store; a worker already on it walks on, as
  *           its own link is left alone), mark it CLOSING and move
- *           en_ls_gen. Each worker, at the top of its next poll, sees the
+ *           et_ls_gen. Each worker, at the top of its next poll, sees the
  *           move and drops its requests and queued connections of every
  *           listener not ACTIVE. The slot is free again once a grace
  *           period has passed (every worker has begun a poll after the
@@ -34,7 +34,9 @@
 
 #include <rte_malloc.h>
 
-#include "sf_engine_pvt.h"
+#include "sf_tcp_pvt.h"
+
+RTE_LOG_REGISTER(sf_logtype_tcp, synfront.tcp, INFO);
 
 #define SF_LCOUNTER_NAME(name, desc) #name,
 static const char *const sf_lcounter_names[SF_LCNT_MAX] = {
@@ -137,46 +139,44 @@ sf_ls_next(const struct sf_listener *ls)
  * its removal and nothing counts against it. The grace period: every
  * worker has reported a quiescent state (the top of a poll) after the
  * removal, so no worker is still in a poll that found the listener
- * before it was unlinked, and each has read the new en_ls_gen (its
+ * before it was unlinked, and each has read the new et_ls_gen (its
  * report reads the RCU token with acquire ordering, after we moved the
  * generation). The counts: the requests, queued connections and
  * connections on their way to an application context that the workers'
  * purges and the application contexts give back, and the live
  * connections. A purge still running when the counts reach zero touches
- * nothing of the slot any more. Control thread, under en_ctl_lock.
+ * nothing of the slot any more. Control thread, under et_lock.
  */
 static void
-sf_listener_reap(struct sf_engine *eng, struct sf_listener *ls)
+sf_listener_reap(struct sf_etcp *et, struct sf_listener *ls)
 {
 	uint32_t live = 0;
-	unsigned int i, n = eng->en_nb_workers + eng->en_nb_apps;
+	unsigned int i;
 
 	if (ls->ls_state != SF_LS_CLOSING)
 		return;
 	if (ls->ls_rcu_stage == 0) {
-		if (rte_rcu_qsbr_check(eng->en_qsbr, ls->ls_rcu_token,
+		if (rte_rcu_qsbr_check(et->et_qsbr, ls->ls_rcu_token,
 				false) != 1)
 			return;
 		ls->ls_rcu_stage = 1;
 	}
-	for (i = 0; i < eng->en_nb_workers; i++)
-		live += __atomic_load_n(
-			&eng->en_workers[i].wk_tcp.wt_lconns[ls->ls_id],
+	for (i = 0; i < et->et_nb_workers; i++)
+		live += __atomic_load_n(&et->et_wt[i]->wt_lconns[ls->ls_id],
 			__ATOMIC_ACQUIRE);
 	if (live != 0 || __atomic_load_n(&ls->ls_synq, __ATOMIC_ACQUIRE) != 0 ||
 	    __atomic_load_n(&ls->ls_acceptq, __ATOMIC_ACQUIRE) != 0)
 		return;
 	/* Nobody counts against it now: its counters start again. */
-	for (i = 0; i < n; i++)
-		memset(eng->en_workers[i].wk_tcp.wt_lcnt[ls->ls_id], 0,
-			sizeof(eng->en_workers[i].wk_tcp.wt_lcnt[0]));
+	for (i = 0; i < et->et_nb_stats; i++)
+		memset(et->et_stats[i]->st_lcnt[ls->ls_id], 0,
+			sizeof(et->et_stats[i]->st_lcnt[0]));
 	__atomic_store_n(&ls->ls_state, SF_LS_FREE, __ATOMIC_RELEASE);
 }
 
 int
-sf_engine_listen(struct sf_engine *eng, const struct sf_listener_params *p)
+sf_ltab_listen(struct sf_etcp *et, const struct sf_listener_params *p)
 {
-	struct sf_etcp *et;
 	struct sf_listener *ls = NULL, *o;
 	uint32_t laddr[4];
 	uint8_t family, i;
@@ -184,11 +184,10 @@ sf_engine_listen(struct sf_engine *eng, const struct sf_listener_params *p)
 	bool wild;
 	int ret;
 
-	if (eng == NULL || p == NULL || !sf_listener_params_ok(p) ||
+	if (p == NULL || !sf_listener_params_ok(p) ||
 	    sf_listener_key(&p->addr, &family, laddr, &wild) != 0)
 		return -EINVAL;
-	et = &eng->en_tcp;
-	rte_spinlock_lock(&eng->en_ctl_lock);
+	rte_spinlock_lock(&et->et_lock);
 	/*
 	 * Like bind(): one listener per address and port. Wildcards of both
 	 * families overlap an any-family wildcard, as 0.0.0.0:80 and [::]:80
@@ -203,7 +202,7 @@ sf_engine_listen(struct sf_engine *eng, const struct sf_listener_params *p)
 			goto out;
 	}
 	for (id = 0; id < et->et_nb_listeners && ls == NULL; id++) {
-		sf_listener_reap(eng, &et->et_listeners[id]);
+		sf_listener_reap(et, &et->et_listeners[id]);
 		if (et->et_listeners[id].ls_state == SF_LS_FREE)
 			ls = &et->et_listeners[id];
 	}
@@ -231,19 +230,19 @@ sf_engine_listen(struct sf_engine *eng, const struct sf_listener_params *p)
 		__ATOMIC_RELEASE);
 	ret = ls->ls_id;
 out:
-	rte_spinlock_unlock(&eng->en_ctl_lock);
+	rte_spinlock_unlock(&et->et_lock);
 	return ret;
 }
 
 /* The active listener id, or NULL. */
 static struct sf_listener *
-sf_listener_active(const struct sf_engine *eng, unsigned int id)
+sf_listener_active(const struct sf_etcp *et, unsigned int id)
 {
 	struct sf_listener *ls;
 
-	if (eng == NULL || id >= SF_MAX_LISTENERS)
+	if (id >= SF_MAX_LISTENERS)
 		return NULL;
-	ls = &eng->en_tcp.et_listeners[id];
+	ls = &et->et_listeners[id];
 	return __atomic_load_n(&ls->ls_state, __ATOMIC_ACQUIRE) ==
 		SF_LS_ACTIVE ? ls : NULL;
 }
@@ -252,17 +251,17 @@ sf_listener_active(const struct sf_engine *eng, unsigned int id)
 	__atomic_store_n(&(ls)->ls_p.field, (val), __ATOMIC_RELAXED)
 
 int
-sf_engine_listen_update(struct sf_engine *eng, unsigned int id,
+sf_ltab_update(struct sf_etcp *et, unsigned int id,
 		const struct sf_listener_params *p)
 {
 	struct sf_listener *ls;
 	struct sf_listener_params q;
 	int ret = 0;
 
-	if (eng == NULL || p == NULL)
+	if (p == NULL)
 		return -EINVAL;
-	rte_spinlock_lock(&eng->en_ctl_lock);
-	ls = sf_listener_active(eng, id);
+	rte_spinlock_lock(&et->et_lock);
+	ls = sf_listener_active(et, id);
 	if (ls == NULL) {
 		ret = -ENOENT;
 		goto out;
@@ -282,7 +281,7 @@ sf_engine_listen_update(struct sf_engine *eng, unsigned int id,
 		ret = -EBUSY;
 		goto out;
 	}
-	SF_LS_SET(ls, backlog, RTE_MIN(q.backlog, eng->en_tcp.et_somaxconn));
+	SF_LS_SET(ls, backlog, RTE_MIN(q.backlog, et->et_somaxconn));
 	SF_LS_SET(ls, syn_backlog, q.syn_backlog);
 	SF_LS_SET(ls, synack_retries, q.synack_retries);
 	SF_LS_SET(ls, synack_timeout_ms, q.synack_timeout_ms);
@@ -299,23 +298,19 @@ sf_engine_listen_update(struct sf_engine *eng, unsigned int id,
 	SF_LS_SET(ls, on_close, q.on_close);
 	SF_LS_SET(ls, on_accept, q.on_accept);
 out:
-	rte_spinlock_unlock(&eng->en_ctl_lock);
+	rte_spinlock_unlock(&et->et_lock);
 	return ret;
 }
 
 int
-sf_engine_unlisten(struct sf_engine *eng, unsigned int id)
+sf_ltab_unlisten(struct sf_etcp *et, unsigned int id)
 {
-	struct sf_etcp *et;
 	struct sf_listener *ls;
 	uint8_t *link;
 	int ret = 0;
 
-	if (eng == NULL)
-		return -EINVAL;
-	et = &eng->en_tcp;
-	rte_spinlock_lock(&eng->en_ctl_lock);
-	ls = sf_listener_active(eng, id);
+	rte_spinlock_lock(&et->et_lock);
+	ls = sf_listener_active(et, id);
 	if (ls == NULL) {
 		ret = -ENOENT;
 		goto out;
@@ -329,71 +324,32 @@ sf_engine_unlisten(struct sf_engine *eng, unsigned int id)
 	}
 	__atomic_store_n(&ls->ls_state, SF_LS_CLOSING, __ATOMIC_RELEASE);
 	/* After the unlink: a worker that sees the move cannot find it. */
-	__atomic_add_fetch(&eng->en_ls_gen, 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&et->et_ls_gen, 1, __ATOMIC_RELEASE);
 	ls->ls_rcu_stage = 0;
-	ls->ls_rcu_token = rte_rcu_qsbr_start(eng->en_qsbr);
-	sf_listener_reap(eng, ls);
+	ls->ls_rcu_token = rte_rcu_qsbr_start(et->et_qsbr);
+	sf_listener_reap(et, ls);
 out:
-	rte_spinlock_unlock(&eng->en_ctl_lock);
+	rte_spinlock_unlock(&et->et_lock);
 	return ret;
 }
 
 int
-sf_engine_listener_find(const struct sf_engine *eng,
-		const struct sf_addr *addr, uint16_t port)
+sf_ltab_find(const struct sf_etcp *et, const struct sf_addr *addr,
+		uint16_t port)
 {
-	const struct sf_etcp *et;
 	const struct sf_listener *ls;
 	uint32_t laddr[4];
 	uint8_t family, i;
 	bool wild;
 
-	if (eng == NULL || addr == NULL ||
-	    sf_listener_key(addr, &family, laddr, &wild) != 0)
+	if (addr == NULL || sf_listener_key(addr, &family, laddr, &wild) != 0)
 		return -ENOENT;
-	et = &eng->en_tcp;
 	for (i = sf_ls_first(et, port); i != 0; i = sf_ls_next(ls)) {
 		ls = &et->et_listeners[i - 1];
 		if (sf_listener_same_addr(ls, family, laddr))
 			return ls->ls_id;
 	}
 	return -ENOENT;
-}
-
-void
-sf_engine_listen_defaults(struct sf_engine *eng,
-		const struct sf_listener_params *p, sf_listen_key_cb_t cb,
-		void *arg)
-{
-	rte_spinlock_lock(&eng->en_ctl_lock);
-	eng->en_ls_defaults = *p;
-	eng->en_ls_key_cb = cb;
-	eng->en_ls_key_arg = arg;
-	rte_spinlock_unlock(&eng->en_ctl_lock);
-}
-
-/*
- * The top of every worker poll: a quiescent state (the worker holds no
- * listener from its last poll), then the listener generation; when it
- * moved, drop what this worker holds of removed listeners.
- */
-void
-sf_listen_sync(struct sf_worker *w)
-{
-	struct sf_engine *eng = w->wk_eng;
-	uint32_t g;
-
-	if (unlikely(!w->wk_online)) {
-		rte_rcu_qsbr_thread_online(eng->en_qsbr, w->wk_idx);
-		w->wk_online = true;
-	}
-	rte_rcu_qsbr_quiescent(eng->en_qsbr, w->wk_idx);
-	g = __atomic_load_n(&eng->en_ls_gen, __ATOMIC_ACQUIRE);
-	if (unlikely(g != w->wk_ls_gen)) {
-		sf_syncache_purge(w);
-		sf_conn_purge(w);
-		w->wk_ls_gen = g;
-	}
 }
 
 struct sf_listener *
@@ -440,20 +396,20 @@ sf_listener_format(const struct sf_listener_params *p, char *buf, size_t len)
 }
 
 unsigned int
-sf_engine_listener_count(const struct sf_engine *eng)
+sf_ltab_count(const struct sf_etcp *et)
 {
-	return __atomic_load_n(&eng->en_tcp.et_nb_listeners, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&et->et_nb_listeners, __ATOMIC_ACQUIRE);
 }
 
 int
-sf_engine_listener_get(const struct sf_engine *eng, unsigned int id,
+sf_ltab_get(const struct sf_etcp *et, unsigned int id,
 		struct sf_listener_params *out)
 {
 	const struct sf_listener *ls;
 
-	if (eng == NULL || out == NULL || id >= SF_MAX_LISTENERS)
+	if (out == NULL || id >= SF_MAX_LISTENERS)
 		return -EINVAL;
-	ls = sf_listener_active(eng, id);
+	ls = sf_listener_active(et, id);
 	if (ls == NULL)
 		return -ENOENT;
 	*out = ls->ls_p;
@@ -461,34 +417,58 @@ sf_engine_listener_get(const struct sf_engine *eng, unsigned int id,
 }
 
 int
-sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
+sf_ltab_state(const struct sf_etcp *et, unsigned int id,
 		struct sf_listener_state *out)
 {
 	const struct sf_listener *ls;
 	unsigned int i, c;
 
-	if (eng == NULL || out == NULL || id >= SF_MAX_LISTENERS)
+	if (out == NULL || id >= SF_MAX_LISTENERS)
 		return -EINVAL;
-	ls = sf_listener_active(eng, id);
+	ls = sf_listener_active(et, id);
 	if (ls == NULL)
 		return -ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->synq = __atomic_load_n(&ls->ls_synq, __ATOMIC_RELAXED);
 	out->synq_max = __atomic_load_n(&ls->ls_synq_max, __ATOMIC_RELAXED);
 	out->acceptq = __atomic_load_n(&ls->ls_acceptq, __ATOMIC_RELAXED);
-	for (i = 0; i < eng->en_nb_workers; i++) {
-		const struct sf_wtcp *wt = &eng->en_workers[i].wk_tcp;
+	for (i = 0; i < et->et_nb_workers; i++) {
+		const struct sf_wtcp *wt = et->et_wt[i];
 
 		if (__atomic_load_n(&wt->wt_ck_sent[id], __ATOMIC_RELAXED) &&
-		    __atomic_load_n(&wt->wt_now, __ATOMIC_RELAXED) -
+		    __atomic_load_n(&wt->wt_net.nt_now, __ATOMIC_RELAXED) -
 		    __atomic_load_n(&wt->wt_ck_last[id], __ATOMIC_RELAXED) <
 		    SF_COOKIE_RECENT_MS)
 			out->cookie_lcores++;
 	}
-	for (i = 0; i < eng->en_nb_workers + eng->en_nb_apps; i++)
+	for (i = 0; i < et->et_nb_stats; i++)
 		for (c = 0; c < SF_LCNT_MAX; c++)
-			out->cnt[c] += __atomic_load_n(
-				&eng->en_workers[i].wk_tcp.wt_lcnt[id][c],
-				__ATOMIC_RELAXED);
+			out->cnt[c] += sf_stats_lget(et->et_stats[i],
+				(uint16_t)id, (enum sf_lcounter)c);
 	return 0;
+}
+
+int
+sf_ltab_init(struct sf_etcp *et, int socket)
+{
+	rte_spinlock_init(&et->et_lock);
+	et->et_listeners = rte_zmalloc_socket("sf_listeners",
+			sizeof(struct sf_listener) * SF_MAX_LISTENERS,
+			RTE_CACHE_LINE_SIZE, socket);
+	et->et_by_port = rte_zmalloc_socket("sf_listen_ports", 65536, 0,
+			socket);
+	if (et->et_listeners == NULL || et->et_by_port == NULL) {
+		sf_ltab_fini(et);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+sf_ltab_fini(struct sf_etcp *et)
+{
+	rte_free(et->et_listeners);
+	rte_free(et->et_by_port);
+	et->et_listeners = NULL;
+	et->et_by_port = NULL;
 }

@@ -18,7 +18,7 @@
 #include <rte_mbuf.h>
 
 #include "sf_cksum.h"
-#include "sf_engine_pvt.h"
+#include "sf_net.h"
 
 /*
  * Destination unreachable codes that end a request (RFC 1122 3.2.2.1's
@@ -91,7 +91,7 @@ sf_ip4_reply_header(struct rte_mbuf *m, const struct sf_port *pt,
 }
 
 enum sf_verdict
-sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
+sf_icmp_input(struct sf_net *nt, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
 {
 	struct rte_icmp_hdr *ic;
@@ -99,17 +99,17 @@ sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
 	uint16_t old, new;
 
 	if (p->l4_len < sizeof(*ic))
-		return sf_drop(w, SF_CNT_drop_icmp_truncated);
+		return sf_drop(nt, SF_CNT_drop_icmp_truncated);
 	ic = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *,
 			p->l2_len + p->l3_len);
 	if (rte_raw_cksum(ic, p->l4_len) != 0xffff)
-		return sf_drop(w, SF_CNT_drop_icmp_bad_csum);
+		return sf_drop(nt, SF_CNT_drop_icmp_bad_csum);
 	switch (ic->icmp_type) {
 	case RTE_IP_ICMP_ECHO_REQUEST:
 		break;
 	case SF_ICMP_DEST_UNREACH:
 		if (ic->icmp_code > SF_ICMP_UNREACH_MAX)
-			return sf_drop(w, SF_CNT_drop_icmp_unhandled);
+			return sf_drop(nt, SF_CNT_drop_icmp_unhandled);
 		p->err_hard = (SF_ICMP_UNREACH_HARD >> ic->icmp_code) & 1;
 		return SF_VERDICT_ICMP_ERR;
 	case SF_ICMP_TIME_EXCEEDED:
@@ -117,7 +117,7 @@ sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
 		p->err_hard = true;
 		return SF_VERDICT_ICMP_ERR;
 	default:
-		return sf_drop(w, SF_CNT_drop_icmp_unhandled);
+		return sf_drop(nt, SF_CNT_drop_icmp_unhandled);
 	}
 
 	ip = sf_ip4_strip_options(m, p);
@@ -138,6 +138,6 @@ sf_icmp_input(struct sf_worker *w, const struct sf_port *pt,
 		ic->icmp_cksum = 0xffff;
 	sf_ip4_reply_header(m, pt, ip, p);
 	sf_l2_reply(m, pt);
-	sf_count(w, SF_CNT_icmp_echo_replies);
+	sf_count(nt, SF_CNT_icmp_echo_replies);
 	return SF_VERDICT_TX;
 }
