@@ -521,6 +521,7 @@ test_steer_hash(void)
 		bool v6 = n % 2;
 		uint8_t src[16], dst[16];
 		uint16_t sp = (uint16_t)(rnd() | 1), dp = (uint16_t)(rnd() | 1);
+		struct sf_flow_key k;
 		uint32_t h;
 		int o, os;
 
@@ -531,6 +532,14 @@ test_steer_hash(void)
 		h = ref_hash(v6, src, dst, sp, dp);
 		o = owner_of(pt, syn_any(v6, src, dst, sp, dp, n % 3));
 		SF_CHECK_EQ(o, h & (SF_STEER_RETA_SIZE - 1));
+		/* A flow key hashes as the frames the peer sends on it. */
+		memset(&k, 0, sizeof(k));
+		k.fk_family = v6 ? AF_INET6 : AF_INET;
+		memcpy(k.fk_raddr, src, v6 ? 16 : 4);
+		memcpy(k.fk_laddr, dst, v6 ? 16 : 4);
+		k.fk_rport = rte_cpu_to_be_16(sp);
+		k.fk_lport = rte_cpu_to_be_16(dp);
+		SF_CHECK_EQ(sf_rss_flow(&k), h);
 		/* The symmetric key: both directions hash alike. */
 		SF_CHECK_EQ(ref_hash(v6, dst, src, dp, sp), h);
 		os = owner_of(pt, syn_any(v6, dst, src, dp, sp, 0));
