@@ -207,7 +207,7 @@ sf_conn_fini(struct sf_wtcp *wt)
 static inline uint16_t
 sf_conn_win(const struct sf_conn *c)
 {
-	return (uint16_t)(c->cn_window >> c->cn_rcv_wscale);
+	return (uint16_t)(c->cn_window >> c->cn_neg.ng_rcv_wscale);
 }
 
 static void
@@ -219,7 +219,7 @@ sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 	o->ack = c->cn_rcv_nxt;
 	o->flags = flags;
 	o->win = sf_conn_win(c);
-	if ((c->cn_opt & SF_CONN_F_TS) && !(flags & SF_TH_RST))
+	if ((c->cn_neg.ng_flags & SF_CONN_F_TS) && !(flags & SF_TH_RST))
 		o->optlen = sf_tcp_ts_opt(o->opt, wt->wt_net.nt_now +
 				c->cn_tsoff, c->cn_ts_recent);
 	if (flags & SF_TH_ACK) {
@@ -237,7 +237,7 @@ sf_conn_rcv_wnd(const struct sf_conn *c)
 {
 	if (!(c->cn_flags & SF_CNF_WNDUP))
 		return c->cn_window;
-	return (uint32_t)sf_conn_win(c) << c->cn_rcv_wscale;
+	return (uint32_t)sf_conn_win(c) << c->cn_neg.ng_rcv_wscale;
 }
 
 /* Send a segment of c in a fresh mbuf (timers, application actions). */
@@ -431,26 +431,18 @@ sf_conn_born(struct sf_wtcp *wt, const struct sf_port *pt,
 	c->cn_window = ls->ls_p.window;
 	c->cn_rto_base = ls->ls_p.synack_timeout_ms;
 	c->cn_port = rq->rq_port;
-	c->cn_snd_wscale = rq->rq_snd_wscale;
-	c->cn_rcv_wscale = rq->rq_rcv_wscale;
 	/* RFC 7323 2.2: the third ACK's window is scaled already. */
 	c->cn_snd_wnd = s->sg_win;
-	c->cn_mss = RTE_MAX(RTE_MIN(rq->rq_mss,
+	/* What the handshake negotiated; the MSS capped by ours. */
+	c->cn_neg = rq->rq_neg;
+	c->cn_neg.ng_mss = RTE_MAX(RTE_MIN(rq->rq_neg.ng_mss,
 		sf_tcp_our_mss(pt, ls, s->sg_key.fk_family)),
 		SF_MIN_SND_MSS);
-	if (rq->rq_flags & SF_RQF_WSCALE)
-		c->cn_opt |= SF_CONN_F_WSCALE;
-	if (rq->rq_flags & SF_RQF_SACK)
-		c->cn_opt |= SF_CONN_F_SACK;
-	if (rq->rq_flags & SF_RQF_TS) {
-		c->cn_opt |= SF_CONN_F_TS;
-		/* RFC 7323 3.2: the MSS counts no options; sends do. */
-		c->cn_mss -= 12;
-	}
-	if (rq->rq_flags & SF_RQF_ECN)
-		c->cn_opt |= SF_CONN_F_ECN;
+	/* RFC 7323 3.2: the MSS counts no options; sends do. */
+	if (rq->rq_neg.ng_flags & SF_CONN_F_TS)
+		c->cn_neg.ng_mss -= 12;
 	if (fin) {
-		c->cn_opt |= SF_CONN_F_FIN;
+		c->cn_neg.ng_flags |= SF_CONN_F_FIN;
 		c->cn_flags |= SF_CNF_PEERFIN;
 	}
 	c->cn_state = fin ? SF_CS_CLOSE_WAIT : SF_CS_ESTABLISHED;
@@ -653,7 +645,7 @@ sf_conn_validate(struct sf_wtcp *wt, const struct sf_port *pt,
 		return false;
 	}
 	/* RFC 7323 4.3 (simplified: no PAWS on connections yet). */
-	if ((c->cn_opt & SF_CONN_F_TS) && (to->to_flags & SF_TOF_TS) &&
+	if ((c->cn_neg.ng_flags & SF_CONN_F_TS) && (to->to_flags & SF_TOF_TS) &&
 	    SF_SEQ_LEQ(s->sg_seq, c->cn_rcv_nxt))
 		c->cn_ts_recent = to->to_tsval;
 	/*
@@ -925,10 +917,10 @@ sf_conn_get_info(const struct sf_conn *c, struct sf_conn_info *ci)
 	ci->listener = c->cn_listener;
 	ci->iss = c->cn_iss;
 	ci->irs = c->cn_irs;
-	ci->mss = c->cn_mss;
-	ci->snd_wscale = c->cn_snd_wscale;
-	ci->rcv_wscale = c->cn_rcv_wscale;
-	ci->flags = c->cn_opt;
+	ci->mss = c->cn_neg.ng_mss;
+	ci->snd_wscale = c->cn_neg.ng_snd_wscale;
+	ci->rcv_wscale = c->cn_neg.ng_rcv_wscale;
+	ci->flags = c->cn_neg.ng_flags;
 	ci->worker = c->cn_wt->wt_net.nt_idx;
 }
 

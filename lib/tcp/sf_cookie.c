@@ -248,19 +248,22 @@ sf_cookie_keys_update(struct sf_cookie_keys *ck, uint64_t wall_ms)
 
 uint32_t
 sf_cookie_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
-		uint32_t irs, const struct sf_cookie_opts *o, uint32_t *tsval)
+		uint32_t irs, const struct sf_tcp_neg *ng, uint32_t *tsval)
 {
+	bool with_ts = ng->ng_flags & SF_CONN_F_TS;
+	bool sack = ng->ng_flags & SF_CONN_F_SACK;
+	bool ecn = ng->ng_flags & SF_CONN_F_ECN;
 	uint32_t fields, opt, ts = 0, mac;
 
 	sf_cookie_sync(ck);
 	fields = (ck->ck_t & SF_CK_T_MASK) |
-		sf_cookie_mss_index(k->fk_family, o->mss) << SF_CK_MSS_SHIFT;
-	opt = (o->wscale & SF_CK_WS_MASK);
-	if (o->ts) {
+		sf_cookie_mss_index(k->fk_family, ng->ng_mss) << SF_CK_MSS_SHIFT;
+	opt = (ng->ng_flags & SF_CONN_F_WSCALE) ?
+		(ng->ng_snd_wscale & SF_CK_WS_MASK) : SF_COOKIE_WS_NONE;
+	if (with_ts) {
 		uint32_t clk = *tsval;
 
-		opt |= (o->sack ? SF_CK_TS_SACK : 0) |
-			(o->ecn ? SF_CK_TS_ECN : 0);
+		opt |= (sack ? SF_CK_TS_SACK : 0) | (ecn ? SF_CK_TS_ECN : 0);
 		ts = (clk & ~((1u << SF_CK_TS_BITS) - 1)) | opt;
 		/* Never ahead of the clock the connection continues. */
 		if (SF_SEQ_GT(ts, clk))
@@ -268,23 +271,23 @@ sf_cookie_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		*tsval = ts;
 	} else {
 		fields |= opt << SF_CK_WS_SHIFT |
-			(o->sack ? SF_CK_SACK : 0) | (o->ecn ? SF_CK_ECN : 0);
+			(sack ? SF_CK_SACK : 0) | (ecn ? SF_CK_ECN : 0);
 	}
 	mac = sf_cookie_mac(sf_cookie_pkey(ck, 0, ck->ck_t), k, irs, ts,
-		fields | (o->ts ? SF_CK_LAYOUT_TS : 0));
-	return (mac & ~sf_cookie_lowmask(o->ts)) | fields;
+		fields | (with_ts ? SF_CK_LAYOUT_TS : 0));
+	return (mac & ~sf_cookie_lowmask(with_ts)) | fields;
 }
 
 int
 sf_cookie_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		uint32_t irs, uint32_t iss, bool ts, uint32_t tsecr,
-		struct sf_cookie_opts *out)
+		struct sf_tcp_neg *out)
 {
 	uint32_t low = sf_cookie_lowmask(ts);
 	uint32_t mask = ts ? ck->ck_mask_ts : ck->ck_mask_nots;
 	uint32_t fields = iss & low;
 	uint32_t in = fields | (ts ? SF_CK_LAYOUT_TS : 0);
-	uint32_t cand[2], t;
+	uint32_t cand[2], t, opt, ws;
 	unsigned int nc = 0, m, i, nm;
 
 	sf_cookie_sync(ck);
@@ -312,19 +315,19 @@ sf_cookie_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		}
 	return -EBADMSG;
 valid:
-	out->mss_idx = (uint8_t)((iss >> SF_CK_MSS_SHIFT) & SF_CK_MSS_MASK);
-	out->mss = sf_cookie_mss_value(k->fk_family, out->mss_idx);
-	out->ts = ts;
-	if (ts) {
-		out->wscale = (uint8_t)(tsecr & SF_CK_WS_MASK);
-		out->sack = (tsecr & SF_CK_TS_SACK) != 0;
-		out->ecn = (tsecr & SF_CK_TS_ECN) != 0;
-	} else {
-		out->wscale = (uint8_t)((iss >> SF_CK_WS_SHIFT) &
-			SF_CK_WS_MASK);
-		out->sack = (iss & SF_CK_SACK) != 0;
-		out->ecn = (iss & SF_CK_ECN) != 0;
-	}
+	/* Layout: the options in the TSval we sent, or in the ISN. */
+	opt = ts ? tsecr : iss >> SF_CK_WS_SHIFT;
+	ws = opt & SF_CK_WS_MASK;
+	out->ng_mss = sf_cookie_mss_value(k->fk_family,
+		(iss >> SF_CK_MSS_SHIFT) & SF_CK_MSS_MASK);
+	out->ng_snd_wscale = ws != SF_COOKIE_WS_NONE ? (uint8_t)ws : 0;
+	out->ng_rcv_wscale = 0;
+	out->ng_flags = (ts ? SF_CONN_F_TS : 0) |
+		(ws != SF_COOKIE_WS_NONE ? SF_CONN_F_WSCALE : 0);
+	if (ts ? (tsecr & SF_CK_TS_SACK) : (iss & SF_CK_SACK))
+		out->ng_flags |= SF_CONN_F_SACK;
+	if (ts ? (tsecr & SF_CK_TS_ECN) : (iss & SF_CK_ECN))
+		out->ng_flags |= SF_CONN_F_ECN;
 	return 0;
 }
 

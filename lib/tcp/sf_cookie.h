@@ -92,6 +92,7 @@
 #include <rte_spinlock.h>
 
 #include "sf_siphash.h"
+#include "sf_tcp_opt.h"
 
 struct sf_flow_key;
 
@@ -110,7 +111,7 @@ struct sf_flow_key;
 
 /* MSS table entries per family. */
 #define SF_COOKIE_MSS_NB 8
-/* WS value meaning "the client sent no window scale option". */
+/* WS field value meaning "the client sent no window scale option". */
 #define SF_COOKIE_WS_NONE 15
 
 /* Bit fields of the two ISN layouts and the TSval. */
@@ -127,15 +128,6 @@ struct sf_flow_key;
 #define SF_CK_TS_SACK     (1u << 4)
 #define SF_CK_TS_ECN      (1u << 5)
 
-/* What a cookie carries (and the layout it uses). */
-struct sf_cookie_opts {
-	uint16_t mss;        /* make: the client's MSS; check: table value */
-	uint8_t mss_idx;     /* check: the index decoded */
-	uint8_t wscale;      /* 0..14, or SF_COOKIE_WS_NONE */
-	bool sack;
-	bool ecn;
-	bool ts;             /* timestamp layout */
-};
 
 /*
  * The master secret of an engine. Written by control threads (start-up
@@ -202,17 +194,20 @@ void sf_cookie_keys_init(struct sf_cookie_keys *ck,
 uint32_t sf_cookie_keys_update(struct sf_cookie_keys *ck, uint64_t wall_ms);
 
 /*
- * The cookie ISN for a SYN from the flow k with client ISN irs and
- * options o (o->mss is the client's MSS, rounded down to the table).
- * With o->ts, *tsval holds our TSval clock for the flow on entry and the
- * TSval to send on return.
+ * The cookie ISN for a SYN from the flow k with client ISN irs and what
+ * the SYN negotiated, ng: ng_mss (the client's MSS, rounded down to the
+ * table), the client's window shift, SACK, ECN and timestamps, which
+ * pick the layout (ng_rcv_wscale, ours, is not carried: the listener's
+ * at the check). With timestamps, *tsval holds our TSval clock for the
+ * flow on entry and the TSval to send on return.
  */
 uint32_t sf_cookie_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
-		uint32_t irs, const struct sf_cookie_opts *o, uint32_t *tsval);
+		uint32_t irs, const struct sf_tcp_neg *ng, uint32_t *tsval);
 
 /*
  * Check a cookie: iss = SEG.ACK - 1, irs = SEG.SEQ - 1, and with ts the
- * segment's TSecr (the TSval we sent). On success fills out.
+ * segment's TSecr (the TSval we sent). On success fills out with what
+ * the cookie carried (ng_mss: the table value; ng_rcv_wscale 0).
  *
  * @return
  *   0, or -EBADMSG when the MAC matches under no live period key (a
@@ -221,7 +216,7 @@ uint32_t sf_cookie_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
  */
 int sf_cookie_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		uint32_t irs, uint32_t iss, bool ts, uint32_t tsecr,
-		struct sf_cookie_opts *out);
+		struct sf_tcp_neg *out);
 
 /* The MSS of table entry idx for family (AF_INET or AF_INET6). */
 uint16_t sf_cookie_mss_value(uint8_t family, unsigned int idx);

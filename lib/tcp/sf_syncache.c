@@ -167,20 +167,20 @@ sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
 	o->ack = rq->rq_irs + 1;
 	o->flags = SF_TH_SYN | SF_TH_ACK;
 	/* RFC 3168 6.1.1: a SYN-ACK answers ECN setup with ECE alone. */
-	if (rq->rq_flags & SF_RQF_ECN)
+	if (rq->rq_neg.ng_flags & SF_CONN_F_ECN)
 		o->flags |= SF_TH_ECE;
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
 	o->win = ls->ls_p.window;
 	/* Linux always sends its MSS, offered or not. */
 	to.to_flags = SF_TOF_MSS;
 	to.to_mss = sf_tcp_our_mss(pt, ls, family);
-	if (rq->rq_flags & SF_RQF_WSCALE) {
+	if (rq->rq_neg.ng_flags & SF_CONN_F_WSCALE) {
 		to.to_flags |= SF_TOF_WSCALE;
-		to.to_wscale = rq->rq_rcv_wscale;
+		to.to_wscale = rq->rq_neg.ng_rcv_wscale;
 	}
-	if (rq->rq_flags & SF_RQF_SACK)
+	if (rq->rq_neg.ng_flags & SF_CONN_F_SACK)
 		to.to_flags |= SF_TOF_SACKPERM;
-	if (rq->rq_flags & SF_RQF_TS) {
+	if (rq->rq_neg.ng_flags & SF_CONN_F_TS) {
 		to.to_flags |= SF_TOF_TS;
 		to.to_tsval = wt->wt_net.nt_now + rq->rq_tsoff;
 		to.to_tsecr = rq->rq_ts_recent;
@@ -200,8 +200,8 @@ sf_req_ack(struct sf_wtcp *wt, const struct sf_req *rq,
 	o->seq = rq->rq_iss + 1;
 	o->ack = rq->rq_irs + 1;
 	o->flags = SF_TH_ACK;
-	o->win = (uint16_t)(ls->ls_p.window >> rq->rq_rcv_wscale);
-	if (rq->rq_flags & SF_RQF_TS)
+	o->win = (uint16_t)(ls->ls_p.window >> rq->rq_neg.ng_rcv_wscale);
+	if (rq->rq_neg.ng_flags & SF_CONN_F_TS)
 		o->optlen = sf_tcp_ts_opt(o->opt, wt->wt_net.nt_now +
 				rq->rq_tsoff, rq->rq_ts_recent);
 }
@@ -288,22 +288,21 @@ sf_req_from_syn(struct sf_wtcp *wt, const struct sf_listener *ls,
 	rq->rq_irs = s->sg_seq;
 	rq->rq_start = wt->wt_net.nt_now;
 	/* An MSS of 0 means none, as tcp_parse_options() reads it. */
-	rq->rq_mss = (to->to_flags & SF_TOF_MSS) && to->to_mss != 0 ?
+	rq->rq_neg.ng_mss = (to->to_flags & SF_TOF_MSS) && to->to_mss != 0 ?
 		to->to_mss :
 		s->sg_key.fk_family == AF_INET ? SF_MSS_DEFAULT_V4 :
 		SF_MSS_DEFAULT_V6;
 	/* RFC 7323 2.2: both sides scale only when both sent the option. */
 	if (to->to_flags & SF_TOF_WSCALE) {
-		rq->rq_flags |= SF_RQF_WSCALE;
-		rq->rq_snd_wscale = to->to_wscale;
-		rq->rq_rcv_wscale = ls->ls_p.wscale;
+		rq->rq_neg.ng_snd_wscale = to->to_wscale;
+		rq->rq_neg.ng_rcv_wscale = ls->ls_p.wscale;
 	}
-	if ((to->to_flags & SF_TOF_SACKPERM) && ls->ls_p.sack)
-		rq->rq_flags |= SF_RQF_SACK;
-	if ((to->to_flags & SF_TOF_TS) && ls->ls_p.timestamps) {
-		rq->rq_flags |= SF_RQF_TS;
+	/* Option flags are the negotiated flags' values (sf_tcp_opt.h). */
+	rq->rq_neg.ng_flags = to->to_flags & (SF_TOF_WSCALE |
+		(ls->ls_p.sack ? SF_TOF_SACKPERM : 0) |
+		(ls->ls_p.timestamps ? SF_TOF_TS : 0));
+	if (rq->rq_neg.ng_flags & SF_CONN_F_TS)
 		rq->rq_ts_recent = to->to_tsval;
-	}
 	/*
 	 * RFC 3168 6.1.1: "an ECN-setup SYN packet" has ECE and CWR set;
 	 * Linux's tcp_ecn=2 answers it (never asks itself). A SYN that is
@@ -313,7 +312,7 @@ sf_req_from_syn(struct sf_wtcp *wt, const struct sf_listener *ls,
 	 */
 	if ((s->sg_flags & (SF_TH_ECE | SF_TH_CWR)) ==
 	    (SF_TH_ECE | SF_TH_CWR) && ls->ls_p.ecn && !s->sg_ect)
-		rq->rq_flags |= SF_RQF_ECN;
+		rq->rq_neg.ng_flags |= SF_CONN_F_ECN;
 }
 
 /*
@@ -338,24 +337,17 @@ static enum sf_verdict
 sf_syncache_cookie(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, struct sf_seg *s)
 {
-	struct sf_cookie_opts co = { 0 };
 	struct sf_tcp_out o;
 	struct sf_req rq;
 	enum sf_verdict v;
 	uint32_t tsval = 0;
 
 	sf_req_from_syn(wt, ls, s, &rq);
-	co.mss = rq.rq_mss;
-	co.wscale = (rq.rq_flags & SF_RQF_WSCALE) ? rq.rq_snd_wscale :
-		SF_COOKIE_WS_NONE;
-	co.sack = (rq.rq_flags & SF_RQF_SACK) != 0;
-	co.ecn = (rq.rq_flags & SF_RQF_ECN) != 0;
-	co.ts = (rq.rq_flags & SF_RQF_TS) != 0;
-	if (co.ts)
+	if (rq.rq_neg.ng_flags & SF_CONN_F_TS)
 		tsval = wt->wt_net.nt_now + sf_ts_offset(sf_flow_prf(
 			&wt->wt_et->et_isn_key, &s->sg_key));
-	rq.rq_iss = sf_cookie_make(&wt->wt_ck, &s->sg_key, s->sg_seq, &co,
-		&tsval);
+	rq.rq_iss = sf_cookie_make(&wt->wt_ck, &s->sg_key, s->sg_seq,
+		&rq.rq_neg, &tsval);
 	rq.rq_tsoff = tsval - wt->wt_net.nt_now;
 	/* Linux's "Possible SYN flooding on port": once per episode. */
 	if (ls->ls_p.syncookies == 1 && !sf_cookies_recent(wt, ls))
@@ -461,7 +453,7 @@ sf_syncache_add(struct sf_wtcp *wt, const struct sf_port *pt,
 	rq->rq_iss = sf_isn(f, rte_rdtsc());
 	/* Linux answers the first duplicate SYN at once. */
 	rq->rq_last_tx = wt->wt_net.nt_now - SF_OOW_RATELIMIT_MS;
-	if (rq->rq_flags & SF_RQF_TS)
+	if (rq->rq_neg.ng_flags & SF_CONN_F_TS)
 		rq->rq_tsoff = sf_ts_offset(f);
 	sf_l2peer_from_frame(s->sg_m, s->sg_p, &rq->rq_l2);
 	sf_twheel_arm(&wt->wt_tw, (uint32_t)pos,
@@ -584,15 +576,15 @@ sf_syncache_cookie_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 {
 	const struct sf_tcp_opts *to = &s->sg_opts;
 	bool ts = (to->to_flags & SF_TOF_TS) && ls->ls_p.timestamps;
-	struct sf_cookie_opts co;
 	enum sf_third_ack ta;
+	struct sf_tcp_neg ng;
 	enum sf_verdict v;
 	struct sf_req rq;
 
 	if (!sf_cookies_recent(wt, ls))
 		return sf_tcp_reply_rst(wt, pt, s);
 	if (sf_cookie_check(&wt->wt_ck, &s->sg_key, s->sg_seq - 1,
-			s->sg_ack - 1, ts, to->to_tsecr, &co) != 0) {
+			s->sg_ack - 1, ts, to->to_tsecr, &ng) != 0) {
 		sf_count(&wt->wt_net, SF_CNT_syncookies_failed);
 		sf_lcount(wt, ls->ls_id, SF_LCNT_syncookies_failed);
 		return sf_cookie_rst(wt, pt, s);
@@ -606,18 +598,10 @@ sf_syncache_cookie_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 	rq.rq_irs = s->sg_seq - 1;
 	rq.rq_iss = s->sg_ack - 1;
 	rq.rq_start = wt->wt_net.nt_now;
-	rq.rq_mss = co.mss;
-	if (co.wscale != SF_COOKIE_WS_NONE) {
-		rq.rq_flags |= SF_RQF_WSCALE;
-		rq.rq_snd_wscale = co.wscale;
-		rq.rq_rcv_wscale = ls->ls_p.wscale;
-	}
-	if (co.sack)
-		rq.rq_flags |= SF_RQF_SACK;
-	if (co.ecn)
-		rq.rq_flags |= SF_RQF_ECN;
-	if (co.ts) {
-		rq.rq_flags |= SF_RQF_TS;
+	rq.rq_neg = ng;
+	if (ng.ng_flags & SF_CONN_F_WSCALE)
+		rq.rq_neg.ng_rcv_wscale = ls->ls_p.wscale;
+	if (ng.ng_flags & SF_CONN_F_TS) {
 		rq.rq_ts_recent = to->to_tsval;
 		/*
 		 * Our TSvals continue from the one the cookie carried (the
@@ -763,7 +747,7 @@ sf_syncache_input(struct sf_wtcp *wt, const struct sf_port *pt,
 	 * never is; the RFC is better here: a peer can always end its own
 	 * half-open request.
 	 */
-	if ((rq->rq_flags & SF_RQF_TS) && (to->to_flags & SF_TOF_TS)) {
+	if ((rq->rq_neg.ng_flags & SF_CONN_F_TS) && (to->to_flags & SF_TOF_TS)) {
 		ts = true;
 		paws_reject = rq->rq_ts_recent != 0 &&
 			!(flg & SF_TH_RST) &&

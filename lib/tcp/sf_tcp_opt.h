@@ -13,6 +13,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_common.h>
+
+#include "sf_tcp.h"
+
 #define SF_TCPOPT_EOL       0
 #define SF_TCPOPT_NOP       1
 #define SF_TCPOPT_MSS       2   /* RFC 9293 3.2, length 4 */
@@ -36,10 +40,37 @@ struct sf_tcp_opts {
 	uint32_t to_tsecr;   /* host order */
 };
 
-#define SF_TOF_MSS       0x01
-#define SF_TOF_WSCALE    0x02
-#define SF_TOF_SACKPERM  0x04
-#define SF_TOF_TS        0x08
+/*
+ * One vocabulary of option flags. SF_TOF_* say which options a segment
+ * carries; what a handshake negotiated is in the public SF_CONN_F_*
+ * flags (sf_tcp.h), and each option flag has its negotiated flag's value,
+ * so the options of a SYN and what was agreed meet with a mask. MSS is
+ * an option only: a negotiation always has one (struct sf_tcp_neg).
+ */
+#define SF_TOF_WSCALE    SF_CONN_F_WSCALE
+#define SF_TOF_SACKPERM  SF_CONN_F_SACK
+#define SF_TOF_TS        SF_CONN_F_TS
+#define SF_TOF_MSS       0x80
+/* The negotiated flags a handshake decides (not SF_CONN_F_FIN). */
+#define SF_NEG_FLAGS (SF_CONN_F_WSCALE | SF_CONN_F_SACK | SF_CONN_F_TS | \
+		SF_CONN_F_ECN)
+
+/*
+ * What a handshake negotiated, the one struct of it: a request holds
+ * one (from the SYN), a SYN cookie encodes one (sf_cookie.h), and a
+ * connection copies its request's and keeps it; sf_conn_info shows it.
+ */
+struct sf_tcp_neg {
+	/*
+	 * The largest segment we may send: the peer's MSS option (536 or
+	 * 1220 when it sent none; from a cookie, its table value), on a
+	 * connection also capped by our own.
+	 */
+	uint16_t ng_mss;
+	uint8_t ng_snd_wscale;   /* the peer's shift (SF_CONN_F_WSCALE) */
+	uint8_t ng_rcv_wscale;   /* ours (SF_CONN_F_WSCALE) */
+	uint8_t ng_flags;        /* SF_CONN_F_* */
+} __rte_packed;
 
 /*
  * Parse an option block as Linux's tcp_parse_options() does: EOL ends the

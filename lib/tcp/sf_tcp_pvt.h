@@ -104,12 +104,8 @@ struct sf_listener {
 	uint32_t ls_synq_max;             /* high-water mark of ls_synq */
 } __rte_cache_aligned;
 
-/* Request flags (SCF_* in FreeBSD's syncache). */
-#define SF_RQF_WSCALE  0x01  /* peer offered window scale */
-#define SF_RQF_SACK    0x02  /* peer offered SACK and we answered */
-#define SF_RQF_TS      0x04  /* timestamps on */
-#define SF_RQF_ECN     0x08  /* ECN setup answered */
-#define SF_RQF_ACKED   0x10  /* a valid third ACK was deferred or dropped */
+/* Request state flags (the options negotiated are in rq_neg). */
+#define SF_RQF_ACKED   0x01  /* a valid third ACK was deferred or dropped */
 
 /*
  * A half-open request (SYN-RECEIVED), the entry of the SYN queue. One per
@@ -124,15 +120,12 @@ struct sf_req {
 	uint32_t rq_start;        /* ms tick the SYN arrived */
 	uint32_t rq_last_tx;      /* ms tick of the last SYN-ACK/ACK sent */
 	struct sf_l2peer rq_l2;   /* 12 bytes */
-	uint16_t rq_listener;     /* listener id */
-	uint16_t rq_mss;          /* the peer's MSS (536 when not sent) */
-	uint16_t rq_port;         /* ethdev port */
-	uint8_t rq_snd_wscale;    /* the peer's window shift */
-	uint8_t rq_rcv_wscale;    /* ours */
+	struct sf_tcp_neg rq_neg; /* what the SYN negotiated (5 bytes) */
 	uint8_t rq_flags;         /* SF_RQF_* */
+	uint16_t rq_listener;     /* listener id */
+	uint16_t rq_port;         /* ethdev port */
 	uint8_t rq_retrans;       /* SYN-ACK retransmissions so far */
 	uint8_t rq_used;          /* slot holds a request */
-	uint8_t rq_pad;
 };
 
 /* Connection states we keep (RFC 9293 3.3.2). */
@@ -227,13 +220,11 @@ struct sf_conn {
 	uint16_t cn_window;       /* our window, bytes, before scaling */
 	uint16_t cn_listener;     /* accept-queue and id accounting only */
 	uint16_t cn_port;
-	uint16_t cn_mss;          /* what we may send */
 	uint16_t cn_snd_wnd;      /* peer's window, unscaled */
-	uint8_t cn_snd_wscale;
-	uint8_t cn_rcv_wscale;
+	/* the request's, MSS capped by ours; SF_CONN_F_FIN as sf_conn_info */
+	struct sf_tcp_neg cn_neg;
 	uint8_t cn_state;         /* enum sf_conn_state */
 	uint8_t cn_flags;         /* SF_CNF_* */
-	uint8_t cn_opt;           /* SF_CONN_F_* negotiated */
 	uint8_t cn_retries;       /* FIN retransmissions */
 	uint8_t cn_app;           /* application context it was handed to */
 	/*

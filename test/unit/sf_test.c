@@ -842,3 +842,47 @@ sf_test_check_moved(struct sf_engine *eng, const struct sf_test_snap *s,
 		}
 	}
 }
+
+uint32_t
+sf_test_ck_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
+		uint32_t irs, const struct sf_test_ck *o, uint32_t *tsval)
+{
+	struct sf_tcp_neg ng;
+
+	memset(&ng, 0, sizeof(ng));
+	ng.ng_mss = o->mss;
+	if (o->wscale != SF_COOKIE_WS_NONE) {
+		ng.ng_flags |= SF_CONN_F_WSCALE;
+		ng.ng_snd_wscale = o->wscale;
+	}
+	ng.ng_flags |= (o->sack ? SF_CONN_F_SACK : 0) |
+		(o->ecn ? SF_CONN_F_ECN : 0) | (o->ts ? SF_CONN_F_TS : 0);
+	return sf_cookie_make(ck, k, irs, &ng, tsval);
+}
+
+int
+sf_test_ck_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
+		uint32_t irs, uint32_t iss, bool ts, uint32_t tsecr,
+		struct sf_test_ck *out)
+{
+	struct sf_tcp_neg ng;
+	int rc;
+
+	memset(&ng, 0xa5, sizeof(ng));
+	rc = sf_cookie_check(ck, k, irs, iss, ts, tsecr, &ng);
+	if (rc != 0)
+		return rc;
+	SF_CHECK_EQ(ng.ng_flags & ~SF_NEG_FLAGS, 0);
+	SF_CHECK_EQ(!!(ng.ng_flags & SF_CONN_F_TS), ts);
+	if (!(ng.ng_flags & SF_CONN_F_WSCALE))
+		SF_CHECK_EQ(ng.ng_snd_wscale, 0);
+	SF_CHECK_EQ(ng.ng_rcv_wscale, 0);
+	out->mss = ng.ng_mss;
+	out->mss_idx = (uint8_t)sf_cookie_mss_index(k->fk_family, ng.ng_mss);
+	out->wscale = (ng.ng_flags & SF_CONN_F_WSCALE) ? ng.ng_snd_wscale :
+		SF_COOKIE_WS_NONE;
+	out->sack = (ng.ng_flags & SF_CONN_F_SACK) != 0;
+	out->ecn = (ng.ng_flags & SF_CONN_F_ECN) != 0;
+	out->ts = (ng.ng_flags & SF_CONN_F_TS) != 0;
+	return 0;
+}

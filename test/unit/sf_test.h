@@ -315,6 +315,30 @@ void sf_test_snap(struct sf_engine *eng, struct sf_test_snap *s);
 void sf_test_check_moved(struct sf_engine *eng, const struct sf_test_snap *s,
 		const enum sf_counter *cs, const char *file, int line);
 
+/*
+ * A SYN cookie as the tests see it: the fields of its layouts (MSS table
+ * index, the window-scale field with SF_COOKIE_WS_NONE, SACK and ECN
+ * bits, which layout). sf_test_ck_make() and sf_test_ck_check() go
+ * through sf_cookie_make() and sf_cookie_check() and their struct
+ * sf_tcp_neg; the check also holds what it decoded to the
+ * negotiation's rules (no flag outside SF_NEG_FLAGS, no shift without
+ * SF_CONN_F_WSCALE, never our own shift).
+ */
+struct sf_test_ck {
+	uint16_t mss;        /* make: the client's MSS; check: table value */
+	uint8_t mss_idx;     /* check: the index decoded */
+	uint8_t wscale;      /* 0..14, or SF_COOKIE_WS_NONE */
+	bool sack;
+	bool ecn;
+	bool ts;             /* timestamp layout */
+};
+uint32_t sf_test_ck_make(struct sf_cookie_keys *ck,
+		const struct sf_flow_key *k, uint32_t irs,
+		const struct sf_test_ck *o, uint32_t *tsval);
+int sf_test_ck_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
+		uint32_t irs, uint32_t iss, bool ts, uint32_t tsecr,
+		struct sf_test_ck *out);
+
 /* Remove an EAL runtime directory and the files in it. */
 void sf_test_rm_runtime_dir(const char *dir);
 

@@ -95,13 +95,13 @@ struct sent {
 static void
 cookie_send(struct sf_cookie_keys *ck, struct sent *c,
 		const struct sf_flow_key *k, uint32_t irs,
-		const struct sf_cookie_opts *o, uint32_t clk)
+		const struct sf_test_ck *o, uint32_t clk)
 {
 	c->k = *k;
 	c->irs = irs;
 	c->ts = o->ts;
 	c->tsval = clk;
-	c->iss = sf_cookie_make(ck, k, irs, o, &c->tsval);
+	c->iss = sf_test_ck_make(ck, k, irs, o, &c->tsval);
 }
 
 /* A cookie for a random flow: MSS 1460, window scale 7, SACK. */
@@ -109,7 +109,7 @@ static void
 cookie_send_rand(struct sf_cookie_keys *ck, struct sent *c, uint8_t family,
 		bool ts)
 {
-	const struct sf_cookie_opts o = {
+	const struct sf_test_ck o = {
 		.mss = 1460, .wscale = 7, .sack = true, .ts = ts,
 	};
 	struct sf_flow_key k;
@@ -121,9 +121,9 @@ cookie_send_rand(struct sf_cookie_keys *ck, struct sent *c, uint8_t family,
 static int
 cookie_recv(struct sf_cookie_keys *ck, const struct sent *c)
 {
-	struct sf_cookie_opts out;
+	struct sf_test_ck out;
 
-	return sf_cookie_check(ck, &c->k, c->irs, c->iss, c->ts, c->tsval,
+	return sf_test_ck_check(ck, &c->k, c->irs, c->iss, c->ts, c->tsval,
 		&out);
 }
 
@@ -144,7 +144,7 @@ test_roundtrip(void)
 	static const uint8_t fams[] = { AF_INET, AF_INET6 };
 	struct sf_cookie_secret cs;
 	struct sf_cookie_keys ck, ck2;
-	struct sf_cookie_opts o, out;
+	struct sf_test_ck o, out;
 	struct sf_flow_key k;
 	unsigned int f, n, idx, ws, opt, c, nclk, bad = 0;
 	uint32_t irs, iss, clk, tsval;
@@ -175,7 +175,7 @@ test_roundtrip(void)
 				clk = o.ts && c < RTE_DIM(clocks) ?
 					clocks[c] : rnd32();
 				tsval = clk;
-				iss = sf_cookie_make(&ck, &k, irs, &o,
+				iss = sf_test_ck_make(&ck, &k, irs, &o,
 					&tsval);
 				/* The ISN's fields. */
 				SF_CHECK_EQ(iss & SF_CK_T_MASK,
@@ -205,7 +205,7 @@ test_roundtrip(void)
 						o.ecn);
 				}
 				memset(&out, 0xa5, sizeof(out));
-				rc = sf_cookie_check(&ck, &k, irs, iss, o.ts,
+				rc = sf_test_ck_check(&ck, &k, irs, iss, o.ts,
 					tsval, &out);
 				SF_CHECK_EQ(rc, 0);
 				SF_CHECK_EQ(out.mss, o.mss);
@@ -215,7 +215,7 @@ test_roundtrip(void)
 				SF_CHECK_EQ(out.ecn, o.ecn);
 				SF_CHECK_EQ(out.ts, o.ts);
 				/* The other node agrees. */
-				rc = sf_cookie_check(&ck2, &k, irs, iss, o.ts,
+				rc = sf_test_ck_check(&ck2, &k, irs, iss, o.ts,
 					tsval, &out);
 				SF_CHECK_EQ(rc, 0);
 				SF_CHECK_EQ(out.wscale, ws);
@@ -236,8 +236,8 @@ test_roundtrip(void)
 	o.mss = 1459;
 	o.wscale = SF_COOKIE_WS_NONE;
 	tsval = 0;
-	iss = sf_cookie_make(&ck, &k, 77, &o, &tsval);
-	SF_CHECK_EQ(sf_cookie_check(&ck, &k, 77, iss, false, 0, &out), 0);
+	iss = sf_test_ck_make(&ck, &k, 77, &o, &tsval);
+	SF_CHECK_EQ(sf_test_ck_check(&ck, &k, 77, iss, false, 0, &out), 0);
 	SF_CHECK_EQ(out.mss, 1452);
 	SF_CHECK_EQ(out.mss_idx, 6);
 	SF_CHECK_EQ(out.wscale, SF_COOKIE_WS_NONE);
@@ -245,8 +245,8 @@ test_roundtrip(void)
 	o.mss = 9000;
 	o.ts = true;
 	tsval = 1000;
-	iss = sf_cookie_make(&ck, &k, 77, &o, &tsval);
-	SF_CHECK_EQ(sf_cookie_check(&ck, &k, 77, iss, true, tsval, &out), 0);
+	iss = sf_test_ck_make(&ck, &k, 77, &o, &tsval);
+	SF_CHECK_EQ(sf_test_ck_check(&ck, &k, 77, iss, true, tsval, &out), 0);
 	SF_CHECK_EQ(out.mss, 1440);
 	SF_CHECK_EQ(out.mss_idx, 7);
 	/* The clock's low bits (40) are above the options (15). */
@@ -302,7 +302,7 @@ ref_mac(const struct sf_siphash_key *master, uint32_t t,
 static uint32_t
 ref_cookie(const struct sf_siphash_key *master, uint32_t t,
 		const struct sf_flow_key *k, uint32_t irs,
-		const struct sf_cookie_opts *o, uint32_t *tsval)
+		const struct sf_test_ck *o, uint32_t *tsval)
 {
 	uint32_t fields = (t & 1) |
 		sf_cookie_mss_index(k->fk_family, o->mss) << 1;
@@ -334,7 +334,7 @@ test_spec(void)
 		0x0f0e0d0c0b0a0908ULL }};
 	struct sf_cookie_secret cs;
 	struct sf_cookie_keys ck;
-	struct sf_cookie_opts o;
+	struct sf_test_ck o;
 	struct sf_flow_key k;
 	unsigned int i, b, ones[32] = { 0 }, ones_ts[32] = { 0 };
 	uint32_t irs, iss, ref, tsval, rtsval;
@@ -351,7 +351,7 @@ test_spec(void)
 		o.ecn = rnd32() & 1;
 		o.ts = (i & 2) != 0;
 		tsval = rtsval = rnd32();
-		iss = sf_cookie_make(&ck, &k, irs, &o, &tsval);
+		iss = sf_test_ck_make(&ck, &k, irs, &o, &tsval);
 		ref = ref_cookie(&master, T0 + 1, &k, irs, &o, &rtsval);
 		if (iss != ref || tsval != rtsval) {
 			if (sf_test_failures < 10)
@@ -401,14 +401,14 @@ test_spec(void)
 	o.sack = true;
 	SF_CHECK_EQ(ref_cookie(&master, T0 + 1, &k, 1000, &o, &rtsval),
 		0xce06657f);
-	SF_CHECK_EQ(sf_cookie_make(&ck, &k, 1000, &o, &tsval), 0xce06657f);
+	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0xce06657f);
 	o.ts = true;
 	rtsval = 0x12345678;
 	SF_CHECK_EQ(ref_cookie(&master, T0 + 1, &k, 1000, &o, &rtsval),
 		0x1efa8f4f);
 	SF_CHECK_EQ(rtsval, 0x12345657);
 	tsval = 0x12345678;
-	SF_CHECK_EQ(sf_cookie_make(&ck, &k, 1000, &o, &tsval), 0x1efa8f4f);
+	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0x1efa8f4f);
 	SF_CHECK_EQ(tsval, 0x12345657);
 }
 
@@ -703,8 +703,8 @@ test_tamper_one(struct sf_cookie_keys *ck, const struct sent *c0)
 	for (b = 0; b < 32; b++) {
 		c = *c0;
 		c.iss ^= 1u << b;
-		if (sf_cookie_check(ck, &c.k, c.irs, c.iss, c.ts, c.tsval,
-				&(struct sf_cookie_opts){ 0 }) != -EBADMSG) {
+		if (sf_test_ck_check(ck, &c.k, c.irs, c.iss, c.ts, c.tsval,
+				&(struct sf_test_ck){ 0 }) != -EBADMSG) {
 			fprintf(stderr, "FAIL: ack bit %u flipped accepted "
 				"(ts %d)\n", b, c.ts);
 			sf_test_failures++;
@@ -739,8 +739,8 @@ test_tamper_one(struct sf_cookie_keys *ck, const struct sent *c0)
 static void
 test_layout_flag(struct sf_cookie_keys *ck)
 {
-	struct sf_cookie_opts o = { .mss = 1460 };
-	struct sf_cookie_opts out;
+	struct sf_test_ck o = { .mss = 1460 };
+	struct sf_test_ck out;
 	struct sf_flow_key k;
 	unsigned int i, as_ts = 0, as_nots = 0;
 	uint32_t irs, iss, tsval;
@@ -749,15 +749,15 @@ test_layout_flag(struct sf_cookie_keys *ck)
 		flow_rand(&k, i & 1 ? AF_INET6 : AF_INET);
 		irs = rnd32();
 		o.ts = false;
-		iss = sf_cookie_make(ck, &k, irs, &o, &tsval);
+		iss = sf_test_ck_make(ck, &k, irs, &o, &tsval);
 		SF_CHECK_EQ(iss & ((1u << SF_CK_LOW_NOTS) - 1) &
 			~((1u << SF_CK_LOW_TS) - 1), 0);
-		as_ts += sf_cookie_check(ck, &k, irs, iss, true, 0, &out) == 0;
+		as_ts += sf_test_ck_check(ck, &k, irs, iss, true, 0, &out) == 0;
 		o.ts = true;
 		tsval = rnd32() & 63;
-		iss = sf_cookie_make(ck, &k, irs, &o, &tsval);
+		iss = sf_test_ck_make(ck, &k, irs, &o, &tsval);
 		SF_CHECK_EQ(tsval, 0);
-		as_nots += sf_cookie_check(ck, &k, irs, iss, false, 0,
+		as_nots += sf_test_ck_check(ck, &k, irs, iss, false, 0,
 			&out) == 0;
 	}
 	SF_CHECK_EQ(as_ts, 0);
@@ -1025,7 +1025,7 @@ forge_run(struct sf_cookie_keys *ck, bool ts, double *mean, double *var)
 {
 	uint32_t mask = ts ? ck->ck_mask_ts : ck->ck_mask_nots;
 	double q = 1.0 / (double)(1ull << __builtin_popcount(mask));
-	struct sf_cookie_opts out;
+	struct sf_test_ck out;
 	struct sf_flow_key k;
 	unsigned int i, ok = 0;
 
@@ -1045,7 +1045,7 @@ forge_run(struct sf_cookie_keys *ck, bool ts, double *mean, double *var)
 		p = nkeys == 2 ? 2 * q - q * q : q;
 		*mean += p;
 		*var += p * (1 - p);
-		if (sf_cookie_check(ck, &k, irs, iss, ts, tsecr, &out) == 0)
+		if (sf_test_ck_check(ck, &k, irs, iss, ts, tsecr, &out) == 0)
 			ok++;
 	}
 	return ok;

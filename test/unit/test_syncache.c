@@ -1232,7 +1232,7 @@ test_cookie_mode2(bool v6)
 	uint16_t tab = v6 ? 1340 : 1300;
 	uint16_t dflt = v6 ? 1220 : 536;
 	struct sf_listener_params lp;
-	struct sf_cookie_opts co;
+	struct sf_test_ck co;
 	struct sf_test_client p;
 	struct sf_test_seg r;
 	struct sf_flow_key k;
@@ -1263,7 +1263,7 @@ test_cookie_mode2(bool v6)
 	SF_CHECK_EQ(lcnt(eng, SF_LCNT_reqq_full_do_cookies), 0);
 	ck_key(&p, &k);
 	memset(&co, 0, sizeof(co));
-	SF_CHECK_EQ(sf_cookie_check(&wt->wt_ck, &k, p.isn, p.iss, true,
+	SF_CHECK_EQ(sf_test_ck_check(&wt->wt_ck, &k, p.isn, p.iss, true,
 		p.tsecr, &co), 0);
 	SF_CHECK_EQ(co.mss_idx, sf_cookie_mss_index(fam, 1350));
 	SF_CHECK_EQ(co.mss, sf_cookie_mss_value(fam, co.mss_idx));
@@ -1337,7 +1337,7 @@ test_cookie_mode2(bool v6)
 		SF_TOF_WSCALE);
 	ck_key(&p, &k);
 	memset(&co, 0, sizeof(co));
-	SF_CHECK_EQ(sf_cookie_check(&wt->wt_ck, &k, p.isn, p.iss, false, 0,
+	SF_CHECK_EQ(sf_test_ck_check(&wt->wt_ck, &k, p.isn, p.iss, false, 0,
 		&co), 0);
 	SF_CHECK_EQ(co.mss, tab);
 	SF_CHECK_EQ(co.wscale, 7);
@@ -1365,7 +1365,7 @@ test_cookie_mode2(bool v6)
 			(ts ? SF_TOF_TS : 0));
 		ck_key(&p, &k);
 		memset(&co, 0, sizeof(co));
-		SF_CHECK_EQ(sf_cookie_check(&wt->wt_ck, &k, p.isn, p.iss,
+		SF_CHECK_EQ(sf_test_ck_check(&wt->wt_ck, &k, p.isn, p.iss,
 			ts != 0, p.tsecr, &co), 0);
 		SF_CHECK(co.ecn);
 		SF_CHECK(!co.sack);
