@@ -117,10 +117,102 @@ sf_pkt_parse_ip4(struct rte_mbuf *m, struct sf_pkt *p, bool verify_csum)
 #define SF_IPOPT_TS_TSANDADDR 1
 #define SF_IPOPT_TS_PRESPEC   3
 
+/* Options an IPv4 header may carry once (bits of the seen mask). */
+#define SF_IPOPT_SEEN_RR    0x01
+#define SF_IPOPT_SEEN_TS    0x02
+#define SF_IPOPT_SEEN_SRR   0x04
+#define SF_IPOPT_SEEN_CIPSO 0x08
+
+/* Where in an option Linux points at: its type, length, pointer, flags. */
+#define SF_IPOPT_AT_TYPE 0
+#define SF_IPOPT_AT_LEN  1
+#define SF_IPOPT_AT_PTR  2
+#define SF_IPOPT_AT_FLAG 3
+#define SF_IPOPT_FINE    (-1)
+
+/* An option that may appear once: SF_IPOPT_AT_TYPE when it did before. */
+static inline bool
+sf_ipopt_again(uint8_t *seen, uint8_t bit)
+{
+	bool again = *seen & bit;
+
+	*seen |= bit;
+	return again;
+}
+
+/*
+ * One option of len bytes (2 or more, within the header) at o, by
+ * ip_options_compile()'s rule for its type: SF_IPOPT_FINE, or the offset
+ * in the option of the byte a parameter problem points at.
+ */
+static int
+sf_ipopt_check(const uint8_t *o, uint8_t len, uint8_t *seen)
+{
+	uint8_t ptr = len > 2 ? o[2] : 0, flag;
+
+	switch (o[0]) {
+	case SF_IPOPT_LSRR:
+	case SF_IPOPT_SSRR:
+		/*
+		 * Pointer from 1, at the type byte: at least 4. Unlike a
+		 * record route, a source route is not checked for room (RFC
+		 * 1812 5.2.4.1): it is dropped anyway.
+		 */
+		if (len < 3)
+			return SF_IPOPT_AT_LEN;
+		if (ptr < 4)
+			return SF_IPOPT_AT_PTR;
+		return sf_ipopt_again(seen, SF_IPOPT_SEEN_SRR) ?
+			SF_IPOPT_AT_TYPE : SF_IPOPT_FINE;
+	case SF_IPOPT_RR:
+		if (sf_ipopt_again(seen, SF_IPOPT_SEEN_RR))
+			return SF_IPOPT_AT_TYPE;
+		if (len < 3)
+			return SF_IPOPT_AT_LEN;
+		/* When it still points in, a whole address must fit. */
+		if (ptr < 4 || (ptr <= len && ptr + 3 > len))
+			return SF_IPOPT_AT_PTR;
+		return SF_IPOPT_FINE;
+	case SF_IPOPT_TS:
+		if (sf_ipopt_again(seen, SF_IPOPT_SEEN_TS))
+			return SF_IPOPT_AT_TYPE;
+		if (len < 4)
+			return SF_IPOPT_AT_LEN;
+		if (ptr < 5)
+			return SF_IPOPT_AT_PTR;
+		flag = o[3] & 0x0f;
+		/*
+		 * Room for a timestamp, and an address with it for flags 1
+		 * and 3; Linux takes other flags in a received datagram.
+		 */
+		if (ptr <= len)
+			return ptr + 3 > len ||
+				((flag == SF_IPOPT_TS_TSANDADDR ||
+				  flag == SF_IPOPT_TS_PRESPEC) && ptr + 7 > len) ?
+				SF_IPOPT_AT_PTR : SF_IPOPT_FINE;
+		/* Full, and its overflow count too. */
+		return flag != SF_IPOPT_TS_PRESPEC && (o[3] >> 4) == 0x0f ?
+			SF_IPOPT_AT_FLAG : SF_IPOPT_FINE;
+	case SF_IPOPT_RA:
+		return len < 4 ? SF_IPOPT_AT_LEN : SF_IPOPT_FINE;
+	case SF_IPOPT_CIPSO:
+		/*
+		 * cipso_v4_validate() finds no domain of interpretation on a
+		 * host that configured none (as synfront, which has no
+		 * labels): a parameter problem at the DOI field.
+		 */
+		return sf_ipopt_again(seen, SF_IPOPT_SEEN_CIPSO) ?
+			SF_IPOPT_AT_TYPE : SF_IPOPT_AT_PTR;
+	default:
+		return SF_IPOPT_FINE;   /* others are skipped, as Linux does */
+	}
+}
+
 /*
  * The checks of Linux's ip_options_compile() for a received datagram,
  * in its order (which decides the pointer of the parameter problem):
- * the rule of each option below names the byte Linux points at.
+ * the rule of each option (sf_ipopt_check()) names the byte Linux
+ * points at.
  */
 enum sf_counter
 sf_pkt_ip4_options(const struct rte_mbuf *m, const struct sf_pkt *p,
@@ -129,8 +221,8 @@ sf_pkt_ip4_options(const struct rte_mbuf *m, const struct sf_pkt *p,
 	const uint8_t *h = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 			p->l2_len);
 	uint16_t i = sizeof(struct rte_ipv4_hdr), end = p->l3_len;
-	bool rr = false, ts = false, srr = false, cipso = false;
-	uint8_t len, ptr, flag;
+	uint8_t seen = 0;
+	int at;
 
 	while (i < end) {
 		if (h[i] == SF_IPOPT_END)
@@ -140,96 +232,21 @@ sf_pkt_ip4_options(const struct rte_mbuf *m, const struct sf_pkt *p,
 			continue;
 		}
 		/* A type with no length byte, or a length out of range. */
-		if (end - i < 2 || h[i + 1] < 2 || h[i + 1] > end - i)
-			goto bad_at_i;
-		len = h[i + 1];
-		ptr = len > 2 ? h[i + 2] : 0;
-		switch (h[i]) {
-		case SF_IPOPT_LSRR:
-		case SF_IPOPT_SSRR:
-			/*
-			 * Pointer from 1, at the type byte: at least 4. Unlike
-			 * a record route, a source route is not checked for
-			 * room (RFC 1812 5.2.4.1): it is dropped anyway.
-			 */
-			if (len < 3)
-				goto bad_at_len;
-			if (ptr < 4)
-				goto bad_at_ptr;
-			if (srr)
-				goto bad_at_i;
-			srr = true;
-			break;
-		case SF_IPOPT_RR:
-			if (rr)
-				goto bad_at_i;
-			rr = true;
-			if (len < 3)
-				goto bad_at_len;
-			/* When it still points in, a whole address must fit. */
-			if (ptr < 4 || (ptr <= len && ptr + 3 > len))
-				goto bad_at_ptr;
-			break;
-		case SF_IPOPT_TS:
-			if (ts)
-				goto bad_at_i;
-			ts = true;
-			if (len < 4)
-				goto bad_at_len;
-			if (ptr < 5)
-				goto bad_at_ptr;
-			flag = h[i + 3] & 0x0f;
-			if (ptr <= len) {
-				/*
-				 * Room for a timestamp, and an address with it
-				 * for flags 1 and 3; Linux takes other flags
-				 * in a received datagram.
-				 */
-				if (ptr + 3 > len ||
-				    ((flag == SF_IPOPT_TS_TSANDADDR ||
-				      flag == SF_IPOPT_TS_PRESPEC) &&
-				     ptr + 7 > len))
-					goto bad_at_ptr;
-			} else if (flag != SF_IPOPT_TS_PRESPEC &&
-				   (h[i + 3] >> 4) == 0x0f) {
-				/* Full, and its overflow count too. */
-				*bad = i + 3;
-				return SF_CNT_drop_ip4_bad_options;
-			}
-			break;
-		case SF_IPOPT_RA:
-			if (len < 4)
-				goto bad_at_len;
-			break;
-		case SF_IPOPT_CIPSO:
-			/*
-			 * cipso_v4_validate() finds no domain of
-			 * interpretation on a host that configured none (as
-			 * synfront, which has no labels): a parameter
-			 * problem at the DOI field.
-			 */
-			if (cipso)
-				goto bad_at_i;
-			cipso = true;
-			goto bad_at_ptr;
-		default:
-			break;          /* others are skipped, as Linux does */
+		if (end - i < 2 || h[i + 1] < 2 || h[i + 1] > end - i) {
+			*bad = i;
+			return SF_CNT_drop_ip4_bad_options;
 		}
-		i += len;
+		at = sf_ipopt_check(h + i, h[i + 1], &seen);
+		if (at != SF_IPOPT_FINE) {
+			*bad = (uint16_t)(i + at);
+			return SF_CNT_drop_ip4_bad_options;
+		}
+		i += h[i + 1];
 	}
 	/* Only a well-formed source route gets this far. */
-	if (srr)
+	if (seen & SF_IPOPT_SEEN_SRR)
 		return SF_CNT_drop_ip4_source_route;
 	return SF_PKT_OK;
-bad_at_len:
-	*bad = i + 1;
-	return SF_CNT_drop_ip4_bad_options;
-bad_at_ptr:
-	*bad = i + 2;
-	return SF_CNT_drop_ip4_bad_options;
-bad_at_i:
-	*bad = i;
-	return SF_CNT_drop_ip4_bad_options;
 }
 
 /*
