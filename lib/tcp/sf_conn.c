@@ -11,9 +11,10 @@
  *
  * Entry points: sf_conn_establish() (the third ACK, from the SYN queue),
  * sf_conn_input() (a segment for a connection), sf_conn_timer(), and the
- * public sf_conn_close() / sf_conn_reset(). A connection lives in an
- * array indexed by its established-table key position; its timer id is
- * that slot after the request slots.
+ * closes and resets of the layers above. A connection lives in an array
+ * indexed by its established-table key position; its timers (one
+ * deadline per kind, struct sf_conn_timers) in another beside it, and
+ * its wheel slot is that position after the request slots.
  */
 
 #include <errno.h>
@@ -85,7 +86,14 @@ sf_conn_init(struct sf_wtcp *wt)
 	wt->wt_conn = rte_zmalloc_socket("sf_conn",
 			sizeof(struct sf_conn) * wt->wt_conntab.ft_cap,
 			RTE_CACHE_LINE_SIZE, wt->wt_net.nt_socket);
-	if (wt->wt_conn == NULL) {
+	wt->wt_ctm = rte_zmalloc_socket("sf_conn_timers",
+			sizeof(struct sf_conn_timers) * wt->wt_conntab.ft_cap,
+			RTE_CACHE_LINE_SIZE, wt->wt_net.nt_socket);
+	if (wt->wt_conn == NULL || wt->wt_ctm == NULL) {
+		rte_free(wt->wt_conn);
+		rte_free(wt->wt_ctm);
+		wt->wt_conn = NULL;
+		wt->wt_ctm = NULL;
 		sf_ftab_fini(&wt->wt_conntab);
 		return -ENOMEM;
 	}
@@ -136,6 +144,7 @@ sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 {
 
 	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(wt, c->cn_id));
+	wt->wt_ctm[c->cn_id].ct_on = 0;
 	if (c->cn_flags & SF_CNF_QUEUED)
 		sf_conn_unqueue(wt, c);
 	if (c->cn_data != NULL)
@@ -199,7 +208,9 @@ sf_conn_fini(struct sf_wtcp *wt)
 		c->cn_state = SF_CS_FREE;
 	}
 	rte_free(wt->wt_conn);
+	rte_free(wt->wt_ctm);
 	wt->wt_conn = NULL;
+	wt->wt_ctm = NULL;
 	sf_ftab_fini(&wt->wt_conntab);
 }
 
@@ -287,11 +298,46 @@ sf_conn_oow_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 	return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 }
 
+/* The wheel slot at the earliest deadline on, or off when none is. */
 static void
-sf_conn_arm(struct sf_wtcp *wt, struct sf_conn *c, uint32_t ms)
+sf_conn_timers_arm(struct sf_wtcp *wt, struct sf_conn *c)
 {
-	sf_twheel_arm(&wt->wt_tw, sf_conn_tid(wt, c->cn_id),
-		wt->wt_net.nt_now + ms);
+	const struct sf_conn_timers *ct = &wt->wt_ctm[c->cn_id];
+	uint32_t at = 0;
+	bool any = false;
+	unsigned int k;
+
+	for (k = 0; k < SF_CT_MAX; k++) {
+		if (!(ct->ct_on & 1u << k))
+			continue;
+		if (!any || SF_SEQ_LT(ct->ct_at[k], at))
+			at = ct->ct_at[k];
+		any = true;
+	}
+	if (any)
+		sf_twheel_arm(&wt->wt_tw, sf_conn_tid(wt, c->cn_id), at);
+	else
+		sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(wt, c->cn_id));
+}
+
+/* Timer kind k of c due in ms (again, when it was set). */
+static void
+sf_conn_timer_set(struct sf_wtcp *wt, struct sf_conn *c, enum sf_ctimer k,
+		uint32_t ms)
+{
+	struct sf_conn_timers *ct = &wt->wt_ctm[c->cn_id];
+
+	ct->ct_at[k] = wt->wt_net.nt_now + ms;
+	ct->ct_on |= (uint8_t)(1u << k);
+	sf_conn_timers_arm(wt, c);
+}
+
+/* FIN-WAIT-2 or TIME-WAIT for ms: our FIN needs no retransmission. */
+static void
+sf_conn_2msl(struct sf_wtcp *wt, struct sf_conn *c, uint32_t ms)
+{
+	wt->wt_ctm[c->cn_id].ct_on &= (uint8_t)~(1u << SF_CT_REXMT);
+	sf_conn_timer_set(wt, c, SF_CT_2MSL, ms);
 }
 
 static uint32_t
@@ -562,7 +608,7 @@ sf_conn_timewait(struct sf_wtcp *wt, const struct sf_port *pt,
 		return SF_VERDICT_DONE;
 	}
 	if (s->sg_flags & SF_TH_FIN) {
-		sf_conn_arm(wt, c, wt->wt_et->et_time_wait_ms);
+		sf_conn_2msl(wt, c, wt->wt_et->et_time_wait_ms);
 		return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 	}
 	return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_timewait);
@@ -697,11 +743,11 @@ sf_conn_ack_in(struct sf_wtcp *wt, const struct sf_port *pt,
 	case SF_CS_FIN_WAIT_1:
 		c->cn_state = SF_CS_FIN_WAIT_2;
 		c->cn_retries = 0;
-		sf_conn_arm(wt, c, SF_FIN_WAIT2_MS);
+		sf_conn_2msl(wt, c, SF_FIN_WAIT2_MS);
 		break;
 	case SF_CS_CLOSING:
 		c->cn_state = SF_CS_TIME_WAIT;
-		sf_conn_arm(wt, c, wt->wt_et->et_time_wait_ms);
+		sf_conn_2msl(wt, c, wt->wt_et->et_time_wait_ms);
 		break;
 	case SF_CS_LAST_ACK:
 		sf_conn_end(wt, c, SF_CLOSE_DONE);
@@ -763,11 +809,11 @@ sf_conn_fin_in(struct sf_wtcp *wt, struct sf_conn *c,
 	case SF_CS_FIN_WAIT_1:
 		c->cn_state = fin_acked ? SF_CS_TIME_WAIT : SF_CS_CLOSING;
 		if (fin_acked)
-			sf_conn_arm(wt, c, tw);
+			sf_conn_2msl(wt, c, tw);
 		break;
 	case SF_CS_FIN_WAIT_2:
 		c->cn_state = SF_CS_TIME_WAIT;
-		sf_conn_arm(wt, c, tw);
+		sf_conn_2msl(wt, c, tw);
 		break;
 	default:
 		break;
@@ -799,35 +845,51 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 	return SF_VERDICT_DONE;
 }
 
+/* Our FIN went unacknowledged for its timeout: again, or give up. */
+static void
+sf_conn_rexmt(struct sf_wtcp *wt, struct sf_conn *c)
+{
+	if (c->cn_retries >= SF_FIN_RETRIES) {
+		sf_count(&wt->wt_net, SF_CNT_conn_timeouts);
+		sf_conn_end(wt, c, SF_CLOSE_DONE);
+		return;
+	}
+	c->cn_retries++;
+	sf_conn_send(wt, c, c->cn_snd_nxt - 1, SF_TH_FIN | SF_TH_ACK);
+	sf_count(&wt->wt_net, SF_CNT_fin_retrans);
+	sf_conn_timer_set(wt, c, SF_CT_REXMT, sf_conn_rto(c));
+}
+
+/* FIN-WAIT-2 waited long enough for the peer's FIN, or TIME-WAIT ended. */
+static void
+sf_conn_2msl_end(struct sf_wtcp *wt, struct sf_conn *c)
+{
+	if (c->cn_state == SF_CS_FIN_WAIT_2)
+		sf_count(&wt->wt_net, SF_CNT_conn_timeouts);
+	sf_conn_end(wt, c, SF_CLOSE_DONE);
+}
+
+/* The wheel slot of connection id fired: every kind that is due. */
 void
 sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
 {
 	struct sf_conn *c = sf_conn(wt, id);
+	struct sf_conn_timers *ct = &wt->wt_ctm[id];
+	uint32_t now = wt->wt_net.nt_now;
+	unsigned int k;
 
-	switch (c->cn_state) {
-	case SF_CS_FIN_WAIT_1:
-	case SF_CS_CLOSING:
-	case SF_CS_LAST_ACK:
-		if (c->cn_retries >= SF_FIN_RETRIES) {
-			sf_count(&wt->wt_net, SF_CNT_conn_timeouts);
-			sf_conn_end(wt, c, SF_CLOSE_DONE);
-			return;
-		}
-		c->cn_retries++;
-		sf_conn_send(wt, c, c->cn_snd_nxt - 1, SF_TH_FIN | SF_TH_ACK);
-		sf_count(&wt->wt_net, SF_CNT_fin_retrans);
-		sf_conn_arm(wt, c, sf_conn_rto(c));
-		return;
-	case SF_CS_FIN_WAIT_2:
-		sf_count(&wt->wt_net, SF_CNT_conn_timeouts);
-		sf_conn_end(wt, c, SF_CLOSE_DONE);
-		return;
-	case SF_CS_TIME_WAIT:
-		sf_conn_end(wt, c, SF_CLOSE_DONE);
-		return;
-	default:
-		return;
+	for (k = 0; k < SF_CT_MAX && c->cn_state != SF_CS_FREE; k++) {
+		if (!(ct->ct_on & 1u << k) || SF_SEQ_GT(ct->ct_at[k], now))
+			continue;
+		ct->ct_on &= (uint8_t)~(1u << k);
+		if (k == SF_CT_REXMT)
+			sf_conn_rexmt(wt, c);
+		else
+			sf_conn_2msl_end(wt, c);
 	}
+	/* Kinds still to come (the wheel slot fired and is free). */
+	if (c->cn_state != SF_CS_FREE && ct->ct_on != 0)
+		sf_conn_timers_arm(wt, c);
 }
 
 int
@@ -862,7 +924,7 @@ sf_conn_fin(struct sf_wtcp *wt, struct sf_conn *c)
 	sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_FIN | SF_TH_ACK);
 	c->cn_snd_nxt++;
 	c->cn_retries = 0;
-	sf_conn_arm(wt, c, sf_conn_rto(c));
+	sf_conn_timer_set(wt, c, SF_CT_REXMT, sf_conn_rto(c));
 	return 0;
 }
 

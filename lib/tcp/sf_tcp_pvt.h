@@ -235,6 +235,25 @@ struct sf_conn {
 	uint32_t cn_gen;
 };
 
+/*
+ * A connection's timers, one deadline per kind, as FreeBSD's tcpcb has
+ * one callout per kind; the worker's wheel holds one slot per
+ * connection, armed at the earliest deadline that is on (sf_conn.c).
+ * Kept beside the connections (wt_ctm), not in them: nothing on the
+ * handshake's way reads them. The data path adds its kinds here
+ * (delayed ACK, persist, keepalive).
+ */
+enum sf_ctimer {
+	SF_CT_REXMT = 0,   /* retransmission: our FIN unacknowledged */
+	SF_CT_2MSL,        /* the end of FIN-WAIT-2 or of TIME-WAIT */
+	SF_CT_MAX,
+};
+
+struct sf_conn_timers {
+	uint32_t ct_at[SF_CT_MAX];         /* ms tick each kind is due */
+	uint8_t ct_on;                     /* kinds set: 1 << enum sf_ctimer */
+};
+
 /* An accept queue: FIFO of connection slots of one worker. */
 struct sf_acceptq {
 	uint32_t aq_head;
@@ -254,6 +273,7 @@ struct sf_wtcp {
 	struct sf_ftab wt_conntab;         /* connections */
 	struct sf_req *wt_req;             /* wt_reqtab.ft_cap entries */
 	struct sf_conn *wt_conn;           /* wt_conntab.ft_cap entries */
+	struct sf_conn_timers *wt_ctm;     /* their timers, as many */
 	struct sf_twheel wt_tw;            /* ids: requests, then conns */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
 	/* live connections per listener: a removed listener's id is not

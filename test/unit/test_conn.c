@@ -717,6 +717,78 @@ out:
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_ABORT], 2);
 }
 
+/*
+ * A connection's timer kinds on its one wheel slot: the retransmission
+ * of our FIN goes on in CLOSING and stops in TIME-WAIT; TIME-WAIT and
+ * FIN-WAIT-2 end on their own deadline.
+ */
+static void
+test_conn_timers(bool v6)
+{
+	struct sf_listener_params lp;
+	struct sf_engine *eng;
+	struct sf_test_snap sn;
+	struct sf_conn *c;
+	struct sf_test_client p;
+	uint32_t rcv;
+
+	lp_default(&lp);
+	eng = setup(&lp);
+	/* Simultaneous close at 1 s: our FIN is due again at 2 s. */
+	sf_worker_clock(wk(eng), 1000);
+	c = open_closed(eng, &p, v6, 1400);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	peer_fin(eng, &p, rcv, p.iss + 1);
+	SF_CHECK_EQ(c->cn_state, SF_CS_CLOSING);
+	sf_test_snap(eng, &sn);
+	sf_worker_clock(wk(eng), 1999);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_MAX);
+	sf_worker_clock(wk(eng), 2000);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_fin_retrans);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, rcv + 1);
+	sf_test_tx_flush();
+	/* Acknowledged at 3 s: TIME-WAIT, no FIN at 4 s, the end at 5 s. */
+	sf_worker_clock(wk(eng), 3000);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1, p.iss + 2,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
+	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
+	sf_test_snap(eng, &sn);
+	sf_worker_clock(wk(eng), 4999);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_MAX);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	sf_worker_clock(wk(eng), 5000);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_conn_closed);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(nconns(eng), 0);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 1);
+
+	/* FIN-WAIT-2 with no FIN from the peer: the end 60 s after. */
+	c = open_closed(eng, &p, v6, 1401);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 2,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
+	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_2);
+	sf_test_snap(eng, &sn);
+	sf_worker_clock(wk(eng), 5000 + 59999);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_MAX);
+	SF_CHECK_EQ(nconns(eng), 1);
+	sf_worker_clock(wk(eng), 5000 + 60000);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_conn_timeouts, SF_CNT_conn_closed);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(nconns(eng), 0);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 2);
+out:
+	teardown(eng);
+}
+
 /* The application's reset, and actions from inside the callbacks. */
 static void
 test_app_actions(bool v6)
@@ -964,6 +1036,7 @@ main(int argc, char **argv)
 		test_rst_syn(v6);
 		test_peer_close(v6);
 		test_our_close(v6);
+		test_conn_timers(v6);
 		test_app_actions(v6);
 		test_time_wait(v6);
 		test_accept_queue(v6);
