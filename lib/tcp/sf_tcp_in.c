@@ -199,7 +199,9 @@ sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
  * fragmentation-needed and packet-too-big, XXX(#16)); nothing answers
  * it. Software steering brought it to the flow's owner; with hardware
  * RSS it may have reached another worker and find nothing here
- * (XXX(#15): hand it to the owner).
+ * (XXX(#17): hand it to the owner, with the NIC's RETA that active open
+ * needs to pick source ports; sf_rss_frame() already hashes the flow an
+ * error quotes).
  */
 enum sf_verdict
 sf_tcp_icmp_err(struct sf_wtcp *wt, const struct sf_flow_key *k,
