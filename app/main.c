@@ -199,6 +199,7 @@ sf_listen_key(const char *key, const char *val,
 		if (strcmp(val, sf_builtin_ops(k)->name) == 0) {
 			p->on_accept = sf_builtin_ops(k)->on_accept;
 			p->on_close = sf_builtin_ops(k)->on_close;
+			p->on_data = sf_builtin_ops(k)->on_data;
 			return 0;
 		}
 	}
@@ -247,6 +248,7 @@ sf_lparams(const struct sf_lsettings *ls, struct sf_listener_params *lp)
 	lp->ecn = ls->ecn;
 	lp->on_accept = app->on_accept;
 	lp->on_close = app->on_close;
+	lp->on_data = app->on_data;
 }
 
 /* The listeners of the configuration, and the defaults of later ones. */

@@ -15,9 +15,10 @@
  *   close  accept, then close at once (FIN, then TIME-WAIT)
  *   none   never accept: connections wait in the accept queue until it
  *          holds backlog + 1, like a server that never calls accept()
- *   discard  RFC 863: accept, data acknowledged and discarded, nothing
- *          sent; when the peer closes, the engine closes too (no
- *          on_close), so connections do not pile up in CLOSE-WAIT
+ *   discard  RFC 863: accept, read every byte (on_data, counted in the
+ *          exit JSON's "received") and discard it, send nothing; when
+ *          the peer closes, the engine closes too (no on_close), so
+ *          connections do not pile up in CLOSE-WAIT
  */
 
 #include <stddef.h>
@@ -39,20 +40,47 @@ sf_builtin_add(uint64_t *v, bool yes)
 		__atomic_store_n(v, *v + 1, __ATOMIC_RELAXED);
 }
 
+/* This lcore's tally. */
+static inline struct sf_builtin_tally *
+sf_builtin_mine(void)
+{
+	unsigned int lc = rte_lcore_id();
+
+	return &sf_builtin_tallies[lc < RTE_MAX_LCORE ? lc : 0].t;
+}
+
+static inline void
+sf_builtin_add_n(uint64_t *v, uint64_t n)
+{
+	__atomic_store_n(v, *v + n, __ATOMIC_RELAXED);
+}
+
 /* Record what on_accept was handed. */
 static void
 sf_builtin_tally(const struct sf_conn_info *ci)
 {
-	unsigned int lc = rte_lcore_id();
-	struct sf_builtin_tally *t;
+	struct sf_builtin_tally *t = sf_builtin_mine();
 
-	t = &sf_builtin_tallies[lc < RTE_MAX_LCORE ? lc : 0].t;
 	sf_builtin_add(&t->at_conns, true);
 	sf_builtin_add(&t->at_wscale, ci->flags & SF_CONN_F_WSCALE);
 	sf_builtin_add(&t->at_sack, ci->flags & SF_CONN_F_SACK);
 	sf_builtin_add(&t->at_ts, ci->flags & SF_CONN_F_TS);
 	sf_builtin_add(&t->at_ecn, ci->flags & SF_CONN_F_ECN);
 	sf_builtin_add(&t->at_data, ci->data_len != 0);
+	sf_builtin_add_n(&t->at_rx_bytes, ci->data_len);
+}
+
+/* discard's on_data: the bytes are counted and dropped. */
+static void
+sf_builtin_discard_data(struct sf_conn *c, const struct sf_conn_data *d,
+		void *arg)
+{
+	struct sf_builtin_tally *t = sf_builtin_mine();
+
+	RTE_SET_USED(c);
+	RTE_SET_USED(arg);
+	sf_builtin_add(&t->at_rx_calls, true);
+	sf_builtin_add_n(&t->at_rx_bytes, d->len);
 }
 
 void
@@ -130,6 +158,7 @@ static const struct sf_builtin_ops sf_apps[] = {
 	[SF_BUILTIN_DISCARD] = {
 		.name = "discard",
 		.on_accept = sf_builtin_sink_accept,
+		.on_data = sf_builtin_discard_data,
 	},
 };
 

@@ -17,6 +17,7 @@ struct sf_builtin_ops {
 	const char *name;
 	sf_on_accept_t on_accept;  /* NULL: never accept */
 	sf_on_close_t on_close;    /* NULL: the engine closes on peer FIN */
+	sf_on_data_t on_data;      /* NULL: bytes acknowledged and dropped */
 };
 
 /* The ops of a built-in application. */
@@ -35,6 +36,8 @@ struct sf_builtin_tally {
 	uint64_t at_ts;
 	uint64_t at_ecn;
 	uint64_t at_data;     /* the third ACK carried data */
+	uint64_t at_rx_calls; /* on_data calls */
+	uint64_t at_rx_bytes; /* bytes received: third ACKs' and on_data's */
 };
 void sf_builtin_tally_sum(struct sf_builtin_tally *out);
 

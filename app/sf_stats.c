@@ -233,6 +233,8 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 		", \"ts\": %" PRIu64 ", \"ecn\": %" PRIu64
 		", \"data\": %" PRIu64 "}", at.at_conns, at.at_wscale,
 		at.at_sack, at.at_ts, at.at_ecn, at.at_data);
+	fprintf(f, ",\n  \"received\": {\"bytes\": %" PRIu64 ", \"on_data\": %"
+		PRIu64 "}", at.at_rx_bytes, at.at_rx_calls);
 	fprintf(f, ",\n  \"mempool\": {\"name\": \"%s\", \"size\": %u, "
 		"\"available\": %u, \"pmd_kept\": %u, \"in_use\": %u}\n}\n",
 		pool->pp_name, pool->pp_size, pool->pp_avail,

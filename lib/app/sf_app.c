@@ -233,10 +233,43 @@ sf_app_co_close(struct sf_conn *c, enum sf_close_reason why)
 	return 0;
 }
 
+/*
+ * Worker side: new bytes of an accepted connection follow its ACCEPT on
+ * the same ring, in an mbuf cut down to them, which the ring then owns.
+ * A full ring hands nothing up: the worker drops the segment unanswered
+ * and the peer sends the bytes again.
+ */
+static int
+sf_app_co_data(struct sf_conn *c, struct rte_mbuf *m, const uint8_t *data,
+		uint32_t len)
+{
+	const struct sf_wapp *wa = c->cn_wt->wt_up;
+	struct rte_ring *r = wa->wa_acc[c->cn_app];
+	struct sf_app_msg msg;
+
+	/* Only this worker fills the ring: room seen now is there below. */
+	if (rte_ring_free_count(r) == 0)
+		return -ENOBUFS;
+	rte_pktmbuf_adj(m, (uint16_t)(data - rte_pktmbuf_mtod(m,
+		const uint8_t *)));
+	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - len));
+	memset(&msg, 0, sizeof(msg));
+	msg.am_ev = SF_APP_EV_DATA;
+	msg.am_listener = c->cn_listener;
+	msg.am_gen = c->cn_gen;
+	msg.am_conn = c;
+	msg.am_data = m;
+	msg.am_on_data = c->cn_on_data;
+	msg.am_arg = c->cn_arg;
+	RTE_VERIFY(rte_ring_sp_enqueue_elem(r, &msg, sizeof(msg)) == 0);
+	return 1;
+}
+
 static const struct sf_conn_ops sf_app_conn_ops = {
 	.co_deferred = true,
 	.co_room = sf_app_co_room,
 	.co_accept = sf_app_co_accept,
+	.co_data = sf_app_co_data,
 	.co_close = sf_app_co_close,
 };
 
@@ -360,6 +393,22 @@ sf_app_event(struct sf_app_ctx *a, unsigned int wi, struct sf_app_msg *m)
 
 	id = (uint32_t)(m->am_conn - ap->ap_et->et_wt[wi]->wt_conn);
 	gen = &a->ac_gens[(size_t)wi * sf_app_conn_cap(ap) + id];
+	if (m->am_ev == SF_APP_EV_DATA) {
+		/* Held here still (not reset meanwhile): on_data; then the
+		 * mbuf goes, unless on_data took a reference to it. */
+		if (*gen == m->am_gen) {
+			const struct sf_conn_data d = {
+				.data = rte_pktmbuf_mtod(m->am_data,
+					const uint8_t *),
+				.len = m->am_data->data_len,
+				.m = m->am_data,
+			};
+
+			m->am_on_data(m->am_conn, &d, m->am_arg);
+		}
+		rte_pktmbuf_free(m->am_data);
+		return;
+	}
 	if (m->am_ev == SF_APP_EV_CLOSE) {
 		if (*gen != m->am_gen)
 			return;    /* reset by us meanwhile: no callback */

@@ -29,6 +29,7 @@
 enum sf_app_ev {
 	SF_APP_EV_ACCEPT = 1,  /* run on_accept */
 	SF_APP_EV_CLOSE,       /* run on_close with am_why */
+	SF_APP_EV_DATA,        /* run on_data with am_data's bytes */
 };
 
 /*
@@ -42,9 +43,12 @@ struct sf_app_msg {
 	uint16_t am_listener;              /* listener id */
 	uint32_t am_gen;                   /* connection generation */
 	struct sf_conn *am_conn;           /* the handle */
-	struct rte_mbuf *am_data;          /* third-ACK data (ACCEPT), or NULL */
+	/* ACCEPT: the third ACK's data, or NULL; DATA: the bytes (the
+	 * mbuf holds just them) */
+	struct rte_mbuf *am_data;
 	sf_on_accept_t am_on_accept;       /* the listener's, when sent */
 	sf_on_close_t am_on_close;
+	sf_on_data_t am_on_data;           /* DATA: the connection's */
 	void *am_arg;
 	struct sf_conn_info am_ci;         /* ACCEPT only */
 };

@@ -69,6 +69,9 @@ extern "C" {
 	  "for the application, RFC 9293 3.10.7.4)") \
 	X(third_ack_data_bytes, "bytes of data carried by third ACKs") \
 	X(third_ack_fin, "handshakes whose third ACK carried the peer's FIN") \
+	X(data_delivered, "segments whose new in-order bytes were handed to " \
+	  "on_data (inline, or over an accept ring)") \
+	X(data_delivered_bytes, "bytes handed to on_data") \
 	X(listen_overflows, "SYNs and third ACKs refused because the " \
 	  "accept queue held backlog + 1 (Linux ListenOverflows)") \
 	X(listen_drops, "SYNs and third ACKs a listener dropped for any " \
@@ -249,7 +252,10 @@ extern "C" {
 	X(drop_steer_ring_full, "frames not passed to their owning worker: " \
 	  "its steering ring was full") \
 	X(drop_tcp_accept_ring_full, "third ACKs dropped (request kept) because " \
-	  "the accept ring to the application context was full")
+	  "the accept ring to the application context was full") \
+	X(drop_tcp_data_ring_full, "segments with new bytes dropped unacknowledged " \
+	  "because the accept ring to the application context was full (the " \
+	  "peer sends them again)")
 
 #define SF_COUNTER_ENUM(name, desc) SF_CNT_##name,
 

@@ -108,6 +108,35 @@ typedef void (*sf_on_accept_t)(struct sf_conn *c,
 typedef void (*sf_on_close_t)(struct sf_conn *c, enum sf_close_reason why,
 		void *arg);
 
+/**
+ * Bytes a connection received, handed to on_data: len bytes at data,
+ * which lie in the first segment of the mbuf m (a received frame, or
+ * on an application context an mbuf of just the bytes).
+ */
+struct sf_conn_data {
+	const uint8_t *data;        /**< the bytes, inside m */
+	uint32_t len;               /**< how many */
+	struct rte_mbuf *m;         /**< the mbuf that holds them */
+};
+
+/**
+ * Bytes the peer sent, each exactly once and in order (what follows
+ * RCV.NXT; repeated and overlapping bytes are cut off, bytes out of
+ * order wait for the ones before them). Called where on_accept ran for
+ * the connection: on the owning worker, or on the application context
+ * that accepted it, after on_accept. The bytes the third ACK carried
+ * come in on_accept's sf_conn_info (data, data_len), not here.
+ *
+ * d and the bytes are valid during the call only. To keep the bytes
+ * without copying them, take a reference to d->m
+ * (rte_mbuf_refcnt_update(d->m, 1)) and give it back later with
+ * rte_pktmbuf_free(d->m); synfront then leaves the mbuf alone (on a
+ * worker, the ACK goes out in an mbuf of its own). The callback may
+ * close or reset the connection.
+ */
+typedef void (*sf_on_data_t)(struct sf_conn *c,
+		const struct sf_conn_data *d, void *arg);
+
 /** Listener settings; sf_listener_params_init() fills the defaults. */
 struct sf_listener_params {
 	/**
@@ -136,6 +165,11 @@ struct sf_listener_params {
 	bool ecn;                   /**< answer ECN setup (ECE) when asked */
 	sf_on_accept_t on_accept;   /**< NULL: never accept (backlog tests) */
 	sf_on_close_t on_close;     /**< NULL: close on the peer's FIN */
+	/**
+	 * NULL: the bytes a connection receives are acknowledged and
+	 * dropped (RFC 863 discard)
+	 */
+	sf_on_data_t on_data;
 	void *arg;                  /**< passed to the callbacks */
 };
 

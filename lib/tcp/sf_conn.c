@@ -86,14 +86,14 @@ sf_conn_init(struct sf_wtcp *wt)
 	wt->wt_conn = rte_zmalloc_socket("sf_conn",
 			sizeof(struct sf_conn) * wt->wt_conntab.ft_cap,
 			RTE_CACHE_LINE_SIZE, wt->wt_net.nt_socket);
-	wt->wt_ctm = rte_zmalloc_socket("sf_conn_timers",
-			sizeof(struct sf_conn_timers) * wt->wt_conntab.ft_cap,
+	wt->wt_tcb = rte_zmalloc_socket("sf_tcb",
+			sizeof(struct sf_tcb) * wt->wt_conntab.ft_cap,
 			RTE_CACHE_LINE_SIZE, wt->wt_net.nt_socket);
-	if (wt->wt_conn == NULL || wt->wt_ctm == NULL) {
+	if (wt->wt_conn == NULL || wt->wt_tcb == NULL) {
 		rte_free(wt->wt_conn);
-		rte_free(wt->wt_ctm);
+		rte_free(wt->wt_tcb);
 		wt->wt_conn = NULL;
-		wt->wt_ctm = NULL;
+		wt->wt_tcb = NULL;
 		sf_ftab_fini(&wt->wt_conntab);
 		return -ENOMEM;
 	}
@@ -109,15 +109,16 @@ sf_conn_unqueue(struct sf_wtcp *wt, struct sf_conn *c)
 	struct sf_acceptq *aq = &wt->wt_aq[c->cn_listener];
 	struct sf_listener *ls =
 		&wt->wt_et->et_listeners[c->cn_listener];
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
 
-	if (c->cn_aq_prev == SF_TW_NONE)
-		aq->aq_head = c->cn_aq_next;
+	if (tb->tb_aq_prev == SF_TW_NONE)
+		aq->aq_head = tb->tb_aq_next;
 	else
-		sf_conn(wt, c->cn_aq_prev)->cn_aq_next = c->cn_aq_next;
-	if (c->cn_aq_next == SF_TW_NONE)
-		aq->aq_tail = c->cn_aq_prev;
+		wt->wt_tcb[tb->tb_aq_prev].tb_aq_next = tb->tb_aq_next;
+	if (tb->tb_aq_next == SF_TW_NONE)
+		aq->aq_tail = tb->tb_aq_prev;
 	else
-		sf_conn(wt, c->cn_aq_next)->cn_aq_prev = c->cn_aq_prev;
+		wt->wt_tcb[tb->tb_aq_next].tb_aq_prev = tb->tb_aq_prev;
 	c->cn_flags &= (uint8_t)~SF_CNF_QUEUED;
 	__atomic_fetch_sub(&ls->ls_acceptq, 1, __ATOMIC_RELAXED);
 }
@@ -126,13 +127,14 @@ static void
 sf_conn_enqueue(struct sf_wtcp *wt, struct sf_conn *c)
 {
 	struct sf_acceptq *aq = &wt->wt_aq[c->cn_listener];
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
 
-	c->cn_aq_next = SF_TW_NONE;
-	c->cn_aq_prev = aq->aq_tail;
+	tb->tb_aq_next = SF_TW_NONE;
+	tb->tb_aq_prev = aq->aq_tail;
 	if (aq->aq_tail == SF_TW_NONE)
 		aq->aq_head = c->cn_id;
 	else
-		sf_conn(wt, aq->aq_tail)->cn_aq_next = c->cn_id;
+		wt->wt_tcb[aq->aq_tail].tb_aq_next = c->cn_id;
 	aq->aq_tail = c->cn_id;
 	c->cn_flags |= SF_CNF_QUEUED;
 	/* Its place in ls_acceptq was taken by sf_listen_overflow(). */
@@ -144,7 +146,7 @@ sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 {
 
 	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(wt, c->cn_id));
-	wt->wt_ctm[c->cn_id].ct_on = 0;
+	wt->wt_tcb[c->cn_id].tb_timers = 0;
 	if (c->cn_flags & SF_CNF_QUEUED)
 		sf_conn_unqueue(wt, c);
 	if (c->cn_data != NULL)
@@ -208,9 +210,9 @@ sf_conn_fini(struct sf_wtcp *wt)
 		c->cn_state = SF_CS_FREE;
 	}
 	rte_free(wt->wt_conn);
-	rte_free(wt->wt_ctm);
+	rte_free(wt->wt_tcb);
 	wt->wt_conn = NULL;
-	wt->wt_ctm = NULL;
+	wt->wt_tcb = NULL;
 	sf_ftab_fini(&wt->wt_conntab);
 }
 
@@ -302,16 +304,16 @@ sf_conn_oow_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 static void
 sf_conn_timers_arm(struct sf_wtcp *wt, struct sf_conn *c)
 {
-	const struct sf_conn_timers *ct = &wt->wt_ctm[c->cn_id];
+	const struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
 	uint32_t at = 0;
 	bool any = false;
 	unsigned int k;
 
 	for (k = 0; k < SF_CT_MAX; k++) {
-		if (!(ct->ct_on & 1u << k))
+		if (!(tb->tb_timers & 1u << k))
 			continue;
-		if (!any || SF_SEQ_LT(ct->ct_at[k], at))
-			at = ct->ct_at[k];
+		if (!any || SF_SEQ_LT(tb->tb_at[k], at))
+			at = tb->tb_at[k];
 		any = true;
 	}
 	if (any)
@@ -325,10 +327,10 @@ static void
 sf_conn_timer_set(struct sf_wtcp *wt, struct sf_conn *c, enum sf_ctimer k,
 		uint32_t ms)
 {
-	struct sf_conn_timers *ct = &wt->wt_ctm[c->cn_id];
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
 
-	ct->ct_at[k] = wt->wt_net.nt_now + ms;
-	ct->ct_on |= (uint8_t)(1u << k);
+	tb->tb_at[k] = wt->wt_net.nt_now + ms;
+	tb->tb_timers |= (uint8_t)(1u << k);
 	sf_conn_timers_arm(wt, c);
 }
 
@@ -336,7 +338,7 @@ sf_conn_timer_set(struct sf_wtcp *wt, struct sf_conn *c, enum sf_ctimer k,
 static void
 sf_conn_2msl(struct sf_wtcp *wt, struct sf_conn *c, uint32_t ms)
 {
-	wt->wt_ctm[c->cn_id].ct_on &= (uint8_t)~(1u << SF_CT_REXMT);
+	wt->wt_tcb[c->cn_id].tb_timers &= (uint8_t)~(1u << SF_CT_REXMT);
 	sf_conn_timer_set(wt, c, SF_CT_2MSL, ms);
 }
 
@@ -393,6 +395,23 @@ sf_conn_inline_accept(struct sf_conn *c, uint32_t hash,
 	return 0;
 }
 
+/*
+ * The bytes in the frame, as they are. When the application took a
+ * reference to the frame, ours goes: the frame is its now.
+ */
+static int
+sf_conn_inline_data(struct sf_conn *c, struct rte_mbuf *m,
+		const uint8_t *data, uint32_t len)
+{
+	const struct sf_conn_data d = { .data = data, .len = len, .m = m };
+
+	c->cn_on_data(c, &d, c->cn_arg);
+	if (rte_mbuf_refcnt_read(m) == 1)
+		return 0;
+	rte_pktmbuf_free(m);
+	return 1;
+}
+
 static int
 sf_conn_inline_close(struct sf_conn *c, enum sf_close_reason why)
 {
@@ -404,6 +423,7 @@ const struct sf_conn_ops sf_conn_ops_inline = {
 	.co_deferred = false,
 	.co_room = NULL,
 	.co_accept = sf_conn_inline_accept,
+	.co_data = sf_conn_inline_data,
 	.co_close = sf_conn_inline_close,
 };
 
@@ -474,6 +494,7 @@ sf_conn_born(struct sf_wtcp *wt, const struct sf_port *pt,
 	/* What the connection needs of its listener, for good. */
 	c->cn_on_close = ls->ls_p.on_close;
 	c->cn_arg = ls->ls_p.arg;
+	c->cn_on_data = ls->ls_p.on_data;
 	c->cn_window = ls->ls_p.window;
 	c->cn_rto_base = ls->ls_p.synack_timeout_ms;
 	c->cn_port = rq->rq_port;
@@ -761,24 +782,44 @@ sf_conn_ack_in(struct sf_wtcp *wt, const struct sf_port *pt,
 
 /*
  * "seventh, process the segment text": taken while we may still
- * receive, acknowledged and (no on_data yet) discarded. Returns true
- * when nothing new came (a duplicate, or out of order): a duplicate ACK
- * then tells the peer where we are.
+ * receive. New in-order bytes (what lies past RCV.NXT, repeated bytes cut
+ * off) go to on_data when the application gave one, else they are
+ * acknowledged and dropped (RFC 863 discard). Out-of-order bytes are not
+ * queued yet: the peer sends them again. Sets *dup when nothing new came
+ * (a duplicate, or out of order: a duplicate ACK then tells the peer
+ * where we are). Returns 0, 1 when the frame left the worker with its
+ * bytes (sf_conn_ops co_data), or -ENOBUFS when the bytes could not be
+ * handed up: RCV.NXT stays, and the segment is dropped unanswered.
  */
-static bool
-sf_conn_data_in(struct sf_conn *c, const struct sf_seg *s)
+static int
+sf_conn_data_in(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s,
+		bool *dup)
 {
-	uint32_t end = s->sg_seq + s->sg_len;
+	uint32_t end = s->sg_seq + s->sg_len, from = c->cn_rcv_nxt;
+	int ret;
 
+	*dup = false;
 	if (s->sg_len == 0 || (c->cn_state != SF_CS_ESTABLISHED &&
 			       c->cn_state != SF_CS_FIN_WAIT_1 &&
 			       c->cn_state != SF_CS_FIN_WAIT_2))
-		return false;
-	if (SF_SEQ_GT(s->sg_seq, c->cn_rcv_nxt) ||
-	    !SF_SEQ_GT(end, c->cn_rcv_nxt))
-		return true;
+		return 0;
+	if (SF_SEQ_GT(s->sg_seq, from) || !SF_SEQ_GT(end, from)) {
+		*dup = true;
+		return 0;
+	}
 	c->cn_rcv_nxt = end;
-	return false;
+	if (c->cn_on_data == NULL || !(c->cn_flags & SF_CNF_ACCEPTED))
+		return 0;
+	/* Moved first: a close from inside on_data acknowledges them. */
+	ret = sf_conn_ops(c)->co_data(c, s->sg_m, s->sg_data + (from -
+		s->sg_seq), end - from);
+	if (ret < 0) {
+		c->cn_rcv_nxt = from;
+		return ret;
+	}
+	sf_count(&wt->wt_net, SF_CNT_data_delivered);
+	sf_count_n(&wt->wt_net, SF_CNT_data_delivered_bytes, end - from);
+	return ret;
 }
 
 /*
@@ -829,20 +870,30 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 	struct sf_conn *c = sf_conn(wt, id);
 	bool fin_acked = false, dup;
 	enum sf_verdict v;
+	int gone;
 
 	if (c->cn_state == SF_CS_TIME_WAIT)
 		return sf_conn_timewait(wt, pt, c, s);
 	if (!sf_conn_validate(wt, pt, c, s, &v) ||
 	    !sf_conn_ack_in(wt, pt, c, s, &fin_acked, &v))
 		return v;
-	dup = sf_conn_data_in(c, s);
+	gone = sf_conn_data_in(wt, c, s, &dup);
+	if (gone < 0)
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_data_ring_full);
+	/* on_data may have reset it: the frame is then just done with. */
+	if (c->cn_state == SF_CS_FREE)
+		return gone ? SF_VERDICT_KEPT : SF_VERDICT_DONE;
 	if (sf_conn_fin_in(wt, c, s, fin_acked, &dup))
 		sf_conn_peer_fin(wt, c);
-	if (c->cn_state == SF_CS_FREE)
-		return SF_VERDICT_DONE;
-	if (dup || c->cn_rcv_adv != c->cn_rcv_nxt)
-		return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
-	return SF_VERDICT_DONE;
+	if (c->cn_state != SF_CS_FREE &&
+	    (dup || c->cn_rcv_adv != c->cn_rcv_nxt)) {
+		if (!gone)
+			return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt,
+				SF_TH_ACK);
+		/* The frame left with its bytes: the ACK in an mbuf of its own. */
+		sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
+	}
+	return gone ? SF_VERDICT_KEPT : SF_VERDICT_DONE;
 }
 
 /* Our FIN went unacknowledged for its timeout: again, or give up. */
@@ -874,21 +925,21 @@ void
 sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
 {
 	struct sf_conn *c = sf_conn(wt, id);
-	struct sf_conn_timers *ct = &wt->wt_ctm[id];
+	struct sf_tcb *tb = &wt->wt_tcb[id];
 	uint32_t now = wt->wt_net.nt_now;
 	unsigned int k;
 
 	for (k = 0; k < SF_CT_MAX && c->cn_state != SF_CS_FREE; k++) {
-		if (!(ct->ct_on & 1u << k) || SF_SEQ_GT(ct->ct_at[k], now))
+		if (!(tb->tb_timers & 1u << k) || SF_SEQ_GT(tb->tb_at[k], now))
 			continue;
-		ct->ct_on &= (uint8_t)~(1u << k);
+		tb->tb_timers &= (uint8_t)~(1u << k);
 		if (k == SF_CT_REXMT)
 			sf_conn_rexmt(wt, c);
 		else
 			sf_conn_2msl_end(wt, c);
 	}
 	/* Kinds still to come (the wheel slot fired and is free). */
-	if (c->cn_state != SF_CS_FREE && ct->ct_on != 0)
+	if (c->cn_state != SF_CS_FREE && tb->tb_timers != 0)
 		sf_conn_timers_arm(wt, c);
 }
 

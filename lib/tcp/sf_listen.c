@@ -296,6 +296,7 @@ sf_ltab_update(struct sf_etcp *et, unsigned int id,
 	SF_LS_SET(ls, ecn, q.ecn);
 	SF_LS_SET(ls, arg, q.arg);
 	SF_LS_SET(ls, on_close, q.on_close);
+	SF_LS_SET(ls, on_data, q.on_data);
 	SF_LS_SET(ls, on_accept, q.on_accept);
 out:
 	rte_spinlock_unlock(&et->et_lock);

@@ -176,6 +176,15 @@ struct sf_conn_ops {
 			sf_on_accept_t on_accept, struct rte_mbuf *data,
 			const struct sf_conn_info *ci);
 	/*
+	 * New in-order bytes for on_data (not NULL), len at data inside the
+	 * received frame m. Returns 0 when the worker still owns m (the
+	 * bytes were used, and m was left as it was), 1 when m left the
+	 * worker (kept by the application, or on its way to an application
+	 * context), or -ENOBUFS: nothing was handed up and m is untouched.
+	 */
+	int (*co_data)(struct sf_conn *c, struct rte_mbuf *m,
+			const uint8_t *data, uint32_t len);
+	/*
 	 * The peer's FIN, or the end of the connection, for cn_on_close
 	 * (not NULL). Returns 0, or -ENOBUFS when the application could not
 	 * be told (counted).
@@ -202,6 +211,7 @@ struct sf_conn {
 	 * worker's (wt_conn_ops), fixed with the engine.
 	 */
 	sf_on_close_t cn_on_close;  /* NULL: the engine closes on peer FIN */
+	sf_on_data_t cn_on_data;  /* NULL: bytes acknowledged and dropped */
 	void *cn_arg;             /* the callbacks' argument */
 	uint32_t cn_id;           /* slot */
 	uint32_t cn_iss;
@@ -213,8 +223,6 @@ struct sf_conn {
 	uint32_t cn_ts_recent;
 	uint32_t cn_last_tx;      /* ms tick of the last rate-limited ACK */
 	uint32_t cn_rcv_adv;      /* RCV.NXT of the last ACK we sent */
-	uint32_t cn_aq_next;      /* accept queue links (slot ids) */
-	uint32_t cn_aq_prev;
 	uint32_t cn_rto_base;     /* first retransmission timeout, ms */
 	struct sf_l2peer cn_l2;
 	uint16_t cn_window;       /* our window, bytes, before scaling */
@@ -236,12 +244,9 @@ struct sf_conn {
 };
 
 /*
- * A connection's timers, one deadline per kind, as FreeBSD's tcpcb has
+ * A connection's timer kinds, one deadline each, as FreeBSD's tcpcb has
  * one callout per kind; the worker's wheel holds one slot per
  * connection, armed at the earliest deadline that is on (sf_conn.c).
- * Kept beside the connections (wt_ctm), not in them: nothing on the
- * handshake's way reads them. The data path adds its kinds here
- * (delayed ACK, persist, keepalive).
  */
 enum sf_ctimer {
 	SF_CT_REXMT = 0,   /* retransmission: our FIN unacknowledged */
@@ -249,9 +254,20 @@ enum sf_ctimer {
 	SF_CT_MAX,
 };
 
-struct sf_conn_timers {
-	uint32_t ct_at[SF_CT_MAX];         /* ms tick each kind is due */
-	uint8_t ct_on;                     /* kinds set: 1 << enum sf_ctimer */
+/*
+ * What a connection keeps beside it, in wt_tcb, rather than in struct
+ * sf_conn (the handshake's two cache lines): what no handshake reads or
+ * writes. Its timers, and its accept-queue links (only a connection no
+ * application accepted yet is queued). The data path's queues and
+ * estimators join it (issue 16). Owned by the worker, like the
+ * connection; set up when its slot is freed, so that a handshake never
+ * touches it.
+ */
+struct sf_tcb {
+	uint32_t tb_at[SF_CT_MAX];         /* ms tick each timer kind is due */
+	uint32_t tb_aq_next;               /* accept queue links (slot ids) */
+	uint32_t tb_aq_prev;
+	uint8_t tb_timers;                 /* kinds on: 1 << enum sf_ctimer */
 };
 
 /* An accept queue: FIFO of connection slots of one worker. */
@@ -273,7 +289,7 @@ struct sf_wtcp {
 	struct sf_ftab wt_conntab;         /* connections */
 	struct sf_req *wt_req;             /* wt_reqtab.ft_cap entries */
 	struct sf_conn *wt_conn;           /* wt_conntab.ft_cap entries */
-	struct sf_conn_timers *wt_ctm;     /* their timers, as many */
+	struct sf_tcb *wt_tcb;             /* what each keeps beside it */
 	struct sf_twheel wt_tw;            /* ids: requests, then conns */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
 	/* live connections per listener: a removed listener's id is not

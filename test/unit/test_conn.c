@@ -789,6 +789,175 @@ out:
 	teardown(eng);
 }
 
+/* What on_data was handed, and what it does (ACT_* and DATA_KEEP). */
+#define DATA_KEEP 100
+static struct {
+	unsigned int calls;
+	char got[64];            /* every byte, in order */
+	uint32_t len;
+	int act;
+	struct rte_mbuf *kept;
+	const uint8_t *kept_data;
+	uint32_t kept_len;
+} dt;
+
+static void
+on_data(struct sf_conn *c, const struct sf_conn_data *d, void *arg)
+{
+	SF_CHECK(arg == &cb);
+	SF_CHECK(c == cb.c);
+	SF_CHECK(d->m != NULL && d->len != 0);
+	/* The bytes lie in the frame's first segment. */
+	SF_CHECK(d->data >= rte_pktmbuf_mtod(d->m, const uint8_t *) &&
+		d->data + d->len <= rte_pktmbuf_mtod(d->m, const uint8_t *) +
+		rte_pktmbuf_data_len(d->m));
+	dt.calls++;
+	if (dt.len + d->len <= sizeof(dt.got)) {
+		memcpy(dt.got + dt.len, d->data, d->len);
+		dt.len += d->len;
+	}
+	if (dt.act == DATA_KEEP) {
+		rte_mbuf_refcnt_update(d->m, 1);
+		dt.kept = d->m;
+		dt.kept_data = d->data;
+		dt.kept_len = d->len;
+	} else if (dt.act == ACT_RESET) {
+		cb.ret = sf_conn_reset(c);
+	} else if (dt.act == ACT_CLOSE) {
+		cb.ret = sf_conn_close(c);
+	}
+}
+
+/*
+ * on_data: the bytes past RCV.NXT, each once and in order; repeated and
+ * overlapping bytes cut off, bytes out of order not handed up; a frame
+ * the application keeps is left alone (the ACK goes in its own mbuf);
+ * a reset or close from inside on_data.
+ */
+static void
+test_on_data(bool v6)
+{
+	struct sf_listener_params lp;
+	struct sf_engine *eng;
+	struct sf_test_client p;
+	struct rte_mbuf *m;
+	struct sf_conn *c;
+	uint32_t rcv;
+
+	lp_default(&lp);
+	lp.on_data = on_data;
+	eng = setup(&lp);
+	memset(&dt, 0, sizeof(dt));
+	sf_test_client_init(&p, v6, 1500, LPORT);
+	/* The third ACK's bytes come with on_accept, not on_data. */
+	sf_test_do_syn(eng, &p, SF_TOF_MSS);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, p.isn + 1,
+		p.iss + 1, "hi", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_passive_opens, SF_CNT_accepted,
+		SF_CNT_third_ack_data, SF_CNT_third_ack_data_bytes,
+		SF_CNT_third_ack_data_bytes);
+	rte_pktmbuf_free(m);
+	SF_CHECK_EQ(cb.accepts, 1);
+	SF_CHECK_EQ(cb.ci.data_len, 2);
+	SF_CHECK_EQ(dt.calls, 0);
+	c = cb.c;
+	rcv = p.isn + 3;
+
+	/* In order: handed up, then ACKed in place. */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_PSH, rcv,
+		p.iss + 1, "abc", 3), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
+		SF_CNT_data_delivered_bytes);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv + 3);
+	rte_pktmbuf_free(m);
+	rcv += 3;
+	/* Repeated: not again; a duplicate ACK. */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv - 3,
+		p.iss + 1, "abc", 3), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
+	rte_pktmbuf_free(m);
+	/* Out of order: waits (not queued yet: the peer sends it again). */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 2,
+		p.iss + 1, "fg", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
+	rte_pktmbuf_free(m);
+	/* Overlapping: only what is new, "de" of "cde". */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv - 1,
+		p.iss + 1, "cde", 3), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv + 2);
+	rte_pktmbuf_free(m);
+	rcv += 2;
+	SF_CHECK_EQ(dt.calls, 2);
+	SF_CHECK_EQ(dt.len, 5);
+	SF_CHECK_MEM(dt.got, "abcde", 5);
+
+	/* Kept: the frame is the application's; the ACK is a new mbuf. */
+	dt.act = DATA_KEEP;
+	sf_test_tx_flush();
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"fgh", 3), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
+		SF_CNT_data_delivered_bytes);
+	rcv += 3;
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_ACK, p.iss + 1, rcv);
+	sf_test_tx_flush();
+	SF_CHECK(dt.kept != NULL);
+	if (dt.kept != NULL) {
+		/* Ours alone now, the bytes as they came. */
+		SF_CHECK_EQ(rte_mbuf_refcnt_read(dt.kept), 1);
+		SF_CHECK_EQ(dt.kept_len, 3);
+		SF_CHECK_MEM(dt.kept_data, "fgh", 3);
+		rte_pktmbuf_free(dt.kept);
+		dt.kept = NULL;
+	}
+
+	/* A close from inside on_data: the FIN acknowledges the bytes. */
+	dt.act = ACT_CLOSE;
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"ij", 2), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
+		SF_CNT_app_closes);
+	rcv += 2;
+	SF_CHECK_EQ(cb.ret, 0);
+	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_1);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, rcv);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(dt.len, 10);
+	SF_CHECK_MEM(dt.got, "abcdefghij", 10);
+
+	/* A reset from inside on_data: the frame is just done with. */
+	memset(&dt, 0, sizeof(dt));
+	dt.act = ACT_RESET;
+	sf_test_client_init(&p, v6, 1501, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, p.isn + 1,
+		p.iss + 1, "x", 1), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes, SF_CNT_app_resets, SF_CNT_out_rsts);
+	SF_CHECK_EQ(cb.ret, 0);
+	SF_CHECK_EQ(c->cn_state, SF_CS_FREE);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_RST | F_ACK, p.iss + 1, p.isn + 2);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(dt.calls, 1);
+out:
+	teardown(eng);
+}
+
 /* The application's reset, and actions from inside the callbacks. */
 static void
 test_app_actions(bool v6)
@@ -1037,6 +1206,7 @@ main(int argc, char **argv)
 		test_peer_close(v6);
 		test_our_close(v6);
 		test_conn_timers(v6);
+		test_on_data(v6);
 		test_app_actions(v6);
 		test_time_wait(v6);
 		test_accept_queue(v6);

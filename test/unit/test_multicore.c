@@ -1638,6 +1638,138 @@ test_app_gone_cmd_full(void)
 	engine_end(eng);
 }
 
+/* What on_data was handed on the application context. */
+static struct {
+	unsigned int calls;
+	char got[64];
+	uint32_t len;
+	const struct sf_app_ctx *ctx;
+	int act;
+} ad;
+
+static void
+app_on_data(struct sf_conn *c, const struct sf_conn_data *d, void *arg)
+{
+	SF_CHECK(arg == &ap);
+	SF_CHECK(c == ap.c);
+	/* The mbuf holds just the bytes. */
+	SF_CHECK(d->data == rte_pktmbuf_mtod(d->m, const uint8_t *));
+	SF_CHECK_EQ(d->len, rte_pktmbuf_pkt_len(d->m));
+	ad.calls++;
+	ad.ctx = RTE_PER_LCORE(sf_app_cur);
+	if (ad.len + d->len <= sizeof(ad.got)) {
+		memcpy(ad.got + ad.len, d->data, d->len);
+		ad.len += d->len;
+	}
+	if (ad.act == ACT_RESET)
+		ap.ret = sf_conn_reset(c);
+}
+
+/*
+ * 5. Bytes over the accept ring: after the ACCEPT, in order, on the
+ * application context; a full ring drops the segment unanswered (the
+ * peer's retransmission then gets through); bytes for a connection the
+ * application reset meanwhile are freed unseen.
+ */
+static void
+test_app_data(void)
+{
+	struct sf_engine_params ep = { .nb_workers = 1, .nb_apps = 1,
+		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
+		.max_conns = 64, .accept_ring_size = 2 };
+	struct sf_engine *eng = sf_test_engine_tcp(&ep);
+	struct sf_worker *w = sf_engine_worker(eng, 0);
+	struct sf_app_ctx *a = sf_engine_app(eng, 0);
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_test_seg r;
+	uint32_t rcv, i;
+
+	memset(&ap, 0, sizeof(ap));
+	memset(&ad, 0, sizeof(ad));
+	sf_listener_params_init(&lp);
+	lp.port = 80;
+	lp.on_accept = app_on_accept;
+	lp.on_data = app_on_data;
+	lp.arg = &ap;
+	SF_CHECK_EQ(sf_engine_listen(eng, &lp), 0);
+	app_open(eng, &p, 8200);
+	rcv = p.isn + 1;
+	/* Bytes before on_accept ran: they follow the ACCEPT on the ring. */
+	as_worker(w);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"abc", 3), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
+		SF_CNT_data_delivered_bytes);
+	rcv += 3;
+	/* The worker acknowledges them, in an mbuf of its own. */
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (hook_seg(0, &r)) {
+		SF_CHECK_EQ(r.flags, F_ACK);
+		SF_CHECK_EQ(r.ack, rcv);
+	}
+	sf_test_tx_flush();
+	/* The ring (2 places) is full: dropped unanswered, RCV.NXT stays. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"de", 2), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_data_ring_full);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	for (i = 0; i < w->wk_tcp.wt_conntab.ft_cap; i++)
+		if (w->wk_tcp.wt_conn[i].cn_state != SF_CS_FREE)
+			SF_CHECK_EQ(w->wk_tcp.wt_conn[i].cn_rcv_nxt, rcv);
+	SF_CHECK_EQ(w->wk_tcp.wt_conntab.ft_used, 1);
+	SF_CHECK_EQ(ad.calls, 0);
+	/* on_accept, then on_data, on the application context. */
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 2);
+	SF_CHECK_EQ(ap.accepts, 1);
+	SF_CHECK_EQ(ad.calls, 1);
+	SF_CHECK(ad.ctx == a);
+	/* The retransmission gets through. */
+	as_worker(w);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"de", 2), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes);
+	rcv += 2;
+	sf_test_tx_flush();
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 1);
+	SF_CHECK_EQ(ad.len, 5);
+	SF_CHECK_MEM(ad.got, "abcde", 5);
+
+	/* Reset from on_data: bytes still in the ring are freed unseen. */
+	ad.act = ACT_RESET;
+	as_worker(w);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"f", 1), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1, p.iss + 1,
+		"g", 1), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes);
+	sf_test_tx_flush();
+	as_app(a);
+	ap.ret = 99;
+	SF_CHECK_EQ(sf_app_poll(a), 2);
+	SF_CHECK_EQ(ap.ret, 0);
+	SF_CHECK_EQ(ad.calls, 3);
+	SF_CHECK_EQ(ad.len, 6);
+	/* The worker applies the reset. */
+	as_worker(w);
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 1);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (hook_seg(0, &r))
+		SF_CHECK_EQ(r.flags, F_RST | F_ACK);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(w->wk_tcp.wt_conntab.ft_used, 0);
+	as_worker(NULL);
+	sf_test_teardown(eng);
+	SF_CHECK_EQ(pool_avail(), sf_test_pool->size);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1652,6 +1784,7 @@ main(int argc, char **argv)
 	test_listen_update();
 	test_app();
 	test_app_gone_cmd_full();
+	test_app_data();
 	ring_port_close();
 	return sf_test_done("test_multicore");
 }
