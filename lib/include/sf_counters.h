@@ -72,6 +72,12 @@ extern "C" {
 	X(data_delivered, "segments whose new in-order bytes were handed to " \
 	  "on_data (inline, or over an accept ring)") \
 	X(data_delivered_bytes, "bytes handed to on_data") \
+	X(ofo_queue, "segments with bytes beyond a gap, queued until the gap " \
+	  "fills (Linux TCPOFOQueue)") \
+	X(ofo_drop, "segments beyond a gap dropped: the connection's or the " \
+	  "worker's out-of-order queue was full (Linux TCPOFODrop)") \
+	X(ofo_merge, "out-of-order segments already queued whole, dropped " \
+	  "(Linux TCPOFOMerge)") \
 	X(listen_overflows, "SYNs and third ACKs refused because the " \
 	  "accept queue held backlog + 1 (Linux ListenOverflows)") \
 	X(listen_drops, "SYNs and third ACKs a listener dropped for any " \

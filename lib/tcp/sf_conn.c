@@ -24,6 +24,7 @@
 #include <rte_byteorder.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 
 #include "sf_tcp_pvt.h"
 
@@ -54,6 +55,44 @@ sf_conn(struct sf_wtcp *wt, uint32_t id)
 }
 
 /*
+ * A segment's place in its connection's out-of-order queue, kept in the
+ * mbuf itself (a dynamic field, registered once per process).
+ */
+struct sf_ofo_meta {
+	struct rte_mbuf *om_next;
+	uint32_t om_seq;          /* sequence number of its first byte */
+};
+
+static int sf_ofo_off = -1;
+
+static inline struct sf_ofo_meta *
+sf_ofo(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, sf_ofo_off, struct sf_ofo_meta *);
+}
+
+/* Sequence number just past a queued segment's bytes. */
+static inline uint32_t
+sf_ofo_end(struct rte_mbuf *m)
+{
+	return sf_ofo(m)->om_seq + rte_pktmbuf_data_len(m);
+}
+
+/* Free a connection's out-of-order queue. */
+static void
+sf_conn_ofo_purge(struct sf_wtcp *wt, struct sf_tcb *tb)
+{
+	struct rte_mbuf *m;
+
+	while ((m = tb->tb_ofo) != NULL) {
+		tb->tb_ofo = sf_ofo(m)->om_next;
+		rte_pktmbuf_free(m);
+		wt->wt_ofo_mbufs--;
+	}
+	tb->tb_ofo_n = 0;
+}
+
+/*
  * The connection's way up: its worker's, fixed when the engine is made,
  * so the connection need not keep a pointer of its own (it stays at two
  * cache lines).
@@ -71,12 +110,40 @@ sf_conn_tid(const struct sf_wtcp *wt, uint32_t id)
 }
 
 
+/*
+ * The out-of-order queues of a worker may hold an eighth of the pool
+ * shared out over the workers (at least 64 mbufs): bytes beyond gaps
+ * must not starve the receive path of mbufs.
+ */
+static uint32_t
+sf_conn_ofo_max(const struct sf_wtcp *wt)
+{
+	const struct rte_mempool *mp = wt->wt_net.nt_pool;
+	uint32_t n = mp != NULL ? mp->size / 8 /
+		RTE_MAX(wt->wt_et->et_nb_workers, 1u) : 1024;
+
+	return RTE_MAX(n, 64u);
+}
+
 int
 sf_conn_init(struct sf_wtcp *wt)
 {
+	static const struct rte_mbuf_dynfield ofo = {
+		.name = "synfront_ofo",
+		.size = sizeof(struct sf_ofo_meta),
+		.align = __alignof__(struct sf_ofo_meta),
+	};
 	struct sf_etcp *et = wt->wt_et;
 	unsigned int i;
 	int ret;
+
+	if (sf_ofo_off < 0) {
+		sf_ofo_off = rte_mbuf_dynfield_register(&ofo);
+		if (sf_ofo_off < 0)
+			return -rte_errno;
+	}
+	wt->wt_ofo_max = sf_conn_ofo_max(wt);
+	wt->wt_ofo_mbufs = 0;
 
 	ret = sf_ftab_init(&wt->wt_conntab, "cn", wt->wt_net.nt_idx,
 			et->et_max_conns, et->et_hash_seed,
@@ -147,6 +214,7 @@ sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 
 	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(wt, c->cn_id));
 	wt->wt_tcb[c->cn_id].tb_timers = 0;
+	sf_conn_ofo_purge(wt, &wt->wt_tcb[c->cn_id]);
 	if (c->cn_flags & SF_CNF_QUEUED)
 		sf_conn_unqueue(wt, c);
 	if (c->cn_data != NULL)
@@ -182,6 +250,7 @@ sf_conn_drain(struct sf_wtcp *wt)
 			rte_pktmbuf_free(wt->wt_conn[k].cn_data);
 			wt->wt_conn[k].cn_data = NULL;
 		}
+		sf_conn_ofo_purge(wt, &wt->wt_tcb[k]);
 	}
 }
 
@@ -207,6 +276,7 @@ sf_conn_fini(struct sf_wtcp *wt)
 		if (c->cn_data != NULL)
 			rte_pktmbuf_free(c->cn_data);
 		c->cn_data = NULL;
+		sf_conn_ofo_purge(wt, &wt->wt_tcb[i]);
 		c->cn_state = SF_CS_FREE;
 	}
 	rte_free(wt->wt_conn);
@@ -223,11 +293,51 @@ sf_conn_win(const struct sf_conn *c)
 	return (uint16_t)(c->cn_window >> c->cn_neg.ng_rcv_wscale);
 }
 
+/*
+ * The SACK option of an ACK (RFC 2018 4): the blocks of bytes queued
+ * beyond gaps, at most max, the one that changed last first, then the
+ * others from the lowest. Returns the option's length.
+ */
+static uint8_t
+sf_conn_sack(struct sf_wtcp *wt, const struct sf_conn *c, uint8_t *buf,
+		unsigned int max)
+{
+	const struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+	uint32_t all[SF_OFO_MAX_SEGS][2], blk[4][2];
+	unsigned int n = 0, k, nb = 0, first = 0;
+	struct rte_mbuf *m;
+
+	for (m = tb->tb_ofo; m != NULL; m = sf_ofo(m)->om_next) {
+		if (n != 0 && all[n - 1][1] == sf_ofo(m)->om_seq) {
+			all[n - 1][1] = sf_ofo_end(m);
+			continue;
+		}
+		all[n][0] = sf_ofo(m)->om_seq;
+		all[n][1] = sf_ofo_end(m);
+		n++;
+	}
+	for (k = 0; k < n; k++)
+		if (SF_SEQ_GEQ(tb->tb_sack_last, all[k][0]) &&
+		    SF_SEQ_LT(tb->tb_sack_last, all[k][1]))
+			first = k;
+	blk[nb][0] = all[first][0];
+	blk[nb][1] = all[first][1];
+	nb++;
+	for (k = 0; k < n && nb < max; k++) {
+		if (k == first)
+			continue;
+		blk[nb][0] = all[k][0];
+		blk[nb][1] = all[k][1];
+		nb++;
+	}
+	return sf_tcp_sack_opt(buf, (const uint32_t (*)[2])blk, nb);
+}
+
 static void
 sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		uint8_t flags, struct sf_tcp_out *o)
 {
-	memset(o, 0, sizeof(*o));
+	sf_tcp_out_clear(o);
 	o->seq = seq;
 	o->ack = c->cn_rcv_nxt;
 	o->flags = flags;
@@ -235,6 +345,10 @@ sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 	if ((c->cn_neg.ng_flags & SF_CONN_F_TS) && !(flags & SF_TH_RST))
 		o->optlen = sf_tcp_ts_opt(o->opt, wt->wt_net.nt_now +
 				c->cn_tsoff, c->cn_ts_recent);
+	if ((c->cn_neg.ng_flags & SF_CONN_F_SACK) && (flags & SF_TH_ACK) &&
+	    !(flags & SF_TH_RST) && wt->wt_tcb[c->cn_id].tb_ofo != NULL)
+		o->optlen = (uint8_t)(o->optlen + sf_conn_sack(wt, c,
+			o->opt + o->optlen, o->optlen == 0 ? 4 : 3));
 	if (flags & SF_TH_ACK) {
 		c->cn_rcv_adv = c->cn_rcv_nxt;
 		c->cn_flags |= SF_CNF_WNDUP;
@@ -781,44 +895,184 @@ sf_conn_ack_in(struct sf_wtcp *wt, const struct sf_port *pt,
 }
 
 /*
+ * Bytes [from, from + len) of c, RCV.NXT moving past them, up to on_data
+ * when the application gave one and accepted the connection (else they
+ * are acknowledged and dropped, RFC 863 discard). RCV.NXT moves first, so
+ * a close from inside on_data acknowledges them. Returns what co_data
+ * does: 0 (m is still the worker's), 1 (m left with the bytes), or
+ * -ENOBUFS (nothing handed up, RCV.NXT back where it was).
+ */
+static int
+sf_conn_deliver(struct sf_wtcp *wt, struct sf_conn *c, struct rte_mbuf *m,
+		const uint8_t *data, uint32_t from, uint32_t len)
+{
+	int ret;
+
+	c->cn_rcv_nxt = from + len;
+	if (c->cn_on_data == NULL || !(c->cn_flags & SF_CNF_ACCEPTED))
+		return 0;
+	ret = sf_conn_ops(c)->co_data(c, m, data, len);
+	if (ret < 0) {
+		c->cn_rcv_nxt = from;
+		return ret;
+	}
+	sf_count(&wt->wt_net, SF_CNT_data_delivered);
+	sf_count_n(&wt->wt_net, SF_CNT_data_delivered_bytes, len);
+	return ret;
+}
+
+/*
+ * Bytes beyond a gap (tcp_data_queue_ofo()): the frame, cut down to the
+ * bytes in the window that are not queued already, joins the queue in
+ * order, and waits for the gap to fill. Returns 1 when it was queued
+ * (the worker's queue holds it now), 0 when not (all queued already, or
+ * the queue full: counted).
+ */
+static int
+sf_conn_ofo_add(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
+{
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+	uint32_t seq = s->sg_seq, end = s->sg_seq + s->sg_len;
+	uint32_t right = c->cn_rcv_nxt + sf_conn_rcv_wnd(c);
+	const uint8_t *data = s->sg_data;
+	struct rte_mbuf *m = s->sg_m, **pp, *q;
+
+	if (tb->tb_ofo_n >= SF_OFO_MAX_SEGS ||
+	    wt->wt_ofo_mbufs >= wt->wt_ofo_max) {
+		sf_count(&wt->wt_net, SF_CNT_ofo_drop);
+		return 0;
+	}
+	if (SF_SEQ_GT(end, right))
+		end = right;
+	/*
+	 * It begins at the window's right edge (acceptable: RFC 9293's rule
+	 * as Linux reads it), with no byte inside: answered, nothing kept,
+	 * as Linux's tcp_data_queue() drops it out of window.
+	 */
+	if (!SF_SEQ_GT(end, seq))
+		return 0;
+	/* Past the queued segments that end before it begins. */
+	for (pp = &tb->tb_ofo; *pp != NULL && SF_SEQ_LEQ(sf_ofo_end(*pp), seq);
+	     pp = &sf_ofo(*pp)->om_next)
+		;
+	/* One that begins at or before it: its front is queued already. */
+	if (*pp != NULL && SF_SEQ_LEQ(sf_ofo(*pp)->om_seq, seq)) {
+		if (SF_SEQ_GEQ(sf_ofo_end(*pp), end)) {
+			sf_count(&wt->wt_net, SF_CNT_ofo_merge);
+			return 0;
+		}
+		data += sf_ofo_end(*pp) - seq;
+		seq = sf_ofo_end(*pp);
+		pp = &sf_ofo(*pp)->om_next;
+	}
+	/* Queued segments inside it go; one it runs into cuts its end. */
+	while ((q = *pp) != NULL && SF_SEQ_LT(sf_ofo(q)->om_seq, end)) {
+		if (SF_SEQ_GT(sf_ofo_end(q), end)) {
+			end = sf_ofo(q)->om_seq;
+			break;
+		}
+		*pp = sf_ofo(q)->om_next;
+		rte_pktmbuf_free(q);
+		wt->wt_ofo_mbufs--;
+		tb->tb_ofo_n--;
+	}
+	/* Every byte of it is queued already (in two or more pieces). */
+	if (!SF_SEQ_GT(end, seq)) {
+		sf_count(&wt->wt_net, SF_CNT_ofo_merge);
+		return 0;
+	}
+	rte_pktmbuf_adj(m, (uint16_t)(data - rte_pktmbuf_mtod(m,
+		const uint8_t *)));
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - (end - seq)));
+	sf_ofo(m)->om_seq = seq;
+	sf_ofo(m)->om_next = *pp;
+	*pp = m;
+	tb->tb_ofo_n++;
+	tb->tb_sack_last = seq;
+	wt->wt_ofo_mbufs++;
+	sf_count(&wt->wt_net, SF_CNT_ofo_queue);
+	return 1;
+}
+
+/*
+ * The gap before the queue's head filled: the bytes now in order leave
+ * the queue, RCV.NXT moving past them (tcp_ofo_queue()). One an
+ * application context cannot take yet (-ENOBUFS) stays at the head; the
+ * next segment of the connection tries again.
+ */
+static void
+sf_conn_ofo_drain(struct sf_wtcp *wt, struct sf_conn *c)
+{
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+	struct rte_mbuf *m;
+	uint32_t from, end;
+	int ret;
+
+	while ((m = tb->tb_ofo) != NULL &&
+	       SF_SEQ_LEQ(sf_ofo(m)->om_seq, c->cn_rcv_nxt)) {
+		from = c->cn_rcv_nxt;
+		end = sf_ofo_end(m);
+		/* Off the queue first: handed up, m may be gone at once. */
+		tb->tb_ofo = sf_ofo(m)->om_next;
+		tb->tb_ofo_n--;
+		wt->wt_ofo_mbufs--;
+		ret = 0;
+		if (SF_SEQ_GT(end, from))
+			ret = sf_conn_deliver(wt, c, m,
+				rte_pktmbuf_mtod(m, const uint8_t *) +
+				(from - sf_ofo(m)->om_seq), from, end - from);
+		if (ret < 0) {
+			tb->tb_ofo = m;
+			tb->tb_ofo_n++;
+			wt->wt_ofo_mbufs++;
+			return;
+		}
+		if (ret == 0)
+			rte_pktmbuf_free(m);
+		/* on_data reset it: its queue went with it. */
+		if (c->cn_state == SF_CS_FREE)
+			return;
+	}
+}
+
+/*
  * "seventh, process the segment text": taken while we may still
  * receive. New in-order bytes (what lies past RCV.NXT, repeated bytes cut
- * off) go to on_data when the application gave one, else they are
- * acknowledged and dropped (RFC 863 discard). Out-of-order bytes are not
- * queued yet: the peer sends them again. Sets *dup when nothing new came
- * (a duplicate, or out of order: a duplicate ACK then tells the peer
- * where we are). Returns 0, 1 when the frame left the worker with its
- * bytes (sf_conn_ops co_data), or -ENOBUFS when the bytes could not be
- * handed up: RCV.NXT stays, and the segment is dropped unanswered.
+ * off) go up (sf_conn_deliver()), then whatever of the out-of-order queue
+ * they bring in order; bytes beyond a gap are queued. Sets *dup when
+ * nothing came in order (a duplicate, or beyond a gap: a duplicate ACK,
+ * with SACK blocks when SACK is on, tells the peer where we are).
+ * Returns 0, 1 when the frame left the worker (handed up with its bytes,
+ * or queued), or -ENOBUFS when its bytes could not be handed up: RCV.NXT
+ * stays, and the segment is dropped unanswered.
  */
 static int
 sf_conn_data_in(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s,
 		bool *dup)
 {
 	uint32_t end = s->sg_seq + s->sg_len, from = c->cn_rcv_nxt;
-	int ret;
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+	int ret = 0;
 
 	*dup = false;
 	if (s->sg_len == 0 || (c->cn_state != SF_CS_ESTABLISHED &&
 			       c->cn_state != SF_CS_FIN_WAIT_1 &&
 			       c->cn_state != SF_CS_FIN_WAIT_2))
 		return 0;
-	if (SF_SEQ_GT(s->sg_seq, from) || !SF_SEQ_GT(end, from)) {
+	if (SF_SEQ_GT(s->sg_seq, from)) {
 		*dup = true;
-		return 0;
+		return sf_conn_ofo_add(wt, c, s);
 	}
-	c->cn_rcv_nxt = end;
-	if (c->cn_on_data == NULL || !(c->cn_flags & SF_CNF_ACCEPTED))
-		return 0;
-	/* Moved first: a close from inside on_data acknowledges them. */
-	ret = sf_conn_ops(c)->co_data(c, s->sg_m, s->sg_data + (from -
-		s->sg_seq), end - from);
-	if (ret < 0) {
-		c->cn_rcv_nxt = from;
-		return ret;
+	if (!SF_SEQ_GT(end, from)) {
+		*dup = true;
+	} else {
+		ret = sf_conn_deliver(wt, c, s->sg_m, s->sg_data +
+			(from - s->sg_seq), from, end - from);
+		if (ret < 0)
+			return ret;
 	}
-	sf_count(&wt->wt_net, SF_CNT_data_delivered);
-	sf_count_n(&wt->wt_net, SF_CNT_data_delivered_bytes, end - from);
+	if (tb->tb_ofo != NULL && c->cn_state != SF_CS_FREE)
+		sf_conn_ofo_drain(wt, c);
 	return ret;
 }
 

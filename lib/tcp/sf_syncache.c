@@ -162,7 +162,7 @@ sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
 		&wt->wt_et->et_listeners[rq->rq_listener];
 	struct sf_tcp_opts to = { 0 };
 
-	memset(o, 0, sizeof(*o));
+	sf_tcp_out_clear(o);
 	o->seq = rq->rq_iss;
 	o->ack = rq->rq_irs + 1;
 	o->flags = SF_TH_SYN | SF_TH_ACK;
@@ -196,7 +196,7 @@ sf_req_ack(struct sf_wtcp *wt, const struct sf_req *rq,
 	const struct sf_listener *ls =
 		&wt->wt_et->et_listeners[rq->rq_listener];
 
-	memset(o, 0, sizeof(*o));
+	sf_tcp_out_clear(o);
 	o->seq = rq->rq_iss + 1;
 	o->ack = rq->rq_irs + 1;
 	o->flags = SF_TH_ACK;

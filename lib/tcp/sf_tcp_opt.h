@@ -30,6 +30,8 @@
 
 /* Longest option block a SYN-ACK of ours carries (Linux layout, aligned). */
 #define SF_TCP_SYNACK_OPT_MAX 20
+/* Longest option block of any segment (RFC 9293 3.1: data offset 15). */
+#define SF_TCP_OPT_MAX 40
 
 /* Options seen in a segment (to_ prefix as FreeBSD's struct tcpopt). */
 struct sf_tcp_opts {

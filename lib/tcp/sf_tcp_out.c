@@ -179,7 +179,7 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 void
 sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o)
 {
-	memset(o, 0, sizeof(*o));
+	sf_tcp_out_clear(o);
 	if (s->sg_flags & SF_TH_ACK) {
 		o->seq = s->sg_ack;
 		o->flags = SF_TH_RST;
@@ -262,4 +262,23 @@ sf_tcp_ts_opt(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
 	v = rte_cpu_to_be_32(tsecr);
 	memcpy(buf + 8, &v, 4);
 	return 12;
+}
+
+uint8_t
+sf_tcp_sack_opt(uint8_t *buf, const uint32_t (*blk)[2], unsigned int n)
+{
+	unsigned int i;
+	uint32_t v;
+
+	buf[0] = SF_TCPOPT_NOP;
+	buf[1] = SF_TCPOPT_NOP;
+	buf[2] = SF_TCPOPT_SACK;
+	buf[3] = (uint8_t)(2 + 8 * n);
+	for (i = 0; i < n; i++) {
+		v = rte_cpu_to_be_32(blk[i][0]);
+		memcpy(buf + 4 + 8 * i, &v, 4);
+		v = rte_cpu_to_be_32(blk[i][1]);
+		memcpy(buf + 8 + 8 * i, &v, 4);
+	}
+	return (uint8_t)(4 + 8 * n);
 }

@@ -23,7 +23,9 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_ether.h>
@@ -268,7 +270,20 @@ struct sf_tcb {
 	uint32_t tb_aq_next;               /* accept queue links (slot ids) */
 	uint32_t tb_aq_prev;
 	uint8_t tb_timers;                 /* kinds on: 1 << enum sf_ctimer */
+	uint8_t tb_ofo_n;                  /* segments in tb_ofo */
+	/* left edge of the SACK block that changed last (RFC 2018 4:
+	 * reported first) */
+	uint32_t tb_sack_last;
+	/*
+	 * Out-of-order queue: mbufs cut down to their bytes, ascending,
+	 * none overlapping another, linked and sequenced in a dynamic mbuf
+	 * field (sf_conn.c).
+	 */
+	struct rte_mbuf *tb_ofo;
 };
+
+/* Segments one connection queues beyond a gap (Linux: its rcvbuf). */
+#define SF_OFO_MAX_SEGS 64
 
 /* An accept queue: FIFO of connection slots of one worker. */
 struct sf_acceptq {
@@ -290,6 +305,8 @@ struct sf_wtcp {
 	struct sf_req *wt_req;             /* wt_reqtab.ft_cap entries */
 	struct sf_conn *wt_conn;           /* wt_conntab.ft_cap entries */
 	struct sf_tcb *wt_tcb;             /* what each keeps beside it */
+	uint32_t wt_ofo_mbufs;             /* in the out-of-order queues */
+	uint32_t wt_ofo_max;               /* the most they may hold */
 	struct sf_twheel wt_tw;            /* ids: requests, then conns */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
 	/* live connections per listener: a removed listener's id is not
@@ -387,8 +404,15 @@ struct sf_tcp_out {
 	uint16_t win;
 	uint8_t flags;
 	uint8_t optlen;
-	uint8_t opt[SF_TCP_SYNACK_OPT_MAX];
+	uint8_t opt[SF_TCP_OPT_MAX];       /* optlen bytes used */
 };
+
+/* A segment to build, cleared: its header fields (not the option bytes). */
+static inline void
+sf_tcp_out_clear(struct sf_tcp_out *o)
+{
+	memset(o, 0, offsetof(struct sf_tcp_out, opt));
+}
 
 /*
  * Linux's net.ipv4.tcp_invalid_ratelimit: at most one duplicate-SYN
@@ -439,6 +463,11 @@ sf_tcp_backoff(uint32_t base_ms, unsigned int n)
 	return (uint32_t)RTE_MIN(t, (uint64_t)SF_RTO_MAX_MS);
 }
 uint8_t sf_tcp_ts_opt(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
+/*
+ * A SACK option (RFC 2018 3) of n blocks (left and right edge each, host
+ * order), after two NOPs: 4 + 8 n bytes at buf.
+ */
+uint8_t sf_tcp_sack_opt(uint8_t *buf, const uint32_t (*blk)[2], unsigned int n);
 
 /* sf_isn.c: RFC 6528 initial sequence numbers, timestamp offsets. */
 /* F(): one 64-bit SipHash of the 4-tuple; the ISN and TS offset split it. */

@@ -97,6 +97,36 @@ wk(struct sf_engine *eng)
 	} \
 } while (0)
 
+/* The SACK blocks of a segment's options (kind 5), at most max. */
+static unsigned int
+sack_blocks(const struct sf_test_seg *r, uint32_t (*blk)[2],
+		unsigned int max)
+{
+	unsigned int i = 0, n = 0, k;
+
+	while (i < r->optlen) {
+		if (r->opt[i] == 0)
+			break;
+		if (r->opt[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= r->optlen || r->opt[i + 1] < 2)
+			break;
+		if (r->opt[i] == 5) {
+			for (k = 0; k + 8 <= r->opt[i + 1] - 2u && n < max;
+			     k += 8, n++) {
+				memcpy(&blk[n][0], &r->opt[i + 2 + k], 4);
+				memcpy(&blk[n][1], &r->opt[i + 6 + k], 4);
+				blk[n][0] = rte_be_to_cpu_32(blk[n][0]);
+				blk[n][1] = rte_be_to_cpu_32(blk[n][1]);
+			}
+		}
+		i += r->opt[i + 1];
+	}
+	return n;
+}
+
 #define F_ACK RTE_TCP_ACK_FLAG
 #define F_FIN RTE_TCP_FIN_FLAG
 #define F_RST RTE_TCP_RST_FLAG
@@ -198,12 +228,25 @@ test_data(bool v6)
 	}
 	rte_pktmbuf_free(m);
 	rcv += 4;
-	/* Out of order: a duplicate ACK for where we are. */
-	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 100,
-		p.iss + 1, "zz", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied);
-	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
-	rte_pktmbuf_free(m);
+	/*
+	 * Beyond a gap: queued (the gap never fills here), and a duplicate
+	 * ACK for where we are, with a SACK block of the queued bytes.
+	 */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 100,
+		p.iss + 1, "zz", 2), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1 && SF_TEST_TCP_PARSE(sf_test_tx[0], &r)) {
+		uint32_t blk[4][2];
+
+		SF_CHECK_EQ(r.flags, F_ACK);
+		SF_CHECK_EQ(r.ack, rcv);
+		SF_CHECK_EQ(r.optlen, 12 + 12);
+		SF_CHECK_EQ(sack_blocks(&r, blk, 4), 1);
+		SF_CHECK_EQ(blk[0][0], rcv + 100);
+		SF_CHECK_EQ(blk[0][1], rcv + 102);
+	}
+	sf_test_tx_flush();
 	/* Old data again: the same. */
 	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv - 4,
 		p.iss + 1, "abcd", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
@@ -367,7 +410,10 @@ test_window_edges(bool v6)
 	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, 0, rcv - 100, 0, NULL, 0),
 		SF_VERDICT_DROP, SF_CNT_tcp_segments,
 		SF_CNT_drop_tcp_conn_noack);
-	/* Data starting at the edge, ending beyond: taken (out of order). */
+	/*
+	 * Data starting at the edge, ending beyond: acceptable, but no byte
+	 * of it in the window: answered, nothing queued.
+	 */
 	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, edge, p.iss + 1,
 		"ab", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied);
@@ -878,29 +924,38 @@ test_on_data(bool v6)
 		SF_CNT_tcp_replied);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
 	rte_pktmbuf_free(m);
-	/* Out of order: waits (not queued yet: the peer sends it again). */
-	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 2,
-		p.iss + 1, "fg", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied);
-	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
-	rte_pktmbuf_free(m);
-	/* Overlapping: only what is new, "de" of "cde". */
+	/* Beyond a gap: queued, a duplicate ACK (in a new mbuf: kept). */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 2,
+		p.iss + 1, "fg", 2), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_ACK, p.iss + 1, rcv);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(dt.calls, 1);
+	/*
+	 * Overlapping, and filling the gap: only what is new, "de" of
+	 * "cde", then the queued "fg"; one ACK for all of it.
+	 */
 	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv - 1,
 		p.iss + 1, "cde", 3), SF_VERDICT_TX, SF_CNT_tcp_segments,
 		SF_CNT_tcp_replied, SF_CNT_data_delivered,
-		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes);
-	CHECK_SEG(m, F_ACK, p.iss + 1, rcv + 2);
+		SF_CNT_data_delivered, SF_CNT_data_delivered_bytes,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
+		SF_CNT_data_delivered_bytes);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv + 4);
 	rte_pktmbuf_free(m);
-	rcv += 2;
-	SF_CHECK_EQ(dt.calls, 2);
-	SF_CHECK_EQ(dt.len, 5);
-	SF_CHECK_MEM(dt.got, "abcde", 5);
+	rcv += 4;
+	SF_CHECK_EQ(dt.calls, 3);
+	SF_CHECK_EQ(dt.len, 7);
+	SF_CHECK_MEM(dt.got, "abcdefg", 7);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_ofo_mbufs, 0);
 
 	/* Kept: the frame is the application's; the ACK is a new mbuf. */
 	dt.act = DATA_KEEP;
 	sf_test_tx_flush();
 	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
-		"fgh", 3), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		"hij", 3), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_data_delivered,
 		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
 		SF_CNT_data_delivered_bytes);
@@ -914,7 +969,7 @@ test_on_data(bool v6)
 		/* Ours alone now, the bytes as they came. */
 		SF_CHECK_EQ(rte_mbuf_refcnt_read(dt.kept), 1);
 		SF_CHECK_EQ(dt.kept_len, 3);
-		SF_CHECK_MEM(dt.kept_data, "fgh", 3);
+		SF_CHECK_MEM(dt.kept_data, "hij", 3);
 		rte_pktmbuf_free(dt.kept);
 		dt.kept = NULL;
 	}
@@ -922,7 +977,7 @@ test_on_data(bool v6)
 	/* A close from inside on_data: the FIN acknowledges the bytes. */
 	dt.act = ACT_CLOSE;
 	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
-		"ij", 2), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		"kl", 2), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_data_delivered,
 		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
 		SF_CNT_app_closes);
@@ -933,8 +988,8 @@ test_on_data(bool v6)
 	if (sf_test_tx_n == 1)
 		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, rcv);
 	sf_test_tx_flush();
-	SF_CHECK_EQ(dt.len, 10);
-	SF_CHECK_MEM(dt.got, "abcdefghij", 10);
+	SF_CHECK_EQ(dt.len, 12);
+	SF_CHECK_MEM(dt.got, "abcdefghijkl", 12);
 
 	/* A reset from inside on_data: the frame is just done with. */
 	memset(&dt, 0, sizeof(dt));
@@ -954,6 +1009,139 @@ test_on_data(bool v6)
 		CHECK_SEG(sf_test_tx[0], F_RST | F_ACK, p.iss + 1, p.isn + 2);
 	sf_test_tx_flush();
 	SF_CHECK_EQ(dt.calls, 1);
+out:
+	teardown(eng);
+}
+
+/* The SACK blocks of the one segment the engine sent, or of m. */
+static unsigned int
+sent_sack(struct rte_mbuf *m, uint32_t ack, uint32_t (*blk)[2])
+{
+	struct sf_test_seg r;
+	unsigned int n = 0;
+
+	if (m == NULL && sf_test_tx_n == 1)
+		m = sf_test_tx[0];
+	SF_CHECK(m != NULL);
+	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
+		SF_CHECK_EQ(r.flags, F_ACK);
+		SF_CHECK_EQ(r.ack, ack);
+		n = sack_blocks(&r, blk, 4);
+	}
+	return n;
+}
+
+/*
+ * Bytes beyond a gap wait in the connection's out-of-order queue: each
+ * once (what is queued already is cut off), reported in SACK blocks (the
+ * one that changed last first), handed up in order when the gap fills;
+ * a full queue drops (counted); a reset frees what is queued.
+ */
+static void
+test_ofo(bool v6)
+{
+	struct sf_listener_params lp;
+	struct sf_engine *eng;
+	struct sf_test_client p;
+	uint32_t rcv, blk[4][2], i;
+	struct rte_mbuf *m;
+	struct sf_conn *c;
+	unsigned int avail;
+
+	lp_default(&lp);
+	lp.on_data = on_data;
+	eng = setup(&lp);
+	memset(&dt, 0, sizeof(dt));
+	avail = rte_mempool_avail_count(sf_test_pool);
+	sf_test_client_init(&p, v6, 1600, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_TS | SF_TOF_SACKPERM);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+
+	/* "cd" beyond a gap of 2: queued, one block. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 2, p.iss + 1,
+		"cd", 2), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	SF_CHECK_EQ(sent_sack(NULL, rcv, blk), 1);
+	SF_CHECK_EQ(blk[0][0], rcv + 2);
+	SF_CHECK_EQ(blk[0][1], rcv + 4);
+	sf_test_tx_flush();
+	/* "gh" beyond another gap: its block first (RFC 2018 4). */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 6, p.iss + 1,
+		"gh", 2), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	SF_CHECK_EQ(sent_sack(NULL, rcv, blk), 2);
+	SF_CHECK_EQ(blk[0][0], rcv + 6);
+	SF_CHECK_EQ(blk[0][1], rcv + 8);
+	SF_CHECK_EQ(blk[1][0], rcv + 2);
+	SF_CHECK_EQ(blk[1][1], rcv + 4);
+	sf_test_tx_flush();
+	/* "ef" joins them: one block. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 4, p.iss + 1,
+		"ef", 2), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	SF_CHECK_EQ(sent_sack(NULL, rcv, blk), 1);
+	SF_CHECK_EQ(blk[0][0], rcv + 2);
+	SF_CHECK_EQ(blk[0][1], rcv + 8);
+	sf_test_tx_flush();
+	/* "de", queued whole already: dropped, answered in place. */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 3,
+		p.iss + 1, "de", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_ofo_merge);
+	SF_CHECK_EQ(sent_sack(m, rcv, blk), 1);
+	rte_pktmbuf_free(m);
+	/* "hij" overlaps the end: only "ij" is queued. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 7, p.iss + 1,
+		"hij", 3), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	SF_CHECK_EQ(sent_sack(NULL, rcv, blk), 1);
+	SF_CHECK_EQ(blk[0][0], rcv + 2);
+	SF_CHECK_EQ(blk[0][1], rcv + 10);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_ofo_mbufs, 4);
+	SF_CHECK_EQ(dt.calls, 0);
+	/* "ab" fills the gap: all of it goes up, in order, once. */
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"ab", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_data_delivered,
+		SF_CNT_data_delivered, SF_CNT_data_delivered,
+		SF_CNT_data_delivered, SF_CNT_data_delivered,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes,
+		SF_CNT_data_delivered_bytes, SF_CNT_data_delivered_bytes);
+	/* The queue is empty: no SACK option any more. */
+	SF_CHECK_EQ(sent_sack(m, rcv + 10, blk), 0);
+	rte_pktmbuf_free(m);
+	rcv += 10;
+	SF_CHECK_EQ(dt.calls, 5);
+	SF_CHECK_EQ(dt.len, 10);
+	SF_CHECK_MEM(dt.got, "abcdefghij", 10);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_ofo_mbufs, 0);
+
+	/* The connection's queue holds SF_OFO_MAX_SEGS; the next drops. */
+	for (i = 0; i < SF_OFO_MAX_SEGS; i++)
+		SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK,
+			rcv + 2 * i + 1, p.iss + 1, "x", 1), SF_VERDICT_KEPT,
+			SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
+			SF_CNT_ofo_queue);
+	sf_test_tx_flush();
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK,
+		rcv + 2 * SF_OFO_MAX_SEGS + 1, p.iss + 1, "y", 1),
+		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+		SF_CNT_ofo_drop);
+	/* With timestamps, room for three blocks. */
+	SF_CHECK_EQ(sent_sack(m, rcv, blk), 3);
+	rte_pktmbuf_free(m);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_ofo_mbufs, SF_OFO_MAX_SEGS);
+	/* A reset frees what is queued. */
+	SF_CHECK_EQ(sf_conn_reset(c), 0);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_ofo_mbufs, 0);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(rte_mempool_avail_count(sf_test_pool), avail);
+	SF_CHECK_EQ(dt.calls, 5);
 out:
 	teardown(eng);
 }
@@ -1207,6 +1395,7 @@ main(int argc, char **argv)
 		test_our_close(v6);
 		test_conn_timers(v6);
 		test_on_data(v6);
+		test_ofo(v6);
 		test_app_actions(v6);
 		test_time_wait(v6);
 		test_accept_queue(v6);
