@@ -31,6 +31,8 @@
  *   header[3] bits 0-3  engine: max_requests and max_conns 4 << (v & 3),
  *                       bit 2 TIME-WAIT 100 ms, bit 3 drop segments to
  *                       ports nobody listens on
+ *             bits 4-5  on_data of listener 80: none, read every byte,
+ *                       close, reset
  *
  * Records (op byte: bits 0-2 kind, bits 3-4 flow k, bits 5-7 argument a):
  *   0 SEG     flags, dseq, dack (int8, * 4096 if a bit 0), dlen, opts,
@@ -115,6 +117,8 @@ static struct {
 	uint32_t now;
 	uint8_t on_accept;        /* header[1] bits 4-5 */
 	uint8_t on_close;         /* header[1] bits 6-7 */
+	uint8_t on_data;          /* header[3] bits 4-5 */
+	uint64_t data_sum;        /* of the bytes on_data read */
 	uint16_t flood_port;
 } ff;
 
@@ -230,6 +234,27 @@ ff_on_accept(struct sf_conn *c, const struct sf_conn_info *ci, void *arg)
 		f->ff_conn = c;
 		f->ff_gen = c->cn_gen;
 	}
+}
+
+/* Every byte is read (ASan sees a read past the frame); or it acts. */
+static void
+ff_on_data(struct sf_conn *c, const struct sf_conn_data *d, void *arg)
+{
+	uint32_t i;
+
+	RTE_SET_USED(arg);
+	if (d->len == 0 || d->data < rte_pktmbuf_mtod(d->m, const uint8_t *) ||
+	    d->data + d->len > rte_pktmbuf_mtod(d->m, const uint8_t *) +
+	    rte_pktmbuf_data_len(d->m)) {
+		fprintf(stderr, "fuzz_flows: on_data outside its mbuf\n");
+		abort();
+	}
+	for (i = 0; i < d->len; i++)
+		ff.data_sum += d->data[i];
+	if (ff.on_data == 2)
+		sf_conn_close(c);
+	else if (ff.on_data == 3)
+		sf_conn_reset(c);
 }
 
 static void
@@ -552,6 +577,8 @@ ff_engine(const uint8_t *h)
 	ff.on_close = (h[1] >> 6) & 3;
 	lp.on_accept = ff.on_accept == 3 ? NULL : ff_on_accept;
 	lp.on_close = ff.on_close == 0 ? NULL : ff_on_close;
+	ff.on_data = (h[3] >> 4) & 3;
+	lp.on_data = ff.on_data == 0 ? NULL : ff_on_data;
 	lp.arg = (void *)(uintptr_t)ff.on_close;
 	lp.synack_retries = h[2] & 7;
 	lp.synack_timeout_ms = 200;
