@@ -23,7 +23,8 @@
  * engine checks MACs as in production. The wall clock of cookie periods
  * follows the engine clock, so runs reproduce.
  * Every mbuf must come back to the pool, except those the engine holds
- * as third-ACK data of queued connections: a leak aborts the run.
+ * as third-ACK data of queued connections and in out-of-order queues: a
+ * leak aborts the run.
  */
 
 #include <limits.h>
@@ -98,17 +99,28 @@ fuzz_on_close(struct sf_conn *c, enum sf_close_reason why, void *arg)
 		sf_conn_reset(c);
 }
 
-/* mbufs the engine holds: third-ACK data of queued connections. */
+/*
+ * mbufs the engine holds: third-ACK data of queued connections, and
+ * bytes beyond a gap in the connections' out-of-order queues (counted
+ * here from the queues themselves, not from the worker's tally).
+ */
 static unsigned int
 fuzz_held(struct sf_engine *e)
 {
 	const struct sf_wtcp *wt = &sf_engine_worker(e, 0)->wk_tcp;
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, ofo = 0;
 
-	for (i = 0; i < wt->wt_conntab.ft_cap; i++)
+	for (i = 0; i < wt->wt_conntab.ft_cap; i++) {
 		n += wt->wt_conn[i].cn_state != SF_CS_FREE &&
 			wt->wt_conn[i].cn_data != NULL;
-	return n;
+		ofo += wt->wt_tcb[i].tb_ofo_n;
+	}
+	if (ofo != wt->wt_ofo_mbufs) {
+		fprintf(stderr, "out-of-order tally %u, queues hold %u\n",
+			wt->wt_ofo_mbufs, ofo);
+		abort();
+	}
+	return n + ofo;
 }
 
 static struct sf_engine *
