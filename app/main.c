@@ -427,6 +427,7 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	ep.pool = sf_pool;
 	ep.max_requests = sf_conf.max_requests;
 	ep.max_conns = sf_conf.max_conns;
+	ep.max_time_wait = sf_conf.max_time_wait;
 	ep.somaxconn = sf_conf.somaxconn;
 	ep.time_wait_ms = sf_conf.time_wait_ms;
 	ep.no_listener_drop = sf_conf.no_listener_drop;

@@ -31,7 +31,7 @@
 /* Linux's SYN-ACK: window 65535 unscaled, shift 7 with default tcp_rmem. */
 #define SF_DEF_WINDOW         65535
 #define SF_DEF_WSCALE         7
-#define SF_DEF_TIME_WAIT_MS   2000
+#define SF_DEF_TIME_WAIT_MS   60000
 #define SF_DEF_MAX_REQUESTS   16384
 #define SF_DEF_MAX_CONNS      65536
 /* Linux's icmp_ratelimit, icmp_msgs_per_sec and icmp_msgs_burst. */
@@ -310,6 +310,7 @@ enum sf_key {
 	SF_KEY_TIME_WAIT_MS,
 	SF_KEY_MAX_REQUESTS,
 	SF_KEY_MAX_CONNS,
+	SF_KEY_MAX_TIME_WAIT,
 	SF_KEY_COOKIE_SECRET,
 	SF_KEY_ICMP_ERRORS,
 	SF_KEY_ICMP_RATELIMIT,
@@ -345,6 +346,7 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_TIME_WAIT_MS] = "time_wait_ms",
 	[SF_KEY_MAX_REQUESTS] = "max_requests",
 	[SF_KEY_MAX_CONNS] = "max_conns",
+	[SF_KEY_MAX_TIME_WAIT] = "max_time_wait",
 	[SF_KEY_COOKIE_SECRET] = "cookie_secret",
 	[SF_KEY_ICMP_ERRORS] = "icmp_errors",
 	[SF_KEY_ICMP_RATELIMIT] = "icmp_ratelimit",
@@ -482,6 +484,10 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 	case SF_KEY_MAX_CONNS:
 		return sf_parse_uint(where, val, 8, 1u << 24,
 				"(connections per worker)", &conf->max_conns);
+	case SF_KEY_MAX_TIME_WAIT:
+		return sf_parse_uint(where, val, 0, 1u << 24,
+				"(TIME-WAIT connections per worker; 0: half of max_conns)",
+				&conf->max_time_wait);
 	case SF_KEY_COOKIE_SECRET:
 		/* The value is a secret: the message does not repeat it. */
 		if (sf_cookie_secret_from_hex(val, conf->cookie_secret) != 0)
@@ -783,6 +789,8 @@ sf_conf_usage(const char *prgname)
 	"      --time-wait-ms MS     TIME-WAIT after our close (default %u)\n"
 	"      --max-requests N      half-open requests per worker (default %u)\n"
 	"      --max-conns N         connections per worker (default %u)\n"
+	"      --max-time-wait N     of them in TIME-WAIT; beyond, none waits\n"
+	"                            (default 0: half of --max-conns)\n"
 	"      --cookie-secret HEX   SYN-cookie secret, 32 hex digits (default: random\n"
 	"                            per start); prefer cookie_secret in a 0600 config\n"
 	"      --icmp-errors yes|no  port/protocol unreachable and parameter problems\n"
@@ -846,6 +854,7 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("time-wait-ms", required_argument, SF_KEY_TIME_WAIT_MS),
 	SF_LONG("max-requests", required_argument, SF_KEY_MAX_REQUESTS),
 	SF_LONG("max-conns", required_argument, SF_KEY_MAX_CONNS),
+	SF_LONG("max-time-wait", required_argument, SF_KEY_MAX_TIME_WAIT),
 	SF_LONG("cookie-secret", required_argument, SF_KEY_COOKIE_SECRET),
 	SF_LONG("icmp-errors", required_argument, SF_KEY_ICMP_ERRORS),
 	SF_LONG("icmp-ratelimit", required_argument, SF_KEY_ICMP_RATELIMIT),

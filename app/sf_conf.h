@@ -101,6 +101,7 @@ struct sf_conf {
 	unsigned int time_wait_ms;
 	unsigned int max_requests;      /* per worker */
 	unsigned int max_conns;         /* per worker */
+	unsigned int max_time_wait;     /* per worker; 0: max_conns / 2 */
 	uint8_t cookie_secret[16];      /* SYN-cookie master secret */
 	bool cookie_secret_set;         /* else random per start */
 	enum sf_steering steering;

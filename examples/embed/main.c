@@ -75,6 +75,7 @@ static struct {
 static struct sf_addr addrs[EMBED_MAX_ADDRS];
 static unsigned int nb_addrs;
 static uint16_t tcp_port = 80;
+static uint32_t time_wait_ms;          /* 0: the engine's default */
 
 static void
 signal_handler(int signum)
@@ -114,10 +115,12 @@ static void
 embed_usage(const char *prgname)
 {
 	fprintf(stderr, "usage: %s [EAL options] -- -a ADDR/PREFIX "
-		"[-a ADDR/PREFIX ...] [-p PORT]\n"
+		"[-a ADDR/PREFIX ...] [-p PORT] [-t MS]\n"
 		"  -a ADDR/PREFIX  an address of port 0, IPv4 or IPv6 "
 		"(at most %d)\n"
-		"  -p PORT         TCP port to listen on (default 80)\n",
+		"  -p PORT         TCP port to listen on (default 80)\n"
+		"  -t MS           TIME-WAIT after our close (default: the "
+		"engine's, 60000)\n",
 		prgname, EMBED_MAX_ADDRS);
 }
 
@@ -130,7 +133,7 @@ embed_parse_args(int argc, char **argv)
 	char *end;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "a:p:h")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:t:h")) != -1) {
 		switch (opt) {
 		case 'a':
 			if (nb_addrs == EMBED_MAX_ADDRS) {
@@ -155,6 +158,17 @@ embed_parse_args(int argc, char **argv)
 				return -EINVAL;
 			}
 			tcp_port = (uint16_t)v;
+			break;
+		case 't':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v == 0 ||
+			    v > 600000) {
+				fprintf(stderr, "-t '%s': expected milliseconds, "
+					"1..600000\n", optarg);
+				return -EINVAL;
+			}
+			time_wait_ms = (uint32_t)v;
 			break;
 		default:
 			embed_usage(prgname);
@@ -310,6 +324,7 @@ main(int argc, char **argv)
 
 	/* One worker (this lcore), inline callbacks, engine defaults. */
 	ep.nb_workers = 1;
+	ep.time_wait_ms = time_wait_ms;
 	ep.socket_id = (int)rte_socket_id();
 	ep.pool = pool;
 	eng = sf_engine_create(&ep);

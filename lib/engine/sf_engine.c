@@ -41,13 +41,13 @@ RTE_LOG_REGISTER(sf_logtype_engine, synfront.engine, INFO);
 #define SF_MAX_REQUESTS_DEFAULT 16384
 #define SF_MAX_CONNS_DEFAULT 65536
 /*
- * TIME-WAIT after our close. Linux waits 60 s (TCP_TIMEWAIT_LEN) to
- * protect a later incarnation of the 4-tuple from old duplicates; a front
- * end that closes millions of connections cannot hold them that long, and
- * what it must do is answer a retransmitted FIN, which arrives within a
- * few peer RTOs: 2 s.
+ * TIME-WAIT after our close: Linux's 60 s (TCP_TIMEWAIT_LEN), which keeps
+ * old duplicates of a 4-tuple from a later incarnation of it. A front end
+ * that closes first holds many: at most max_time_wait per worker (half
+ * the connection table by default), beyond which a connection ends
+ * without TIME-WAIT, as Linux's tcp_max_tw_buckets.
  */
-#define SF_TIME_WAIT_MS_DEFAULT 2000
+#define SF_TIME_WAIT_MS_DEFAULT 60000
 
 /* The wall clock SYN-cookie periods count in: UTC ms since the epoch. */
 static uint64_t
@@ -102,6 +102,8 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 		SF_MAX_CONNS_DEFAULT;
 	et->et_time_wait_ms = p->time_wait_ms != 0 ? p->time_wait_ms :
 		SF_TIME_WAIT_MS_DEFAULT;
+	et->et_max_tw = p->max_time_wait != 0 ? p->max_time_wait :
+		RTE_MAX(et->et_max_conns / 2, 1u);
 	et->et_no_listener_drop = p->no_listener_drop != 0;
 	return 0;
 }

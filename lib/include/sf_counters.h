@@ -78,6 +78,12 @@ extern "C" {
 	  "worker's out-of-order queue was full (Linux TCPOFODrop)") \
 	X(ofo_merge, "out-of-order segments already queued whole, dropped " \
 	  "(Linux TCPOFOMerge)") \
+	X(paws_estab, "segments of connections dropped by PAWS: a timestamp " \
+	  "older than the last one (RFC 7323 5.3; Linux PAWSEstabRejected)") \
+	X(tw_overflow, "connections that ended without TIME-WAIT: the " \
+	  "worker held max_time_wait already (Linux TCPTimeWaitOverflow)") \
+	X(tw_recycled, "TIME-WAIT connections that gave way to a new SYN " \
+	  "with a higher sequence number or timestamp") \
 	X(listen_overflows, "SYNs and third ACKs refused because the " \
 	  "accept queue held backlog + 1 (Linux ListenOverflows)") \
 	X(listen_drops, "SYNs and third ACKs a listener dropped for any " \

@@ -81,7 +81,13 @@ struct sf_engine_params {
 	uint32_t max_requests;   /**< half-open requests per worker (0: 16384) */
 	uint32_t max_conns;      /**< connections per worker (0: 65536) */
 	uint32_t somaxconn;      /**< ceiling of listener backlogs (0: 4096) */
-	uint32_t time_wait_ms;   /**< TIME-WAIT after our close (0: 2000) */
+	uint32_t time_wait_ms;   /**< TIME-WAIT after our close (0: 60000) */
+	/**
+	 * Connections in TIME-WAIT per worker (0: max_conns / 2); beyond,
+	 * a connection skips TIME-WAIT and ends at once (Linux's
+	 * tcp_max_tw_buckets, counted in tw_overflow).
+	 */
+	uint32_t max_time_wait;
 	/** Segments for a port nobody listens on: 0 answer RST, 1 drop. */
 	uint8_t no_listener_drop;
 	/**

@@ -212,6 +212,8 @@ static void
 sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 {
 
+	if (c->cn_state == SF_CS_TIME_WAIT)
+		wt->wt_nb_tw--;
 	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(wt, c->cn_id));
 	wt->wt_tcb[c->cn_id].tb_timers = 0;
 	sf_conn_ofo_purge(wt, &wt->wt_tcb[c->cn_id]);
@@ -454,6 +456,27 @@ sf_conn_2msl(struct sf_wtcp *wt, struct sf_conn *c, uint32_t ms)
 {
 	wt->wt_tcb[c->cn_id].tb_timers &= (uint8_t)~(1u << SF_CT_REXMT);
 	sf_conn_timer_set(wt, c, SF_CT_2MSL, ms);
+}
+
+/*
+ * TIME-WAIT (tcp_time_wait()) for time_wait_ms, or, when the worker holds
+ * max_time_wait already, not at all: the connection ends at once, as
+ * Linux does without a free timewait bucket. The peer's FIN that brought
+ * it here (fin) is acknowledged first either way.
+ */
+static void
+sf_conn_time_wait(struct sf_wtcp *wt, struct sf_conn *c, bool fin)
+{
+	if (wt->wt_nb_tw >= wt->wt_et->et_max_tw) {
+		sf_count(&wt->wt_net, SF_CNT_tw_overflow);
+		if (fin)
+			sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
+		sf_conn_end(wt, c, SF_CLOSE_DONE);
+		return;
+	}
+	c->cn_state = SF_CS_TIME_WAIT;
+	wt->wt_nb_tw++;
+	sf_conn_2msl(wt, c, wt->wt_et->et_time_wait_ms);
 }
 
 static uint32_t
@@ -733,11 +756,18 @@ sf_conn_timewait(struct sf_wtcp *wt, const struct sf_port *pt,
 		return SF_VERDICT_DONE;
 	}
 	/*
-	 * Either way the connection is gone early: the application still
-	 * hears SF_CLOSE_DONE, as sf_conn_close() promises.
+	 * A new SYN gives way when it cannot be an old duplicate: a higher
+	 * sequence number, or (tcp_timewait_state_process()) a timestamp
+	 * newer than the last one, when the connection used them. Either
+	 * way the connection is gone early: the application still hears
+	 * SF_CLOSE_DONE, as sf_conn_close() promises.
 	 */
 	if ((s->sg_flags & (SF_TH_SYN | SF_TH_ACK)) == SF_TH_SYN &&
-	    SF_SEQ_GT(s->sg_seq, c->cn_rcv_nxt)) {
+	    (SF_SEQ_GT(s->sg_seq, c->cn_rcv_nxt) ||
+	     ((c->cn_neg.ng_flags & SF_CONN_F_TS) &&
+	      (s->sg_opts.to_flags & SF_TOF_TS) &&
+	      (int32_t)(c->cn_ts_recent - s->sg_opts.to_tsval) < 0))) {
+		sf_count(&wt->wt_net, SF_CNT_tw_recycled);
 		sf_conn_end(wt, c, SF_CLOSE_DONE);
 		s->sg_relisten = true;
 		return SF_VERDICT_DONE;
@@ -792,6 +822,21 @@ sf_conn_rst_after_fin(const struct sf_conn *c, const struct sf_seg *s)
 }
 
 /*
+ * tcp_disordered_ack(): a duplicate pure ACK (no data, at RCV.NXT,
+ * acknowledging SND.UNA, the window unchanged) whose timestamp is behind
+ * by less than an RTO may have been overtaken; PAWS lets it through.
+ */
+static inline bool
+sf_conn_disordered_ack(const struct sf_conn *c, const struct sf_seg *s)
+{
+	return (s->sg_flags & SF_TH_ACK) && s->sg_seglen == 0 &&
+		s->sg_seq == c->cn_rcv_nxt && s->sg_ack == c->cn_snd_una &&
+		s->sg_win == c->cn_snd_wnd &&
+		(int32_t)(c->cn_ts_recent - s->sg_opts.to_tsval) <=
+		(int32_t)c->cn_rto_base;
+}
+
+/*
  * RFC 9293 3.10.7.4 "first" to "fourth", as Linux's
  * tcp_validate_incoming() orders them: the flags, the sequence number,
  * RST, SYN. Returns true when the segment goes on; otherwise *v is its
@@ -812,6 +857,23 @@ sf_conn_validate(struct sf_wtcp *wt, const struct sf_port *pt,
 		*v = sf_drop(&wt->wt_net, SF_CNT_drop_tcp_conn_noack);
 		return false;
 	}
+	/*
+	 * PAWS (RFC 7323 5.3), before the sequence check as in Linux's
+	 * tcp_validate_incoming(): a timestamp more than one behind
+	 * TS.Recent (TCP_PAWS_WINDOW) marks an old duplicate, dropped with a
+	 * duplicate ACK (rate limited as an out-of-window one), except a RST
+	 * (taken even then, as Linux) and a duplicate pure ACK
+	 * (tcp_disordered_ack()). Linux's exemption for a TS.Recent left
+	 * alone 24 days is not applied (docs/datapath.md).
+	 */
+	if ((c->cn_neg.ng_flags & SF_CONN_F_TS) && (to->to_flags & SF_TOF_TS) &&
+	    !(f & SF_TH_RST) && c->cn_ts_recent != 0 &&
+	    (int32_t)(c->cn_ts_recent - to->to_tsval) > 1 &&
+	    !sf_conn_disordered_ack(c, s)) {
+		sf_count(&wt->wt_net, SF_CNT_paws_estab);
+		*v = sf_conn_oow_ack(wt, pt, c, s, false);
+		return false;
+	}
 	if (!sf_conn_acceptable(c, s)) {
 		if (!(f & SF_TH_RST))
 			/* A SYN is challenged even here. */
@@ -825,7 +887,7 @@ sf_conn_validate(struct sf_wtcp *wt, const struct sf_port *pt,
 		}
 		return false;
 	}
-	/* RFC 7323 4.3 (simplified: no PAWS on connections yet). */
+	/* RFC 7323 4.3: TS.Recent from a segment that starts in order. */
 	if ((c->cn_neg.ng_flags & SF_CONN_F_TS) && (to->to_flags & SF_TOF_TS) &&
 	    SF_SEQ_LEQ(s->sg_seq, c->cn_rcv_nxt))
 		c->cn_ts_recent = to->to_tsval;
@@ -881,8 +943,7 @@ sf_conn_ack_in(struct sf_wtcp *wt, const struct sf_port *pt,
 		sf_conn_2msl(wt, c, SF_FIN_WAIT2_MS);
 		break;
 	case SF_CS_CLOSING:
-		c->cn_state = SF_CS_TIME_WAIT;
-		sf_conn_2msl(wt, c, wt->wt_et->et_time_wait_ms);
+		sf_conn_time_wait(wt, c, false);
 		break;
 	case SF_CS_LAST_ACK:
 		sf_conn_end(wt, c, SF_CLOSE_DONE);
@@ -1085,8 +1146,6 @@ static bool
 sf_conn_fin_in(struct sf_wtcp *wt, struct sf_conn *c,
 		const struct sf_seg *s, bool fin_acked, bool *dup)
 {
-	uint32_t tw = wt->wt_et->et_time_wait_ms;
-
 	if (!(s->sg_flags & SF_TH_FIN))
 		return false;
 	if (c->cn_flags & SF_CNF_PEERFIN) {
@@ -1102,13 +1161,13 @@ sf_conn_fin_in(struct sf_wtcp *wt, struct sf_conn *c,
 		c->cn_state = SF_CS_CLOSE_WAIT;
 		break;
 	case SF_CS_FIN_WAIT_1:
-		c->cn_state = fin_acked ? SF_CS_TIME_WAIT : SF_CS_CLOSING;
 		if (fin_acked)
-			sf_conn_2msl(wt, c, tw);
+			sf_conn_time_wait(wt, c, true);
+		else
+			c->cn_state = SF_CS_CLOSING;
 		break;
 	case SF_CS_FIN_WAIT_2:
-		c->cn_state = SF_CS_TIME_WAIT;
-		sf_conn_2msl(wt, c, tw);
+		sf_conn_time_wait(wt, c, true);
 		break;
 	default:
 		break;

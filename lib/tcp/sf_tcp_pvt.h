@@ -307,6 +307,7 @@ struct sf_wtcp {
 	struct sf_tcb *wt_tcb;             /* what each keeps beside it */
 	uint32_t wt_ofo_mbufs;             /* in the out-of-order queues */
 	uint32_t wt_ofo_max;               /* the most they may hold */
+	uint32_t wt_nb_tw;                 /* connections in TIME-WAIT */
 	struct sf_twheel wt_tw;            /* ids: requests, then conns */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
 	/* live connections per listener: a removed listener's id is not
@@ -352,6 +353,7 @@ struct sf_etcp {
 	uint32_t et_max_requests;
 	uint32_t et_max_conns;
 	uint32_t et_time_wait_ms;
+	uint32_t et_max_tw;                /* TIME-WAIT connections per worker */
 	bool et_no_listener_drop;
 	/*
 	 * The listener table's control side (sf_listen.c): the lock of

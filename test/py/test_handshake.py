@@ -354,7 +354,8 @@ def test_app_rst(handshake, fam, addr):
 
 @pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
 def test_app_close(handshake, fam, addr):
-    sf, cl = handshake(["--app", "close"])
+    # TIME-WAIT 2 s, not the 60 s default, so the close is seen ending.
+    sf, cl = handshake(["--app", "close", "--time-wait-ms", "2000"])
     r = cl("connect", name="a", addr=addr, port=PORT)
     assert r["ok"], r
     r = cl("recv", name="a", timeout=5)

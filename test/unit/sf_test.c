@@ -455,6 +455,9 @@ sf_test_engine_tcp_port(const struct sf_engine_params *params,
 		ep.nb_workers = 1;
 	if (ep.pool == NULL)
 		ep.pool = sf_test_pool;
+	/* The tests time TIME-WAIT at 2 s, not the 60 s default. */
+	if (ep.time_wait_ms == 0)
+		ep.time_wait_ms = 2000;
 	eng = sf_test_engine_make(&ep, pc);
 	sf_engine_tx_hook(eng, sf_test_tx_hook);
 	sf_test_tx_n = 0;

@@ -180,7 +180,8 @@ void sf_test_tx_flush(void);
 
 /*
  * An engine as sf_test_engine(false) but made from params (NULL: one
- * worker, 64 requests, 64 connections), with sf_test_pool for the
+ * worker, 64 requests, 64 connections; TIME-WAIT 2 s unless params
+ * say), with sf_test_pool for the
  * segments it originates (unless params names a pool) and the tx hook
  * capturing them into sf_test_tx.
  */

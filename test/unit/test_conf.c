@@ -576,9 +576,10 @@ test_tcp_settings(void)
 	SF_CHECK(conf.timestamps && conf.sack && conf.ecn);
 	SF_CHECK_EQ(conf.somaxconn, 4096);
 	SF_CHECK_EQ(conf.no_listener_drop, 0);
-	SF_CHECK_EQ(conf.time_wait_ms, 2000);
+	SF_CHECK_EQ(conf.time_wait_ms, 60000);
 	SF_CHECK_EQ(conf.max_requests, 16384);
 	SF_CHECK_EQ(conf.max_conns, 65536);
+	SF_CHECK_EQ(conf.max_time_wait, 0);
 	/* A --listen listener takes the defaults. */
 	SF_CHECK_EQ(conf.listen[0].ls_s.backlog, 4096);
 	SF_CHECK_EQ(conf.listen[0].ls_s.window, 65535);
@@ -616,6 +617,10 @@ test_tcp_settings(void)
 	SF_CHECK_BAD("--max-requests", "7");
 	SF_CHECK_EQ(PARSE("--max-conns", "16777216"), 0);
 	SF_CHECK_BAD("--max-conns", "16777217");
+	SF_CHECK_EQ(PARSE("--max-time-wait", "100"), 0);
+	SF_CHECK_EQ(conf.max_time_wait, 100);
+	SF_CHECK_BAD("--max-time-wait", "16777217");
+	SF_CHECK_OUT("--max-time-wait: invalid value '16777217': expected an integer 0..16777216");
 
 	/* ICMP errors: on, with Linux's limits, unless told otherwise. */
 	SF_CHECK_EQ(PARSE("--listen", "80"), 0);

@@ -1146,6 +1146,121 @@ out:
 	teardown(eng);
 }
 
+/*
+ * PAWS on an established connection (RFC 7323 5.3, as Linux's
+ * tcp_validate_incoming()); a SYN with a newer timestamp reopens a
+ * 4-tuple in TIME-WAIT; max_time_wait bounds TIME-WAIT.
+ */
+static void
+test_paws_tw(bool v6)
+{
+	struct sf_engine_params ep = { .nb_workers = 1,
+		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
+		.max_conns = 64, .max_time_wait = 1 };
+	struct sf_listener_params lp;
+	struct sf_engine *eng;
+	struct sf_test_client p, q;
+	struct rte_mbuf *m;
+	struct sf_conn *c;
+	uint32_t rcv, ts;
+
+	lp_default(&lp);
+	memset(&cb, 0, sizeof(cb));
+	eng = sf_test_listen_engine(&ep, &lp);
+	sf_test_client_init(&p, v6, 1700, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_TS);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	ts = p.tsval + 1000;
+	p.tsval = ts;
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"ab", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	rte_pktmbuf_free(m);
+	rcv += 2;
+	SF_CHECK_EQ(c->cn_ts_recent, ts);
+	/* Two behind TS.Recent: an old duplicate, answered, not taken. */
+	p.tsval = ts - 2;
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"cd", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_paws_estab);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
+	rte_pktmbuf_free(m);
+	SF_CHECK_EQ(c->cn_rcv_nxt, rcv);
+	/* One behind is within TCP_PAWS_WINDOW: taken. */
+	p.tsval = ts - 1;
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		"cd", 2), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 1, rcv + 2);
+	rte_pktmbuf_free(m);
+	rcv += 2;
+	/* A duplicate pure ACK behind it may have been overtaken: taken. */
+	p.tsval = ts - 10;
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 1,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
+	/* A RST at RCV.NXT is taken even with an old timestamp. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST | F_ACK, rcv,
+		p.iss + 1, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_conn_resets);
+	SF_CHECK_EQ(nconns(eng), 0);
+
+	/* TIME-WAIT with timestamps (we close first). */
+	sf_test_client_init(&p, v6, 1701, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_TS);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	SF_CHECK_EQ(sf_conn_close(c), 0);
+	sf_test_tx_flush();
+	peer_fin(eng, &p, rcv, p.iss + 2);
+	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
+	ts = c->cn_ts_recent;
+	/* A SYN below RCV.NXT with an older timestamp: an old duplicate. */
+	q = p;
+	q.isn = rcv - 1000;
+	q.tsval = ts - 5;
+	SF_CHECK_INPUTV(eng, sf_test_syn_frame(&q, SF_TOF_MSS | SF_TOF_TS),
+		SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_timewait);
+	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
+	/* The same with a newer timestamp: a new incarnation. */
+	q.tsval = ts + 5;
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&q, SF_TOF_MSS | SF_TOF_TS),
+		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+		SF_CNT_syn_recv, SF_CNT_synack_sent, SF_CNT_conn_closed,
+		SF_CNT_tw_recycled);
+	rte_pktmbuf_free(m);
+	SF_CHECK_EQ(nconns(eng), 0);
+
+	/* max_time_wait 1: the second connection skips TIME-WAIT. */
+	c = open_closed(eng, &p, v6, 1702);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	peer_fin(eng, &p, rcv, p.iss + 2);
+	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
+	c = open_closed(eng, &q, v6, 1703);
+	if (c == NULL)
+		goto out;
+	rcv = q.isn + 1;
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&q, F_ACK | F_FIN, rcv,
+		q.iss + 2, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_tw_overflow, SF_CNT_conn_closed);
+	SF_CHECK_EQ(c->cn_state, SF_CS_FREE);
+	/* Its FIN acknowledged all the same. */
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_ACK, q.iss + 2, rcv + 1);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(nconns(eng), 1);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_nb_tw, 1);
+out:
+	teardown(eng);
+}
+
 /* The application's reset, and actions from inside the callbacks. */
 static void
 test_app_actions(bool v6)
@@ -1307,7 +1422,8 @@ test_time_wait(bool v6)
 	p.isn = rcv + 100000;
 	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&p, SF_TOF_MSS),
 		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-		SF_CNT_syn_recv, SF_CNT_synack_sent, SF_CNT_conn_closed);
+		SF_CNT_syn_recv, SF_CNT_synack_sent, SF_CNT_conn_closed,
+		SF_CNT_tw_recycled);
 	CHECK_SEG(m, F_SYN | F_ACK, m != NULL ? rte_be_to_cpu_32(
 		rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *,
 		m->pkt_len - 24)->sent_seq) : 0, p.isn + 1);
@@ -1396,6 +1512,7 @@ main(int argc, char **argv)
 		test_conn_timers(v6);
 		test_on_data(v6);
 		test_ofo(v6);
+		test_paws_tw(v6);
 		test_app_actions(v6);
 		test_time_wait(v6);
 		test_accept_queue(v6);
