@@ -72,6 +72,8 @@ extern "C" {
 	X(data_delivered, "segments whose new in-order bytes were handed to " \
 	  "on_data (inline, or over an accept ring)") \
 	X(data_delivered_bytes, "bytes handed to on_data") \
+	X(delayed_acks, "ACKs sent when the delayed-ACK timer ran out " \
+	  "(Linux DelayedACKs)") \
 	X(ofo_queue, "segments with bytes beyond a gap, queued until the gap " \
 	  "fills (Linux TCPOFOQueue)") \
 	X(ofo_drop, "segments beyond a gap dropped: the connection's or the " \

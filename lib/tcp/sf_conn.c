@@ -78,6 +78,19 @@ sf_ofo_end(struct rte_mbuf *m)
 	return sf_ofo(m)->om_seq + rte_pktmbuf_data_len(m);
 }
 
+/*
+ * A slot's side state as a new connection finds it: set when the slot
+ * is freed (and made), not when a connection is born, so that no
+ * handshake touches it.
+ */
+static inline void
+sf_tcb_reset(struct sf_tcb *tb)
+{
+	tb->tb_timers = 0;
+	tb->tb_quick = SF_QUICKACKS;
+	tb->tb_rcv_mss = 536;              /* TCP_MSS_DEFAULT, until seen */
+}
+
 /* Free a connection's out-of-order queue. */
 static void
 sf_conn_ofo_purge(struct sf_wtcp *wt, struct sf_tcb *tb)
@@ -166,6 +179,8 @@ sf_conn_init(struct sf_wtcp *wt)
 	}
 	for (i = 0; i < SF_MAX_LISTENERS; i++)
 		wt->wt_aq[i].aq_head = wt->wt_aq[i].aq_tail = SF_TW_NONE;
+	for (i = 0; i < wt->wt_conntab.ft_cap; i++)
+		sf_tcb_reset(&wt->wt_tcb[i]);
 	return 0;
 }
 
@@ -215,8 +230,8 @@ sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 	if (c->cn_state == SF_CS_TIME_WAIT)
 		wt->wt_nb_tw--;
 	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(wt, c->cn_id));
-	wt->wt_tcb[c->cn_id].tb_timers = 0;
 	sf_conn_ofo_purge(wt, &wt->wt_tcb[c->cn_id]);
+	sf_tcb_reset(&wt->wt_tcb[c->cn_id]);
 	if (c->cn_flags & SF_CNF_QUEUED)
 		sf_conn_unqueue(wt, c);
 	if (c->cn_data != NULL)
@@ -354,6 +369,9 @@ sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 	if (flags & SF_TH_ACK) {
 		c->cn_rcv_adv = c->cn_rcv_nxt;
 		c->cn_flags |= SF_CNF_WNDUP;
+		/* This ACK is the one a delayed ACK would have been. */
+		wt->wt_tcb[c->cn_id].tb_timers &=
+			(uint8_t)~(1u << SF_CT_DELACK);
 	}
 }
 
@@ -1175,13 +1193,45 @@ sf_conn_fin_in(struct sf_wtcp *wt, struct sf_conn *c,
 	return true;
 }
 
+/*
+ * Acknowledge now, or let the ACK wait (Linux's __tcp_ack_snd_check()):
+ * now for a duplicate or out-of-order segment and a FIN (must, given),
+ * while quick ACKs are owed (the first SF_QUICKACKS data segments, and
+ * again after data out of order), and when more than one full-sized
+ * segment (the largest the peer sent) went unacknowledged: every second
+ * one. Otherwise the delayed-ACK timer sends it within SF_DELACK_MS,
+ * unless an ACK goes out before.
+ */
+static bool
+sf_conn_ack_now(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s,
+		bool must)
+{
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+
+	if (s->sg_len > tb->tb_rcv_mss)
+		tb->tb_rcv_mss = (uint16_t)RTE_MIN(s->sg_len, (uint32_t)UINT16_MAX);
+	if (must || tb->tb_ofo != NULL) {
+		tb->tb_quick = SF_QUICKACKS;
+		return true;
+	}
+	if (tb->tb_quick != 0) {
+		tb->tb_quick--;
+		return true;
+	}
+	if (c->cn_rcv_nxt - c->cn_rcv_adv > tb->tb_rcv_mss)
+		return true;
+	if (!(tb->tb_timers & 1u << SF_CT_DELACK))
+		sf_conn_timer_set(wt, c, SF_CT_DELACK, SF_DELACK_MS);
+	return false;
+}
+
 /* A segment for a connection: RFC 9293 3.10.7.4, step by step. */
 enum sf_verdict
 sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 		struct sf_seg *s)
 {
 	struct sf_conn *c = sf_conn(wt, id);
-	bool fin_acked = false, dup;
+	bool fin_acked = false, dup, fin;
 	enum sf_verdict v;
 	int gone;
 
@@ -1196,10 +1246,12 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 	/* on_data may have reset it: the frame is then just done with. */
 	if (c->cn_state == SF_CS_FREE)
 		return gone ? SF_VERDICT_KEPT : SF_VERDICT_DONE;
-	if (sf_conn_fin_in(wt, c, s, fin_acked, &dup))
+	fin = sf_conn_fin_in(wt, c, s, fin_acked, &dup);
+	if (fin)
 		sf_conn_peer_fin(wt, c);
 	if (c->cn_state != SF_CS_FREE &&
-	    (dup || c->cn_rcv_adv != c->cn_rcv_nxt)) {
+	    (dup || c->cn_rcv_adv != c->cn_rcv_nxt) &&
+	    sf_conn_ack_now(wt, c, s, dup || fin)) {
 		if (!gone)
 			return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt,
 				SF_TH_ACK);
@@ -1233,6 +1285,16 @@ sf_conn_2msl_end(struct sf_wtcp *wt, struct sf_conn *c)
 	sf_conn_end(wt, c, SF_CLOSE_DONE);
 }
 
+/* The delayed ACK is due: the bytes since our last ACK, acknowledged. */
+static void
+sf_conn_delack(struct sf_wtcp *wt, struct sf_conn *c)
+{
+	if (c->cn_rcv_adv == c->cn_rcv_nxt)
+		return;
+	sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
+	sf_count(&wt->wt_net, SF_CNT_delayed_acks);
+}
+
 /* The wheel slot of connection id fired: every kind that is due. */
 void
 sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
@@ -1248,8 +1310,10 @@ sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
 		tb->tb_timers &= (uint8_t)~(1u << k);
 		if (k == SF_CT_REXMT)
 			sf_conn_rexmt(wt, c);
-		else
+		else if (k == SF_CT_2MSL)
 			sf_conn_2msl_end(wt, c);
+		else
+			sf_conn_delack(wt, c);
 	}
 	/* Kinds still to come (the wheel slot fired and is free). */
 	if (c->cn_state != SF_CS_FREE && tb->tb_timers != 0)

@@ -253,6 +253,7 @@ struct sf_conn {
 enum sf_ctimer {
 	SF_CT_REXMT = 0,   /* retransmission: our FIN unacknowledged */
 	SF_CT_2MSL,        /* the end of FIN-WAIT-2 or of TIME-WAIT */
+	SF_CT_DELACK,      /* a delayed ACK is due */
 	SF_CT_MAX,
 };
 
@@ -271,6 +272,13 @@ struct sf_tcb {
 	uint32_t tb_aq_prev;
 	uint8_t tb_timers;                 /* kinds on: 1 << enum sf_ctimer */
 	uint8_t tb_ofo_n;                  /* segments in tb_ofo */
+	/*
+	 * Delayed ACK (__tcp_ack_snd_check()): quick ACKs still owed (set
+	 * when the slot is freed, so a new connection starts with them),
+	 * and the largest segment the peer sent (Linux's rcv_mss).
+	 */
+	uint8_t tb_quick;
+	uint16_t tb_rcv_mss;
 	/* left edge of the SACK block that changed last (RFC 2018 4:
 	 * reported first) */
 	uint32_t tb_sack_last;
@@ -281,6 +289,14 @@ struct sf_tcb {
 	 */
 	struct rte_mbuf *tb_ofo;
 };
+
+/*
+ * Quick ACKs at the start of a connection and after data out of order
+ * (Linux's TCP_MAX_QUICKACKS), and how long an ACK may wait otherwise
+ * (TCP_DELACK_MIN).
+ */
+#define SF_QUICKACKS 16
+#define SF_DELACK_MS 40
 
 /* Segments one connection queues beyond a gap (Linux: its rcvbuf). */
 #define SF_OFO_MAX_SEGS 64

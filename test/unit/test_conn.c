@@ -1261,6 +1261,86 @@ out:
 	teardown(eng);
 }
 
+/*
+ * len in-order bytes at *rcv from p, moving *rcv: acknowledged at once in
+ * place (now), or not answered (the ACK waits).
+ */
+static void
+delack_seg(struct sf_engine *eng, struct sf_test_client *p, uint32_t *rcv,
+		const char *buf, uint16_t len, bool now)
+{
+	struct rte_mbuf *m;
+
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(p, F_ACK, *rcv, p->iss + 1,
+		buf, len), now ? SF_VERDICT_TX : SF_VERDICT_DONE,
+		SF_CNT_tcp_segments, now ? SF_CNT_tcp_replied :
+		SF_CNT_tcp_absorbed);
+	*rcv += len;
+	if (now)
+		CHECK_SEG(m, F_ACK, p->iss + 1, *rcv);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * Delayed ACK (Linux's __tcp_ack_snd_check()): quick ACKs for the first
+ * SF_QUICKACKS data segments, then an ACK for every second full-sized
+ * segment, or after SF_DELACK_MS; data out of order brings the quick
+ * ACKs back.
+ */
+static void
+test_delack(bool v6)
+{
+	struct sf_listener_params lp;
+	struct sf_engine *eng;
+	struct sf_test_snap sn;
+	struct sf_test_client p;
+	char buf[600];          /* above TCP_MSS_DEFAULT: "full-sized" */
+	struct sf_conn *c;
+	uint32_t rcv, i;
+
+	lp_default(&lp);
+	eng = setup(&lp);
+	memset(buf, 'd', sizeof(buf));
+	sf_worker_clock(wk(eng), 100);
+	sf_test_client_init(&p, v6, 1800, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	/* Quick ACKs: each segment answered at once, in place. */
+	for (i = 0; i < SF_QUICKACKS; i++)
+		delack_seg(eng, &p, &rcv, buf, sizeof(buf), true);
+	/* Then one full-sized segment waits... */
+	delack_seg(eng, &p, &rcv, buf, sizeof(buf), false);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	/* ... and the second is acknowledged with it. */
+	delack_seg(eng, &p, &rcv, buf, sizeof(buf), true);
+	/* One alone waits SF_DELACK_MS for its ACK. */
+	delack_seg(eng, &p, &rcv, buf, sizeof(buf), false);
+	sf_test_snap(eng, &sn);
+	sf_worker_clock(wk(eng), 100 + SF_DELACK_MS - 1);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_MAX);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	sf_worker_clock(wk(eng), 100 + SF_DELACK_MS);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_delayed_acks);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_ACK, p.iss + 1, rcv);
+	sf_test_tx_flush();
+	/* Nothing more to acknowledge: the timer stays off. */
+	sf_worker_clock(wk(eng), 100 + 2 * SF_DELACK_MS);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	/* A segment beyond a gap is answered at once, and quick ACKs are back. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1000,
+		p.iss + 1, buf, sizeof(buf)), SF_VERDICT_KEPT,
+		SF_CNT_tcp_segments, SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	sf_test_tx_flush();
+	delack_seg(eng, &p, &rcv, buf, sizeof(buf), true);
+out:
+	teardown(eng);
+}
+
 /* The application's reset, and actions from inside the callbacks. */
 static void
 test_app_actions(bool v6)
@@ -1513,6 +1593,7 @@ main(int argc, char **argv)
 		test_on_data(v6);
 		test_ofo(v6);
 		test_paws_tw(v6);
+		test_delack(v6);
 		test_app_actions(v6);
 		test_time_wait(v6);
 		test_accept_queue(v6);
