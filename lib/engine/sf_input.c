@@ -58,7 +58,7 @@ sf_input_icmp_err(struct sf_wtcp *wt, const struct rte_mbuf *m,
 	why = sf_icmp_err_quote(m, p, &k, &seq);
 	if (why != SF_PKT_OK)
 		return sf_drop(&wt->wt_net, why);
-	return sf_tcp_icmp_err(wt, &k, seq, p->err_hard);
+	return sf_tcp_icmp_err(wt, &k, seq, p->err_hard, p->err_mtu);
 }
 
 static enum sf_verdict

@@ -51,6 +51,8 @@ extern "C" {
 	  "Icmp6OutParmProblems)") \
 	X(icmp_out_ratelimited, "ICMP and ICMPv6 errors not sent: rate " \
 	  "limited (icmp_ratelimit per peer, icmp_msgs_per_sec per lcore)") \
+	X(icmp_err_pmtu, "ICMP fragmentation-needed or ICMPv6 packet-too-big " \
+	  "that lowered a connection's MSS (RFC 1191, RFC 8201)") \
 	X(icmp_err_req_drops, "requests ended by a hard ICMP or ICMPv6 " \
 	  "error quoting their SYN-ACK (tcp_req_err()); in listen_drops too") \
 	X(tcp_segments, "TCP segments that passed the header bounds checks; " \
@@ -211,13 +213,15 @@ extern "C" {
 	  "IP header and 8 bytes of TCP") \
 	X(drop_icmp_err_no_flow, "ICMP or ICMPv6 error quoting no request " \
 	  "or connection of this lcore (or not TCP)") \
-	X(drop_icmp_err_oow, "ICMP or ICMPv6 error about a request quoting " \
-	  "a sequence number other than its ISS (Linux OutOfWindowIcmps)") \
+	X(drop_icmp_err_oow, "ICMP or ICMPv6 error quoting a sequence number " \
+	  "other than a request's ISS, or outside a connection's SND.UNA.." \
+	  "SND.NXT (Linux OutOfWindowIcmps)") \
 	X(drop_icmp_err_soft, "soft ICMP or ICMPv6 error about a request " \
 	  "(fragmentation needed, packet too big, ...): left to the SYN-ACK " \
 	  "retransmissions") \
-	X(drop_icmp_err_conn, "ICMP or ICMPv6 error about a connection: " \
-	  "counted, not acted on yet") \
+	X(drop_icmp_err_conn, "ICMP or ICMPv6 error about a connection that " \
+	  "it does not act on: not a fragmentation-needed or packet-too-big, " \
+	  "or one that would not lower its MSS") \
 	X(drop_nd_bad_hop_limit, "neighbour solicitation with hop limit " \
 	  "!= 255 (RFC 4861 7.1.1)") \
 	X(drop_nd_invalid, "neighbour solicitation failing RFC 4861 7.1.1 " \

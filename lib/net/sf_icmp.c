@@ -111,10 +111,14 @@ sf_icmp_input(struct sf_net *nt, const struct sf_port *pt,
 		if (ic->icmp_code > SF_ICMP_UNREACH_MAX)
 			return sf_drop(nt, SF_CNT_drop_icmp_unhandled);
 		p->err_hard = (SF_ICMP_UNREACH_HARD >> ic->icmp_code) & 1;
+		/* RFC 1191 4: the next-hop MTU in the low 16 bits. */
+		p->err_mtu = ic->icmp_code == SF_ICMP_FRAG_NEEDED ?
+			rte_be_to_cpu_16(ic->icmp_seq_nb) : 0;
 		return SF_VERDICT_ICMP_ERR;
 	case SF_ICMP_TIME_EXCEEDED:
 	case SF_ICMP_PARAMETERPROB:
 		p->err_hard = true;
+		p->err_mtu = 0;
 		return SF_VERDICT_ICMP_ERR;
 	default:
 		return sf_drop(nt, SF_CNT_drop_icmp_unhandled);

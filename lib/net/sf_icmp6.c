@@ -289,13 +289,18 @@ sf_icmp6_input(struct sf_net *nt, const struct sf_port *pt,
 		if (ic[1] > SF_ICMP6_UNREACH_MAX)
 			return sf_drop(nt, SF_CNT_drop_icmp6_unhandled);
 		p->err_hard = (SF_ICMP6_UNREACH_HARD >> ic[1]) & 1;
+		p->err_mtu = 0;
 		return SF_VERDICT_ICMP_ERR;
 	case SF_ICMP6_PKT_TOOBIG:
 		p->err_hard = false;
+		/* RFC 4443 3.2: the MTU, 32 bits. */
+		p->err_mtu = (uint32_t)ic[4] << 24 | (uint32_t)ic[5] << 16 |
+			(uint32_t)ic[6] << 8 | ic[7];
 		return SF_VERDICT_ICMP_ERR;
 	case SF_ICMP6_TIME_EXCEED:
 	case SF_ICMP6_PARAMPROB:
 		p->err_hard = true;
+		p->err_mtu = 0;
 		return SF_VERDICT_ICMP_ERR;
 	default:
 		return sf_drop(nt, SF_CNT_drop_icmp6_unhandled);

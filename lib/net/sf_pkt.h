@@ -56,6 +56,9 @@ struct sf_pkt {
 	bool dst_mcast;     /* IPv6: destination is a multicast group */
 	bool l2_mcast;      /* Ethernet destination broadcast or multicast */
 	bool err_hard;      /* SF_VERDICT_ICMP_ERR: a hard error */
+	/* SF_VERDICT_ICMP_ERR: the MTU a "fragmentation needed" or "packet
+	 * too big" reports (RFC 1191, RFC 8201), or 0 */
+	uint32_t err_mtu;
 	uint16_t nh_off;    /* IPv6: offset in the L3 header of the byte
 			     * that names l4_proto (parameter problem) */
 };

@@ -1261,6 +1261,40 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 	return gone ? SF_VERDICT_KEPT : SF_VERDICT_DONE;
 }
 
+/*
+ * Path MTU discovery (RFC 1191, RFC 8201) as Linux's tcp_v4_err() /
+ * tcp_v6_err() and tcp_v4_mtu_reduced(): a "fragmentation needed" or
+ * "packet too big" quoting a segment between SND.UNA and SND.NXT lowers
+ * the MSS to what fits the reported MTU (never below 552 bytes for IPv4,
+ * Linux's ip_rt_min_pmtu, nor 1280 for IPv6, RFC 8201 4), options of
+ * every segment included; one that would not lower it, or any other
+ * error, is only counted. Nothing answers an ICMP error.
+ */
+enum sf_verdict
+sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id, uint32_t seq,
+		uint32_t mtu)
+{
+	struct sf_conn *c = sf_conn(wt, id);
+	const struct sf_flow_key *k = sf_ftab_key(&wt->wt_conntab, id);
+	bool v4 = k != NULL && k->fk_family == AF_INET;
+	uint32_t mss;
+
+	if (mtu == 0 || k == NULL || c->cn_state == SF_CS_TIME_WAIT)
+		return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_conn);
+	if (SF_SEQ_LT(seq, c->cn_snd_una) || SF_SEQ_GT(seq, c->cn_snd_nxt))
+		return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_oow);
+	mtu = RTE_MAX(mtu, v4 ? 552u : 1280u);
+	mss = mtu - (v4 ? 40u : 60u);
+	if (c->cn_neg.ng_flags & SF_CONN_F_TS)
+		mss -= 12;
+	mss = RTE_MAX(mss, (uint32_t)SF_MIN_SND_MSS);
+	if (mss >= c->cn_neg.ng_mss)
+		return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_conn);
+	c->cn_neg.ng_mss = (uint16_t)mss;
+	sf_count(&wt->wt_net, SF_CNT_icmp_err_pmtu);
+	return SF_VERDICT_DONE;
+}
+
 /* Our FIN went unacknowledged for its timeout: again, or give up. */
 static void
 sf_conn_rexmt(struct sf_wtcp *wt, struct sf_conn *c)

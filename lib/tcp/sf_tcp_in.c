@@ -195,8 +195,8 @@ sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
 /*
  * tcp_v4_err() / tcp_v6_err(): the flow an ICMP error quotes, looked up
  * as a segment of it would be. Requests act on it; established
- * connections only count it for now (the data path will take
- * fragmentation-needed and packet-too-big, XXX(#16)); nothing answers
+ * connections take a fragmentation-needed or packet-too-big (their MSS)
+ * and only count the others; nothing answers
  * it. Software steering brought it to the flow's owner; with hardware
  * RSS it may have reached another worker and find nothing here
  * (XXX(#17): hand it to the owner, with the NIC's RETA that active open
@@ -205,13 +205,14 @@ sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
  */
 enum sf_verdict
 sf_tcp_icmp_err(struct sf_wtcp *wt, const struct sf_flow_key *k,
-		uint32_t seq, bool hard)
+		uint32_t seq, bool hard, uint32_t mtu)
 {
 	uint32_t hash = sf_flow_hash(k, wt->wt_et->et_hash_seed);
 	int32_t pos;
 
-	if (sf_ftab_lookup(&wt->wt_conntab, k, hash) >= 0)
-		return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_conn);
+	pos = sf_ftab_lookup(&wt->wt_conntab, k, hash);
+	if (pos >= 0)
+		return sf_conn_icmp_err(wt, (uint32_t)pos, seq, mtu);
 	if (wt->wt_reqtab.ft_used != 0) {
 		pos = sf_ftab_lookup(&wt->wt_reqtab, k, hash);
 		if (pos >= 0)

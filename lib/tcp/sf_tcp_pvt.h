@@ -554,6 +554,13 @@ enum sf_verdict sf_conn_establish(struct sf_wtcp *wt,
 void sf_conn_timer(struct sf_wtcp *wt, uint32_t id);
 void sf_conn_purge(struct sf_wtcp *wt);
 /*
+ * An ICMP error quoting our segment of connection id with sequence seq;
+ * mtu: what a "fragmentation needed" or "packet too big" reports, or 0.
+ * Returns its verdict.
+ */
+enum sf_verdict sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id,
+		uint32_t seq, uint32_t mtu);
+/*
  * For the layers above: is c the live connection gen names, and the
  * close and reset on the owning worker (the public sf_conn_close() and
  * sf_conn_reset() choose between these and a command ring).
@@ -569,7 +576,8 @@ int sf_conn_reset_local(struct sf_conn *c);
  * connections hold. sf_tcp_input() takes a segment whose TCP header
  * bounds passed; sf_tcp_icmp_err() an ICMP error quoting a segment we
  * sent on flow k (the peer remote, as in a received segment) with
- * sequence seq, hard when it ends a request. sf_tcp_clock() runs what
+ * sequence seq, hard when it ends a request, with the MTU a
+ * "fragmentation needed" or "packet too big" reports (or 0). sf_tcp_clock() runs what
  * is due at the tick wt_net.nt_now: cookie key rotation and timers.
  * sf_tcp_purge() drops what the worker holds of removed listeners, when
  * the listener generation moved.
@@ -580,7 +588,8 @@ void sf_tcp_drain(struct sf_wtcp *wt);
 enum sf_verdict sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p);
 enum sf_verdict sf_tcp_icmp_err(struct sf_wtcp *wt,
-		const struct sf_flow_key *k, uint32_t seq, bool hard);
+		const struct sf_flow_key *k, uint32_t seq, bool hard,
+		uint32_t mtu);
 void sf_tcp_clock(struct sf_wtcp *wt);
 void sf_tcp_purge(struct sf_wtcp *wt);
 

@@ -593,16 +593,20 @@ test_ip4_options(void)
 
 static struct {
 	unsigned int accepts;
+	struct sf_conn *c;        /* the last one accepted */
 } cb;
 
 static void
 on_accept(struct sf_conn *c, const struct sf_conn_info *ci, void *arg)
 {
-	RTE_SET_USED(c);
 	RTE_SET_USED(ci);
 	RTE_SET_USED(arg);
 	cb.accepts++;
+	cb.c = c;
 }
+
+/* The MTU icmp_err() reports (bytes 4-7 of the ICMP header), or 0. */
+static uint32_t icmp_mtu;
 
 static struct sf_engine *
 listen_engine(void)
@@ -636,6 +640,11 @@ icmp_err(const struct sf_test_client *p, uint8_t type, uint8_t code,
 	memset(d.l4, 0, d.l4_len);
 	d.l4[0] = type;
 	d.l4[1] = code;
+	/* RFC 1191 4: 16 bits after 16 unused; RFC 4443 3.2: 32 bits. */
+	d.l4[4] = v6 ? (uint8_t)(icmp_mtu >> 24) : 0;
+	d.l4[5] = v6 ? (uint8_t)(icmp_mtu >> 16) : 0;
+	d.l4[6] = (uint8_t)(icmp_mtu >> 8);
+	d.l4[7] = (uint8_t)icmp_mtu;
 	q = d.l4 + 8;
 	if (v6) {
 		sf_test_put_ip6(q, sf_test_v6, sf_test_peer_v6, IPPROTO_TCP,
@@ -721,6 +730,41 @@ test_errors_in(bool v6)
 	SF_CHECK_EQ(cb.accepts, 1);
 	SF_CHECK_INPUT(eng, icmp_err(&p, unreach, host, p.iss + 1, 8),
 		SF_VERDICT_DROP, SF_CNT_drop_icmp_err_conn);
+	/*
+	 * Path MTU discovery: a fragmentation-needed (packet-too-big)
+	 * quoting SND.NXT lowers the connection's MSS to what fits.
+	 */
+	{
+		uint8_t too_big = v6 ? 2 : 3, code = v6 ? 0 : 4;
+		uint32_t hdr = v6 ? 60 : 40;
+		struct sf_conn_info ci;
+
+		SF_CHECK(cb.c != NULL);
+		sf_conn_get_info(cb.c, &ci);
+		SF_CHECK_EQ(ci.mss, v6 ? 1440 : 1460);
+		icmp_mtu = v6 ? 1400 : 1000;
+		SF_CHECK_INPUT(eng, icmp_err(&p, too_big, code, p.iss + 1, 8),
+			SF_VERDICT_DONE, SF_CNT_icmp_err_pmtu);
+		sf_conn_get_info(cb.c, &ci);
+		SF_CHECK_EQ(ci.mss, icmp_mtu - hdr);
+		/* Below the floor (552; 1280 for IPv6): the floor. */
+		icmp_mtu = v6 ? 1000 : 300;
+		SF_CHECK_INPUT(eng, icmp_err(&p, too_big, code, p.iss + 1, 8),
+			SF_VERDICT_DONE, SF_CNT_icmp_err_pmtu);
+		sf_conn_get_info(cb.c, &ci);
+		SF_CHECK_EQ(ci.mss, (v6 ? 1280 : 552) - hdr);
+		/* One that would not lower it is only counted. */
+		icmp_mtu = 9000;
+		SF_CHECK_INPUT(eng, icmp_err(&p, too_big, code, p.iss + 1, 8),
+			SF_VERDICT_DROP, SF_CNT_drop_icmp_err_conn);
+		/* Quoting what we never sent: OutOfWindowIcmps. */
+		icmp_mtu = v6 ? 1300 : 600;
+		SF_CHECK_INPUT(eng, icmp_err(&p, too_big, code, p.iss + 100,
+			8), SF_VERDICT_DROP, SF_CNT_drop_icmp_err_oow);
+		sf_conn_get_info(cb.c, &ci);
+		SF_CHECK_EQ(ci.mss, (v6 ? 1280 : 552) - hdr);
+		icmp_mtu = 0;
+	}
 	/* An error about no flow of ours. */
 	p.t.sport = 3999;
 	SF_CHECK_INPUT(eng, icmp_err(&p, unreach, host, p.iss, 8),
