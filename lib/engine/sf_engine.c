@@ -508,7 +508,8 @@ sf_worker_input(struct sf_worker *w, uint16_t port_id,
 	const struct sf_wqueue *q;
 	uint16_t i;
 
-	/* Callbacks run here run on the owning worker. */
+	/* Callbacks run here run on the owning worker (also when an
+	 * embedding program calls this rather than sf_worker_poll()). */
 	RTE_PER_LCORE(sf_app_cur) = NULL;
 	sf_count_n(nt, SF_CNT_rx_packets, n);
 	/* Checked once per burst so sf_input_one() can index the table. */
@@ -591,6 +592,11 @@ sf_worker_poll(struct sf_worker *w)
 
 	if (unlikely(w->wk_lcore == LCORE_ID_ANY))
 		w->wk_lcore = rte_lcore_id();
+	/*
+	 * Whatever this lcore ran before, the callbacks of this poll (timers
+	 * included) run on the owning worker: their closes act at once.
+	 */
+	RTE_PER_LCORE(sf_app_cur) = NULL;
 	sf_worker_sync(w);
 	/*
 	 * The ms clock of timers and timestamps; the wheel runs per tick.
@@ -620,10 +626,8 @@ sf_worker_poll(struct sf_worker *w)
 	}
 	if (w->wk_nb_steer_in != 0 || w->wk_nb_tx_in != 0)
 		total += sf_steer_poll(w);
-	if (w->wk_app != NULL) {
-		RTE_PER_LCORE(sf_app_cur) = NULL;
+	if (w->wk_app != NULL)
 		sf_app_cmd_poll(w->wk_app);
-	}
 	if (total == 0 || rte_rdtsc() - nt->nt_last_flush > nt->nt_drain_tsc)
 		sf_net_flush(nt);
 	return total;

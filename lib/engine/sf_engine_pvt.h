@@ -102,7 +102,7 @@ struct sf_engine {
 	struct sf_listener_params en_ls_defaults; /* /synfront/listen */
 	sf_listen_key_cb_t en_ls_key_cb;
 	void *en_ls_key_arg;
-	uint32_t en_init_done;             /* steps of sf_engine_init_steps */
+	uint32_t en_init_done;             /* steps of sf_engine_steps done */
 };
 
 /*

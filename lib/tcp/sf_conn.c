@@ -12,9 +12,10 @@
  * Entry points: sf_conn_establish() (the third ACK, from the SYN queue),
  * sf_conn_input() (a segment for a connection), sf_conn_timer(), and the
  * closes and resets of the layers above. A connection lives in an array
- * indexed by its established-table key position; its timers (one
- * deadline per kind, struct sf_conn_timers) in another beside it, and
- * its wheel slot is that position after the request slots.
+ * indexed by its established-table key position; what it keeps beside
+ * it (struct sf_tcb: timers, one deadline per kind, the out-of-order
+ * queue, ...) in another at the same index, and its wheel slot is that
+ * position after the request slots.
  */
 
 #include <errno.h>

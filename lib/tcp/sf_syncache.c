@@ -171,17 +171,15 @@ sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
 		o->flags |= SF_TH_ECE;
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
 	o->win = ls->ls_p.window;
-	/* Linux always sends its MSS, offered or not. */
-	to.to_flags = SF_TOF_MSS;
+	/*
+	 * Linux always sends its MSS, offered or not; the others as
+	 * negotiated (option flags are the negotiated flags' values).
+	 */
+	to.to_flags = SF_TOF_MSS | (rq->rq_neg.ng_flags &
+		(SF_TOF_WSCALE | SF_TOF_SACKPERM | SF_TOF_TS));
 	to.to_mss = sf_tcp_our_mss(pt, ls, family);
-	if (rq->rq_neg.ng_flags & SF_CONN_F_WSCALE) {
-		to.to_flags |= SF_TOF_WSCALE;
-		to.to_wscale = rq->rq_neg.ng_rcv_wscale;
-	}
-	if (rq->rq_neg.ng_flags & SF_CONN_F_SACK)
-		to.to_flags |= SF_TOF_SACKPERM;
-	if (rq->rq_neg.ng_flags & SF_CONN_F_TS) {
-		to.to_flags |= SF_TOF_TS;
+	to.to_wscale = rq->rq_neg.ng_rcv_wscale;
+	if (to.to_flags & SF_TOF_TS) {
 		to.to_tsval = wt->wt_net.nt_now + rq->rq_tsoff;
 		to.to_tsecr = rq->rq_ts_recent;
 	}

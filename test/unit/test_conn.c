@@ -1013,6 +1013,16 @@ out:
 	teardown(eng);
 }
 
+/* len bytes from p at seq, beyond a gap: queued (the frame kept). */
+static void
+ofo_seg(struct sf_engine *eng, const struct sf_test_client *p, uint32_t seq,
+		const char *data, uint16_t len)
+{
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(p, F_ACK, seq, p->iss + 1,
+		data, len), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+}
+
 /* The SACK blocks of the one segment the engine sent, or of m. */
 static unsigned int
 sent_sack(struct rte_mbuf *m, uint32_t ack, uint32_t (*blk)[2])
@@ -1060,17 +1070,13 @@ test_ofo(bool v6)
 	rcv = p.isn + 1;
 
 	/* "cd" beyond a gap of 2: queued, one block. */
-	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 2, p.iss + 1,
-		"cd", 2), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
-		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	ofo_seg(eng, &p, rcv + 2, "cd", 2);
 	SF_CHECK_EQ(sent_sack(NULL, rcv, blk), 1);
 	SF_CHECK_EQ(blk[0][0], rcv + 2);
 	SF_CHECK_EQ(blk[0][1], rcv + 4);
 	sf_test_tx_flush();
 	/* "gh" beyond another gap: its block first (RFC 2018 4). */
-	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 6, p.iss + 1,
-		"gh", 2), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
-		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	ofo_seg(eng, &p, rcv + 6, "gh", 2);
 	SF_CHECK_EQ(sent_sack(NULL, rcv, blk), 2);
 	SF_CHECK_EQ(blk[0][0], rcv + 6);
 	SF_CHECK_EQ(blk[0][1], rcv + 8);
@@ -1078,9 +1084,7 @@ test_ofo(bool v6)
 	SF_CHECK_EQ(blk[1][1], rcv + 4);
 	sf_test_tx_flush();
 	/* "ef" joins them: one block. */
-	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 4, p.iss + 1,
-		"ef", 2), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
-		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	ofo_seg(eng, &p, rcv + 4, "ef", 2);
 	SF_CHECK_EQ(sent_sack(NULL, rcv, blk), 1);
 	SF_CHECK_EQ(blk[0][0], rcv + 2);
 	SF_CHECK_EQ(blk[0][1], rcv + 8);
@@ -1092,9 +1096,7 @@ test_ofo(bool v6)
 	SF_CHECK_EQ(sent_sack(m, rcv, blk), 1);
 	rte_pktmbuf_free(m);
 	/* "hij" overlaps the end: only "ij" is queued. */
-	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 7, p.iss + 1,
-		"hij", 3), SF_VERDICT_KEPT, SF_CNT_tcp_segments,
-		SF_CNT_tcp_absorbed, SF_CNT_ofo_queue);
+	ofo_seg(eng, &p, rcv + 7, "hij", 3);
 	SF_CHECK_EQ(sent_sack(NULL, rcv, blk), 1);
 	SF_CHECK_EQ(blk[0][0], rcv + 2);
 	SF_CHECK_EQ(blk[0][1], rcv + 10);
@@ -1123,10 +1125,7 @@ test_ofo(bool v6)
 
 	/* The connection's queue holds SF_OFO_MAX_SEGS; the next drops. */
 	for (i = 0; i < SF_OFO_MAX_SEGS; i++)
-		SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK,
-			rcv + 2 * i + 1, p.iss + 1, "x", 1), SF_VERDICT_KEPT,
-			SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
-			SF_CNT_ofo_queue);
+		ofo_seg(eng, &p, rcv + 2 * i + 1, "x", 1);
 	sf_test_tx_flush();
 	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK,
 		rcv + 2 * SF_OFO_MAX_SEGS + 1, p.iss + 1, "y", 1),

@@ -1268,6 +1268,11 @@ test_listen_update(void)
  * 4. Application contexts: on_accept and on_close run on the
  * application context, closes and resets come back over command rings.
  */
+/* One worker and one application context with accept rings of 2. */
+static const struct sf_engine_params app_ep = { .nb_workers = 1,
+	.nb_apps = 1, .socket_id = SOCKET_ID_ANY, .max_requests = 64,
+	.max_conns = 64, .accept_ring_size = 2 };
+
 enum { ACT_NONE, ACT_CLOSE, ACT_RESET };
 
 static struct {
@@ -1323,10 +1328,7 @@ app_open(struct sf_engine *eng, struct sf_test_client *p, uint16_t sport)
 static void
 test_app(void)
 {
-	struct sf_engine_params ep = { .nb_workers = 1, .nb_apps = 1,
-		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
-		.max_conns = 64, .accept_ring_size = 2 };
-	struct sf_engine *eng = sf_test_engine_tcp(&ep);
+	struct sf_engine *eng = sf_test_engine_tcp(&app_ep);
 	struct sf_worker *w = sf_engine_worker(eng, 0);
 	struct sf_app_ctx *a = sf_engine_app(eng, 0);
 	const unsigned int ai = sf_engine_worker_count(eng);
@@ -1579,10 +1581,7 @@ test_app(void)
 static void
 test_app_gone_cmd_full(void)
 {
-	struct sf_engine_params ep = { .nb_workers = 1, .nb_apps = 1,
-		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
-		.max_conns = 64, .accept_ring_size = 2 };
-	struct sf_engine *eng = sf_test_engine_tcp(&ep);
+	struct sf_engine *eng = sf_test_engine_tcp(&app_ep);
 	struct sf_worker *w = sf_engine_worker(eng, 0);
 	struct sf_app_ctx *a = sf_engine_app(eng, 0);
 	struct sf_listener_params lp;
@@ -1674,10 +1673,7 @@ app_on_data(struct sf_conn *c, const struct sf_conn_data *d, void *arg)
 static void
 test_app_data(void)
 {
-	struct sf_engine_params ep = { .nb_workers = 1, .nb_apps = 1,
-		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
-		.max_conns = 64, .accept_ring_size = 2 };
-	struct sf_engine *eng = sf_test_engine_tcp(&ep);
+	struct sf_engine *eng = sf_test_engine_tcp(&app_ep);
 	struct sf_worker *w = sf_engine_worker(eng, 0);
 	struct sf_app_ctx *a = sf_engine_app(eng, 0);
 	struct sf_listener_params lp;
