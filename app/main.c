@@ -134,6 +134,20 @@ sf_lcore_main(void *arg)
 	return 0;
 }
 
+/* Whether a built-in application of the configuration sends. */
+static bool
+sf_conf_sends(void)
+{
+	unsigned int i;
+
+	if (sf_conf.greeting_len != 0 || sf_conf.app == SF_BUILTIN_ECHO)
+		return true;
+	for (i = 0; i < sf_conf.nb_listen; i++)
+		if (sf_conf.listen[i].ls_s.app == SF_BUILTIN_ECHO)
+			return true;
+	return false;
+}
+
 /*
  * Split the enabled lcores into workers and application contexts.
  * Returns 0, or -EINVAL after naming the bad lcore.
@@ -179,6 +193,12 @@ sf_setup_lcores(void)
 			"one must be left as a worker", sf_conf.app_lcores);
 		return -EINVAL;
 	}
+	if (sf_nb_apps != 0 && sf_conf_sends()) {
+		SF_LOG(ERR, "--app-lcores with echo or --greeting: sending "
+			"from application lcores is not built yet (issue 16); "
+			"run them inline, without --app-lcores");
+		return -EINVAL;
+	}
 	SF_LOG(INFO, "%u worker lcore(s), %u application lcore(s)%s",
 		sf_nb_workers, sf_nb_apps,
 		sf_nb_apps == 0 ? " (callbacks run inline on the workers)" : "");
@@ -195,7 +215,7 @@ sf_listen_key(const char *key, const char *val,
 	RTE_SET_USED(arg);
 	if (strcmp(key, "app") != 0)
 		return -EINVAL;
-	for (k = SF_BUILTIN_SINK; k <= SF_BUILTIN_DISCARD; k++) {
+	for (k = SF_BUILTIN_SINK; k <= SF_BUILTIN_LAST; k++) {
 		if (strcmp(val, sf_builtin_ops(k)->name) == 0) {
 			p->on_accept = sf_builtin_ops(k)->on_accept;
 			p->on_close = sf_builtin_ops(k)->on_close;
@@ -428,6 +448,7 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	ep.max_requests = sf_conf.max_requests;
 	ep.max_conns = sf_conf.max_conns;
 	ep.max_time_wait = sf_conf.max_time_wait;
+	sf_builtin_greeting(sf_conf.greeting, sf_conf.greeting_len);
 	ep.somaxconn = sf_conf.somaxconn;
 	ep.time_wait_ms = sf_conf.time_wait_ms;
 	ep.no_listener_drop = sf_conf.no_listener_drop;

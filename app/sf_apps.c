@@ -19,6 +19,16 @@
  *          exit JSON's "received") and discard it, send nothing; when
  *          the peer closes, the engine closes too (no on_close), so
  *          connections do not pile up in CLOSE-WAIT
+ *   echo   RFC 862: every byte received is sent back (copied into the
+ *          send queue); the peer's FIN is answered with ours once all
+ *          of it was sent (the engine's close after the queued bytes).
+ *          The connection's window follows the room in its send queue,
+ *          so a peer that stops reading stops being read; a send the
+ *          engine still refuses (mbufs short) resets the connection,
+ *          counted, never losing a byte silently.
+ *
+ * --greeting: sink, close, discard and echo send it on accept, before
+ * anything else (as SMTP, FTP and SSH servers speak first).
  */
 
 #include <stddef.h>
@@ -70,6 +80,46 @@ sf_builtin_tally(const struct sf_conn_info *ci)
 	sf_builtin_add_n(&t->at_rx_bytes, ci->data_len);
 }
 
+static const uint8_t *sf_greeting;
+static unsigned int sf_greeting_len;
+
+void
+sf_builtin_greeting(const uint8_t *buf, unsigned int len)
+{
+	sf_greeting = buf;
+	sf_greeting_len = len;
+}
+
+/*
+ * Send all of len bytes at buf, or reset the connection: a built-in
+ * application never drops a byte it owes without the peer knowing.
+ * Returns 0, or -1 when the connection was reset.
+ */
+static int
+sf_builtin_send(struct sf_conn *c, const uint8_t *buf, uint32_t len)
+{
+	struct sf_builtin_tally *t = sf_builtin_mine();
+	int n;
+
+	if (len == 0)
+		return 0;
+	n = sf_conn_send(c, buf, len);
+	if (n == (int)len) {
+		sf_builtin_add_n(&t->at_tx_bytes, len);
+		return 0;
+	}
+	sf_builtin_add(&t->at_tx_fail, true);
+	sf_conn_reset(c);
+	return -1;
+}
+
+/* The greeting, on accept. Returns as sf_builtin_send(). */
+static int
+sf_builtin_greet(struct sf_conn *c)
+{
+	return sf_builtin_send(c, sf_greeting, sf_greeting_len);
+}
+
 /* discard's on_data: the bytes are counted and dropped. */
 static void
 sf_builtin_discard_data(struct sf_conn *c, const struct sf_conn_data *d,
@@ -103,9 +153,32 @@ static void
 sf_builtin_sink_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 		void *arg)
 {
-	RTE_SET_USED(c);
 	RTE_SET_USED(arg);
 	sf_builtin_tally(ci);
+	sf_builtin_greet(c);
+}
+
+/* echo: the third ACK's bytes go back after the greeting. */
+static void
+sf_builtin_echo_accept(struct sf_conn *c, const struct sf_conn_info *ci,
+		void *arg)
+{
+	RTE_SET_USED(arg);
+	sf_builtin_tally(ci);
+	if (sf_builtin_greet(c) == 0)
+		sf_builtin_send(c, ci->data, ci->data_len);
+}
+
+static void
+sf_builtin_echo_data(struct sf_conn *c, const struct sf_conn_data *d,
+		void *arg)
+{
+	struct sf_builtin_tally *t = sf_builtin_mine();
+
+	RTE_SET_USED(arg);
+	sf_builtin_add(&t->at_rx_calls, true);
+	sf_builtin_add_n(&t->at_rx_bytes, d->len);
+	sf_builtin_send(c, d->data, d->len);
 }
 
 /*
@@ -135,7 +208,8 @@ sf_builtin_close_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 {
 	RTE_SET_USED(arg);
 	sf_builtin_tally(ci);
-	sf_conn_close(c);
+	if (sf_builtin_greet(c) == 0)
+		sf_conn_close(c);
 }
 
 static const struct sf_builtin_ops sf_apps[] = {
@@ -159,6 +233,11 @@ static const struct sf_builtin_ops sf_apps[] = {
 		.name = "discard",
 		.on_accept = sf_builtin_sink_accept,
 		.on_data = sf_builtin_discard_data,
+	},
+	[SF_BUILTIN_ECHO] = {
+		.name = "echo",
+		.on_accept = sf_builtin_echo_accept,
+		.on_data = sf_builtin_echo_data,
 	},
 };
 

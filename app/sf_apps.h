@@ -38,7 +38,15 @@ struct sf_builtin_tally {
 	uint64_t at_data;     /* the third ACK carried data */
 	uint64_t at_rx_calls; /* on_data calls */
 	uint64_t at_rx_bytes; /* bytes received: third ACKs' and on_data's */
+	uint64_t at_tx_bytes; /* bytes queued for sending (echo, greeting) */
+	uint64_t at_tx_fail;  /* connections reset: a send was refused */
 };
 void sf_builtin_tally_sum(struct sf_builtin_tally *out);
+
+/*
+ * What sink, close, discard and echo send first on each connection
+ * (--greeting); len 0: nothing. Set before the workers start.
+ */
+void sf_builtin_greeting(const uint8_t *buf, unsigned int len);
 
 #endif /* SF_APPS_H */

@@ -45,6 +45,7 @@ static const char *const sf_builtin_names[] = {
 	[SF_BUILTIN_CLOSE] = "close",
 	[SF_BUILTIN_NONE] = "none",
 	[SF_BUILTIN_DISCARD] = "discard",
+	[SF_BUILTIN_ECHO] = "echo",
 };
 
 static const char *const sf_steering_names[] = {
@@ -316,6 +317,7 @@ enum sf_key {
 	SF_KEY_ICMP_RATELIMIT,
 	SF_KEY_ICMP_MSGS_PER_SEC,
 	SF_KEY_ICMP_MSGS_BURST,
+	SF_KEY_GREETING,
 	SF_KEY_MAX
 };
 
@@ -352,7 +354,61 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_ICMP_RATELIMIT] = "icmp_ratelimit",
 	[SF_KEY_ICMP_MSGS_PER_SEC] = "icmp_msgs_per_sec",
 	[SF_KEY_ICMP_MSGS_BURST] = "icmp_msgs_burst",
+	[SF_KEY_GREETING] = "greeting",
 };
+
+/*
+ * --greeting TEXT (with the escapes \r, \n, \t and \\) or @FILE (its
+ * bytes as they are), at most SF_GREETING_MAX bytes.
+ */
+static int
+sf_parse_greeting(const char *where, const char *val, struct sf_conf *conf)
+{
+	size_t n = 0;
+	FILE *f;
+
+	if (val[0] == '@') {
+		f = fopen(val + 1, "rb");
+		if (f == NULL)
+			return sf_conf_error(where,
+				"greeting file \"%s\": %s", val + 1,
+				strerror(errno));
+		n = fread(conf->greeting, 1, sizeof(conf->greeting), f);
+		if (n == sizeof(conf->greeting) && fgetc(f) != EOF) {
+			fclose(f);
+			return sf_conf_error(where,
+				"greeting file \"%s\" is longer than %u bytes",
+				val + 1, SF_GREETING_MAX);
+		}
+		fclose(f);
+		conf->greeting_len = (unsigned int)n;
+		return 0;
+	}
+	for (; *val != '\0'; val++) {
+		char ch = *val;
+
+		if (n == sizeof(conf->greeting))
+			return sf_conf_error(where,
+				"greeting longer than %u bytes",
+				SF_GREETING_MAX);
+		if (ch == '\\') {
+			switch (val[1]) {
+			case 'r': ch = '\r'; break;
+			case 'n': ch = '\n'; break;
+			case 't': ch = '\t'; break;
+			case '\\': ch = '\\'; break;
+			default:
+				return sf_conf_error(where,
+					"greeting: unknown escape \"\\%c\" (expected \\r, \\n, \\t or \\\\)",
+					val[1] != '\0' ? val[1] : ' ');
+			}
+			val++;
+		}
+		conf->greeting[n++] = (uint8_t)ch;
+	}
+	conf->greeting_len = (unsigned int)n;
+	return 0;
+}
 
 /* Keys a [listener NAME] section may hold besides "listen". */
 static bool
@@ -511,6 +567,8 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		return sf_parse_uint(where, val, 1, 10000000,
 				"(errors at once per worker)",
 				&conf->icmp_msgs_burst);
+	case SF_KEY_GREETING:
+		return sf_parse_greeting(where, val, conf);
 	default:
 		return sf_conf_error(where, "internal: unknown key");
 	}
@@ -771,7 +829,10 @@ sf_conf_usage(const char *prgname)
 	"                            replaces the [port0] addresses of the config\n"
 	"      --listen [ADDR:]PORT  a TCP listener (repeatable; [V6ADDR]:PORT for IPv6);\n"
 	"                            replaces the config's listeners\n"
-	"      --app NAME            sink, rst, close, none or discard (default sink)\n"
+	"      --app NAME            sink, rst, close, none, discard or echo\n"
+	"                            (default sink)\n"
+	"      --greeting TEXT|@FILE  what sink, close, discard and echo send first\n"
+	"                            on each connection (TEXT takes \\r \\n \\t \\\\)\n"
 	"      --syncookies 0|1|2    never, when the SYN queue is full (default), always\n"
 	"      --backlog N           accept queue length (default %u)\n"
 	"      --syn-backlog N       SYN queue length per listener (default %u)\n"
@@ -861,6 +922,7 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("icmp-msgs-per-sec", required_argument,
 		SF_KEY_ICMP_MSGS_PER_SEC),
 	SF_LONG("icmp-msgs-burst", required_argument, SF_KEY_ICMP_MSGS_BURST),
+	SF_LONG("greeting", required_argument, SF_KEY_GREETING),
 	SF_LONG("stats-interval", required_argument, SF_KEY_STATS_INTERVAL),
 	SF_LONG("stats-file", required_argument, SF_KEY_STATS_FILE),
 	{ NULL, 0, NULL, 0 },

@@ -28,7 +28,12 @@ enum sf_builtin_kind {
 	SF_BUILTIN_CLOSE,     /* accept then FIN */
 	SF_BUILTIN_NONE,      /* never accept */
 	SF_BUILTIN_DISCARD,   /* RFC 863: accept, discard, close after peer */
+	SF_BUILTIN_ECHO,      /* RFC 862: every byte back */
+	SF_BUILTIN_LAST = SF_BUILTIN_ECHO,
 };
+
+/* Longest greeting (--greeting): what one connection's send budget holds. */
+#define SF_GREETING_MAX 65536
 
 enum sf_steering {
 	SF_STEER_AUTO = 0,
@@ -113,6 +118,9 @@ struct sf_conf {
 	unsigned int icmp_ratelimit;    /* ms per peer; 0: no limit */
 	unsigned int icmp_msgs_per_sec; /* per worker; 0: no limit */
 	unsigned int icmp_msgs_burst;
+	/* What the built-in applications send on accept (--greeting). */
+	uint8_t greeting[SF_GREETING_MAX];
+	unsigned int greeting_len;
 };
 
 /* Fill conf with the defaults (Linux's, where Linux has one). */

@@ -24,7 +24,8 @@ RTE_LOG_REGISTER(sf_logtype_port, synfront.port, INFO);
 #define SF_RX_OFFLOADS (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | \
 			RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
 #define SF_TX_OFFLOADS (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
-			RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
+			RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 /* Hash on addresses and TCP ports so one flow stays on one queue. */
 #define SF_RSS_HF (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP)
 /*

@@ -235,6 +235,9 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 		at.at_sack, at.at_ts, at.at_ecn, at.at_data);
 	fprintf(f, ",\n  \"received\": {\"bytes\": %" PRIu64 ", \"on_data\": %"
 		PRIu64 "}", at.at_rx_bytes, at.at_rx_calls);
+	fprintf(f, ",\n  \"sent\": {\"bytes\": %" PRIu64
+		", \"reset_on_refusal\": %" PRIu64 "}", at.at_tx_bytes,
+		at.at_tx_fail);
 	fprintf(f, ",\n  \"mempool\": {\"name\": \"%s\", \"size\": %u, "
 		"\"available\": %u, \"pmd_kept\": %u, \"in_use\": %u}\n}\n",
 		pool->pp_name, pool->pp_size, pool->pp_avail,

@@ -69,7 +69,7 @@ static struct {
 	uint64_t accepted_v4;
 	uint64_t accepted_v6;
 	uint64_t close_failed;            /* sf_conn_close() refused */
-	uint64_t closed[SF_CLOSE_ABORT + 1]; /* by enum sf_close_reason */
+	uint64_t closed[SF_CLOSE_MAX]; /* by enum sf_close_reason */
 } tally;
 
 static struct sf_addr addrs[EMBED_MAX_ADDRS];

@@ -353,6 +353,36 @@ sf_conn_reset(struct sf_conn *c)
 	return sf_conn_reset_local(c);
 }
 
+/*
+ * Sends and the half-close: on the owning worker, at once. From an
+ * application context they would travel to the worker with their mbufs
+ * over the command ring, with the send budget kept on the application
+ * side; that is not built yet (docs/datapath.md), and says so.
+ */
+int
+sf_conn_send(struct sf_conn *c, const void *buf, uint32_t len)
+{
+	if (RTE_PER_LCORE(sf_app_cur) != NULL)
+		return -ENOTSUP;
+	return sf_snd_copy(c, buf, len);
+}
+
+int
+sf_conn_send_mbuf(struct sf_conn *c, struct rte_mbuf *m)
+{
+	if (RTE_PER_LCORE(sf_app_cur) != NULL)
+		return -ENOTSUP;
+	return sf_snd_mbuf(c, m);
+}
+
+int
+sf_conn_shutdown(struct sf_conn *c)
+{
+	if (RTE_PER_LCORE(sf_app_cur) != NULL)
+		return -ENOTSUP;
+	return sf_conn_shutdown_local(c);
+}
+
 /* Worker side: the closes and resets application contexts sent. */
 unsigned int
 sf_app_cmd_poll(struct sf_wapp *wa)

@@ -105,6 +105,9 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	et->et_max_tw = p->max_time_wait != 0 ? p->max_time_wait :
 		RTE_MAX(et->et_max_conns / 2, 1u);
 	et->et_no_listener_drop = p->no_listener_drop != 0;
+	et->et_sndbuf = p->sndbuf != 0 ? p->sndbuf : SF_SNDBUF_DEFAULT;
+	et->et_retries2 = p->tcp_retries2 != 0 ? p->tcp_retries2 :
+		SF_RETRIES2_DEFAULT;
 	return 0;
 }
 
@@ -373,6 +376,8 @@ sf_engine_port_add(struct sf_engine *eng, uint16_t port_id,
 			RTE_ETH_TX_OFFLOAD_IPV4_CKSUM);
 	pt->pt_tx_tcp_cksum = !!(conf->tx_offloads &
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM);
+	pt->pt_tx_multiseg = !!(conf->tx_offloads &
+			RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
 	pt->pt_rx_ip4_cksum = !!(conf->rx_offloads &
 			RTE_ETH_RX_OFFLOAD_IPV4_CKSUM);
 	pt->pt_rx_tcp_cksum = !!(conf->rx_offloads &

@@ -84,6 +84,26 @@ extern "C" {
 	  "(Linux TCPOFOMerge)") \
 	X(paws_estab, "segments of connections dropped by PAWS: a timestamp " \
 	  "older than the last one (RFC 7323 5.3; Linux PAWSEstabRejected)") \
+	X(snd_queued_bytes, "bytes the applications queued for sending " \
+	  "(sf_conn_send(), sf_conn_send_mbuf())") \
+	X(snd_pool_limit, "sends cut short or refused: the worker's send " \
+	  "queues held their share of the mbuf pool (half of it)") \
+	X(data_segs_out, "segments sent with data, retransmissions included " \
+	  "(Linux OutSegs counts every segment)") \
+	X(data_bytes_out, "bytes of data sent, retransmissions included") \
+	X(retrans_segs, "segments retransmitted, FINs included (Linux " \
+	  "RetransSegs)") \
+	X(fast_retrans, "segments retransmitted in fast recovery (Linux " \
+	  "TCPFastRetrans)") \
+	X(tcp_timeouts, "retransmission timeouts (Linux TCPTimeouts)") \
+	X(sack_recovery, "fast recoveries with SACK, RFC 6675 (Linux " \
+	  "TCPSackRecovery)") \
+	X(reno_recovery, "fast recoveries without SACK, NewReno RFC 6582 " \
+	  "(Linux TCPRenoRecovery)") \
+	X(window_probes, "zero-window probes sent (Linux TCPWinProbe)") \
+	X(abort_on_timeout, "connections given up after tcp_retries2 " \
+	  "timeouts or unanswered window probes, or their FIN after " \
+	  "5 (Linux TCPAbortOnTimeout)") \
 	X(tw_overflow, "connections that ended without TIME-WAIT: the " \
 	  "worker held max_time_wait already (Linux TCPTimeWaitOverflow)") \
 	X(tw_recycled, "TIME-WAIT connections that gave way to a new SYN " \
@@ -115,10 +135,12 @@ extern "C" {
 	  "connection (RFC 5961)") \
 	X(conn_resets, "connections reset by the peer") \
 	X(conn_closed, "connections that ended after a close") \
-	X(conn_timeouts, "connections given up: FIN unanswered, or no FIN " \
-	  "in FIN-WAIT-2") \
+	X(conn_timeouts, "connections given up: data or FIN unanswered " \
+	  "(abort_on_timeout), or no FIN in FIN-WAIT-2") \
 	X(fin_retrans, "FINs retransmitted") \
 	X(app_closes, "connections the application closed (FIN)") \
+	X(app_shutdowns, "connections the application half-closed " \
+	  "(sf_conn_shutdown())") \
 	X(auto_closes, "connections the engine closed after the peer's FIN " \
 	  "because the application has no on_close") \
 	X(app_resets, "connections the application reset (RST)") \

@@ -88,6 +88,18 @@ struct sf_engine_params {
 	 * tcp_max_tw_buckets, counted in tw_overflow).
 	 */
 	uint32_t max_time_wait;
+	/**
+	 * Send budget of each connection, bytes (0: 262144): what
+	 * sf_conn_send() may queue beyond what the peer acknowledged, as
+	 * Linux's tcp_wmem bounds a socket's send buffer.
+	 */
+	uint32_t sndbuf;
+	/**
+	 * Retransmissions of the same data, or zero-window probes, before a
+	 * connection is given up with SF_CLOSE_TIMEOUT (0: 15, Linux's
+	 * tcp_retries2: about 15 minutes of doubling timeouts).
+	 */
+	uint8_t tcp_retries2;
 	/** Segments for a port nobody listens on: 0 answer RST, 1 drop. */
 	uint8_t no_listener_drop;
 	/**
@@ -135,7 +147,12 @@ struct sf_engine_params {
 /** Per-port settings. */
 struct sf_port_conf {
 	struct rte_ether_addr mac; /**< the port's MAC address */
-	uint64_t tx_offloads;      /**< RTE_ETH_TX_OFFLOAD_* enabled */
+	/**
+	 * RTE_ETH_TX_OFFLOAD_* enabled: IPV4_CKSUM and TCP_CKSUM sums are
+	 * left to the NIC; with MULTI_SEGS a data segment chains the queued
+	 * bytes behind its headers by reference instead of copying them.
+	 */
+	uint64_t tx_offloads;
 	uint64_t rx_offloads;      /**< RTE_ETH_RX_OFFLOAD_* enabled */
 	uint16_t mtu;              /**< L3 MTU (0: 1500) */
 };

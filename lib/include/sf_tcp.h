@@ -58,6 +58,13 @@ enum sf_close_reason {
 	SF_CLOSE_DONE,
 	/** The engine or the listener went away; the handle is gone. */
 	SF_CLOSE_ABORT,
+	/**
+	 * Data or a FIN went unacknowledged through every retransmission
+	 * (sf_engine_params.tcp_retries2), or the
+	 * peer kept its window shut as long; the handle is gone on return.
+	 */
+	SF_CLOSE_TIMEOUT,
+	SF_CLOSE_MAX,            /**< number of reasons */
 };
 
 /** Negotiated options of a connection (SF_CONN_F_* in ci_flags). */
@@ -137,6 +144,15 @@ struct sf_conn_data {
 typedef void (*sf_on_data_t)(struct sf_conn *c,
 		const struct sf_conn_data *d, void *arg);
 
+/**
+ * Room came back in a connection's send queue: a send was refused or cut
+ * short for want of room (sf_conn_send() returned less than asked, or
+ * -EAGAIN), and the bytes queued fell to half the send budget since.
+ * Called once per refusal, on the lcore that runs the connection's
+ * callbacks, which may send from inside it.
+ */
+typedef void (*sf_on_writable_t)(struct sf_conn *c, void *arg);
+
 /** Listener settings; sf_listener_params_init() fills the defaults. */
 struct sf_listener_params {
 	/**
@@ -170,6 +186,7 @@ struct sf_listener_params {
 	 * dropped (RFC 863 discard)
 	 */
 	sf_on_data_t on_data;
+	sf_on_writable_t on_writable; /**< NULL: never told */
 	void *arg;                  /**< passed to the callbacks */
 };
 
@@ -366,6 +383,53 @@ int sf_conn_close(struct sf_conn *c);
  *   0, or -EALREADY, -ENOTCONN, -ENOBUFS, -EPERM as sf_conn_close().
  */
 int sf_conn_reset(struct sf_conn *c);
+
+/**
+ * Queue len bytes at buf for sending on c, copied into mbufs: they leave
+ * as the peer's window and the congestion window allow (Nagle's
+ * algorithm is off: nothing waits for more), and stay queued, each
+ * mbuf once, until the peer acknowledges them. On the owning worker or
+ * the application lcore that accepted c (the mbufs then go to the worker
+ * over the command ring).
+ *
+ * @return
+ *   Bytes queued (len, or fewer when the send budget,
+ *   sf_engine_params.sndbuf, had less room: on_writable tells when
+ *   there is room again), or -EAGAIN (no room at all), -EPIPE (after
+ *   sf_conn_shutdown() or sf_conn_close(), or in a state that cannot
+ *   send), -ENOBUFS (no mbuf, or on an application lcore the command
+ *   ring full: nothing was queued), -ENOTCONN, -EPERM as sf_conn_close().
+ */
+int sf_conn_send(struct sf_conn *c, const void *buf, uint32_t len);
+
+/**
+ * Queue the mbuf chain m for sending on c without copying: its segments
+ * become the send queue's (sent by reference, each retransmission
+ * too), all of m or nothing. On success synfront owns m; on an error
+ * the caller still does. The segments' bytes must not change until
+ * freed.
+ *
+ * @return
+ *   0, or -EAGAIN (the send budget lacks room for all of m), -EPIPE,
+ *   -ENOBUFS, -ENOTCONN, -EPERM, -EINVAL (an empty chain) as
+ *   sf_conn_send().
+ */
+int sf_conn_send_mbuf(struct sf_conn *c, struct rte_mbuf *m);
+
+/**
+ * Half-close (shutdown(SHUT_WR)): our FIN follows the bytes already
+ * queued; bytes the peer sends still reach on_data. on_close tells
+ * SF_CLOSE_PEER_FIN when the peer's FIN comes, and SF_CLOSE_DONE when
+ * both FINs are acknowledged (the handle is then gone). sf_conn_close()
+ * is the same FIN for an application that need not hear the peer's FIN
+ * first; synfront keeps delivering bytes after either (Linux resets a
+ * closed socket that receives data; docs/datapath.md).
+ *
+ * @return
+ *   0, or -EALREADY (closing already), -ENOTCONN, -ENOBUFS, -EPERM as
+ *   sf_conn_close().
+ */
+int sf_conn_shutdown(struct sf_conn *c);
 
 /** Store an application pointer in the connection. */
 void sf_conn_set_user(struct sf_conn *c, void *user);

@@ -40,6 +40,7 @@ struct sf_port {
 	bool pt_present;                   /* added with sf_engine_port_add */
 	bool pt_tx_ip4_cksum;              /* TX_OFFLOAD_IPV4_CKSUM enabled */
 	bool pt_tx_tcp_cksum;              /* TX_OFFLOAD_TCP_CKSUM enabled */
+	bool pt_tx_multiseg;               /* TX_OFFLOAD_MULTI_SEGS enabled */
 	bool pt_rx_ip4_cksum;              /* RX_OFFLOAD_IPV4_CKSUM enabled */
 	bool pt_rx_tcp_cksum;              /* RX_OFFLOAD_TCP_CKSUM enabled */
 	uint16_t pt_mtu;                   /* L3 MTU */

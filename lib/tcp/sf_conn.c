@@ -29,12 +29,6 @@
 
 #include "sf_tcp_pvt.h"
 
-/*
- * Our FIN is retransmitted like a SYN-ACK, from the listener's initial
- * timeout, doubling, this many times (Linux's tcp_orphan_retries 0 means
- * 8; a front end gives up sooner), then the connection is dropped.
- */
-#define SF_FIN_RETRIES 5
 /* tcp_fin_timeout: how long FIN-WAIT-2 waits for the peer's FIN. */
 #define SF_FIN_WAIT2_MS 60000
 /*
@@ -43,9 +37,6 @@
  */
 #define SF_MIN_SND_MSS 48
 
-#define SF_CNF_DYING 0x10    /* being freed: callbacks may not act on it */
-#define SF_CNF_APP   0x20    /* handed to an application context */
-#define SF_CNF_WNDUP 0x40    /* an ACK of ours advertised sf_conn_win() */
 
 static int sf_conn_fin(struct sf_wtcp *wt, struct sf_conn *c);
 
@@ -55,29 +46,7 @@ sf_conn(struct sf_wtcp *wt, uint32_t id)
 	return &wt->wt_conn[id];
 }
 
-/*
- * A segment's place in its connection's out-of-order queue, kept in the
- * mbuf itself (a dynamic field, registered once per process).
- */
-struct sf_ofo_meta {
-	struct rte_mbuf *om_next;
-	uint32_t om_seq;          /* sequence number of its first byte */
-};
-
-static int sf_ofo_off = -1;
-
-static inline struct sf_ofo_meta *
-sf_ofo(struct rte_mbuf *m)
-{
-	return RTE_MBUF_DYNFIELD(m, sf_ofo_off, struct sf_ofo_meta *);
-}
-
-/* Sequence number just past a queued segment's bytes. */
-static inline uint32_t
-sf_ofo_end(struct rte_mbuf *m)
-{
-	return sf_ofo(m)->om_seq + rte_pktmbuf_data_len(m);
-}
+int sf_seqm_off = -1;
 
 /*
  * A slot's side state as a new connection finds it: set when the slot
@@ -99,7 +68,7 @@ sf_conn_ofo_purge(struct sf_wtcp *wt, struct sf_tcb *tb)
 	struct rte_mbuf *m;
 
 	while ((m = tb->tb_ofo) != NULL) {
-		tb->tb_ofo = sf_ofo(m)->om_next;
+		tb->tb_ofo = sf_seqm(m)->sm_next;
 		rte_pktmbuf_free(m);
 		wt->wt_ofo_mbufs--;
 	}
@@ -142,22 +111,24 @@ sf_conn_ofo_max(const struct sf_wtcp *wt)
 int
 sf_conn_init(struct sf_wtcp *wt)
 {
-	static const struct rte_mbuf_dynfield ofo = {
-		.name = "synfront_ofo",
-		.size = sizeof(struct sf_ofo_meta),
-		.align = __alignof__(struct sf_ofo_meta),
+	static const struct rte_mbuf_dynfield seqm = {
+		.name = "synfront_seq",
+		.size = sizeof(struct sf_seqm),
+		.align = __alignof__(struct sf_seqm),
 	};
 	struct sf_etcp *et = wt->wt_et;
 	unsigned int i;
 	int ret;
 
-	if (sf_ofo_off < 0) {
-		sf_ofo_off = rte_mbuf_dynfield_register(&ofo);
-		if (sf_ofo_off < 0)
+	if (sf_seqm_off < 0) {
+		sf_seqm_off = rte_mbuf_dynfield_register(&seqm);
+		if (sf_seqm_off < 0)
 			return -rte_errno;
 	}
 	wt->wt_ofo_max = sf_conn_ofo_max(wt);
 	wt->wt_ofo_mbufs = 0;
+	wt->wt_snd_max = sf_snd_max_mbufs(wt);
+	wt->wt_snd_mbufs = 0;
 
 	ret = sf_ftab_init(&wt->wt_conntab, "cn", wt->wt_net.nt_idx,
 			et->et_max_conns, et->et_hash_seed,
@@ -232,13 +203,14 @@ sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 		wt->wt_nb_tw--;
 	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(wt, c->cn_id));
 	sf_conn_ofo_purge(wt, &wt->wt_tcb[c->cn_id]);
+	sf_snd_purge(wt, &wt->wt_tcb[c->cn_id]);
 	sf_tcb_reset(&wt->wt_tcb[c->cn_id]);
 	if (c->cn_flags & SF_CNF_QUEUED)
 		sf_conn_unqueue(wt, c);
-	if (c->cn_data != NULL)
-		rte_pktmbuf_free(c->cn_data);
+	if (wt->wt_tcb[c->cn_id].tb_data != NULL)
+		rte_pktmbuf_free(wt->wt_tcb[c->cn_id].tb_data);
 	sf_ftab_del(&wt->wt_conntab, c->cn_id);
-	c->cn_data = NULL;
+	wt->wt_tcb[c->cn_id].tb_data = NULL;
 	c->cn_state = SF_CS_FREE;
 	c->cn_flags = 0;
 	__atomic_store_n(&wt->wt_lconns[c->cn_listener],
@@ -246,7 +218,7 @@ sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 }
 
 /* The end of a connection: tell the application (once), then free it. */
-static void
+void
 sf_conn_end(struct sf_wtcp *wt, struct sf_conn *c, enum sf_close_reason why)
 {
 	sf_count(&wt->wt_net, why == SF_CLOSE_RESET ? SF_CNT_conn_resets :
@@ -264,11 +236,12 @@ sf_conn_drain(struct sf_wtcp *wt)
 	uint32_t k;
 
 	for (k = 0; wt->wt_conn != NULL && k < wt->wt_conntab.ft_cap; k++) {
-		if (wt->wt_conn[k].cn_data != NULL) {
-			rte_pktmbuf_free(wt->wt_conn[k].cn_data);
-			wt->wt_conn[k].cn_data = NULL;
+		if (wt->wt_tcb[k].tb_data != NULL) {
+			rte_pktmbuf_free(wt->wt_tcb[k].tb_data);
+			wt->wt_tcb[k].tb_data = NULL;
 		}
 		sf_conn_ofo_purge(wt, &wt->wt_tcb[k]);
+		sf_snd_purge(wt, &wt->wt_tcb[k]);
 	}
 }
 
@@ -291,10 +264,11 @@ sf_conn_fini(struct sf_wtcp *wt)
 			c->cn_on_close(c, SF_CLOSE_ABORT, c->cn_arg);
 		if (c->cn_flags & SF_CNF_QUEUED)
 			sf_conn_unqueue(wt, c);
-		if (c->cn_data != NULL)
-			rte_pktmbuf_free(c->cn_data);
-		c->cn_data = NULL;
+		if (wt->wt_tcb[c->cn_id].tb_data != NULL)
+			rte_pktmbuf_free(wt->wt_tcb[c->cn_id].tb_data);
+		wt->wt_tcb[c->cn_id].tb_data = NULL;
 		sf_conn_ofo_purge(wt, &wt->wt_tcb[i]);
+		sf_snd_purge(wt, &wt->wt_tcb[i]);
 		c->cn_state = SF_CS_FREE;
 	}
 	rte_free(wt->wt_conn);
@@ -304,11 +278,38 @@ sf_conn_fini(struct sf_wtcp *wt)
 	sf_ftab_fini(&wt->wt_conntab);
 }
 
+/*
+ * The window we may offer now, in bytes: the listener's, and once the
+ * connection sends, no more than the room left in its send queue (what
+ * a front end receives it mostly answers: echo sends every byte back,
+ * so a peer that stops reading stops us taking more, instead of our
+ * queue growing or bytes being lost), rounded down to the scale. It
+ * never moves the right edge back (RFC 9293 3.8.6: the window must not
+ * shrink), as Linux's tcp_select_window().
+ */
+static uint32_t
+sf_conn_wnd_bytes(struct sf_wtcp *wt, const struct sf_conn *c)
+{
+	const struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+	uint8_t sc = c->cn_neg.ng_rcv_wscale;
+	uint32_t w = c->cn_window, q, room;
+
+	if (!(c->cn_flags & SF_CNF_SND))
+		return (w >> sc) << sc;
+	q = tb->tb_snd_end - c->cn_snd_una;
+	room = wt->wt_et->et_sndbuf > q ? wt->wt_et->et_sndbuf - q : 0;
+	w = (RTE_MIN(w, room) >> sc) << sc;
+	if (SF_SEQ_LT(c->cn_rcv_nxt + w, tb->tb_rcv_right))
+		w = tb->tb_rcv_right - c->cn_rcv_nxt;
+	return w;
+}
+
 /* The window field we advertise. */
 static inline uint16_t
-sf_conn_win(const struct sf_conn *c)
+sf_conn_win(struct sf_wtcp *wt, const struct sf_conn *c)
 {
-	return (uint16_t)(c->cn_window >> c->cn_neg.ng_rcv_wscale);
+	return (uint16_t)RTE_MIN(sf_conn_wnd_bytes(wt, c) >>
+		c->cn_neg.ng_rcv_wscale, (uint32_t)UINT16_MAX);
 }
 
 /*
@@ -325,13 +326,13 @@ sf_conn_sack(struct sf_wtcp *wt, const struct sf_conn *c, uint8_t *buf,
 	unsigned int n = 0, k, nb = 0, first = 0;
 	struct rte_mbuf *m;
 
-	for (m = tb->tb_ofo; m != NULL; m = sf_ofo(m)->om_next) {
-		if (n != 0 && all[n - 1][1] == sf_ofo(m)->om_seq) {
-			all[n - 1][1] = sf_ofo_end(m);
+	for (m = tb->tb_ofo; m != NULL; m = sf_seqm(m)->sm_next) {
+		if (n != 0 && all[n - 1][1] == sf_seqm(m)->sm_seq) {
+			all[n - 1][1] = sf_seqm_end(m);
 			continue;
 		}
-		all[n][0] = sf_ofo(m)->om_seq;
-		all[n][1] = sf_ofo_end(m);
+		all[n][0] = sf_seqm(m)->sm_seq;
+		all[n][1] = sf_seqm_end(m);
 		n++;
 	}
 	for (k = 0; k < n; k++)
@@ -351,7 +352,7 @@ sf_conn_sack(struct sf_wtcp *wt, const struct sf_conn *c, uint8_t *buf,
 	return sf_tcp_sack_opt(buf, (const uint32_t (*)[2])blk, nb);
 }
 
-static void
+void
 sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		uint8_t flags, struct sf_tcp_out *o)
 {
@@ -359,7 +360,10 @@ sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 	o->seq = seq;
 	o->ack = c->cn_rcv_nxt;
 	o->flags = flags;
-	o->win = sf_conn_win(c);
+	o->win = sf_conn_win(wt, c);
+	if (c->cn_flags & SF_CNF_SND)
+		wt->wt_tcb[c->cn_id].tb_rcv_right = c->cn_rcv_nxt +
+			((uint32_t)o->win << c->cn_neg.ng_rcv_wscale);
 	if ((c->cn_neg.ng_flags & SF_CONN_F_TS) && !(flags & SF_TH_RST))
 		o->optlen = sf_tcp_ts_opt(o->opt, wt->wt_net.nt_now +
 				c->cn_tsoff, c->cn_ts_recent);
@@ -377,20 +381,35 @@ sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 }
 
 /*
- * RCV.WND as the peer knows it, in bytes: the SYN-ACK's window (never
- * scaled, RFC 7323 2.2) until an ACK of ours advertised the scaled one.
+ * RCV.WND as the peer knows it, in bytes, from RCV.WUP (cn_rcv_adv):
+ * the SYN-ACK's window (never scaled, RFC 7323 2.2) until an ACK of ours
+ * advertised the scaled one.
  */
 static inline uint32_t
 sf_conn_rcv_wnd(const struct sf_conn *c)
 {
+	uint8_t sc = c->cn_neg.ng_rcv_wscale;
+
 	if (!(c->cn_flags & SF_CNF_WNDUP))
 		return c->cn_window;
-	return (uint32_t)sf_conn_win(c) << c->cn_neg.ng_rcv_wscale;
+	return (uint32_t)(c->cn_window >> sc) << sc;
+}
+
+/*
+ * The right edge of the window the peer was told: once the connection
+ * sends (and the window follows its send queue), as the last ACK set it.
+ */
+uint32_t
+sf_conn_rcv_right(const struct sf_wtcp *wt, const struct sf_conn *c)
+{
+	if (c->cn_flags & SF_CNF_SND)
+		return wt->wt_tcb[c->cn_id].tb_rcv_right;
+	return c->cn_rcv_adv + sf_conn_rcv_wnd(c);
 }
 
 /* Send a segment of c in a fresh mbuf (timers, application actions). */
 static void
-sf_conn_send(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
+sf_conn_ctl(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		uint8_t flags)
 {
 	const struct sf_flow_key *k;
@@ -458,7 +477,7 @@ sf_conn_timers_arm(struct sf_wtcp *wt, struct sf_conn *c)
 }
 
 /* Timer kind k of c due in ms (again, when it was set). */
-static void
+void
 sf_conn_timer_set(struct sf_wtcp *wt, struct sf_conn *c, enum sf_ctimer k,
 		uint32_t ms)
 {
@@ -469,11 +488,24 @@ sf_conn_timer_set(struct sf_wtcp *wt, struct sf_conn *c, enum sf_ctimer k,
 	sf_conn_timers_arm(wt, c);
 }
 
-/* FIN-WAIT-2 or TIME-WAIT for ms: our FIN needs no retransmission. */
+/* Timer kind k of c off. */
+void
+sf_conn_timer_stop(struct sf_wtcp *wt, struct sf_conn *c, enum sf_ctimer k)
+{
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+
+	if (!(tb->tb_timers & 1u << k))
+		return;
+	tb->tb_timers &= (uint8_t)~(1u << k);
+	sf_conn_timers_arm(wt, c);
+}
+
+/* FIN-WAIT-2 or TIME-WAIT for ms: nothing of ours needs sending again. */
 static void
 sf_conn_2msl(struct sf_wtcp *wt, struct sf_conn *c, uint32_t ms)
 {
-	wt->wt_tcb[c->cn_id].tb_timers &= (uint8_t)~(1u << SF_CT_REXMT);
+	wt->wt_tcb[c->cn_id].tb_timers &= (uint8_t)~(1u << SF_CT_REXMT |
+		1u << SF_CT_PERSIST);
 	sf_conn_timer_set(wt, c, SF_CT_2MSL, ms);
 }
 
@@ -489,19 +521,13 @@ sf_conn_time_wait(struct sf_wtcp *wt, struct sf_conn *c, bool fin)
 	if (wt->wt_nb_tw >= wt->wt_et->et_max_tw) {
 		sf_count(&wt->wt_net, SF_CNT_tw_overflow);
 		if (fin)
-			sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
+			sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_ACK);
 		sf_conn_end(wt, c, SF_CLOSE_DONE);
 		return;
 	}
 	c->cn_state = SF_CS_TIME_WAIT;
 	wt->wt_nb_tw++;
 	sf_conn_2msl(wt, c, wt->wt_et->et_time_wait_ms);
-}
-
-static uint32_t
-sf_conn_rto(const struct sf_conn *c)
-{
-	return sf_tcp_backoff(c->cn_rto_base, c->cn_retries);
 }
 
 /* The peer closed: the application answers, or we close for it. */
@@ -575,12 +601,20 @@ sf_conn_inline_close(struct sf_conn *c, enum sf_close_reason why)
 	return 0;
 }
 
+static int
+sf_conn_inline_writable(struct sf_conn *c)
+{
+	c->cn_on_writable(c, c->cn_arg);
+	return 0;
+}
+
 const struct sf_conn_ops sf_conn_ops_inline = {
 	.co_deferred = false,
 	.co_room = NULL,
 	.co_accept = sf_conn_inline_accept,
 	.co_data = sf_conn_inline_data,
 	.co_close = sf_conn_inline_close,
+	.co_writable = sf_conn_inline_writable,
 };
 
 /*
@@ -611,7 +645,7 @@ sf_conn_handoff(struct sf_wtcp *wt, const struct sf_port *pt,
 	sf_conn_peer_fin(wt, c);
 	if (data != NULL) {
 		if (c->cn_rcv_adv != c->cn_rcv_nxt)
-			sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
+			sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_ACK);
 		return SF_VERDICT_KEPT;
 	}
 	if (c->cn_rcv_adv != c->cn_rcv_nxt)
@@ -651,6 +685,7 @@ sf_conn_born(struct sf_wtcp *wt, const struct sf_port *pt,
 	c->cn_on_close = ls->ls_p.on_close;
 	c->cn_arg = ls->ls_p.arg;
 	c->cn_on_data = ls->ls_p.on_data;
+	c->cn_on_writable = ls->ls_p.on_writable;
 	c->cn_window = ls->ls_p.window;
 	c->cn_rto_base = ls->ls_p.synack_timeout_ms;
 	c->cn_port = rq->rq_port;
@@ -687,8 +722,8 @@ sf_conn_unaccepted(struct sf_wtcp *wt, const struct sf_port *pt,
 			return SF_VERDICT_DONE;
 		return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
 	}
-	c->cn_data = sf_conn_keep_data(s);
-	sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
+	wt->wt_tcb[c->cn_id].tb_data = sf_conn_keep_data(s);
+	sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_ACK);
 	return SF_VERDICT_KEPT;
 }
 
@@ -815,9 +850,10 @@ sf_conn_timewait(struct sf_wtcp *wt, const struct sf_port *pt,
  * case (ours never is: this engine does not buffer data).
  */
 static bool
-sf_conn_acceptable(const struct sf_conn *c, const struct sf_seg *s)
+sf_conn_acceptable(const struct sf_wtcp *wt, const struct sf_conn *c,
+		const struct sf_seg *s)
 {
-	uint32_t wup = c->cn_rcv_adv, edge = wup + sf_conn_rcv_wnd(c);
+	uint32_t wup = c->cn_rcv_adv, edge = sf_conn_rcv_right(wt, c);
 
 	/* tcp_receive_window() is never below zero: RCV.NXT at least. */
 	if (SF_SEQ_LT(edge, c->cn_rcv_nxt))
@@ -893,7 +929,7 @@ sf_conn_validate(struct sf_wtcp *wt, const struct sf_port *pt,
 		*v = sf_conn_oow_ack(wt, pt, c, s, false);
 		return false;
 	}
-	if (!sf_conn_acceptable(c, s)) {
+	if (!sf_conn_acceptable(wt, c, s)) {
 		if (!(f & SF_TH_RST))
 			/* A SYN is challenged even here. */
 			*v = sf_conn_oow_ack(wt, pt, c, s,
@@ -948,17 +984,23 @@ sf_conn_ack_in(struct sf_wtcp *wt, const struct sf_port *pt,
 		*v = sf_conn_oow_ack(wt, pt, c, s, false);
 		return false;
 	}
-	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_una))
-		c->cn_snd_una = s->sg_ack;
-	c->cn_snd_wnd = s->sg_win;
+	if (c->cn_flags & SF_CNF_SND) {
+		sf_snd_ack(wt, c, s);
+		if (c->cn_state == SF_CS_FREE) {
+			*v = SF_VERDICT_DONE;
+			return false;
+		}
+	} else {
+		/* Nothing sent yet: only the window moves. */
+		c->cn_snd_wnd = s->sg_win;
+	}
 	*fin_acked = (c->cn_flags & SF_CNF_CLOSING) &&
-		c->cn_snd_una == c->cn_snd_nxt;
+		sf_snd_fin_sent(wt, c) && c->cn_snd_una == c->cn_snd_nxt;
 	if (!*fin_acked)
 		return true;
 	switch (c->cn_state) {
 	case SF_CS_FIN_WAIT_1:
 		c->cn_state = SF_CS_FIN_WAIT_2;
-		c->cn_retries = 0;
 		sf_conn_2msl(wt, c, SF_FIN_WAIT2_MS);
 		break;
 	case SF_CS_CLOSING:
@@ -1013,7 +1055,9 @@ sf_conn_ofo_add(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 {
 	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
 	uint32_t seq = s->sg_seq, end = s->sg_seq + s->sg_len;
-	uint32_t right = c->cn_rcv_nxt + sf_conn_rcv_wnd(c);
+	uint32_t right = (c->cn_flags & SF_CNF_SND) ?
+		wt->wt_tcb[c->cn_id].tb_rcv_right :
+		c->cn_rcv_nxt + sf_conn_rcv_wnd(c);
 	const uint8_t *data = s->sg_data;
 	struct rte_mbuf *m = s->sg_m, **pp, *q;
 
@@ -1032,26 +1076,26 @@ sf_conn_ofo_add(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 	if (!SF_SEQ_GT(end, seq))
 		return 0;
 	/* Past the queued segments that end before it begins. */
-	for (pp = &tb->tb_ofo; *pp != NULL && SF_SEQ_LEQ(sf_ofo_end(*pp), seq);
-	     pp = &sf_ofo(*pp)->om_next)
+	for (pp = &tb->tb_ofo; *pp != NULL && SF_SEQ_LEQ(sf_seqm_end(*pp), seq);
+	     pp = &sf_seqm(*pp)->sm_next)
 		;
 	/* One that begins at or before it: its front is queued already. */
-	if (*pp != NULL && SF_SEQ_LEQ(sf_ofo(*pp)->om_seq, seq)) {
-		if (SF_SEQ_GEQ(sf_ofo_end(*pp), end)) {
+	if (*pp != NULL && SF_SEQ_LEQ(sf_seqm(*pp)->sm_seq, seq)) {
+		if (SF_SEQ_GEQ(sf_seqm_end(*pp), end)) {
 			sf_count(&wt->wt_net, SF_CNT_ofo_merge);
 			return 0;
 		}
-		data += sf_ofo_end(*pp) - seq;
-		seq = sf_ofo_end(*pp);
-		pp = &sf_ofo(*pp)->om_next;
+		data += sf_seqm_end(*pp) - seq;
+		seq = sf_seqm_end(*pp);
+		pp = &sf_seqm(*pp)->sm_next;
 	}
 	/* Queued segments inside it go; one it runs into cuts its end. */
-	while ((q = *pp) != NULL && SF_SEQ_LT(sf_ofo(q)->om_seq, end)) {
-		if (SF_SEQ_GT(sf_ofo_end(q), end)) {
-			end = sf_ofo(q)->om_seq;
+	while ((q = *pp) != NULL && SF_SEQ_LT(sf_seqm(q)->sm_seq, end)) {
+		if (SF_SEQ_GT(sf_seqm_end(q), end)) {
+			end = sf_seqm(q)->sm_seq;
 			break;
 		}
-		*pp = sf_ofo(q)->om_next;
+		*pp = sf_seqm(q)->sm_next;
 		rte_pktmbuf_free(q);
 		wt->wt_ofo_mbufs--;
 		tb->tb_ofo_n--;
@@ -1064,8 +1108,8 @@ sf_conn_ofo_add(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 	rte_pktmbuf_adj(m, (uint16_t)(data - rte_pktmbuf_mtod(m,
 		const uint8_t *)));
 	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - (end - seq)));
-	sf_ofo(m)->om_seq = seq;
-	sf_ofo(m)->om_next = *pp;
+	sf_seqm(m)->sm_seq = seq;
+	sf_seqm(m)->sm_next = *pp;
 	*pp = m;
 	tb->tb_ofo_n++;
 	tb->tb_sack_last = seq;
@@ -1089,18 +1133,18 @@ sf_conn_ofo_drain(struct sf_wtcp *wt, struct sf_conn *c)
 	int ret;
 
 	while ((m = tb->tb_ofo) != NULL &&
-	       SF_SEQ_LEQ(sf_ofo(m)->om_seq, c->cn_rcv_nxt)) {
+	       SF_SEQ_LEQ(sf_seqm(m)->sm_seq, c->cn_rcv_nxt)) {
 		from = c->cn_rcv_nxt;
-		end = sf_ofo_end(m);
+		end = sf_seqm_end(m);
 		/* Off the queue first: handed up, m may be gone at once. */
-		tb->tb_ofo = sf_ofo(m)->om_next;
+		tb->tb_ofo = sf_seqm(m)->sm_next;
 		tb->tb_ofo_n--;
 		wt->wt_ofo_mbufs--;
 		ret = 0;
 		if (SF_SEQ_GT(end, from))
 			ret = sf_conn_deliver(wt, c, m,
 				rte_pktmbuf_mtod(m, const uint8_t *) +
-				(from - sf_ofo(m)->om_seq), from, end - from);
+				(from - sf_seqm(m)->sm_seq), from, end - from);
 		if (ret < 0) {
 			tb->tb_ofo = m;
 			tb->tb_ofo_n++;
@@ -1257,7 +1301,7 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 			return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt,
 				SF_TH_ACK);
 		/* The frame left with its bytes: the ACK in an mbuf of its own. */
-		sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
+		sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_ACK);
 	}
 	return gone ? SF_VERDICT_KEPT : SF_VERDICT_DONE;
 }
@@ -1296,21 +1340,6 @@ sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id, uint32_t seq,
 	return SF_VERDICT_DONE;
 }
 
-/* Our FIN went unacknowledged for its timeout: again, or give up. */
-static void
-sf_conn_rexmt(struct sf_wtcp *wt, struct sf_conn *c)
-{
-	if (c->cn_retries >= SF_FIN_RETRIES) {
-		sf_count(&wt->wt_net, SF_CNT_conn_timeouts);
-		sf_conn_end(wt, c, SF_CLOSE_DONE);
-		return;
-	}
-	c->cn_retries++;
-	sf_conn_send(wt, c, c->cn_snd_nxt - 1, SF_TH_FIN | SF_TH_ACK);
-	sf_count(&wt->wt_net, SF_CNT_fin_retrans);
-	sf_conn_timer_set(wt, c, SF_CT_REXMT, sf_conn_rto(c));
-}
-
 /* FIN-WAIT-2 waited long enough for the peer's FIN, or TIME-WAIT ended. */
 static void
 sf_conn_2msl_end(struct sf_wtcp *wt, struct sf_conn *c)
@@ -1320,13 +1349,34 @@ sf_conn_2msl_end(struct sf_wtcp *wt, struct sf_conn *c)
 	sf_conn_end(wt, c, SF_CLOSE_DONE);
 }
 
+/*
+ * Room came back in the send queue, and with it window: when the
+ * window we could offer is at least twice what the peer was told and a
+ * segment more, an ACK tells it (Linux's __tcp_cleanup_rbuf() rule).
+ */
+void
+sf_conn_wnd_update(struct sf_wtcp *wt, struct sf_conn *c)
+{
+	const struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+	uint32_t cur = tb->tb_rcv_right - c->cn_rcv_nxt;
+	uint32_t now = sf_conn_wnd_bytes(wt, c);
+
+	if ((int32_t)cur < 0)
+		cur = 0;
+	if (c->cn_state != SF_CS_ESTABLISHED && c->cn_state != SF_CS_FIN_WAIT_1 &&
+	    c->cn_state != SF_CS_FIN_WAIT_2)
+		return;
+	if (now >= 2 * cur && now - cur >= tb->tb_rcv_mss)
+		sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_ACK);
+}
+
 /* The delayed ACK is due: the bytes since our last ACK, acknowledged. */
 static void
 sf_conn_delack(struct sf_wtcp *wt, struct sf_conn *c)
 {
 	if (c->cn_rcv_adv == c->cn_rcv_nxt)
 		return;
-	sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_ACK);
+	sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_ACK);
 	sf_count(&wt->wt_net, SF_CNT_delayed_acks);
 }
 
@@ -1344,11 +1394,13 @@ sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
 			continue;
 		tb->tb_timers &= (uint8_t)~(1u << k);
 		if (k == SF_CT_REXMT)
-			sf_conn_rexmt(wt, c);
+			sf_snd_rexmt(wt, c);
 		else if (k == SF_CT_2MSL)
 			sf_conn_2msl_end(wt, c);
-		else
+		else if (k == SF_CT_DELACK)
 			sf_conn_delack(wt, c);
+		else
+			sf_snd_persist(wt, c);
 	}
 	/* Kinds still to come (the wheel slot fired and is free). */
 	if (c->cn_state != SF_CS_FREE && tb->tb_timers != 0)
@@ -1375,20 +1427,31 @@ sf_conn_live(const struct sf_conn *c, uint32_t gen)
 	return 0;
 }
 
-/* Our FIN: FIN-WAIT-1 or LAST-ACK, with its retransmission timer. */
+/*
+ * Our FIN: FIN-WAIT-1 or LAST-ACK at once (as Linux's tcp_close()); the
+ * FIN itself leaves after the queued bytes (sf_snd_output()).
+ */
 static int
 sf_conn_fin(struct sf_wtcp *wt, struct sf_conn *c)
 {
 	if (c->cn_flags & (SF_CNF_CLOSING | SF_CNF_DYING))
 		return -EALREADY;
+	sf_snd_setup(wt, c);
 	c->cn_flags |= SF_CNF_CLOSING;
 	c->cn_state = c->cn_state == SF_CS_CLOSE_WAIT ? SF_CS_LAST_ACK :
 		SF_CS_FIN_WAIT_1;
-	sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_FIN | SF_TH_ACK);
-	c->cn_snd_nxt++;
-	c->cn_retries = 0;
-	sf_conn_timer_set(wt, c, SF_CT_REXMT, sf_conn_rto(c));
+	sf_snd_output(wt, c);
 	return 0;
+}
+
+int
+sf_conn_shutdown_local(struct sf_conn *c)
+{
+	int ret = sf_conn_fin(c->cn_wt, c);
+
+	if (ret == 0)
+		sf_count(&c->cn_wt->wt_net, SF_CNT_app_shutdowns);
+	return ret;
 }
 
 int
@@ -1399,7 +1462,7 @@ sf_conn_reset_local(struct sf_conn *c)
 	if (c->cn_flags & SF_CNF_DYING)
 		return -EALREADY;
 	/* tcp_send_active_reset(): RST|ACK at SND.NXT. */
-	sf_conn_send(wt, c, c->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
+	sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
 	sf_count(&wt->wt_net, SF_CNT_app_resets);
 	sf_conn_release(wt, c);
 	return 0;
@@ -1468,7 +1531,7 @@ sf_conn_purge(struct sf_wtcp *wt)
 		while (wt->wt_aq[i].aq_head != SF_TW_NONE) {
 			struct sf_conn *c = sf_conn(wt, wt->wt_aq[i].aq_head);
 
-			sf_conn_send(wt, c, c->cn_snd_nxt,
+			sf_conn_ctl(wt, c, c->cn_snd_nxt,
 				SF_TH_RST | SF_TH_ACK);
 			sf_conn_release(wt, c);
 			sf_count(&wt->wt_net, SF_CNT_listener_purged_conns);

@@ -40,6 +40,13 @@ struct sf_tcp_opts {
 	uint16_t to_mss;     /* host order */
 	uint32_t to_tsval;   /* host order */
 	uint32_t to_tsecr;   /* host order */
+	/*
+	 * SACK blocks (RFC 2018 3), not on a SYN: to_nsack pairs of left
+	 * and right edges, network order, at to_sack (inside the segment,
+	 * valid while it is).
+	 */
+	const uint8_t *to_sack;
+	uint8_t to_nsack;
 };
 
 /*
@@ -53,6 +60,7 @@ struct sf_tcp_opts {
 #define SF_TOF_SACKPERM  SF_CONN_F_SACK
 #define SF_TOF_TS        SF_CONN_F_TS
 #define SF_TOF_MSS       0x80
+#define SF_TOF_SACK      0x40  /* SACK blocks (option only) */
 /* The negotiated flags a handshake decides (not SF_CONN_F_FIN). */
 #define SF_NEG_FLAGS (SF_CONN_F_WSCALE | SF_CONN_F_SACK | SF_CONN_F_TS | \
 		SF_CONN_F_ECN)

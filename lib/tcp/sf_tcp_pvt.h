@@ -146,7 +146,11 @@ enum sf_conn_state {
 #define SF_CNF_ACCEPTED 0x01  /* on_accept was called */
 #define SF_CNF_QUEUED   0x02  /* in the listener's accept queue */
 #define SF_CNF_PEERFIN  0x04  /* the peer's FIN was received */
-#define SF_CNF_CLOSING  0x08  /* the application closed it */
+#define SF_CNF_CLOSING  0x08  /* our FIN is due after the queued bytes */
+#define SF_CNF_DYING    0x10  /* being freed: callbacks may not act on it */
+#define SF_CNF_APP      0x20  /* handed to an application context */
+#define SF_CNF_WNDUP    0x40  /* an ACK of ours advertised sf_conn_win() */
+#define SF_CNF_SND      0x80  /* the send side is set up (sf_snd.c) */
 
 /*
  * How a connection reaches its application: its only way up. Two
@@ -192,6 +196,11 @@ struct sf_conn_ops {
 	 * be told (counted).
 	 */
 	int (*co_close)(struct sf_conn *c, enum sf_close_reason why);
+	/*
+	 * Room again in the send queue, for cn_on_writable (not NULL).
+	 * Returns 0, or -ENOBUFS (the ring full: asked again later).
+	 */
+	int (*co_writable)(struct sf_conn *c);
 };
 
 /* Inline: the callbacks run on the worker, inside its poll. */
@@ -204,7 +213,6 @@ extern const struct sf_conn_ops sf_conn_ops_inline;
 struct sf_conn {
 	struct sf_wtcp *cn_wt;    /* owner */
 	void *cn_user;            /* application pointer */
-	struct rte_mbuf *cn_data; /* third-ACK data held until accept */
 	/*
 	 * What the application gave its listener: copied when the
 	 * connection is born (as FreeBSD's syncache_socket() copies a
@@ -214,6 +222,7 @@ struct sf_conn {
 	 */
 	sf_on_close_t cn_on_close;  /* NULL: the engine closes on peer FIN */
 	sf_on_data_t cn_on_data;  /* NULL: bytes acknowledged and dropped */
+	sf_on_writable_t cn_on_writable;
 	void *cn_arg;             /* the callbacks' argument */
 	uint32_t cn_id;           /* slot */
 	uint32_t cn_iss;
@@ -235,7 +244,6 @@ struct sf_conn {
 	struct sf_tcp_neg cn_neg;
 	uint8_t cn_state;         /* enum sf_conn_state */
 	uint8_t cn_flags;         /* SF_CNF_* */
-	uint8_t cn_retries;       /* FIN retransmissions */
 	uint8_t cn_app;           /* application context it was handed to */
 	/*
 	 * Generation of the slot: moves each time the slot takes a new
@@ -251,9 +259,10 @@ struct sf_conn {
  * connection, armed at the earliest deadline that is on (sf_conn.c).
  */
 enum sf_ctimer {
-	SF_CT_REXMT = 0,   /* retransmission: our FIN unacknowledged */
+	SF_CT_REXMT = 0,   /* retransmission: data or FIN unacknowledged */
 	SF_CT_2MSL,        /* the end of FIN-WAIT-2 or of TIME-WAIT */
 	SF_CT_DELACK,      /* a delayed ACK is due */
+	SF_CT_PERSIST,     /* a zero-window probe is due */
 	SF_CT_MAX,
 };
 
@@ -270,6 +279,7 @@ struct sf_tcb {
 	uint32_t tb_at[SF_CT_MAX];         /* ms tick each timer kind is due */
 	uint32_t tb_aq_next;               /* accept queue links (slot ids) */
 	uint32_t tb_aq_prev;
+	struct rte_mbuf *tb_data;          /* third-ACK data held till accept */
 	uint8_t tb_timers;                 /* kinds on: 1 << enum sf_ctimer */
 	uint8_t tb_ofo_n;                  /* segments in tb_ofo */
 	/*
@@ -288,6 +298,46 @@ struct sf_tcb {
 	 * field (sf_conn.c).
 	 */
 	struct rte_mbuf *tb_ofo;
+	/*
+	 * The send side (sf_snd.c), set up by the first send, FIN or
+	 * shutdown (SF_CNF_SND): the send queue, linked and sequenced in
+	 * the same dynamic field, from the oldest unacknowledged byte to
+	 * tb_snd_end, and what decides when its bytes leave.
+	 */
+	struct rte_mbuf *tb_snd;           /* oldest mbuf */
+	struct rte_mbuf *tb_snd_tail;
+	struct rte_mbuf *tb_snd_hint;      /* where the last lookup ended */
+	uint32_t tb_snd_end;               /* past the last queued byte */
+	uint32_t tb_snd_bytes;             /* bytes the queue's mbufs hold */
+	uint32_t tb_snd_wl1;               /* SEG.SEQ, SEG.ACK of the last */
+	uint32_t tb_snd_wl2;               /* window update (RFC 9293) */
+	uint32_t tb_cwnd;                  /* congestion window, bytes */
+	uint32_t tb_ssthresh;
+	uint32_t tb_srtt;                  /* ms << 3; 0: no sample yet */
+	uint32_t tb_rttvar;                /* ms << 2 */
+	uint32_t tb_rto;                   /* ms, before backoff */
+	uint32_t tb_rtt_seq;               /* Karn: the byte timed ... */
+	uint32_t tb_rtt_at;                /* ... sent at this tick */
+	uint32_t tb_recover;               /* RFC 6582 / 6675 recovery point */
+	uint32_t tb_rtx_nxt;               /* next byte to retransmit */
+	uint32_t tb_lost_end;              /* bytes below it are lost */
+	uint32_t tb_sacked;                /* bytes SACKed above SND.UNA */
+	uint32_t tb_sack_high;             /* past the highest SACKed byte */
+	uint32_t tb_retrans;               /* segments retransmitted, all */
+	uint32_t tb_rcv_right;             /* right edge we advertised */
+	uint8_t tb_dupacks;
+	uint8_t tb_probes;                 /* zero-window probes unanswered */
+	uint8_t tb_ca;                     /* enum sf_ca_state */
+	uint8_t tb_backoff;                /* timeouts since data moved */
+	uint8_t tb_rtt_on;                 /* tb_rtt_seq is timed */
+	uint8_t tb_want_wr;                /* on_writable owed */
+};
+
+/* Congestion states (Linux's tcp_ca_state, in part). */
+enum sf_ca_state {
+	SF_CA_OPEN = 0,    /* no loss seen: slow start, avoidance */
+	SF_CA_RECOVERY,    /* fast recovery (RFC 6582, RFC 6675) */
+	SF_CA_LOSS,        /* after a retransmission timeout */
 };
 
 /*
@@ -297,6 +347,33 @@ struct sf_tcb {
  */
 #define SF_QUICKACKS 16
 #define SF_DELACK_MS 40
+
+/*
+ * A queued mbuf's place in its connection's out-of-order or send queue
+ * (one or the other), kept in the mbuf itself: a dynamic field,
+ * registered once per process (sf_conn_init()).
+ */
+struct sf_seqm {
+	struct rte_mbuf *sm_next;
+	uint32_t sm_seq;          /* sequence number of its first byte */
+	uint8_t sm_flags;         /* SF_SQM_* */
+};
+#define SF_SQM_SACKED 0x01    /* the peer SACKed all of it */
+
+extern int sf_seqm_off;
+
+static inline struct sf_seqm *
+sf_seqm(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, sf_seqm_off, struct sf_seqm *);
+}
+
+/* Sequence number just past a queued mbuf's bytes. */
+static inline uint32_t
+sf_seqm_end(struct rte_mbuf *m)
+{
+	return sf_seqm(m)->sm_seq + rte_pktmbuf_data_len(m);
+}
 
 /* Segments one connection queues beyond a gap (Linux: its rcvbuf). */
 #define SF_OFO_MAX_SEGS 64
@@ -323,6 +400,8 @@ struct sf_wtcp {
 	struct sf_tcb *wt_tcb;             /* what each keeps beside it */
 	uint32_t wt_ofo_mbufs;             /* in the out-of-order queues */
 	uint32_t wt_ofo_max;               /* the most they may hold */
+	uint32_t wt_snd_mbufs;             /* in the send queues */
+	uint32_t wt_snd_max;               /* the most they may hold */
 	uint32_t wt_nb_tw;                 /* connections in TIME-WAIT */
 	struct sf_twheel wt_tw;            /* ids: requests, then conns */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
@@ -343,6 +422,10 @@ struct sf_wtcp {
 	const struct sf_conn_ops *wt_conn_ops;
 	void *wt_up;                       /* wt_conn_ops' state, or NULL */
 };
+
+/* Linux's tcp_wmem maximum is 4 MiB; a front end holds less per peer. */
+#define SF_SNDBUF_DEFAULT (256u * 1024)
+#define SF_RETRIES2_DEFAULT 15
 
 /* Proven-peer tags per worker (Linux's tcp_metrics, in miniature). */
 #define SF_PROVEN_SLOTS 4096
@@ -370,6 +453,8 @@ struct sf_etcp {
 	uint32_t et_max_conns;
 	uint32_t et_time_wait_ms;
 	uint32_t et_max_tw;                /* TIME-WAIT connections per worker */
+	uint32_t et_sndbuf;                /* send budget per connection */
+	uint8_t et_retries2;               /* tcp_retries2 */
 	bool et_no_listener_drop;
 	/*
 	 * The listener table's control side (sf_listen.c): the lock of
@@ -422,6 +507,11 @@ struct sf_tcp_out {
 	uint16_t win;
 	uint8_t flags;
 	uint8_t optlen;
+	/*
+	 * Payload bytes the caller puts after the header (sf_tcp_build()
+	 * counts them in the lengths; sf_tcp_finish() sums them).
+	 */
+	uint16_t plen;
 	uint8_t opt[SF_TCP_OPT_MAX];       /* optlen bytes used */
 };
 
@@ -460,6 +550,7 @@ void sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
 int sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		const struct sf_l2peer *l2, const struct sf_flow_key *k,
 		const struct sf_tcp_out *o);
+void sf_tcp_finish(struct rte_mbuf *m, const struct sf_port *pt, bool v4);
 void sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o);
 enum sf_verdict sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_seg *s, const struct sf_l2peer *l2,
@@ -568,6 +659,47 @@ enum sf_verdict sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id,
 int sf_conn_live(const struct sf_conn *c, uint32_t gen);
 int sf_conn_close_local(struct sf_conn *c);
 int sf_conn_reset_local(struct sf_conn *c);
+int sf_conn_shutdown_local(struct sf_conn *c);
+
+/* For sf_snd.c: what sf_conn.c does for it. */
+void sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
+		uint8_t flags, struct sf_tcp_out *o);
+void sf_conn_timer_set(struct sf_wtcp *wt, struct sf_conn *c,
+		enum sf_ctimer k, uint32_t ms);
+void sf_conn_timer_stop(struct sf_wtcp *wt, struct sf_conn *c,
+		enum sf_ctimer k);
+void sf_conn_end(struct sf_wtcp *wt, struct sf_conn *c,
+		enum sf_close_reason why);
+uint32_t sf_conn_rcv_right(const struct sf_wtcp *wt, const struct sf_conn *c);
+void sf_conn_wnd_update(struct sf_wtcp *wt, struct sf_conn *c);
+
+/*
+ * sf_snd.c: the send side. sf_snd_setup() before the first send or FIN;
+ * sf_snd_copy() and sf_snd_mbuf() queue bytes (the public sends on the
+ * owning worker), sf_snd_output() sends what the windows allow (and our
+ * FIN once every byte before it left), sf_snd_ack() takes an
+ * acceptable segment's ACK, window and SACK blocks (false: the
+ * connection ended), sf_snd_rexmt() and sf_snd_persist() run the
+ * retransmission and zero-window probe timers, sf_snd_purge() frees
+ * the queue. sf_snd_fin_sent(): our FIN left.
+ */
+void sf_snd_setup(struct sf_wtcp *wt, struct sf_conn *c);
+int sf_snd_copy(struct sf_conn *c, const void *buf, uint32_t len);
+int sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m);
+void sf_snd_output(struct sf_wtcp *wt, struct sf_conn *c);
+void sf_snd_ack(struct sf_wtcp *wt, struct sf_conn *c,
+		const struct sf_seg *s);
+void sf_snd_rexmt(struct sf_wtcp *wt, struct sf_conn *c);
+void sf_snd_persist(struct sf_wtcp *wt, struct sf_conn *c);
+void sf_snd_purge(struct sf_wtcp *wt, struct sf_tcb *tb);
+uint32_t sf_snd_max_mbufs(const struct sf_wtcp *wt);
+
+static inline bool
+sf_snd_fin_sent(const struct sf_wtcp *wt, const struct sf_conn *c)
+{
+	return (c->cn_flags & SF_CNF_CLOSING) &&
+		c->cn_snd_nxt == wt->wt_tcb[c->cn_id].tb_snd_end + 1;
+}
 
 /*
  * What the engine drives (sf_tcp_in.c). sf_tcp_init() makes a worker's

@@ -112,7 +112,7 @@ fuzz_held(struct sf_engine *e)
 
 	for (i = 0; i < wt->wt_conntab.ft_cap; i++) {
 		n += wt->wt_conn[i].cn_state != SF_CS_FREE &&
-			wt->wt_conn[i].cn_data != NULL;
+			wt->wt_tcb[i].tb_data != NULL;
 		ofo += wt->wt_tcb[i].tb_ofo_n;
 	}
 	if (ofo != wt->wt_ofo_mbufs) {

@@ -16,6 +16,7 @@ Run with the Debian interpreter (scapy and pytest are installed for it):
 """
 
 import atexit
+import contextlib
 import ctypes
 import itertools
 import json
@@ -405,6 +406,40 @@ def synfront_factory(tmp_path):
     yield make
     for sf in made:
         sf.cleanup()
+
+
+@contextlib.contextmanager
+def routed_client_ns(sf, router, client, drops):
+    """A client namespace of its own, routed through synfront's tap
+    namespace (router and client: IPv4 addresses of a /24 on a veth),
+    whose FORWARD chain applies drops: lists of iptables match arguments,
+    each rule ending in DROP (tc netem is not in every kernel; a drop on
+    the client's own output path would be reported to its TCP). Yields
+    the namespace's name and a function that lists the rules' counts;
+    removes the namespace (and with it the veth) on the way out."""
+    cns, veth = unique_name("c"), unique_name("v")
+    try:
+        cmds = [(["ip", "netns", "add", cns], None),
+                (["ip", "link", "add", veth, "type", "veth", "peer",
+                  "name", veth + "p", "netns", cns], sf.ns),
+                (["ip", "addr", "add", router + "/24", "dev", veth],
+                 sf.ns),
+                (["ip", "link", "set", veth, "up"], sf.ns),
+                (["sysctl", "-qw", "net.ipv4.ip_forward=1"], sf.ns)]
+        cmds += [(["iptables", "-A", "FORWARD"] + d + ["-j", "DROP"], sf.ns)
+                 for d in drops]
+        cmds += [(["ip", "link", "set", "lo", "up"], cns),
+                 (["ip", "addr", "add", client + "/24", "dev",
+                   veth + "p"], cns),
+                 (["ip", "link", "set", veth + "p", "up"], cns),
+                 (["ip", "route", "add", "default", "via", router], cns)]
+        for cmd, ns in cmds:
+            run(cmd, ns=ns, timeout=10, check=True)
+        yield cns, lambda: run(["iptables", "-L", "FORWARD", "-v", "-n",
+                                "-x"], ns=sf.ns, timeout=10,
+                               check=True).stdout
+    finally:
+        run(["ip", "netns", "del", cns], timeout=10)
 
 
 def _cleanup_all():

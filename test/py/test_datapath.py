@@ -19,7 +19,7 @@ import json
 import pytest
 
 from conftest import SF_ADDR_ARGS, SF_V4, SF_V6, needs_root, nonzero, run, \
-    unique_name, PYTHON
+    routed_client_ns, PYTHON
 
 pytestmark = needs_root
 
@@ -102,34 +102,15 @@ def test_discard_with_losses(synfront_factory):
     args = list(SF_ADDR_ARGS) + ["--listen", str(PORT), "--app", "discard"]
     sf = synfront_factory(vdev="tap", app_args=args, lcores="0")
     sf.start()
-    cns, veth = unique_name("c"), unique_name("v")
-    try:
-        for cmd, ns in (
-                (["ip", "netns", "add", cns], None),
-                (["ip", "link", "add", veth, "type", "veth", "peer",
-                  "name", veth + "p", "netns", cns], sf.ns),
-                (["ip", "addr", "add", ROUTER_V4 + "/24", "dev", veth],
-                 sf.ns),
-                (["ip", "link", "set", veth, "up"], sf.ns),
-                (["sysctl", "-qw", "net.ipv4.ip_forward=1"], sf.ns),
-                (["iptables", "-A", "FORWARD", "-p", "tcp", "--dport",
-                  str(PORT), "-m", "length", "--length", "1000:65535",
-                  "-m", "statistic", "--mode", "nth", "--every", "23",
-                  "--packet", "11", "-j", "DROP"], sf.ns),
-                (["ip", "link", "set", "lo", "up"], cns),
-                (["ip", "addr", "add", CLIENT_V4 + "/24", "dev",
-                  veth + "p"], cns),
-                (["ip", "link", "set", veth + "p", "up"], cns),
-                (["ip", "route", "add", "default", "via", ROUTER_V4], cns)):
-            run(cmd, ns=ns, timeout=10, check=True)
+    drop = ["-p", "tcp", "--dport", str(PORT), "-m", "length", "--length",
+            "1000:65535", "-m", "statistic", "--mode", "nth", "--every",
+            "23", "--packet", "11"]
+    with routed_client_ns(sf, ROUTER_V4, CLIENT_V4, [drop]) as (cns, rules):
         r = run([PYTHON, "-c", SENDER, SF_V4, str(PORT), str(CONNS),
                  str(SIZE)], ns=cns, timeout=120)
         assert r.returncode == 0, r.stdout + r.stderr
         sent = json.loads(r.stdout)["sent"]
-        dropped = run(["iptables", "-L", "FORWARD", "-v", "-n", "-x"],
-                      ns=sf.ns, timeout=10, check=True).stdout
-    finally:
-        run(["ip", "netns", "del", cns], timeout=10)
+        dropped = rules()
     sf.wait_counters(lambda s: s["conn_closed"] >= CONNS, timeout=30,
                      what="%d connections closed" % CONNS)
     js = sf.stop_and_check()

@@ -19,7 +19,7 @@ enum { ACT_NONE, ACT_CLOSE, ACT_RESET };
 /* What the callbacks saw, and what they do. */
 static struct {
 	unsigned int accepts;
-	unsigned int closes[SF_CLOSE_ABORT + 1];
+	unsigned int closes[SF_CLOSE_MAX];
 	struct sf_conn *c;
 	struct sf_conn *closed;
 	struct sf_conn_info ci;
@@ -628,7 +628,8 @@ test_peer_close(bool v6)
 	sf_test_tx_flush();
 	sf_test_snap(eng, &sn);
 	sf_worker_clock(wk(eng), 2000);
-	SF_CHECK_MOVED(eng, &sn, SF_CNT_fin_retrans);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_fin_retrans, SF_CNT_retrans_segs,
+		SF_CNT_tcp_timeouts);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
 	if (sf_test_tx_n == 1)
 		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, rcv + 1);
@@ -652,7 +653,8 @@ test_peer_close(bool v6)
 	sf_worker_clock(wk(eng), 63999);
 	SF_CHECK_MOVED(eng, &sn, SF_CNT_MAX);
 	sf_worker_clock(wk(eng), 64000);
-	SF_CHECK_MOVED(eng, &sn, SF_CNT_conn_timeouts, SF_CNT_conn_closed);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_conn_timeouts, SF_CNT_conn_closed,
+		SF_CNT_abort_on_timeout);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 	SF_CHECK_EQ(nconns(eng), 0);
 out:
@@ -697,7 +699,8 @@ test_our_close(bool v6)
 	/* Unacknowledged: retransmitted after 1 s. */
 	sf_test_snap(eng, &sn);
 	sf_worker_clock(wk(eng), 1000);
-	SF_CHECK_MOVED(eng, &sn, SF_CNT_fin_retrans);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_fin_retrans, SF_CNT_retrans_segs,
+		SF_CNT_tcp_timeouts);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
 	if (sf_test_tx_n == 1)
 		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, rcv);
@@ -792,7 +795,8 @@ test_conn_timers(bool v6)
 	sf_worker_clock(wk(eng), 1999);
 	SF_CHECK_MOVED(eng, &sn, SF_CNT_MAX);
 	sf_worker_clock(wk(eng), 2000);
-	SF_CHECK_MOVED(eng, &sn, SF_CNT_fin_retrans);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_fin_retrans, SF_CNT_retrans_segs,
+		SF_CNT_tcp_timeouts);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
 	if (sf_test_tx_n == 1)
 		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, rcv + 1);
@@ -1572,6 +1576,163 @@ test_accept_queue(bool v6)
 	teardown(eng);
 }
 
+/* Segment k of a sequence of sends: data segment checks. */
+static void
+check_data(struct rte_mbuf *m, uint32_t seq, uint16_t len, bool psh)
+{
+	struct sf_test_seg r;
+
+	SF_CHECK(m != NULL);
+	if (m == NULL || !SF_TEST_TCP_PARSE(m, &r))
+		return;
+	SF_CHECK_EQ(r.seq, seq);
+	SF_CHECK_EQ(r.data_len, len);
+	SF_CHECK_EQ(r.flags, F_ACK | (psh ? F_PSH : 0));
+}
+
+/* The peer's ACK of ack with window win (unscaled: no window scaling). */
+static void
+peer_ack(struct sf_engine *eng, struct sf_test_client *p, uint32_t ack,
+		uint16_t win)
+{
+	struct rte_mbuf *m;
+	enum sf_verdict v;
+
+	p->t.win = win;
+	m = sf_test_seg_frame(p, F_ACK, p->isn + 1, ack, NULL, 0);
+	v = sf_test_input(eng, m);
+	/* Taken in: whatever answered it went out in mbufs of its own. */
+	SF_CHECK_EQ(v, SF_VERDICT_DONE);
+	if (v != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
+}
+
+/*
+ * The sender (lib/tcp/sf_snd.c): the initial window of 10 segments,
+ * slow start, the retransmission timeout from a Karn sample and its
+ * go-back-N in slow start, NewReno fast retransmit on three duplicate
+ * ACKs, and the zero-window probe.
+ */
+static void
+test_send(bool v6)
+{
+	static uint8_t buf[20000];
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_engine *eng;
+	struct sf_test_snap sn;
+	struct sf_conn *c;
+	uint32_t una, i, mss = v6 ? 1440 : 1460;
+	uint64_t rtx;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 7);
+	lp_default(&lp);
+	eng = setup(&lp);
+	sf_worker_clock(wk(eng), 0);
+	sf_test_client_init(&p, v6, 1700, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	sf_test_tx_flush();
+	/* RFC 6928: ten segments (the peer's window is 29200). */
+	SF_CHECK_EQ(sf_conn_send(c, buf, sizeof(buf)), (int)sizeof(buf));
+	SF_CHECK_EQ(sf_test_tx_n, 10);
+	for (i = 0; i < sf_test_tx_n && i < 10; i++)
+		check_data(sf_test_tx[i], p.iss + 1 + mss * i, mss, false);
+	sf_test_tx_flush();
+	/* Two acknowledged at 10 ms: cwnd 12 segments, the rest leaves. */
+	sf_worker_clock(wk(eng), 10);
+	una = p.iss + 1 + 2 * mss;
+	peer_ack(eng, &p, una, 29200);
+	SF_CHECK_EQ(sf_test_tx_n, 4);
+	for (i = 0; i < sf_test_tx_n && i < 4; i++)
+		check_data(sf_test_tx[i], p.iss + 1 + mss * (10 + i),
+			i < 3 ? mss : sizeof(buf) - 13 * mss, i == 3);
+	sf_test_tx_flush();
+	/*
+	 * The 10 ms sample: RTO = 10 + max(4 x 5, 200) = 210 ms from the
+	 * ACK. Then one segment (cwnd 1 MSS), the oldest.
+	 */
+	sf_worker_clock(wk(eng), 219);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	rtx = sf_test_counter(eng, SF_CNT_retrans_segs);
+	sf_worker_clock(wk(eng), 220);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_tcp_timeouts), 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_retrans_segs), rtx + 1);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		check_data(sf_test_tx[0], una, mss, false);
+	sf_test_tx_flush();
+	/* Its ACK: cwnd 2 MSS, the next two holes go (go-back-N). */
+	una += mss;
+	peer_ack(eng, &p, una, 29200);
+	SF_CHECK_EQ(sf_test_tx_n, 2);
+	for (i = 0; i < sf_test_tx_n && i < 2; i++)
+		check_data(sf_test_tx[i], una + mss * i, mss, false);
+	sf_test_tx_flush();
+	/* Everything acknowledged: the queue is empty, no timer is due. */
+	peer_ack(eng, &p, p.iss + 1 + sizeof(buf), 29200);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_snd_mbufs, 0);
+	sf_worker_clock(wk(eng), 100000);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+
+	/* NewReno: three duplicate ACKs resend the first segment at once. */
+	sf_test_client_init(&p, v6, 1701, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	SF_CHECK_EQ(sf_conn_send(c, buf, 10 * mss), (int)(10 * mss));
+	SF_CHECK_EQ(sf_test_tx_n, 10);
+	sf_test_tx_flush();
+	rtx = sf_test_counter(eng, SF_CNT_fast_retrans);
+	for (i = 0; i < 3; i++) {
+		peer_ack(eng, &p, p.iss + 1, 29200);
+		SF_CHECK_EQ(sf_test_tx_n, i < 2 ? 0 : 1);
+	}
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_reno_recovery), 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_fast_retrans), rtx + 1);
+	if (sf_test_tx_n == 1)
+		check_data(sf_test_tx[0], p.iss + 1, mss, false);
+	sf_test_tx_flush();
+	/* A partial ACK sends the next hole at once. */
+	peer_ack(eng, &p, p.iss + 1 + mss, 29200);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		check_data(sf_test_tx[0], p.iss + 1 + mss, mss, false);
+	sf_test_tx_flush();
+	peer_ack(eng, &p, p.iss + 1 + 10 * mss, 29200);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+
+	/* A shut window: nothing leaves; probed after the RTO (1 s). */
+	sf_worker_clock(wk(eng), 200000);
+	sf_test_client_init(&p, v6, 1702, LPORT);
+	p.t.win = 0;
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	SF_CHECK_EQ(sf_conn_send(c, buf, 100), 100);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	sf_test_snap(eng, &sn);
+	sf_worker_clock(wk(eng), 200999);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	sf_worker_clock(wk(eng), 201000);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_window_probes);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_ACK, p.iss, p.isn + 1);
+	sf_test_tx_flush();
+	/* The window opens: the bytes go. */
+	peer_ack(eng, &p, p.iss + 1, 29200);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		check_data(sf_test_tx[0], p.iss + 1, 100, true);
+	sf_test_tx_flush();
+out:
+	teardown(eng);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1593,6 +1754,7 @@ main(int argc, char **argv)
 		test_ofo(v6);
 		test_paws_tw(v6);
 		test_delack(v6);
+		test_send(v6);
 		test_app_actions(v6);
 		test_time_wait(v6);
 		test_accept_queue(v6);

@@ -1277,7 +1277,7 @@ enum { ACT_NONE, ACT_CLOSE, ACT_RESET };
 
 static struct {
 	unsigned int accepts;
-	unsigned int closes[SF_CLOSE_ABORT + 1];
+	unsigned int closes[SF_CLOSE_MAX];
 	struct sf_conn *c;
 	struct sf_conn_info ci;
 	char data[64];

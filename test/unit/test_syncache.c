@@ -17,7 +17,7 @@
 /* What the callbacks saw. */
 static struct {
 	unsigned int accepts;
-	unsigned int closes[SF_CLOSE_ABORT + 1];
+	unsigned int closes[SF_CLOSE_MAX];
 	struct sf_conn *c;
 	struct sf_conn_info ci;
 	uint8_t data[256];
