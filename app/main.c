@@ -217,6 +217,9 @@ sf_listen_key(const char *key, const char *val,
 		return -EINVAL;
 	for (k = SF_BUILTIN_SINK; k <= SF_BUILTIN_LAST; k++) {
 		if (strcmp(val, sf_builtin_ops(k)->name) == 0) {
+			/* As at start: no sends from application lcores yet. */
+			if (k == SF_BUILTIN_ECHO && sf_nb_apps != 0)
+				return -EINVAL;
 			p->on_accept = sf_builtin_ops(k)->on_accept;
 			p->on_close = sf_builtin_ops(k)->on_close;
 			p->on_data = sf_builtin_ops(k)->on_data;

@@ -340,7 +340,7 @@ sf_conn_close(struct sf_conn *c)
 
 	if (a != NULL)
 		return sf_app_remote(a, c, SF_APP_CMD_CLOSE);
-	return sf_conn_close_local(c);
+	return sf_conn_fin_local(c, false);
 }
 
 int
@@ -380,7 +380,7 @@ sf_conn_shutdown(struct sf_conn *c)
 {
 	if (RTE_PER_LCORE(sf_app_cur) != NULL)
 		return -ENOTSUP;
-	return sf_conn_shutdown_local(c);
+	return sf_conn_fin_local(c, true);
 }
 
 /* Worker side: the closes and resets application contexts sent. */
@@ -405,7 +405,7 @@ sf_app_cmd_poll(struct sf_wapp *wa)
 			if (cmd[i].ac_op == SF_APP_CMD_RESET)
 				sf_conn_reset_local(c);
 			else
-				sf_conn_close_local(c);
+				sf_conn_fin_local(c, false);
 		}
 		total += n;
 	}

@@ -74,8 +74,10 @@ struct sf_engine_params {
 	uint32_t tx_drain_us;    /**< flush tx buffers at least this often */
 	/**
 	 * mbufs for the segments the engine sends on its own (SYN-ACK and
-	 * FIN retransmissions, application closes and resets). NULL: the
-	 * TCP engine can only answer in place, and counts tx_nombuf.
+	 * FIN retransmissions, application closes and resets) and for the
+	 * send queues (half of it at most, shared out over the workers).
+	 * NULL: the TCP engine can only answer in place, counts tx_nombuf,
+	 * and sends no data.
 	 */
 	struct rte_mempool *pool;
 	uint32_t max_requests;   /**< half-open requests per worker (0: 16384) */

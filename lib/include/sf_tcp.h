@@ -59,9 +59,11 @@ enum sf_close_reason {
 	/** The engine or the listener went away; the handle is gone. */
 	SF_CLOSE_ABORT,
 	/**
-	 * Data or a FIN went unacknowledged through every retransmission
-	 * (sf_engine_params.tcp_retries2), or the
-	 * peer kept its window shut as long; the handle is gone on return.
+	 * Data went unacknowledged through every retransmission, or as
+	 * many zero-window probes went unanswered
+	 * (sf_engine_params.tcp_retries2); the handle is gone on return.
+	 * (A connection given up after the application's close ends with
+	 * SF_CLOSE_DONE.)
 	 */
 	SF_CLOSE_TIMEOUT,
 	SF_CLOSE_MAX,            /**< number of reasons */
@@ -359,8 +361,10 @@ int sf_engine_listener_state(const struct sf_engine *eng, unsigned int id,
 		struct sf_listener_state *out);
 
 /**
- * Close a connection: send FIN, answer the peer's FIN, and linger in a
- * short TIME-WAIT so a retransmitted FIN is answered. on_close is called
+ * Close a connection: send FIN after the bytes queued (sf_conn_send()),
+ * answer the peer's FIN, and linger in TIME-WAIT when we closed first
+ * (sf_engine_params.time_wait_ms) so a retransmitted FIN is answered;
+ * bytes the peer still sends reach on_data. on_close is called
  * with SF_CLOSE_DONE when it is gone. Call it on the owning worker, or
  * on the application lcore that accepted the connection: the close then
  * goes to the worker over a command ring and happens at its next poll,
@@ -388,17 +392,18 @@ int sf_conn_reset(struct sf_conn *c);
  * Queue len bytes at buf for sending on c, copied into mbufs: they leave
  * as the peer's window and the congestion window allow (Nagle's
  * algorithm is off: nothing waits for more), and stay queued, each
- * mbuf once, until the peer acknowledges them. On the owning worker or
- * the application lcore that accepted c (the mbufs then go to the worker
- * over the command ring).
+ * mbuf once, until the peer acknowledges them. On the owning worker
+ * only, so far: an application lcore gets -ENOTSUP (sends over the
+ * command ring are not built yet).
  *
  * @return
  *   Bytes queued (len, or fewer when the send budget,
  *   sf_engine_params.sndbuf, had less room: on_writable tells when
  *   there is room again), or -EAGAIN (no room at all), -EPIPE (after
  *   sf_conn_shutdown() or sf_conn_close(), or in a state that cannot
- *   send), -ENOBUFS (no mbuf, or on an application lcore the command
- *   ring full: nothing was queued), -ENOTCONN, -EPERM as sf_conn_close().
+ *   send), -ENOBUFS (no mbuf, or the worker's send queues hold their
+ *   share of the pool: nothing was queued), -ENOTCONN (the connection
+ *   is ending), -ENOTSUP (an application lcore).
  */
 int sf_conn_send(struct sf_conn *c, const void *buf, uint32_t len);
 
@@ -411,8 +416,8 @@ int sf_conn_send(struct sf_conn *c, const void *buf, uint32_t len);
  *
  * @return
  *   0, or -EAGAIN (the send budget lacks room for all of m), -EPIPE,
- *   -ENOBUFS, -ENOTCONN, -EPERM, -EINVAL (an empty chain) as
- *   sf_conn_send().
+ *   -ENOBUFS, -ENOTCONN, -ENOTSUP as sf_conn_send(), -EINVAL (an empty
+ *   chain).
  */
 int sf_conn_send_mbuf(struct sf_conn *c, struct rte_mbuf *m);
 
@@ -426,8 +431,8 @@ int sf_conn_send_mbuf(struct sf_conn *c, struct rte_mbuf *m);
  * closed socket that receives data; docs/datapath.md).
  *
  * @return
- *   0, or -EALREADY (closing already), -ENOTCONN, -ENOBUFS, -EPERM as
- *   sf_conn_close().
+ *   0, or -EALREADY (closing already), -ENOTSUP (an application
+ *   lcore, so far).
  */
 int sf_conn_shutdown(struct sf_conn *c);
 

@@ -4,10 +4,11 @@
 
 /*
  * Connections: the established table of one worker lcore, the accept
- * queue, the application's handle, and the states after ESTABLISHED
- * (RFC 9293 3.3.2) for a server that receives but does not yet send
- * data: it acknowledges what arrives, answers the peer's FIN, and closes
- * or resets when the application says so.
+ * queue, the application's handle, the states after ESTABLISHED (RFC
+ * 9293 3.3.2) and the receive side: what arrives is validated, handed up
+ * in order (or queued beyond a gap) and acknowledged, the peer's FIN
+ * answered. What the connection sends, its own FIN included, is
+ * sf_snd.c's.
  *
  * Entry points: sf_conn_establish() (the third ACK, from the SYN queue),
  * sf_conn_input() (a segment for a connection), sf_conn_timer(), and the
@@ -203,7 +204,8 @@ sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 		wt->wt_nb_tw--;
 	sf_twheel_cancel(&wt->wt_tw, sf_conn_tid(wt, c->cn_id));
 	sf_conn_ofo_purge(wt, &wt->wt_tcb[c->cn_id]);
-	sf_snd_purge(wt, &wt->wt_tcb[c->cn_id]);
+	if (c->cn_flags & SF_CNF_SND)
+		sf_snd_purge(wt, &wt->wt_tcb[c->cn_id]);
 	sf_tcb_reset(&wt->wt_tcb[c->cn_id]);
 	if (c->cn_flags & SF_CNF_QUEUED)
 		sf_conn_unqueue(wt, c);
@@ -1407,15 +1409,6 @@ sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
 		sf_conn_timers_arm(wt, c);
 }
 
-int
-sf_conn_close_local(struct sf_conn *c)
-{
-	int ret = sf_conn_fin(c->cn_wt, c);
-
-	if (ret == 0)
-		sf_count(&c->cn_wt->wt_net, SF_CNT_app_closes);
-	return ret;
-}
 
 int
 sf_conn_live(const struct sf_conn *c, uint32_t gen)
@@ -1444,13 +1437,18 @@ sf_conn_fin(struct sf_wtcp *wt, struct sf_conn *c)
 	return 0;
 }
 
+/*
+ * The application's FIN: sf_conn_close(), or sf_conn_shutdown() (the
+ * same FIN here, counted apart).
+ */
 int
-sf_conn_shutdown_local(struct sf_conn *c)
+sf_conn_fin_local(struct sf_conn *c, bool shutdown)
 {
 	int ret = sf_conn_fin(c->cn_wt, c);
 
 	if (ret == 0)
-		sf_count(&c->cn_wt->wt_net, SF_CNT_app_shutdowns);
+		sf_count(&c->cn_wt->wt_net, shutdown ? SF_CNT_app_shutdowns :
+			SF_CNT_app_closes);
 	return ret;
 }
 

@@ -50,9 +50,9 @@
 /* Duplicate ACKs that mean a segment was lost (RFC 5681 DupThresh). */
 #define SF_DUPTHRESH 3
 /*
- * Retransmissions of a FIN after the application closed: as the FIN of
- * sf_conn_close() always had (sf_conn.c's SF_FIN_RETRIES, where Linux's
- * tcp_orphan_retries of 0 means 8).
+ * Timeouts in a row a connection survives once its FIN is due: what
+ * sf_conn_close()'s FIN always had (Linux's tcp_orphan_retries of 0
+ * means 8; a front end gives up sooner).
  */
 #define SF_ORPHAN_RETRIES 5
 
@@ -101,7 +101,6 @@ sf_snd_setup(struct sf_wtcp *wt, struct sf_conn *c)
 		return;
 	tb->tb_snd = tb->tb_snd_tail = tb->tb_snd_hint = NULL;
 	tb->tb_snd_end = c->cn_snd_nxt;
-	tb->tb_snd_bytes = 0;
 	tb->tb_snd_wl1 = c->cn_rcv_nxt;
 	tb->tb_snd_wl2 = c->cn_snd_una;
 	/* RFC 6928: min(10 MSS, max(2 MSS, 14600)). */
@@ -115,8 +114,6 @@ sf_snd_setup(struct sf_wtcp *wt, struct sf_conn *c)
 	tb->tb_recover = c->cn_snd_una;
 	tb->tb_rtx_nxt = tb->tb_lost_end = c->cn_snd_una;
 	tb->tb_sacked = 0;
-	tb->tb_sack_high = c->cn_snd_una;
-	tb->tb_retrans = 0;
 	tb->tb_dupacks = 0;
 	tb->tb_probes = 0;
 	tb->tb_ca = SF_CA_OPEN;
@@ -138,7 +135,6 @@ sf_snd_purge(struct sf_wtcp *wt, struct sf_tcb *tb)
 		wt->wt_snd_mbufs--;
 	}
 	tb->tb_snd_tail = tb->tb_snd_hint = NULL;
-	tb->tb_snd_bytes = 0;
 }
 
 /* The mbuf that holds byte seq, or NULL past the queue's end. */
@@ -169,7 +165,6 @@ sf_snd_append(struct sf_wtcp *wt, struct sf_tcb *tb, struct rte_mbuf *m)
 		tb->tb_snd = m;
 	tb->tb_snd_tail = m;
 	tb->tb_snd_end += rte_pktmbuf_data_len(m);
-	tb->tb_snd_bytes += rte_pktmbuf_data_len(m);
 	wt->wt_snd_mbufs++;
 }
 
@@ -215,7 +210,6 @@ sf_snd_copy(struct sf_conn *c, const void *buf, uint32_t len)
 		if (k != 0) {
 			memcpy(rte_pktmbuf_append(m, (uint16_t)k), p, k);
 			tb->tb_snd_end += k;
-			tb->tb_snd_bytes += k;
 			done = k;
 		}
 	}
@@ -309,13 +303,19 @@ sf_snd_xmit(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 	if (o.optlen > ((c->cn_neg.ng_flags & SF_CONN_F_TS) ? 12 : 0))
 		room -= o.optlen - ((c->cn_neg.ng_flags & SF_CONN_F_TS) ?
 			12 : 0);
+	/* Copied behind the header, the bytes must fit its mbuf too. */
+	if (!pt->pt_tx_multiseg)
+		room = RTE_MIN(room, (uint32_t)rte_pktmbuf_tailroom(h) -
+			(uint32_t)(sizeof(struct rte_ether_hdr) +
+			c->cn_l2.lp_nb_vlan * sizeof(struct rte_vlan_hdr) +
+			(k->fk_family == AF_INET ? 20 : 40) +
+			sizeof(struct rte_tcp_hdr) + o.optlen));
 	if (len > room) {
 		len = room;
 		o.flags &= (uint8_t)~SF_TH_FIN;
 	}
 	if (len != 0 && seq + len == tb->tb_snd_end)
 		o.flags |= SF_TH_PSH;
-	o.plen = (uint16_t)len;
 	if (sf_tcp_build(h, pt, &c->cn_l2, k, &o) != 0)
 		goto fail;
 	if (len != 0) {
@@ -365,7 +365,8 @@ sf_snd_xmit(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		}
 		if (left != 0)
 			goto fail;
-		sf_tcp_finish(h, pt, k->fk_family == AF_INET);
+		sf_tcp_finish(h, pt, &c->cn_l2, k->fk_family == AF_INET,
+			(uint16_t)len);
 		sf_count(&wt->wt_net, SF_CNT_data_segs_out);
 		sf_count_n(&wt->wt_net, SF_CNT_data_bytes_out, len);
 	}
@@ -490,7 +491,6 @@ sf_snd_retransmit(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		return false;
 	tb->tb_rtx_nxt = seq + (uint32_t)sent + (len == 0);
 	tb->tb_rtt_on = 0;
-	tb->tb_retrans++;
 	sf_count(&wt->wt_net, SF_CNT_retrans_segs);
 	if (len == 0)
 		sf_count(&wt->wt_net, SF_CNT_fin_retrans);
@@ -617,19 +617,28 @@ sf_snd_rtt(struct sf_tcb *tb, uint32_t r)
 static uint32_t
 sf_snd_sack_in(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 {
-	const struct sf_tcp_opts *to = &s->sg_opts;
 	struct sf_tcb *tb = sf_tcb(wt, c);
-	uint32_t l, r, v, newly = 0;
+	const struct rte_tcp_hdr *th;
+	uint32_t l, r, v, newly = 0, doff;
+	const uint8_t *blk = NULL;
+	unsigned int i, n;
 	struct rte_mbuf *m;
-	unsigned int i;
 
-	if (!(to->to_flags & SF_TOF_SACK) ||
-	    !(c->cn_neg.ng_flags & SF_CONN_F_SACK))
+	if (!(c->cn_neg.ng_flags & SF_CONN_F_SACK))
 		return 0;
-	for (i = 0; i < to->to_nsack; i++) {
-		memcpy(&v, to->to_sack + 8 * i, 4);
+	th = rte_pktmbuf_mtod_offset(s->sg_m, const struct rte_tcp_hdr *,
+		s->sg_p->l2_len + s->sg_p->l3_len);
+	doff = (th->data_off >> 4) * 4u;
+	/* Nothing beyond <nop, nop, TS>: no SACK option, no walk. */
+	if (doff <= sizeof(*th) + ((c->cn_neg.ng_flags & SF_CONN_F_TS) ?
+			12u : 0u))
+		return 0;
+	n = sf_tcp_opts_sack((const uint8_t *)(th + 1),
+		(uint16_t)(doff - sizeof(*th)), &blk);
+	for (i = 0; i < n; i++) {
+		memcpy(&v, blk + 8 * i, 4);
 		l = rte_be_to_cpu_32(v);
-		memcpy(&v, to->to_sack + 8 * i + 4, 4);
+		memcpy(&v, blk + 8 * i + 4, 4);
 		r = rte_be_to_cpu_32(v);
 		if (!SF_SEQ_LT(l, r) || SF_SEQ_LT(l, s->sg_ack) ||
 		    SF_SEQ_GT(r, c->cn_snd_nxt))
@@ -642,8 +651,6 @@ sf_snd_sack_in(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 				continue;
 			sf_seqm(m)->sm_flags |= SF_SQM_SACKED;
 			newly += rte_pktmbuf_data_len(m);
-			if (SF_SEQ_GT(sf_seqm_end(m), tb->tb_sack_high))
-				tb->tb_sack_high = sf_seqm_end(m);
 		}
 	}
 	tb->tb_sacked += newly;
@@ -664,7 +671,6 @@ sf_snd_free_acked(struct sf_wtcp *wt, struct sf_tcb *tb, uint32_t ack)
 			tb->tb_sacked -= RTE_MIN(tb->tb_sacked, n);
 		if (tb->tb_snd_hint == m)
 			tb->tb_snd_hint = NULL;
-		tb->tb_snd_bytes -= n;
 		rte_pktmbuf_free(m);
 		wt->wt_snd_mbufs--;
 	}
@@ -754,7 +760,7 @@ void
 sf_snd_ack(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 {
 	struct sf_tcb *tb = sf_tcb(wt, c);
-	uint32_t ack = s->sg_ack, mss = c->cn_neg.ng_mss, acked = 0, newly;
+	uint32_t ack = s->sg_ack, mss = c->cn_neg.ng_mss, acked = 0, newly, rtt;
 	uint16_t old_wnd = c->cn_snd_wnd;
 	bool dup;
 
@@ -769,12 +775,17 @@ sf_snd_ack(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 	newly = sf_snd_sack_in(wt, c, s);
 	if (SF_SEQ_GT(ack, c->cn_snd_una)) {
 		acked = ack - c->cn_snd_una;
+		rtt = wt->wt_net.nt_now + c->cn_tsoff - s->sg_opts.to_tsecr;
+		/*
+		 * A TSecr that is not one of our recent TSvals (ahead of
+		 * the clock, or older than the longest RTO) is no sample.
+		 */
 		if ((c->cn_neg.ng_flags & SF_CONN_F_TS) &&
 		    (s->sg_opts.to_flags & SF_TOF_TS) &&
-		    s->sg_opts.to_tsecr != 0)
-			sf_snd_rtt(tb, wt->wt_net.nt_now + c->cn_tsoff -
-				s->sg_opts.to_tsecr);
-		else if (tb->tb_rtt_on && SF_SEQ_GT(ack, tb->tb_rtt_seq)) {
+		    s->sg_opts.to_tsecr != 0) {
+			if (rtt <= SF_RTO_MAX_MS)
+				sf_snd_rtt(tb, rtt);
+		} else if (tb->tb_rtt_on && SF_SEQ_GT(ack, tb->tb_rtt_seq)) {
 			tb->tb_rtt_on = 0;
 			sf_snd_rtt(tb, wt->wt_net.nt_now - tb->tb_rtt_at);
 		}

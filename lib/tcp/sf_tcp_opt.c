@@ -65,15 +65,6 @@ sf_tcp_opts_walk(const uint8_t *opt, uint16_t len, bool syn,
 			if (size == 2 && syn)
 				out->to_flags |= SF_TOF_SACKPERM;
 			break;
-		case SF_TCPOPT_SACK:
-			/* 1 to 4 blocks of 8 bytes (RFC 2018 3) */
-			if (!syn && size >= 10 && (size - 2) % 8 == 0) {
-				out->to_sack = opt + i + 2;
-				out->to_nsack = (uint8_t)RTE_MIN((size - 2) / 8,
-					4);
-				out->to_flags |= SF_TOF_SACK;
-			}
-			break;
 		case SF_TCPOPT_TS:
 			if (size == 10) {
 				out->to_tsval = sf_get32(opt + i + 2);
@@ -89,6 +80,32 @@ sf_tcp_opts_walk(const uint8_t *opt, uint16_t len, bool syn,
 	return true;
 }
 
+unsigned int
+sf_tcp_opts_sack(const uint8_t *opt, uint16_t len, const uint8_t **blk)
+{
+	uint16_t i = 0;
+	uint8_t size;
+
+	while (i < len && opt[i] != SF_TCPOPT_EOL) {
+		if (opt[i] == SF_TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			return 0;
+		size = opt[i + 1];
+		if (size < 2 || size > len - i)
+			return 0;
+		if (opt[i] == SF_TCPOPT_SACK && size >= 10 &&
+		    (size - 2) % 8 == 0) {
+			*blk = opt + i + 2;
+			return RTE_MIN((size - 2u) / 8, 4u);
+		}
+		i += size;
+	}
+	return 0;
+}
+
 bool
 sf_tcp_opts_parse(const uint8_t *opt, uint16_t len, bool syn,
 		struct sf_tcp_opts *out)
@@ -101,8 +118,9 @@ sf_tcp_opts_parse(const uint8_t *opt, uint16_t len, bool syn,
 	 *   SYN: <mss, sackOK, TS, nop, wscale>
 	 */
 	if (len == 12 && sf_get32(opt) == 0x0101080a) {
-		memset(out, 0, sizeof(*out));
 		out->to_flags = SF_TOF_TS;
+		out->to_wscale = 0;
+		out->to_mss = 0;
 		out->to_tsval = sf_get32(opt + 4);
 		out->to_tsecr = sf_get32(opt + 8);
 		return true;
@@ -110,7 +128,6 @@ sf_tcp_opts_parse(const uint8_t *opt, uint16_t len, bool syn,
 	if (len == 20 && syn && sf_get16(opt) == 0x0204 &&
 	    sf_get32(opt + 4) == 0x0402080a &&
 	    (sf_get32(opt + 16) >> 8) == 0x010303) {
-		memset(out, 0, sizeof(*out));
 		out->to_flags = SF_TOF_MSS | SF_TOF_SACKPERM | SF_TOF_TS |
 			SF_TOF_WSCALE;
 		out->to_wscale = RTE_MIN(opt[19], (uint8_t)SF_TCP_MAX_WSCALE);

@@ -40,13 +40,6 @@ struct sf_tcp_opts {
 	uint16_t to_mss;     /* host order */
 	uint32_t to_tsval;   /* host order */
 	uint32_t to_tsecr;   /* host order */
-	/*
-	 * SACK blocks (RFC 2018 3), not on a SYN: to_nsack pairs of left
-	 * and right edges, network order, at to_sack (inside the segment,
-	 * valid while it is).
-	 */
-	const uint8_t *to_sack;
-	uint8_t to_nsack;
 };
 
 /*
@@ -60,7 +53,6 @@ struct sf_tcp_opts {
 #define SF_TOF_SACKPERM  SF_CONN_F_SACK
 #define SF_TOF_TS        SF_CONN_F_TS
 #define SF_TOF_MSS       0x80
-#define SF_TOF_SACK      0x40  /* SACK blocks (option only) */
 /* The negotiated flags a handshake decides (not SF_CONN_F_FIN). */
 #define SF_NEG_FLAGS (SF_CONN_F_WSCALE | SF_CONN_F_SACK | SF_CONN_F_TS | \
 		SF_CONN_F_ECN)
@@ -118,5 +110,18 @@ bool sf_tcp_opts_walk(const uint8_t *opt, uint16_t len, bool syn,
  *   Bytes written, a multiple of 4.
  */
 uint16_t sf_tcp_opts_build_synack(uint8_t *buf, const struct sf_tcp_opts *o);
+
+/*
+ * The SACK option (RFC 2018 3) of an option block, walked as
+ * sf_tcp_opts_walk() walks it: *blk points at its first block (left
+ * and right edge, network order). Only the send side asks, and only of
+ * an ACK whose options are more than timestamps, so that no other
+ * segment pays for it.
+ *
+ * @return
+ *   The number of blocks (1..4), or 0 when the block has none.
+ */
+unsigned int sf_tcp_opts_sack(const uint8_t *opt, uint16_t len,
+		const uint8_t **blk);
 
 #endif /* SF_TCP_OPT_H */

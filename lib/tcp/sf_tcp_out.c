@@ -117,7 +117,7 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 
 		ip->version_ihl = RTE_IPV4_VHL_DEF;
 		ip->type_of_service = 0;
-		ip->total_length = rte_cpu_to_be_16(l3_len + l4_len + o->plen);
+		ip->total_length = rte_cpu_to_be_16(l3_len + l4_len);
 		ip->packet_id = 0;
 		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 		ip->time_to_live = SF_TTL;
@@ -133,7 +133,7 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 			 */
 			ol = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 			th->cksum = rte_ipv4_phdr_cksum(ip, ol);
-		} else if (o->plen == 0) {
+		} else {
 			th->cksum = sf_cksum_l4_store(sf_ip4_l4_cksum(ip, th,
 				l4_len, IPPROTO_TCP));
 		}
@@ -145,7 +145,7 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(buf + l2_len);
 
 		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
-		ip6->payload_len = rte_cpu_to_be_16(l4_len + o->plen);
+		ip6->payload_len = rte_cpu_to_be_16(l4_len);
 		ip6->proto = IPPROTO_TCP;
 		ip6->hop_limits = SF_TTL;
 		memcpy(ip6->src_addr, k->fk_laddr, 16);
@@ -153,12 +153,12 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		if (pt->pt_tx_tcp_cksum) {
 			ol = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
 			th->cksum = rte_ipv6_phdr_cksum(ip6, ol);
-		} else if (o->plen == 0) {
+		} else {
 			th->cksum = sf_cksum_l4_store(sf_ip6_l4_cksum(ip6, th,
 				l4_len, IPPROTO_TCP));
 		}
 	}
-	if (ol != 0 || o->plen != 0) {
+	if (ol != 0) {
 		/* Reset kept only RTE_MBUF_F_EXTERNAL; keep it still. */
 		m->ol_flags |= ol;
 		m->l2_len = l2_len;
@@ -169,35 +169,56 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 }
 
 /*
- * The checksum of a segment built with payload (o->plen): the header
- * sf_tcp_build() wrote, then the payload the caller put behind it, in
- * the header mbuf or in segments chained to it. With the port's TCP
- * checksum offload the NIC sums it (the pseudo-header sum is in place).
+ * A segment sf_tcp_build() wrote, then plen bytes of payload the caller
+ * put behind the header (in the header mbuf, or in segments chained to
+ * it): the lengths grow by them and the sums follow (the IPv4 header's,
+ * the TCP checksum over it all, or with TCP checksum offload the
+ * pseudo-header sum the NIC starts from). Only data segments pay for
+ * this; every other segment is built once.
  */
 void
-sf_tcp_finish(struct rte_mbuf *m, const struct sf_port *pt, bool v4)
+sf_tcp_finish(struct rte_mbuf *m, const struct sf_port *pt,
+		const struct sf_l2peer *l2, bool v4, uint16_t plen)
 {
-	uint32_t l4_off = m->l2_len + m->l3_len;
-	uint32_t l4_len = rte_pktmbuf_pkt_len(m) - l4_off;
-	uint8_t *l3 = rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len);
-	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(l3 + m->l3_len);
+	uint32_t l2_len = sizeof(struct rte_ether_hdr) +
+		l2->lp_nb_vlan * sizeof(struct rte_vlan_hdr);
+	uint32_t l3_len = v4 ? sizeof(struct rte_ipv4_hdr) :
+		sizeof(struct rte_ipv6_hdr);
+	uint32_t l4_len = rte_pktmbuf_pkt_len(m) - l2_len - l3_len;
+	uint8_t *l3 = rte_pktmbuf_mtod_offset(m, uint8_t *, l2_len);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(l3 + l3_len);
 	uint16_t raw = 0;
 	uint64_t sum;
 
-	if (pt->pt_tx_tcp_cksum)
-		return;
-	if (rte_raw_cksum_mbuf(m, l4_off, l4_len, &raw) != 0)
-		return;
 	if (v4) {
-		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
 
+		ip->total_length = rte_cpu_to_be_16(
+			rte_be_to_cpu_16(ip->total_length) + plen);
+		if (!pt->pt_tx_ip4_cksum) {
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = sf_ip4_hdr_cksum(ip);
+		}
+		if (pt->pt_tx_tcp_cksum) {
+			th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+			return;
+		}
 		sum = (uint64_t)ip->src_addr + ip->dst_addr;
 		sum += rte_cpu_to_be_16((uint16_t)l4_len);
 		sum += rte_cpu_to_be_16((uint16_t)IPPROTO_TCP);
 	} else {
-		sum = sf_ip6_pseudo_sum((const struct rte_ipv6_hdr *)l3, l4_len,
-			IPPROTO_TCP);
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)l3;
+
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)l4_len);
+		if (pt->pt_tx_tcp_cksum) {
+			th->cksum = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
+			return;
+		}
+		sum = sf_ip6_pseudo_sum(ip6, l4_len, IPPROTO_TCP);
 	}
+	th->cksum = 0;
+	if (rte_raw_cksum_mbuf(m, l2_len + l3_len, l4_len, &raw) != 0)
+		return;
 	sum += raw;
 	th->cksum = sf_cksum_l4_store((uint16_t)~sf_cksum_fold64(sum));
 }

@@ -227,7 +227,7 @@ struct sf_conn {
 	uint32_t cn_id;           /* slot */
 	uint32_t cn_iss;
 	uint32_t cn_irs;
-	uint32_t cn_snd_nxt;      /* next sequence number we send */
+	uint32_t cn_snd_nxt;      /* past the highest byte (or FIN) sent */
 	uint32_t cn_snd_una;      /* oldest unacknowledged */
 	uint32_t cn_rcv_nxt;      /* next sequence number expected */
 	uint32_t cn_tsoff;
@@ -308,7 +308,6 @@ struct sf_tcb {
 	struct rte_mbuf *tb_snd_tail;
 	struct rte_mbuf *tb_snd_hint;      /* where the last lookup ended */
 	uint32_t tb_snd_end;               /* past the last queued byte */
-	uint32_t tb_snd_bytes;             /* bytes the queue's mbufs hold */
 	uint32_t tb_snd_wl1;               /* SEG.SEQ, SEG.ACK of the last */
 	uint32_t tb_snd_wl2;               /* window update (RFC 9293) */
 	uint32_t tb_cwnd;                  /* congestion window, bytes */
@@ -322,8 +321,6 @@ struct sf_tcb {
 	uint32_t tb_rtx_nxt;               /* next byte to retransmit */
 	uint32_t tb_lost_end;              /* bytes below it are lost */
 	uint32_t tb_sacked;                /* bytes SACKed above SND.UNA */
-	uint32_t tb_sack_high;             /* past the highest SACKed byte */
-	uint32_t tb_retrans;               /* segments retransmitted, all */
 	uint32_t tb_rcv_right;             /* right edge we advertised */
 	uint8_t tb_dupacks;
 	uint8_t tb_probes;                 /* zero-window probes unanswered */
@@ -507,11 +504,6 @@ struct sf_tcp_out {
 	uint16_t win;
 	uint8_t flags;
 	uint8_t optlen;
-	/*
-	 * Payload bytes the caller puts after the header (sf_tcp_build()
-	 * counts them in the lengths; sf_tcp_finish() sums them).
-	 */
-	uint16_t plen;
 	uint8_t opt[SF_TCP_OPT_MAX];       /* optlen bytes used */
 };
 
@@ -550,7 +542,8 @@ void sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
 int sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		const struct sf_l2peer *l2, const struct sf_flow_key *k,
 		const struct sf_tcp_out *o);
-void sf_tcp_finish(struct rte_mbuf *m, const struct sf_port *pt, bool v4);
+void sf_tcp_finish(struct rte_mbuf *m, const struct sf_port *pt,
+		const struct sf_l2peer *l2, bool v4, uint16_t plen);
 void sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o);
 enum sf_verdict sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_seg *s, const struct sf_l2peer *l2,
@@ -657,9 +650,8 @@ enum sf_verdict sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id,
  * sf_conn_reset() choose between these and a command ring).
  */
 int sf_conn_live(const struct sf_conn *c, uint32_t gen);
-int sf_conn_close_local(struct sf_conn *c);
+int sf_conn_fin_local(struct sf_conn *c, bool shutdown);
 int sf_conn_reset_local(struct sf_conn *c);
-int sf_conn_shutdown_local(struct sf_conn *c);
 
 /* For sf_snd.c: what sf_conn.c does for it. */
 void sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,

@@ -408,6 +408,16 @@ def synfront_factory(tmp_path):
         sf.cleanup()
 
 
+def received_check(js, sent):
+    """Every byte sent reached on_data (or on_accept) once: the exit
+    JSON's "received" and the delivery counters. Returns the counters."""
+    c = js["counters"]
+    assert js["received"]["bytes"] == sent, (js["received"], nonzero(c))
+    assert c["data_delivered_bytes"] + c["third_ack_data_bytes"] == sent, \
+        nonzero(c)
+    return c
+
+
 @contextlib.contextmanager
 def routed_client_ns(sf, router, client, drops):
     """A client namespace of its own, routed through synfront's tap

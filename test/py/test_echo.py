@@ -17,7 +17,7 @@ import json
 import pytest
 
 from conftest import SF_ADDR_ARGS, SF_V4, SF_V6, needs_root, nonzero, run, \
-    routed_client_ns, PYTHON
+    received_check, routed_client_ns, PYTHON
 
 pytestmark = needs_root
 
@@ -104,8 +104,7 @@ print(json.dumps({"ok": ok}))
 
 
 def echo_check(js, sent, conns, rsts=True):
-    c = js["counters"]
-    assert js["received"]["bytes"] == sent, (js["received"], nonzero(c))
+    c = received_check(js, sent)
     assert js["sent"]["bytes"] == sent, (js["sent"], nonzero(c))
     assert js["sent"]["reset_on_refusal"] == 0, nonzero(c)
     assert c["passive_opens"] == conns, nonzero(c)
@@ -184,7 +183,8 @@ def test_echo_lossy(synfront_factory):
     c = echo_check(js, size * conns, conns, rsts=False)
     # Our segments were lost too: retransmitted, in fast recovery.
     assert c["retrans_segs"] > 0, (nonzero(c), dropped)
-    assert c["sack_recovery"] + c["tcp_timeouts"] > 0, nonzero(c)
+    # Linux offers SACK: recovery is RFC 6675's.
+    assert c["sack_recovery"] > 0, nonzero(c)
     assert c["ofo_queue"] > 0, (nonzero(c), dropped)
 
 

@@ -208,6 +208,36 @@ test_fast_layouts(void)
 	SF_CHECK_EQ(a.to_wscale, 14);
 }
 
+/* The SACK option as the send side finds it (sf_tcp_opts_sack()). */
+static void
+test_sack_blocks(void)
+{
+	/* Linux's ACK with SACK: <nop, nop, TS, nop, nop, SACK 2 blocks>. */
+	static const uint8_t two[] = {
+		1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2,
+		1, 1, 5, 18, 0, 0, 0x10, 0, 0, 0, 0x20, 0,
+		0, 0, 0x30, 0, 0, 0, 0x40, 0,
+	};
+	/* A length that runs past the block: nothing. */
+	static const uint8_t bad[] = { 1, 1, 5, 18, 0, 0, 0x10, 0 };
+	/* A length that is no whole number of blocks: not SACK. */
+	static const uint8_t odd[] = { 5, 6, 0, 0, 0, 1, 1, 1 };
+	/* Five blocks: the first four count (RFC 2018 3 allows four). */
+	uint8_t five[2 + 40];
+	const uint8_t *blk = NULL;
+
+	SF_CHECK_EQ(sf_tcp_opts_sack(two, sizeof(two), &blk), 2);
+	SF_CHECK(blk == two + 16);
+	SF_CHECK_EQ(sf_tcp_opts_sack(two, 12, &blk), 0);
+	SF_CHECK_EQ(sf_tcp_opts_sack(bad, sizeof(bad), &blk), 0);
+	SF_CHECK_EQ(sf_tcp_opts_sack(odd, sizeof(odd), &blk), 0);
+	memset(five, 0, sizeof(five));
+	five[0] = 5;
+	five[1] = 42;
+	SF_CHECK_EQ(sf_tcp_opts_sack(five, sizeof(five), &blk), 4);
+	SF_CHECK(blk == five + 2);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -217,5 +247,6 @@ main(int argc, char **argv)
 	test_fast_layouts();
 	test_build_layouts();
 	test_round_trip();
+	test_sack_blocks();
 	return sf_test_done("test_tcp_opt");
 }
