@@ -128,13 +128,14 @@ def test_udp_port_unreachable(synfront_factory, v6):
     """A kernel UDP socket sees ECONNREFUSED: synfront answered with a
     port unreachable it accepted (quote, checksum, addresses right). Of
     eight datagrams at once, six are answered (Linux's burst per peer;
-    one worker, as the limit is per worker)."""
+    one worker, as the limit is per worker). Which six is the kernel's
+    choice: datagrams queued while it resolves our address can leave
+    after one sent once it has, so the test counts, not positions."""
     sf = synfront_factory(vdev="tap", lcores="0")
     sf.start()
     addr = SF_V6 if v6 else SF_V4
     res = py(sf, UDP_CLIENT, addr, 53, 8)
-    assert res[:6] == ["refused"] * 6, res
-    assert res[6:] == ["timeout"] * 2, res
+    assert sorted(res) == ["refused"] * 6 + ["timeout"] * 2, res
     st = sf.stats()
     sent = "icmp6_out_dest_unreachs" if v6 else "icmp_out_dest_unreachs"
     assert st[sent] == 6, st
