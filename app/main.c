@@ -134,13 +134,18 @@ sf_lcore_main(void *arg)
 	return 0;
 }
 
-/* Whether a built-in application of the configuration sends. */
+/*
+ * Whether the configuration runs echo. On an application lcore echo
+ * could be refused room for bytes the worker's receive window let in:
+ * that window counts the worker's send queue, not the bytes in the
+ * rings between them (docs/datapath.md).
+ */
 static bool
-sf_conf_sends(void)
+sf_conf_echoes(void)
 {
 	unsigned int i;
 
-	if (sf_conf.greeting_len != 0 || sf_conf.app == SF_BUILTIN_ECHO)
+	if (sf_conf.app == SF_BUILTIN_ECHO)
 		return true;
 	for (i = 0; i < sf_conf.nb_listen; i++)
 		if (sf_conf.listen[i].ls_s.app == SF_BUILTIN_ECHO)
@@ -193,10 +198,11 @@ sf_setup_lcores(void)
 			"one must be left as a worker", sf_conf.app_lcores);
 		return -EINVAL;
 	}
-	if (sf_nb_apps != 0 && sf_conf_sends()) {
-		SF_LOG(ERR, "--app-lcores with echo or --greeting: sending "
-			"from application lcores is not built yet (issue 16); "
-			"run them inline, without --app-lcores");
+	if (sf_nb_apps != 0 && sf_conf_echoes()) {
+		SF_LOG(ERR, "--app-lcores with echo: the receive window does "
+			"not count the bytes in the rings yet, so echo could be "
+			"refused room on an application lcore; run echo inline, "
+			"without --app-lcores");
 		return -EINVAL;
 	}
 	SF_LOG(INFO, "%u worker lcore(s), %u application lcore(s)%s",
@@ -454,6 +460,8 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	sf_builtin_greeting(sf_conf.greeting, sf_conf.greeting_len);
 	ep.somaxconn = sf_conf.somaxconn;
 	ep.time_wait_ms = sf_conf.time_wait_ms;
+	ep.sndbuf = sf_conf.sndbuf;
+	ep.tcp_retries2 = (uint8_t)sf_conf.tcp_retries2;
 	ep.no_listener_drop = sf_conf.no_listener_drop;
 	ep.no_icmp_errors = !sf_conf.icmp_errors;
 	/* The config's 0 is Linux's "no limit"; the engine's 0 a default. */

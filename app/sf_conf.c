@@ -32,6 +32,8 @@
 #define SF_DEF_WINDOW         65535
 #define SF_DEF_WSCALE         7
 #define SF_DEF_TIME_WAIT_MS   60000
+#define SF_DEF_SNDBUF         262144  /* the engine's SF_SNDBUF_DEFAULT */
+#define SF_DEF_TCP_RETRIES2   15      /* the engine's, Linux's */
 #define SF_DEF_MAX_REQUESTS   16384
 #define SF_DEF_MAX_CONNS      65536
 /* Linux's icmp_ratelimit, icmp_msgs_per_sec and icmp_msgs_burst. */
@@ -82,6 +84,8 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->ecn = true;
 	conf->somaxconn = SF_DEF_BACKLOG;
 	conf->time_wait_ms = SF_DEF_TIME_WAIT_MS;
+	conf->sndbuf = SF_DEF_SNDBUF;
+	conf->tcp_retries2 = SF_DEF_TCP_RETRIES2;
 	conf->max_requests = SF_DEF_MAX_REQUESTS;
 	conf->max_conns = SF_DEF_MAX_CONNS;
 	conf->steering = SF_STEER_AUTO;
@@ -312,6 +316,8 @@ enum sf_key {
 	SF_KEY_MAX_REQUESTS,
 	SF_KEY_MAX_CONNS,
 	SF_KEY_MAX_TIME_WAIT,
+	SF_KEY_SNDBUF,
+	SF_KEY_TCP_RETRIES2,
 	SF_KEY_COOKIE_SECRET,
 	SF_KEY_ICMP_ERRORS,
 	SF_KEY_ICMP_RATELIMIT,
@@ -349,6 +355,8 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_MAX_REQUESTS] = "max_requests",
 	[SF_KEY_MAX_CONNS] = "max_conns",
 	[SF_KEY_MAX_TIME_WAIT] = "max_time_wait",
+	[SF_KEY_SNDBUF] = "sndbuf",
+	[SF_KEY_TCP_RETRIES2] = "tcp_retries2",
 	[SF_KEY_COOKIE_SECRET] = "cookie_secret",
 	[SF_KEY_ICMP_ERRORS] = "icmp_errors",
 	[SF_KEY_ICMP_RATELIMIT] = "icmp_ratelimit",
@@ -544,6 +552,14 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		return sf_parse_uint(where, val, 0, 1u << 24,
 				"(TIME-WAIT connections per worker; 0: half of max_conns)",
 				&conf->max_time_wait);
+	case SF_KEY_SNDBUF:
+		return sf_parse_uint(where, val, 4096, 1u << 30,
+				"(bytes a connection may have queued to send)",
+				&conf->sndbuf);
+	case SF_KEY_TCP_RETRIES2:
+		return sf_parse_uint(where, val, 1, 255,
+				"(retransmissions before a connection is given up)",
+				&conf->tcp_retries2);
 	case SF_KEY_COOKIE_SECRET:
 		/* The value is a secret: the message does not repeat it. */
 		if (sf_cookie_secret_from_hex(val, conf->cookie_secret) != 0)
@@ -852,6 +868,8 @@ sf_conf_usage(const char *prgname)
 	"      --max-conns N         connections per worker (default %u)\n"
 	"      --max-time-wait N     of them in TIME-WAIT; beyond, none waits\n"
 	"                            (default 0: half of --max-conns)\n"
+	"      --sndbuf BYTES        send budget of a connection (default %u)\n"
+	"      --tcp-retries2 N      retransmissions before giving up (default %u)\n"
 	"      --cookie-secret HEX   SYN-cookie secret, 32 hex digits (default: random\n"
 	"                            per start); prefer cookie_secret in a 0600 config\n"
 	"      --icmp-errors yes|no  port/protocol unreachable and parameter problems\n"
@@ -876,7 +894,8 @@ sf_conf_usage(const char *prgname)
 	"         -c config/synfront.ini\n",
 	prgname, SF_DEF_BACKLOG, SF_DEF_SYN_BACKLOG, SF_DEF_SYNACK_RETRIES,
 	SF_DEF_WINDOW, SF_DEF_WSCALE, SF_DEF_BACKLOG, SF_DEF_TIME_WAIT_MS,
-	SF_DEF_MAX_REQUESTS, SF_DEF_MAX_CONNS, SF_DEF_ICMP_RATELIMIT,
+	SF_DEF_MAX_REQUESTS, SF_DEF_MAX_CONNS, SF_DEF_SNDBUF,
+	SF_DEF_TCP_RETRIES2, SF_DEF_ICMP_RATELIMIT,
 	SF_DEF_ICMP_MSGS_PER_SEC, SF_DEF_ICMP_MSGS_BURST, prgname);
 }
 
@@ -916,6 +935,8 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("max-requests", required_argument, SF_KEY_MAX_REQUESTS),
 	SF_LONG("max-conns", required_argument, SF_KEY_MAX_CONNS),
 	SF_LONG("max-time-wait", required_argument, SF_KEY_MAX_TIME_WAIT),
+	SF_LONG("sndbuf", required_argument, SF_KEY_SNDBUF),
+	SF_LONG("tcp-retries2", required_argument, SF_KEY_TCP_RETRIES2),
 	SF_LONG("cookie-secret", required_argument, SF_KEY_COOKIE_SECRET),
 	SF_LONG("icmp-errors", required_argument, SF_KEY_ICMP_ERRORS),
 	SF_LONG("icmp-ratelimit", required_argument, SF_KEY_ICMP_RATELIMIT),

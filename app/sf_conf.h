@@ -107,6 +107,8 @@ struct sf_conf {
 	unsigned int max_requests;      /* per worker */
 	unsigned int max_conns;         /* per worker */
 	unsigned int max_time_wait;     /* per worker; 0: max_conns / 2 */
+	unsigned int sndbuf;            /* send budget per connection */
+	unsigned int tcp_retries2;
 	uint8_t cookie_secret[16];      /* SYN-cookie master secret */
 	bool cookie_secret_set;         /* else random per start */
 	enum sf_steering steering;

@@ -8,18 +8,32 @@
  * it establishes to one application context (chosen by the flow's hash,
  * so a connection's events always reach the same context, in order) and
  * tells that context when the connection closes. The application context
- * asks back for closes and resets. Two rings per (worker, application)
- * pair, each with one producer and one consumer:
+ * asks back for closes, resets, sends and half-closes. Two rings per
+ * (worker, application) pair, each with one producer and one consumer:
  *
- *   worker w --accept ring [w][a]: ACCEPT, CLOSE--> application a
- *   worker w <--command ring [a][w]: CLOSE, RESET-- application a
+ *   worker w --accept ring [w][a]: ACCEPT, DATA, CLOSE--> application a
+ *   worker w <--command ring [a][w]: CLOSE, RESET, SEND, SHUTDOWN-- app a
  *
  * The application context never reads a connection: what on_accept is
  * told travels in the message. The handle it gets is the connection's
  * address, with the slot's generation remembered on the application side
- * (ac_gens); a close or reset carries that generation, and the worker
+ * (ac_slots); a command carries that generation, and the worker
  * applies it only if the slot still holds that connection, so a command
  * that crosses the connection's end never hits the slot's next tenant.
+ *
+ * Sends travel as mbuf chains in SEND commands, and the send budget is
+ * kept on the application side, so that the worker takes every send it
+ * is sent and none is lost on the way: the application context adds up
+ * the bytes it sent per slot (sl_sent), the worker adds up the bytes
+ * its send queue freed once acknowledged (wt_snd_freed, one word per
+ * slot that only it writes), and a send fits when sent less freed,
+ * plus the new bytes, stays within sndbuf. The worker's own pool share
+ * for send queues (wt_snd_max) is checked here too, against the count
+ * the worker keeps, so it can be passed by at most what is in the
+ * rings. A send refused for want of room marks the slot; each poll the
+ * context looks at its marked slots and runs on_writable for those
+ * whose queue fell to half the budget, as a worker does for its own.
+ * Nothing there depends on a message getting through.
  *
  * The accept queue stays exact across all lcores: the worker takes a
  * place in the listener's accept queue (one shared counter, taken with
@@ -61,7 +75,7 @@ sf_apps_init(struct sf_apps *ap, struct sf_etcp *et, unsigned int nb_apps,
 	RTE_BUILD_BUG_ON(sizeof(struct sf_app_msg) % 4 != 0);
 	/* sf_ring_drain() holds one element on its stack. */
 	RTE_BUILD_BUG_ON(sizeof(struct sf_app_msg) > SF_RING_ELEM_MAX);
-	RTE_BUILD_BUG_ON(sizeof(struct sf_app_cmd) != 16);
+	RTE_BUILD_BUG_ON(sizeof(struct sf_app_cmd) != 24);
 	memset(ap, 0, sizeof(*ap));
 	ap->ap_nb_workers = nw;
 	ap->ap_nb_apps = na;
@@ -76,13 +90,20 @@ sf_apps_init(struct sf_apps *ap, struct sf_etcp *et, unsigned int nb_apps,
 			sizeof(struct rte_ring *) * nw * na, 0, socket);
 	ap->ap_cmd_r = rte_zmalloc_socket("sf_cmd_r",
 			sizeof(struct rte_ring *) * nw * na, 0, socket);
+	ap->ap_freed = rte_zmalloc_socket("sf_app_freed",
+			sizeof(uint32_t *) * nw, 0, socket);
 	if (ap->ap_ctx == NULL || ap->ap_w == NULL || ap->ap_acc_r == NULL ||
-	    ap->ap_cmd_r == NULL)
+	    ap->ap_cmd_r == NULL || ap->ap_freed == NULL)
 		return -ENOMEM;
 	for (w = 0; w < nw; w++) {
 		ap->ap_w[w].wa_apps = ap;
 		ap->ap_w[w].wa_wt = et->et_wt[w];
 		ap->ap_w[w].wa_idx = w;
+		ap->ap_freed[w] = rte_zmalloc_socket("sf_app_freed",
+				sizeof(uint32_t) * sf_app_conn_cap(ap),
+				RTE_CACHE_LINE_SIZE, socket);
+		if (ap->ap_freed[w] == NULL)
+			return -ENOMEM;
 	}
 	for (a = 0; a < na; a++) {
 		struct sf_app_ctx *ac = &ap->ap_ctx[a];
@@ -94,11 +115,14 @@ sf_apps_init(struct sf_apps *ap, struct sf_etcp *et, unsigned int nb_apps,
 				sizeof(struct rte_ring *) * nw, 0, socket);
 		ac->ac_cmd = rte_zmalloc_socket("sf_app_cmd",
 				sizeof(struct rte_ring *) * nw, 0, socket);
-		ac->ac_gens = rte_zmalloc_socket("sf_app_gens",
+		ac->ac_slots = rte_zmalloc_socket("sf_app_slots",
+				sizeof(*ac->ac_slots) * nw * sf_app_conn_cap(ap),
+				RTE_CACHE_LINE_SIZE, socket);
+		ac->ac_blocked = rte_malloc_socket("sf_app_blocked",
 				sizeof(uint32_t) * nw * sf_app_conn_cap(ap),
 				RTE_CACHE_LINE_SIZE, socket);
 		if (ac->ac_acc == NULL || ac->ac_cmd == NULL ||
-		    ac->ac_gens == NULL)
+		    ac->ac_slots == NULL || ac->ac_blocked == NULL)
 			return -ENOMEM;
 		for (w = 0; w < nw; w++) {
 			struct rte_ring *acc, *cmd;
@@ -130,7 +154,17 @@ sf_app_drop_msg(void *elem)
 		rte_pktmbuf_free(msg->am_data);
 }
 
-/* Data mbufs waiting in accept rings go back to their pool. */
+/* A command left over: the chain a send carried back to its pool. */
+static void
+sf_app_drop_cmd(void *elem)
+{
+	const struct sf_app_cmd *cmd = elem;
+
+	if (cmd->ac_m != NULL)
+		rte_pktmbuf_free(cmd->ac_m);
+}
+
+/* Mbufs waiting in accept and command rings go back to their pool. */
 void
 sf_apps_drain(struct sf_apps *ap)
 {
@@ -139,8 +173,12 @@ sf_apps_drain(struct sf_apps *ap)
 	for (i = 0; ap->ap_acc_r != NULL && i < n; i++)
 		sf_ring_drain(ap->ap_acc_r[i], sizeof(struct sf_app_msg),
 			sf_app_drop_msg);
+	for (i = 0; ap->ap_cmd_r != NULL && i < n; i++)
+		sf_ring_drain(ap->ap_cmd_r[i], sizeof(struct sf_app_cmd),
+			sf_app_drop_cmd);
 }
 
+/* The workers have let go of the rings and of ap_freed (the engine). */
 void
 sf_apps_fini(struct sf_apps *ap)
 {
@@ -154,10 +192,16 @@ sf_apps_fini(struct sf_apps *ap)
 
 		rte_free(ac->ac_acc);
 		rte_free(ac->ac_cmd);
-		rte_free(ac->ac_gens);
+		rte_free(ac->ac_slots);
+		rte_free(ac->ac_blocked);
 	}
+	for (i = 0; ap->ap_freed != NULL && i < ap->ap_nb_workers; i++) {
+		rte_free(ap->ap_freed[i]);
+	}
+	rte_free(ap->ap_freed);
 	rte_free(ap->ap_ctx);
 	rte_free(ap->ap_w);
+	ap->ap_freed = NULL;
 	ap->ap_ctx = NULL;
 	ap->ap_w = NULL;
 	ap->ap_acc_r = ap->ap_cmd_r = NULL;
@@ -192,6 +236,8 @@ sf_app_co_accept(struct sf_conn *c, uint32_t hash, sf_on_accept_t on_accept,
 	struct sf_app_msg msg;
 
 	c->cn_app = sf_app_of(wa, hash);
+	/* Published with the message (the ring's release). */
+	wa->wa_apps->ap_freed[wa->wa_idx][c->cn_id] = 0;
 	msg.am_ev = SF_APP_EV_ACCEPT;
 	msg.am_why = 0;
 	msg.am_listener = c->cn_listener;
@@ -200,6 +246,8 @@ sf_app_co_accept(struct sf_conn *c, uint32_t hash, sf_on_accept_t on_accept,
 	msg.am_data = data;
 	msg.am_on_accept = on_accept;
 	msg.am_on_close = c->cn_on_close;
+	msg.am_on_data = NULL;
+	msg.am_on_writable = c->cn_on_writable;
 	msg.am_arg = c->cn_arg;
 	msg.am_ci = *ci;
 	if (rte_ring_sp_enqueue_elem(wa->wa_acc[c->cn_app], &msg,
@@ -280,6 +328,7 @@ sf_apps_attach(struct sf_apps *ap, unsigned int i)
 
 	wt->wt_up = &ap->ap_w[i];
 	wt->wt_conn_ops = &sf_app_conn_ops;
+	wt->wt_snd_freed = ap->ap_freed[i];
 }
 
 /* Which worker's slot c is, from its address alone (never from *c). */
@@ -301,37 +350,222 @@ sf_app_slot(const struct sf_apps *ap, const struct sf_conn *c,
 	return -EINVAL;
 }
 
-/* Application side: a close or reset, sent to the owning worker. */
-static int
-sf_app_remote(struct sf_app_ctx *a, struct sf_conn *c, enum sf_app_cmd_op op)
+/*
+ * The slot record of handle c on context a (*idx: worker * capacity +
+ * id), or NULL with *err: -EPERM (not a connection), -ENOTCONN (not
+ * held here, or ended).
+ */
+static struct sf_app_slot *
+sf_app_held(struct sf_app_ctx *a, const struct sf_conn *c, uint32_t *idx,
+		unsigned int *wi, int *err)
 {
 	struct sf_apps *ap = a->ac_apps;
-	struct sf_app_cmd cmd;
-	unsigned int wi;
-	uint32_t id, *gen;
+	struct sf_app_slot *sl;
+	uint32_t id;
 
-	if (sf_app_slot(ap, c, &wi, &id) != 0)
-		return -EPERM;
-	gen = &a->ac_gens[(size_t)wi * sf_app_conn_cap(ap) + id];
-	if (*gen == 0)
-		return -ENOTCONN;
+	if (sf_app_slot(ap, c, wi, &id) != 0) {
+		*err = -EPERM;
+		return NULL;
+	}
+	*idx = *wi * sf_app_conn_cap(ap) + id;
+	sl = &a->ac_slots[*idx];
+	if (sl->sl_gen == 0) {
+		*err = -ENOTCONN;
+		return NULL;
+	}
+	return sl;
+}
+
+/* A command for the owning worker; -ENOBUFS (counted) when its ring is full. */
+static int
+sf_app_cmd_send(struct sf_app_ctx *a, unsigned int wi, struct sf_conn *c,
+		const struct sf_app_slot *sl, enum sf_app_cmd_op op,
+		struct rte_mbuf *m)
+{
+	struct sf_app_cmd cmd;
+
 	cmd.ac_conn = c;
-	cmd.ac_gen = *gen;
+	cmd.ac_m = m;
+	cmd.ac_gen = sl->sl_gen;
 	cmd.ac_op = op;
 	if (rte_ring_sp_enqueue_elem(a->ac_cmd[wi], &cmd,
 			sizeof(cmd)) != 0) {
 		sf_stats_add(&a->ac_st, SF_CNT_app_cmds_ring_full, 1);
 		return -ENOBUFS;
 	}
+	return 0;
+}
+
+/* Application side: a close, reset or half-close for the owning worker. */
+static int
+sf_app_remote(struct sf_app_ctx *a, struct sf_conn *c, enum sf_app_cmd_op op)
+{
+	struct sf_app_slot *sl;
+	unsigned int wi;
+	uint32_t idx;
+	int ret;
+
+	sl = sf_app_held(a, c, &idx, &wi, &ret);
+	if (sl == NULL)
+		return ret;
+	if (op == SF_APP_CMD_SHUTDOWN && (sl->sl_flags & SF_APP_SL_SHUT))
+		return -EALREADY;
+	ret = sf_app_cmd_send(a, wi, c, sl, op, NULL);
+	if (ret != 0)
+		return ret;
+	sl->sl_flags |= SF_APP_SL_SHUT;
 	/* A reset ends the handle at once, as on the worker. */
 	if (op == SF_APP_CMD_RESET)
-		*gen = 0;
+		sl->sl_gen = 0;
 	return 0;
 }
 
 /*
- * The public close and reset (sf_tcp.h): on the owning worker, at once;
- * on an application context, over its command ring to that worker.
+ * Bytes the send budget of slot idx (worker wi) has room for: sndbuf
+ * less what was sent and not yet freed by the worker.
+ */
+static uint32_t
+sf_app_room(const struct sf_app_ctx *a, uint32_t idx, unsigned int wi,
+		const struct sf_app_slot *sl)
+{
+	const struct sf_apps *ap = a->ac_apps;
+	uint32_t sndbuf = ap->ap_et->et_sndbuf, freed, out;
+
+	freed = __atomic_load_n(&ap->ap_freed[wi][idx % sf_app_conn_cap(ap)],
+		__ATOMIC_ACQUIRE);
+	out = sl->sl_sent - freed;
+	return out >= sndbuf ? 0 : sndbuf - out;
+}
+
+/* A send was refused or cut short: on_writable is owed. */
+static void
+sf_app_block(struct sf_app_ctx *a, uint32_t idx, struct sf_app_slot *sl)
+{
+	sl->sl_flags |= SF_APP_SL_BLOCKED;
+	if (!(sl->sl_flags & SF_APP_SL_LISTED)) {
+		sl->sl_flags |= SF_APP_SL_LISTED;
+		a->ac_blocked[a->ac_nb_blocked++] = idx;
+	}
+}
+
+/*
+ * Mbufs worker wi's send queues may still take: its share of the pool
+ * less what they hold (read without a lock: the worker alone writes
+ * it, and what is in the command rings is not counted yet).
+ */
+static uint32_t
+sf_app_pool_room(const struct sf_app_ctx *a, unsigned int wi)
+{
+	const struct sf_wtcp *wt = a->ac_apps->ap_et->et_wt[wi];
+	uint32_t held = __atomic_load_n(&wt->wt_snd_mbufs, __ATOMIC_RELAXED);
+
+	return held >= wt->wt_snd_max ? 0 : wt->wt_snd_max - held;
+}
+
+/*
+ * Application side of sf_conn_send(): the bytes copied into a chain of
+ * mbufs from the worker's pool, of at most an MSS each (as the worker's
+ * own copies), sent in one SEND command.
+ */
+static int
+sf_app_send_copy(struct sf_app_ctx *a, struct sf_conn *c, const void *buf,
+		uint32_t len)
+{
+	struct sf_app_slot *sl;
+	struct rte_mbuf *head = NULL, *tail = NULL, *m;
+	struct rte_mempool *mp;
+	uint32_t idx, n, k, done = 0, segs = 0, pool_room;
+	unsigned int wi;
+	int ret;
+
+	sl = sf_app_held(a, c, &idx, &wi, &ret);
+	if (sl == NULL)
+		return ret;
+	if (sl->sl_flags & SF_APP_SL_SHUT)
+		return -EPIPE;
+	if (len == 0)
+		return 0;
+	n = RTE_MIN(len, sf_app_room(a, idx, wi, sl));
+	if (n == 0) {
+		sf_app_block(a, idx, sl);
+		return -EAGAIN;
+	}
+	mp = a->ac_apps->ap_et->et_wt[wi]->wt_net.nt_pool;
+	pool_room = sf_app_pool_room(a, wi);
+	while (done < n) {
+		if (segs == pool_room) {
+			sf_stats_add(&a->ac_st, SF_CNT_snd_pool_limit, 1);
+			break;
+		}
+		m = rte_pktmbuf_alloc(mp);
+		if (m == NULL) {
+			sf_stats_add(&a->ac_st, SF_CNT_snd_nombuf, 1);
+			break;
+		}
+		k = RTE_MIN(n - done, RTE_MIN((uint32_t)sl->sl_mss,
+			(uint32_t)rte_pktmbuf_tailroom(m)));
+		memcpy(rte_pktmbuf_append(m, (uint16_t)k),
+			(const uint8_t *)buf + done, k);
+		if (head == NULL) {
+			head = tail = m;
+		} else {
+			tail->next = m;
+			tail = m;
+			head->nb_segs++;
+			head->pkt_len += k;
+		}
+		segs++;
+		done += k;
+	}
+	if (done == 0)
+		return -ENOBUFS;
+	ret = sf_app_cmd_send(a, wi, c, sl, SF_APP_CMD_SEND, head);
+	if (ret != 0) {
+		rte_pktmbuf_free(head);
+		return ret;
+	}
+	sl->sl_sent += done;
+	if (done < len)
+		sf_app_block(a, idx, sl);
+	return (int)done;
+}
+
+/* Application side of sf_conn_send_mbuf(): all of m, or nothing. */
+static int
+sf_app_send_mbuf(struct sf_app_ctx *a, struct sf_conn *c, struct rte_mbuf *m)
+{
+	struct sf_app_slot *sl;
+	uint32_t idx, len;
+	unsigned int wi;
+	int ret;
+
+	sl = sf_app_held(a, c, &idx, &wi, &ret);
+	if (sl == NULL)
+		return ret;
+	if (sl->sl_flags & SF_APP_SL_SHUT)
+		return -EPIPE;
+	if (m == NULL || rte_pktmbuf_pkt_len(m) == 0)
+		return -EINVAL;
+	len = rte_pktmbuf_pkt_len(m);
+	if (len > sf_app_room(a, idx, wi, sl)) {
+		sf_app_block(a, idx, sl);
+		return -EAGAIN;
+	}
+	if (m->nb_segs > sf_app_pool_room(a, wi)) {
+		sf_stats_add(&a->ac_st, SF_CNT_snd_pool_limit, 1);
+		return -ENOBUFS;
+	}
+	ret = sf_app_cmd_send(a, wi, c, sl, SF_APP_CMD_SEND, m);
+	if (ret != 0)
+		return ret;
+	sl->sl_sent += len;
+	return 0;
+}
+
+/*
+ * The public close, reset, sends and half-close (sf_tcp.h): on the
+ * owning worker, at once; on an application context, over its command
+ * ring to that worker.
  */
 int
 sf_conn_close(struct sf_conn *c)
@@ -353,37 +587,70 @@ sf_conn_reset(struct sf_conn *c)
 	return sf_conn_reset_local(c);
 }
 
-/*
- * Sends and the half-close: on the owning worker, at once. From an
- * application context they would travel to the worker with their mbufs
- * over the command ring, with the send budget kept on the application
- * side; that is not built yet (docs/datapath.md), and says so.
- */
 int
 sf_conn_send(struct sf_conn *c, const void *buf, uint32_t len)
 {
-	if (RTE_PER_LCORE(sf_app_cur) != NULL)
-		return -ENOTSUP;
+	struct sf_app_ctx *a = RTE_PER_LCORE(sf_app_cur);
+
+	if (a != NULL)
+		return sf_app_send_copy(a, c, buf, len);
 	return sf_snd_copy(c, buf, len);
 }
 
 int
 sf_conn_send_mbuf(struct sf_conn *c, struct rte_mbuf *m)
 {
-	if (RTE_PER_LCORE(sf_app_cur) != NULL)
-		return -ENOTSUP;
-	return sf_snd_mbuf(c, m);
+	struct sf_app_ctx *a = RTE_PER_LCORE(sf_app_cur);
+
+	if (a != NULL)
+		return sf_app_send_mbuf(a, c, m);
+	return sf_snd_mbuf(c, m, false);
 }
 
 int
 sf_conn_shutdown(struct sf_conn *c)
 {
-	if (RTE_PER_LCORE(sf_app_cur) != NULL)
-		return -ENOTSUP;
+	struct sf_app_ctx *a = RTE_PER_LCORE(sf_app_cur);
+
+	if (a != NULL)
+		return sf_app_remote(a, c, SF_APP_CMD_SHUTDOWN);
 	return sf_conn_fin_local(c, true);
 }
 
-/* Worker side: the closes and resets application contexts sent. */
+/* Worker side: one command an application context sent. */
+static void
+sf_app_cmd_apply(struct sf_net *nt, const struct sf_app_cmd *cmd)
+{
+	struct sf_conn *c = cmd->ac_conn;
+
+	if (sf_conn_live(c, cmd->ac_gen) != 0) {
+		sf_count(nt, SF_CNT_app_cmds_stale);
+		if (cmd->ac_m != NULL)
+			rte_pktmbuf_free(cmd->ac_m);
+		return;
+	}
+	sf_count(nt, SF_CNT_app_cmds);
+	switch (cmd->ac_op) {
+	case SF_APP_CMD_RESET:
+		sf_conn_reset_local(c);
+		break;
+	case SF_APP_CMD_SEND:
+		/* The budget was kept on the application side. */
+		if (sf_snd_mbuf(c, cmd->ac_m, true) != 0) {
+			sf_count(nt, SF_CNT_app_sends_dropped);
+			rte_pktmbuf_free(cmd->ac_m);
+		}
+		break;
+	case SF_APP_CMD_SHUTDOWN:
+		sf_conn_fin_local(c, true);
+		break;
+	default:
+		sf_conn_fin_local(c, false);
+		break;
+	}
+}
+
+/* Worker side: the commands application contexts sent. */
 unsigned int
 sf_app_cmd_poll(struct sf_wapp *wa)
 {
@@ -394,19 +661,8 @@ sf_app_cmd_poll(struct sf_wapp *wa)
 	for (a = 0; a < wa->wa_apps->ap_nb_apps; a++) {
 		n = rte_ring_sc_dequeue_burst_elem(wa->wa_cmd[a], cmd,
 				sizeof(cmd[0]), SF_APP_BURST, NULL);
-		for (i = 0; i < n; i++) {
-			struct sf_conn *c = cmd[i].ac_conn;
-
-			if (sf_conn_live(c, cmd[i].ac_gen) != 0) {
-				sf_count(nt, SF_CNT_app_cmds_stale);
-				continue;
-			}
-			sf_count(nt, SF_CNT_app_cmds);
-			if (cmd[i].ac_op == SF_APP_CMD_RESET)
-				sf_conn_reset_local(c);
-			else
-				sf_conn_fin_local(c, false);
-		}
+		for (i = 0; i < n; i++)
+			sf_app_cmd_apply(nt, &cmd[i]);
 		total += n;
 	}
 	return total;
@@ -418,15 +674,15 @@ sf_app_event(struct sf_app_ctx *a, unsigned int wi, struct sf_app_msg *m)
 {
 	struct sf_apps *ap = a->ac_apps;
 	struct sf_listener *ls = &ap->ap_et->et_listeners[m->am_listener];
-	uint32_t *gen;
+	struct sf_app_slot *sl;
 	uint32_t id;
 
 	id = (uint32_t)(m->am_conn - ap->ap_et->et_wt[wi]->wt_conn);
-	gen = &a->ac_gens[(size_t)wi * sf_app_conn_cap(ap) + id];
+	sl = &a->ac_slots[(size_t)wi * sf_app_conn_cap(ap) + id];
 	if (m->am_ev == SF_APP_EV_DATA) {
 		/* Held here still (not reset meanwhile): on_data; then the
 		 * mbuf goes, unless on_data took a reference to it. */
-		if (*gen == m->am_gen) {
+		if (sl->sl_gen == m->am_gen) {
 			const struct sf_conn_data d = {
 				.data = rte_pktmbuf_mtod(m->am_data,
 					const uint8_t *),
@@ -440,16 +696,22 @@ sf_app_event(struct sf_app_ctx *a, unsigned int wi, struct sf_app_msg *m)
 		return;
 	}
 	if (m->am_ev == SF_APP_EV_CLOSE) {
-		if (*gen != m->am_gen)
+		if (sl->sl_gen != m->am_gen)
 			return;    /* reset by us meanwhile: no callback */
 		if (m->am_on_close != NULL)
 			m->am_on_close(m->am_conn,
 				(enum sf_close_reason)m->am_why, m->am_arg);
 		if (m->am_why != SF_CLOSE_PEER_FIN)
-			*gen = 0;
+			sl->sl_gen = 0;
 		return;
 	}
-	*gen = m->am_gen;
+	/* A new tenant; a listing of the slot's last one stays, unowed. */
+	sl->sl_gen = m->am_gen;
+	sl->sl_sent = 0;
+	sl->sl_flags &= SF_APP_SL_LISTED;
+	sl->sl_mss = m->am_ci.mss;
+	sl->sl_on_writable = m->am_on_writable;
+	sl->sl_arg = m->am_arg;
 	/*
 	 * The listener was removed while the connection waited in the ring:
 	 * as a listening socket's close() resets its accept queue. The slot
@@ -473,6 +735,39 @@ sf_app_event(struct sf_app_ctx *a, unsigned int wi, struct sf_app_msg *m)
 	__atomic_fetch_sub(&ls->ls_acceptq, 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * The slots owed an on_writable whose queue fell to half the budget get
+ * it; slots no longer owed one leave the list. Each listed slot is seen
+ * once per poll (from the end, so that what the callbacks list again
+ * waits for the next poll).
+ */
+static void
+sf_app_writable_poll(struct sf_app_ctx *a)
+{
+	struct sf_apps *ap = a->ac_apps;
+	uint32_t i = a->ac_nb_blocked, idx, cap = sf_app_conn_cap(ap);
+	uint32_t half = ap->ap_et->et_sndbuf / 2;
+	struct sf_app_slot *sl;
+	bool owed;
+
+	while (i-- > 0) {
+		idx = a->ac_blocked[i];
+		sl = &a->ac_slots[idx];
+		owed = sl->sl_gen != 0 &&
+			(sl->sl_flags & (SF_APP_SL_BLOCKED | SF_APP_SL_SHUT)) ==
+			SF_APP_SL_BLOCKED;
+		if (owed && ap->ap_et->et_sndbuf -
+		    sf_app_room(a, idx, idx / cap, sl) > half)
+			continue;
+		a->ac_blocked[i] = a->ac_blocked[--a->ac_nb_blocked];
+		sl->sl_flags &= ~(SF_APP_SL_LISTED | SF_APP_SL_BLOCKED);
+		if (owed && sl->sl_on_writable != NULL)
+			sl->sl_on_writable(
+				&ap->ap_et->et_wt[idx / cap]->wt_conn[idx % cap],
+				sl->sl_arg);
+	}
+}
+
 unsigned int
 sf_app_poll(struct sf_app_ctx *a)
 {
@@ -489,5 +784,7 @@ sf_app_poll(struct sf_app_ctx *a)
 			sf_app_event(a, w, &msg[i]);
 		total += n;
 	}
+	if (a->ac_nb_blocked != 0)
+		sf_app_writable_poll(a);
 	return total;
 }

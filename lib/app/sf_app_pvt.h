@@ -49,6 +49,7 @@ struct sf_app_msg {
 	sf_on_accept_t am_on_accept;       /* the listener's, when sent */
 	sf_on_close_t am_on_close;
 	sf_on_data_t am_on_data;           /* DATA: the connection's */
+	sf_on_writable_t am_on_writable;   /* ACCEPT: the connection's */
 	void *am_arg;
 	struct sf_conn_info am_ci;         /* ACCEPT only */
 };
@@ -57,13 +58,32 @@ struct sf_app_msg {
 enum sf_app_cmd_op {
 	SF_APP_CMD_CLOSE = 1,
 	SF_APP_CMD_RESET,
+	SF_APP_CMD_SEND,                   /* queue ac_m's bytes */
+	SF_APP_CMD_SHUTDOWN,
 };
 
-/* One command-ring element (16 bytes). */
+/* One command-ring element (24 bytes). */
 struct sf_app_cmd {
 	struct sf_conn *ac_conn;
+	struct rte_mbuf *ac_m;             /* SEND: the chain, else NULL */
 	uint32_t ac_gen;                   /* what the application saw */
 	uint32_t ac_op;                    /* enum sf_app_cmd_op */
+};
+
+/* What an application context knows of a connection slot it holds. */
+#define SF_APP_SL_SHUT    0x01  /* closed or shut down here: no sends */
+#define SF_APP_SL_BLOCKED 0x02  /* a send was refused: on_writable owed */
+#define SF_APP_SL_LISTED  0x04  /* in ac_blocked (maybe no longer owed) */
+
+struct sf_app_slot {
+	uint32_t sl_gen;                   /* 0: not held */
+	/* bytes sent over the command ring, added up (wrapping); less the
+	 * worker's wt_snd_freed count, those its send budget holds */
+	uint32_t sl_sent;
+	uint16_t sl_flags;                 /* SF_APP_SL_* */
+	uint16_t sl_mss;                   /* as on_accept was told */
+	sf_on_writable_t sl_on_writable;
+	void *sl_arg;
 };
 
 struct sf_apps;
@@ -80,11 +100,17 @@ struct sf_app_ctx {
 	struct rte_ring **ac_acc;          /* accept rings in, per worker */
 	struct rte_ring **ac_cmd;          /* command rings out, per worker */
 	/*
-	 * The generation of each connection slot of each worker as
-	 * accepted here (0: not held), checked by the worker when a close
-	 * or reset comes back.
+	 * Each connection slot of each worker as accepted here: its
+	 * generation, checked by the worker when a command comes back, and
+	 * the send budget kept here (wt_snd_max mbufs and sndbuf bytes, the
+	 * worker's own limits, so that the worker never refuses a send
+	 * it was sent).
 	 */
-	uint32_t *ac_gens;
+	struct sf_app_slot *ac_slots;
+	/* slots (worker * capacity + id) owed an on_writable, checked each
+	 * poll: ac_nb_blocked of them */
+	uint32_t *ac_blocked;
+	uint32_t ac_nb_blocked;
 } __rte_cache_aligned;
 
 /*
@@ -109,12 +135,14 @@ struct sf_apps {
 	/* every ring, for drain and free: [producer * n + consumer] */
 	struct rte_ring **ap_acc_r;        /* workers x apps, accept */
 	struct rte_ring **ap_cmd_r;        /* apps x workers, command */
+	uint32_t **ap_freed;               /* per worker: its wt_snd_freed */
 };
 
 /*
  * The application context whose poll runs on this lcore, or NULL on a
- * worker (whose poll sets it so): sf_conn_close() and sf_conn_reset()
- * called there go to the owning worker over a command ring.
+ * worker (whose poll sets it so): sf_conn_close(), sf_conn_reset(),
+ * the sends and sf_conn_shutdown() called there go to the owning worker
+ * over a command ring.
  */
 RTE_DECLARE_PER_LCORE(struct sf_app_ctx *, sf_app_cur);
 
@@ -132,7 +160,7 @@ void sf_apps_fini(struct sf_apps *ap);
 /* Worker i's connections go up over the rings from now on. */
 void sf_apps_attach(struct sf_apps *ap, unsigned int i);
 
-/* Worker side, every poll: the closes and resets applications sent. */
+/* Worker side, every poll: the commands applications sent. */
 unsigned int sf_app_cmd_poll(struct sf_wapp *wa);
 
 #endif /* SF_APP_PVT_H */

@@ -259,6 +259,7 @@ sf_engine_apps_term(struct sf_engine *eng)
 		eng->en_workers[i].wk_app = NULL;
 		eng->en_workers[i].wk_tcp.wt_conn_ops = &sf_conn_ops_inline;
 		eng->en_workers[i].wk_tcp.wt_up = NULL;
+		eng->en_workers[i].wk_tcp.wt_snd_freed = NULL;
 	}
 	rte_free(eng->en_tcp.et_stats);
 	eng->en_tcp.et_stats = NULL;

@@ -157,11 +157,17 @@ extern "C" {
 	X(app_events, "close events sent to application contexts") \
 	X(app_events_lost, "close events not sent: accept ring full (a " \
 	  "peer's FIN is then answered by the engine's own close)") \
-	X(app_cmds, "closes and resets applied for application contexts") \
-	X(app_cmds_stale, "closes and resets from application contexts for " \
-	  "a connection that had ended already") \
-	X(app_cmds_ring_full, "closes and resets an application context " \
-	  "could not send: command ring full (the caller got -ENOBUFS)") \
+	X(app_cmds, "closes, resets, sends and half-closes applied for " \
+	  "application contexts") \
+	X(app_cmds_stale, "commands from application contexts for a " \
+	  "connection that had ended already (a send's mbufs freed)") \
+	X(app_cmds_ring_full, "commands an application context could not " \
+	  "send: command ring full (the caller got -ENOBUFS)") \
+	X(app_sends_dropped, "sends from application contexts the worker " \
+	  "could not queue: the connection could no longer send (closed by " \
+	  "the engine on the peer's FIN, with no on_close); mbufs freed") \
+	X(snd_nombuf, "sends on application lcores cut short or refused: " \
+	  "no mbuf to copy the bytes into") \
 	X(accept_listener_gone, "connections whose listener was removed " \
 	  "before the application context took them: reset") \
 	X(listener_purged_reqs, "requests dropped because their listener " \

@@ -392,9 +392,11 @@ int sf_conn_reset(struct sf_conn *c);
  * Queue len bytes at buf for sending on c, copied into mbufs: they leave
  * as the peer's window and the congestion window allow (Nagle's
  * algorithm is off: nothing waits for more), and stay queued, each
- * mbuf once, until the peer acknowledges them. On the owning worker
- * only, so far: an application lcore gets -ENOTSUP (sends over the
- * command ring are not built yet).
+ * mbuf once, until the peer acknowledges them. On the owning worker, or
+ * on the application lcore that holds the connection: there the bytes
+ * are copied into mbufs at once and travel to the worker over the
+ * command ring, within a budget kept on that lcore, so the worker takes
+ * them all (the caller's buffer is free on return either way).
  *
  * @return
  *   Bytes queued (len, or fewer when the send budget,
@@ -402,8 +404,10 @@ int sf_conn_reset(struct sf_conn *c);
  *   there is room again), or -EAGAIN (no room at all), -EPIPE (after
  *   sf_conn_shutdown() or sf_conn_close(), or in a state that cannot
  *   send), -ENOBUFS (no mbuf, or the worker's send queues hold their
- *   share of the pool: nothing was queued), -ENOTCONN (the connection
- *   is ending), -ENOTSUP (an application lcore).
+ *   share of the pool, or on an application lcore the command ring is
+ *   full: nothing was queued), -ENOTCONN (the connection is ending, or
+ *   an application lcore does not hold it), -EPERM (c is no
+ *   connection, on an application lcore).
  */
 int sf_conn_send(struct sf_conn *c, const void *buf, uint32_t len);
 
@@ -416,7 +420,7 @@ int sf_conn_send(struct sf_conn *c, const void *buf, uint32_t len);
  *
  * @return
  *   0, or -EAGAIN (the send budget lacks room for all of m), -EPIPE,
- *   -ENOBUFS, -ENOTCONN, -ENOTSUP as sf_conn_send(), -EINVAL (an empty
+ *   -ENOBUFS, -ENOTCONN, -EPERM as sf_conn_send(), -EINVAL (an empty
  *   chain).
  */
 int sf_conn_send_mbuf(struct sf_conn *c, struct rte_mbuf *m);
@@ -428,11 +432,13 @@ int sf_conn_send_mbuf(struct sf_conn *c, struct rte_mbuf *m);
  * both FINs are acknowledged (the handle is then gone). sf_conn_close()
  * is the same FIN for an application that need not hear the peer's FIN
  * first; synfront keeps delivering bytes after either (Linux resets a
- * closed socket that receives data; docs/datapath.md).
+ * closed socket that receives data; docs/datapath.md). From an
+ * application lcore as sf_conn_close(): the FIN follows the bytes sent
+ * before it over the command ring.
  *
  * @return
- *   0, or -EALREADY (closing already), -ENOTSUP (an application
- *   lcore, so far).
+ *   0, or -EALREADY (closing already), -ENOTCONN, -ENOBUFS, -EPERM as
+ *   sf_conn_close().
  */
 int sf_conn_shutdown(struct sf_conn *c);
 

@@ -532,12 +532,24 @@ sf_conn_time_wait(struct sf_wtcp *wt, struct sf_conn *c, bool fin)
 	sf_conn_2msl(wt, c, wt->wt_et->et_time_wait_ms);
 }
 
-/* The peer closed: the application answers, or we close for it. */
+/*
+ * The peer closed: the application answers, or we close for it. After
+ * the application's half-close the peer's FIN is only its end of file,
+ * told as such (read() returning 0 after shutdown(SHUT_WR)).
+ */
 static void
 sf_conn_peer_fin(struct sf_wtcp *wt, struct sf_conn *c)
 {
-	if (!(c->cn_flags & SF_CNF_ACCEPTED) || c->cn_state != SF_CS_CLOSE_WAIT)
+	/* One test on the way of every third ACK (most bring no FIN). */
+	if ((c->cn_flags & (SF_CNF_ACCEPTED | SF_CNF_PEERFIN)) !=
+	    (SF_CNF_ACCEPTED | SF_CNF_PEERFIN))
 		return;
+	if (c->cn_state != SF_CS_CLOSE_WAIT) {
+		if (c->cn_state != SF_CS_FREE && (c->cn_flags & SF_CNF_SND) &&
+		    wt->wt_tcb[c->cn_id].tb_half && c->cn_on_close != NULL)
+			sf_conn_ops(c)->co_close(c, SF_CLOSE_PEER_FIN);
+		return;
+	}
 	/*
 	 * An application that cannot be told (an application context's
 	 * ring full) would leave the connection in CLOSE-WAIT: the engine
@@ -1446,6 +1458,8 @@ sf_conn_fin_local(struct sf_conn *c, bool shutdown)
 {
 	int ret = sf_conn_fin(c->cn_wt, c);
 
+	if (ret == 0 && shutdown)
+		c->cn_wt->wt_tcb[c->cn_id].tb_half = 1;
 	if (ret == 0)
 		sf_count(&c->cn_wt->wt_net, shutdown ? SF_CNT_app_shutdowns :
 			SF_CNT_app_closes);

@@ -119,6 +119,7 @@ sf_snd_setup(struct sf_wtcp *wt, struct sf_conn *c)
 	tb->tb_ca = SF_CA_OPEN;
 	tb->tb_backoff = 0;
 	tb->tb_want_wr = 0;
+	tb->tb_half = 0;
 	tb->tb_rcv_right = sf_conn_rcv_right(wt, c);
 	c->cn_flags |= SF_CNF_SND;
 }
@@ -237,7 +238,7 @@ sf_snd_copy(struct sf_conn *c, const void *buf, uint32_t len)
 }
 
 int
-sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m)
+sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m, bool budgeted)
 {
 	struct sf_wtcp *wt = c->cn_wt;
 	struct sf_tcb *tb = sf_tcb(wt, c);
@@ -251,11 +252,12 @@ sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m)
 		return -EINVAL;
 	sf_snd_setup(wt, c);
 	len = rte_pktmbuf_pkt_len(m);
-	if ((uint64_t)sf_snd_queued(tb, c) + len > wt->wt_et->et_sndbuf) {
+	if (!budgeted &&
+	    (uint64_t)sf_snd_queued(tb, c) + len > wt->wt_et->et_sndbuf) {
 		tb->tb_want_wr = 1;
 		return -EAGAIN;
 	}
-	if (wt->wt_snd_mbufs + m->nb_segs > wt->wt_snd_max) {
+	if (!budgeted && wt->wt_snd_mbufs + m->nb_segs > wt->wt_snd_max) {
 		sf_count(&wt->wt_net, SF_CNT_snd_pool_limit);
 		return -ENOBUFS;
 	}
@@ -657,15 +659,19 @@ sf_snd_sack_in(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 	return newly;
 }
 
-/* Acknowledged mbufs leave the queue. */
+/*
+ * Acknowledged mbufs leave the queue; their bytes are added to the
+ * connection's count in wt_snd_freed, when a layer above reads it.
+ */
 static void
 sf_snd_free_acked(struct sf_wtcp *wt, struct sf_tcb *tb, uint32_t ack)
 {
 	struct rte_mbuf *m;
-	uint32_t n;
+	uint32_t n, freed = 0;
 
 	while ((m = tb->tb_snd) != NULL && SF_SEQ_LEQ(sf_seqm_end(m), ack)) {
 		n = rte_pktmbuf_data_len(m);
+		freed += n;
 		tb->tb_snd = sf_seqm(m)->sm_next;
 		if (sf_seqm(m)->sm_flags & SF_SQM_SACKED)
 			tb->tb_sacked -= RTE_MIN(tb->tb_sacked, n);
@@ -677,6 +683,11 @@ sf_snd_free_acked(struct sf_wtcp *wt, struct sf_tcb *tb, uint32_t ack)
 	if (tb->tb_snd == NULL) {
 		tb->tb_snd_tail = NULL;
 		tb->tb_sacked = 0;
+	}
+	if (wt->wt_snd_freed != NULL && freed != 0) {
+		uint32_t *f = &wt->wt_snd_freed[tb - wt->wt_tcb];
+
+		__atomic_store_n(f, *f + freed, __ATOMIC_RELEASE);
 	}
 }
 

@@ -328,6 +328,7 @@ struct sf_tcb {
 	uint8_t tb_backoff;                /* timeouts since data moved */
 	uint8_t tb_rtt_on;                 /* tb_rtt_seq is timed */
 	uint8_t tb_want_wr;                /* on_writable owed */
+	uint8_t tb_half;                   /* our FIN from sf_conn_shutdown() */
 };
 
 /* Congestion states (Linux's tcp_ca_state, in part). */
@@ -399,6 +400,14 @@ struct sf_wtcp {
 	uint32_t wt_ofo_max;               /* the most they may hold */
 	uint32_t wt_snd_mbufs;             /* in the send queues */
 	uint32_t wt_snd_max;               /* the most they may hold */
+	/*
+	 * NULL, or per connection slot the bytes its send queue freed once
+	 * acknowledged, added up (wrapping), stored with release order for
+	 * a layer above on another lcore that keeps the send budget (the
+	 * application contexts: sf_app.c). That layer zeroes a slot's
+	 * count before the connection is handed to it.
+	 */
+	uint32_t *wt_snd_freed;
 	uint32_t wt_nb_tw;                 /* connections in TIME-WAIT */
 	struct sf_twheel wt_tw;            /* ids: requests, then conns */
 	struct sf_acceptq wt_aq[SF_MAX_LISTENERS];
@@ -668,7 +677,10 @@ void sf_conn_wnd_update(struct sf_wtcp *wt, struct sf_conn *c);
 /*
  * sf_snd.c: the send side. sf_snd_setup() before the first send or FIN;
  * sf_snd_copy() and sf_snd_mbuf() queue bytes (the public sends on the
- * owning worker), sf_snd_output() sends what the windows allow (and our
+ * owning worker; budgeted: the caller kept the send budget and the pool
+ * share itself, as the application contexts do, so neither is checked
+ * again and the chain is taken unless the connection cannot send),
+ * sf_snd_output() sends what the windows allow (and our
  * FIN once every byte before it left), sf_snd_ack() takes an
  * acceptable segment's ACK, window and SACK blocks (false: the
  * connection ended), sf_snd_rexmt() and sf_snd_persist() run the
@@ -677,7 +689,7 @@ void sf_conn_wnd_update(struct sf_wtcp *wt, struct sf_conn *c);
  */
 void sf_snd_setup(struct sf_wtcp *wt, struct sf_conn *c);
 int sf_snd_copy(struct sf_conn *c, const void *buf, uint32_t len);
-int sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m);
+int sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m, bool budgeted);
 void sf_snd_output(struct sf_wtcp *wt, struct sf_conn *c);
 void sf_snd_ack(struct sf_wtcp *wt, struct sf_conn *c,
 		const struct sf_seg *s);

@@ -20,11 +20,11 @@ def synfront(args, timeout=20):
     return run([str(BINARY)] + args, timeout=timeout)
 
 
-def synfront_eal(args, timeout=20):
+def synfront_eal(args, timeout=20, lcores="0"):
     """Run synfront with EAL options and a unique prefix; clean the dir."""
     prefix = unique_name("c")
     try:
-        r = run([str(BINARY), "-l", "0"] + EAL_NULL +
+        r = run([str(BINARY), "-l", lcores] + EAL_NULL +
                 ["--file-prefix", prefix] + args, timeout=timeout)
     finally:
         remove_dpdk_dir(prefix)
@@ -99,6 +99,29 @@ def test_help():
                     "--stats-file", "--help"):
             assert opt in r.stdout, opt
         assert r.stderr == ""
+
+
+@pytest.mark.parametrize("opt,value,rng", [
+    ("--sndbuf", "4095", "4096..1073741824"),
+    ("--sndbuf", "1073741825", "4096..1073741824"),
+    ("--tcp-retries2", "0", "1..255"),
+    ("--tcp-retries2", "256", "1..255"),
+])
+def test_bad_engine_tcp_values(opt, value, rng):
+    """The send budget and the retry limit name the value and the range."""
+    r = synfront(["--", opt, value])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert opt in line and "'%s'" % value in line and rng in line, line
+
+
+def test_echo_refused_on_app_lcores():
+    """echo on an application lcore could be refused room for bytes the
+    worker's window let in: synfront says so and does not start."""
+    r = synfront_eal(["--", "--app", "echo", "--app-lcores", "1"],
+                     lcores="0-1")
+    assert r.returncode != 0
+    assert "--app-lcores with echo" in r.stderr, r.stderr
 
 
 def test_missing_config_file(tmp_path):

@@ -14,7 +14,9 @@ worker (inline), once with an application lcore (the bytes travel over
 the accept ring).
 """
 
+import hashlib
 import json
+import random
 
 import pytest
 
@@ -115,3 +117,69 @@ def test_discard_with_losses(synfront_factory):
     assert c["ofo_queue"] > 0, (nonzero(c), dropped)
     assert c["ofo_drop"] == 0, nonzero(c)
     assert c["conn_resets"] == 0, nonzero(c)
+
+
+# Kernel clients that read a greeting to the end: each connects (all at
+# once), reads until synfront's FIN, and reports the sha256 of what came.
+GREETED = r"""
+import hashlib, json, socket, sys, threading
+addr, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+res = []
+def one():
+    s = socket.create_connection((addr, port), timeout=20)
+    h, got = hashlib.sha256(), 0
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        h.update(b)
+        got += len(b)
+    s.close()
+    res.append((got, h.hexdigest()))
+ts = [threading.Thread(target=one) for i in range(n)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+print(json.dumps(res))
+"""
+
+
+@pytest.mark.parametrize("v6", [False, True], ids=["ipv4", "ipv6"])
+def test_greeting_from_app_lcore(synfront_factory, tmp_path, v6):
+    """Sends from an application lcore (issue 16, point 1): the close
+    application greets each connection with 64 KiB of random bytes from
+    the application lcore and closes; the bytes travel to the worker in
+    SEND commands, the FIN after them on the same ring. Every kernel
+    client gets the greeting byte-exact and then the FIN, no connection
+    is reset, and the worker took every send it was sent; the
+    connections end after TIME-WAIT (1 s here)."""
+    greeting = bytes(random.getrandbits(8) for _ in range(65536))
+    gfile = tmp_path / "greeting.bin"
+    gfile.write_bytes(greeting)
+    conns = 20
+    args = list(SF_ADDR_ARGS) + ["--listen", str(PORT), "--app", "close",
+                                 "--greeting", "@%s" % gfile,
+                                 "--app-lcores", "1", "--time-wait-ms",
+                                 "1000"]
+    sf = synfront_factory(vdev="tap", app_args=args, lcores="0-1")
+    sf.start()
+    r = run([PYTHON, "-c", GREETED, SF_V6 if v6 else SF_V4, str(PORT),
+             str(conns)], ns=sf.ns, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    res = json.loads(r.stdout)
+    want = (len(greeting), hashlib.sha256(greeting).hexdigest())
+    assert [tuple(x) for x in res] == [want] * conns
+    sf.wait_counters(lambda s: s["conn_closed"] >= conns, timeout=15,
+                     what="%d connections closed" % conns)
+    js = sf.stop_and_check()
+    c = js["counters"]
+    assert js["lcores"][1]["role"] == "app", js["lcores"]
+    assert js["sent"] == {"bytes": conns * len(greeting),
+                          "reset_on_refusal": 0}, js["sent"]
+    assert c["snd_queued_bytes"] == conns * len(greeting), nonzero(c)
+    assert c["app_cmds_stale"] == 0 and c["app_sends_dropped"] == 0, \
+        nonzero(c)
+    assert c["app_cmds_ring_full"] == 0, nonzero(c)
+    assert c["conn_resets"] == 0 and c["out_rsts"] == 0, nonzero(c)
+

@@ -29,6 +29,7 @@
 #define F_FIN RTE_TCP_FIN_FLAG
 #define F_RST RTE_TCP_RST_FLAG
 #define F_SYN RTE_TCP_SYN_FLAG
+#define F_PSH RTE_TCP_PSH_FLAG
 
 static struct rte_ring *rx_ring, *tx_ring;
 
@@ -1766,6 +1767,210 @@ test_app_data(void)
 	SF_CHECK_EQ(pool_avail(), sf_test_pool->size);
 }
 
+/* What on_writable saw on the application context, and what it did. */
+static struct {
+	unsigned int calls;
+	const struct sf_app_ctx *ctx;
+	uint32_t send;              /* bytes to send from inside it */
+	int ret;
+} aw;
+
+static uint8_t app_buf[10000];
+
+static void
+app_on_writable(struct sf_conn *c, void *arg)
+{
+	SF_CHECK(arg == &ap);
+	SF_CHECK(c == ap.c);
+	aw.calls++;
+	aw.ctx = RTE_PER_LCORE(sf_app_cur);
+	if (aw.send != 0)
+		aw.ret = sf_conn_send(c, app_buf, aw.send);
+}
+
+/* The peer acknowledges our bytes up to ack, on worker w. */
+static void
+app_peer_ack(struct sf_engine *eng, struct sf_worker *w,
+		const struct sf_test_client *p, uint32_t ack)
+{
+	struct rte_mbuf *m;
+	enum sf_verdict v;
+
+	as_worker(w);
+	m = sf_test_seg_frame(p, F_ACK, p->isn + 1, ack, NULL, 0);
+	v = sf_test_input(eng, m);
+	/* Taken in: whatever answered it went out in mbufs of its own. */
+	SF_CHECK_EQ(v, SF_VERDICT_DONE);
+	if (v != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
+}
+
+/*
+ * 6. Sends from the application context: copied into mbufs there, sent
+ * to the worker in SEND commands within a budget kept on the
+ * application side (sndbuf 8000 here), on_writable from the application
+ * poll once the worker freed enough, the half-close after the bytes, a
+ * send that crosses the connection's end freed on the worker, a full
+ * command ring refused with nothing counted as sent.
+ */
+static void
+test_app_send(void)
+{
+	struct sf_engine_params ep = app_ep;
+	struct sf_engine *eng;
+	struct sf_worker *w;
+	struct sf_app_ctx *a;
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_test_seg r;
+	struct rte_mbuf *m;
+	struct sf_conn *c;
+	uint64_t ac[SF_CNT_MAX];
+	uint32_t una, i, full = 0;
+
+	ep.sndbuf = 8000;
+	eng = sf_test_engine_tcp(&ep);
+	w = sf_engine_worker(eng, 0);
+	a = sf_engine_app(eng, 0);
+	for (i = 0; i < sizeof(app_buf); i++)
+		app_buf[i] = (uint8_t)(i * 13 + 1);
+	memset(&ap, 0, sizeof(ap));
+	memset(&aw, 0, sizeof(aw));
+	sf_listener_params_init(&lp);
+	lp.port = 80;
+	lp.on_accept = app_on_accept;
+	lp.on_close = app_on_close;
+	lp.on_writable = app_on_writable;
+	lp.arg = &ap;
+	SF_CHECK_EQ(sf_engine_listen(eng, &lp), 0);
+	memset(&p, 0, sizeof(p));
+	app_open(eng, &p, 8300);
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 1);
+	c = ap.c;
+	SF_CHECK_EQ(ap.ci.mss, 1460);
+
+	/* The budget takes 8000 of 10000 bytes; nothing left yet. */
+	SF_CHECK_EQ(sf_conn_send(c, app_buf, sizeof(app_buf)), 8000);
+	SF_CHECK_EQ(sf_conn_send(c, app_buf, 1), -EAGAIN);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(sf_conn_send((struct sf_conn *)app_buf, app_buf, 1),
+		-EPERM);
+	/* The worker takes the chain: five segments of the MSS, and 700. */
+	as_worker(w);
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 1);
+	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_app_cmds), 1);
+	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_snd_queued_bytes), 8000);
+	SF_CHECK_EQ(sf_test_tx_n, 6);
+	una = p.iss + 1;
+	for (i = 0; i < sf_test_tx_n && i < 6; i++) {
+		if (!hook_seg(i, &r))
+			continue;
+		SF_CHECK_EQ(r.flags & ~F_PSH, F_ACK);
+		SF_CHECK_EQ(r.seq, una + 1460 * i);
+		SF_CHECK_EQ(r.data_len, i < 5 ? 1460 : 700);
+	}
+	/* The bytes are the application's, in order. */
+	if (sf_test_tx_n == 6) {
+		struct rte_mbuf *t = sf_test_tx[5];
+
+		SF_CHECK_MEM(rte_pktmbuf_mtod_offset(t, const uint8_t *,
+			t->pkt_len - 700), app_buf + 7300, 700);
+	}
+	sf_test_tx_flush();
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 0);
+	SF_CHECK_EQ(aw.calls, 0);
+
+	/* 2920 acknowledged: 5080 out, more than half; still owed. */
+	app_peer_ack(eng, w, &p, una + 2920);
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 0);
+	SF_CHECK_EQ(aw.calls, 0);
+	/* 4380: 3620 out. on_writable, once, where on_accept ran; it
+	 * sends again. */
+	app_peer_ack(eng, w, &p, una + 4380);
+	as_app(a);
+	aw.send = 100;
+	SF_CHECK_EQ(sf_app_poll(a), 0);
+	SF_CHECK_EQ(aw.calls, 1);
+	SF_CHECK(aw.ctx == a);
+	SF_CHECK_EQ(aw.ret, 100);
+	SF_CHECK_EQ(sf_app_poll(a), 0);
+	SF_CHECK_EQ(aw.calls, 1);
+	/* Zero-copy, then the half-close: the FIN follows the bytes. */
+	m = rte_pktmbuf_alloc(sf_test_pool);
+	SF_CHECK(m != NULL);
+	if (m != NULL) {
+		memcpy(rte_pktmbuf_append(m, 50), app_buf, 50);
+		SF_CHECK_EQ(sf_conn_send_mbuf(c, m), 0);
+	}
+	SF_CHECK_EQ(sf_conn_send_mbuf(c, NULL), -EINVAL);
+	/* The ring holds two commands: a third is refused, not counted. */
+	SF_CHECK_EQ(sf_conn_shutdown(c), -ENOBUFS);
+	sf_engine_worker_counters(eng, 1, ac);
+	SF_CHECK_EQ(ac[SF_CNT_app_cmds_ring_full], 1);
+	as_worker(w);
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 2);
+	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_snd_queued_bytes), 8150);
+	as_app(a);
+	SF_CHECK_EQ(sf_conn_shutdown(c), 0);
+	SF_CHECK_EQ(sf_conn_shutdown(c), -EALREADY);
+	SF_CHECK_EQ(sf_conn_send(c, app_buf, 1), -EPIPE);
+	as_worker(w);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 1);
+	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_1);
+	for (i = 0; i < sf_test_tx_n; i++)
+		if (hook_seg(i, &r) && (r.flags & F_FIN)) {
+			SF_CHECK_EQ(r.seq + r.data_len, una + 8150);
+			full++;
+		}
+	SF_CHECK_EQ(full, 1);
+	sf_test_tx_flush();
+	/* Everything and the FIN acknowledged; the peer's FIN: TIME-WAIT. */
+	app_peer_ack(eng, w, &p, una + 8151);
+	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_2);
+	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p,
+		F_ACK | F_FIN, p.isn + 1, una + 8151, NULL, 0), SF_VERDICT_TX,
+		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_app_events));
+	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
+	sf_test_tx_flush();
+	/* After a half-close the peer's FIN is told: its end of file. */
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 1);
+	SF_CHECK_EQ(ap.closes[SF_CLOSE_PEER_FIN], 1);
+
+	/* A send that crosses the peer's RST: freed on the worker. */
+	memset(&p, 0, sizeof(p));
+	app_open(eng, &p, 8301);
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 1);
+	c = ap.c;
+	as_worker(w);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, p.isn + 1, 0, NULL,
+		0), SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
+		SF_CNT_conn_resets, SF_CNT_app_events);
+	as_app(a);
+	SF_CHECK_EQ(sf_conn_send(c, app_buf, 3000), 3000);
+	as_worker(w);
+	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 1);
+	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_app_cmds_stale), 1);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 1);
+	SF_CHECK_EQ(ap.closes[SF_CLOSE_RESET], 1);
+	SF_CHECK_EQ(sf_conn_send(c, app_buf, 1), -ENOTCONN);
+	as_worker(w);
+	sf_worker_clock(w, w->wk_tcp.wt_net.nt_now + 61000);
+	sf_test_tx_flush();
+	as_app(a);
+	sf_app_poll(a);
+	as_worker(NULL);
+	sf_test_teardown(eng);
+	SF_CHECK_EQ(pool_avail(), sf_test_pool->size);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1781,6 +1986,7 @@ main(int argc, char **argv)
 	test_app();
 	test_app_gone_cmd_full();
 	test_app_data();
+	test_app_send();
 	ring_port_close();
 	return sf_test_done("test_multicore");
 }
