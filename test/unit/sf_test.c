@@ -785,6 +785,45 @@ sf_test_seg_frame(const struct sf_test_client *p, uint8_t flags, uint32_t seq,
 	return sf_test_tcp_frame(&t);
 }
 
+struct rte_mbuf *
+sf_test_sack_frame(const struct sf_test_client *p, uint32_t seq,
+		uint32_t ack, const uint32_t (*blk)[2], unsigned int n)
+{
+	struct sf_test_tcp t = p->t;
+	uint8_t *o;
+	unsigned int i;
+
+	t.seq = seq;
+	t.ack = ack;
+	t.flags = RTE_TCP_ACK_FLAG;
+	if (p->ts) {
+		t.opt[0] = SF_TCPOPT_NOP;
+		t.opt[1] = SF_TCPOPT_NOP;
+		sf_test_tcp_synopts(t.opt + 2, SF_TOF_TS, 0, 0, p->tsval,
+			p->tsecr);
+		t.optlen = 12;
+	}
+	/* What fits: 4 blocks alone, 3 after the timestamps. */
+	if (n > (p->ts ? 3u : 4u))
+		n = p->ts ? 3u : 4u;
+	if (n != 0) {
+		o = t.opt + t.optlen;
+		o[0] = SF_TCPOPT_NOP;
+		o[1] = SF_TCPOPT_NOP;
+		o[2] = SF_TCPOPT_SACK;
+		o[3] = (uint8_t)(2 + 8 * n);
+		for (i = 0; i < n; i++) {
+			uint32_t l = rte_cpu_to_be_32(blk[i][0]);
+			uint32_t r = rte_cpu_to_be_32(blk[i][1]);
+
+			memcpy(o + 4 + 8 * i, &l, 4);
+			memcpy(o + 8 + 8 * i, &r, 4);
+		}
+		t.optlen = (uint8_t)(t.optlen + 4 + 8 * n);
+	}
+	return sf_test_tcp_frame(&t);
+}
+
 void
 sf_test_do_syn(struct sf_engine *eng, struct sf_test_client *p,
 		unsigned int which)

@@ -291,6 +291,16 @@ struct rte_mbuf *sf_test_seg_frame(const struct sf_test_client *p,
 		uint16_t len);
 
 /*
+ * A bare ACK after the SYN (timestamps if the SYN had them) carrying a
+ * SACK option (RFC 2018 3: <nop, nop, SACK>) of the n blocks blk, left
+ * and right edge each, host order; at most 4 blocks, 3 with timestamps
+ * (more are cut off).
+ */
+struct rte_mbuf *sf_test_sack_frame(const struct sf_test_client *p,
+		uint32_t seq, uint32_t ack, const uint32_t (*blk)[2],
+		unsigned int n);
+
+/*
  * The SYN with the options in which: check that it is answered with a
  * SYN-ACK for it and keep our ISS (and TSval, for the TS echo).
  */
