@@ -1733,6 +1733,542 @@ out:
 	teardown(eng);
 }
 
+/* What the send side of c keeps beside it. */
+static struct sf_tcb *
+tcb(struct sf_engine *eng, const struct sf_conn *c)
+{
+	return &wk(eng)->wk_tcp.wt_tcb[c->cn_id];
+}
+
+/*
+ * The one segment the engine sent since the last flush: a data segment
+ * of len bytes at seq (check_data()); flushed.
+ */
+static void
+sent_one(uint32_t seq, uint16_t len, bool psh)
+{
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		check_data(sf_test_tx[0], seq, len, psh);
+	sf_test_tx_flush();
+}
+
+/*
+ * The retransmission timer of c is due at the tick at: nothing leaves
+ * one tick before, then one timeout retransmits len bytes at seq
+ * (PSH when they end the queue).
+ */
+static void
+rto_fires(struct sf_engine *eng, struct sf_conn *c, uint32_t at,
+		uint32_t seq, uint16_t len, bool psh)
+{
+	uint64_t to = sf_test_counter(eng, SF_CNT_tcp_timeouts);
+	uint64_t rtx = sf_test_counter(eng, SF_CNT_retrans_segs);
+
+	SF_CHECK_EQ(tcb(eng, c)->tb_at[SF_CT_REXMT], at);
+	sf_worker_clock(wk(eng), at - 1);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_tcp_timeouts), to);
+	sf_worker_clock(wk(eng), at);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_tcp_timeouts), to + 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_retrans_segs), rtx + 1);
+	sent_one(seq, len, psh);
+}
+
+/*
+ * The retransmission timeout (RFC 6298 with Linux's 200 ms floor, as
+ * sf_snd_rtt() keeps it: SRTT << 3, RTTVAR << 2, RTO in ms): 1 s
+ * before a sample; SRTT = R, RTTVAR = R / 2 from the first; the 2.3
+ * update (alpha 1/8, beta 1/4) from the next; the floor; Karn's rule
+ * without timestamps (no sample from an ACK of a retransmitted
+ * segment); the timer doubling on each timeout and back to the RTO on
+ * a new ACK; the give-up after tcp_retries2 (15) timeouts.
+ */
+static void
+test_rto(bool v6)
+{
+	static uint8_t buf[2 * 1460];
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_engine *eng;
+	struct sf_test_snap sn;
+	struct sf_tcb *tb;
+	struct sf_conn *c;
+	uint32_t mss = v6 ? 1440 : 1460, una, t, iv, k;
+	uint64_t to;
+
+	memset(buf, 'r', sizeof(buf));
+	lp_default(&lp);
+	eng = setup(&lp);
+	sf_worker_clock(wk(eng), 0);
+	sf_test_client_init(&p, v6, 1900, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	tb = tcb(eng, c);
+	una = p.iss + 1;
+	/* No sample yet: the listener's first SYN-ACK timeout, 1 s. */
+	SF_CHECK_EQ(sf_conn_send(c, buf, mss), (int)mss);
+	sent_one(una, mss, true);
+	SF_CHECK_EQ(tb->tb_srtt, 0);
+	SF_CHECK_EQ(tb->tb_rto, 1000);
+	SF_CHECK_EQ(tb->tb_at[SF_CT_REXMT], 1000);
+	SF_CHECK_EQ(tb->tb_rtt_on, 1);
+	SF_CHECK_EQ(tb->tb_rtt_seq, una);
+	/*
+	 * Acknowledged at 120 ms: SRTT 120, RTTVAR 60, RTO = 120 + 4 x 60
+	 * = 360 (4 RTTVAR above the floor).
+	 */
+	sf_worker_clock(wk(eng), 120);
+	una += mss;
+	peer_ack(eng, &p, una, 29200);
+	SF_CHECK_EQ(tb->tb_srtt, 120 << 3);
+	SF_CHECK_EQ(tb->tb_rttvar, 60 << 2);
+	SF_CHECK_EQ(tb->tb_rto, 360);
+	SF_CHECK_EQ(tb->tb_rtt_on, 0);
+	SF_CHECK_EQ(tb->tb_timers & (1u << SF_CT_REXMT), 0);
+	/*
+	 * Sent at 200, acknowledged at 240: R = 40, |SRTT - R| = 80;
+	 * SRTT = 7/8 x 120 + 1/8 x 40 = 110, RTTVAR = 3/4 x 60 + 1/4 x 80
+	 * = 65, RTO = 110 + 260 = 370.
+	 */
+	sf_worker_clock(wk(eng), 200);
+	SF_CHECK_EQ(sf_conn_send(c, buf, mss), (int)mss);
+	sent_one(una, mss, true);
+	SF_CHECK_EQ(tb->tb_at[SF_CT_REXMT], 200 + 360);
+	sf_worker_clock(wk(eng), 240);
+	una += mss;
+	peer_ack(eng, &p, una, 29200);
+	SF_CHECK_EQ(tb->tb_srtt, 110 << 3);
+	SF_CHECK_EQ(tb->tb_rttvar, 65 << 2);
+	SF_CHECK_EQ(tb->tb_rto, 370);
+
+	/*
+	 * Two segments at 1 s, lost: the first goes again at 1370, 2110,
+	 * 3590 (370, 740, 1480 ms: the timer doubles), alone (cwnd 1 MSS).
+	 */
+	sf_worker_clock(wk(eng), 1000);
+	SF_CHECK_EQ(sf_conn_send(c, buf, 2 * mss), (int)(2 * mss));
+	SF_CHECK_EQ(sf_test_tx_n, 2);
+	sf_test_tx_flush();
+	for (t = 1000, iv = 370, k = 1; k <= 3; k++, iv *= 2) {
+		t += iv;
+		rto_fires(eng, c, t, una, mss, false);
+		SF_CHECK_EQ(tb->tb_backoff, k);
+	}
+	/*
+	 * The ACK of the first, 10 ms after its third transmission (Karn:
+	 * no sample, not 2600 ms from the first nor 10 from the last):
+	 * SRTT, RTTVAR and RTO stay; the backoff is reset, so the second
+	 * segment (sent again at once, go-back-N) times out after 370 ms.
+	 */
+	sf_worker_clock(wk(eng), 3600);
+	una += mss;
+	peer_ack(eng, &p, una, 29200);
+	SF_CHECK_EQ(tb->tb_srtt, 110 << 3);
+	SF_CHECK_EQ(tb->tb_rttvar, 65 << 2);
+	SF_CHECK_EQ(tb->tb_rto, 370);
+	SF_CHECK_EQ(tb->tb_backoff, 0);
+	sent_one(una, mss, true);
+	rto_fires(eng, c, 3600 + 370, una, mss, true);
+	SF_CHECK_EQ(tb->tb_backoff, 1);
+	/* Acknowledged after its retransmission: no sample either. */
+	sf_worker_clock(wk(eng), 4000);
+	una += mss;
+	peer_ack(eng, &p, una, 29200);
+	SF_CHECK_EQ(tb->tb_srtt, 110 << 3);
+	SF_CHECK_EQ(tb->tb_rto, 370);
+	SF_CHECK_EQ(tb->tb_timers & (1u << SF_CT_REXMT), 0);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+
+	/*
+	 * Nothing acknowledges a segment sent at 10 s: 15 retransmissions
+	 * (tcp_retries2), each timeout twice the last, capped at 120 s;
+	 * the connection is given up at the 16th, without a RST.
+	 */
+	sf_worker_clock(wk(eng), 10000);
+	SF_CHECK_EQ(sf_conn_send(c, buf, 10), 10);
+	sent_one(una, 10, true);
+	to = sf_test_counter(eng, SF_CNT_tcp_timeouts);
+	for (t = 10000, k = 0; k < 15; k++) {
+		t += sf_tcp_backoff(370, k);
+		rto_fires(eng, c, t, una, 10, true);
+	}
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_tcp_timeouts), to + 15);
+	t += SF_RTO_MAX_MS;
+	SF_CHECK_EQ(tb->tb_at[SF_CT_REXMT], t);
+	sf_test_snap(eng, &sn);
+	sf_worker_clock(wk(eng), t - 1);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_MAX);
+	SF_CHECK_EQ(nconns(eng), 1);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_TIMEOUT], 0);
+	sf_worker_clock(wk(eng), t);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_conn_timeouts, SF_CNT_abort_on_timeout,
+		SF_CNT_conn_closed);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_TIMEOUT], 1);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(nconns(eng), 0);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_snd_mbufs, 0);
+
+	/* The floor: a 10 ms sample gives 10 + max(4 x 5, 200) = 210. */
+	sf_test_client_init(&p, v6, 1901, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	tb = tcb(eng, c);
+	SF_CHECK_EQ(sf_conn_send(c, buf, 1), 1);
+	sf_test_tx_flush();
+	sf_worker_clock(wk(eng), t + 10);
+	peer_ack(eng, &p, p.iss + 2, 29200);
+	SF_CHECK_EQ(tb->tb_srtt, 10 << 3);
+	SF_CHECK_EQ(tb->tb_rttvar, 5 << 2);
+	SF_CHECK_EQ(tb->tb_rto, 210);
+	/*
+	 * Karn after a fast retransmit: the timed segment goes again on
+	 * the third duplicate ACK, and the ACK of all of it 90 ms after it
+	 * was first sent is no sample.
+	 */
+	sf_worker_clock(wk(eng), t + 20);
+	SF_CHECK_EQ(sf_conn_send(c, buf, 2 * mss), (int)(2 * mss));
+	sf_test_tx_flush();
+	SF_CHECK_EQ(tb->tb_rtt_on, 1);
+	sf_worker_clock(wk(eng), t + 100);
+	for (k = 0; k < 3; k++)
+		peer_ack(eng, &p, p.iss + 2, 29200);
+	sent_one(p.iss + 2, mss, false);
+	sf_worker_clock(wk(eng), t + 110);
+	peer_ack(eng, &p, p.iss + 2 + 2 * mss, 29200);
+	SF_CHECK_EQ(tb->tb_srtt, 10 << 3);
+	SF_CHECK_EQ(tb->tb_rttvar, 5 << 2);
+	SF_CHECK_EQ(tb->tb_rto, 210);
+out:
+	teardown(eng);
+}
+
+/* n full segments sent since the last flush, from seq on; flushed. */
+static void
+sent_n(uint32_t seq, uint32_t mss, unsigned int n)
+{
+	unsigned int i;
+
+	SF_CHECK_EQ(sf_test_tx_n, n);
+	for (i = 0; i < sf_test_tx_n && i < n; i++)
+		check_data(sf_test_tx[i], seq + i * mss, mss, false);
+	sf_test_tx_flush();
+}
+
+/*
+ * The congestion window (sf_snd_ack(), sf_snd_rexmt()): 10 segments at
+ * first; slow start adds the bytes acknowledged, at most 2 MSS an ACK
+ * (RFC 3465, L = 2); three duplicate ACKs set ssthresh = max(FlightSize
+ * / 2, 2 MSS) and cwnd = ssthresh + 3 MSS (NewReno), each further one
+ * adds an MSS, the full ACK sets cwnd = ssthresh; in congestion
+ * avoidance each ACK adds MSS x MSS / cwnd (RFC 5681 (3)); a timeout
+ * sets ssthresh from the flight and cwnd to one MSS (the loss window),
+ * and after it each ACK adds at most one MSS (RFC 3465, L = 1).
+ */
+static void
+test_cwnd(bool v6)
+{
+	static uint8_t buf[40 * 1460];
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_engine *eng;
+	struct sf_tcb *tb;
+	struct sf_conn *c;
+	uint32_t mss = v6 ? 1440 : 1460, s0, ssthresh, cw, una, nxt, flight;
+	uint32_t room;
+	unsigned int i;
+	uint64_t rtx;
+
+	memset(buf, 'w', sizeof(buf));
+	lp_default(&lp);
+	eng = setup(&lp);
+	sf_worker_clock(wk(eng), 0);
+	/* Window scaling: the peer's window (29200 << 7) never limits. */
+	sf_test_client_init(&p, v6, 1910, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_WSCALE);
+	if (c == NULL)
+		goto out;
+	tb = tcb(eng, c);
+	s0 = p.iss + 1;
+#define S(i) (s0 + (uint32_t)(i) * mss)
+	SF_CHECK_EQ(sf_conn_send(c, buf, 40 * mss), (int)(40 * mss));
+	/* RFC 6928: min(10 MSS, max(2 MSS, 14600)) = 10 MSS here. */
+	SF_CHECK_EQ(tb->tb_cwnd, 10 * mss);
+	SF_CHECK_EQ(tb->tb_ssthresh, UINT32_MAX);
+	sent_n(S(0), mss, 10);
+	/* One segment acknowledged: +1 MSS, two leave. */
+	peer_ack(eng, &p, S(1), 29200);
+	SF_CHECK_EQ(tb->tb_cwnd, 11 * mss);
+	sent_n(S(10), mss, 2);
+	/* Three at once: +2 MSS, not 3; five leave (8 in flight of 13). */
+	peer_ack(eng, &p, S(4), 29200);
+	SF_CHECK_EQ(tb->tb_cwnd, 13 * mss);
+	sent_n(S(12), mss, 5);
+
+	/* Three duplicate ACKs: the third resends S(4) at once. */
+	for (i = 0; i < 3; i++) {
+		peer_ack(eng, &p, S(4), 29200);
+		SF_CHECK_EQ(sf_test_tx_n, i < 2 ? 0 : 1);
+	}
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_reno_recovery), 1);
+	sent_one(S(4), mss, false);
+	ssthresh = 13 * mss / 2;
+	SF_CHECK_EQ(tb->tb_ca, SF_CA_RECOVERY);
+	SF_CHECK_EQ(tb->tb_ssthresh, ssthresh);
+	SF_CHECK_EQ(tb->tb_cwnd, ssthresh + 3 * mss);
+	SF_CHECK_EQ(tb->tb_recover, S(17));
+	/* A fourth: +1 MSS; still under the 13 in flight, nothing leaves. */
+	peer_ack(eng, &p, S(4), 29200);
+	SF_CHECK_EQ(tb->tb_cwnd, ssthresh + 4 * mss);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	/* The full ACK: cwnd = ssthresh (6.5 MSS), six full segments go. */
+	peer_ack(eng, &p, S(17), 29200);
+	SF_CHECK_EQ(tb->tb_ca, SF_CA_OPEN);
+	SF_CHECK_EQ(tb->tb_cwnd, ssthresh);
+	sent_n(S(17), mss, 6);
+
+	/*
+	 * Congestion avoidance (cwnd >= ssthresh): MSS x MSS / cwnd an ACK,
+	 * and what leaves is what the grown window holds in full segments.
+	 */
+	una = S(17);
+	for (i = 0; i < 8; i++) {
+		cw = tb->tb_cwnd;
+		nxt = c->cn_snd_nxt;
+		una += mss;
+		peer_ack(eng, &p, una, 29200);
+		SF_CHECK_EQ(tb->tb_cwnd, cw + mss * mss / cw);
+		room = tb->tb_cwnd - (nxt - una);
+		sent_n(nxt, mss, room / mss);
+	}
+	SF_CHECK(tb->tb_cwnd > ssthresh + mss / 2);
+	SF_CHECK(tb->tb_cwnd < ssthresh + 2 * mss);
+
+	/*
+	 * A timeout: ssthresh = FlightSize / 2, cwnd = 1 MSS; S(25), the
+	 * oldest, goes again alone.
+	 */
+	flight = c->cn_snd_nxt - c->cn_snd_una;
+	rto_fires(eng, c, tb->tb_at[SF_CT_REXMT], una, mss, false);
+	SF_CHECK_EQ(tb->tb_ca, SF_CA_LOSS);
+	SF_CHECK_EQ(tb->tb_ssthresh, RTE_MAX(flight / 2, 2 * mss));
+	SF_CHECK_EQ(tb->tb_cwnd, mss);
+	/* Its ACK: +1 MSS; the next two go again (go-back-N). */
+	rtx = sf_test_counter(eng, SF_CNT_retrans_segs);
+	una += mss;
+	peer_ack(eng, &p, una, 29200);
+	SF_CHECK_EQ(tb->tb_cwnd, 2 * mss);
+	sent_n(una, mss, 2);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_retrans_segs), rtx + 2);
+	/* Two acknowledged at once after the timeout: +1 MSS only. */
+	una += 2 * mss;
+	peer_ack(eng, &p, una, 29200);
+	SF_CHECK_EQ(tb->tb_cwnd, 3 * mss);
+	sent_n(una, mss, 3);
+#undef S
+
+	/*
+	 * A small flight: three segments, three duplicate ACKs: ssthresh
+	 * is 2 MSS (not 1.5), cwnd 5 MSS.
+	 */
+	sf_test_client_init(&p, v6, 1911, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_WSCALE);
+	if (c == NULL)
+		goto out;
+	tb = tcb(eng, c);
+	SF_CHECK_EQ(sf_conn_send(c, buf, 3 * mss), (int)(3 * mss));
+	sf_test_tx_flush();
+	for (i = 0; i < 3; i++)
+		peer_ack(eng, &p, p.iss + 1, 29200);
+	sent_one(p.iss + 1, mss, false);
+	SF_CHECK_EQ(tb->tb_ssthresh, 2 * mss);
+	SF_CHECK_EQ(tb->tb_cwnd, 5 * mss);
+out:
+	teardown(eng);
+}
+
+/*
+ * The peer's duplicate ACK of ack (at its ISN + 1, window 29200) with n
+ * SACK blocks: taken in, nothing answered in place.
+ */
+static void
+peer_sack(struct sf_engine *eng, const struct sf_test_client *p, uint32_t ack,
+		const uint32_t (*blk)[2], unsigned int n)
+{
+	struct rte_mbuf *m;
+	enum sf_verdict v;
+
+	m = sf_test_sack_frame(p, p->isn + 1, ack, blk, n);
+	v = sf_test_input(eng, m);
+	SF_CHECK_EQ(v, SF_VERDICT_DONE);
+	if (v != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
+}
+
+/*
+ * The scoreboard: bit i for the queued segment at s0 + i x mss when it
+ * is marked SACKed (each sf_conn_send() mbuf holds one segment).
+ */
+static uint32_t
+sack_mask(struct sf_engine *eng, const struct sf_conn *c, uint32_t s0,
+		uint32_t mss)
+{
+	struct rte_mbuf *m;
+	uint32_t mask = 0;
+
+	for (m = tcb(eng, c)->tb_snd; m != NULL; m = sf_seqm(m)->sm_next) {
+		SF_CHECK_EQ((sf_seqm(m)->sm_seq - s0) % mss, 0);
+		if (sf_seqm(m)->sm_flags & SF_SQM_SACKED)
+			mask |= 1u << ((sf_seqm(m)->sm_seq - s0) / mss);
+	}
+	return mask;
+}
+
+/* A data segment sent since the last flush: the k-th, at seq, full. */
+#define SENT_K(k, seq, mss, psh) do { \
+	if (sf_test_tx_n > (k)) \
+		check_data(sf_test_tx[(k)], (seq), (mss), (psh)); \
+} while (0)
+
+/*
+ * SACK recovery (RFC 6675 as sf_snd.c has it): SACK blocks mark the
+ * queued segments they cover; more than three segments' worth SACKed
+ * above the first hole starts recovery (ssthresh = cwnd = FlightSize /
+ * 2); exactly the holes are retransmitted, each once it has three
+ * segments' worth SACKed above it, never a SACKed segment; the pipe
+ * (in flight, less SACKed, less lost and not yet resent) keeps what
+ * leaves within cwnd; blocks outside [SND.UNA, SND.NXT] are ignored; a
+ * cumulative ACK frees the SACKed segments it covers and their count;
+ * the ACK past the recovery point ends it with cwnd = ssthresh.
+ */
+static void
+test_sack(bool v6)
+{
+	static uint8_t buf[16 * 1460];
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_engine *eng;
+	struct sf_tcb *tb;
+	struct sf_conn *c;
+	uint32_t mss = v6 ? 1440 : 1460, s0, blk[4][2], mbufs;
+	uint64_t rtx, fast;
+
+	memset(buf, 's', sizeof(buf));
+	lp_default(&lp);
+	eng = setup(&lp);
+	sf_worker_clock(wk(eng), 0);
+	sf_test_client_init(&p, v6, 1920, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_SACKPERM | SF_TOF_WSCALE);
+	if (c == NULL)
+		goto out;
+	SF_CHECK(c->cn_neg.ng_flags & SF_CONN_F_SACK);
+	tb = tcb(eng, c);
+	s0 = p.iss + 1;
+	rtx = sf_test_counter(eng, SF_CNT_retrans_segs);
+	fast = sf_test_counter(eng, SF_CNT_fast_retrans);
+#define S(i) (s0 + (uint32_t)(i) * mss)
+#define BLK(k, a, b) (blk[(k)][0] = (a), blk[(k)][1] = (b))
+	SF_CHECK_EQ(sf_conn_send(c, buf, 16 * mss), (int)(16 * mss));
+	sent_n(S(0), mss, 10);
+	mbufs = wk(eng)->wk_tcp.wt_snd_mbufs;
+
+	/*
+	 * S(0) and S(5) lost: one ACK SACKs S(1)..S(4) and S(6), S(7). Six
+	 * segments above S(0): recovery at once (one duplicate ACK), S(0)
+	 * resent, not S(5) (two segments above it only). cwnd 5 MSS; the
+	 * pipe: S(0), S(5), S(8), S(9) = 4, so one new segment, S(10).
+	 */
+	BLK(0, S(1), S(5));
+	BLK(1, S(6), S(8));
+	peer_sack(eng, &p, S(0), blk, 2);
+	SF_CHECK_EQ(tb->tb_sacked, 6 * mss);
+	SF_CHECK_EQ(sack_mask(eng, c, s0, mss), 0xde);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_sack_recovery), 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_reno_recovery), 0);
+	SF_CHECK_EQ(tb->tb_ca, SF_CA_RECOVERY);
+	SF_CHECK_EQ(tb->tb_ssthresh, 5 * mss);
+	SF_CHECK_EQ(tb->tb_cwnd, 5 * mss);
+	SF_CHECK_EQ(tb->tb_recover, S(10));
+	SF_CHECK_EQ(sf_test_tx_n, 2);
+	SENT_K(0, S(0), mss, false);
+	SENT_K(1, S(10), mss, false);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_retrans_segs), rtx + 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_fast_retrans), fast + 1);
+
+	/*
+	 * S(8) SACKed too: three segments above S(5), which is lost now
+	 * and resent; the pipe (S(0), S(9), S(10)) leaves room for one more
+	 * after it: S(11).
+	 */
+	BLK(0, S(6), S(9));
+	BLK(1, S(1), S(5));
+	peer_sack(eng, &p, S(0), blk, 2);
+	SF_CHECK_EQ(tb->tb_sacked, 7 * mss);
+	SF_CHECK_EQ(sack_mask(eng, c, s0, mss), 0x1de);
+	SF_CHECK_EQ(sf_test_tx_n, 2);
+	SENT_K(0, S(5), mss, false);
+	SENT_K(1, S(11), mss, false);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_retrans_segs), rtx + 2);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_fast_retrans), fast + 2);
+
+	/*
+	 * Blocks outside [SND.UNA, SND.NXT]: one across SND.NXT (though
+	 * S(9) is in it), one beyond, one below SND.UNA (a D-SACK): none
+	 * marks anything, and the pipe is full: nothing leaves.
+	 */
+	BLK(0, S(9), S(12) + 100);
+	BLK(1, S(12), S(13));
+	BLK(2, S(0) - 500, S(0));
+	peer_sack(eng, &p, S(0), blk, 3);
+	SF_CHECK_EQ(tb->tb_sacked, 7 * mss);
+	SF_CHECK_EQ(sack_mask(eng, c, s0, mss), 0x1de);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(tb->tb_cwnd, 5 * mss);
+
+	/*
+	 * S(0) arrived: the cumulative ACK reaches S(5) and frees S(0)..S(4)
+	 * (four of them SACKed); a partial ACK, so recovery goes on, and
+	 * one new segment fits the pipe: S(12).
+	 */
+	peer_ack(eng, &p, S(5), 29200);
+	SF_CHECK_EQ(tb->tb_sacked, 3 * mss);
+	SF_CHECK_EQ(sack_mask(eng, c, s0, mss), 0x1c0);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_snd_mbufs, mbufs - 5);
+	SF_CHECK_EQ(tb->tb_ca, SF_CA_RECOVERY);
+	SF_CHECK_EQ(tb->tb_cwnd, 5 * mss);
+	sent_one(S(12), mss, false);
+	/* S(5) arrived: up to S(9); no SACKed byte is left. */
+	peer_ack(eng, &p, S(9), 29200);
+	SF_CHECK_EQ(tb->tb_sacked, 0);
+	SF_CHECK_EQ(sack_mask(eng, c, s0, mss), 0);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_snd_mbufs, mbufs - 9);
+	sent_one(S(13), mss, false);
+	/* Past the recovery point: cwnd = ssthresh, the last two go. */
+	peer_ack(eng, &p, S(13), 29200);
+	SF_CHECK_EQ(tb->tb_ca, SF_CA_OPEN);
+	SF_CHECK_EQ(tb->tb_cwnd, 5 * mss);
+	SF_CHECK_EQ(sf_test_tx_n, 2);
+	SENT_K(0, S(14), mss, false);
+	SENT_K(1, S(15), mss, true);
+	sf_test_tx_flush();
+	peer_ack(eng, &p, S(16), 29200);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_snd_mbufs, 0);
+	SF_CHECK_EQ(tb->tb_timers & (1u << SF_CT_REXMT), 0);
+	/* Never a SACKed segment, nor a timeout. */
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_retrans_segs), rtx + 2);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_sack_recovery), 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_tcp_timeouts), 0);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+#undef BLK
+#undef S
+out:
+	teardown(eng);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1755,6 +2291,9 @@ main(int argc, char **argv)
 		test_paws_tw(v6);
 		test_delack(v6);
 		test_send(v6);
+		test_rto(v6);
+		test_cwnd(v6);
+		test_sack(v6);
 		test_app_actions(v6);
 		test_time_wait(v6);
 		test_accept_queue(v6);
