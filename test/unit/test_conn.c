@@ -2269,6 +2269,133 @@ out:
 	teardown(eng);
 }
 
+/*
+ * TIME-WAIT's other rules (sf_conn_timewait(), sf_conn_time_wait();
+ * test_time_wait and test_paws_tw have the SYNs and RSTs): it lasts
+ * time_wait_ms on the worker clock (Linux's 60 s here); a retransmitted
+ * FIN is acknowledged again and restarts it, even with a timestamp that
+ * would fail PAWS (Linux, too, answers and restarts for that); data or
+ * a bare ACK needs no answer and is dropped (docs/handshake.md:
+ * "anything else"), the deadline left as it was; beyond max_time_wait a
+ * connection that would enter it from CLOSING ends at once, with no
+ * segment; a TIME-WAIT ended by a RST frees its place for the next.
+ */
+static void
+test_tw_rules(bool v6)
+{
+	struct sf_engine_params ep = { .nb_workers = 1,
+		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
+		.max_conns = 64, .time_wait_ms = 60000, .max_time_wait = 1 };
+	struct sf_listener_params lp;
+	struct sf_engine *eng;
+	struct sf_test_snap sn;
+	struct sf_test_client p, q;
+	struct sf_test_seg r;
+	struct rte_mbuf *m;
+	struct sf_conn *c, *d;
+	uint32_t rcv, ts;
+
+	lp_default(&lp);
+	memset(&cb, 0, sizeof(cb));
+	eng = sf_test_listen_engine(&ep, &lp);
+	sf_worker_clock(wk(eng), 1000);
+	sf_test_client_init(&p, v6, 1930, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_TS);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	SF_CHECK_EQ(sf_conn_close(c), 0);
+	sf_test_tx_flush();
+	p.tsval += 10;
+	peer_fin(eng, &p, rcv, p.iss + 2);
+	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_nb_tw, 1);
+	SF_CHECK_EQ(tcb(eng, c)->tb_at[SF_CT_2MSL], 1000 + 60000);
+	ts = c->cn_ts_recent;
+	SF_CHECK_EQ(ts, p.tsval);
+	/* Data, and a bare ACK, at RCV.NXT: dropped, unanswered. */
+	sf_worker_clock(wk(eng), 2000);
+	p.tsval += 10;
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_PSH, rcv + 1,
+		p.iss + 2, "late", 4), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_timewait);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1, p.iss + 2,
+		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
+		SF_CNT_drop_tcp_timewait);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(tcb(eng, c)->tb_at[SF_CT_2MSL], 1000 + 60000);
+	SF_CHECK_EQ(c->cn_ts_recent, ts);
+	/*
+	 * The FIN again at 31 s, with a TSval 100 behind TS.Recent: ACKed
+	 * (echoing TS.Recent, not the old value), and TIME-WAIT restarts.
+	 */
+	sf_worker_clock(wk(eng), 31000);
+	p.tsval = ts - 100;
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_FIN, rcv,
+		p.iss + 2, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 1);
+	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
+		SF_CHECK(r.opts.to_flags & SF_TOF_TS);
+		SF_CHECK_EQ(r.opts.to_tsecr, ts);
+	}
+	rte_pktmbuf_free(m);
+	SF_CHECK_EQ(tcb(eng, c)->tb_at[SF_CT_2MSL], 31000 + 60000);
+	/* Not over at 61 s; over at 91 s, on the worker clock. */
+	sf_test_snap(eng, &sn);
+	sf_worker_clock(wk(eng), 61000);
+	sf_worker_clock(wk(eng), 90999);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_MAX);
+	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 0);
+	sf_worker_clock(wk(eng), 91000);
+	SF_CHECK_MOVED(eng, &sn, SF_CNT_conn_closed);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 1);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_nb_tw, 0);
+	SF_CHECK_EQ(nconns(eng), 0);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+
+	/*
+	 * max_time_wait 1, held by c; d closes simultaneously (CLOSING):
+	 * the ACK of its FIN would take it to TIME-WAIT, so it ends at
+	 * once, and sends nothing (there is no FIN to acknowledge).
+	 */
+	c = open_closed(eng, &p, v6, 1931);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	peer_fin(eng, &p, rcv, p.iss + 2);
+	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
+	d = open_closed(eng, &q, v6, 1932);
+	if (d == NULL)
+		goto out;
+	peer_fin(eng, &q, q.isn + 1, q.iss + 1);
+	SF_CHECK_EQ(d->cn_state, SF_CS_CLOSING);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&q, F_ACK, q.isn + 2,
+		q.iss + 2, NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed, SF_CNT_tw_overflow, SF_CNT_conn_closed);
+	SF_CHECK_EQ(d->cn_state, SF_CS_FREE);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 2);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_nb_tw, 1);
+	/* A RST ends c's TIME-WAIT: the place is free for the next. */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, rcv + 1, 0, NULL, 0),
+		SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
+		SF_CNT_conn_closed);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_nb_tw, 0);
+	d = open_closed(eng, &q, v6, 1933);
+	if (d == NULL)
+		goto out;
+	peer_fin(eng, &q, q.isn + 1, q.iss + 2);
+	SF_CHECK_EQ(d->cn_state, SF_CS_TIME_WAIT);
+	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_nb_tw, 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_tw_overflow), 1);
+out:
+	teardown(eng);
+	/* Only the last, still in TIME-WAIT when the engine went. */
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_ABORT], 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2296,6 +2423,7 @@ main(int argc, char **argv)
 		test_sack(v6);
 		test_app_actions(v6);
 		test_time_wait(v6);
+		test_tw_rules(v6);
 		test_accept_queue(v6);
 	}
 	return sf_test_done("test_conn");
