@@ -693,18 +693,20 @@ sf_snd_free_acked(struct sf_wtcp *wt, struct sf_tcb *tb, uint32_t ack)
 
 /*
  * RFC 6675 IsLost(), for the whole queue at once: the unSACKed bytes
- * below the last point with at least DupThresh segments' worth of bytes
- * SACKed above it are lost. Returns that point (SND.UNA when none is).
+ * below the last point with more than (DupThresh - 1) segments' worth of
+ * bytes SACKed above it are lost (three full segments SACKed above a
+ * hole, as Linux's tcp_time_to_recover() counts them). Returns that
+ * point (SND.UNA when none is).
  */
 static uint32_t
 sf_snd_lost_end(struct sf_wtcp *wt, const struct sf_conn *c)
 {
 	struct sf_tcb *tb = sf_tcb(wt, c);
-	uint32_t above = tb->tb_sacked, need = SF_DUPTHRESH *
+	uint32_t above = tb->tb_sacked, need = (SF_DUPTHRESH - 1) *
 		(uint32_t)c->cn_neg.ng_mss, end = c->cn_snd_una;
 	struct rte_mbuf *m;
 
-	for (m = tb->tb_snd; m != NULL && above >= need;
+	for (m = tb->tb_snd; m != NULL && above > need;
 	     m = sf_seqm(m)->sm_next) {
 		if (sf_seqm(m)->sm_flags & SF_SQM_SACKED)
 			above -= RTE_MIN(above,
@@ -855,7 +857,7 @@ sf_snd_ack(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 				tb->tb_dupacks++;
 			if (tb->tb_ca == SF_CA_OPEN &&
 			    (tb->tb_dupacks >= SF_DUPTHRESH ||
-			     tb->tb_sacked > SF_DUPTHRESH * mss) &&
+			     tb->tb_sacked > (SF_DUPTHRESH - 1) * mss) &&
 			    SF_SEQ_GEQ(c->cn_snd_una, tb->tb_recover)) {
 				sf_snd_enter_recovery(wt, c);
 			} else if (tb->tb_ca == SF_CA_RECOVERY) {

@@ -2270,6 +2270,58 @@ out:
 }
 
 /*
+ * RFC 6675 IsLost(): more than DupThresh - 1 segments' worth SACKed
+ * above a hole. One ACK SACKing exactly three full segments above S(0)
+ * starts recovery and resends S(0) (as Linux, which counts three SACKed
+ * segments); two do not.
+ */
+static void
+test_sack_three(bool v6)
+{
+	static uint8_t buf[10 * 1460];
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_engine *eng;
+	struct sf_tcb *tb;
+	struct sf_conn *c;
+	uint32_t mss = v6 ? 1440 : 1460, s0, blk[4][2];
+
+	memset(buf, 't', sizeof(buf));
+	lp_default(&lp);
+	eng = setup(&lp);
+	sf_worker_clock(wk(eng), 0);
+	sf_test_client_init(&p, v6, 1921, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS | SF_TOF_SACKPERM | SF_TOF_WSCALE);
+	if (c == NULL)
+		goto out;
+	tb = tcb(eng, c);
+	s0 = p.iss + 1;
+#define S(i) (s0 + (uint32_t)(i) * mss)
+#define BLK(k, a, b) (blk[(k)][0] = (a), blk[(k)][1] = (b))
+	SF_CHECK_EQ(sf_conn_send(c, buf, 10 * mss), (int)(10 * mss));
+	sf_test_tx_flush();
+	/* S(1), S(2) SACKed: not yet. */
+	BLK(0, S(1), S(3));
+	peer_sack(eng, &p, S(0), blk, 1);
+	SF_CHECK_EQ(tb->tb_ca, SF_CA_OPEN);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	/* S(3) too: S(0) is lost, and resent at once. */
+	BLK(0, S(1), S(4));
+	peer_sack(eng, &p, S(0), blk, 1);
+	SF_CHECK_EQ(tb->tb_ca, SF_CA_RECOVERY);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_sack_recovery), 1);
+	SF_CHECK(sf_test_tx_n >= 1);
+	if (sf_test_tx_n >= 1)
+		SENT_K(0, S(0), mss, false);
+	sf_test_tx_flush();
+#undef BLK
+#undef S
+out:
+	teardown(eng);
+}
+
+
+/*
  * TIME-WAIT's other rules (sf_conn_timewait(), sf_conn_time_wait();
  * test_time_wait and test_paws_tw have the SYNs and RSTs): it lasts
  * time_wait_ms on the worker clock (Linux's 60 s here); a retransmitted
@@ -2421,6 +2473,7 @@ main(int argc, char **argv)
 		test_rto(v6);
 		test_cwnd(v6);
 		test_sack(v6);
+		test_sack_three(v6);
 		test_app_actions(v6);
 		test_time_wait(v6);
 		test_tw_rules(v6);
