@@ -803,48 +803,66 @@ sf_conn_establish(struct sf_wtcp *wt, const struct sf_port *pt,
 }
 
 /*
- * TIME-WAIT, as tcp_timewait_state_process(): answer a retransmitted FIN
- * (that is what TIME-WAIT is for), let a RST end it (Linux's default,
- * tcp_rfc1337 = 0), and let a new SYN with a higher sequence number
- * reopen the 4-tuple.
+ * TIME-WAIT, as tcp_timewait_state_process() decides it:
+ *
+ * - PAWS first (RFC 7323 5.3, RSTs included, as Linux in TIME-WAIT): a
+ *   segment with a timestamp older than TS.Recent is an old duplicate
+ *   (paws_estab), which reopens nothing and ends nothing;
+ * - in window means exactly at RCV.NXT with no length (or a RST there):
+ *   a RST ends TIME-WAIT (tcp_rfc1337 = 0), anything else (a bare ACK)
+ *   restarts it, answered by nothing, and brings its timestamp;
+ * - a new SYN (no ACK) reopens the 4-tuple when it cannot be an old
+ *   duplicate: a higher sequence number, or a newer timestamp when the
+ *   connection used them;
+ * - every other segment but a RST is acknowledged (a retransmitted FIN,
+ *   data, an old SYN: an ACK that says where we are, rate limited
+ *   unless it carries data or FIN, tcp_oow_rate_limited()), and one with
+ *   ACK, or failing PAWS, restarts TIME-WAIT (an ACK-less SYN may be a
+ *   new one with a random lower sequence number: it does not);
+ * - any other RST is dropped, so a blind attacker cannot end TIME-WAIT
+ *   with a guess in the window.
+ *
+ * When the connection goes early the application still hears
+ * SF_CLOSE_DONE, as sf_conn_close() promises.
  */
 static enum sf_verdict
 sf_conn_timewait(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s)
 {
-	/*
-	 * Only a RST at RCV.NXT ends TIME-WAIT, as in Linux's
-	 * tcp_timewait_state_process(); any other is ignored, so a blind
-	 * attacker cannot assassinate TIME-WAIT with a guess in the window.
-	 */
-	if (s->sg_flags & SF_TH_RST) {
-		if (s->sg_seq != c->cn_rcv_nxt)
-			return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_timewait);
-		sf_conn_end(wt, c, SF_CLOSE_DONE);
+	const struct sf_tcp_opts *to = &s->sg_opts;
+	uint8_t f = s->sg_flags;
+	bool ts = (c->cn_neg.ng_flags & SF_CONN_F_TS) &&
+		(to->to_flags & SF_TOF_TS);
+	bool paws_reject = ts && c->cn_ts_recent != 0 &&
+		(int32_t)(c->cn_ts_recent - to->to_tsval) > 1;
+
+	if (!paws_reject && s->sg_seq == c->cn_rcv_nxt &&
+	    (s->sg_seglen == 0 || (f & SF_TH_RST))) {
+		if (f & SF_TH_RST) {
+			sf_conn_end(wt, c, SF_CLOSE_DONE);
+			return SF_VERDICT_DONE;
+		}
+		sf_conn_2msl(wt, c, wt->wt_et->et_time_wait_ms);
+		if (ts)
+			c->cn_ts_recent = to->to_tsval;
 		return SF_VERDICT_DONE;
 	}
-	/*
-	 * A new SYN gives way when it cannot be an old duplicate: a higher
-	 * sequence number, or (tcp_timewait_state_process()) a timestamp
-	 * newer than the last one, when the connection used them. Either
-	 * way the connection is gone early: the application still hears
-	 * SF_CLOSE_DONE, as sf_conn_close() promises.
-	 */
-	if ((s->sg_flags & (SF_TH_SYN | SF_TH_ACK)) == SF_TH_SYN &&
+	if ((f & (SF_TH_SYN | SF_TH_ACK | SF_TH_RST)) == SF_TH_SYN &&
+	    !paws_reject &&
 	    (SF_SEQ_GT(s->sg_seq, c->cn_rcv_nxt) ||
-	     ((c->cn_neg.ng_flags & SF_CONN_F_TS) &&
-	      (s->sg_opts.to_flags & SF_TOF_TS) &&
-	      (int32_t)(c->cn_ts_recent - s->sg_opts.to_tsval) < 0))) {
+	     (ts && (int32_t)(c->cn_ts_recent - to->to_tsval) < 0))) {
 		sf_count(&wt->wt_net, SF_CNT_tw_recycled);
 		sf_conn_end(wt, c, SF_CLOSE_DONE);
 		s->sg_relisten = true;
 		return SF_VERDICT_DONE;
 	}
-	if (s->sg_flags & SF_TH_FIN) {
+	if (paws_reject)
+		sf_count(&wt->wt_net, SF_CNT_paws_estab);
+	if (f & SF_TH_RST)
+		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_timewait);
+	if (paws_reject || (f & SF_TH_ACK))
 		sf_conn_2msl(wt, c, wt->wt_et->et_time_wait_ms);
-		return sf_conn_reply(wt, pt, c, s, c->cn_snd_nxt, SF_TH_ACK);
-	}
-	return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_timewait);
+	return sf_conn_oow_ack(wt, pt, c, s, false);
 }
 
 /*

@@ -412,8 +412,10 @@ def fin_scenarios(p):
 
     # Our FIN first (close at accept): FIN-WAIT-1; its ACK: FIN-WAIT-2,
     # where data is still taken and ACKed; the peer's FIN: TIME-WAIT and
-    # an ACK, again for a retransmitted FIN; other segments dropped, a
-    # RST exactly at RCV.NXT ends it (tcp_rfc1337 = 0).
+    # an ACK, again for a retransmitted FIN; data there is not taken but
+    # answered with an ACK of where we are (tcp_timewait_state_process(),
+    # never rate limited: it has data); an inexact RST is dropped, a RST
+    # exactly at RCV.NXT ends it (tcp_rfc1337 = 0).
     c = p.conn("close_first", CLOSE)
     i, r = c.iss, c.irs
     c.outs.append(c.out("fin", FIN | ACK, i + 1, r + 1))
@@ -427,7 +429,8 @@ def fin_scenarios(p):
     c.inp("fin_again", r + 5, i + 2, FIN | ACK, outcome="tcp_replied",
           outs=[c.out("ack_fin_again", ACK, i + 2, r + 6, win_bug=True)])
     c.inp("data_tw", r + 6, i + 2, PSH | ACK, data=b"x",
-          outcome="drop_tcp_timewait")
+          outcome="tcp_replied",
+          outs=[c.out("ack_data_tw", ACK, i + 2, r + 6, win_bug=True)])
     c.inp("rst_inexact_tw", r + 100, 0, RST, outcome="drop_tcp_timewait")
     c.inp("rst_tw", r + 6, 0, RST, extra=("conn_closed",))
     c.listener_rst("ack_after_tw", r + 6, i + 2)

@@ -727,10 +727,17 @@ test_our_close(bool v6)
 	/* Its retransmission is answered and restarts TIME-WAIT. */
 	sf_worker_clock(wk(eng), 6000);
 	peer_fin(eng, &p, rcv, p.iss + 2);
-	/* Anything else is dropped. */
+	/* A bare ACK at RCV.NXT: TIME-WAIT restarted (the same instant). */
 	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1, p.iss + 2,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
+	/*
+	 * One beyond it would be answered, but not so soon after the last
+	 * answer (rate limited as out of window).
+	 */
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 2, p.iss + 2,
 		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
-		SF_CNT_drop_tcp_timewait);
+		SF_CNT_drop_tcp_conn_oow);
 	sf_test_snap(eng, &sn);
 	sf_worker_clock(wk(eng), 7999);
 	SF_CHECK_MOVED(eng, &sn, SF_CNT_MAX);
@@ -1221,13 +1228,18 @@ test_paws_tw(bool v6)
 	peer_fin(eng, &p, rcv, p.iss + 2);
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
 	ts = c->cn_ts_recent;
-	/* A SYN below RCV.NXT with an older timestamp: an old duplicate. */
+	/*
+	 * A SYN below RCV.NXT with an older timestamp: an old duplicate
+	 * (PAWS), answered with an ACK of where we are.
+	 */
 	q = p;
 	q.isn = rcv - 1000;
 	q.tsval = ts - 5;
-	SF_CHECK_INPUTV(eng, sf_test_syn_frame(&q, SF_TOF_MSS | SF_TOF_TS),
-		SF_VERDICT_DROP, SF_CNT_tcp_segments,
-		SF_CNT_drop_tcp_timewait);
+	m = SF_CHECK_INPUTV(eng, sf_test_syn_frame(&q, SF_TOF_MSS | SF_TOF_TS),
+		SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+		SF_CNT_paws_estab);
+	CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 1);
+	rte_pktmbuf_free(m);
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
 	/* The same with a newer timestamp: a new incarnation. */
 	q.tsval = ts + 5;
@@ -1487,14 +1499,19 @@ test_time_wait(bool v6)
 	rcv = p.isn + 1;
 	peer_fin(eng, &p, rcv, p.iss + 2);
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
-	/* A SYN at or below RCV.NXT is an old duplicate: dropped. */
+	/*
+	 * A SYN at or below RCV.NXT may be an old duplicate: it reopens
+	 * nothing, and learns where we are from an ACK.
+	 */
 	{
 		struct sf_test_tcp t = p.t;
 
 		t.seq = rcv;
 		t.flags = F_SYN;
-		SF_CHECK_INPUTV(eng, sf_test_tcp_frame(&t), SF_VERDICT_DROP,
-			SF_CNT_tcp_segments, SF_CNT_drop_tcp_timewait);
+		m = SF_CHECK_INPUTV(eng, sf_test_tcp_frame(&t), SF_VERDICT_TX,
+			SF_CNT_tcp_segments, SF_CNT_tcp_replied);
+		CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 1);
+		rte_pktmbuf_free(m);
 	}
 	/* A blind RST off RCV.NXT does not end TIME-WAIT. */
 	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, rcv + 1000, 0,
@@ -2365,18 +2382,33 @@ test_tw_rules(bool v6)
 	SF_CHECK_EQ(tcb(eng, c)->tb_at[SF_CT_2MSL], 1000 + 60000);
 	ts = c->cn_ts_recent;
 	SF_CHECK_EQ(ts, p.tsval);
-	/* Data, and a bare ACK, at RCV.NXT: dropped, unanswered. */
+	/*
+	 * Data at RCV.NXT: not taken, answered with an ACK of where we are
+	 * (never rate limited: it has data), TIME-WAIT restarted; TS.Recent
+	 * stays (the data is not in window).
+	 */
 	sf_worker_clock(wk(eng), 2000);
 	p.tsval += 10;
-	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_PSH, rcv + 1,
-		p.iss + 2, "late", 4), SF_VERDICT_DROP, SF_CNT_tcp_segments,
-		SF_CNT_drop_tcp_timewait);
-	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1, p.iss + 2,
-		NULL, 0), SF_VERDICT_DROP, SF_CNT_tcp_segments,
-		SF_CNT_drop_tcp_timewait);
-	SF_CHECK_EQ(sf_test_tx_n, 0);
-	SF_CHECK_EQ(tcb(eng, c)->tb_at[SF_CT_2MSL], 1000 + 60000);
+	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_PSH, rcv + 1,
+		p.iss + 2, "late", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied);
+	CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 1);
+	rte_pktmbuf_free(m);
+	SF_CHECK_EQ(tcb(eng, c)->tb_at[SF_CT_2MSL], 2000 + 60000);
 	SF_CHECK_EQ(c->cn_ts_recent, ts);
+	/*
+	 * A bare ACK at RCV.NXT is in window: TIME-WAIT restarts, nothing
+	 * answers, and its timestamp becomes TS.Recent.
+	 */
+	sf_worker_clock(wk(eng), 3000);
+	p.tsval += 10;
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv + 1, p.iss + 2,
+		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
+		SF_CNT_tcp_absorbed);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(tcb(eng, c)->tb_at[SF_CT_2MSL], 3000 + 60000);
+	SF_CHECK_EQ(c->cn_ts_recent, p.tsval);
+	ts = p.tsval;
 	/*
 	 * The FIN again at 31 s, with a TSval 100 behind TS.Recent: ACKed
 	 * (echoing TS.Recent, not the old value), and TIME-WAIT restarts.
@@ -2385,7 +2417,7 @@ test_tw_rules(bool v6)
 	p.tsval = ts - 100;
 	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK | F_FIN, rcv,
 		p.iss + 2, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied);
+		SF_CNT_tcp_replied, SF_CNT_paws_estab);
 	CHECK_SEG(m, F_ACK, p.iss + 2, rcv + 1);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
 		SF_CHECK(r.opts.to_flags & SF_TOF_TS);
