@@ -298,7 +298,9 @@ sf_conn_wnd_bytes(struct sf_wtcp *wt, const struct sf_conn *c)
 
 	if (!(c->cn_flags & SF_CNF_SND))
 		return (w >> sc) << sc;
-	q = tb->tb_snd_end - c->cn_snd_una;
+	/* Bytes queued; once our FIN is acknowledged SND.UNA is past them. */
+	q = SF_SEQ_GT(tb->tb_snd_end, c->cn_snd_una) ?
+		tb->tb_snd_end - c->cn_snd_una : 0;
 	room = wt->wt_et->et_sndbuf > q ? wt->wt_et->et_sndbuf - q : 0;
 	w = (RTE_MIN(w, room) >> sc) << sc;
 	if (SF_SEQ_LT(c->cn_rcv_nxt + w, tb->tb_rcv_right))
@@ -1015,6 +1017,25 @@ sf_conn_ack_in(struct sf_wtcp *wt, const struct sf_port *pt,
 	if (SF_SEQ_GT(s->sg_ack, c->cn_snd_nxt)) {
 		*v = sf_conn_oow_ack(wt, pt, c, s, false);
 		return false;
+	}
+	/*
+	 * RFC 5961 5.2 (RFC 9293 MAY-12), as Linux's tcp_ack(): an ACK
+	 * below SND.UNA - MAX.SND.WND is a blind data injection, answered
+	 * with a challenge ACK and dropped. MAX.SND.WND is the peer's
+	 * largest window, but no more than the bytes acknowledged so far
+	 * (none: every ACK below SND.UNA is too old).
+	 */
+	if (unlikely(SF_SEQ_LT(s->sg_ack, c->cn_snd_una))) {
+		uint32_t maxw = c->cn_snd_una - c->cn_iss - 1;
+
+		if (c->cn_flags & SF_CNF_SND)
+			maxw = RTE_MIN(maxw, wt->wt_tcb[c->cn_id].tb_max_wnd);
+		else
+			maxw = 0;
+		if (SF_SEQ_LT(s->sg_ack, c->cn_snd_una - maxw)) {
+			*v = sf_conn_oow_ack(wt, pt, c, s, true);
+			return false;
+		}
 	}
 	if (c->cn_flags & SF_CNF_SND) {
 		sf_snd_ack(wt, c, s);

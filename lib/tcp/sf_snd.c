@@ -69,11 +69,12 @@ sf_snd_wnd(const struct sf_conn *c)
 	return (uint32_t)c->cn_snd_wnd << c->cn_neg.ng_snd_wscale;
 }
 
-/* Bytes queued and not acknowledged. */
+/* Bytes queued and not acknowledged (none once our FIN is). */
 static inline uint32_t
 sf_snd_queued(const struct sf_tcb *tb, const struct sf_conn *c)
 {
-	return tb->tb_snd_end - c->cn_snd_una;
+	return SF_SEQ_GT(tb->tb_snd_end, c->cn_snd_una) ?
+		tb->tb_snd_end - c->cn_snd_una : 0;
 }
 
 /*
@@ -120,6 +121,7 @@ sf_snd_setup(struct sf_wtcp *wt, struct sf_conn *c)
 	tb->tb_backoff = 0;
 	tb->tb_want_wr = 0;
 	tb->tb_half = 0;
+	tb->tb_max_wnd = sf_snd_wnd(c);
 	tb->tb_rcv_right = sf_conn_rcv_right(wt, c);
 	c->cn_flags |= SF_CNF_SND;
 }
@@ -783,6 +785,7 @@ sf_snd_ack(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 		c->cn_snd_wnd = s->sg_win;
 		tb->tb_snd_wl1 = s->sg_seq;
 		tb->tb_snd_wl2 = ack;
+		tb->tb_max_wnd = RTE_MAX(tb->tb_max_wnd, sf_snd_wnd(c));
 	}
 	tb->tb_probes = 0;
 	newly = sf_snd_sack_in(wt, c, s);

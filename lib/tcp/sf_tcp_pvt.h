@@ -322,6 +322,7 @@ struct sf_tcb {
 	uint32_t tb_lost_end;              /* bytes below it are lost */
 	uint32_t tb_sacked;                /* bytes SACKed above SND.UNA */
 	uint32_t tb_rcv_right;             /* right edge we advertised */
+	uint32_t tb_max_wnd;               /* the peer's largest window */
 	uint8_t tb_dupacks;
 	uint8_t tb_probes;                 /* zero-window probes unanswered */
 	uint8_t tb_ca;                     /* enum sf_ca_state */

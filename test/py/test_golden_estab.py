@@ -44,11 +44,11 @@ Counters from the exit JSON are checked exactly (the TCP engine's, every
 drop_* counter), the TCP outcome identity, the echo application's byte
 totals, and that every mbuf is back in its pool.
 
-Two deviations found are kept as strict xfail tests: the window after
-our FIN was acknowledged (it shrinks by every byte taken, where it
-should stay the listener's), and RFC 5961 5.2 (an ACK below SND.UNA -
-MAX.SND.WND draws a challenge ACK and its data is dropped, as Linux's
-tcp_ack() does; synfront takes the data).
+Two deviations these tests found are fixed and checked here: the
+window after our FIN was acknowledged stays the listener's (it shrank by
+every byte taken), and RFC 5961 5.2 (an ACK below SND.UNA - MAX.SND.WND
+draws a challenge ACK and its data is dropped, as Linux's tcp_ack()
+does; synfront took the data).
 """
 
 import collections
@@ -157,7 +157,7 @@ class Out:
     """
 
     def __init__(self, name, flags, seq, ack, win, data=b"", after=None,
-                 soon=None, synack=None, win_bug=False):
+                 soon=None, synack=None):
         self.name = name
         self.flags = flags
         self.seq = seq & M32
@@ -167,8 +167,6 @@ class Out:
         self.after = after
         self.soon = soon
         self.synack = synack        # the SYN-ACK's option layout
-        # The window is wrong now (a known bug): checked in an xfail test.
-        self.win_bug = win_bug
 
 
 class In:
@@ -423,14 +421,14 @@ def fin_scenarios(p):
     c.inp("ack_of_fin", r + 1, i + 2, ACK)
     c.inp("data_fw2", r + 1, i + 2, PSH | ACK, data=b"late",
           outcome="tcp_replied",
-          outs=[c.out("ack_data", ACK, i + 2, r + 5, win_bug=True)])
+          outs=[c.out("ack_data", ACK, i + 2, r + 5)])
     c.inp("fin", r + 5, i + 2, FIN | ACK, outcome="tcp_replied",
-          outs=[c.out("ack_fin", ACK, i + 2, r + 6, win_bug=True)])
+          outs=[c.out("ack_fin", ACK, i + 2, r + 6)])
     c.inp("fin_again", r + 5, i + 2, FIN | ACK, outcome="tcp_replied",
-          outs=[c.out("ack_fin_again", ACK, i + 2, r + 6, win_bug=True)])
+          outs=[c.out("ack_fin_again", ACK, i + 2, r + 6)])
     c.inp("data_tw", r + 6, i + 2, PSH | ACK, data=b"x",
           outcome="tcp_replied",
-          outs=[c.out("ack_data_tw", ACK, i + 2, r + 6, win_bug=True)])
+          outs=[c.out("ack_data_tw", ACK, i + 2, r + 6)])
     c.inp("rst_inexact_tw", r + 100, 0, RST, outcome="drop_tcp_timewait")
     c.inp("rst_tw", r + 6, 0, RST, extra=("conn_closed",))
     c.listener_rst("ack_after_tw", r + 6, i + 2)
@@ -462,7 +460,7 @@ def fin_scenarios(p):
     c.outs.append(c.out("fin", FIN | ACK, i + 1, r + 1))
     p.want["app_closes"] += 1
     c.inp("fin_ack", r + 1, i + 2, FIN | ACK, outcome="tcp_replied",
-          outs=[c.out("ack_tw", ACK, i + 2, r + 2, win_bug=True)])
+          outs=[c.out("ack_tw", ACK, i + 2, r + 2)])
 
     # CLOSE-WAIT held (sink never closes): the FIN ACKed, again when
     # retransmitted; a RST at RCV.NXT - 1 ends it (tcp_reset_check()).
@@ -660,8 +658,7 @@ def check_segment(c, o, raw, mac):
     assert ack == o.ack, "ack %s, want %s" % (
         "IRS%+d" % ((ack - c.irs) & M32) if ack else "0",
         "IRS%+d" % ((o.ack - c.irs) & M32) if o.ack else "0")
-    if not o.win_bug:
-        assert win == o.win, "window %d, want %d" % (win, o.win)
+    assert win == o.win, "window %d, want %d" % (win, o.win)
     assert urp == 0, "urgent pointer"
     hl = 20 + optlen(layout)
     assert doff == (hl // 4) << 4, "data offset 0x%02x" % doff
@@ -804,38 +801,8 @@ def test_estab_echo_totals(estab_run):
 
 
 # --------------------------------------------------------------------------
-# Deviations from Linux these tests found (not fixed)
+# RFC 5961 5.2, in a short run of its own
 
-@pytest.mark.xfail(strict=True, reason=(
-    "once our FIN is acknowledged, sf_conn_wnd_bytes() counts the FIN's "
-    "sequence number as a queued byte (tb_snd_end - SND.UNA = -1), so the "
-    "room is 0 and only the no-shrink rule holds the window: every byte "
-    "taken in FIN-WAIT-2 (and the peer's FIN) closes it by one"))
-def test_window_after_our_fin_acked(estab_run):
-    """After our FIN is acknowledged the send queue is empty: the window
-    stays the listener's (65535), in FIN-WAIT-2 (data still taken) and
-    in TIME-WAIT, as Linux's tcp_select_window() keeps it."""
-    p = estab_run["plan"]
-    by_flow = collections.defaultdict(list)
-    for raw in estab_run["out"]:
-        by_flow[flow_of(raw)].append(raw)
-    bad = []
-    for c in p.conns:
-        got = by_flow[(c.fam, c.dport, c.sport)]
-        assert len(got) == len(c.outs), c.name
-        for o, raw in zip(c.outs, got):
-            if o.win_bug:
-                win = struct.unpack("!H", tcp_of(raw, c.fam)[2][14:16])[0]
-                if win != o.win:
-                    bad.append("%s %s: window %d, want %d" % (
-                        c.name, o.name, win, o.win))
-    assert not bad, "\n".join(bad)
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "RFC 5961 5.2 not implemented: an ACK below SND.UNA - MAX.SND.WND is "
-    "taken (its data delivered) instead of drawing a challenge ACK and "
-    "being dropped, as Linux's tcp_ack() does"))
 def test_old_ack_challenged(port_mac, tmp_path):
     """RFC 5961 5.2 (RFC 9293 3.10.7.4 MAY-12, which Linux implements):
     SEG.ACK < SND.UNA - MAX.SND.WND is a blind injection: a challenge ACK
