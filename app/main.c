@@ -275,6 +275,11 @@ sf_lparams(const struct sf_lsettings *ls, struct sf_listener_params *lp)
 	lp->timestamps = ls->timestamps;
 	lp->sack = ls->sack;
 	lp->ecn = ls->ecn;
+	lp->synack_timeout_ms = ls->synack_timeout_ms;
+	lp->keepalive_ms = ls->keepalive_ms;
+	lp->keepalive_intvl_ms = ls->keepalive_intvl_ms;
+	lp->keepalive_probes = (uint8_t)ls->keepalive_probes;
+	lp->idle_timeout_ms = ls->idle_timeout_ms;
 	lp->on_accept = app->on_accept;
 	lp->on_close = app->on_close;
 	lp->on_data = app->on_data;
@@ -294,6 +299,11 @@ sf_setup_listeners(void)
 		.mss = sf_conf.mss, .window = sf_conf.window,
 		.wscale = sf_conf.wscale, .timestamps = sf_conf.timestamps,
 		.sack = sf_conf.sack, .ecn = sf_conf.ecn,
+		.synack_timeout_ms = sf_conf.synack_timeout_ms,
+		.keepalive_ms = sf_conf.keepalive_ms,
+		.keepalive_intvl_ms = sf_conf.keepalive_intvl_ms,
+		.keepalive_probes = sf_conf.keepalive_probes,
+		.idle_timeout_ms = sf_conf.idle_timeout_ms,
 	};
 	char abuf[64];
 	unsigned int i;

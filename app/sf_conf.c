@@ -27,6 +27,9 @@
 #define SF_DEF_BACKLOG        4096
 #define SF_DEF_SYN_BACKLOG    1024
 #define SF_DEF_SYNACK_RETRIES 5
+#define SF_DEF_SYNACK_TIMEOUT_MS 1000
+#define SF_DEF_KEEPALIVE_INTVL_MS 75000
+#define SF_DEF_KEEPALIVE_PROBES 9
 #define SF_DEF_SYNCOOKIES     1
 /* Linux's SYN-ACK: window 65535 unscaled, shift 7 with default tcp_rmem. */
 #define SF_DEF_WINDOW         65535
@@ -82,6 +85,9 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->timestamps = true;
 	conf->sack = true;
 	conf->ecn = true;
+	conf->synack_timeout_ms = SF_DEF_SYNACK_TIMEOUT_MS;
+	conf->keepalive_intvl_ms = SF_DEF_KEEPALIVE_INTVL_MS;
+	conf->keepalive_probes = SF_DEF_KEEPALIVE_PROBES;
 	conf->somaxconn = SF_DEF_BACKLOG;
 	conf->time_wait_ms = SF_DEF_TIME_WAIT_MS;
 	conf->sndbuf = SF_DEF_SNDBUF;
@@ -310,6 +316,11 @@ enum sf_key {
 	SF_KEY_TIMESTAMPS,
 	SF_KEY_SACK,
 	SF_KEY_ECN,
+	SF_KEY_SYNACK_TIMEOUT_MS,
+	SF_KEY_KEEPALIVE_MS,
+	SF_KEY_KEEPALIVE_INTVL_MS,
+	SF_KEY_KEEPALIVE_PROBES,
+	SF_KEY_IDLE_TIMEOUT_MS,
 	SF_KEY_SOMAXCONN,
 	SF_KEY_NO_LISTENER,
 	SF_KEY_TIME_WAIT_MS,
@@ -349,6 +360,11 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_TIMESTAMPS] = "timestamps",
 	[SF_KEY_SACK] = "sack",
 	[SF_KEY_ECN] = "ecn",
+	[SF_KEY_SYNACK_TIMEOUT_MS] = "synack_timeout_ms",
+	[SF_KEY_KEEPALIVE_MS] = "keepalive_ms",
+	[SF_KEY_KEEPALIVE_INTVL_MS] = "keepalive_intvl_ms",
+	[SF_KEY_KEEPALIVE_PROBES] = "keepalive_probes",
+	[SF_KEY_IDLE_TIMEOUT_MS] = "idle_timeout_ms",
 	[SF_KEY_SOMAXCONN] = "somaxconn",
 	[SF_KEY_NO_LISTENER] = "no_listener",
 	[SF_KEY_TIME_WAIT_MS] = "time_wait_ms",
@@ -436,6 +452,11 @@ sf_key_is_listener(enum sf_key k)
 	case SF_KEY_TIMESTAMPS:
 	case SF_KEY_SACK:
 	case SF_KEY_ECN:
+	case SF_KEY_SYNACK_TIMEOUT_MS:
+	case SF_KEY_KEEPALIVE_MS:
+	case SF_KEY_KEEPALIVE_INTVL_MS:
+	case SF_KEY_KEEPALIVE_PROBES:
+	case SF_KEY_IDLE_TIMEOUT_MS:
 		return true;
 	default:
 		return false;
@@ -485,6 +506,38 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 	case SF_KEY_DEFER_ACCEPT:
 		return sf_parse_uint(where, val, 0, 3600, "(seconds)",
 				&conf->defer_accept);
+	case SF_KEY_SYNACK_TIMEOUT_MS:
+		return sf_parse_uint(where, val, 1, 120000,
+				"(milliseconds, the first retransmission timeout)",
+				&conf->synack_timeout_ms);
+	case SF_KEY_KEEPALIVE_MS:
+		ret = sf_parse_uint(where, val, 0, SF_KEEPALIVE_MAX_MS,
+				"(milliseconds of silence before probes; 0: off)",
+				&conf->keepalive_ms);
+		if (ret == 0 && conf->keepalive_ms != 0 &&
+		    conf->keepalive_ms < 1000)
+			return sf_conf_error(where,
+				"invalid value '%u': expected 0 (off) or an integer 1000..%u (milliseconds)",
+				conf->keepalive_ms, SF_KEEPALIVE_MAX_MS);
+		return ret;
+	case SF_KEY_KEEPALIVE_INTVL_MS:
+		return sf_parse_uint(where, val, 1000, SF_KEEPALIVE_MAX_MS,
+				"(milliseconds between keepalive probes)",
+				&conf->keepalive_intvl_ms);
+	case SF_KEY_KEEPALIVE_PROBES:
+		return sf_parse_uint(where, val, 1, 127,
+				"(unanswered probes before a reset)",
+				&conf->keepalive_probes);
+	case SF_KEY_IDLE_TIMEOUT_MS:
+		ret = sf_parse_uint(where, val, 0, SF_KEEPALIVE_MAX_MS,
+				"(milliseconds without a segment; 0: off)",
+				&conf->idle_timeout_ms);
+		if (ret == 0 && conf->idle_timeout_ms != 0 &&
+		    conf->idle_timeout_ms < 1000)
+			return sf_conf_error(where,
+				"invalid value '%u': expected 0 (off) or an integer 1000..%u (milliseconds)",
+				conf->idle_timeout_ms, SF_KEEPALIVE_MAX_MS);
+		return ret;
 	case SF_KEY_ABORT_ON_OVERFLOW:
 		return sf_parse_bool(where, val, &conf->abort_on_overflow);
 	case SF_KEY_STEERING:
@@ -684,7 +737,7 @@ sf_conf_load_listener(struct sf_conf *conf, struct rte_cfgfile *cfg,
 		k = sf_conf_key(ent[i].name);
 		if (k < 0 || !sf_key_is_listener(k)) {
 			ret = sf_conf_error(where,
-				"'%s' is not a listener setting: a [listener] section takes listen, app, syncookies, backlog, syn_backlog, synack_retries, defer_accept, abort_on_overflow, mss, window, wscale, timestamps, sack, ecn",
+				"'%s' is not a listener setting: a [listener] section takes listen, app, syncookies, backlog, syn_backlog, synack_retries, defer_accept, abort_on_overflow, mss, window, wscale, timestamps, sack, ecn, synack_timeout_ms, keepalive_ms, keepalive_intvl_ms, keepalive_probes, idle_timeout_ms",
 				ent[i].name);
 			break;
 		}
@@ -722,6 +775,11 @@ sf_lsettings_of(const struct sf_conf *c, struct sf_lsettings *s)
 	s->timestamps = c->timestamps;
 	s->sack = c->sack;
 	s->ecn = c->ecn;
+	s->synack_timeout_ms = c->synack_timeout_ms;
+	s->keepalive_ms = c->keepalive_ms;
+	s->keepalive_intvl_ms = c->keepalive_intvl_ms;
+	s->keepalive_probes = c->keepalive_probes;
+	s->idle_timeout_ms = c->idle_timeout_ms;
 }
 
 /* Every listener's settings: the final defaults, then its own keys. */
@@ -861,6 +919,12 @@ sf_conf_usage(const char *prgname)
 	"      --timestamps yes|no   answer timestamps when offered (default yes)\n"
 	"      --sack yes|no         answer SACK-permitted when offered (default yes)\n"
 	"      --ecn yes|no          answer ECN setup (default yes)\n"
+	"      --synack-timeout-ms MS  first retransmission timeout, SYN-ACKs and\n"
+	"                            data before an RTT sample (default %u)\n"
+	"      --keepalive-ms MS     probe after MS of silence (default 0: off)\n"
+	"      --keepalive-intvl-ms MS  between probes (default %u)\n"
+	"      --keepalive-probes N  unanswered probes before a reset (default %u)\n"
+	"      --idle-timeout-ms MS  reset after MS without a segment (default 0: off)\n"
 	"      --somaxconn N         ceiling of every backlog (default %u)\n"
 	"      --no-listener rst|drop  segments for a closed port (default rst)\n"
 	"      --time-wait-ms MS     TIME-WAIT after our close (default %u)\n"
@@ -888,12 +952,14 @@ sf_conf_usage(const char *prgname)
 	"      --stats-file FILE     write all counters as JSON on exit\n"
 	"  -h, --help                this text\n"
 	"\n"
-	"The listener options (--app to --ecn) are the defaults of every listener;\n"
+	"The listener options (--app to --idle-timeout-ms) are the defaults of every listener;\n"
 	"a [listener NAME] section of the config file overrides them for one.\n"
 	"Example: %s -l 0-1 --no-huge -m 1024 --vdev net_tap0,iface=sf0 -- \\\n"
 	"         -c config/synfront.ini\n",
 	prgname, SF_DEF_BACKLOG, SF_DEF_SYN_BACKLOG, SF_DEF_SYNACK_RETRIES,
-	SF_DEF_WINDOW, SF_DEF_WSCALE, SF_DEF_BACKLOG, SF_DEF_TIME_WAIT_MS,
+	SF_DEF_WINDOW, SF_DEF_WSCALE, SF_DEF_SYNACK_TIMEOUT_MS,
+	SF_DEF_KEEPALIVE_INTVL_MS, SF_DEF_KEEPALIVE_PROBES, SF_DEF_BACKLOG,
+	SF_DEF_TIME_WAIT_MS,
 	SF_DEF_MAX_REQUESTS, SF_DEF_MAX_CONNS, SF_DEF_SNDBUF,
 	SF_DEF_TCP_RETRIES2, SF_DEF_ICMP_RATELIMIT,
 	SF_DEF_ICMP_MSGS_PER_SEC, SF_DEF_ICMP_MSGS_BURST, prgname);
@@ -929,6 +995,13 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("timestamps", required_argument, SF_KEY_TIMESTAMPS),
 	SF_LONG("sack", required_argument, SF_KEY_SACK),
 	SF_LONG("ecn", required_argument, SF_KEY_ECN),
+	SF_LONG("synack-timeout-ms", required_argument,
+		SF_KEY_SYNACK_TIMEOUT_MS),
+	SF_LONG("keepalive-ms", required_argument, SF_KEY_KEEPALIVE_MS),
+	SF_LONG("keepalive-intvl-ms", required_argument,
+		SF_KEY_KEEPALIVE_INTVL_MS),
+	SF_LONG("keepalive-probes", required_argument, SF_KEY_KEEPALIVE_PROBES),
+	SF_LONG("idle-timeout-ms", required_argument, SF_KEY_IDLE_TIMEOUT_MS),
 	SF_LONG("somaxconn", required_argument, SF_KEY_SOMAXCONN),
 	SF_LONG("no-listener", required_argument, SF_KEY_NO_LISTENER),
 	SF_LONG("time-wait-ms", required_argument, SF_KEY_TIME_WAIT_MS),

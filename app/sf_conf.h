@@ -56,6 +56,11 @@ struct sf_lsettings {
 	bool timestamps;
 	bool sack;
 	bool ecn;
+	unsigned int synack_timeout_ms;
+	unsigned int keepalive_ms;      /* 0: off */
+	unsigned int keepalive_intvl_ms;
+	unsigned int keepalive_probes;
+	unsigned int idle_timeout_ms;   /* 0: off */
 };
 
 /* Most keys one [listener NAME] section holds. */
@@ -100,6 +105,11 @@ struct sf_conf {
 	bool timestamps;
 	bool sack;
 	bool ecn;
+	unsigned int synack_timeout_ms;
+	unsigned int keepalive_ms;      /* 0: off */
+	unsigned int keepalive_intvl_ms;
+	unsigned int keepalive_probes;
+	unsigned int idle_timeout_ms;   /* 0: off */
 	/* Engine-wide TCP settings. */
 	unsigned int somaxconn;
 	bool no_listener_drop;          /* --no-listener drop */

@@ -247,6 +247,8 @@ sf_tel_listener_dict(const struct sf_engine *eng, unsigned int id,
 	rte_tel_data_add_dict_u64(d, "synack_retries", lp.synack_retries);
 	rte_tel_data_add_dict_u64(d, "defer_accept", lp.defer_accept);
 	rte_tel_data_add_dict_u64(d, "syncookies", lp.syncookies);
+	rte_tel_data_add_dict_u64(d, "keepalive_ms", lp.keepalive_ms);
+	rte_tel_data_add_dict_u64(d, "idle_timeout_ms", lp.idle_timeout_ms);
 	rte_tel_data_add_dict_u64(d, "synq", st.synq);
 	rte_tel_data_add_dict_u64(d, "synq_max", st.synq_max);
 	rte_tel_data_add_dict_u64(d, "acceptq", st.acceptq);
@@ -386,6 +388,10 @@ sf_tel_listen_key(struct sf_engine *eng, const char *key, const char *val,
 		SF_K(syncookies, 2), SF_K(mss, UINT16_MAX),
 		SF_K(window, UINT16_MAX), SF_K(wscale, UINT8_MAX),
 		SF_K(timestamps, 1), SF_K(sack, 1), SF_K(ecn, 1),
+		SF_K(keepalive_ms, UINT32_MAX),
+		SF_K(keepalive_intvl_ms, UINT32_MAX),
+		SF_K(keepalive_probes, UINT8_MAX),
+		SF_K(idle_timeout_ms, UINT32_MAX),
 #undef SF_K
 	};
 	unsigned long v;

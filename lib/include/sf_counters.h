@@ -136,7 +136,13 @@ extern "C" {
 	X(conn_resets, "connections reset by the peer") \
 	X(conn_closed, "connections that ended after a close") \
 	X(conn_timeouts, "connections given up: data or FIN unanswered " \
-	  "(abort_on_timeout), or no FIN in FIN-WAIT-2") \
+	  "(abort_on_timeout), or no FIN in FIN-WAIT-2, or keepalive " \
+	  "probes unanswered, or idle too long") \
+	X(keepalive_probes, "keepalive probes sent (Linux TCPKeepAlive)") \
+	X(keepalive_aborts, "connections reset after keepalive_probes " \
+	  "unanswered keepalive probes") \
+	X(idle_timeouts, "connections reset after their listener's " \
+	  "idle_timeout_ms without an acceptable segment") \
 	X(fin_retrans, "FINs retransmitted") \
 	X(app_closes, "connections the application closed (FIN)") \
 	X(app_shutdowns, "connections the application half-closed " \

@@ -61,9 +61,11 @@ enum sf_close_reason {
 	/**
 	 * Data went unacknowledged through every retransmission, or as
 	 * many zero-window probes went unanswered
-	 * (sf_engine_params.tcp_retries2); the handle is gone on return.
-	 * (A connection given up after the application's close ends with
-	 * SF_CLOSE_DONE.)
+	 * (sf_engine_params.tcp_retries2), or keepalive probes went
+	 * unanswered, or the connection was idle longer than its
+	 * listener's idle_timeout_ms (the last two reset it); the handle
+	 * is gone on return. (A connection given up after the
+	 * application's close ends with SF_CLOSE_DONE.)
 	 */
 	SF_CLOSE_TIMEOUT,
 	SF_CLOSE_MAX,            /**< number of reasons */
@@ -190,7 +192,27 @@ struct sf_listener_params {
 	sf_on_data_t on_data;
 	sf_on_writable_t on_writable; /**< NULL: never told */
 	void *arg;                  /**< passed to the callbacks */
+	/**
+	 * Keepalive (RFC 9293 3.8.4, off by default as there): after
+	 * keepalive_ms without a segment from the peer (0: never), probes
+	 * every keepalive_intvl_ms (Linux's 75 s); keepalive_probes
+	 * unanswered (Linux's 9) reset the connection (SF_CLOSE_TIMEOUT).
+	 * Linux's tcp_keepalive_time is 2 hours.
+	 */
+	uint32_t keepalive_ms;
+	uint32_t keepalive_intvl_ms;  /**< 1000..SF_KEEPALIVE_MAX_MS */
+	uint8_t keepalive_probes;     /**< 1..127 */
+	/**
+	 * A connection that received no acceptable segment for this long
+	 * (0: never) is reset (SF_CLOSE_TIMEOUT): a front end that must
+	 * not hold peers that went away silently. ESTABLISHED and
+	 * CLOSE-WAIT only: the closing states end by their own timers.
+	 */
+	uint32_t idle_timeout_ms;
 };
+
+/** Longest keepalive and idle time a listener takes (24 days, ms). */
+#define SF_KEEPALIVE_MAX_MS (24u * 24 * 3600 * 1000)
 
 /** Linux's net.core.somaxconn default, the ceiling of every backlog. */
 #define SF_SOMAXCONN_DEFAULT 4096

@@ -40,6 +40,8 @@
 
 
 static int sf_conn_fin(struct sf_wtcp *wt, struct sf_conn *c);
+static void sf_conn_keep_start(struct sf_wtcp *wt, struct sf_conn *c,
+		const struct sf_listener_params *lp);
 
 static inline struct sf_conn *
 sf_conn(struct sf_wtcp *wt, uint32_t id)
@@ -58,6 +60,7 @@ static inline void
 sf_tcb_reset(struct sf_tcb *tb)
 {
 	tb->tb_timers = 0;
+	tb->tb_keep = 0;
 	tb->tb_quick = SF_QUICKACKS;
 	tb->tb_rcv_mss = 536;              /* TCP_MSS_DEFAULT, until seen */
 }
@@ -721,6 +724,9 @@ sf_conn_born(struct sf_wtcp *wt, const struct sf_port *pt,
 	}
 	c->cn_state = fin ? SF_CS_CLOSE_WAIT : SF_CS_ESTABLISHED;
 	c->cn_last_tx = wt->wt_net.nt_now - SF_OOW_RATELIMIT_MS;
+	if (unlikely(ls->ls_p.keepalive_ms != 0 ||
+		     ls->ls_p.idle_timeout_ms != 0))
+		sf_conn_keep_start(wt, c, &ls->ls_p);
 }
 
 /*
@@ -1338,6 +1344,11 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 	if (!sf_conn_validate(wt, pt, c, s, &v) ||
 	    !sf_conn_ack_in(wt, pt, c, s, &fin_acked, &v))
 		return v;
+	if (unlikely(wt->wt_tcb[c->cn_id].tb_keep != 0)) {
+		/* The peer is there: silence counts from now. */
+		wt->wt_tcb[c->cn_id].tb_last_rx = wt->wt_net.nt_now;
+		wt->wt_tcb[c->cn_id].tb_kprobes = 0;
+	}
 	gone = sf_conn_data_in(wt, c, s, &dup);
 	if (gone < 0)
 		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_data_ring_full);
@@ -1423,6 +1434,96 @@ sf_conn_wnd_update(struct sf_wtcp *wt, struct sf_conn *c)
 		sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_ACK);
 }
 
+/*
+ * The connection's silence is watched (its listener's keepalive_ms or
+ * idle_timeout_ms, read at birth): from now, and whenever an acceptable
+ * segment comes (sf_conn_input()).
+ */
+static void
+sf_conn_keep_start(struct sf_wtcp *wt, struct sf_conn *c,
+		const struct sf_listener_params *lp)
+{
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+	uint32_t first = UINT32_MAX;
+
+	tb->tb_keep = 0;
+	if (lp->keepalive_ms != 0) {
+		tb->tb_keep |= SF_TBK_KEEPALIVE;
+		first = lp->keepalive_ms;
+	}
+	if (lp->idle_timeout_ms != 0) {
+		tb->tb_keep |= SF_TBK_IDLE;
+		first = RTE_MIN(first, lp->idle_timeout_ms);
+	}
+	tb->tb_kprobes = 0;
+	tb->tb_last_rx = wt->wt_net.nt_now;
+	sf_conn_timer_set(wt, c, SF_CT_KEEP, first);
+}
+
+/* A peer that went silent: RST, and on_close(SF_CLOSE_TIMEOUT). */
+static void
+sf_conn_silent_end(struct sf_wtcp *wt, struct sf_conn *c,
+		enum sf_counter why)
+{
+	sf_count(&wt->wt_net, why);
+	sf_count(&wt->wt_net, SF_CNT_conn_timeouts);
+	sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
+	sf_conn_end(wt, c, SF_CLOSE_TIMEOUT);
+}
+
+/*
+ * The keepalive timer (Linux's tcp_keepalive_timer(), the idle timeout
+ * beside it), lazily: a segment only moves tb_last_rx, and the timer,
+ * when it fires, works out from it what is due. The settings are the
+ * listener's now (a listener update applies to its connections from the
+ * next look; one that turns a watch off ends it). Only ESTABLISHED and
+ * CLOSE-WAIT are watched: the closing states end by their own timers.
+ * Keepalive probes wait while data or our FIN is unacknowledged (the
+ * retransmission timer watches the peer then), and are ACKs with
+ * SEQ = SND.UNA - 1, which any live peer answers.
+ */
+static void
+sf_conn_keepalive(struct sf_wtcp *wt, struct sf_conn *c)
+{
+	const struct sf_listener_params *lp =
+		&wt->wt_et->et_listeners[c->cn_listener].ls_p;
+	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
+	uint32_t now = wt->wt_net.nt_now, idle = now - tb->tb_last_rx;
+	uint32_t next = UINT32_MAX, t;
+
+	if (c->cn_state != SF_CS_ESTABLISHED &&
+	    c->cn_state != SF_CS_CLOSE_WAIT)
+		return;
+	t = __atomic_load_n(&lp->idle_timeout_ms, __ATOMIC_RELAXED);
+	if ((tb->tb_keep & SF_TBK_IDLE) && t != 0) {
+		if (idle >= t) {
+			sf_conn_silent_end(wt, c, SF_CNT_idle_timeouts);
+			return;
+		}
+		next = t - idle;
+	}
+	t = __atomic_load_n(&lp->keepalive_ms, __ATOMIC_RELAXED);
+	if ((tb->tb_keep & SF_TBK_KEEPALIVE) && t != 0) {
+		if (c->cn_snd_una != c->cn_snd_nxt) {
+			next = RTE_MIN(next, t);
+		} else if (idle >= t) {
+			if (tb->tb_kprobes >= lp->keepalive_probes) {
+				sf_conn_silent_end(wt, c,
+					SF_CNT_keepalive_aborts);
+				return;
+			}
+			sf_conn_ctl(wt, c, c->cn_snd_una - 1, SF_TH_ACK);
+			sf_count(&wt->wt_net, SF_CNT_keepalive_probes);
+			tb->tb_kprobes++;
+			next = RTE_MIN(next, lp->keepalive_intvl_ms);
+		} else {
+			next = RTE_MIN(next, t - idle);
+		}
+	}
+	if (next != UINT32_MAX)
+		sf_conn_timer_set(wt, c, SF_CT_KEEP, next);
+}
+
 /* The delayed ACK is due: the bytes since our last ACK, acknowledged. */
 static void
 sf_conn_delack(struct sf_wtcp *wt, struct sf_conn *c)
@@ -1452,8 +1553,10 @@ sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
 			sf_conn_2msl_end(wt, c);
 		else if (k == SF_CT_DELACK)
 			sf_conn_delack(wt, c);
-		else
+		else if (k == SF_CT_PERSIST)
 			sf_snd_persist(wt, c);
+		else
+			sf_conn_keepalive(wt, c);
 	}
 	/* Kinds still to come (the wheel slot fired and is free). */
 	if (c->cn_state != SF_CS_FREE && tb->tb_timers != 0)

@@ -73,6 +73,8 @@ sf_listener_params_init(struct sf_listener_params *p)
 	p->timestamps = true;
 	p->sack = true;
 	p->ecn = true;
+	p->keepalive_intvl_ms = 75000;
+	p->keepalive_probes = 9;
 }
 
 static bool
@@ -92,7 +94,14 @@ sf_listener_params_ok(const struct sf_listener_params *p)
 		p->synack_timeout_ms <= SF_RTO_MAX_MS &&
 		p->wscale <= SF_TCP_MAX_WSCALE && p->window != 0 &&
 		p->syncookies <= 2 && p->defer_accept <= SF_DEFER_MAX &&
-		(p->mss == 0 || (p->mss >= SF_MSS_MIN && p->mss <= SF_MSS_MAX));
+		(p->mss == 0 || (p->mss >= SF_MSS_MIN && p->mss <= SF_MSS_MAX)) &&
+		p->keepalive_ms <= SF_KEEPALIVE_MAX_MS &&
+		(p->keepalive_ms == 0 || p->keepalive_ms >= 1000) &&
+		p->keepalive_intvl_ms >= 1000 &&
+		p->keepalive_intvl_ms <= SF_KEEPALIVE_MAX_MS &&
+		p->keepalive_probes >= 1 && p->keepalive_probes <= 127 &&
+		p->idle_timeout_ms <= SF_KEEPALIVE_MAX_MS &&
+		(p->idle_timeout_ms == 0 || p->idle_timeout_ms >= 1000);
 }
 
 /* Address of p as the table keys it; -EINVAL when it cannot listen. */
@@ -294,6 +303,10 @@ sf_ltab_update(struct sf_etcp *et, unsigned int id,
 	SF_LS_SET(ls, timestamps, q.timestamps);
 	SF_LS_SET(ls, sack, q.sack);
 	SF_LS_SET(ls, ecn, q.ecn);
+	SF_LS_SET(ls, keepalive_ms, q.keepalive_ms);
+	SF_LS_SET(ls, keepalive_intvl_ms, q.keepalive_intvl_ms);
+	SF_LS_SET(ls, keepalive_probes, q.keepalive_probes);
+	SF_LS_SET(ls, idle_timeout_ms, q.idle_timeout_ms);
 	SF_LS_SET(ls, arg, q.arg);
 	SF_LS_SET(ls, on_close, q.on_close);
 	SF_LS_SET(ls, on_data, q.on_data);

@@ -263,8 +263,13 @@ enum sf_ctimer {
 	SF_CT_2MSL,        /* the end of FIN-WAIT-2 or of TIME-WAIT */
 	SF_CT_DELACK,      /* a delayed ACK is due */
 	SF_CT_PERSIST,     /* a zero-window probe is due */
+	SF_CT_KEEP,        /* keepalive or idle timeout: look again */
 	SF_CT_MAX,
 };
+
+/* What watches a connection's silence (tb_keep), from its listener. */
+#define SF_TBK_KEEPALIVE 0x01
+#define SF_TBK_IDLE      0x02
 
 /*
  * What a connection keeps beside it, in wt_tcb, rather than in struct
@@ -289,6 +294,14 @@ struct sf_tcb {
 	 */
 	uint8_t tb_quick;
 	uint16_t tb_rcv_mss;
+	/*
+	 * Keepalive and the idle timeout (SF_TBK_*, from the listener at
+	 * birth; 0 when the slot is freed): the tick of the last acceptable
+	 * segment, and the keepalive probes unanswered since.
+	 */
+	uint8_t tb_keep;
+	uint8_t tb_kprobes;
+	uint32_t tb_last_rx;
 	/* left edge of the SACK block that changed last (RFC 2018 4:
 	 * reported first) */
 	uint32_t tb_sack_last;

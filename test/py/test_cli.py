@@ -106,9 +106,15 @@ def test_help():
     ("--sndbuf", "1073741825", "4096..1073741824"),
     ("--tcp-retries2", "0", "1..255"),
     ("--tcp-retries2", "256", "1..255"),
+    ("--keepalive-ms", "999", "1000..2073600000"),
+    ("--keepalive-intvl-ms", "999", "1000..2073600000"),
+    ("--keepalive-probes", "128", "1..127"),
+    ("--idle-timeout-ms", "10", "1000..2073600000"),
+    ("--synack-timeout-ms", "0", "1..120000"),
 ])
 def test_bad_engine_tcp_values(opt, value, rng):
-    """The send budget and the retry limit name the value and the range."""
+    """Engine-wide and listener TCP settings name the value and the
+    range they take."""
     r = synfront(["--", opt, value])
     assert r.returncode == 2
     line = one_error_line(r)

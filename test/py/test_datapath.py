@@ -183,3 +183,49 @@ def test_greeting_from_app_lcore(synfront_factory, tmp_path, v6):
     assert c["app_cmds_ring_full"] == 0, nonzero(c)
     assert c["conn_resets"] == 0 and c["out_rsts"] == 0, nonzero(c)
 
+
+
+# A kernel client that connects, stays silent for argv[3] seconds, then
+# tries to read: "reset" when synfront reset the connection meanwhile,
+# "alive" when a byte sent then comes back (echo).
+SILENT = r"""
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
+time.sleep(float(sys.argv[3]))
+try:
+    s.sendall(b"x")
+    print("alive" if s.recv(1) == b"x" else "eof")
+except ConnectionResetError:
+    print("reset")
+s.close()
+"""
+
+
+def test_keepalive_and_idle_timeout(synfront_factory, tmp_path):
+    """Keepalive probes of a silent kernel peer are answered by its
+    TCP: the connection lives on (probes counted, none given up); the
+    idle timeout resets a silent peer (the kernel sees ECONNRESET), on
+    another listener, and that connection ends with a timeout."""
+    conf = [
+        "[synfront]", "app = echo",
+        "[listener ka]", "listen = 7", "keepalive_ms = 1000",
+        "keepalive_intvl_ms = 1000", "keepalive_probes = 3",
+        "[listener idle]", "listen = 8", "idle_timeout_ms = 1500",
+    ]
+    ini = tmp_path / "keep.ini"
+    ini.write_text("\n".join(conf) + "\n")
+    sf = synfront_factory(vdev="tap", lcores="0",
+                          app_args=list(SF_ADDR_ARGS) + ["-c", str(ini)])
+    sf.start()
+    r = run([PYTHON, "-c", SILENT, SF_V4, "7", "4.5"], ns=sf.ns, timeout=30)
+    assert r.returncode == 0 and r.stdout.strip() == "alive", \
+        r.stdout + r.stderr
+    st = sf.stats()
+    assert st["keepalive_probes"] >= 3, nonzero(st)
+    assert st["keepalive_aborts"] == 0, nonzero(st)
+    r = run([PYTHON, "-c", SILENT, SF_V4, "8", "3"], ns=sf.ns, timeout=30)
+    assert r.returncode == 0 and r.stdout.strip() == "reset", \
+        r.stdout + r.stderr
+    js = sf.stop_and_check()
+    c = js["counters"]
+    assert c["idle_timeouts"] == 1 and c["conn_timeouts"] == 1, nonzero(c)

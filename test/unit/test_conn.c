@@ -1547,6 +1547,125 @@ out:
 	SF_CHECK_EQ(cb.closes[SF_CLOSE_ABORT], 0);
 }
 
+/*
+ * Keepalive and the idle timeout (the listener's keepalive_ms,
+ * keepalive_intvl_ms, keepalive_probes, idle_timeout_ms): probes after
+ * the silence, at the interval, answered ones start the silence over,
+ * unanswered ones reset the connection; the idle timeout resets after
+ * its time without an acceptable segment, an acceptable one moving it.
+ */
+static void
+test_keepalive(bool v6)
+{
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_engine *eng;
+	struct rte_mbuf *m;
+	struct sf_conn *c;
+	uint32_t una, rcv;
+	unsigned int i;
+
+	lp_default(&lp);
+	/* Settings out of range are refused. */
+	eng = setup(&lp);
+	lp.keepalive_intvl_ms = 0;
+	SF_CHECK_EQ(sf_engine_listen(eng, &lp), -EINVAL);
+	lp.keepalive_intvl_ms = 2000;
+	lp.keepalive_probes = 0;
+	SF_CHECK_EQ(sf_engine_listen(eng, &lp), -EINVAL);
+	lp.keepalive_probes = 3;
+	lp.idle_timeout_ms = 999;
+	SF_CHECK_EQ(sf_engine_listen(eng, &lp), -EINVAL);
+	lp.idle_timeout_ms = 0;
+	lp.keepalive_ms = SF_KEEPALIVE_MAX_MS + 1;
+	SF_CHECK_EQ(sf_engine_listen(eng, &lp), -EINVAL);
+	teardown(eng);
+
+	lp.keepalive_ms = 10000;
+	eng = setup(&lp);
+	sf_worker_clock(wk(eng), 0);
+	sf_test_client_init(&p, v6, 1940, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	una = p.iss + 1;
+	rcv = p.isn + 1;
+	sf_test_tx_flush();
+	sf_worker_clock(wk(eng), 9999);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	/* 10 s of silence: a probe, SEQ = SND.UNA - 1. */
+	sf_worker_clock(wk(eng), 10000);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_ACK, una - 1, rcv);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_keepalive_probes), 1);
+	/* The peer answers at 10.5 s: the silence starts over. */
+	sf_worker_clock(wk(eng), 10500);
+	m = sf_test_seg_frame(&p, F_ACK, rcv, una, NULL, 0);
+	SF_CHECK_EQ(sf_test_input(eng, m), SF_VERDICT_DONE);
+	rte_pktmbuf_free(m);
+	sf_worker_clock(wk(eng), 20499);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	/* Then three probes, 2 s apart, unanswered, and a reset. */
+	for (i = 0; i < 3; i++) {
+		sf_worker_clock(wk(eng), 20500 + i * 2000);
+		SF_CHECK_EQ(sf_test_tx_n, 1);
+		if (sf_test_tx_n == 1)
+			CHECK_SEG(sf_test_tx[0], F_ACK, una - 1, rcv);
+		sf_test_tx_flush();
+	}
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_keepalive_probes), 4);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_TIMEOUT], 0);
+	sf_worker_clock(wk(eng), 26500);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_RST | F_ACK, una, rcv);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_TIMEOUT], 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_keepalive_aborts), 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_conn_timeouts), 1);
+	SF_CHECK_EQ(nconns(eng), 0);
+	teardown(eng);
+
+	/* The idle timeout: 5 s without an acceptable segment. */
+	lp.keepalive_ms = 0;
+	lp.idle_timeout_ms = 5000;
+	eng = setup(&lp);
+	sf_worker_clock(wk(eng), 0);
+	sf_test_client_init(&p, v6, 1941, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	una = p.iss + 1;
+	rcv = p.isn + 1;
+	sf_test_tx_flush();
+	/* Data at 3 s moves it; an unacceptable segment does not. */
+	sf_worker_clock(wk(eng), 3000);
+	m = sf_test_seg_frame(&p, F_ACK | F_PSH, rcv, una, "hi", 2);
+	if (sf_test_input(eng, m) != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
+	rcv += 2;
+	sf_worker_clock(wk(eng), 4000);
+	m = sf_test_seg_frame(&p, F_ACK, rcv + 1000000, una, NULL, 0);
+	if (sf_test_input(eng, m) != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
+	sf_test_tx_flush();
+	sf_worker_clock(wk(eng), 7999);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(nconns(eng), 1);
+	sf_worker_clock(wk(eng), 8000);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_RST | F_ACK, una, rcv);
+	sf_test_tx_flush();
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_TIMEOUT], 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_idle_timeouts), 1);
+	SF_CHECK_EQ(nconns(eng), 0);
+out:
+	teardown(eng);
+}
+
 /* Connections nobody accepts wait in the accept queue. */
 static void
 test_accept_queue(bool v6)
@@ -2509,6 +2628,7 @@ main(int argc, char **argv)
 		test_app_actions(v6);
 		test_time_wait(v6);
 		test_tw_rules(v6);
+		test_keepalive(v6);
 		test_accept_queue(v6);
 	}
 	return sf_test_done("test_conn");
