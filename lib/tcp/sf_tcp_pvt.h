@@ -315,6 +315,7 @@ struct sf_tcb {
 	uint32_t tb_srtt;                  /* ms << 3; 0: no sample yet */
 	uint32_t tb_rttvar;                /* ms << 2 */
 	uint32_t tb_rto;                   /* ms, before backoff */
+	uint32_t tb_retrans;               /* segments retransmitted */
 	uint32_t tb_rtt_seq;               /* Karn: the byte timed ... */
 	uint32_t tb_rtt_at;                /* ... sent at this tick */
 	uint32_t tb_recover;               /* RFC 6582 / 6675 recovery point */
