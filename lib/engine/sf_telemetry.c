@@ -15,12 +15,17 @@
  *   /synfront/listen,[ADDR:]PORT[,KEY=VALUE...] add a listener, or change
  *                          the settings of the one on ADDR:PORT
  *   /synfront/unlisten,[ADDR:]PORT remove a listener
+ *   /synfront/conns[,W[:N]] connections by state and the first ones
+ *                          (of worker W), or connection N of worker W in
+ *                          full (what ss -ti shows)
  * The callbacks run on the telemetry thread: they read the per-lcore
  * counters with atomic loads; cookie_rotate writes the cookie secret,
  * which the workers read under its sequence lock; listen and unlisten
- * change the listener table under RCU (sf_listen.c).
+ * change the listener table under RCU (sf_listen.c); conns reads the
+ * workers' connections with no lock, a racy snapshot (sf_conn_stat.c).
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -534,6 +539,286 @@ sf_tel_unlisten(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Connections a listing names at most (the reply must fit 16 KiB). */
+#define SF_TEL_CONNS_LIST 64
+
+/* A flow key's address words as text (ab: INET6_ADDRSTRLEN bytes). */
+static const char *
+sf_tel_ntop(uint8_t family, const uint32_t *addr, char *ab)
+{
+	if (inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, ab,
+			INET6_ADDRSTRLEN) == NULL)
+		snprintf(ab, INET6_ADDRSTRLEN, "?");
+	return ab;
+}
+
+/* "ADDR:PORT", "[ADDR]:PORT" for IPv6, from a flow key's words. */
+static char *
+sf_tel_endpoint(uint8_t family, const uint32_t *addr, uint16_t port_be,
+		char *buf, size_t len)
+{
+	char ab[INET6_ADDRSTRLEN];
+
+	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+		sf_tel_ntop(family, addr, ab), rte_be_to_cpu_16(port_be));
+	return buf;
+}
+
+static void
+sf_tel_addr(struct rte_tel_data *d, const char *name, uint8_t family,
+		const uint32_t *addr)
+{
+	char ab[INET6_ADDRSTRLEN];
+
+	rte_tel_data_add_dict_string(d, name, sf_tel_ntop(family, addr, ab));
+}
+
+/* One connection in full: the copy sf_conn_stat() took, and what follows. */
+static void
+sf_tel_conn_dict(const struct sf_engine *eng, unsigned int w, uint32_t id,
+		const struct sf_conn_stat *st, struct rte_tel_data *d)
+{
+	const struct sf_conn *c = &st->cs_c;
+	const struct sf_tcb *tb = &st->cs_tb;
+	const struct sf_flow_key *k = &st->cs_key;
+	uint8_t nf = c->cn_neg.ng_flags;
+	char buf[64];
+	unsigned int t;
+
+	rte_tel_data_start_dict(d);
+	snprintf(buf, sizeof(buf), "%u:%u", w, id);
+	rte_tel_data_add_dict_string(d, "conn", buf);
+	rte_tel_data_add_dict_int(d, "worker", (int)w);
+	rte_tel_data_add_dict_int(d, "lcore", sf_engine_worker_lcore(eng, w));
+	rte_tel_data_add_dict_u64(d, "id", id);
+	rte_tel_data_add_dict_u64(d, "gen", c->cn_gen);
+	rte_tel_data_add_dict_string(d, "state",
+		sf_conn_state_name(c->cn_state));
+	sf_tel_addr(d, "local", k->fk_family, k->fk_laddr);
+	rte_tel_data_add_dict_int(d, "local_port",
+		rte_be_to_cpu_16(k->fk_lport));
+	sf_tel_addr(d, "remote", k->fk_family, k->fk_raddr);
+	rte_tel_data_add_dict_int(d, "remote_port",
+		rte_be_to_cpu_16(k->fk_rport));
+	rte_tel_data_add_dict_int(d, "port_id", c->cn_port);
+	rte_tel_data_add_dict_int(d, "listener", c->cn_listener);
+	rte_tel_data_add_dict_int(d, "app", (c->cn_flags & SF_CNF_APP) &&
+		eng->en_nb_apps != 0 ? c->cn_app : -1);
+	rte_tel_data_add_dict_int(d, "accepted",
+		!!(c->cn_flags & SF_CNF_ACCEPTED));
+	rte_tel_data_add_dict_int(d, "peer_fin",
+		!!(c->cn_flags & SF_CNF_PEERFIN));
+	rte_tel_data_add_dict_int(d, "fin_queued",
+		!!(c->cn_flags & SF_CNF_CLOSING));
+	/* Options negotiated. */
+	rte_tel_data_add_dict_int(d, "ts", !!(nf & SF_CONN_F_TS));
+	rte_tel_data_add_dict_int(d, "sack", !!(nf & SF_CONN_F_SACK));
+	rte_tel_data_add_dict_int(d, "wscale", !!(nf & SF_CONN_F_WSCALE));
+	rte_tel_data_add_dict_int(d, "ecn", !!(nf & SF_CONN_F_ECN));
+	rte_tel_data_add_dict_int(d, "snd_wscale", c->cn_neg.ng_snd_wscale);
+	rte_tel_data_add_dict_int(d, "rcv_wscale", c->cn_neg.ng_rcv_wscale);
+	rte_tel_data_add_dict_int(d, "mss", c->cn_neg.ng_mss);
+	rte_tel_data_add_dict_int(d, "rcv_mss", tb->tb_rcv_mss);
+	/* Sequence space: absolute numbers, as the wire has them. */
+	rte_tel_data_add_dict_u64(d, "iss", c->cn_iss);
+	rte_tel_data_add_dict_u64(d, "irs", c->cn_irs);
+	rte_tel_data_add_dict_u64(d, "snd_una", c->cn_snd_una);
+	rte_tel_data_add_dict_u64(d, "snd_nxt", c->cn_snd_nxt);
+	rte_tel_data_add_dict_u64(d, "rcv_nxt", c->cn_rcv_nxt);
+	rte_tel_data_add_dict_u64(d, "snd_wnd", st->cs_snd_wnd);
+	rte_tel_data_add_dict_u64(d, "rcv_wnd", st->cs_rcv_wnd);
+	rte_tel_data_add_dict_u64(d, "unacked", st->cs_unacked);
+	rte_tel_data_add_dict_u64(d, "ofo_segs", tb->tb_ofo_n);
+	rte_tel_data_add_dict_int(d, "send_side", !!(c->cn_flags & SF_CNF_SND));
+	/* The send side's state exists once it is set up (sf_snd_setup()). */
+	if (c->cn_flags & SF_CNF_SND) {
+		rte_tel_data_add_dict_u64(d, "snd_queue", st->cs_queued);
+		rte_tel_data_add_dict_u64(d, "notsent", st->cs_notsent);
+		rte_tel_data_add_dict_u64(d, "srtt_us",
+			(uint64_t)tb->tb_srtt * 1000 / 8);
+		rte_tel_data_add_dict_u64(d, "rttvar_us",
+			(uint64_t)tb->tb_rttvar * 1000 / 4);
+		rte_tel_data_add_dict_u64(d, "rto_ms", st->cs_rto_ms);
+		rte_tel_data_add_dict_u64(d, "backoff", tb->tb_backoff);
+		rte_tel_data_add_dict_u64(d, "cwnd", tb->tb_cwnd);
+		rte_tel_data_add_dict_u64(d, "ssthresh", tb->tb_ssthresh);
+		rte_tel_data_add_dict_string(d, "ca_state",
+			sf_ca_state_name(tb->tb_ca));
+		rte_tel_data_add_dict_u64(d, "retrans", tb->tb_retrans);
+		rte_tel_data_add_dict_u64(d, "sacked", tb->tb_sacked);
+		rte_tel_data_add_dict_u64(d, "dupacks", tb->tb_dupacks);
+		rte_tel_data_add_dict_u64(d, "probes", tb->tb_probes);
+	}
+	for (t = 0; t < SF_CT_MAX; t++) {
+		snprintf(buf, sizeof(buf), "timer_%s_ms", sf_ctimer_name(t));
+		rte_tel_data_add_dict_int(d, buf, st->cs_timer_ms[t]);
+	}
+}
+
+/* What a listing says of one connection: "W:N STATE LOCAL PEER". */
+static int
+sf_tel_conn_line(const struct sf_wtcp *wt, unsigned int w, uint32_t id,
+		char *buf, size_t len)
+{
+	struct sf_conn_stat st;
+	const struct sf_flow_key *k = &st.cs_key;
+	char l[64], r[64];
+
+	if (sf_conn_stat(wt, id, &st) != 0)
+		return -1;
+	snprintf(buf, len, "%u:%u %s %s %s", w, id,
+		sf_conn_state_name(st.cs_c.cn_state),
+		sf_tel_endpoint(k->fk_family, k->fk_laddr, k->fk_lport, l,
+			sizeof(l)),
+		sf_tel_endpoint(k->fk_family, k->fk_raddr, k->fk_rport, r,
+			sizeof(r)));
+	return 0;
+}
+
+/*
+ * Connections by state over the workers from w0 to w1 - 1 (totals, and
+ * per worker as columns when there are several), and the first
+ * SF_TEL_CONNS_LIST of them, each a line that starts with "W:N" as
+ * /synfront/conns,W:N takes it (dictionary keys take no ':').
+ * Every slot's state is read once: O(max_conns) per worker.
+ */
+static int
+sf_tel_conns_summary(const struct sf_engine *eng, unsigned int w0,
+		unsigned int w1, struct rte_tel_data *d)
+{
+	uint64_t tot[SF_CS_TIME_WAIT + 1] = { 0 };
+	struct rte_tel_data *list, *cols[SF_CS_TIME_WAIT + 1];
+	unsigned int w, s, listed = 0;
+	uint32_t id, cap = 0;
+	char line[RTE_TEL_MAX_STRING_LEN];
+
+	list = rte_tel_data_alloc();
+	if (list == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
+	memset(cols, 0, sizeof(cols));
+	if (w1 - w0 > 1) {
+		for (s = 0; s <= SF_CS_TIME_WAIT; s++) {
+			cols[s] = rte_tel_data_alloc();
+			if (cols[s] == NULL) {
+				while (s-- > 0)
+					rte_tel_data_free(cols[s]);
+				rte_tel_data_free(list);
+				return -ENOMEM;
+			}
+			rte_tel_data_start_array(cols[s], RTE_TEL_U64_VAL);
+		}
+	}
+	for (w = w0; w < w1; w++) {
+		const struct sf_wtcp *wt = &eng->en_workers[w].wk_tcp;
+		uint64_t n[SF_CS_TIME_WAIT + 1] = { 0 };
+
+		cap = RTE_MAX(cap, wt->wt_conn != NULL ?
+			wt->wt_conntab.ft_cap : 0);
+		for (id = 0; wt->wt_conn != NULL &&
+		     id < wt->wt_conntab.ft_cap; id++) {
+			uint8_t st = sf_conn_stat_state(wt, id);
+
+			if (st == SF_CS_FREE || st > SF_CS_TIME_WAIT)
+				continue;
+			n[st]++;
+			if (listed < SF_TEL_CONNS_LIST &&
+			    sf_tel_conn_line(wt, w, id, line,
+					sizeof(line)) == 0) {
+				rte_tel_data_add_array_string(list, line);
+				listed++;
+			}
+		}
+		for (s = 1; s <= SF_CS_TIME_WAIT; s++) {
+			n[SF_CS_FREE] += n[s];
+			tot[s] += n[s];
+		}
+		tot[SF_CS_FREE] += n[SF_CS_FREE];
+		if (cols[0] != NULL)
+			for (s = 0; s <= SF_CS_TIME_WAIT; s++)
+				rte_tel_data_add_array_u64(cols[s], n[s]);
+	}
+	rte_tel_data_start_dict(d);
+	if (w1 - w0 == 1)
+		rte_tel_data_add_dict_int(d, "worker", (int)w0);
+	rte_tel_data_add_dict_u64(d, "workers", w1 - w0);
+	rte_tel_data_add_dict_u64(d, "max_conns", cap);
+	/* [SF_CS_FREE] holds the sum: every connection. */
+	rte_tel_data_add_dict_u64(d, "conns", tot[SF_CS_FREE]);
+	for (s = 1; s <= SF_CS_TIME_WAIT; s++)
+		rte_tel_data_add_dict_u64(d, sf_conn_state_name((uint8_t)s),
+			tot[s]);
+	if (cols[0] != NULL) {
+		struct rte_tel_data *pw = rte_tel_data_alloc();
+
+		if (pw == NULL) {
+			for (s = 0; s <= SF_CS_TIME_WAIT; s++)
+				rte_tel_data_free(cols[s]);
+		} else {
+			rte_tel_data_start_dict(pw);
+			for (s = 0; s <= SF_CS_TIME_WAIT; s++)
+				rte_tel_data_add_dict_container(pw, s == 0 ?
+					"conns" : sf_conn_state_name((uint8_t)s),
+					cols[s], 0);
+			rte_tel_data_add_dict_container(d, "per_worker", pw, 0);
+		}
+	}
+	rte_tel_data_add_dict_u64(d, "listed", listed);
+	rte_tel_data_add_dict_container(d, "list", list, 0);
+	return 0;
+}
+
+/*
+ * /synfront/conns: every worker's connections by state and the first of
+ * them; ",W": worker W's; ",W:N": connection N of worker W in full.
+ */
+static int
+sf_tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct sf_engine *eng = sf_tel_get();
+	struct sf_conn_stat st;
+	unsigned long w, id;
+	char *end;
+	int ret;
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	if (params == NULL || *params == '\0')
+		return sf_tel_conns_summary(eng, 0, eng->en_nb_workers, d);
+	if (*params < '0' || *params > '9')
+		return -EINVAL;
+	errno = 0;
+	w = strtoul(params, &end, 10);
+	if (errno != 0 || w >= eng->en_nb_workers)
+		return -EINVAL;
+	if (*end == '\0')
+		return sf_tel_conns_summary(eng, (unsigned int)w,
+			(unsigned int)w + 1, d);
+	if (*end != ':' || end[1] < '0' || end[1] > '9')
+		return -EINVAL;
+	id = strtoul(end + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || id > UINT32_MAX)
+		return -EINVAL;
+	ret = sf_conn_stat(&eng->en_workers[w].wk_tcp, (uint32_t)id, &st);
+	if (ret == -EINVAL)
+		return -EINVAL;             /* no such slot */
+	if (ret == -EAGAIN)
+		return sf_tel_error(d, "%s: the slot kept changing; ask again",
+			params);
+	if (ret == -ENOENT) {
+		rte_tel_data_start_dict(d);
+		rte_tel_data_add_dict_string(d, "conn", params);
+		rte_tel_data_add_dict_int(d, "worker", (int)w);
+		rte_tel_data_add_dict_u64(d, "id", id);
+		rte_tel_data_add_dict_string(d, "state",
+			sf_conn_state_name(SF_CS_FREE));
+		return 0;
+	}
+	sf_tel_conn_dict(eng, (unsigned int)w, (uint32_t)id, &st, d);
+	return 0;
+}
+
 int
 sf_engine_telemetry_register(struct sf_engine *eng)
 {
@@ -564,5 +849,12 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 	rte_telemetry_register_cmd("/synfront/unlisten", sf_tel_unlisten,
 		"remove a listener (requests dropped, unaccepted connections "
 		"reset). Parameters: [ADDR:]PORT");
+	/* Help texts are shorter than RTE_TEL_MAX_STRING_LEN, or refused. */
+	if (rte_telemetry_register_cmd("/synfront/conns", sf_tel_conns,
+			"synfront connections by state, the first 64 listed; "
+			"worker W's; connection N of worker W. "
+			"Parameters: [W[:N]]") != 0)
+		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/conns not "
+			"registered");
 	return 0;
 }

@@ -115,6 +115,7 @@ sf_snd_setup(struct sf_wtcp *wt, struct sf_conn *c)
 	tb->tb_recover = c->cn_snd_una;
 	tb->tb_rtx_nxt = tb->tb_lost_end = c->cn_snd_una;
 	tb->tb_sacked = 0;
+	tb->tb_retrans = 0;
 	tb->tb_dupacks = 0;
 	tb->tb_probes = 0;
 	tb->tb_ca = SF_CA_OPEN;
@@ -495,6 +496,7 @@ sf_snd_retransmit(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		return false;
 	tb->tb_rtx_nxt = seq + (uint32_t)sent + (len == 0);
 	tb->tb_rtt_on = 0;
+	tb->tb_retrans++;
 	sf_count(&wt->wt_net, SF_CNT_retrans_segs);
 	if (len == 0)
 		sf_count(&wt->wt_net, SF_CNT_fin_retrans);

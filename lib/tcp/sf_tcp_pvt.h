@@ -328,6 +328,7 @@ struct sf_tcb {
 	uint32_t tb_srtt;                  /* ms << 3; 0: no sample yet */
 	uint32_t tb_rttvar;                /* ms << 2 */
 	uint32_t tb_rto;                   /* ms, before backoff */
+	uint32_t tb_retrans;               /* segments retransmitted */
 	uint32_t tb_rtt_seq;               /* Karn: the byte timed ... */
 	uint32_t tb_rtt_at;                /* ... sent at this tick */
 	uint32_t tb_recover;               /* RFC 6582 / 6675 recovery point */
@@ -711,6 +712,44 @@ void sf_snd_rexmt(struct sf_wtcp *wt, struct sf_conn *c);
 void sf_snd_persist(struct sf_wtcp *wt, struct sf_conn *c);
 void sf_snd_purge(struct sf_wtcp *wt, struct sf_tcb *tb);
 uint32_t sf_snd_max_mbufs(const struct sf_wtcp *wt);
+
+/*
+ * sf_conn_stat.c: a connection as telemetry shows it, read from another
+ * thread (the telemetry thread) while the owning worker runs, with no
+ * lock: a racy snapshot, as /proc/net/tcp or ss -ti without the socket
+ * lock. sf_conn_stat() copies slot id (the connection, what it keeps
+ * beside it and its 4-tuple) between two reads of its generation and
+ * tries again when the generation moved, so a snapshot never mixes two
+ * connections of the slot that it can see; fields of one connection
+ * may still be a moment apart. Memory is safe to read: the tables live
+ * as long as the worker. Returns 0, -ENOENT (no connection in the slot),
+ * -EINVAL (no such slot) or -EAGAIN (the slot kept changing).
+ */
+struct sf_conn_stat {
+	struct sf_conn cs_c;             /* the copy (pointers not followed) */
+	struct sf_tcb cs_tb;             /* valid with SF_CNF_SND: send side */
+	struct sf_flow_key cs_key;
+	uint32_t cs_now;                 /* the worker's ms clock */
+	/* derived from the copy */
+	uint32_t cs_snd_wnd;             /* the peer's window, scaled, bytes */
+	uint32_t cs_rcv_wnd;             /* what we advertised past RCV.NXT */
+	uint32_t cs_unacked;             /* SND.NXT - SND.UNA (FIN counts) */
+	uint32_t cs_queued;              /* send queue: bytes not acknowledged */
+	uint32_t cs_notsent;             /* of them, never sent */
+	uint32_t cs_rto_ms;              /* timeout now: backoff applied */
+	int32_t cs_timer_ms[SF_CT_MAX];  /* left per timer kind; -1: off */
+};
+int sf_conn_stat(const struct sf_wtcp *wt, uint32_t id,
+		struct sf_conn_stat *st);
+/* The state of slot id, read once (SF_CS_FREE for none or no slot). */
+uint8_t sf_conn_stat_state(const struct sf_wtcp *wt, uint32_t id);
+/*
+ * "ESTABLISHED", "CLOSE_WAIT", ... "CLOSED" for none: RFC 9293's names
+ * with '_' for '-' (telemetry's dictionary keys take no '-').
+ */
+const char *sf_conn_state_name(uint8_t state);
+const char *sf_ca_state_name(uint8_t ca);
+const char *sf_ctimer_name(unsigned int k);
 
 static inline bool
 sf_snd_fin_sent(const struct sf_wtcp *wt, const struct sf_conn *c)
