@@ -28,6 +28,15 @@ def check(R):
     bad = []
     S = R["summary"]
     for w, e in S["engine"].items():
+        if w == "echo":
+            for ph, x in e.items():
+                if not x["valid"]:
+                    why = [r["why"] for y in R["raw"]["echo"]
+                           for r in y["phases"][ph]["runs"]
+                           if not r["valid"]]
+                    bad.append(f"engine {ph} not valid: " +
+                               "; ".join(why))
+            continue
         if w == "live":
             if not e["valid"]:
                 why = [r["why"] for x in R["raw"]["live"]
@@ -46,7 +55,11 @@ def check(R):
                            "; ".join(why))
     if not S["memif"]["valid"]:
         bad.append("memif handshakes: passive_opens != accepted")
-    for raw in R["raw"]["engine1"] + R["raw"]["engine2"] + R["raw"]["live"]:
+    for ph, x in S.get("instructions", {}).items():
+        if ph.startswith("echo") and not x.get("valid", True):
+            bad.append(f"callgrind {ph} run not valid")
+    for raw in R["raw"]["engine1"] + R["raw"]["engine2"] + \
+            R["raw"]["live"] + R["raw"].get("echo", []):
         if raw.get("mbufs_in_use_at_end", 0) != 0:
             bad.append("sf_bench: mbufs not back in the pool")
     return bad
@@ -106,6 +119,20 @@ def table(R):
     row("Engine only, live generator on the other core (cookie SYN)", "",
         f"{fmt(lv['mpps'])} Mpps ({lv['cycles_per_pkt']:.0f} cycles/pkt; "
         f"offered {fmt(lv['offered_mpps'])} Mpps)")
+    ec = S["engine"].get("echo", {})
+    for ph, what in (("echo64", "64-byte"), ("echo1460", "1,460-byte")):
+        if ph not in ec:
+            continue
+        x = ec[ph]
+        row(f"Engine only, echo of {what} messages (1 worker, "
+            f"{x['conns']:,} established connections, "
+            f"{x['segs']:,} segments)", "",
+            f"**{fmt(x['mpps'])} Mpps** in, {x['segs_out_per_in']:.0f} "
+            f"out each; **{fmt(x['gbps'])} Gbit/s** echoed; "
+            f"{x['cycles_per_seg']:.0f} cycles/seg, {ipp(ph)} instr/seg",
+            "every echoed byte checked" +
+            ("; timestamps on" if x["timestamps"] else "") +
+            ("" if x["tx_multiseg"] else "; data copied (no MULTI_SEGS)"))
     mm = S["memif"]
     row("Two processes over net_memif: cookie SYN → SYN-ACK", "",
         f"{fmt(mm['cookie_synack_pps'] / 1e6)} Mpps")
@@ -145,8 +172,24 @@ def table(R):
             f"{mem['request_total_bytes']:.0f} B with its hash-table "
             f"share")
         row("Memory per connection", f"≤ {T['conn_bytes']} B",
-            f"**{mem['conn_struct_bytes']} B** entry; "
-            f"{mem['conn_total_bytes']:.0f} B with its hash-table share")
+            f"**{mem['conn_struct_bytes']} B** entry"
+            + (f" + {mem['tcb_struct_bytes']} B `sf_tcb`"
+               if "tcb_struct_bytes" in mem else "") +
+            f"; {mem['conn_total_bytes']:.0f} B with its hash-table share")
+        if "conn_idle_bytes" in mem:
+            mb = mem["data_mbuf_bytes"]
+            row("Memory per connection, idle / busy", "",
+                f"idle **{mem['conn_idle_bytes']:.0f} B**; busy with one "
+                f"echo unacknowledged: 64 B "
+                f"{mem['conn_busy_echo64_mbufs']:.0f} mbuf, "
+                f"**{mem['conn_busy_echo64_bytes']:.0f} B**; 1,460 B "
+                f"{mem['conn_busy_echo1460_mbufs']:.0f} mbuf, "
+                f"**{mem['conn_busy_echo1460_bytes']:.0f} B**; send "
+                f"queue full ({mem['sndbuf'] // 1024} KiB in "
+                f"{mem['conn_full_sndbuf_mbufs']} MSS mbufs) "
+                f"{mem['conn_full_sndbuf_bytes'] / 1024:.0f} KiB",
+                f"busy = idle + mbufs held × {mb} B (an mbuf of "
+                f"{mem['data_mbuf_room']} B data room with its headers)")
     head = [
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB, "
         f"Linux {m['kernel']}, DPDK {m['dpdk']}. Medians of {rounds} "
@@ -161,14 +204,23 @@ def table(R):
 def profile(R):
     ins = R["summary"].get("instructions", {})
     out = []
-    for ph in ("cookie_syn", "cookie_ack", "stateful_syn", "stateful_ack"):
+    for ph in ("cookie_syn", "cookie_ack", "stateful_syn", "stateful_ack",
+               "echo64", "echo1460"):
         if ph not in ins:
             continue
         x = ins[ph]
-        out.append(f"**{ph}**: {x['ir_per_pkt']:.0f} instructions per "
-                   f"packet in sf_worker_poll (callgrind, "
-                   f"{R['params']['cg_n']} flows). Top functions "
-                   f"(exclusive instructions per packet):")
+        if ph.startswith("echo"):
+            out.append(f"**{ph}**: {x['ir_per_pkt']:.0f} instructions per "
+                       f"data segment in sf_worker_poll (callgrind, runs "
+                       f"of {x['segs']} and {2 * x['segs']} segments on "
+                       f"{R['params']['echo_conns']} connections, the "
+                       f"difference; {x['dup_segs']} retransmitted). Top "
+                       f"functions (exclusive instructions per segment):")
+        else:
+            out.append(f"**{ph}**: {x['ir_per_pkt']:.0f} instructions per "
+                       f"packet in sf_worker_poll (callgrind, "
+                       f"{R['params']['cg_n']} flows). Top functions "
+                       f"(exclusive instructions per packet):")
         out.append("")
         out.append("| function | file | instr/pkt |")
         out.append("|---|---|---|")

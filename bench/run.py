@@ -6,14 +6,17 @@
 Rounds, each measuring every setup once, side by side in time:
   engine   sf_bench: the engine behind a net_ring port, 1 and 2 workers
            (cookie and stateful SYN -> SYN-ACK, third ACK -> accept),
-           and a live run with the generator on the other core;
+           a live run with the generator on the other core, and the
+           data path: echo of 64- and 1,460-byte messages on
+           established connections (1 worker);
   memif    synfront (net_memif server, lcore 1) and synfront-gen (memif
            client, lcore 0), two processes: cookie SYN flood, and full
            handshakes in cookie and stateful mode;
   veth     bench/linux_veth.py: the Linux kernel and synfront on
            net_af_packet, same veth, same trafgen SYN load, one pair.
 Then: latency SYN -> SYN-ACK at 10/50/90 % of the measured memif capacity,
-instructions per packet under callgrind, memory per entry. Every figure is
+instructions per packet (and per echoed segment) under callgrind, memory
+per entry and per connection, idle and busy. Every figure is
 the median of the rounds; ratios to Linux are taken round by round (the
 runs of one round are minutes apart at most) and their median reported.
 
@@ -94,7 +97,8 @@ class Bench:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- engine only ----------------------------------------------------
-    def sf_bench(self, workers, phases=None, n=None, runs=1, live=False):
+    def sf_bench(self, workers, phases=None, n=None, runs=1, live=False,
+                 extra=()):
         out = self.tmp / "sfb.json"
         lc = "0" if workers == 1 and not live else "0-1"
         cmd = [str(self.build / "bench/sf_bench")]
@@ -105,10 +109,11 @@ class Bench:
             cmd += ["--phases", "live", "--live-ms", str(self.a.live_ms)]
         elif phases:
             cmd += ["--phases", phases]
+        cmd += list(extra)
         self.run(cmd, timeout=300)
         return json.loads(out.read_text())
 
-    def callgrind(self, phases, n):
+    def callgrind(self, phases, n, extra=()):
         """Instructions in sf_worker_poll (inclusive) over the run."""
         out = self.tmp / "cg.out"
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
@@ -116,8 +121,10 @@ class Bench:
                str(self.build / "bench/sf_bench")]
         cmd += self.eal("0", "cg", 1024)
         cmd += ["--", "--n", str(n), "--runs", "1", "--phases", phases,
-                "--json", str(self.tmp / "cg.json")]
+                "--json", str(self.tmp / "cg.json"), "--no-memory"] + \
+            list(extra)
         self.run(cmd, timeout=600)
+        self.cg_json = json.loads((self.tmp / "cg.json").read_text())
         ann = self.run(["callgrind_annotate", str(out)], timeout=120).stdout
         total = None
         funcs = []
@@ -172,6 +179,33 @@ class Bench:
                 "ir_per_pkt": (both_total - syn_total) / n,
                 "top": [dict(f, ir_per_pkt=f["ir"] / n)
                         for f in ack_funcs[:15]]}
+        res.update(self.echo_instructions())
+        return res
+
+    def echo_instructions(self):
+        """Per data segment of each echo phase: the slope between a run
+        of n and one of 2n segments on as many connections, so that the
+        handshakes that open them fall out."""
+        n = self.a.cg_n
+        ex = ["--echo-conns", str(self.a.echo_conns)]
+        res = {}
+        for ph in ("echo64", "echo1460"):
+            log(f"callgrind: {ph}, {n} and {2 * n} segments")
+            t1, f1 = self.callgrind(ph, n, ex)
+            t2, f2 = self.callgrind(ph, 2 * n, ex)
+            # Retransmissions under valgrind's slowness would add work
+            # that the phase does not ask for: say so.
+            r = self.cg_json["phases"][ph]
+            one = {f["function"] + "@" + f["file"]: f["ir"] for f in f1}
+            top = []
+            for f in f2:
+                d = f["ir"] - one.get(f["function"] + "@" + f["file"], 0)
+                if d > 0:
+                    top.append(dict(f, ir=d, ir_per_pkt=d / n))
+            top.sort(key=lambda f: -f["ir"])
+            res[ph] = {"ir_per_pkt": (t2 - t1) / n, "top": top[:15],
+                       "segs": n, "valid": r["valid"],
+                       "dup_segs": r["runs"][0]["dup_segs"]}
         return res
 
     # -- two processes over memif ----------------------------------------
@@ -337,7 +371,8 @@ class Bench:
         t0 = time.time()
         R = {"machine": self.machine(), "params": vars(a).copy(),
              "targets": TARGETS, "rounds": []}
-        keys = ["engine1", "engine2", "engine1_large", "live", "memif_cookie_syn",
+        keys = ["engine1", "engine2", "engine1_large", "live", "echo",
+                "memif_cookie_syn",
                 "memif_cookie_handshake", "memif_stateful_handshake",
                 "veth"]
         res = {k: [] for k in keys}
@@ -350,6 +385,11 @@ class Bench:
             res["engine1_large"].append(self.sf_bench(1, n=a.n_large))
             log("engine, live generator on the other core")
             res["live"].append(self.sf_bench(1, live=True))
+            log(f"engine, echo of 64 and 1460 bytes, {a.echo_conns} "
+                f"connections")
+            res["echo"].append(self.sf_bench(
+                1, phases="echo64,echo1460", n=a.echo_n,
+                extra=["--echo-conns", str(a.echo_conns)]))
             log("memif: synfront-gen -> synfront")
             self.memif_round(res)
             if not a.no_veth:
@@ -362,10 +402,33 @@ class Bench:
             f"{cap / 1e6:.2f} Mpps")
         S["latency"] = self.latency(cap)
         S["instructions"] = self.instructions()
-        S["memory"] = res["engine1"][-1]["memory"]
+        S["memory"] = self.memory(res, S)
         R["summary"] = S
         R["seconds"] = round(time.time() - t0, 1)
         return R
+
+    def memory(self, res, S):
+        """Per entry, and per connection idle and busy: idle is the
+        heap slope per max_conns entry (struct sf_conn, the struct
+        sf_tcb beside it, the hash-table share); busy adds the mbufs its
+        send queue held at the end of an echo phase (the last echo,
+        not yet acknowledged) at data_mbuf_bytes each."""
+        m = dict(res["engine1"][-1]["memory"])
+        em = res["echo"][-1]["memory"]
+        m["data_mbuf_bytes"] = em["data_mbuf_bytes"]
+        m["data_mbuf_room"] = em["data_mbuf_room"]
+        idle = m["conn_total_bytes"]
+        m["conn_idle_bytes"] = idle
+        for ph in ("echo64", "echo1460"):
+            e = S["engine"]["echo"][ph]
+            m[f"conn_busy_{ph}_mbufs"] = e["mbufs_per_conn"]
+            m[f"conn_busy_{ph}_bytes"] = idle + e["mbufs_per_conn"] * \
+                em["data_mbuf_bytes"]
+        # A send queue full to sndbuf in MSS-sized mbufs (1460 B each).
+        full = -(-m["sndbuf"] // 1460)
+        m["conn_full_sndbuf_mbufs"] = full
+        m["conn_full_sndbuf_bytes"] = idle + full * em["data_mbuf_bytes"]
+        return m
 
     def summarise(self, res):
         S = {"engine": {}, "memif": {}, "veth": {}, "ratios": {}}
@@ -392,6 +455,26 @@ class Bench:
             e["workers"] = int(w[0])
             e["n"] = res[key][0]["n"]
             S["engine"][w] = e
+        ec = {}
+        for ph in ("echo64", "echo1460"):
+            runs = [x["phases"][ph]["runs"][0] for x in res["echo"]]
+            p0 = res["echo"][0]["phases"][ph]
+            ec[ph] = {
+                "mpps": median([x["mpps"] for x in runs]),
+                "gbps": median([x["gbps"] for x in runs]),
+                "cycles_per_seg": median([x["cycles_per_pkt"]
+                                          for x in runs]),
+                "mbufs_per_conn": median([x["mbufs_per_conn"]
+                                          for x in runs]),
+                "segs_out_per_in": median([x["segs_out"] / res["echo"][0]
+                                           ["n"] for x in runs]),
+                "payload": p0["payload"],
+                "conns": p0["conns_per_worker"],
+                "tx_multiseg": p0["tx_multiseg"],
+                "timestamps": p0["timestamps"],
+                "segs": res["echo"][0]["n"],
+                "valid": all(x["valid"] for x in runs)}
+        S["engine"]["echo"] = ec
         lv = [x["phases"]["live_cookie_syn"]["runs"][0] for x in res["live"]]
         S["engine"]["live"] = {
             "mpps": median([x["mpps"] for x in lv]),
@@ -451,7 +534,12 @@ def main():
     ap.add_argument("--latency-secs", type=float, default=3)
     ap.add_argument("--veth-secs", type=float, default=5)
     ap.add_argument("--cg-n", type=int, default=20000,
-                    help="flows per phase under callgrind")
+                    help="flows (echo: data segments) per phase under "
+                    "callgrind")
+    ap.add_argument("--echo-n", type=int, default=1 << 17,
+                    help="data segments per echo run")
+    ap.add_argument("--echo-conns", type=int, default=1024,
+                    help="connections of the echo runs")
     ap.add_argument("--no-veth", action="store_true",
                     help="skip the Linux comparison")
     ap.add_argument("--out", default=str(REPO / "bench/results"))
@@ -465,6 +553,7 @@ def main():
         a.n_large = 16384
         a.memif_secs = a.latency_secs = 0.5
         a.veth_secs, a.cg_n = 1, 1000
+        a.echo_n, a.echo_conns = 4096, 256
     if os.geteuid() != 0:
         sys.exit("bench: needs root (namespaces, DPDK runtime dirs)")
     b = Bench(a)

@@ -25,6 +25,15 @@
  * the busiest worker's timed seconds. The generator's cost is outside
  * the timed window, so W workers take W cores.
  *
+ *   echo64        the data path: C connections per worker established
+ *   echo1460      first (not timed), then N data segments of 64 or 1,460
+ *                 bytes in all, in order, rotating over the connections,
+ *                 to a listener whose on_data sends every byte back
+ *                 (sf_conn_send() inline on the worker); each segment
+ *                 acknowledges what the connection echoed so far, as a
+ *                 real peer's next segment does. The generator checks
+ *                 every echoed byte against what it sent.
+ *
  *   live          (1 worker, a second lcore) the generator runs at the
  *                 same time on its own lcore: builds SYN bursts, enqueues
  *                 them, frees the SYN-ACKs; for --live-ms.
@@ -75,12 +84,26 @@ enum sfb_phase {
 	SFB_COOKIE_ACK,
 	SFB_STATEFUL_SYN,
 	SFB_STATEFUL_ACK,
+	SFB_ECHO64,
+	SFB_ECHO1460,
 	SFB_NB_PHASES,
 };
 
 static const char *const sfb_phase_name[SFB_NB_PHASES] = {
 	"cookie_syn", "cookie_ack", "stateful_syn", "stateful_ack",
+	"echo64", "echo1460",
 };
+
+/* Payload bytes of each echo phase's data segments. */
+static const uint16_t sfb_echo_len[SFB_NB_PHASES] = {
+	[SFB_ECHO64] = 64, [SFB_ECHO1460] = 1460,
+};
+
+static inline bool
+sfb_is_echo(unsigned int ph)
+{
+	return ph == SFB_ECHO64 || ph == SFB_ECHO1460;
+}
 
 static struct {
 	unsigned int workers;
@@ -90,7 +113,9 @@ static struct {
 	bool phase_on[SFB_NB_PHASES];
 	const char *json;
 	int family;
+	uint32_t echo_conns;    /* connections per worker of an echo phase */
 } opt = {
+	.echo_conns = 1024,
 	.workers = 1,
 	.n = 1u << 19,
 	.runs = 5,
@@ -105,9 +130,19 @@ struct sfb_res {
 	double wall_s;          /* the busiest worker's timed seconds */
 	bool valid;
 	char why[96];           /* when not valid */
+	/* echo phases: cycles and mpps count the data segments in */
+	double gbps;            /* payload echoed, Gbit/s, busiest worker */
+	uint64_t bytes;         /* payload echoed (= sent) */
+	uint64_t segs_out;      /* data segments out */
+	uint64_t acks_out;      /* segments out without data */
+	uint64_t dup_segs;      /* data segments out holding no new byte */
+	double mbufs_per_conn;  /* held by the send queues at the end */
 };
 
 static struct rte_mempool *sfb_pool;
+/* mbufs of 2 KiB data room: data segments and the echo's send queues */
+static struct rte_mempool *sfb_dpool;
+static bool sfb_multiseg;          /* the port chains data by reference */
 static uint16_t sfb_port;
 static struct rte_ring *sfb_rx[SFB_MAX_WORKERS], *sfb_tx[SFB_MAX_WORKERS];
 static struct sf_engine *sfb_eng;
@@ -115,6 +150,13 @@ static struct sfg_cfg sfb_cfg;
 static void sfb_on_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 		void *arg);
 static struct sfg_tmpl sfb_tmpl;
+/*
+ * The echo phases' SYNs: without timestamps unless --echo-ts, so that a
+ * 1,460-byte message is one full-sized segment (MSS 1460) each way; with
+ * them the MSS leaves 1,448 bytes a segment, as on Linux.
+ */
+static struct sfg_tmpl sfb_etmpl;
+static bool sfb_echo_ts;
 static uint64_t sfb_hz, sfb_rnd = 0x5eed5eed12345678ULL;
 static volatile int sfb_go;          /* start signal of a phase */
 static volatile bool sfb_live_stop;
@@ -132,17 +174,25 @@ sfb_usage(const char *prg)
 	"  --n N           frames (distinct flows) per phase (default 524288)\n"
 	"  --runs R        runs of each phase, fresh engine each (default 5)\n"
 	"  --phases LIST   cookie_syn,cookie_ack,stateful_syn,stateful_ack,\n"
-	"                  live (default: all four, no live)\n"
+	"                  echo64,echo1460, live (default: the first four)\n"
+	"                  echo phases: N is data segments, not flows\n"
+	"  --echo-conns C  connections per worker of an echo phase\n"
+	"                  (default 1024)\n"
+	"  --echo-ts       echo phases: timestamps on (default off: a\n"
+	"                  1,460-byte message is one full-sized segment)\n"
 	"  --live-ms MS    length of the live run (default 1000)\n"
 	"  --batch B       frames queued before each timed poll loop\n"
 	"                  (default 1024, a NIC rx ring's worth)\n"
 	"  --ipv6          IPv6 SYNs instead of IPv4\n"
+	"  --no-memory     leave out the memory section (engines of 64k and\n"
+	"                  256k entries: slow under valgrind)\n"
 	"  --json FILE     write the results there (default stdout)\n",
 	prg);
 	return 2;
 }
 
 static bool sfb_do_live;
+static bool sfb_no_memory;       /* leave out the memory section */
 static unsigned int sfb_batch = 1024;
 
 static int
@@ -153,6 +203,8 @@ sfb_parse(int argc, char **argv)
 		{ "runs", 1, NULL, 'r' }, { "phases", 1, NULL, 'p' },
 		{ "live-ms", 1, NULL, 'l' }, { "ipv6", 0, NULL, '6' },
 		{ "json", 1, NULL, 'j' }, { "batch", 1, NULL, 'b' },
+		{ "echo-conns", 1, NULL, 'c' }, { "echo-ts", 0, NULL, 't' },
+		{ "no-memory", 0, NULL, 'M' },
 		{ "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -162,7 +214,7 @@ sfb_parse(int argc, char **argv)
 	bool any = false;
 
 	for (i = 0; i < SFB_NB_PHASES; i++)
-		opt.phase_on[i] = true;
+		opt.phase_on[i] = !sfb_is_echo((unsigned int)i);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (ch) {
@@ -176,6 +228,17 @@ sfb_parse(int argc, char **argv)
 				return -1;
 			}
 			sfb_batch = (unsigned int)v;
+			break;
+		case 'c':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v == 0 ||
+			    v > 65536) {
+				fprintf(stderr, "sf_bench: --echo-conns '%s': "
+					"expected 1..65536\n", optarg);
+				return -1;
+			}
+			opt.echo_conns = (uint32_t)v;
 			break;
 		case 'w':
 		case 'n':
@@ -234,6 +297,12 @@ sfb_parse(int argc, char **argv)
 		case '6':
 			opt.family = AF_INET6;
 			break;
+		case 't':
+			sfb_echo_ts = true;
+			break;
+		case 'M':
+			sfb_no_memory = true;
+			break;
 		case 'j':
 			opt.json = optarg;
 			break;
@@ -255,16 +324,20 @@ static int
 sfb_port_init(void)
 {
 	struct rte_eth_conf conf;
+	struct rte_eth_dev_info di;
 	unsigned int i;
 	char name[RTE_RING_NAMESIZE];
+	/* A phase's frames, or an echo batch's and its replies. */
+	uint32_t rsz = rte_align32pow2(RTE_MAX(opt.n,
+		2 * RTE_MAX(sfb_batch, opt.echo_conns)) + 1);
 	int port;
 
 	for (i = 0; i < opt.workers; i++) {
 		snprintf(name, sizeof(name), "sfb_rx%u", i);
-		sfb_rx[i] = rte_ring_create(name, rte_align32pow2(opt.n + 1),
+		sfb_rx[i] = rte_ring_create(name, rsz,
 			rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "sfb_tx%u", i);
-		sfb_tx[i] = rte_ring_create(name, rte_align32pow2(opt.n + 1),
+		sfb_tx[i] = rte_ring_create(name, rsz,
 			rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (sfb_rx[i] == NULL || sfb_tx[i] == NULL)
 			return -ENOMEM;
@@ -275,6 +348,15 @@ sfb_port_init(void)
 		return -rte_errno;
 	sfb_port = (uint16_t)port;
 	memset(&conf, 0, sizeof(conf));
+	/*
+	 * Data segments chain the queued bytes behind their headers when
+	 * the port takes chains, as a NIC does; else they are copied.
+	 */
+	if (rte_eth_dev_info_get(sfb_port, &di) == 0 &&
+	    (di.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0) {
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+		sfb_multiseg = true;
+	}
 	if (rte_eth_dev_configure(sfb_port, opt.workers, opt.workers,
 		    &conf) != 0)
 		return -EIO;
@@ -287,9 +369,16 @@ sfb_port_init(void)
 	return rte_eth_dev_start(sfb_port);
 }
 
-/* A fresh engine with one listener on port 80 in the given cookie mode. */
+static void sfb_echo_data(struct sf_conn *c, const struct sf_conn_data *d,
+		void *arg);
+
+/*
+ * A fresh engine with one listener on port 80 in the given cookie mode;
+ * echo: tables of the echo connections, the data pool, and on_data
+ * sending every byte back.
+ */
 static int
-sfb_engine(uint8_t syncookies)
+sfb_engine(uint8_t syncookies, bool echo)
 {
 	struct sf_engine_params ep;
 	struct sf_port_conf pc;
@@ -306,11 +395,18 @@ sfb_engine(uint8_t syncookies)
 	ep.max_requests = opt.n;
 	ep.max_conns = opt.n;
 	ep.somaxconn = 2 * opt.n;
+	if (echo) {
+		ep.pool = sfb_dpool;
+		ep.max_requests = ep.max_conns = opt.echo_conns;
+		ep.somaxconn = 2 * opt.echo_conns;
+	}
 	sfb_eng = sf_engine_create(&ep);
 	if (sfb_eng == NULL)
 		return -ENOMEM;
 	memset(&pc, 0, sizeof(pc));
 	rte_eth_macaddr_get(sfb_port, &pc.mac);
+	if (sfb_multiseg)
+		pc.tx_offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	rc = sf_engine_port_add(sfb_eng, sfb_port, &pc);
 	if (rc == 0)
 		rc = sf_addr_parse("10.10.0.1/24", &a);
@@ -335,6 +431,11 @@ sfb_engine(uint8_t syncookies)
 	lp.syn_backlog = 2 * opt.n;
 	lp.backlog = opt.n;
 	lp.on_accept = sfb_on_accept;
+	if (echo) {
+		lp.syn_backlog = 2 * opt.echo_conns * opt.workers;
+		lp.backlog = opt.echo_conns;
+		lp.on_data = sfb_echo_data;
+	}
 	rc = sf_engine_listen(sfb_eng, &lp);
 	return rc < 0 ? rc : 0;
 }
@@ -368,6 +469,14 @@ struct sfb_wk {
 	uint64_t replies;         /* all replies */
 	uint64_t checked, bad_cksum;
 	uint64_t accepted;        /* on_accept calls */
+	/* echo phases */
+	struct sfb_econn *ec;     /* the worker's connections */
+	uint64_t sent;            /* payload bytes sent */
+	uint64_t echoed;          /* new payload bytes echoed, in order */
+	uint64_t segs_out, acks_out, dups;
+	uint64_t gaps;            /* echoes beyond a gap (none expected) */
+	uint64_t bad_bytes;       /* echoed bytes unlike those sent */
+	uint64_t strays;          /* replies of no connection of ours */
 	int err;
 } __rte_cache_aligned;
 
@@ -500,9 +609,9 @@ sfb_worker_run(void *arg)
 	return 0;
 }
 
-/* Run one phase on all workers; the main lcore is worker 0. */
+/* Run one phase on all workers (fn each); the main lcore is worker 0. */
 static int
-sfb_run_phase(struct sfb_res *res)
+sfb_run_phase_fn(struct sfb_res *res, lcore_function_t *fn)
 {
 	unsigned int i;
 	uint64_t busy = 0, frames = 0, slowest = 0;
@@ -511,10 +620,10 @@ sfb_run_phase(struct sfb_res *res)
 	for (i = 0; i < opt.workers; i++)
 		sfb_wk[i].err = 0;
 	for (i = 1; i < opt.workers; i++)
-		rte_eal_remote_launch(sfb_worker_run, (void *)(uintptr_t)i,
+		rte_eal_remote_launch(fn, (void *)(uintptr_t)i,
 			sfb_lcore_of[i]);
 	__atomic_store_n(&sfb_go, 1, __ATOMIC_RELEASE);
-	sfb_worker_run((void *)(uintptr_t)0);
+	fn((void *)(uintptr_t)0);
 	for (i = 1; i < opt.workers; i++)
 		rte_eal_wait_lcore(sfb_lcore_of[i]);
 	for (i = 0; i < opt.workers; i++) {
@@ -537,6 +646,12 @@ sfb_run_phase(struct sfb_res *res)
 	res->cycles = (double)busy / (double)frames;
 	res->valid = true;
 	return 0;
+}
+
+static int
+sfb_run_phase(struct sfb_res *res)
+{
+	return sfb_run_phase_fn(res, sfb_worker_run);
 }
 
 static uint64_t
@@ -600,7 +715,7 @@ sfb_run_mode(bool cookie, unsigned int run)
 	unsigned int i;
 	int rc;
 
-	rc = sfb_engine(cookie ? 2 : 0);
+	rc = sfb_engine(cookie ? 2 : 0, false);
 	if (rc != 0) {
 		fprintf(stderr, "sf_bench: engine: %s\n", strerror(-rc));
 		return rc;
@@ -647,6 +762,477 @@ out:
 		while (sfb_wk[i].nsaved != 0)
 			rte_pktmbuf_free(sfb_wk[i].saved[--sfb_wk[i].nsaved]);
 	}
+	sfb_engine_free();
+	return rc;
+}
+
+/*
+ * The echo phases. Each worker's generator opens C connections (SYN,
+ * SYN-ACK, third ACK: not timed), then sends N / W data segments, batch
+ * by batch, rotating over its connections: each in order (SEQ = the
+ * connection's next byte) and acknowledging all that connection echoed so
+ * far, with a timestamp, as a peer's next segment does. The listener's
+ * on_data sends every byte back with sf_conn_send(), inline; the ACK in
+ * the data segment frees what the send queue held of the echo before.
+ * Only the engine's polls are timed, as in the other phases. The replies
+ * are checked after each batch: every echoed byte against what was sent
+ * at that offset of the stream (a pattern of the connection and the
+ * offset), the sequence numbers, a sample of checksums.
+ */
+
+/* Largest frame header of ours: Ethernet, IPv6, TCP with timestamps. */
+#define SFB_HDR_MAX (14 + 40 + 32)
+/* Pattern period: prime, so that 64 and 1,460 do not divide it. */
+#define SFB_PAT 251
+
+/* What the generator knows of one connection. */
+struct sfb_econn {
+	uint32_t snd_base, snd_nxt;  /* our first byte, our next byte */
+	uint32_t rcv_base, rcv_nxt;  /* the echo's first byte, next expected */
+	uint32_t ts_recent;          /* the server's last TSval */
+	uint8_t hdr[SFB_HDR_MAX];    /* the third ACK's headers */
+};
+
+static uint8_t sfb_pat[SFB_PAT + 2048];
+static uint64_t sfb_echo_short[RTE_MAX_LCORE]; /* sends refused or cut */
+static uint16_t sfb_echo_payload;             /* bytes per data segment */
+
+static void
+sfb_echo_data(struct sf_conn *c, const struct sf_conn_data *d, void *arg)
+{
+	int rc = sf_conn_send(c, d->data, d->len);
+
+	RTE_SET_USED(arg);
+	if (rc != (int)d->len)
+		sfb_echo_short[rte_lcore_id()]++;
+}
+
+/* The expected bytes of connection i at stream offset off. */
+static inline const uint8_t *
+sfb_pat_at(uint32_t i, uint32_t off)
+{
+	return sfb_pat + (off + i) % SFB_PAT;
+}
+
+static inline uint16_t
+sfb_l4_off(void)
+{
+	return opt.family == AF_INET ? 14 + 20 : 14 + 40;
+}
+
+/* Headers of an echo phase's data segment: TCP options NOP NOP TS. */
+static inline uint16_t
+sfb_ehlen(void)
+{
+	return sfb_l4_off() + 20 + (sfb_echo_ts ? 12 : 0);
+}
+
+/* A reply of the engine, as the generator reads it. */
+struct sfb_out {
+	uint32_t conn;          /* index among the worker's connections */
+	uint32_t seq, ack, tsval;
+	uint32_t off, len;      /* payload: offset in the frame, bytes */
+	uint8_t flags;
+	bool ts;
+};
+
+/* Parse a reply from its first segment; false: not one of our flows. */
+static bool
+sfb_out_parse(const struct rte_mbuf *m, unsigned int idx, struct sfb_out *o)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_tcp_hdr *th;
+	uint32_t word, tot, l4 = sfb_l4_off(), thl, g, i;
+	const uint8_t *op;
+
+	if (rte_pktmbuf_data_len(m) < l4 + sizeof(*th))
+		return false;
+	if (opt.family == AF_INET) {
+		const struct rte_ipv4_hdr *ip = (const void *)(f + 14);
+
+		if (ip->next_proto_id != IPPROTO_TCP ||
+		    ip->version_ihl != RTE_IPV4_VHL_DEF)
+			return false;
+		memcpy(&word, &ip->dst_addr, 4);
+		tot = rte_be_to_cpu_16(ip->total_length) - 20;
+	} else {
+		const struct rte_ipv6_hdr *ip6 = (const void *)(f + 14);
+
+		if (ip6->proto != IPPROTO_TCP)
+			return false;
+		memcpy(&word, ip6->dst_addr + 12, 4);
+		tot = rte_be_to_cpu_16(ip6->payload_len);
+	}
+	th = (const struct rte_tcp_hdr *)(f + l4);
+	thl = (uint32_t)(th->data_off >> 4) * 4;
+	if (thl < sizeof(*th) || thl > tot || l4 + thl >
+	    rte_pktmbuf_data_len(m) || l4 + tot > rte_pktmbuf_pkt_len(m))
+		return false;
+	g = (rte_be_to_cpu_32(word) & sfb_tmpl.src_mask) |
+		((uint32_t)(rte_be_to_cpu_16(th->dst_port) -
+		sfb_tmpl.sport_lo) << sfb_host_bits);
+	if (g % opt.workers != idx || g / opt.workers >= opt.echo_conns)
+		return false;
+	o->conn = g / opt.workers;
+	o->seq = rte_be_to_cpu_32(th->sent_seq);
+	o->ack = rte_be_to_cpu_32(th->recv_ack);
+	o->flags = th->tcp_flags;
+	o->off = l4 + thl;
+	o->len = tot - thl;
+	/* The timestamp option, wherever it is. */
+	op = (const uint8_t *)(th + 1);
+	o->ts = false;
+	for (i = 0; i + 1 < thl - sizeof(*th) && op[i] != 0;) {
+		if (op[i] == 1) {
+			i++;
+			continue;
+		}
+		if (op[i + 1] < 2 || i + op[i + 1] > thl - sizeof(*th))
+			break;
+		if (op[i] == 8 && op[i + 1] == 10) {
+			memcpy(&word, op + i + 2, 4);
+			o->tsval = rte_be_to_cpu_32(word);
+			o->ts = true;
+			break;
+		}
+		i += op[i + 1];
+	}
+	return true;
+}
+
+/* Recompute a reply's checksums (chained or not); true when right. */
+static bool
+sfb_out_cksum_ok(const struct rte_mbuf *m)
+{
+	uint8_t buf[SFB_HDR_MAX + 2048];
+	const uint8_t *f;
+	uint32_t l4 = sfb_l4_off();
+
+	if (rte_pktmbuf_pkt_len(m) > sizeof(buf))
+		return false;
+	f = rte_pktmbuf_read(m, 0, rte_pktmbuf_pkt_len(m), buf);
+	if (f == NULL)
+		return false;
+	if (opt.family == AF_INET)
+		return rte_ipv4_udptcp_cksum_verify((const void *)(f + 14),
+			(const void *)(f + l4)) == 0 &&
+			rte_ipv4_cksum((const void *)(f + 14)) == 0;
+	return rte_ipv6_udptcp_cksum_verify((const void *)(f + 14),
+		(const void *)(f + l4)) == 0;
+}
+
+/* Check one reply of the data loop against what was sent; free it. */
+static void
+sfb_echo_reply(struct sfb_wk *k, unsigned int idx, struct rte_mbuf *m)
+{
+	uint8_t buf[2048];
+	struct sfb_econn *e;
+	struct sfb_out o;
+	const uint8_t *p;
+	uint32_t skip, n;
+
+	k->replies++;
+	if (!sfb_out_parse(m, idx, &o)) {
+		k->strays++;
+		goto out;
+	}
+	if (k->checked < SFB_CKSUM_SAMPLE) {
+		k->bad_cksum += !sfb_out_cksum_ok(m);
+		k->checked++;
+	}
+	e = &k->ec[o.conn];
+	if (o.ts && (int32_t)(o.tsval - e->ts_recent) > 0)
+		e->ts_recent = o.tsval;
+	if (o.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG |
+	    RTE_TCP_FIN_FLAG)) {
+		k->strays++;
+		goto out;
+	}
+	if (o.len == 0) {
+		k->acks_out++;
+		goto out;
+	}
+	k->segs_out++;
+	if ((int32_t)(o.seq - e->rcv_nxt) > 0) {
+		k->gaps++;
+		goto out;
+	}
+	skip = e->rcv_nxt - o.seq;
+	if (skip >= o.len || o.len > sizeof(buf)) {
+		k->dups++;
+		goto out;
+	}
+	n = o.len - skip;
+	p = rte_pktmbuf_read(m, o.off + skip, n, buf);
+	if (p == NULL || memcmp(p, sfb_pat_at(o.conn, e->rcv_nxt -
+		    e->rcv_base), n) != 0)
+		k->bad_bytes += n;
+	e->rcv_nxt += n;
+	k->echoed += n;
+out:
+	rte_pktmbuf_free(m);
+}
+
+/* Write connection i's next data segment of len bytes into m. */
+static void
+sfb_data_make(struct sfb_econn *e, uint32_t i, struct rte_mbuf *m,
+		uint16_t len, uint32_t tsval)
+{
+	uint16_t l4 = sfb_l4_off(), hlen = sfb_ehlen();
+	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, hlen + len);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(f + l4);
+	uint32_t v;
+
+	memcpy(f, e->hdr, hlen);
+	th->sent_seq = rte_cpu_to_be_32(e->snd_nxt);
+	th->recv_ack = rte_cpu_to_be_32(e->rcv_nxt);
+	th->tcp_flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
+	th->rx_win = rte_cpu_to_be_16(0xffff);
+	if (sfb_echo_ts) {
+		v = rte_cpu_to_be_32(tsval);
+		memcpy(f + l4 + 24, &v, 4);
+		v = rte_cpu_to_be_32(e->ts_recent);
+		memcpy(f + l4 + 28, &v, 4);
+	}
+	memcpy(f + hlen, sfb_pat_at(i, e->snd_nxt - e->snd_base), len);
+	th->cksum = 0;
+	if (opt.family == AF_INET) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(hlen - 14 +
+			len));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(f + 14);
+
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(hlen - l4 +
+			len));
+		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
+	}
+	e->snd_nxt += len;
+}
+
+/* Enqueue the frames on the worker's rx ring, poll until all are taken. */
+static int
+sfb_feed(unsigned int idx, struct rte_mbuf **x, unsigned int n, bool timed)
+{
+	struct sf_worker *w = sf_engine_worker(sfb_eng, idx);
+	struct sfb_wk *k = &sfb_wk[idx];
+	uint64_t got = 0, t0;
+
+	if (rte_ring_enqueue_bulk(sfb_rx[idx], (void **)x, n, NULL) != n) {
+		rte_pktmbuf_free_bulk(x, n);
+		return -ENOSPC;
+	}
+	t0 = rte_rdtsc();
+	while (got < n)
+		got += sf_worker_poll(w);
+	sf_worker_flush(w);
+	if (timed) {
+		k->busy += rte_rdtsc() - t0;
+		k->frames += got;
+	}
+	return 0;
+}
+
+/* Open the worker's connections: SYNs, then the third ACKs. */
+static int
+sfb_echo_open(unsigned int idx, struct rte_mbuf **x)
+{
+	unsigned int W = opt.workers, n, j;
+	struct sfb_wk *k = &sfb_wk[idx];
+	struct rte_mbuf *m[SFB_BURST], *extra;
+	struct sfg_rx_stats st;
+	uint32_t done, b, host, tsecr, nack;
+	uint16_t sport, hlen = sfb_ehlen();
+	struct sfb_econn *e;
+	struct sfb_out o;
+	bool is_synack;
+	uint64_t g;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	for (done = 0; done < opt.echo_conns; done += b) {
+		b = RTE_MIN(sfb_batch, opt.echo_conns - done);
+		if (rte_pktmbuf_alloc_bulk(sfb_pool, x, b) != 0)
+			return -ENOMEM;
+		for (j = 0; j < b; j++) {
+			g = (uint64_t)(done + j) * W + idx;
+			sfb_flow(g, &host, &sport);
+			sfg_syn_make(&sfb_etmpl, x[j], host, sport,
+				(uint32_t)sfg_rand(&sfb_rnd), 1);
+		}
+		rc = sfb_feed(idx, x, b, false);
+		if (rc != 0)
+			return rc;
+		nack = 0;
+		while ((n = rte_ring_dequeue_burst(sfb_tx[idx], (void **)m,
+			    SFB_BURST, NULL)) != 0) {
+			for (j = 0; j < n; j++) {
+				if (!sfb_out_parse(m[j], idx, &o) ||
+				    o.ts != sfb_echo_ts ||
+				    o.flags != (RTE_TCP_SYN_FLAG |
+				    RTE_TCP_ACK_FLAG) || nack == b) {
+					k->strays++;
+					rte_pktmbuf_free(m[j]);
+					continue;
+				}
+				e = &k->ec[o.conn];
+				e->rcv_base = e->rcv_nxt = o.seq + 1;
+				e->snd_base = e->snd_nxt = o.ack;
+				e->ts_recent = o.tsval;
+				/* The SYN-ACK becomes the third ACK. */
+				if (sfg_answer(&sfb_cfg, m[j], NULL, 2,
+					    &extra, &tsecr, &is_synack,
+					    &st) != 1 ||
+				    rte_pktmbuf_data_len(m[j]) != hlen) {
+					rte_pktmbuf_free(m[j]);
+					return -EPROTO;
+				}
+				memcpy(e->hdr, rte_pktmbuf_mtod(m[j],
+					uint8_t *), hlen);
+				x[nack++] = m[j];
+			}
+		}
+		if (nack != 0) {
+			rc = sfb_feed(idx, x, nack, false);
+			if (rc != 0)
+				return rc;
+		}
+		/* Nothing answers a third ACK. */
+		while ((n = rte_ring_dequeue_burst(sfb_tx[idx], (void **)m,
+			    SFB_BURST, NULL)) != 0) {
+			k->strays += n;
+			rte_pktmbuf_free_bulk(m, n);
+		}
+	}
+	return 0;
+}
+
+/* One worker's echo phase: open, then the data loop. */
+static int
+sfb_echo_run(void *arg)
+{
+	unsigned int idx = (unsigned int)(uintptr_t)arg, W = opt.workers;
+	struct sfb_wk *k = &sfb_wk[idx];
+	struct rte_mbuf *m[SFB_BURST], **x;
+	uint32_t C = opt.echo_conns, rot = 0, tsval = 3, b, j;
+	uint64_t mine, done;
+	unsigned int n;
+
+	k->busy = k->frames = k->replies = 0;
+	k->sent = k->echoed = k->segs_out = k->acks_out = k->dups = 0;
+	k->gaps = k->bad_bytes = k->strays = 0;
+	mine = (opt.n - idx + W - 1) / W;
+	x = malloc(sizeof(*x) * RTE_MAX(sfb_batch, C));
+	if (x == NULL) {
+		k->err = -ENOMEM;
+		return 0;
+	}
+	while (__atomic_load_n(&sfb_go, __ATOMIC_ACQUIRE) == 0)
+		rte_pause();
+	k->err = sfb_echo_open(idx, x);
+	for (done = 0; k->err == 0 && done < mine; done += b) {
+		/* At most one segment per connection in a batch. */
+		b = (uint32_t)RTE_MIN((uint64_t)RTE_MIN(sfb_batch, C),
+			mine - done);
+		if (rte_pktmbuf_alloc_bulk(sfb_dpool, x, b) != 0) {
+			k->err = -ENOMEM;
+			break;
+		}
+		for (j = 0; j < b; j++) {
+			sfb_data_make(&k->ec[rot], rot, x[j],
+				sfb_echo_payload, tsval);
+			rot = rot + 1 == C ? 0 : rot + 1;
+		}
+		k->sent += (uint64_t)b * sfb_echo_payload;
+		tsval++;
+		k->err = sfb_feed(idx, x, b, true);
+		while ((n = rte_ring_dequeue_burst(sfb_tx[idx], (void **)m,
+			    SFB_BURST, NULL)) != 0)
+			for (j = 0; j < n; j++)
+				sfb_echo_reply(k, idx, m[j]);
+	}
+	free(x);
+	return 0;
+}
+
+/* One run of an echo phase, on a fresh engine. */
+static int
+sfb_run_echo(enum sfb_phase ph, unsigned int run)
+{
+	struct sfb_res *r = &sfb_results[ph][run];
+	uint64_t sent = 0, echoed = 0, acc = 0, bad = 0, shorts = 0, strays = 0;
+	uint64_t gaps = 0, badb = 0, segs_in = 0, held;
+	unsigned int i;
+	int rc;
+
+	rc = sfb_engine(0, true);
+	if (rc != 0) {
+		fprintf(stderr, "sf_bench: engine: %s\n", strerror(-rc));
+		return rc;
+	}
+	sfb_echo_payload = sfb_echo_len[ph];
+	memset(sfb_echo_short, 0, sizeof(sfb_echo_short));
+	for (i = 0; i < opt.workers; i++) {
+		sfb_wk[i].accepted = 0;
+		sfb_wk[i].bad_cksum = sfb_wk[i].checked = 0;
+		memset(sfb_wk[i].ec, 0, sizeof(struct sfb_econn) *
+			opt.echo_conns);
+	}
+	rc = sfb_run_phase_fn(r, sfb_echo_run);
+	if (rc != 0)
+		goto out;
+	/* What the send queues hold now: the last batch's echoes. */
+	held = rte_mempool_in_use_count(sfb_dpool);
+	r->mbufs_per_conn = (double)held / (opt.echo_conns * opt.workers);
+	r->segs_out = r->acks_out = r->dup_segs = 0;
+	for (i = 0; i < opt.workers; i++) {
+		struct sfb_wk *k = &sfb_wk[i];
+
+		sent += k->sent;
+		echoed += k->echoed;
+		acc += k->accepted;
+		bad += k->bad_cksum;
+		gaps += k->gaps;
+		badb += k->bad_bytes;
+		strays += k->strays;
+		segs_in += k->frames;
+		r->segs_out += k->segs_out;
+		r->acks_out += k->acks_out;
+		r->dup_segs += k->dups;
+	}
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		shorts += sfb_echo_short[i];
+	r->bytes = echoed;
+	r->gbps = (double)echoed * 8 / r->wall_s / 1e9;
+	if (acc != (uint64_t)opt.echo_conns * opt.workers)
+		sfb_invalid(r, "%" PRIu64 " connections accepted of %u", acc,
+			opt.echo_conns * opt.workers);
+	if (segs_in != opt.n)
+		sfb_invalid(r, "%" PRIu64 " data segments taken of %u",
+			segs_in, opt.n);
+	if (echoed != sent || sent != (uint64_t)opt.n * sfb_echo_payload)
+		sfb_invalid(r, "%" PRIu64 " bytes echoed of %" PRIu64, echoed,
+			sent);
+	if (badb != 0 || gaps != 0)
+		sfb_invalid(r, "%" PRIu64 " bytes unlike those sent, %" PRIu64
+			" echoes beyond a gap", badb, gaps);
+	if (bad != 0 || strays != 0 || shorts != 0)
+		sfb_invalid(r, "%" PRIu64 " bad checksums, %" PRIu64
+			" stray replies, %" PRIu64 " short sends", bad, strays,
+			shorts);
+	if (sfb_cnt(SF_CNT_data_delivered_bytes) != sent ||
+	    sfb_cnt(SF_CNT_data_delivered) != segs_in)
+		sfb_invalid(r, "data_delivered %" PRIu64 " (%" PRIu64
+			" bytes) for %" PRIu64 " segments",
+			sfb_cnt(SF_CNT_data_delivered),
+			sfb_cnt(SF_CNT_data_delivered_bytes), segs_in);
+	if (sfb_drops() != 0)
+		sfb_invalid(r, "%" PRIu64 " drops", sfb_drops());
+out:
 	sfb_engine_free();
 	return rc;
 }
@@ -698,7 +1284,7 @@ sfb_run_live(unsigned int run)
 	struct rte_mbuf *m[SFB_BURST];
 	int rc;
 
-	rc = sfb_engine(2);
+	rc = sfb_engine(2, false);
 	if (rc != 0)
 		return rc;
 	w = sf_engine_worker(sfb_eng, 0);
@@ -761,8 +1347,9 @@ sfb_median(const struct sfb_res *r, unsigned int n, bool cycles)
 
 static void
 sfb_json_phase(FILE *f, const char *name, const struct sfb_res *r,
-		unsigned int n, const double *offered)
+		unsigned int n, const double *offered, bool echo)
 {
+	double gb[SFB_MAX_RUNS];
 	unsigned int i;
 	bool valid = true;
 
@@ -776,12 +1363,31 @@ sfb_json_phase(FILE *f, const char *name, const struct sfb_res *r,
 			fprintf(f, ", \"offered_mpps\": %.4f", offered[i]);
 		if (!r[i].valid)
 			fprintf(f, ", \"why\": \"%s\"", r[i].why);
+		if (echo)
+			fprintf(f, ", \"gbps\": %.4f, \"bytes\": %" PRIu64
+				", \"segs_out\": %" PRIu64 ", \"acks_out\": %"
+				PRIu64 ", \"dup_segs\": %" PRIu64
+				", \"mbufs_per_conn\": %.3f", r[i].gbps,
+				r[i].bytes, r[i].segs_out, r[i].acks_out,
+				r[i].dup_segs, r[i].mbufs_per_conn);
 		fprintf(f, "}");
 		valid = valid && r[i].valid;
+		gb[i] = r[i].gbps;
 	}
 	fprintf(f, "], \"median_mpps\": %.4f, \"median_cycles_per_pkt\": "
-		"%.1f, \"valid\": %s}", sfb_median(r, n, false),
-		sfb_median(r, n, true), valid ? "true" : "false");
+		"%.1f, ", sfb_median(r, n, false), sfb_median(r, n, true));
+	if (echo) {
+		qsort(gb, n, sizeof(gb[0]), sfb_cmp);
+		fprintf(f, "\"median_gbps\": %.4f, \"payload\": %u, "
+			"\"conns_per_worker\": %u, \"tx_multiseg\": %s, "
+			"\"timestamps\": %s, ",
+			n % 2 ? gb[n / 2] : (gb[n / 2 - 1] + gb[n / 2]) / 2,
+			strcmp(name, "echo64") == 0 ? sfb_echo_len[SFB_ECHO64] :
+			sfb_echo_len[SFB_ECHO1460], opt.echo_conns,
+			sfb_multiseg ? "true" : "false",
+			sfb_echo_ts ? "true" : "false");
+	}
+	fprintf(f, "\"valid\": %s}", valid ? "true" : "false");
 }
 
 /*
@@ -833,14 +1439,29 @@ sfb_memory(FILE *f)
 	ep.max_conns = lo;
 	per_req = sfb_heap_slope(&ep, &ep.max_requests, hi);
 	per_conn = sfb_heap_slope(&ep, &ep.max_conns, hi);
+	/*
+	 * conn_total_bytes, the slope over max_conns, holds struct sf_conn,
+	 * the struct sf_tcb beside it and the hash-table share: what an idle
+	 * connection costs. A busy one holds mbufs of data_mbuf_bytes each
+	 * besides (2 KiB data room; the echo phases count them).
+	 */
 	fprintf(f, "  \"memory\": {\"request_struct_bytes\": %zu, "
-		"\"conn_struct_bytes\": %zu, \"flow_key_bytes\": %zu, "
+		"\"conn_struct_bytes\": %zu, \"tcb_struct_bytes\": %zu, "
+		"\"flow_key_bytes\": %zu, "
 		"\"request_total_bytes\": %.1f, \"conn_total_bytes\": %.1f, "
-		"\"mbuf_bytes\": %u}",
+		"\"mbuf_bytes\": %u, \"sndbuf\": %u",
 		sizeof(struct sf_req), sizeof(struct sf_conn),
+		sizeof(struct sf_tcb),
 		sizeof(struct sf_flow_key), per_req, per_conn,
 		sfb_pool->elt_size + sfb_pool->header_size +
-		sfb_pool->trailer_size);
+		sfb_pool->trailer_size, SF_SNDBUF_DEFAULT);
+	if (sfb_dpool != NULL)
+		fprintf(f, ", \"data_mbuf_bytes\": %u, "
+			"\"data_mbuf_room\": %u",
+			sfb_dpool->elt_size + sfb_dpool->header_size +
+			sfb_dpool->trailer_size,
+			rte_pktmbuf_data_room_size(sfb_dpool));
+	fprintf(f, "}");
 }
 
 int
@@ -930,9 +1551,38 @@ main(int argc, char **argv)
 		goto out;
 	}
 	sfb_host_bits = (unsigned int)__builtin_popcount(sfb_tmpl.src_mask);
+	sfb_cfg.ts = sfb_echo_ts;
+	if (sfg_tmpl_init(&sfb_etmpl, &sfb_cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sf_bench: %s\n", err);
+		rc = 1;
+		goto out;
+	}
+	sfb_cfg.ts = true;
 	for (i = 0; i < opt.workers; i++) {
 		sfb_wk[i].saved = calloc(opt.n, sizeof(struct rte_mbuf *));
-		if (sfb_wk[i].saved == NULL) {
+		sfb_wk[i].ec = calloc(opt.echo_conns,
+			sizeof(struct sfb_econn));
+		if (sfb_wk[i].saved == NULL || sfb_wk[i].ec == NULL) {
+			rc = 1;
+			goto out;
+		}
+	}
+	for (i = 0; i < sizeof(sfb_pat); i++)
+		sfb_pat[i] = (uint8_t)(i % SFB_PAT);
+	if (opt.phase_on[SFB_ECHO64] || opt.phase_on[SFB_ECHO1460]) {
+		/*
+		 * Per worker: a batch of data segments and its replies' headers,
+		 * and the send queues (half the pool at most, the engine's
+		 * rule): room for several segments per connection.
+		 */
+		need = opt.workers * (8 * opt.echo_conns + 4 * sfb_batch) +
+			4096;
+		sfb_dpool = rte_pktmbuf_pool_create("sfb_dpool", need, 256, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+		if (sfb_dpool == NULL) {
+			fprintf(stderr, "sf_bench: pool of %u data mbufs: %s "
+				"(give EAL more memory with -m)\n", need,
+				rte_strerror(rte_errno));
 			rc = 1;
 			goto out;
 		}
@@ -943,6 +1593,10 @@ main(int argc, char **argv)
 			rc = sfb_run_mode(true, run);
 		if (rc == 0 && opt.phase_on[SFB_STATEFUL_SYN])
 			rc = sfb_run_mode(false, run);
+		if (rc == 0 && opt.phase_on[SFB_ECHO64])
+			rc = sfb_run_echo(SFB_ECHO64, run);
+		if (rc == 0 && opt.phase_on[SFB_ECHO1460])
+			rc = sfb_run_echo(SFB_ECHO1460, run);
 		if (rc == 0 && sfb_do_live)
 			rc = sfb_run_live(run);
 	}
@@ -966,28 +1620,33 @@ main(int argc, char **argv)
 			continue;
 		fprintf(f, "%s", ret++ ? ",\n" : "");
 		sfb_json_phase(f, sfb_phase_name[i], sfb_results[i],
-			opt.runs, NULL);
+			opt.runs, NULL, sfb_is_echo(i));
 	}
 	if (sfb_do_live) {
 		fprintf(f, "%s", ret++ ? ",\n" : "");
 		sfb_json_phase(f, "live_cookie_syn", sfb_live, opt.runs,
-			sfb_live_offered);
+			sfb_live_offered, false);
 	}
-	fprintf(f, "\n  },\n");
-	sfb_memory(f);
-	fprintf(f, ",\n  \"mbufs_in_use_at_end\": %u\n}\n",
-		rte_mempool_in_use_count(sfb_pool));
+	fprintf(f, "\n  }");
+	if (!sfb_no_memory) {
+		fprintf(f, ",\n");
+		sfb_memory(f);
+	}
+	need = rte_mempool_in_use_count(sfb_pool) + (sfb_dpool != NULL ?
+		rte_mempool_in_use_count(sfb_dpool) : 0);
+	fprintf(f, ",\n  \"mbufs_in_use_at_end\": %u\n}\n", need);
 	if (f != stdout)
 		fclose(f);
-	if (rte_mempool_in_use_count(sfb_pool) != 0) {
+	if (need != 0) {
 		fprintf(stderr, "sf_bench: %u mbufs not back in the pool\n",
-			rte_mempool_in_use_count(sfb_pool));
+			need);
 		rc = 1;
 	}
 out:
 	rte_eth_dev_stop(sfb_port);
 	rte_eth_dev_close(sfb_port);
 	rte_mempool_free(sfb_pool);
+	rte_mempool_free(sfb_dpool);
 	rte_eal_cleanup();
 	return rc;
 }

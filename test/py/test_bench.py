@@ -167,6 +167,36 @@ def test_sf_bench_smoke(tmp_path):
     assert m["conn_struct_bytes"] <= m["conn_total_bytes"]
 
 
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+def test_sf_bench_echo_smoke(tmp_path, family):
+    """The echo phases at a tiny size, 2 workers: every byte echoed and
+    checked inside (payload, order, counters, checksums), every mbuf
+    back."""
+    prefix = unique_name("b")
+    out = tmp_path / "b.json"
+    try:
+        p = subprocess.run([str(SF_BENCH), "-l", "0-1", "--no-huge", "-m",
+                            "512", "--no-pci", "--file-prefix", prefix,
+                            "--", "--workers", "2", "--n", "2048",
+                            "--runs", "1", "--batch", "256",
+                            "--phases", "echo64,echo1460",
+                            "--echo-conns", "100", "--json", str(out)] +
+                           (["--ipv6"] if family == "ipv6" else []),
+                           capture_output=True, text=True, timeout=120)
+    finally:
+        remove_dpdk_dir(prefix)
+    assert p.returncode == 0, p.stderr
+    r = json.loads(out.read_text())
+    assert set(r["phases"]) == {"echo64", "echo1460"}
+    for name, ph in r["phases"].items():
+        assert ph["valid"], (name, ph)
+        x = ph["runs"][0]
+        assert x["bytes"] == 2048 * ph["payload"]
+        assert x["segs_out"] >= 2048 and x["mpps"] > 0 and x["gbps"] > 0
+    assert r["mbufs_in_use_at_end"] == 0
+    assert r["memory"]["data_mbuf_room"] >= 2048
+
+
 def test_bench_driver_smoke():
     """bench/run.py --smoke: every part of make bench, tiny, its results
     checked by report.check(); it writes nothing into the tree."""
