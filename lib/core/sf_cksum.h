@@ -17,6 +17,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
+#include <rte_mbuf.h>
 
 /* Fold a 32-bit one's complement sum into 16 bits. */
 static inline uint16_t
@@ -90,6 +91,40 @@ sf_cksum_fold64(uint64_t sum)
 	sum = (sum & 0xffffffff) + (sum >> 32);
 	sum = (sum & 0xffffffff) + (sum >> 32);
 	return sf_cksum_fold((uint32_t)sum);
+}
+
+/*
+ * The unfolded one's complement sum of len bytes of the chain m from off:
+ * sf_cksum_acc() over each segment's part (about a third of
+ * rte_raw_cksum_mbuf()'s instructions on a full-sized segment). A part
+ * that starts at an odd offset of the sum is summed byte-swapped (RFC
+ * 1071 2(B)). Returns false when the chain holds fewer bytes.
+ */
+static inline bool
+sf_cksum_chain(const struct rte_mbuf *m, uint32_t off, uint32_t len,
+		uint64_t *sum)
+{
+	uint32_t done = 0, n;
+	uint64_t part;
+	uint16_t f;
+
+	*sum = 0;
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	for (; m != NULL && done < len; m = m->next, off = 0) {
+		n = RTE_MIN(len - done, (uint32_t)m->data_len - off);
+		part = sf_cksum_acc(rte_pktmbuf_mtod_offset(m,
+			const uint8_t *, off), n);
+		if (done & 1) {
+			f = sf_cksum_fold64(part);
+			part = (uint16_t)(f << 8 | f >> 8);
+		}
+		*sum += part;
+		done += n;
+	}
+	return done == len;
 }
 
 /*

@@ -187,8 +187,7 @@ sf_tcp_finish(struct rte_mbuf *m, const struct sf_port *pt,
 	uint32_t l4_len = rte_pktmbuf_pkt_len(m) - l2_len - l3_len;
 	uint8_t *l3 = rte_pktmbuf_mtod_offset(m, uint8_t *, l2_len);
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(l3 + l3_len);
-	uint16_t raw = 0;
-	uint64_t sum;
+	uint64_t sum, raw;
 
 	if (v4) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
@@ -217,7 +216,7 @@ sf_tcp_finish(struct rte_mbuf *m, const struct sf_port *pt,
 		sum = sf_ip6_pseudo_sum(ip6, l4_len, IPPROTO_TCP);
 	}
 	th->cksum = 0;
-	if (rte_raw_cksum_mbuf(m, l2_len + l3_len, l4_len, &raw) != 0)
+	if (!sf_cksum_chain(m, l2_len + l3_len, l4_len, &raw))
 		return;
 	sum += raw;
 	th->cksum = sf_cksum_l4_store((uint16_t)~sf_cksum_fold64(sum));
