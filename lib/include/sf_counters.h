@@ -80,6 +80,9 @@ extern "C" {
 	  "fills (Linux TCPOFOQueue)") \
 	X(ofo_drop, "segments beyond a gap dropped: the connection's or the " \
 	  "worker's out-of-order queue was full (Linux TCPOFODrop)") \
+	X(data_dup, "segments with data all received before (a " \
+	  "retransmission or a duplicate): dropped, answered with an ACK at " \
+	  "once (Linux DelayedACKLost counts such ACKs)") \
 	X(ofo_merge, "out-of-order segments already queued whole, dropped " \
 	  "(Linux TCPOFOMerge)") \
 	X(paws_estab, "segments of connections dropped by PAWS: a timestamp " \

@@ -1247,6 +1247,8 @@ sf_conn_data_in(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s,
 		return sf_conn_ofo_add(wt, c, s);
 	}
 	if (!SF_SEQ_GT(end, from)) {
+		/* Every byte came before: a duplicate, answered at once. */
+		sf_count(&wt->wt_net, SF_CNT_data_dup);
 		*dup = true;
 	} else {
 		ret = sf_conn_deliver(wt, c, s->sg_m, s->sg_data +

@@ -419,14 +419,17 @@ def received_check(js, sent):
 
 
 @contextlib.contextmanager
-def routed_client_ns(sf, router, client, drops):
+def routed_client_ns(sf, router, client, drops, dups=()):
     """A client namespace of its own, routed through synfront's tap
     namespace (router and client: IPv4 addresses of a /24 on a veth),
     whose FORWARD chain applies drops: lists of iptables match arguments,
     each rule ending in DROP (tc netem is not in every kernel; a drop on
-    the client's own output path would be reported to its TCP). Yields
-    the namespace's name and a function that lists the rules' counts;
-    removes the namespace (and with it the veth) on the way out."""
+    the client's own output path would be reported to its TCP). dups:
+    (match arguments, next hop) pairs, each a mangle-table rule that
+    sends a copy of what it matches to that next hop (iptables TEE), so
+    the packet arrives twice. Yields the namespace's name and a function
+    that lists the rules' counts; removes the namespace (and with it the
+    veth) on the way out."""
     cns, veth = unique_name("c"), unique_name("v")
     try:
         cmds = [(["ip", "netns", "add", cns], None),
@@ -438,6 +441,8 @@ def routed_client_ns(sf, router, client, drops):
                 (["sysctl", "-qw", "net.ipv4.ip_forward=1"], sf.ns)]
         cmds += [(["iptables", "-A", "FORWARD"] + d + ["-j", "DROP"], sf.ns)
                  for d in drops]
+        cmds += [(["iptables", "-t", "mangle", "-A", "FORWARD"] + d +
+                  ["-j", "TEE", "--gateway", gw], sf.ns) for d, gw in dups]
         cmds += [(["ip", "link", "set", "lo", "up"], cns),
                  (["ip", "addr", "add", client + "/24", "dev",
                    veth + "p"], cns),
@@ -445,9 +450,10 @@ def routed_client_ns(sf, router, client, drops):
                  (["ip", "route", "add", "default", "via", router], cns)]
         for cmd, ns in cmds:
             run(cmd, ns=ns, timeout=10, check=True)
-        yield cns, lambda: run(["iptables", "-L", "FORWARD", "-v", "-n",
-                                "-x"], ns=sf.ns, timeout=10,
-                               check=True).stdout
+        yield cns, lambda: "".join(
+            run(["iptables", "-t", t, "-L", "FORWARD", "-v", "-n", "-x"],
+                ns=sf.ns, timeout=10, check=True).stdout
+            for t in ("filter", "mangle"))
     finally:
         run(["ip", "netns", "del", cns], timeout=10)
 

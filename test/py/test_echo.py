@@ -151,11 +151,13 @@ def test_echo_10mb(synfront_factory, v6, opts):
 
 def test_echo_lossy(synfront_factory):
     """Echo through a router namespace that drops every 29th full-sized
-    segment each way (iptables statistic on FORWARD; tc netem is not in
-    every kernel): synfront retransmits what the client missed (fast
-    retransmit on its duplicate ACKs, with SACK), and takes the client's
-    retransmissions into its out-of-order queue; every byte still comes
-    back once, in order. A RST may go out: a client segment duplicated
+    segment each way and sends every 31st twice (iptables statistic on
+    FORWARD, and TEE for the copies; tc netem is not in every kernel, and
+    nothing here reorders): synfront retransmits what the client missed
+    (fast retransmit on its duplicate ACKs, with SACK), takes the
+    client's retransmissions into its out-of-order queue, and answers
+    the duplicates it gets with an ACK (data_dup); every byte still
+    comes back once, in order. A RST may go out: a client segment duplicated
     by its own retransmission that arrives after the connection ended
     meets no connection (the client, which checked every byte, did not
     need it)."""
@@ -169,7 +171,14 @@ def test_echo_lossy(synfront_factory):
              ["-p", "tcp", "--sport", str(PORT), "-m", "length",
               "--length", "1000:65535", "-m", "statistic", "--mode", "nth",
               "--every", "29", "--packet", "17"]]
-    with routed_client_ns(sf, ROUTER_V4, CLIENT_V4, drops) as (cns, rules):
+    dups = [(["-p", "tcp", "--dport", str(PORT), "-m", "length",
+              "--length", "1000:65535", "-m", "statistic", "--mode", "nth",
+              "--every", "31", "--packet", "5"], SF_V4),
+            (["-p", "tcp", "--sport", str(PORT), "-m", "length",
+              "--length", "1000:65535", "-m", "statistic", "--mode", "nth",
+              "--every", "31", "--packet", "7"], CLIENT_V4)]
+    with routed_client_ns(sf, ROUTER_V4, CLIENT_V4, drops, dups) as \
+            (cns, rules):
         r = run([PYTHON, "-c", CLIENT, SF_V4, str(PORT), str(conns),
                  str(size)], ns=cns, timeout=240)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -186,6 +195,8 @@ def test_echo_lossy(synfront_factory):
     # Linux offers SACK: recovery is RFC 6675's.
     assert c["sack_recovery"] > 0, nonzero(c)
     assert c["ofo_queue"] > 0, (nonzero(c), dropped)
+    # The copies reached synfront: duplicates, answered, not delivered.
+    assert c["data_dup"] > 0, (nonzero(c), dropped)
 
 
 def test_echo_slow_reader(synfront_factory):

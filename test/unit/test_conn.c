@@ -250,7 +250,7 @@ test_data(bool v6)
 	/* Old data again: the same. */
 	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv - 4,
 		p.iss + 1, "abcd", 4), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied);
+		SF_CNT_tcp_replied, SF_CNT_data_dup);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
 	rte_pktmbuf_free(m);
 	/* Overlapping: only the new bytes count. */
@@ -932,7 +932,7 @@ test_on_data(bool v6)
 	/* Repeated: not again; a duplicate ACK. */
 	m = SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_ACK, rcv - 3,
 		p.iss + 1, "abc", 3), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied);
+		SF_CNT_tcp_replied, SF_CNT_data_dup);
 	CHECK_SEG(m, F_ACK, p.iss + 1, rcv);
 	rte_pktmbuf_free(m);
 	/* Beyond a gap: queued, a duplicate ACK (in a new mbuf: kept). */
