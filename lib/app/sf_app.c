@@ -24,10 +24,12 @@
  * Sends travel as mbuf chains in SEND commands, and the send budget is
  * kept on the application side, so that the worker takes every send it
  * is sent and none is lost on the way: the application context adds up
- * the bytes it sent per slot (sl_sent), the worker adds up the bytes
- * its send queue freed once acknowledged (wt_snd_freed, one word per
- * slot that only it writes), and a send fits when sent less freed,
- * plus the new bytes, stays within sndbuf. The worker's own pool share
+ * what it sent per slot (sl_sent) in the budget's units (each mbuf
+ * costs max(its bytes, the MSS), the charge it writes in the mbuf for
+ * the worker to keep), the worker adds up the charges its send queue
+ * gave back once acknowledged (wt_snd_freed, one word per slot that
+ * only it writes), and a send fits as on the worker: while sent less
+ * freed is below sndbuf. The worker's own pool share
  * for send queues (wt_snd_max) is checked here too, against the count
  * the worker keeps, so it can be passed by at most what is in the
  * rings. A send refused for want of room marks the slot; each poll the
@@ -421,8 +423,8 @@ sf_app_remote(struct sf_app_ctx *a, struct sf_conn *c, enum sf_app_cmd_op op)
 }
 
 /*
- * Bytes the send budget of slot idx (worker wi) has room for: sndbuf
- * less what was sent and not yet freed by the worker.
+ * Room in the send budget of slot idx (worker wi): sndbuf less the
+ * charge sent and not yet given back by the worker.
  */
 static uint32_t
 sf_app_room(const struct sf_app_ctx *a, uint32_t idx, unsigned int wi,
@@ -474,7 +476,7 @@ sf_app_send_copy(struct sf_app_ctx *a, struct sf_conn *c, const void *buf,
 	struct sf_app_slot *sl;
 	struct rte_mbuf *head = NULL, *tail = NULL, *m;
 	struct rte_mempool *mp;
-	uint32_t idx, n, k, done = 0, segs = 0, pool_room;
+	uint32_t idx, room, k, done = 0, segs = 0, pool_room, charged = 0;
 	unsigned int wi;
 	int ret;
 
@@ -485,14 +487,15 @@ sf_app_send_copy(struct sf_app_ctx *a, struct sf_conn *c, const void *buf,
 		return -EPIPE;
 	if (len == 0)
 		return 0;
-	n = RTE_MIN(len, sf_app_room(a, idx, wi, sl));
-	if (n == 0) {
+	room = sf_app_room(a, idx, wi, sl);
+	if (room == 0) {
 		sf_app_block(a, idx, sl);
 		return -EAGAIN;
 	}
 	mp = a->ac_apps->ap_et->et_wt[wi]->wt_net.nt_pool;
 	pool_room = sf_app_pool_room(a, wi);
-	while (done < n) {
+	/* Mbufs while the budget is not spent (the last may pass it). */
+	while (done < len && charged < room) {
 		if (segs == pool_room) {
 			sf_stats_add(&a->ac_st, SF_CNT_snd_pool_limit, 1);
 			break;
@@ -502,10 +505,12 @@ sf_app_send_copy(struct sf_app_ctx *a, struct sf_conn *c, const void *buf,
 			sf_stats_add(&a->ac_st, SF_CNT_snd_nombuf, 1);
 			break;
 		}
-		k = RTE_MIN(n - done, RTE_MIN((uint32_t)sl->sl_mss,
+		k = RTE_MIN(len - done, RTE_MIN((uint32_t)sl->sl_mss,
 			(uint32_t)rte_pktmbuf_tailroom(m)));
 		memcpy(rte_pktmbuf_append(m, (uint16_t)k),
 			(const uint8_t *)buf + done, k);
+		sf_seqm(m)->sm_charge = sl->sl_mss;
+		charged += sl->sl_mss;
 		if (head == NULL) {
 			head = tail = m;
 		} else {
@@ -524,7 +529,7 @@ sf_app_send_copy(struct sf_app_ctx *a, struct sf_conn *c, const void *buf,
 		rte_pktmbuf_free(head);
 		return ret;
 	}
-	sl->sl_sent += done;
+	sl->sl_sent += charged;
 	if (done < len)
 		sf_app_block(a, idx, sl);
 	return (int)done;
@@ -535,7 +540,8 @@ static int
 sf_app_send_mbuf(struct sf_app_ctx *a, struct sf_conn *c, struct rte_mbuf *m)
 {
 	struct sf_app_slot *sl;
-	uint32_t idx, len;
+	struct rte_mbuf *seg;
+	uint32_t idx, cost = 0;
 	unsigned int wi;
 	int ret;
 
@@ -546,8 +552,14 @@ sf_app_send_mbuf(struct sf_app_ctx *a, struct sf_conn *c, struct rte_mbuf *m)
 		return -EPIPE;
 	if (m == NULL || rte_pktmbuf_pkt_len(m) == 0)
 		return -EINVAL;
-	len = rte_pktmbuf_pkt_len(m);
-	if (len > sf_app_room(a, idx, wi, sl)) {
+	/* Each segment's charge, as the worker's own sends count it. */
+	for (seg = m; seg != NULL; seg = seg->next)
+		if (seg->data_len != 0)
+			cost += RTE_MAX((uint32_t)seg->data_len,
+				(uint32_t)sl->sl_mss);
+	if (cost > a->ac_apps->ap_et->et_sndbuf)
+		return -EMSGSIZE;
+	if (cost > sf_app_room(a, idx, wi, sl)) {
 		sf_app_block(a, idx, sl);
 		return -EAGAIN;
 	}
@@ -555,10 +567,13 @@ sf_app_send_mbuf(struct sf_app_ctx *a, struct sf_conn *c, struct rte_mbuf *m)
 		sf_stats_add(&a->ac_st, SF_CNT_snd_pool_limit, 1);
 		return -ENOBUFS;
 	}
+	for (seg = m; seg != NULL; seg = seg->next)
+		sf_seqm(seg)->sm_charge = (uint16_t)RTE_MAX(
+			(uint32_t)seg->data_len, (uint32_t)sl->sl_mss);
 	ret = sf_app_cmd_send(a, wi, c, sl, SF_APP_CMD_SEND, m);
 	if (ret != 0)
 		return ret;
-	sl->sl_sent += len;
+	sl->sl_sent += cost;
 	return 0;
 }
 

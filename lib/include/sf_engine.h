@@ -93,7 +93,10 @@ struct sf_engine_params {
 	/**
 	 * Send budget of each connection, bytes (0: 262144): what
 	 * sf_conn_send() may queue beyond what the peer acknowledged, as
-	 * Linux's tcp_wmem bounds a socket's send buffer.
+	 * Linux's tcp_wmem bounds a socket's send buffer. Each queued mbuf
+	 * counts max(its bytes, the MSS), so small sends cannot hold more
+	 * mbufs than full-sized ones would; a copy may pass the budget by
+	 * its last mbuf.
 	 */
 	uint32_t sndbuf;
 	/**

@@ -422,8 +422,9 @@ int sf_conn_reset(struct sf_conn *c);
  *
  * @return
  *   Bytes queued (len, or fewer when the send budget,
- *   sf_engine_params.sndbuf, had less room: on_writable tells when
- *   there is room again), or -EAGAIN (no room at all), -EPIPE (after
+ *   sf_engine_params.sndbuf, ran out: each mbuf counts at least an MSS
+ *   against it, and the last may pass it; on_writable tells when there
+ *   is room again), or -EAGAIN (the budget was spent), -EPIPE (after
  *   sf_conn_shutdown() or sf_conn_close(), or in a state that cannot
  *   send), -ENOBUFS (no mbuf, or the worker's send queues hold their
  *   share of the pool, or on an application lcore the command ring is
@@ -441,9 +442,10 @@ int sf_conn_send(struct sf_conn *c, const void *buf, uint32_t len);
  * freed.
  *
  * @return
- *   0, or -EAGAIN (the send budget lacks room for all of m), -EPIPE,
- *   -ENOBUFS, -ENOTCONN, -EPERM as sf_conn_send(), -EINVAL (an empty
- *   chain).
+ *   0, or -EAGAIN (the send budget lacks room for all of m: each
+ *   segment counts max(its bytes, the MSS)), -EMSGSIZE (m costs more
+ *   than the whole budget: it can never be queued), -EPIPE, -ENOBUFS,
+ *   -ENOTCONN, -EPERM as sf_conn_send(), -EINVAL (an empty chain).
  */
 int sf_conn_send_mbuf(struct sf_conn *c, struct rte_mbuf *m);
 

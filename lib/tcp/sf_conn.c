@@ -301,9 +301,8 @@ sf_conn_wnd_bytes(struct sf_wtcp *wt, const struct sf_conn *c)
 
 	if (!(c->cn_flags & SF_CNF_SND))
 		return (w >> sc) << sc;
-	/* Bytes queued; once our FIN is acknowledged SND.UNA is past them. */
-	q = SF_SEQ_GT(tb->tb_snd_end, c->cn_snd_una) ?
-		tb->tb_snd_end - c->cn_snd_una : 0;
+	/* What the send queue costs its budget (none once emptied). */
+	q = tb->tb_snd_charge;
 	room = wt->wt_et->et_sndbuf > q ? wt->wt_et->et_sndbuf - q : 0;
 	w = (RTE_MIN(w, room) >> sc) << sc;
 	if (SF_SEQ_LT(c->cn_rcv_nxt + w, tb->tb_rcv_right))

@@ -77,6 +77,15 @@ sf_snd_queued(const struct sf_tcb *tb, const struct sf_conn *c)
 		tb->tb_snd_end - c->cn_snd_una : 0;
 }
 
+/* Room left in the send budget (sndbuf less the queue's charge). */
+static inline uint32_t
+sf_snd_room(const struct sf_wtcp *wt, const struct sf_tcb *tb)
+{
+	uint32_t b = wt->wt_et->et_sndbuf;
+
+	return tb->tb_snd_charge < b ? b - tb->tb_snd_charge : 0;
+}
+
 /*
  * The send queues of a worker may hold half of the pool shared out over
  * the workers: with the out-of-order queues' eighth, three eighths stay
@@ -102,6 +111,7 @@ sf_snd_setup(struct sf_wtcp *wt, struct sf_conn *c)
 		return;
 	tb->tb_snd = tb->tb_snd_tail = tb->tb_snd_hint = NULL;
 	tb->tb_snd_end = c->cn_snd_nxt;
+	tb->tb_snd_charge = 0;
 	tb->tb_snd_wl1 = c->cn_rcv_nxt;
 	tb->tb_snd_wl2 = c->cn_snd_una;
 	/* RFC 6928: min(10 MSS, max(2 MSS, 14600)). */
@@ -139,6 +149,7 @@ sf_snd_purge(struct sf_wtcp *wt, struct sf_tcb *tb)
 		wt->wt_snd_mbufs--;
 	}
 	tb->tb_snd_tail = tb->tb_snd_hint = NULL;
+	tb->tb_snd_charge = 0;
 }
 
 /* The mbuf that holds byte seq, or NULL past the queue's end. */
@@ -156,13 +167,34 @@ sf_snd_find(struct sf_tcb *tb, uint32_t seq)
 	return m;
 }
 
-/* m (one segment, its bytes only) joins the end of the queue. */
-static void
-sf_snd_append(struct sf_wtcp *wt, struct sf_tcb *tb, struct rte_mbuf *m)
+/*
+ * What an mbuf of len bytes costs the send budget: at least an MSS, so
+ * that a connection's queue of small sends, each in an mbuf of its own,
+ * holds no more mbufs than one of full-sized ones (Linux charges an
+ * skb's truesize to sk_wmem_queued for the same reason).
+ */
+static inline uint16_t
+sf_snd_charge(uint32_t len, uint16_t mss)
 {
+	return (uint16_t)RTE_MAX(len, (uint32_t)mss);
+}
+
+/*
+ * m (one segment, its bytes only) joins the end of the queue, costing
+ * the budget charge (0: as sf_snd_charge() says).
+ */
+static void
+sf_snd_append(struct sf_wtcp *wt, const struct sf_conn *c,
+		struct sf_tcb *tb, struct rte_mbuf *m, uint16_t charge)
+{
+	if (charge == 0)
+		charge = sf_snd_charge(rte_pktmbuf_data_len(m),
+			c->cn_neg.ng_mss);
 	sf_seqm(m)->sm_next = NULL;
 	sf_seqm(m)->sm_seq = tb->tb_snd_end;
 	sf_seqm(m)->sm_flags = 0;
+	sf_seqm(m)->sm_charge = charge;
+	tb->tb_snd_charge += charge;
 	if (tb->tb_snd_tail != NULL)
 		sf_seqm(tb->tb_snd_tail)->sm_next = m;
 	else
@@ -191,8 +223,9 @@ sf_snd_copy(struct sf_conn *c, const void *buf, uint32_t len)
 	struct sf_wtcp *wt = c->cn_wt;
 	struct sf_tcb *tb = sf_tcb(wt, c);
 	const uint8_t *p = buf;
-	uint32_t room, n, done = 0, k;
+	uint32_t done = 0, k;
 	struct rte_mbuf *m;
+	bool short_of_mbufs = false;
 	int ret = sf_snd_may(c);
 
 	if (ret != 0)
@@ -200,41 +233,46 @@ sf_snd_copy(struct sf_conn *c, const void *buf, uint32_t len)
 	if (len == 0)
 		return 0;
 	sf_snd_setup(wt, c);
-	room = wt->wt_et->et_sndbuf - RTE_MIN(sf_snd_queued(tb, c),
-		wt->wt_et->et_sndbuf);
-	n = RTE_MIN(len, room);
-	/* The last mbuf takes more while none of it left and none shares it. */
+	/*
+	 * The last mbuf takes more while none of it left and none shares
+	 * it, up to the MSS its charge already counts.
+	 */
 	m = tb->tb_snd_tail;
-	if (n != 0 && m != NULL && RTE_MBUF_DIRECT(m) &&
+	if (m != NULL && RTE_MBUF_DIRECT(m) &&
 	    rte_mbuf_refcnt_read(m) == 1 &&
 	    SF_SEQ_GEQ(sf_seqm(m)->sm_seq, c->cn_snd_nxt) &&
-	    rte_pktmbuf_data_len(m) < c->cn_neg.ng_mss) {
-		k = RTE_MIN(n, RTE_MIN((uint32_t)rte_pktmbuf_tailroom(m),
-			(uint32_t)c->cn_neg.ng_mss - rte_pktmbuf_data_len(m)));
+	    rte_pktmbuf_data_len(m) < sf_seqm(m)->sm_charge) {
+		k = RTE_MIN(len, RTE_MIN((uint32_t)rte_pktmbuf_tailroom(m),
+			(uint32_t)sf_seqm(m)->sm_charge -
+			rte_pktmbuf_data_len(m)));
 		if (k != 0) {
 			memcpy(rte_pktmbuf_append(m, (uint16_t)k), p, k);
 			tb->tb_snd_end += k;
 			done = k;
 		}
 	}
-	while (done < n) {
+	/* New mbufs while the budget is not spent (the last may pass it). */
+	while (done < len && sf_snd_room(wt, tb) != 0) {
 		if (wt->wt_snd_mbufs >= wt->wt_snd_max) {
 			sf_count(&wt->wt_net, SF_CNT_snd_pool_limit);
+			short_of_mbufs = true;
 			break;
 		}
 		m = sf_net_alloc(&wt->wt_net);
-		if (m == NULL)
+		if (m == NULL) {
+			short_of_mbufs = true;
 			break;
-		k = RTE_MIN(n - done, RTE_MIN((uint32_t)c->cn_neg.ng_mss,
+		}
+		k = RTE_MIN(len - done, RTE_MIN((uint32_t)c->cn_neg.ng_mss,
 			(uint32_t)rte_pktmbuf_tailroom(m)));
 		memcpy(rte_pktmbuf_append(m, (uint16_t)k), p + done, k);
-		sf_snd_append(wt, tb, m);
+		sf_snd_append(wt, c, tb, m, 0);
 		done += k;
 	}
 	if (done < len)
 		tb->tb_want_wr = 1;
 	if (done == 0)
-		return n == 0 ? -EAGAIN : -ENOBUFS;
+		return short_of_mbufs ? -ENOBUFS : -EAGAIN;
 	sf_count_n(&wt->wt_net, SF_CNT_snd_queued_bytes, done);
 	sf_snd_output(wt, c);
 	return (int)done;
@@ -246,7 +284,7 @@ sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m, bool budgeted)
 	struct sf_wtcp *wt = c->cn_wt;
 	struct sf_tcb *tb = sf_tcb(wt, c);
 	struct rte_mbuf *seg, *next;
-	uint32_t len;
+	uint32_t len, cost = 0;
 	int ret = sf_snd_may(c);
 
 	if (ret != 0)
@@ -255,8 +293,12 @@ sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m, bool budgeted)
 		return -EINVAL;
 	sf_snd_setup(wt, c);
 	len = rte_pktmbuf_pkt_len(m);
-	if (!budgeted &&
-	    (uint64_t)sf_snd_queued(tb, c) + len > wt->wt_et->et_sndbuf) {
+	for (seg = m; seg != NULL && !budgeted; seg = seg->next)
+		if (seg->data_len != 0)
+			cost += sf_snd_charge(seg->data_len, c->cn_neg.ng_mss);
+	if (cost > wt->wt_et->et_sndbuf)
+		return -EMSGSIZE;
+	if (!budgeted && cost > sf_snd_room(wt, tb)) {
 		tb->tb_want_wr = 1;
 		return -EAGAIN;
 	}
@@ -273,7 +315,9 @@ sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m, bool budgeted)
 		if (seg->data_len == 0)
 			rte_pktmbuf_free_seg(seg);
 		else
-			sf_snd_append(wt, tb, seg);
+			/* budgeted: the charge the caller counted, kept */
+			sf_snd_append(wt, c, tb, seg, budgeted ?
+				sf_seqm(seg)->sm_charge : 0);
 	}
 	sf_count_n(&wt->wt_net, SF_CNT_snd_queued_bytes, len);
 	sf_snd_output(wt, c);
@@ -675,7 +719,8 @@ sf_snd_free_acked(struct sf_wtcp *wt, struct sf_tcb *tb, uint32_t ack)
 
 	while ((m = tb->tb_snd) != NULL && SF_SEQ_LEQ(sf_seqm_end(m), ack)) {
 		n = rte_pktmbuf_data_len(m);
-		freed += n;
+		freed += sf_seqm(m)->sm_charge;
+		tb->tb_snd_charge -= sf_seqm(m)->sm_charge;
 		tb->tb_snd = sf_seqm(m)->sm_next;
 		if (sf_seqm(m)->sm_flags & SF_SQM_SACKED)
 			tb->tb_sacked -= RTE_MIN(tb->tb_sacked, n);
@@ -765,7 +810,7 @@ sf_snd_writable(struct sf_wtcp *wt, struct sf_conn *c)
 	struct sf_tcb *tb = sf_tcb(wt, c);
 
 	if (!tb->tb_want_wr ||
-	    sf_snd_queued(tb, c) > wt->wt_et->et_sndbuf / 2 ||
+	    tb->tb_snd_charge > wt->wt_et->et_sndbuf / 2 ||
 	    !(c->cn_flags & SF_CNF_ACCEPTED) || c->cn_on_writable == NULL ||
 	    c->cn_wt->wt_conn_ops->co_writable == NULL)
 		return;

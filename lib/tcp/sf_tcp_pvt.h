@@ -321,6 +321,7 @@ struct sf_tcb {
 	struct rte_mbuf *tb_snd_tail;
 	struct rte_mbuf *tb_snd_hint;      /* where the last lookup ended */
 	uint32_t tb_snd_end;               /* past the last queued byte */
+	uint32_t tb_snd_charge;            /* the queue's sm_charge, summed */
 	uint32_t tb_snd_wl1;               /* SEG.SEQ, SEG.ACK of the last */
 	uint32_t tb_snd_wl2;               /* window update (RFC 9293) */
 	uint32_t tb_cwnd;                  /* congestion window, bytes */
@@ -370,6 +371,8 @@ struct sf_seqm {
 	struct rte_mbuf *sm_next;
 	uint32_t sm_seq;          /* sequence number of its first byte */
 	uint8_t sm_flags;         /* SF_SQM_* */
+	/* send queue: what it costs the send budget, max(bytes, MSS) */
+	uint16_t sm_charge;
 };
 #define SF_SQM_SACKED 0x01    /* the peer SACKed all of it */
 
@@ -416,11 +419,12 @@ struct sf_wtcp {
 	uint32_t wt_snd_mbufs;             /* in the send queues */
 	uint32_t wt_snd_max;               /* the most they may hold */
 	/*
-	 * NULL, or per connection slot the bytes its send queue freed once
-	 * acknowledged, added up (wrapping), stored with release order for
-	 * a layer above on another lcore that keeps the send budget (the
-	 * application contexts: sf_app.c). That layer zeroes a slot's
-	 * count before the connection is handed to it.
+	 * NULL, or per connection slot the send budget its queue gave back
+	 * once acknowledged (the freed mbufs' sm_charge), added up
+	 * (wrapping), stored with release order for a layer above on
+	 * another lcore that keeps the send budget (the application
+	 * contexts: sf_app.c). That layer zeroes a slot's count before the
+	 * connection is handed to it.
 	 */
 	uint32_t *wt_snd_freed;
 	uint32_t wt_nb_tw;                 /* connections in TIME-WAIT */

@@ -2406,6 +2406,80 @@ out:
 }
 
 /*
+ * The send budget counts each queued mbuf as at least an MSS (Linux
+ * charges an skb's truesize): small zero-copy sends of 10 bytes fill a
+ * budget of 8000 after five (7300 charged), where bytes alone would
+ * take 800; a chain costing more than the whole budget is -EMSGSIZE;
+ * the acknowledgement of one gives its charge back.
+ */
+static void
+test_send_charge(bool v6)
+{
+	struct sf_engine_params ep = { .nb_workers = 1,
+		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
+		.max_conns = 64, .sndbuf = 8000 };
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_engine *eng;
+	struct rte_mbuf *m;
+	struct sf_conn *c;
+	uint32_t mss = v6 ? 1440 : 1460, i;
+	int ret;
+
+	lp_default(&lp);
+	memset(&cb, 0, sizeof(cb));
+	eng = sf_test_listen_engine(&ep, &lp);
+	sf_worker_clock(wk(eng), 0);
+	sf_test_client_init(&p, v6, 1950, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	for (i = 0; i < 6; i++) {
+		m = rte_pktmbuf_alloc(sf_test_pool);
+		SF_CHECK(m != NULL);
+		if (m == NULL)
+			break;
+		memcpy(rte_pktmbuf_append(m, 10), "0123456789", 10);
+		ret = sf_conn_send_mbuf(c, m);
+		SF_CHECK_EQ(ret, i < 5 ? 0 : -EAGAIN);
+		if (ret != 0)
+			rte_pktmbuf_free(m);
+	}
+	SF_CHECK_EQ(tcb(eng, c)->tb_snd_charge, 5 * mss);
+	/*
+	 * A copy still fits while the budget is not spent (the last mbuf
+	 * may pass it: 6 MSS now), then finds it spent.
+	 */
+	SF_CHECK_EQ(sf_conn_send(c, "x", 1), 1);
+	SF_CHECK_EQ(tcb(eng, c)->tb_snd_charge, 6 * mss);
+	SF_CHECK_EQ(sf_conn_send(c, "y", 1), -EAGAIN);
+	sf_test_tx_flush();
+	/* The first 10 bytes acknowledged: one mbuf's charge back. */
+	peer_ack(eng, &p, p.iss + 11, 29200);
+	SF_CHECK_EQ(tcb(eng, c)->tb_snd_charge, 5 * mss);
+	/* One chain of six small mbufs costs 6 MSS > 8000: never fits. */
+	m = NULL;
+	for (i = 0; i < 6; i++) {
+		struct rte_mbuf *t = rte_pktmbuf_alloc(sf_test_pool);
+
+		if (t == NULL)
+			break;
+		memcpy(rte_pktmbuf_append(t, 10), "abcdefghij", 10);
+		if (m == NULL)
+			m = t;
+		else if (rte_pktmbuf_chain(m, t) != 0)
+			rte_pktmbuf_free(t);
+	}
+	if (m != NULL) {
+		SF_CHECK_EQ(sf_conn_send_mbuf(c, m), -EMSGSIZE);
+		rte_pktmbuf_free(m);
+	}
+	sf_test_tx_flush();
+out:
+	teardown(eng);
+}
+
+/*
  * RFC 6675 IsLost(): more than DupThresh - 1 segments' worth SACKed
  * above a hole. One ACK SACKing exactly three full segments above S(0)
  * starts recovery and resends S(0) (as Linux, which counts three SACKed
@@ -2621,6 +2695,7 @@ main(int argc, char **argv)
 		test_paws_tw(v6);
 		test_delack(v6);
 		test_send(v6);
+		test_send_charge(v6);
 		test_rto(v6);
 		test_cwnd(v6);
 		test_sack(v6);

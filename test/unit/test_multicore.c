@@ -1808,8 +1808,9 @@ app_peer_ack(struct sf_engine *eng, struct sf_worker *w,
 /*
  * 6. Sends from the application context: copied into mbufs there, sent
  * to the worker in SEND commands within a budget kept on the
- * application side (sndbuf 8000 here), on_writable from the application
- * poll once the worker freed enough, the half-close after the bytes, a
+ * application side (sndbuf 8000 here; each mbuf costs at least an MSS,
+ * and the last one may pass the budget), on_writable from the
+ * application poll once the worker gave back enough, the half-close after the bytes, a
  * send that crosses the connection's end freed on the worker, a full
  * command ring refused with nothing counted as sent.
  */
@@ -1850,17 +1851,20 @@ test_app_send(void)
 	c = ap.c;
 	SF_CHECK_EQ(ap.ci.mss, 1460);
 
-	/* The budget takes 8000 of 10000 bytes; nothing left yet. */
-	SF_CHECK_EQ(sf_conn_send(c, app_buf, sizeof(app_buf)), 8000);
+	/*
+	 * The budget takes six MSS-sized mbufs of 10000 bytes (the sixth
+	 * starts below 8000 and passes it); nothing left yet.
+	 */
+	SF_CHECK_EQ(sf_conn_send(c, app_buf, sizeof(app_buf)), 8760);
 	SF_CHECK_EQ(sf_conn_send(c, app_buf, 1), -EAGAIN);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 	SF_CHECK_EQ(sf_conn_send((struct sf_conn *)app_buf, app_buf, 1),
 		-EPERM);
-	/* The worker takes the chain: five segments of the MSS, and 700. */
+	/* The worker takes the chain: six segments of the MSS. */
 	as_worker(w);
 	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 1);
 	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_app_cmds), 1);
-	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_snd_queued_bytes), 8000);
+	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_snd_queued_bytes), 8760);
 	SF_CHECK_EQ(sf_test_tx_n, 6);
 	una = p.iss + 1;
 	for (i = 0; i < sf_test_tx_n && i < 6; i++) {
@@ -1868,28 +1872,28 @@ test_app_send(void)
 			continue;
 		SF_CHECK_EQ(r.flags & ~F_PSH, F_ACK);
 		SF_CHECK_EQ(r.seq, una + 1460 * i);
-		SF_CHECK_EQ(r.data_len, i < 5 ? 1460 : 700);
+		SF_CHECK_EQ(r.data_len, 1460);
 	}
 	/* The bytes are the application's, in order. */
 	if (sf_test_tx_n == 6) {
 		struct rte_mbuf *t = sf_test_tx[5];
 
 		SF_CHECK_MEM(rte_pktmbuf_mtod_offset(t, const uint8_t *,
-			t->pkt_len - 700), app_buf + 7300, 700);
+			t->pkt_len - 1460), app_buf + 7300, 1460);
 	}
 	sf_test_tx_flush();
 	as_app(a);
 	SF_CHECK_EQ(sf_app_poll(a), 0);
 	SF_CHECK_EQ(aw.calls, 0);
 
-	/* 2920 acknowledged: 5080 out, more than half; still owed. */
+	/* 2920 acknowledged: 5840 out, more than half; still owed. */
 	app_peer_ack(eng, w, &p, una + 2920);
 	as_app(a);
 	SF_CHECK_EQ(sf_app_poll(a), 0);
 	SF_CHECK_EQ(aw.calls, 0);
-	/* 4380: 3620 out. on_writable, once, where on_accept ran; it
-	 * sends again. */
-	app_peer_ack(eng, w, &p, una + 4380);
+	/* 5840: 2920 out. on_writable, once, where on_accept ran; it
+	 * sends again (100 bytes, an MSS of the budget). */
+	app_peer_ack(eng, w, &p, una + 5840);
 	as_app(a);
 	aw.send = 100;
 	SF_CHECK_EQ(sf_app_poll(a), 0);
@@ -1906,13 +1910,38 @@ test_app_send(void)
 		SF_CHECK_EQ(sf_conn_send_mbuf(c, m), 0);
 	}
 	SF_CHECK_EQ(sf_conn_send_mbuf(c, NULL), -EINVAL);
+	/*
+	 * A chain that costs more than the whole budget can never be sent:
+	 * six mbufs of 10 bytes cost six MSS, 8760.
+	 */
+	{
+		struct rte_mbuf *big = NULL, *t;
+		unsigned int j;
+
+		for (j = 0; j < 6; j++) {
+			t = rte_pktmbuf_alloc(sf_test_pool);
+			SF_CHECK(t != NULL);
+			if (t == NULL)
+				break;
+			memcpy(rte_pktmbuf_append(t, 10), app_buf, 10);
+			if (big == NULL)
+				big = t;
+			else if (rte_pktmbuf_chain(big, t) != 0)
+				rte_pktmbuf_free(t);
+		}
+		if (big != NULL) {
+			SF_CHECK_EQ(big->nb_segs, 6);
+			SF_CHECK_EQ(sf_conn_send_mbuf(c, big), -EMSGSIZE);
+			rte_pktmbuf_free(big);
+		}
+	}
 	/* The ring holds two commands: a third is refused, not counted. */
 	SF_CHECK_EQ(sf_conn_shutdown(c), -ENOBUFS);
 	sf_engine_worker_counters(eng, 1, ac);
 	SF_CHECK_EQ(ac[SF_CNT_app_cmds_ring_full], 1);
 	as_worker(w);
 	SF_CHECK_EQ(sf_app_cmd_poll(w->wk_app), 2);
-	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_snd_queued_bytes), 8150);
+	SF_CHECK_EQ(cnt(eng, 0, SF_CNT_snd_queued_bytes), 8910);
 	as_app(a);
 	SF_CHECK_EQ(sf_conn_shutdown(c), 0);
 	SF_CHECK_EQ(sf_conn_shutdown(c), -EALREADY);
@@ -1923,16 +1952,16 @@ test_app_send(void)
 	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_1);
 	for (i = 0; i < sf_test_tx_n; i++)
 		if (hook_seg(i, &r) && (r.flags & F_FIN)) {
-			SF_CHECK_EQ(r.seq + r.data_len, una + 8150);
+			SF_CHECK_EQ(r.seq + r.data_len, una + 8910);
 			full++;
 		}
 	SF_CHECK_EQ(full, 1);
 	sf_test_tx_flush();
 	/* Everything and the FIN acknowledged; the peer's FIN: TIME-WAIT. */
-	app_peer_ack(eng, w, &p, una + 8151);
+	app_peer_ack(eng, w, &p, una + 8911);
 	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_2);
 	rte_pktmbuf_free(SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p,
-		F_ACK | F_FIN, p.isn + 1, una + 8151, NULL, 0), SF_VERDICT_TX,
+		F_ACK | F_FIN, p.isn + 1, una + 8911, NULL, 0), SF_VERDICT_TX,
 		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_app_events));
 	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
 	sf_test_tx_flush();
