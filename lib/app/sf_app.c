@@ -378,7 +378,21 @@ sf_app_held(struct sf_app_ctx *a, const struct sf_conn *c, uint32_t *idx,
 	return sl;
 }
 
-/* A command for the owning worker; -ENOBUFS (counted) when its ring is full. */
+/* As sf_app_held(), for a send: -EPIPE after a shutdown or close here. */
+static struct sf_app_slot *
+sf_app_sender(struct sf_app_ctx *a, const struct sf_conn *c, uint32_t *idx,
+		unsigned int *wi, int *err)
+{
+	struct sf_app_slot *sl = sf_app_held(a, c, idx, wi, err);
+
+	if (sl != NULL && (sl->sl_flags & SF_APP_SL_SHUT)) {
+		*err = -EPIPE;
+		return NULL;
+	}
+	return sl;
+}
+
+/* A command for the owning worker; -ENOBUFS (counted): its ring is full. */
 static int
 sf_app_cmd_send(struct sf_app_ctx *a, unsigned int wi, struct sf_conn *c,
 		const struct sf_app_slot *sl, enum sf_app_cmd_op op,
@@ -480,11 +494,9 @@ sf_app_send_copy(struct sf_app_ctx *a, struct sf_conn *c, const void *buf,
 	unsigned int wi;
 	int ret;
 
-	sl = sf_app_held(a, c, &idx, &wi, &ret);
+	sl = sf_app_sender(a, c, &idx, &wi, &ret);
 	if (sl == NULL)
 		return ret;
-	if (sl->sl_flags & SF_APP_SL_SHUT)
-		return -EPIPE;
 	if (len == 0)
 		return 0;
 	room = sf_app_room(a, idx, wi, sl);
@@ -545,11 +557,9 @@ sf_app_send_mbuf(struct sf_app_ctx *a, struct sf_conn *c, struct rte_mbuf *m)
 	unsigned int wi;
 	int ret;
 
-	sl = sf_app_held(a, c, &idx, &wi, &ret);
+	sl = sf_app_sender(a, c, &idx, &wi, &ret);
 	if (sl == NULL)
 		return ret;
-	if (sl->sl_flags & SF_APP_SL_SHUT)
-		return -EPIPE;
 	if (m == NULL || rte_pktmbuf_pkt_len(m) == 0)
 		return -EINVAL;
 	/* Each segment's charge, as the worker's own sends count it. */

@@ -764,6 +764,42 @@ sf_test_syn_frame(struct sf_test_client *p, unsigned int which)
 	return sf_test_tcp_frame(&t);
 }
 
+void
+sf_test_peer_ack(struct sf_engine *eng, struct sf_test_client *p,
+		uint32_t ack, uint16_t win)
+{
+	struct rte_mbuf *m;
+	enum sf_verdict v;
+
+	p->t.win = win;
+	m = sf_test_seg_frame(p, RTE_TCP_ACK_FLAG, p->isn + 1, ack, NULL, 0);
+	v = sf_test_input(eng, m);
+	SF_CHECK_EQ(v, SF_VERDICT_DONE);
+	if (v != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
+}
+
+struct rte_mbuf *
+sf_test_chain(unsigned int n, const void *bytes, uint16_t len)
+{
+	struct rte_mbuf *head = NULL, *m;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		m = rte_pktmbuf_alloc(sf_test_pool);
+		if (m == NULL || rte_pktmbuf_append(m, len) == NULL ||
+		    (head != NULL && rte_pktmbuf_chain(head, m) != 0)) {
+			rte_pktmbuf_free(m);
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), bytes, len);
+		if (head == NULL)
+			head = m;
+	}
+	return head;
+}
+
 struct rte_mbuf *
 sf_test_seg_frame(const struct sf_test_client *p, uint8_t flags, uint32_t seq,
 		uint32_t ack, const void *data, uint16_t len)

@@ -291,6 +291,21 @@ struct rte_mbuf *sf_test_seg_frame(const struct sf_test_client *p,
 		uint16_t len);
 
 /*
+ * The peer's bare ACK of ack with window win (unscaled), run through
+ * worker 0: checks that it was taken in (whatever answered it went out
+ * in mbufs of its own) and frees it.
+ */
+void sf_test_peer_ack(struct sf_engine *eng, struct sf_test_client *p,
+		uint32_t ack, uint16_t win);
+
+/*
+ * A chain of n mbufs from sf_test_pool, each holding len bytes copied
+ * from bytes, or NULL (nothing held) when the pool runs out.
+ */
+struct rte_mbuf *sf_test_chain(unsigned int n, const void *bytes,
+		uint16_t len);
+
+/*
  * A bare ACK after the SYN (timestamps if the SYN had them) carrying a
  * SACK option (RFC 2018 3: <nop, nop, SACK>) of the n blocks blk, left
  * and right edge each, host order; at most 4 blocks, 3 with timestamps

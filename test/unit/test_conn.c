@@ -1726,22 +1726,6 @@ check_data(struct rte_mbuf *m, uint32_t seq, uint16_t len, bool psh)
 	SF_CHECK_EQ(r.flags, F_ACK | (psh ? F_PSH : 0));
 }
 
-/* The peer's ACK of ack with window win (unscaled: no window scaling). */
-static void
-peer_ack(struct sf_engine *eng, struct sf_test_client *p, uint32_t ack,
-		uint16_t win)
-{
-	struct rte_mbuf *m;
-	enum sf_verdict v;
-
-	p->t.win = win;
-	m = sf_test_seg_frame(p, F_ACK, p->isn + 1, ack, NULL, 0);
-	v = sf_test_input(eng, m);
-	/* Taken in: whatever answered it went out in mbufs of its own. */
-	SF_CHECK_EQ(v, SF_VERDICT_DONE);
-	if (v != SF_VERDICT_KEPT)
-		rte_pktmbuf_free(m);
-}
 
 /*
  * The sender (lib/tcp/sf_snd.c): the initial window of 10 segments,
@@ -1780,7 +1764,7 @@ test_send(bool v6)
 	/* Two acknowledged at 10 ms: cwnd 12 segments, the rest leaves. */
 	sf_worker_clock(wk(eng), 10);
 	una = p.iss + 1 + 2 * mss;
-	peer_ack(eng, &p, una, 29200);
+	sf_test_peer_ack(eng, &p, una, 29200);
 	SF_CHECK_EQ(sf_test_tx_n, 4);
 	for (i = 0; i < sf_test_tx_n && i < 4; i++)
 		check_data(sf_test_tx[i], p.iss + 1 + mss * (10 + i),
@@ -1802,13 +1786,13 @@ test_send(bool v6)
 	sf_test_tx_flush();
 	/* Its ACK: cwnd 2 MSS, the next two holes go (go-back-N). */
 	una += mss;
-	peer_ack(eng, &p, una, 29200);
+	sf_test_peer_ack(eng, &p, una, 29200);
 	SF_CHECK_EQ(sf_test_tx_n, 2);
 	for (i = 0; i < sf_test_tx_n && i < 2; i++)
 		check_data(sf_test_tx[i], una + mss * i, mss, false);
 	sf_test_tx_flush();
 	/* Everything acknowledged: the queue is empty, no timer is due. */
-	peer_ack(eng, &p, p.iss + 1 + sizeof(buf), 29200);
+	sf_test_peer_ack(eng, &p, p.iss + 1 + sizeof(buf), 29200);
 	sf_test_tx_flush();
 	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_snd_mbufs, 0);
 	sf_worker_clock(wk(eng), 100000);
@@ -1824,7 +1808,7 @@ test_send(bool v6)
 	sf_test_tx_flush();
 	rtx = sf_test_counter(eng, SF_CNT_fast_retrans);
 	for (i = 0; i < 3; i++) {
-		peer_ack(eng, &p, p.iss + 1, 29200);
+		sf_test_peer_ack(eng, &p, p.iss + 1, 29200);
 		SF_CHECK_EQ(sf_test_tx_n, i < 2 ? 0 : 1);
 	}
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_reno_recovery), 1);
@@ -1833,12 +1817,12 @@ test_send(bool v6)
 		check_data(sf_test_tx[0], p.iss + 1, mss, false);
 	sf_test_tx_flush();
 	/* A partial ACK sends the next hole at once. */
-	peer_ack(eng, &p, p.iss + 1 + mss, 29200);
+	sf_test_peer_ack(eng, &p, p.iss + 1 + mss, 29200);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
 	if (sf_test_tx_n == 1)
 		check_data(sf_test_tx[0], p.iss + 1 + mss, mss, false);
 	sf_test_tx_flush();
-	peer_ack(eng, &p, p.iss + 1 + 10 * mss, 29200);
+	sf_test_peer_ack(eng, &p, p.iss + 1 + 10 * mss, 29200);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 
 	/* A shut window: nothing leaves; probed after the RTO (1 s). */
@@ -1860,7 +1844,7 @@ test_send(bool v6)
 		CHECK_SEG(sf_test_tx[0], F_ACK, p.iss, p.isn + 1);
 	sf_test_tx_flush();
 	/* The window opens: the bytes go. */
-	peer_ack(eng, &p, p.iss + 1, 29200);
+	sf_test_peer_ack(eng, &p, p.iss + 1, 29200);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
 	if (sf_test_tx_n == 1)
 		check_data(sf_test_tx[0], p.iss + 1, 100, true);
@@ -1957,7 +1941,7 @@ test_rto(bool v6)
 	 */
 	sf_worker_clock(wk(eng), 120);
 	una += mss;
-	peer_ack(eng, &p, una, 29200);
+	sf_test_peer_ack(eng, &p, una, 29200);
 	SF_CHECK_EQ(tb->tb_srtt, 120 << 3);
 	SF_CHECK_EQ(tb->tb_rttvar, 60 << 2);
 	SF_CHECK_EQ(tb->tb_rto, 360);
@@ -1974,7 +1958,7 @@ test_rto(bool v6)
 	SF_CHECK_EQ(tb->tb_at[SF_CT_REXMT], 200 + 360);
 	sf_worker_clock(wk(eng), 240);
 	una += mss;
-	peer_ack(eng, &p, una, 29200);
+	sf_test_peer_ack(eng, &p, una, 29200);
 	SF_CHECK_EQ(tb->tb_srtt, 110 << 3);
 	SF_CHECK_EQ(tb->tb_rttvar, 65 << 2);
 	SF_CHECK_EQ(tb->tb_rto, 370);
@@ -2000,7 +1984,7 @@ test_rto(bool v6)
 	 */
 	sf_worker_clock(wk(eng), 3600);
 	una += mss;
-	peer_ack(eng, &p, una, 29200);
+	sf_test_peer_ack(eng, &p, una, 29200);
 	SF_CHECK_EQ(tb->tb_srtt, 110 << 3);
 	SF_CHECK_EQ(tb->tb_rttvar, 65 << 2);
 	SF_CHECK_EQ(tb->tb_rto, 370);
@@ -2011,7 +1995,7 @@ test_rto(bool v6)
 	/* Acknowledged after its retransmission: no sample either. */
 	sf_worker_clock(wk(eng), 4000);
 	una += mss;
-	peer_ack(eng, &p, una, 29200);
+	sf_test_peer_ack(eng, &p, una, 29200);
 	SF_CHECK_EQ(tb->tb_srtt, 110 << 3);
 	SF_CHECK_EQ(tb->tb_rto, 370);
 	SF_CHECK_EQ(tb->tb_timers & (1u << SF_CT_REXMT), 0);
@@ -2055,7 +2039,7 @@ test_rto(bool v6)
 	SF_CHECK_EQ(sf_conn_send(c, buf, 1), 1);
 	sf_test_tx_flush();
 	sf_worker_clock(wk(eng), t + 10);
-	peer_ack(eng, &p, p.iss + 2, 29200);
+	sf_test_peer_ack(eng, &p, p.iss + 2, 29200);
 	SF_CHECK_EQ(tb->tb_srtt, 10 << 3);
 	SF_CHECK_EQ(tb->tb_rttvar, 5 << 2);
 	SF_CHECK_EQ(tb->tb_rto, 210);
@@ -2070,10 +2054,10 @@ test_rto(bool v6)
 	SF_CHECK_EQ(tb->tb_rtt_on, 1);
 	sf_worker_clock(wk(eng), t + 100);
 	for (k = 0; k < 3; k++)
-		peer_ack(eng, &p, p.iss + 2, 29200);
+		sf_test_peer_ack(eng, &p, p.iss + 2, 29200);
 	sent_one(p.iss + 2, mss, false);
 	sf_worker_clock(wk(eng), t + 110);
-	peer_ack(eng, &p, p.iss + 2 + 2 * mss, 29200);
+	sf_test_peer_ack(eng, &p, p.iss + 2 + 2 * mss, 29200);
 	SF_CHECK_EQ(tb->tb_srtt, 10 << 3);
 	SF_CHECK_EQ(tb->tb_rttvar, 5 << 2);
 	SF_CHECK_EQ(tb->tb_rto, 210);
@@ -2135,17 +2119,17 @@ test_cwnd(bool v6)
 	SF_CHECK_EQ(tb->tb_ssthresh, UINT32_MAX);
 	sent_n(S(0), mss, 10);
 	/* One segment acknowledged: +1 MSS, two leave. */
-	peer_ack(eng, &p, S(1), 29200);
+	sf_test_peer_ack(eng, &p, S(1), 29200);
 	SF_CHECK_EQ(tb->tb_cwnd, 11 * mss);
 	sent_n(S(10), mss, 2);
 	/* Three at once: +2 MSS, not 3; five leave (8 in flight of 13). */
-	peer_ack(eng, &p, S(4), 29200);
+	sf_test_peer_ack(eng, &p, S(4), 29200);
 	SF_CHECK_EQ(tb->tb_cwnd, 13 * mss);
 	sent_n(S(12), mss, 5);
 
 	/* Three duplicate ACKs: the third resends S(4) at once. */
 	for (i = 0; i < 3; i++) {
-		peer_ack(eng, &p, S(4), 29200);
+		sf_test_peer_ack(eng, &p, S(4), 29200);
 		SF_CHECK_EQ(sf_test_tx_n, i < 2 ? 0 : 1);
 	}
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_reno_recovery), 1);
@@ -2156,11 +2140,11 @@ test_cwnd(bool v6)
 	SF_CHECK_EQ(tb->tb_cwnd, ssthresh + 3 * mss);
 	SF_CHECK_EQ(tb->tb_recover, S(17));
 	/* A fourth: +1 MSS; still under the 13 in flight, nothing leaves. */
-	peer_ack(eng, &p, S(4), 29200);
+	sf_test_peer_ack(eng, &p, S(4), 29200);
 	SF_CHECK_EQ(tb->tb_cwnd, ssthresh + 4 * mss);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 	/* The full ACK: cwnd = ssthresh (6.5 MSS), six full segments go. */
-	peer_ack(eng, &p, S(17), 29200);
+	sf_test_peer_ack(eng, &p, S(17), 29200);
 	SF_CHECK_EQ(tb->tb_ca, SF_CA_OPEN);
 	SF_CHECK_EQ(tb->tb_cwnd, ssthresh);
 	sent_n(S(17), mss, 6);
@@ -2174,7 +2158,7 @@ test_cwnd(bool v6)
 		cw = tb->tb_cwnd;
 		nxt = c->cn_snd_nxt;
 		una += mss;
-		peer_ack(eng, &p, una, 29200);
+		sf_test_peer_ack(eng, &p, una, 29200);
 		SF_CHECK_EQ(tb->tb_cwnd, cw + mss * mss / cw);
 		room = tb->tb_cwnd - (nxt - una);
 		sent_n(nxt, mss, room / mss);
@@ -2194,13 +2178,13 @@ test_cwnd(bool v6)
 	/* Its ACK: +1 MSS; the next two go again (go-back-N). */
 	rtx = sf_test_counter(eng, SF_CNT_retrans_segs);
 	una += mss;
-	peer_ack(eng, &p, una, 29200);
+	sf_test_peer_ack(eng, &p, una, 29200);
 	SF_CHECK_EQ(tb->tb_cwnd, 2 * mss);
 	sent_n(una, mss, 2);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_retrans_segs), rtx + 2);
 	/* Two acknowledged at once after the timeout: +1 MSS only. */
 	una += 2 * mss;
-	peer_ack(eng, &p, una, 29200);
+	sf_test_peer_ack(eng, &p, una, 29200);
 	SF_CHECK_EQ(tb->tb_cwnd, 3 * mss);
 	sent_n(una, mss, 3);
 #undef S
@@ -2217,7 +2201,7 @@ test_cwnd(bool v6)
 	SF_CHECK_EQ(sf_conn_send(c, buf, 3 * mss), (int)(3 * mss));
 	sf_test_tx_flush();
 	for (i = 0; i < 3; i++)
-		peer_ack(eng, &p, p.iss + 1, 29200);
+		sf_test_peer_ack(eng, &p, p.iss + 1, 29200);
 	sent_one(p.iss + 1, mss, false);
 	SF_CHECK_EQ(tb->tb_ssthresh, 2 * mss);
 	SF_CHECK_EQ(tb->tb_cwnd, 5 * mss);
@@ -2370,7 +2354,7 @@ test_sack(bool v6)
 	 * (four of them SACKed); a partial ACK, so recovery goes on, and
 	 * one new segment fits the pipe: S(12).
 	 */
-	peer_ack(eng, &p, S(5), 29200);
+	sf_test_peer_ack(eng, &p, S(5), 29200);
 	SF_CHECK_EQ(tb->tb_sacked, 3 * mss);
 	SF_CHECK_EQ(sack_mask(eng, c, s0, mss), 0x1c0);
 	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_snd_mbufs, mbufs - 5);
@@ -2378,20 +2362,20 @@ test_sack(bool v6)
 	SF_CHECK_EQ(tb->tb_cwnd, 5 * mss);
 	sent_one(S(12), mss, false);
 	/* S(5) arrived: up to S(9); no SACKed byte is left. */
-	peer_ack(eng, &p, S(9), 29200);
+	sf_test_peer_ack(eng, &p, S(9), 29200);
 	SF_CHECK_EQ(tb->tb_sacked, 0);
 	SF_CHECK_EQ(sack_mask(eng, c, s0, mss), 0);
 	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_snd_mbufs, mbufs - 9);
 	sent_one(S(13), mss, false);
 	/* Past the recovery point: cwnd = ssthresh, the last two go. */
-	peer_ack(eng, &p, S(13), 29200);
+	sf_test_peer_ack(eng, &p, S(13), 29200);
 	SF_CHECK_EQ(tb->tb_ca, SF_CA_OPEN);
 	SF_CHECK_EQ(tb->tb_cwnd, 5 * mss);
 	SF_CHECK_EQ(sf_test_tx_n, 2);
 	SENT_K(0, S(14), mss, false);
 	SENT_K(1, S(15), mss, true);
 	sf_test_tx_flush();
-	peer_ack(eng, &p, S(16), 29200);
+	sf_test_peer_ack(eng, &p, S(16), 29200);
 	SF_CHECK_EQ(wk(eng)->wk_tcp.wt_snd_mbufs, 0);
 	SF_CHECK_EQ(tb->tb_timers & (1u << SF_CT_REXMT), 0);
 	/* Never a SACKed segment, nor a timeout. */
@@ -2435,11 +2419,10 @@ test_send_charge(bool v6)
 	if (c == NULL)
 		goto out;
 	for (i = 0; i < 6; i++) {
-		m = rte_pktmbuf_alloc(sf_test_pool);
+		m = sf_test_chain(1, "0123456789", 10);
 		SF_CHECK(m != NULL);
 		if (m == NULL)
 			break;
-		memcpy(rte_pktmbuf_append(m, 10), "0123456789", 10);
 		ret = sf_conn_send_mbuf(c, m);
 		SF_CHECK_EQ(ret, i < 5 ? 0 : -EAGAIN);
 		if (ret != 0)
@@ -2455,21 +2438,11 @@ test_send_charge(bool v6)
 	SF_CHECK_EQ(sf_conn_send(c, "y", 1), -EAGAIN);
 	sf_test_tx_flush();
 	/* The first 10 bytes acknowledged: one mbuf's charge back. */
-	peer_ack(eng, &p, p.iss + 11, 29200);
+	sf_test_peer_ack(eng, &p, p.iss + 11, 29200);
 	SF_CHECK_EQ(tcb(eng, c)->tb_snd_charge, 5 * mss);
 	/* One chain of six small mbufs costs 6 MSS > 8000: never fits. */
-	m = NULL;
-	for (i = 0; i < 6; i++) {
-		struct rte_mbuf *t = rte_pktmbuf_alloc(sf_test_pool);
-
-		if (t == NULL)
-			break;
-		memcpy(rte_pktmbuf_append(t, 10), "abcdefghij", 10);
-		if (m == NULL)
-			m = t;
-		else if (rte_pktmbuf_chain(m, t) != 0)
-			rte_pktmbuf_free(t);
-	}
+	m = sf_test_chain(6, "abcdefghij", 10);
+	SF_CHECK(m != NULL);
 	if (m != NULL) {
 		SF_CHECK_EQ(sf_conn_send_mbuf(c, m), -EMSGSIZE);
 		rte_pktmbuf_free(m);
@@ -2536,9 +2509,10 @@ out:
  * test_time_wait and test_paws_tw have the SYNs and RSTs): it lasts
  * time_wait_ms on the worker clock (Linux's 60 s here); a retransmitted
  * FIN is acknowledged again and restarts it, even with a timestamp that
- * would fail PAWS (Linux, too, answers and restarts for that); data or
- * a bare ACK needs no answer and is dropped (docs/handshake.md:
- * "anything else"), the deadline left as it was; beyond max_time_wait a
+ * would fail PAWS (Linux, too, answers and restarts for that); data is
+ * answered with an ACK of where we are and restarts it, a bare ACK at
+ * RCV.NXT restarts it unanswered and brings its timestamp
+ * (docs/handshake.md's TIME-WAIT rows); beyond max_time_wait a
  * connection that would enter it from CLOSING ends at once, with no
  * segment; a TIME-WAIT ended by a RST frees its place for the next.
  */

@@ -48,15 +48,7 @@ open_conn(struct sf_engine *eng, struct sf_test_client *p)
 static void
 peer_ack(struct sf_engine *eng, struct sf_test_client *p, uint32_t ack)
 {
-	struct rte_mbuf *m;
-	enum sf_verdict v;
-
-	p->t.win = 29200;
-	m = sf_test_seg_frame(p, F_ACK, p->isn + 1, ack, NULL, 0);
-	v = sf_test_input(eng, m);
-	SF_CHECK_EQ(v, SF_VERDICT_DONE);
-	if (v != SF_VERDICT_KEPT)
-		rte_pktmbuf_free(m);
+	sf_test_peer_ack(eng, p, ack, 29200);
 }
 
 static void

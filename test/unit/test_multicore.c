@@ -1791,18 +1791,10 @@ app_on_writable(struct sf_conn *c, void *arg)
 /* The peer acknowledges our bytes up to ack, on worker w. */
 static void
 app_peer_ack(struct sf_engine *eng, struct sf_worker *w,
-		const struct sf_test_client *p, uint32_t ack)
+		struct sf_test_client *p, uint32_t ack)
 {
-	struct rte_mbuf *m;
-	enum sf_verdict v;
-
 	as_worker(w);
-	m = sf_test_seg_frame(p, F_ACK, p->isn + 1, ack, NULL, 0);
-	v = sf_test_input(eng, m);
-	/* Taken in: whatever answered it went out in mbufs of its own. */
-	SF_CHECK_EQ(v, SF_VERDICT_DONE);
-	if (v != SF_VERDICT_KEPT)
-		rte_pktmbuf_free(m);
+	sf_test_peer_ack(eng, p, ack, p->t.win);
 }
 
 /*
@@ -1903,34 +1895,20 @@ test_app_send(void)
 	SF_CHECK_EQ(sf_app_poll(a), 0);
 	SF_CHECK_EQ(aw.calls, 1);
 	/* Zero-copy, then the half-close: the FIN follows the bytes. */
-	m = rte_pktmbuf_alloc(sf_test_pool);
+	m = sf_test_chain(1, app_buf, 50);
 	SF_CHECK(m != NULL);
-	if (m != NULL) {
-		memcpy(rte_pktmbuf_append(m, 50), app_buf, 50);
+	if (m != NULL)
 		SF_CHECK_EQ(sf_conn_send_mbuf(c, m), 0);
-	}
 	SF_CHECK_EQ(sf_conn_send_mbuf(c, NULL), -EINVAL);
 	/*
 	 * A chain that costs more than the whole budget can never be sent:
 	 * six mbufs of 10 bytes cost six MSS, 8760.
 	 */
 	{
-		struct rte_mbuf *big = NULL, *t;
-		unsigned int j;
+		struct rte_mbuf *big = sf_test_chain(6, app_buf, 10);
 
-		for (j = 0; j < 6; j++) {
-			t = rte_pktmbuf_alloc(sf_test_pool);
-			SF_CHECK(t != NULL);
-			if (t == NULL)
-				break;
-			memcpy(rte_pktmbuf_append(t, 10), app_buf, 10);
-			if (big == NULL)
-				big = t;
-			else if (rte_pktmbuf_chain(big, t) != 0)
-				rte_pktmbuf_free(t);
-		}
+		SF_CHECK(big != NULL);
 		if (big != NULL) {
-			SF_CHECK_EQ(big->nb_segs, 6);
 			SF_CHECK_EQ(sf_conn_send_mbuf(c, big), -EMSGSIZE);
 			rte_pktmbuf_free(big);
 		}
