@@ -55,6 +55,12 @@ def check(R):
                            "; ".join(why))
     if not S["memif"]["valid"]:
         bad.append("memif handshakes: passive_opens != accepted")
+    for name in ("transfer", "echo_transfer"):
+        x = S["memif"].get(name)
+        if x is not None and not x["valid"]:
+            bad.append(f"memif {name}: bytes received != bytes "
+                       "acknowledged, a connection not closed, a bad "
+                       "echo or an mbuf left")
     for ph, x in S.get("instructions", {}).items():
         if ph.startswith("echo") and not x.get("valid", True):
             bad.append(f"callgrind {ph} run not valid")
@@ -139,6 +145,22 @@ def table(R):
     row("Two processes over net_memif: full handshakes", "",
         f"cookie {fmt(mm['cookie_handshakes_pps'] / 1e6)} M/s, stateful "
         f"{fmt(mm['stateful_handshakes_pps'] / 1e6)} M/s")
+    for name, what in (("transfer", "to `discard`"),
+                       ("echo_transfer", "to `echo`, and back")):
+        x = mm.get(name)
+        if x is None:
+            continue
+        got = f"**{fmt(x['gbps'])} Gbit/s** of payload"
+        if name == "echo_transfer":
+            got += f" each way ({fmt(x['echo_gbps'])} Gbit/s back)"
+        row(f"Two processes over net_memif: TCP transfer {what} "
+            f"(synfront-gen --mode transfer, {x['conns']} connections, "
+            f"{x['seg_bytes']}-byte segments)", "", got,
+            f"every byte counted by synfront"
+            + ("; every echoed byte checked" if name == "echo_transfer"
+               else "")
+            + f"; retransmissions: gen {x['retrans_segs']}, synfront "
+            f"{x['server_retrans_segs']}")
     v = S.get("veth") or {}
     ra = S.get("ratios") or {}
     if v:

@@ -10,8 +10,9 @@ Rounds, each measuring every setup once, side by side in time:
            data path: echo of 64- and 1,460-byte messages on
            established connections (1 worker);
   memif    synfront (net_memif server, lcore 1) and synfront-gen (memif
-           client, lcore 0), two processes: cookie SYN flood, and full
-           handshakes in cookie and stateful mode;
+           client, lcore 0), two processes: cookie SYN flood, full
+           handshakes in cookie and stateful mode, and TCP transfers
+           (synfront-gen --mode transfer) to discard and to echo, Gbit/s;
   veth     bench/linux_veth.py: the Linux kernel and synfront on
            net_af_packet, same veth, same trafgen SYN load, one pair.
 Then: latency SYN -> SYN-ACK at 10/50/90 % of the measured memif capacity,
@@ -209,7 +210,7 @@ class Bench:
         return res
 
     # -- two processes over memif ----------------------------------------
-    def memif(self, sf_args, gen_args, secs):
+    def memif(self, sf_args, gen_args, secs, app="discard"):
         sock = self.tmp / "memif.sock"
         if sock.exists():
             sock.unlink()
@@ -223,7 +224,7 @@ class Bench:
         srv += self.eal("1", "srv", 1024)
         srv += ["--vdev", dev + ",role=server", "--",
                 "--addr", "10.10.0.1/24", "--addr", "fd00:10:10::1/64",
-                "--listen", "80", "--app", "discard",
+                "--listen", "80", "--app", app,
                 "--stats-interval", "0",
                 "--stats-file", str(stats)] + sf_args
         sp = subprocess.Popen(srv, stdout=subprocess.DEVNULL,
@@ -303,6 +304,51 @@ class Bench:
                 "accepted": c["accepted"],
                 "valid": c["passive_opens"] == c["accepted"] and
                 g["rx_synack"] >= c["passive_opens"]})
+        for key, echo in (("memif_transfer", False),
+                          ("memif_echo_transfer", True)):
+            x = self.transfer(echo=echo)
+            res[key].append(x)
+            log(f"memif transfer to {'echo' if echo else 'discard'}: "
+                f"{x['gbps']:.2f} Gbit/s, {x['bytes']} bytes on "
+                f"{x['conns']} connections, retransmissions "
+                f"{x['retrans_segs']} (synfront "
+                f"{x['server_retrans_segs']}), "
+                f"{'valid' if x['valid'] else 'NOT VALID'}")
+
+    def transfer(self, echo):
+        """synfront-gen --mode transfer: --xfer-conns connections, each
+        sending for memif_secs (or --xfer-bytes each), to discard or echo.
+        Valid when synfront received exactly the bytes the generator saw
+        acknowledged (echo: and sent them back, all checked by the
+        generator), every connection closed, no mbuf left in use."""
+        a = self.a
+        gen = ["--mode", "transfer", "--conns", str(a.xfer_conns),
+               "--bytes", str(a.xfer_bytes)]
+        if echo:
+            gen += ["--echo", "yes"]
+        g, s = self.memif([], gen, self.a.memif_secs,
+                          app="echo" if echo else "discard")
+        c = s["counters"]
+        recv = s["received"]["bytes"]
+        ok = recv == g["bytes"] and g["bytes"] > 0 and \
+            c["data_delivered_bytes"] + c["third_ack_data_bytes"] == recv \
+            and g["closed"] == a.xfer_conns and g["rx_rst"] == 0 and \
+            s["mempool"]["in_use"] == 0
+        if a.xfer_bytes:
+            ok = ok and g["all_acked"]
+        if echo:
+            ok = ok and g["echo_bytes"] == g["bytes"] == \
+                s["sent"]["bytes"] and g["echo_bad"] == 0
+        return {"gbps": g["gbps"], "echo_gbps": g["echo_gbps"],
+                "bytes": g["bytes"], "seconds": g["seconds"],
+                "segs": g["segs"], "seg_bytes": g["seg_bytes"],
+                "retrans_segs": g["retrans_segs"],
+                "timeouts": g["timeouts"],
+                "server_received": recv,
+                "server_retrans_segs": c.get("retrans_segs"),
+                "server_tx_dropped": c.get("tx_dropped"),
+                "echo_bytes": g["echo_bytes"], "conns": g["conns"],
+                "valid": ok}
 
     def latency(self, capacity):
         res = {}
@@ -374,7 +420,7 @@ class Bench:
         keys = ["engine1", "engine2", "engine1_large", "live", "echo",
                 "memif_cookie_syn",
                 "memif_cookie_handshake", "memif_stateful_handshake",
-                "veth"]
+                "memif_transfer", "memif_echo_transfer", "veth"]
         res = {k: [] for k in keys}
         for r in range(a.rounds):
             log(f"round {r + 1}/{a.rounds}: engine, 1 worker")
@@ -492,6 +538,18 @@ class Bench:
             "valid": all(x["valid"] for x in
                          res["memif_cookie_handshake"] +
                          res["memif_stateful_handshake"])}
+        for key, name in (("memif_transfer", "transfer"),
+                          ("memif_echo_transfer", "echo_transfer")):
+            xs = res[key]
+            S["memif"][name] = {
+                "gbps": median([x["gbps"] for x in xs]),
+                "echo_gbps": median([x["echo_gbps"] for x in xs]),
+                "bytes": median([x["bytes"] for x in xs]),
+                "retrans_segs": max(x["retrans_segs"] for x in xs),
+                "server_retrans_segs": max(x["server_retrans_segs"] or 0
+                                           for x in xs),
+                "conns": xs[0]["conns"], "seg_bytes": xs[0]["seg_bytes"],
+                "valid": all(x["valid"] for x in xs)}
         if res["veth"]:
             lin, afp, eng, mem, afpr = [], [], [], [], []
             for i, v in enumerate(res["veth"]):
@@ -540,6 +598,11 @@ def main():
                     help="data segments per echo run")
     ap.add_argument("--echo-conns", type=int, default=1024,
                     help="connections of the echo runs")
+    ap.add_argument("--xfer-conns", type=int, default=16,
+                    help="connections of the memif transfer runs")
+    ap.add_argument("--xfer-bytes", type=int, default=0,
+                    help="bytes per connection of the transfer runs "
+                    "(0: for --memif-secs)")
     ap.add_argument("--no-veth", action="store_true",
                     help="skip the Linux comparison")
     ap.add_argument("--out", default=str(REPO / "bench/results"))
@@ -554,6 +617,7 @@ def main():
         a.memif_secs = a.latency_secs = 0.5
         a.veth_secs, a.cg_n = 1, 1000
         a.echo_n, a.echo_conns = 4096, 256
+        a.xfer_conns, a.xfer_bytes = 4, 1 << 20
     if os.geteuid() != 0:
         sys.exit("bench: needs root (namespaces, DPDK runtime dirs)")
     b = Bench(a)

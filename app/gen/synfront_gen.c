@@ -12,7 +12,10 @@
  *              statelessly with the third ACK (optionally with data, and a
  *              FIN or RST after it), so that a server completes full
  *              handshakes; SYN -> SYN-ACK latency is read from the
- *              timestamp echo (our TSval carries the send time in TSC/16).
+ *              timestamp echo (our TSval carries the send time in TSC/16);
+ *   transfer   C real connections, each a small stateful TCP sender of
+ *              --bytes of a known pattern (sfg_xfer.c), optionally
+ *              receiving and checking what the server echoes; Gbit/s.
  *
  * Every lcore is a generator with its own queue pair. The main one also
  * prints the progress line. At the end: a JSON summary on stdout (and in
@@ -43,6 +46,7 @@
 #include "sf_engine.h"
 #include "sfg_hist.h"
 #include "sfg_pkt.h"
+#include "sfg_xfer.h"
 
 #define SFG_MAX_BURST 256
 #define SFG_RING_DESC 1024
@@ -50,7 +54,7 @@
 /* TSval ticks are TSC >> SFG_TS_SHIFT: a few ns each, wrapping in ~20 s. */
 #define SFG_TS_SHIFT 4
 
-enum sfg_mode { SFG_MODE_FLOOD, SFG_MODE_HANDSHAKE };
+enum sfg_mode { SFG_MODE_FLOOD, SFG_MODE_HANDSHAKE, SFG_MODE_TRANSFER };
 
 /* Settings from the command line. */
 static struct {
@@ -68,6 +72,13 @@ static struct {
 	unsigned int wait_peer_s;
 	uint64_t seed;
 	const char *json;
+	/* --mode transfer */
+	uint32_t conns;
+	uint64_t bytes;      /* per connection; 0: until the duration */
+	bool echo;
+	uint32_t inflight;
+	uint32_t rto_ms;
+	bool drain_set;
 } opt = {
 	.mode = SFG_MODE_FLOOD,
 	.duration = 10,
@@ -75,6 +86,9 @@ static struct {
 	.stats_interval = 1,
 	.drain_ms = 200,
 	.link_wait_s = 5,
+	.conns = 1,
+	.inflight = 262144,
+	.rto_ms = 200,
 };
 
 /* Per-lcore state and counters, one cache line apart. */
@@ -114,8 +128,10 @@ static void
 sfg_usage(const char *prg)
 {
 	printf("usage: %s [EAL options] -- --dst ADDR [options]\n"
-	"  --mode syn-flood|handshake  spoofed SYNs only, or complete each\n"
-	"                        handshake (default syn-flood)\n"
+	"  --mode syn-flood|handshake|transfer  spoofed SYNs only, complete\n"
+	"                        each handshake, or open --conns connections\n"
+	"                        and send data through them (default\n"
+	"                        syn-flood)\n"
 	"  --dst ADDR            target address, IPv4 or IPv6 (required)\n"
 	"  --dport N             target port (default 80)\n"
 	"  --src PREFIX          random sources within it (default\n"
@@ -134,13 +150,24 @@ sfg_usage(const char *prg)
 	"  --ack-data N          handshake: N bytes of data on the ACK\n"
 	"  --after none|fin|rst  handshake: segment after the ACK (default\n"
 	"                        none)\n"
+	"  --conns N             transfer: connections, source ports from\n"
+	"                        the --sport range's first on (default 1)\n"
+	"  --bytes N             transfer: bytes per connection (default 0 =\n"
+	"                        until --duration)\n"
+	"  --echo yes|no         transfer: the server echoes; receive, check\n"
+	"                        and acknowledge it (default no)\n"
+	"  --inflight N          transfer: bytes in flight per connection at\n"
+	"                        most (default 262144)\n"
+	"  --rto-ms N            transfer: retransmission timeout (default\n"
+	"                        200)\n"
 	"  --dst-mac MAC         target MAC (default: ARP / ND resolution)\n"
 	"  --port N              port id (default 0)\n"
 	"  --burst N             frames per burst, 1..%d (default 32)\n"
 	"  --stats-interval S    progress line every S seconds, 0 = off\n"
 	"                        (default 1)\n"
 	"  --drain-ms MS         keep answering this long after sending\n"
-	"                        (default 200)\n"
+	"                        (default 200; transfer: 2000, for the\n"
+	"                        closes)\n"
 	"  --link-wait S         wait for link up at start (default 5)\n"
 	"  --seed N              PRNG seed (default: from the TSC)\n"
 	"  --wait-peer-close S   after the summary, wait up to S seconds for\n"
@@ -219,6 +246,9 @@ sfg_parse(int argc, char **argv)
 		{ "drain-ms", 1, NULL, 'R' }, { "link-wait", 1, NULL, 'L' },
 		{ "seed", 1, NULL, 'x' }, { "json", 1, NULL, 'j' },
 		{ "wait-peer-close", 1, NULL, 'W' },
+		{ "conns", 1, NULL, 'C' }, { "bytes", 1, NULL, 'B' },
+		{ "echo", 1, NULL, 'e' }, { "inflight", 1, NULL, 'I' },
+		{ "rto-ms", 1, NULL, 'o' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	struct sf_addr dst = { 0 }, src = { 0 };
@@ -243,10 +273,12 @@ sfg_parse(int argc, char **argv)
 				opt.mode = SFG_MODE_FLOOD;
 			else if (strcmp(optarg, "handshake") == 0)
 				opt.mode = SFG_MODE_HANDSHAKE;
+			else if (strcmp(optarg, "transfer") == 0)
+				opt.mode = SFG_MODE_TRANSFER;
 			else {
 				fprintf(stderr, "synfront-gen: --mode '%s': "
-					"expected syn-flood or handshake\n",
-					optarg);
+					"expected syn-flood, handshake or "
+					"transfer\n", optarg);
 				return -1;
 			}
 			break;
@@ -362,6 +394,7 @@ sfg_parse(int argc, char **argv)
 			if (sfg_num("--drain-ms", optarg, 0, 60000, &v) != 0)
 				return -1;
 			opt.drain_ms = (unsigned int)v;
+			opt.drain_set = true;
 			break;
 		case 'L':
 			if (sfg_num("--link-wait", optarg, 0, 600, &v) != 0)
@@ -381,6 +414,30 @@ sfg_parse(int argc, char **argv)
 			break;
 		case 'j':
 			opt.json = optarg;
+			break;
+		case 'C':
+			if (sfg_num("--conns", optarg, 1, 65535, &v) != 0)
+				return -1;
+			opt.conns = (uint32_t)v;
+			break;
+		case 'B':
+			if (sfg_num("--bytes", optarg, 0, 1e15, &v) != 0)
+				return -1;
+			opt.bytes = (uint64_t)v;
+			break;
+		case 'e':
+			if (sfg_bool("--echo", optarg, &opt.echo) != 0)
+				return -1;
+			break;
+		case 'I':
+			if (sfg_num("--inflight", optarg, 1, 1 << 30, &v) != 0)
+				return -1;
+			opt.inflight = (uint32_t)v;
+			break;
+		case 'o':
+			if (sfg_num("--rto-ms", optarg, 1, 60000, &v) != 0)
+				return -1;
+			opt.rto_ms = (uint32_t)v;
 			break;
 		case 'h':
 			sfg_usage(argv[0]);
@@ -423,11 +480,28 @@ sfg_parse(int argc, char **argv)
 		memcpy(c->src, src.v6, 16);
 	}
 	c->src_prefix = src.prefix_len;
-	if (opt.mode == SFG_MODE_FLOOD &&
+	if (opt.mode != SFG_MODE_HANDSHAKE &&
 	    (c->ack_data != 0 || c->after != SFG_AFTER_NONE)) {
 		fprintf(stderr, "synfront-gen: --ack-data and --after apply "
 			"to --mode handshake only\n");
 		return -1;
+	}
+	if (opt.mode == SFG_MODE_TRANSFER) {
+		if (opt.count != 0 || opt.rate != 0) {
+			fprintf(stderr, "synfront-gen: --count and --rate do "
+				"not apply to --mode transfer (--conns, "
+				"--bytes, --duration)\n");
+			return -1;
+		}
+		if (opt.conns > (uint32_t)c->sport_hi - c->sport_lo + 1) {
+			fprintf(stderr, "synfront-gen: --conns %u: the --sport "
+				"range %u-%u has %u ports\n", opt.conns,
+				c->sport_lo, c->sport_hi,
+				c->sport_hi - c->sport_lo + 1);
+			return -1;
+		}
+		if (!opt.drain_set)
+			opt.drain_ms = 2000;
 	}
 	return 0;
 }
@@ -640,6 +714,7 @@ static struct {
 } sfg_run;
 
 static void sfg_control(uint64_t now);
+static void sfg_port_json(FILE *f, const struct rte_eth_stats *ps);
 
 static int
 sfg_lcore_main(void *arg)
@@ -879,12 +954,123 @@ sfg_json(FILE *f, const struct sfg_total *t, const struct sfg_hist *h,
 		t->tx_busy, t->ans_full, t->nombuf + t->st.nombuf);
 	fprintf(f, "\"latency_ns\": ");
 	sfg_hist_json(f, h);
-	fprintf(f, ", \"port\": {\"ipackets\": %" PRIu64
+	fprintf(f, ", ");
+	sfg_port_json(f, ps);
+	fprintf(f, "}\n");
+}
+
+static void
+sfg_port_json(FILE *f, const struct rte_eth_stats *ps)
+{
+	fprintf(f, "\"port\": {\"ipackets\": %" PRIu64
 		", \"opackets\": %" PRIu64 ", \"imissed\": %" PRIu64
 		", \"ierrors\": %" PRIu64 ", \"oerrors\": %" PRIu64
-		", \"rx_nombuf\": %" PRIu64 "}}\n",
+		", \"rx_nombuf\": %" PRIu64 "}",
 		ps->ipackets, ps->opackets, ps->imissed, ps->ierrors,
 		ps->oerrors, ps->rx_nombuf);
+}
+
+/* The summary of --mode transfer. */
+static void
+sfg_xfer_json(FILE *f, const struct sfg_xfer_res *r,
+		const struct rte_eth_stats *ps)
+{
+	char dst[64];
+	int af = opt.pkt.family;
+	uint64_t want = opt.bytes * opt.conns;
+
+	inet_ntop(af, opt.pkt.dst, dst, sizeof(dst));
+	fprintf(f, "{\"mode\": \"transfer\", \"family\": \"%s\", "
+		"\"dst\": \"%s\", \"dport\": %u, \"lcores\": %u, "
+		"\"conns\": %u, \"bytes_per_conn\": %" PRIu64 ", "
+		"\"echo\": %s, \"inflight\": %u, \"rto_ms\": %u, ",
+		af == AF_INET ? "ipv4" : "ipv6", dst, opt.pkt.dport,
+		rte_lcore_count(), opt.conns, opt.bytes,
+		opt.echo ? "true" : "false", opt.inflight, opt.rto_ms);
+	fprintf(f, "\"peer_mss\": %u, \"seg_bytes\": %u, "
+		"\"peer_wscale\": %d, \"ts\": %s, ",
+		r->peer_mss, r->seg_bytes, r->peer_wscale,
+		r->ts ? "true" : "false");
+	fprintf(f, "\"seconds\": %.6f, \"total_seconds\": %.6f, "
+		"\"bytes\": %" PRIu64 ", \"gbps\": %.4f, "
+		"\"all_acked\": %s, "
+		"\"bytes_tx\": %" PRIu64 ", \"segs\": %" PRIu64 ", "
+		"\"retrans_segs\": %" PRIu64 ", \"timeouts\": %" PRIu64 ", "
+		"\"probes\": %" PRIu64 ", ",
+		r->seconds, r->total_seconds, r->bytes,
+		r->seconds > 0 ? (double)r->bytes * 8 / r->seconds / 1e9 : 0,
+		opt.bytes != 0 && r->bytes == want ? "true" : "false",
+		r->bytes_tx, r->segs, r->retrans_segs, r->timeouts,
+		r->probes);
+	fprintf(f, "\"echo_bytes\": %" PRIu64 ", \"echo_gbps\": %.4f, "
+		"\"echo_bad\": %" PRIu64 ", \"echo_seconds\": %.6f, ",
+		r->echo_bytes, r->echo_seconds > 0 ?
+		(double)r->echo_bytes * 8 / r->echo_seconds / 1e9 : 0,
+		r->echo_bad, r->echo_seconds);
+	fprintf(f, "\"tx_syn\": %" PRIu64 ", \"syn_retrans\": %" PRIu64
+		", \"rx_synack\": %" PRIu64 ", \"established\": %" PRIu64
+		", \"closed\": %" PRIu64 ", \"rx_rst\": %" PRIu64 ", "
+		"\"tx_acks\": %" PRIu64 ", \"tx_fin\": %" PRIu64 ", "
+		"\"rx_segs\": %" PRIu64 ", \"rx_data_segs\": %" PRIu64 ", "
+		"\"rx_dup_segs\": %" PRIu64 ", \"rx_other\": %" PRIu64 ", "
+		"\"tx_busy\": %" PRIu64 ", \"nombuf\": %" PRIu64 ", ",
+		r->tx_syn, r->syn_retrans, r->rx_synack, r->established,
+		r->closed, r->rx_rst, r->tx_acks, r->tx_fin, r->rx_segs,
+		r->rx_data_segs, r->rx_dup_segs, r->rx_other, r->tx_busy,
+		r->nombuf);
+	sfg_port_json(f, ps);
+	fprintf(f, "}\n");
+}
+
+/* --mode transfer, on the one lcore; the summary. 0 or 1 (failed). */
+static int
+sfg_transfer(void)
+{
+	struct sfg_xfer_opts xo;
+	struct sfg_xfer_res r;
+	struct rte_eth_stats ps;
+	FILE *f;
+	int ret, rc = 0;
+
+	memset(&xo, 0, sizeof(xo));
+	xo.port = opt.port;
+	xo.queue = 0;
+	xo.pool = sfg_pool;
+	xo.pkt = &opt.pkt;
+	xo.tmpl = &sfg_tmpl;
+	xo.conns = opt.conns;
+	xo.bytes = opt.bytes;
+	xo.duration = opt.duration;
+	xo.drain = opt.drain_ms / 1000.0;
+	xo.echo = opt.echo;
+	xo.inflight = opt.inflight;
+	xo.rto_ms = opt.rto_ms;
+	xo.burst = opt.burst;
+	xo.stats_interval = opt.stats_interval;
+	xo.seed = opt.seed != 0 ? opt.seed : rte_rdtsc();
+	xo.quit = &sfg_quit;
+	rte_eth_stats_reset(opt.port);
+	ret = sfg_xfer_run(&xo, &r);
+	if (ret != 0) {
+		fprintf(stderr, "synfront-gen: transfer: %s\n",
+			strerror(-ret));
+		return 1;
+	}
+	memset(&ps, 0, sizeof(ps));
+	rte_eth_stats_get(opt.port, &ps);
+	sfg_xfer_json(stdout, &r, &ps);
+	if (opt.json != NULL) {
+		f = fopen(opt.json, "w");
+		if (f == NULL) {
+			fprintf(stderr, "synfront-gen: --json '%s': %s\n",
+				opt.json, strerror(errno));
+			rc = 1;
+		} else {
+			sfg_xfer_json(f, &r, &ps);
+			fclose(f);
+		}
+	}
+	return rc;
 }
 
 int
@@ -923,6 +1109,12 @@ main(int argc, char **argv)
 	signal(SIGTERM, sfg_signal);
 	sfg_hz = rte_get_tsc_hz();
 	nl = rte_lcore_count();
+	if (opt.mode == SFG_MODE_TRANSFER && nl != 1) {
+		fprintf(stderr, "synfront-gen: --mode transfer runs on one "
+			"lcore (-l N); %u given\n", nl);
+		rte_eal_cleanup();
+		return 2;
+	}
 
 	if (!rte_eth_dev_is_valid_port(opt.port)) {
 		fprintf(stderr, "synfront-gen: --port %u: no such port (%u "
@@ -965,6 +1157,10 @@ main(int argc, char **argv)
 	}
 	/* Again, with the MACs now known; it passed once, it passes now. */
 	sfg_tmpl_init(&sfg_tmpl, &opt.pkt, err, sizeof(err));
+	if (opt.mode == SFG_MODE_TRANSFER) {
+		rc = sfg_transfer();
+		goto wait_peer;
+	}
 
 	per = opt.count / nl;
 	rem = opt.count % nl;
@@ -1017,6 +1213,7 @@ main(int argc, char **argv)
 	 * regions under the polling lcore). Here nothing polls any more:
 	 * let the peer stop first.
 	 */
+wait_peer:
 	if (opt.wait_peer_s != 0) {
 		fflush(stdout);
 		sfg_quit = false;
