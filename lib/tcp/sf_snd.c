@@ -69,14 +69,6 @@ sf_snd_wnd(const struct sf_conn *c)
 	return (uint32_t)c->cn_snd_wnd << c->cn_neg.ng_snd_wscale;
 }
 
-/* Bytes queued and not acknowledged (none once our FIN is). */
-static inline uint32_t
-sf_snd_queued(const struct sf_tcb *tb, const struct sf_conn *c)
-{
-	return SF_SEQ_GT(tb->tb_snd_end, c->cn_snd_una) ?
-		tb->tb_snd_end - c->cn_snd_una : 0;
-}
-
 /* Room left in the send budget (sndbuf less the queue's charge). */
 static inline uint32_t
 sf_snd_room(const struct sf_wtcp *wt, const struct sf_tcb *tb)
