@@ -418,8 +418,100 @@ def received_check(js, sent):
     return c
 
 
+# The NFQUEUE reorderer (test/tools/sf_reorder.c), built only where
+# libnetfilter_queue is found.
+SF_REORDER = BUILD / "test" / "tools" / "sf_reorder"
+# Its default behaviour in routed_client_ns(): every 23rd packet a rule
+# matches leaves 3 places late (or after 20 ms when fewer follow).
+REORDER_OPTS = ("--every", "23", "--after", "3", "--hold-ms", "20")
+REORDER_QUEUE = 100     # the first queue number; one per reorder rule
+REORDER_TIMEOUT = 600   # the tool's own bound, seconds
+
+
+def reorder_skip_reason():
+    """None when sf_reorder is built, else why reordering is not tested."""
+    if SF_REORDER.exists():
+        return None
+    return ("%s not built: libnetfilter_queue (libnetfilter-queue-dev, "
+            "scripts/install-deps.sh) was not found at meson setup; after "
+            "installing it, meson setup --reconfigure" %
+            SF_REORDER)
+
+
+class Reorderers:
+    """sf_reorder processes in a namespace, one per NFQUEUE queue. stop()
+    sends SIGTERM, collects each one's JSON summary (in summaries, in the
+    order of the queues), SIGKILLs whatever does not stop in time, and is
+    idempotent."""
+
+    def __init__(self, ns, opts=REORDER_OPTS):
+        self.ns = ns
+        self.opts = list(opts)
+        self.procs = []         # (queue, Popen)
+        self.summaries = []
+        self._stopped = False
+
+    def start(self, queue, timeout=5):
+        argv = ["ip", "netns", "exec", self.ns, str(SF_REORDER),
+                "--queue", str(queue), "--timeout", str(REORDER_TIMEOUT)] + \
+            self.opts
+        # `ip netns exec` execs the command: the pid is sf_reorder's.
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, preexec_fn=_pdeathsig)
+        self.procs.append((queue, p))
+        # Bound when the namespace's nfnetlink_queue lists the queue.
+        deadline = time.monotonic() + timeout
+        while True:
+            if p.poll() is not None:
+                out, err = p.communicate(timeout=10)
+                self.procs.pop()
+                raise AssertionError("sf_reorder --queue %d exited %d: %s%s"
+                                     % (queue, p.returncode, out, err))
+            r = run(["cat", "/proc/net/netfilter/nfnetlink_queue"],
+                    ns=self.ns, timeout=10)
+            if any(line.split()[:1] == [str(queue)]
+                   for line in r.stdout.splitlines()):
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError("sf_reorder did not bind queue %d in "
+                                     "%ss" % (queue, timeout))
+            time.sleep(0.05)
+
+    def stop(self, timeout=10):
+        if self._stopped:
+            return self.summaries
+        self._stopped = True
+        for _, p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        errors = []
+        for queue, p in self.procs:
+            try:
+                out, err = p.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.communicate(timeout=10)
+                errors.append("queue %d: killed after %ss" % (queue, timeout))
+                continue
+            if p.returncode != 0:
+                errors.append("queue %d: exit %d: %s" % (
+                    queue, p.returncode, err))
+                continue
+            try:
+                self.summaries.append(json.loads(
+                    out.strip().splitlines()[-1]))
+            except (ValueError, IndexError):
+                errors.append("queue %d: no JSON summary: %r %r" % (
+                    queue, out, err))
+        if errors:
+            raise AssertionError("sf_reorder: " + "; ".join(errors))
+        return self.summaries
+
+
 @contextlib.contextmanager
-def routed_client_ns(sf, router, client, drops, dups=()):
+def routed_client_ns(sf, router, client, drops, dups=(), reorder=(),
+                     reorder_opts=REORDER_OPTS):
     """A client namespace of its own, routed through synfront's tap
     namespace (router and client: IPv4 addresses of a /24 on a veth),
     whose FORWARD chain applies drops: lists of iptables match arguments,
@@ -427,10 +519,25 @@ def routed_client_ns(sf, router, client, drops, dups=()):
     the client's own output path would be reported to its TCP). dups:
     (match arguments, next hop) pairs, each a mangle-table rule that
     sends a copy of what it matches to that next hop (iptables TEE), so
-    the packet arrives twice. Yields the namespace's name and a function
-    that lists the rules' counts; removes the namespace (and with it the
-    veth) on the way out."""
+    the packet arrives twice. reorder: lists of match arguments, each a
+    filter FORWARD rule after the drops that sends what it matches to an
+    NFQUEUE queue of its own (--queue-bypass: traffic flows when nothing
+    listens) and an sf_reorder on that queue in synfront's namespace
+    (reorder_opts: its --every, --after, --hold-ms); pytest.skip when
+    sf_reorder is not built. Yields the namespace's name, a function that
+    lists the rules' counts, and a list that receives the sf_reorder JSON
+    summaries, one per reorder rule in order, once the tools are stopped
+    (SIGTERM) on the way out. On the way out, also on failure, stops the
+    tools (SIGKILL when one does not stop) and removes the namespace (and
+    with it the veth)."""
+    if reorder:
+        why = reorder_skip_reason()
+        if why:
+            pytest.skip(why)
     cns, veth = unique_name("c"), unique_name("v")
+    tools = Reorderers(sf.ns, reorder_opts)
+    summaries = []
+    ok = False
     try:
         cmds = [(["ip", "netns", "add", cns], None),
                 (["ip", "link", "add", veth, "type", "veth", "peer",
@@ -443,6 +550,9 @@ def routed_client_ns(sf, router, client, drops, dups=()):
                  for d in drops]
         cmds += [(["iptables", "-t", "mangle", "-A", "FORWARD"] + d +
                   ["-j", "TEE", "--gateway", gw], sf.ns) for d, gw in dups]
+        cmds += [(["iptables", "-A", "FORWARD"] + d +
+                  ["-j", "NFQUEUE", "--queue-num", str(REORDER_QUEUE + i),
+                   "--queue-bypass"], sf.ns) for i, d in enumerate(reorder)]
         cmds += [(["ip", "link", "set", "lo", "up"], cns),
                  (["ip", "addr", "add", client + "/24", "dev",
                    veth + "p"], cns),
@@ -450,12 +560,22 @@ def routed_client_ns(sf, router, client, drops, dups=()):
                  (["ip", "route", "add", "default", "via", router], cns)]
         for cmd, ns in cmds:
             run(cmd, ns=ns, timeout=10, check=True)
+        for i in range(len(reorder)):
+            tools.start(REORDER_QUEUE + i)
         yield cns, lambda: "".join(
             run(["iptables", "-t", t, "-L", "FORWARD", "-v", "-n", "-x"],
                 ns=sf.ns, timeout=10, check=True).stdout
-            for t in ("filter", "mangle"))
+            for t in ("filter", "mangle")), summaries
+        ok = True
     finally:
-        run(["ip", "netns", "del", cns], timeout=10)
+        try:
+            try:
+                summaries.extend(tools.stop())
+            except AssertionError:
+                if ok:          # else keep the body's own exception
+                    raise
+        finally:
+            run(["ip", "netns", "del", cns], timeout=10)
 
 
 def _cleanup_all():

@@ -104,7 +104,8 @@ def test_discard_with_losses(synfront_factory):
     drop = ["-p", "tcp", "--dport", str(PORT), "-m", "length", "--length",
             "1000:65535", "-m", "statistic", "--mode", "nth", "--every",
             "23", "--packet", "11"]
-    with routed_client_ns(sf, ROUTER_V4, CLIENT_V4, [drop]) as (cns, rules):
+    with routed_client_ns(sf, ROUTER_V4, CLIENT_V4, [drop]) as \
+            (cns, rules, _):
         r = run([PYTHON, "-c", SENDER, SF_V4, str(PORT), str(CONNS),
                  str(SIZE)], ns=cns, timeout=120)
         assert r.returncode == 0, r.stdout + r.stderr

@@ -6,10 +6,12 @@ application (RFC 862) sends every byte back. Kernel clients in the test's
 namespace send random bytes while reading the echo, half-close, read to
 the end and compare SHA-256 digests: every byte came back once, in order.
 Over IPv4 and IPv6, with the options Linux offers and with timestamps,
-SACK and window scaling all off; on a path that drops segments in both
-directions (retransmissions, fast recovery); with a client that stops
-reading (synfront's window follows its send queue, the client's window
-shuts and synfront probes it); and with many connections at once.
+SACK and window scaling all off; on a path that drops, duplicates and
+reorders segments in both directions (retransmissions, fast recovery,
+the out-of-order queue; reordering by test/tools/sf_reorder on NFQUEUE);
+with a client that stops reading (synfront's window follows its send
+queue, the client's window shuts and synfront probes it); and with many
+connections at once.
 """
 
 import json
@@ -17,7 +19,7 @@ import json
 import pytest
 
 from conftest import SF_ADDR_ARGS, SF_V4, SF_V6, needs_root, nonzero, run, \
-    received_check, routed_client_ns, PYTHON
+    received_check, reorder_skip_reason, routed_client_ns, PYTHON
 
 pytestmark = needs_root
 
@@ -151,16 +153,21 @@ def test_echo_10mb(synfront_factory, v6, opts):
 
 def test_echo_lossy(synfront_factory):
     """Echo through a router namespace that drops every 29th full-sized
-    segment each way and sends every 31st twice (iptables statistic on
-    FORWARD, and TEE for the copies; tc netem is not in every kernel, and
-    nothing here reorders): synfront retransmits what the client missed
-    (fast retransmit on its duplicate ACKs, with SACK), takes the
-    client's retransmissions into its out-of-order queue, and answers
-    the duplicates it gets with an ACK (data_dup); every byte still
-    comes back once, in order. A RST may go out: a client segment duplicated
+    segment each way, sends every 31st twice and reorders every 23rd
+    (tc netem is not in every kernel: iptables statistic on FORWARD for
+    the drops, TEE for the copies, and for the reordering an NFQUEUE rule
+    per direction served by test/tools/sf_reorder, which holds every
+    23rd segment it is given until 3 later ones went on, or 20 ms):
+    synfront retransmits what the client missed (fast retransmit on its
+    duplicate ACKs, with SACK), takes the client's retransmissions and
+    late segments into its out-of-order queue, and answers the
+    duplicates it gets with an ACK (data_dup); every byte still comes
+    back once, in order. A RST may go out: a client segment duplicated
     by its own retransmission that arrives after the connection ended
     meets no connection (the client, which checked every byte, did not
-    need it)."""
+    need it). Where sf_reorder is not built (no libnetfilter_queue) the
+    loss and duplication still run and are checked, and the test then
+    ends in a skip that says reordering was not tested."""
     size, conns = 4 << 20, 2
     args = list(SF_ADDR_ARGS) + ["--listen", str(PORT), "--app", "echo"]
     sf = synfront_factory(vdev="tap", app_args=args, lcores="0")
@@ -177,8 +184,16 @@ def test_echo_lossy(synfront_factory):
             (["-p", "tcp", "--sport", str(PORT), "-m", "length",
               "--length", "1000:65535", "-m", "statistic", "--mode", "nth",
               "--every", "31", "--packet", "7"], CLIENT_V4)]
-    with routed_client_ns(sf, ROUTER_V4, CLIENT_V4, drops, dups) as \
-            (cns, rules):
+    # Full-sized segments each way, after the drops: sf_reorder counts
+    # them and holds every 23rd (REORDER_OPTS).
+    no_reorder = reorder_skip_reason()
+    reorder = [] if no_reorder else [
+        ["-p", "tcp", "--dport", str(PORT), "-m", "length",
+         "--length", "1000:65535"],
+        ["-p", "tcp", "--sport", str(PORT), "-m", "length",
+         "--length", "1000:65535"]]
+    with routed_client_ns(sf, ROUTER_V4, CLIENT_V4, drops, dups,
+                          reorder) as (cns, rules, reordered):
         r = run([PYTHON, "-c", CLIENT, SF_V4, str(PORT), str(conns),
                  str(size)], ns=cns, timeout=240)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -197,6 +212,25 @@ def test_echo_lossy(synfront_factory):
     assert c["ofo_queue"] > 0, (nonzero(c), dropped)
     # The copies reached synfront: duplicates, answered, not delivered.
     assert c["data_dup"] > 0, (nonzero(c), dropped)
+    if no_reorder:
+        pytest.skip("loss and duplication checked; reordering not "
+                    "tested: " + no_reorder)
+    # Each direction was really reordered: segments held back and let
+    # go after 3 later ones (the client's toward synfront, synfront's
+    # toward the client), nothing lost by the tool.
+    print("sf_reorder: %r; synfront: %r" % (reordered, {
+        k: c[k] for k in ("ofo_queue", "data_dup", "retrans_segs",
+                          "sack_recovery", "fast_retrans")
+        if k in c}))
+    assert len(reordered) == 2, reordered
+    # synfront saw the client's late segments: at least one segment
+    # beyond a gap for each (loss alone gives ofo_queue ~500 here).
+    assert c["ofo_queue"] >= reordered[0]["reordered"], (
+        nonzero(c), reordered)
+    for s in reordered:
+        assert s["errors"] == 0, reordered
+        assert s["seen"] >= size * conns // 2000, reordered
+        assert s["reordered"] >= s["seen"] // 23 // 2, reordered
 
 
 def test_echo_slow_reader(synfront_factory):
