@@ -108,6 +108,18 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	et->et_sndbuf = p->sndbuf != 0 ? p->sndbuf : SF_SNDBUF_DEFAULT;
 	et->et_retries2 = p->tcp_retries2 != 0 ? p->tcp_retries2 :
 		SF_RETRIES2_DEFAULT;
+	if (p->local_port_lo == 0 && p->local_port_hi == 0) {
+		et->et_port_lo = SF_LOCAL_PORT_LO;
+		et->et_port_hi = SF_LOCAL_PORT_HI;
+	} else if (p->local_port_lo == 0 ||
+		   p->local_port_lo > p->local_port_hi) {
+		return -EINVAL;
+	} else {
+		et->et_port_lo = p->local_port_lo;
+		et->et_port_hi = p->local_port_hi;
+	}
+	et->et_tw_reuse = p->tw_reuse != 0;
+	sf_siphash_key_random(&et->et_port_key);
 	return 0;
 }
 

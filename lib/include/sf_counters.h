@@ -142,6 +142,9 @@ extern "C" {
 	  "(abort_on_timeout), or no FIN in FIN-WAIT-2, or keepalive " \
 	  "probes unanswered, or idle too long") \
 	X(keepalive_probes, "keepalive probes sent (Linux TCPKeepAlive)") \
+	X(connect_no_port, "active opens that found no free local port " \
+	  "for their destination among those steering to their worker " \
+	  "(EADDRNOTAVAIL)") \
 	X(keepalive_aborts, "connections reset after keepalive_probes " \
 	  "unanswered keepalive probes") \
 	X(idle_timeouts, "connections reset after their listener's " \

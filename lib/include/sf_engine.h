@@ -108,6 +108,20 @@ struct sf_engine_params {
 	/** Segments for a port nobody listens on: 0 answer RST, 1 drop. */
 	uint8_t no_listener_drop;
 	/**
+	 * Local ports of active opens (Linux's ip_local_port_range): from
+	 * local_port_lo to local_port_hi, both included (0, 0: 32768 to
+	 * 60999, Linux's default).
+	 */
+	uint16_t local_port_lo;
+	uint16_t local_port_hi;
+	/**
+	 * An active open may take the 4-tuple of a connection in TIME-WAIT
+	 * when timestamps were on and its last segment is a second old
+	 * (Linux's tcp_tw_reuse = 1; 0, the default, as Linux for all but
+	 * loopback traffic).
+	 */
+	uint8_t tw_reuse;
+	/**
 	 * SYN-cookie master secret, 16 bytes (k0 then k1, little-endian,
 	 * as SipHash keys are written); NULL: random. Engines that share it
 	 * validate each other's cookies (sf_engine_cookie_secret()).

@@ -227,7 +227,8 @@ sf_tcp_icmp_err(struct sf_wtcp *wt, const struct sf_flow_key *k,
 int
 sf_tcp_init(struct sf_wtcp *wt)
 {
-	if (sf_syncache_init(wt) != 0 || sf_conn_init(wt) != 0)
+	if (sf_syncache_init(wt) != 0 || sf_conn_init(wt) != 0 ||
+	    sf_portsel_init(wt) != 0)
 		return -ENOMEM;
 	return sf_twheel_init(&wt->wt_tw,
 		wt->wt_reqtab.ft_cap + wt->wt_conntab.ft_cap, SF_TW_SLOTS,
@@ -240,6 +241,7 @@ sf_tcp_fini(struct sf_wtcp *wt)
 	/* Connections first: they may hold mbufs and queue places. */
 	sf_conn_fini(wt);
 	sf_syncache_fini(wt);
+	sf_portsel_fini(wt);
 	sf_twheel_fini(&wt->wt_tw);
 }
 

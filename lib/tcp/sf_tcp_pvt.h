@@ -443,6 +443,8 @@ struct sf_wtcp {
 	uint8_t wt_ck_sent[SF_MAX_LISTENERS];
 	/* mode 0: tags of peers that completed a handshake here */
 	uint32_t *wt_proven;               /* SF_PROVEN_SLOTS entries */
+	/* RFC 6056 algorithm 4's perturbations (sf_portsel.c) */
+	uint32_t *wt_perturb;
 	/* how this worker's connections reach their application */
 	const struct sf_conn_ops *wt_conn_ops;
 	void *wt_up;                       /* wt_conn_ops' state, or NULL */
@@ -450,6 +452,9 @@ struct sf_wtcp {
 
 /* Linux's tcp_wmem maximum is 4 MiB; a front end holds less per peer. */
 #define SF_SNDBUF_DEFAULT (256u * 1024)
+/* Linux's ip_local_port_range default. */
+#define SF_LOCAL_PORT_LO 32768
+#define SF_LOCAL_PORT_HI 60999
 #define SF_RETRIES2_DEFAULT 15
 
 /* Proven-peer tags per worker (Linux's tcp_metrics, in miniature). */
@@ -466,6 +471,7 @@ struct sf_etcp {
 	uint8_t *et_by_port;               /* port -> first listener id + 1 */
 	struct sf_siphash_key et_isn_key;  /* RFC 6528 F() key (ISN, TS offset) */
 	struct sf_siphash_key et_peer_key; /* proven-peer tags */
+	struct sf_siphash_key et_port_key; /* ephemeral ports (sf_portsel.c) */
 	struct sf_cookie_secret et_cookie; /* SYN-cookie master secret */
 	/*
 	 * The wall clock (UTC ms) cookie periods count in. Unit tests
@@ -481,6 +487,9 @@ struct sf_etcp {
 	uint32_t et_sndbuf;                /* send budget per connection */
 	uint8_t et_retries2;               /* tcp_retries2 */
 	bool et_no_listener_drop;
+	bool et_tw_reuse;                  /* tcp_tw_reuse for active opens */
+	uint16_t et_port_lo;               /* ip_local_port_range */
+	uint16_t et_port_hi;
 	/*
 	 * The listener table's control side (sf_listen.c): the lock of
 	 * control calls, the workers' RCU (each reports a quiescent state
@@ -754,6 +763,19 @@ uint8_t sf_conn_stat_state(const struct sf_wtcp *wt, uint32_t id);
 const char *sf_conn_state_name(uint8_t state);
 const char *sf_ca_state_name(uint8_t ca);
 const char *sf_ctimer_name(unsigned int k);
+
+/*
+ * sf_portsel.c: the local port of an active open (RFC 6056 algorithm 4
+ * as __inet_hash_connect(), among the ports whose replies steer to this
+ * worker). sf_portsel() takes k with family, addresses and remote port,
+ * and sets k->fk_lport: 0, or -EADDRNOTAVAIL (counted) when none is
+ * free; *tw is the slot of a connection in TIME-WAIT that must give the
+ * 4-tuple up first, or -1.
+ */
+int sf_portsel_init(struct sf_wtcp *wt);
+void sf_portsel_fini(struct sf_wtcp *wt);
+int sf_portsel(struct sf_wtcp *wt, const struct sf_port *pt,
+		unsigned int worker, struct sf_flow_key *k, int32_t *tw);
 
 static inline bool
 sf_snd_fin_sent(const struct sf_wtcp *wt, const struct sf_conn *c)
