@@ -100,12 +100,6 @@ struct xstate {
 	uint64_t last_ack, last_echo;
 };
 
-static inline uint32_t
-x_sum32(uint32_t be)
-{
-	return (be & 0xffff) + (be >> 16);
-}
-
 static void
 x_dirty(struct xstate *x, uint32_t fi)
 {
