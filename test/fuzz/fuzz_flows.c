@@ -25,14 +25,17 @@
  *             bit 7     listener 80 answers without TS/SACK/ECN
  *   header[1] bits 0-1  listener 80 backlog (0, 1, 4, 16)
  *             bits 2-3  listener 80 SYN backlog (4, 8, 16, 64)
- *             bits 4-5  on_accept: hold, close, reset, never accept
+ *             bits 4-5  on_accept: hold (and send 5000 bytes: the
+ *                       sender, its queue, retransmissions and SACK
+ *                       recovery meet the records' ACKs), close,
+ *                       reset, never accept
  *             bits 6-7  on_close: NULL, reset on FIN, close on FIN, hold
  *   header[2]           synack_retries of listener 80 (low 3 bits)
  *   header[3] bits 0-3  engine: max_requests and max_conns 4 << (v & 3),
  *                       bit 2 TIME-WAIT 100 ms, bit 3 drop segments to
  *                       ports nobody listens on
- *             bits 4-5  on_data of listener 80: none, read every byte,
- *                       close, reset
+ *             bits 4-5  on_data of listener 80: none, read every byte
+ *                       and send it back (echo), close, reset
  *
  * Records (op byte: bits 0-2 kind, bits 3-4 flow k, bits 5-7 argument a):
  *   0 SEG     flags, dseq, dack (int8, * 4096 if a bit 0), dlen, opts,
@@ -209,6 +212,9 @@ ff_tx_hook(struct sf_net *nt, uint16_t port_id, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+/* What a held connection sends. */
+static uint8_t ff_bytes[5000];
+
 static void
 ff_on_accept(struct sf_conn *c, const struct sf_conn_info *ci, void *arg)
 {
@@ -234,6 +240,44 @@ ff_on_accept(struct sf_conn *c, const struct sf_conn_info *ci, void *arg)
 		f->ff_conn = c;
 		f->ff_gen = c->cn_gen;
 	}
+	/* Held: something to send, so ACKs meet a send queue. */
+	sf_conn_send(c, ff_bytes, sizeof(ff_bytes));
+}
+
+/*
+ * The send queues against the worker's tallies: the mbufs each holds
+ * (wt_snd_mbufs) and the budget they are charged (tb_snd_charge), walked
+ * from the queues themselves. Aborts on a difference.
+ */
+static void
+ff_snd_audit(void)
+{
+	const struct sf_wtcp *wt = &ff.w->wk_tcp;
+	uint32_t i, n = 0, charge;
+	struct rte_mbuf *m;
+
+	for (i = 0; i < wt->wt_conntab.ft_cap; i++) {
+		const struct sf_tcb *tb = &wt->wt_tcb[i];
+
+		if (wt->wt_conn[i].cn_state == SF_CS_FREE ||
+		    !(wt->wt_conn[i].cn_flags & SF_CNF_SND))
+			continue;
+		charge = 0;
+		for (m = tb->tb_snd; m != NULL; m = sf_seqm(m)->sm_next) {
+			charge += sf_seqm(m)->sm_charge;
+			n++;
+		}
+		if (charge != tb->tb_snd_charge) {
+			fprintf(stderr, "fuzz_flows: send charge %u, queue "
+				"holds %u\n", tb->tb_snd_charge, charge);
+			abort();
+		}
+	}
+	if (n != wt->wt_snd_mbufs) {
+		fprintf(stderr, "fuzz_flows: send tally %u, queues hold %u\n",
+			wt->wt_snd_mbufs, n);
+		abort();
+	}
 }
 
 /* Every byte is read (ASan sees a read past the frame); or it acts. */
@@ -251,7 +295,9 @@ ff_on_data(struct sf_conn *c, const struct sf_conn_data *d, void *arg)
 	}
 	for (i = 0; i < d->len; i++)
 		ff.data_sum += d->data[i];
-	if (ff.on_data == 2)
+	if (ff.on_data == 1)
+		sf_conn_send(c, d->data, d->len);
+	else if (ff.on_data == 2)
 		sf_conn_close(c);
 	else if (ff.on_data == 3)
 		sf_conn_reset(c);
@@ -692,6 +738,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = RTE_MIN(n, left);
 	}
 
+	ff_snd_audit();
 	if (stats) {
 		uint64_t c[SF_CNT_MAX];
 
