@@ -430,7 +430,7 @@ int sf_engine_worker_lcore(const struct sf_engine *eng, unsigned int idx);
 
 /**
  * Register the telemetry commands /synfront/stats, /synfront/lcores,
- * /synfront/ports, /synfront/listeners, /synfront/listen,
+ * /synfront/ports, /synfront/listeners, /synfront/routes, /synfront/listen,
  * /synfront/unlisten and /synfront/cookie_rotate for this engine.
  * Telemetry has no per-command context, so one engine per process can be
  * registered.
