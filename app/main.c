@@ -256,6 +256,64 @@ sf_addr_is_ours(const struct sf_addr *a)
 	return false;
 }
 
+/*
+ * Static routes, once every port has its addresses: their gateways must
+ * lie on the prefixes of those (connected routes).
+ */
+static int
+sf_setup_routes(void)
+{
+	struct sf_route_info ri;
+	char pfx[64], gw[64], src[64];
+	unsigned int i, n;
+	int ret;
+
+	for (i = 0; i < sf_conf.nb_routes; i++) {
+		const struct sf_route_conf *rc = &sf_conf.routes[i];
+
+		if (rc->rc_port != SF_ROUTE_PORT_ANY &&
+		    !rte_eth_dev_is_valid_port(rc->rc_port)) {
+			SF_LOG(ERR, "route '%s': no port %u (there are %u "
+				"port(s), ids from 0)", rc->rc_text,
+				rc->rc_port, rte_eth_dev_count_avail());
+			sf_conf_refused = true;
+			return -EINVAL;
+		}
+		ret = sf_engine_route_add(sf_eng, &rc->rc_prefix, &rc->rc_gw,
+				rc->rc_port);
+		if (ret != 0) {
+			SF_LOG(ERR, "route '%s' refused: %s", rc->rc_text,
+				ret == -ENETUNREACH ? (rc->rc_port ==
+				SF_ROUTE_PORT_ANY ?
+				"the gateway is on no port address's prefix (give the port an address on the gateway's subnet with --addr or [portN] addr=)" :
+				"the gateway is on no prefix of that port's addresses (give it an address on the gateway's subnet with [portN] addr=)") :
+				ret == -EEXIST ?
+				"the prefix has a route already (a port address's connected route, or an earlier route)" :
+				ret == -ENOSPC ?
+				"the route table is full" :
+				ret == -EINVAL ?
+				"the gateway is no unicast address of another host (multicast, loopback, unspecified or our own), or is link-local without 'dev PORT'" :
+				strerror(-ret));
+			if (ret != -ENOMEM)
+				sf_conf_refused = true;
+			return ret;
+		}
+	}
+	n = sf_engine_route_count(sf_eng);
+	for (i = 0; i < n && sf_engine_route_get(sf_eng, i, &ri) == 0; i++) {
+		if (ri.proto != SF_ROUTE_STATIC)
+			continue;
+		sf_addr_format(&ri.gateway, gw, sizeof(gw));
+		sf_addr_format(&ri.src, src, sizeof(src));
+		*strrchr(gw, '/') = '\0';
+		*strrchr(src, '/') = '\0';
+		SF_LOG(INFO, "route %s via %s dev %u src %s",
+			sf_addr_format(&ri.prefix, pfx, sizeof(pfx)), gw,
+			ri.port, src);
+	}
+	return 0;
+}
+
 /* Listener parameters from settings, fed by the built-in application. */
 static void
 sf_lparams(const struct sf_lsettings *ls, struct sf_listener_params *lp)
@@ -544,6 +602,9 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 		if (ret != 0)
 			return ret;
 	}
+	ret = sf_setup_routes();
+	if (ret != 0)
+		return ret;
 	ret = sf_setup_listeners();
 	if (ret != 0)
 		return ret;

@@ -9,6 +9,7 @@
  * same parser and produce the same error text for a bad value.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -204,6 +205,115 @@ sf_parse_addr(const char *where, const char *val, struct sf_port_addrs *pa)
 	return 0;
 }
 
+#define SF_ROUTE_SYNTAX \
+	"expected PREFIX via GATEWAY [dev PORT], e.g. 10.1.0.0/16 via 10.0.0.254 dev 0"
+
+/*
+ * A static route: "PREFIX via GATEWAY [dev PORT]", words as `ip route
+ * add` takes them. Only the syntax is checked here; whether the gateway
+ * is on a connected prefix is the engine's to say once the ports have
+ * their addresses (main.c).
+ */
+static int
+sf_parse_route(const char *where, const char *val, struct sf_conf *conf)
+{
+	char buf[sizeof(conf->routes[0].rc_text)], *tok[6], *save = NULL, *w;
+	struct sf_route_conf *rc;
+	unsigned int n = 0, i, alen;
+	unsigned long port;
+	uint8_t *b;
+	char *end;
+	int ret;
+
+	if (conf->nb_routes == SF_CONF_MAX_ROUTES)
+		return sf_conf_error(where,
+			"too many routes at '%s': at most %d", val,
+			SF_CONF_MAX_ROUTES);
+	if (strlen(val) >= sizeof(buf))
+		return sf_conf_error(where, "route '%.40s...' too long", val);
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (w = strtok_r(buf, " \t", &save); w != NULL;
+	     w = strtok_r(NULL, " \t", &save)) {
+		if (n == RTE_DIM(tok))
+			return sf_conf_error(where,
+				"invalid route '%s': %s", val,
+				SF_ROUTE_SYNTAX);
+		tok[n++] = w;
+	}
+	if (n == 0)
+		return sf_conf_error(where, "empty route: %s",
+			SF_ROUTE_SYNTAX);
+	rc = &conf->routes[conf->nb_routes];
+	memset(rc, 0, sizeof(*rc));
+	ret = sf_addr_parse(tok[0], &rc->rc_prefix);
+	if (ret == -ERANGE)
+		return sf_conf_error(where,
+			"invalid prefix length in '%s' of route '%s': expected /0../32 for IPv4, /0../128 for IPv6",
+			tok[0], val);
+	if (ret != 0)
+		return sf_conf_error(where,
+			"invalid prefix '%s' in route '%s': expected ADDR/PREFIX, e.g. 10.1.0.0/16, 0.0.0.0/0 or 2001:db8::/32",
+			tok[0], val);
+	/* As `ip route` says "Invalid prefix for given prefix length". */
+	alen = rc->rc_prefix.family == AF_INET ? 4 : 16;
+	b = rc->rc_prefix.family == AF_INET ? (uint8_t *)&rc->rc_prefix.v4 :
+		rc->rc_prefix.v6;
+	for (i = 0; i < alen; i++) {
+		unsigned int bit = i * 8, plen = rc->rc_prefix.prefix_len;
+		uint8_t keep = bit >= plen ? 0 : bit + 8 <= plen ? 0xff :
+			(uint8_t)(0xff << (bit + 8 - plen));
+
+		if ((b[i] & ~keep) != 0) {
+			char norm[64];
+
+			b[i] &= keep;
+			while (++i < alen)
+				b[i] = 0;
+			return sf_conf_error(where,
+				"prefix '%s' of route '%s' has host bits set: expected %s",
+				tok[0], val, sf_addr_format(&rc->rc_prefix,
+					norm, sizeof(norm)));
+		}
+	}
+	if (n < 3 || strcmp(tok[1], "via") != 0)
+		return sf_conf_error(where,
+			"missing 'via GATEWAY' in route '%s': %s", val,
+			SF_ROUTE_SYNTAX);
+	if (sf_addr_parse(tok[2], &rc->rc_gw) != 0 ||
+	    strchr(tok[2], '/') != NULL)
+		return sf_conf_error(where,
+			"invalid gateway '%s' in route '%s': expected an IPv4 or IPv6 address, without /PREFIX",
+			tok[2], val);
+	if (rc->rc_gw.family != rc->rc_prefix.family)
+		return sf_conf_error(where,
+			"gateway '%s' of route '%s' is not of the prefix's family (IPv%c)",
+			tok[2], val,
+			rc->rc_prefix.family == AF_INET ? '4' : '6');
+	rc->rc_port = SF_ROUTE_PORT_ANY;
+	if (n > 3) {
+		if (strcmp(tok[3], "dev") != 0 || n > 5)
+			return sf_conf_error(where,
+				"unexpected '%s' in route '%s': %s",
+				tok[strcmp(tok[3], "dev") != 0 ? 3 : 5], val,
+				SF_ROUTE_SYNTAX);
+		if (n == 4)
+			return sf_conf_error(where,
+				"missing port after 'dev' in route '%s': %s",
+				val, SF_ROUTE_SYNTAX);
+		errno = 0;
+		port = strtoul(tok[4], &end, 10);
+		if (!isdigit((unsigned char)tok[4][0]) || *end != '\0' ||
+		    errno != 0 || port >= RTE_MAX_ETHPORTS)
+			return sf_conf_error(where,
+				"invalid port '%s' in route '%s': expected dev 0..%d, a port id",
+				tok[4], val, RTE_MAX_ETHPORTS - 1);
+		rc->rc_port = (uint16_t)port;
+	}
+	snprintf(rc->rc_text, sizeof(rc->rc_text), "%s", val);
+	conf->nb_routes++;
+	return 0;
+}
+
 /* [ADDR:]PORT, [V6ADDR]:PORT, or PORT alone for every address. */
 static int
 sf_parse_listen(const char *where, const char *val, struct sf_conf *conf)
@@ -335,6 +445,7 @@ enum sf_key {
 	SF_KEY_ICMP_MSGS_PER_SEC,
 	SF_KEY_ICMP_MSGS_BURST,
 	SF_KEY_GREETING,
+	SF_KEY_ROUTE,
 	SF_KEY_MAX
 };
 
@@ -379,6 +490,7 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_ICMP_MSGS_PER_SEC] = "icmp_msgs_per_sec",
 	[SF_KEY_ICMP_MSGS_BURST] = "icmp_msgs_burst",
 	[SF_KEY_GREETING] = "greeting",
+	[SF_KEY_ROUTE] = "route",
 };
 
 /*
@@ -486,6 +598,8 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		return sf_parse_addr(where, val, &conf->addrs[0]);
 	case SF_KEY_LISTEN:
 		return sf_parse_listen(where, val, conf);
+	case SF_KEY_ROUTE:
+		return sf_parse_route(where, val, conf);
 	case SF_KEY_APP:
 		ret = sf_parse_name(where, val, sf_builtin_names,
 				RTE_DIM(sf_builtin_names), &v);
@@ -683,6 +797,34 @@ sf_conf_load_port(struct sf_conf *conf, struct rte_cfgfile *cfg,
 	return ret;
 }
 
+/* [route]: "route = PREFIX via GATEWAY [dev PORT]" lines, repeatable. */
+static int
+sf_conf_load_routes(struct sf_conf *conf, struct rte_cfgfile *cfg,
+		const char *file, const char *sec)
+{
+	struct rte_cfgfile_entry *ent;
+	char where[PATH_MAX + 128];
+	int n, i, ret = 0;
+
+	n = rte_cfgfile_section_num_entries(cfg, sec);
+	ent = calloc(n > 0 ? n : 1, sizeof(*ent));
+	if (ent == NULL)
+		return sf_conf_error(file, "out of memory");
+	n = rte_cfgfile_section_entries(cfg, sec, ent, n);
+	for (i = 0; i < n && ret == 0; i++) {
+		snprintf(where, sizeof(where), "%s: [%s] %s", file, sec,
+			ent[i].name);
+		if (strcmp(ent[i].name, "route") != 0)
+			ret = sf_conf_error(where,
+				"unknown key '%s': a [route] section takes 'route = PREFIX via GATEWAY [dev PORT]' lines only",
+				ent[i].name);
+		else
+			ret = sf_parse_route(where, ent[i].value, conf);
+	}
+	free(ent);
+	return ret;
+}
+
 /*
  * [listener NAME]: one listener with its own settings. "listen" names its
  * address and port; the other keys override the [synfront] defaults (and
@@ -854,6 +996,10 @@ sf_conf_load(struct sf_conf *conf, const char *file)
 			ret = sf_conf_load_port(conf, cfg, file, secs[i], port);
 			continue;
 		}
+		if (strcmp(secs[i], "route") == 0) {
+			ret = sf_conf_load_routes(conf, cfg, file, secs[i]);
+			continue;
+		}
 		if (strncmp(secs[i], "listener", 8) == 0 &&
 		    (secs[i][8] == '\0' || secs[i][8] == ' ')) {
 			ret = sf_conf_load_listener(conf, cfg, file, secs[i]);
@@ -862,7 +1008,7 @@ sf_conf_load(struct sf_conf *conf, const char *file)
 		if (strcmp(secs[i], "synfront") != 0) {
 			snprintf(where, sizeof(where), "%s: [%s]", file, secs[i]);
 			ret = sf_conf_error(where,
-				"unknown section: expected [synfront], [portN] or [listener NAME]");
+				"unknown section: expected [synfront], [portN], [route] or [listener NAME]");
 			break;
 		}
 		n = rte_cfgfile_section_num_entries(cfg, secs[i]);
@@ -903,6 +1049,9 @@ sf_conf_usage(const char *prgname)
 	"                            replaces the [port0] addresses of the config\n"
 	"      --listen [ADDR:]PORT  a TCP listener (repeatable; [V6ADDR]:PORT for IPv6);\n"
 	"                            replaces the config's listeners\n"
+	"      --route 'PREFIX via GW [dev PORT]'  a static route (repeatable;\n"
+	"                            GW on a port address's prefix); replaces the\n"
+	"                            config's [route] lines\n"
 	"      --app NAME            sink, rst, close, none, discard or echo\n"
 	"                            (default sink)\n"
 	"      --greeting TEXT|@FILE  what sink, close, discard and echo send first\n"
@@ -978,6 +1127,7 @@ static const struct option sf_long_opts[] = {
 	{ "help", no_argument, NULL, SF_OPT_HELP },
 	SF_LONG("addr", required_argument, SF_KEY_ADDR),
 	SF_LONG("listen", required_argument, SF_KEY_LISTEN),
+	SF_LONG("route", required_argument, SF_KEY_ROUTE),
 	SF_LONG("app", required_argument, SF_KEY_APP),
 	SF_LONG("syncookies", required_argument, SF_KEY_SYNCOOKIES),
 	SF_LONG("backlog", required_argument, SF_KEY_BACKLOG),
@@ -1025,7 +1175,7 @@ static const struct option sf_long_opts[] = {
 int
 sf_conf_parse(struct sf_conf *conf, int argc, char **argv)
 {
-	bool cli_addr = false, cli_listen = false;
+	bool cli_addr = false, cli_listen = false, cli_route = false;
 	char where[64];
 	int opt, ret;
 
@@ -1088,6 +1238,10 @@ sf_conf_parse(struct sf_conf *conf, int argc, char **argv)
 		if (key == SF_KEY_LISTEN && !cli_listen) {
 			conf->nb_listen = 0;
 			cli_listen = true;
+		}
+		if (key == SF_KEY_ROUTE && !cli_route) {
+			conf->nb_routes = 0;
+			cli_route = true;
 		}
 		if (key == SF_KEY_ABORT_ON_OVERFLOW)
 			ret = sf_conf_set(conf, key, "yes", where);

@@ -84,6 +84,17 @@ struct sf_port_addrs {
 	struct sf_addr pa_addr[SF_MAX_ADDRS_PER_PORT];
 };
 
+/* Most static routes ([route] lines, --route). */
+#define SF_CONF_MAX_ROUTES 256
+
+/* A static route as written: PREFIX via GATEWAY [dev PORT]. */
+struct sf_route_conf {
+	struct sf_addr rc_prefix;       /* host bits zero */
+	struct sf_addr rc_gw;
+	uint16_t rc_port;               /* SF_ROUTE_PORT_ANY: no dev */
+	char rc_text[128];              /* as given, for messages */
+};
+
 struct sf_conf {
 	char config_file[PATH_MAX];     /* -c; empty: none */
 	unsigned int stats_interval;    /* seconds; 0 = no stats line */
@@ -91,6 +102,8 @@ struct sf_conf {
 	struct sf_port_addrs addrs[RTE_MAX_ETHPORTS];
 	unsigned int nb_listen;
 	struct sf_listen_conf listen[SF_MAX_LISTENERS];
+	unsigned int nb_routes;
+	struct sf_route_conf routes[SF_CONF_MAX_ROUTES];
 	/* Listener defaults ([synfront] keys / options). */
 	enum sf_builtin_kind app;
 	unsigned int syncookies;        /* 0, 1, 2 */

@@ -192,6 +192,7 @@ sf_engine_workers_init(struct sf_engine *eng, const struct sf_engine_params *p)
 		w->wk_tsc0 = rte_rdtsc();
 		w->wk_next_tick_tsc = w->wk_tsc0 + w->wk_ms_tsc;
 		nt->nt_ports = eng->en_ports;
+		nt->nt_rt = &eng->en_rt;
 		nt->nt_icmp_conf = &eng->en_icmp;
 		nt->nt_pool = p->pool;
 		nt->nt_now = 0;
@@ -279,6 +280,22 @@ sf_engine_apps_term(struct sf_engine *eng)
 	sf_apps_fini(&eng->en_apps);
 }
 
+/*
+ * The route table: its side array now, each family's LPM with its first
+ * route (sf_route.c).
+ */
+static int
+sf_engine_routes_init(struct sf_engine *eng, const struct sf_engine_params *p)
+{
+	return sf_route_init(&eng->en_rt, p->max_routes, p->socket_id);
+}
+
+static void
+sf_engine_routes_term(struct sf_engine *eng)
+{
+	sf_route_fini(&eng->en_rt);
+}
+
 /* Software steering is set up later (sf_engine_steer()); freed here. */
 static int
 sf_engine_steer_init(struct sf_engine *eng, const struct sf_engine_params *p)
@@ -298,6 +315,7 @@ static const struct {
 	void (*term)(struct sf_engine *eng);
 } sf_engine_steps[] = {
 	{ "icmp", sf_engine_icmp_init, NULL },
+	{ "routes", sf_engine_routes_init, sf_engine_routes_term },
 	{ "tcp", sf_engine_tcp_init, sf_engine_tcp_term },
 	{ "workers", sf_engine_workers_init, sf_engine_workers_term },
 	{ "apps", sf_engine_apps_init, sf_engine_apps_term },
@@ -414,6 +432,7 @@ sf_engine_addr_add(struct sf_engine *eng, uint16_t port_id,
 {
 	static const uint8_t zero[16];
 	struct sf_port *pt;
+	int ret;
 
 	if (sf_engine_port(eng, port_id) == NULL || a == NULL)
 		return -EINVAL;
@@ -425,6 +444,9 @@ sf_engine_addr_add(struct sf_engine *eng, uint16_t port_id,
 			return -EINVAL;
 		if (sf_port_owns_v4(pt, a->v4))
 			return -EEXIST;
+		ret = sf_route_connected_add(&eng->en_rt, port_id, a);
+		if (ret != 0)
+			return ret;
 		pt->pt_v4[pt->pt_nb_v4] = a->v4;
 		pt->pt_v4_plen[pt->pt_nb_v4] = a->prefix_len;
 		pt->pt_v4_hostmask[pt->pt_nb_v4] =
@@ -439,6 +461,9 @@ sf_engine_addr_add(struct sf_engine *eng, uint16_t port_id,
 			return -EINVAL;
 		if (sf_port_owns_v6(pt, a->v6))
 			return -EEXIST;
+		ret = sf_route_connected_add(&eng->en_rt, port_id, a);
+		if (ret != 0)
+			return ret;
 		memcpy(pt->pt_v6[pt->pt_nb_v6], a->v6, 16);
 		pt->pt_v6_plen[pt->pt_nb_v6] = a->prefix_len;
 		pt->pt_nb_v6++;
@@ -478,6 +503,42 @@ sf_engine_addr_get(const struct sf_engine *eng, uint16_t port_id,
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int
+sf_engine_route_add(struct sf_engine *eng, const struct sf_addr *prefix,
+		const struct sf_addr *gw, uint16_t port)
+{
+	if (eng == NULL)
+		return -EINVAL;
+	return sf_route_static_add(&eng->en_rt, eng->en_ports, prefix, gw,
+			port);
+}
+
+unsigned int
+sf_engine_route_count(const struct sf_engine *eng)
+{
+	return eng == NULL ? 0 : eng->en_rt.rt_nb;
+}
+
+int
+sf_engine_route_get(const struct sf_engine *eng, unsigned int i,
+		struct sf_route_info *out)
+{
+	if (eng == NULL || out == NULL)
+		return -EINVAL;
+	return sf_route_get(&eng->en_rt, i, out);
+}
+
+int
+sf_engine_route_lookup(const struct sf_engine *eng,
+		const struct sf_addr *dst, struct sf_route_hop *out)
+{
+	if (eng == NULL || dst == NULL || out == NULL)
+		return -EINVAL;
+	return sf_route_lookup(&eng->en_rt, dst->family,
+			dst->family == AF_INET ? (const void *)&dst->v4 :
+			(const void *)dst->v6, out);
 }
 
 unsigned int

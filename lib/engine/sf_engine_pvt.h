@@ -27,6 +27,7 @@
 #include "sf_engine.h"
 #include "sf_net.h"
 #include "sf_ring.h"
+#include "sf_route.h"
 #include "sf_tcp_pvt.h"
 
 extern int sf_logtype_engine;
@@ -96,6 +97,7 @@ struct sf_engine {
 	struct sf_etcp en_tcp;             /* listeners and TCP settings */
 	struct sf_apps en_apps;            /* application contexts */
 	struct sf_icmp_conf en_icmp;       /* ICMP errors we send */
+	struct sf_rtab en_rt;              /* routes, fixed once polling */
 	/* every steering ring, for drain and free: [producer * n + consumer] */
 	struct rte_ring **en_steer_r;      /* workers x workers, steering */
 	struct rte_ring **en_tx_r;         /* workers x workers, tx hand-off */

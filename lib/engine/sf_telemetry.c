@@ -15,6 +15,7 @@
  *   /synfront/listen,[ADDR:]PORT[,KEY=VALUE...] add a listener, or change
  *                          the settings of the one on ADDR:PORT
  *   /synfront/unlisten,[ADDR:]PORT remove a listener
+ *   /synfront/routes[,ADDR] routes (as `ip route`), or where ADDR goes
  *   /synfront/conns[,W[:N]] connections by state and the first ones
  *                          (of worker W), or connection N of worker W in
  *                          full (what ss -ti shows)
@@ -297,6 +298,86 @@ sf_tel_listeners(const char *cmd, const char *params, struct rte_tel_data *d)
 		sf_tel_listener_dict(eng, i, ld);
 		snprintf(key, sizeof(key), "%u", i);
 		rte_tel_data_add_dict_container(d, key, ld, 0);
+	}
+	return 0;
+}
+
+/* Routes listed by /synfront/routes: a telemetry dictionary's limit. */
+#define SF_TEL_ROUTES_MAX 200
+
+/* One route as `ip route` shows it: prefix, via, dev, src, proto. */
+static void
+sf_tel_route_dict(const struct sf_route_info *ri, struct rte_tel_data *d)
+{
+	char buf[64];
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "prefix",
+		sf_addr_format(&ri->prefix, buf, sizeof(buf)));
+	if (ri->gateway.family != 0) {
+		sf_addr_format(&ri->gateway, buf, sizeof(buf));
+		*strrchr(buf, '/') = '\0';
+		rte_tel_data_add_dict_string(d, "via", buf);
+	}
+	rte_tel_data_add_dict_int(d, "dev", ri->port);
+	sf_addr_format(&ri->src, buf, sizeof(buf));
+	*strrchr(buf, '/') = '\0';
+	rte_tel_data_add_dict_string(d, "src", buf);
+	rte_tel_data_add_dict_string(d, "proto",
+		ri->proto == SF_ROUTE_STATIC ? "static" : "connected");
+}
+
+/*
+ * /synfront/routes: the routes in the order added (the first
+ * SF_TEL_ROUTES_MAX); with an address, where it goes (`ip route get`).
+ */
+static int
+sf_tel_routes(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct sf_engine *eng = sf_tel_get();
+	struct sf_route_info ri;
+	struct sf_route_hop hop;
+	struct sf_addr dst;
+	unsigned int n, i;
+	char key[16], buf[64];
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	if (params != NULL && *params != '\0') {
+		if (sf_addr_parse(params, &dst) != 0 || strchr(params, '/'))
+			return -EINVAL;
+		rte_tel_data_start_dict(d);
+		rte_tel_data_add_dict_string(d, "dst", params);
+		if (sf_engine_route_lookup(eng, &dst, &hop) != 0) {
+			rte_tel_data_add_dict_string(d, "error",
+				"no route");
+			return 0;
+		}
+		sf_addr_format(&hop.nexthop, buf, sizeof(buf));
+		*strrchr(buf, '/') = '\0';
+		rte_tel_data_add_dict_string(d, hop.via_gateway ? "via" :
+			"nexthop", buf);
+		rte_tel_data_add_dict_int(d, "dev", hop.port);
+		sf_addr_format(&hop.src, buf, sizeof(buf));
+		*strrchr(buf, '/') = '\0';
+		rte_tel_data_add_dict_string(d, "src", buf);
+		return 0;
+	}
+	n = sf_engine_route_count(eng);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "count", n);
+	for (i = 0; i < n && i < SF_TEL_ROUTES_MAX; i++) {
+		struct rte_tel_data *rd;
+
+		if (sf_engine_route_get(eng, i, &ri) != 0)
+			break;
+		rd = rte_tel_data_alloc();
+		if (rd == NULL)
+			return -ENOMEM;
+		sf_tel_route_dict(&ri, rd);
+		snprintf(key, sizeof(key), "%u", i);
+		rte_tel_data_add_dict_container(d, key, rd, 0);
 	}
 	return 0;
 }
@@ -849,6 +930,9 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 	rte_telemetry_register_cmd("/synfront/unlisten", sf_tel_unlisten,
 		"remove a listener (requests dropped, unaccepted connections "
 		"reset). Parameters: [ADDR:]PORT");
+	rte_telemetry_register_cmd("/synfront/routes", sf_tel_routes,
+		"synfront routes (prefix, via, dev, src, proto); with an "
+		"address, the route it takes. Parameters: [ADDR]");
 	/* Help texts are shorter than RTE_TEL_MAX_STRING_LEN, or refused. */
 	if (rte_telemetry_register_cmd("/synfront/conns", sf_tel_conns,
 			"synfront connections by state, the first 64 listed; "

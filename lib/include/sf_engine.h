@@ -18,6 +18,7 @@
  *
  * Lifecycle:
  *   sf_engine_create() -> sf_engine_port_add() -> sf_engine_addr_add()
+ *   -> [sf_engine_route_add()]
  *   -> sf_worker_queue_add() -> [sf_engine_steer()] -> [ports started]
  *   -> sf_worker_poll() loop (and sf_app_poll() on application lcores)
  *   -> sf_worker_stop() -> [ports stopped] -> sf_engine_drain()
@@ -158,6 +159,12 @@ struct sf_engine_params {
 	 */
 	uint32_t icmp_msgs_per_sec;
 	uint32_t icmp_msgs_burst;
+	/**
+	 * Routes per address family, connected and static together
+	 * (0: 1024). The LPM tables are sized for it; their tbl24 costs
+	 * 64 MiB per family whatever the size (docs/routes.md).
+	 */
+	uint32_t max_routes;
 };
 
 /** sf_engine_params' ICMP limits: no limit at all. */
@@ -226,7 +233,9 @@ int sf_engine_port_add(struct sf_engine *eng, uint16_t port_id,
  *
  * @return
  *   0, or -EINVAL (unknown port, bad address: multicast, loopback,
- *   unspecified), -EEXIST (already there), -ENOSPC (table full).
+ *   unspecified), -EEXIST (already there), -ENOSPC (table full, or the
+ *   route table, for the address's connected route), -ENOMEM (the
+ *   route table of its family could not be made).
  */
 int sf_engine_addr_add(struct sf_engine *eng, uint16_t port_id,
 		const struct sf_addr *addr);
@@ -237,6 +246,77 @@ int sf_engine_addr_count(const struct sf_engine *eng, uint16_t port_id);
 /** Address i of a port; 0, or -EINVAL / -ENOENT. */
 int sf_engine_addr_get(const struct sf_engine *eng, uint16_t port_id,
 		unsigned int i, struct sf_addr *out);
+
+/**
+ * Routes (docs/routes.md). Every port address with a prefix shorter than
+ * /32 or /128 brings a connected route (its prefix, on-link, the address
+ * as source); static routes add a gateway on one of those prefixes.
+ * Longest prefix wins (rte_lpm, rte_lpm6); /0 is the default route.
+ * Addresses and routes are added before the workers poll and are fixed
+ * from then on: lookups take no lock.
+ */
+
+/** sf_engine_route_add(): the port is the gateway's connected route's. */
+#define SF_ROUTE_PORT_ANY UINT16_MAX
+
+/** Where a route comes from, as `ip route` says "proto". */
+enum sf_route_proto {
+	SF_ROUTE_CONNECTED = 0, /**< a port address's prefix ("kernel") */
+	SF_ROUTE_STATIC = 1,    /**< sf_engine_route_add() */
+};
+
+/** A route as sf_engine_route_get() lists it. */
+struct sf_route_info {
+	struct sf_addr prefix;  /**< destination prefix, host bits zero */
+	struct sf_addr gateway; /**< family 0: none, destinations on-link */
+	struct sf_addr src;     /**< preferred source (/32 or /128) */
+	uint16_t port;          /**< ethdev port id */
+	uint8_t proto;          /**< enum sf_route_proto */
+};
+
+/** Where one destination is sent: sf_engine_route_lookup(). */
+struct sf_route_hop {
+	uint16_t port;          /**< out of this port */
+	uint8_t via_gateway;    /**< 1: nexthop is the route's gateway */
+	struct sf_addr nexthop; /**< whose link address to resolve */
+	struct sf_addr src;     /**< source address to use */
+};
+
+/**
+ * Add a static route: prefix via gateway gw, out of port (or
+ * SF_ROUTE_PORT_ANY: the port of the connected route gw is on). The
+ * gateway must lie on a connected prefix of that port (as Linux's
+ * fib_check_nh() wants a gateway reachable by a link-scope route); an
+ * IPv6 link-local gateway needs the port named and is on-link there.
+ * The source of the route is the address whose prefix holds the gateway.
+ *
+ * @return
+ *   0, or -EINVAL (families differ, host bits set in prefix, gateway
+ *   unspecified, multicast, loopback or our own address, unknown port),
+ *   -ENETUNREACH (gateway on no connected prefix of the port), -EEXIST
+ *   (the prefix has a route), -ENOSPC (table full), -ENOMEM.
+ */
+int sf_engine_route_add(struct sf_engine *eng, const struct sf_addr *prefix,
+		const struct sf_addr *gw, uint16_t port);
+
+/** Number of routes, connected and static, of both families. */
+unsigned int sf_engine_route_count(const struct sf_engine *eng);
+
+/** Route i, in the order added; 0, or -EINVAL / -ENOENT. */
+int sf_engine_route_get(const struct sf_engine *eng, unsigned int i,
+		struct sf_route_info *out);
+
+/**
+ * Where a datagram to dst (its prefix length ignored) goes: the port, the
+ * next hop (the gateway, or dst itself when on-link) and the source
+ * address, chosen as docs/routes.md says. No lock: any lcore, once the
+ * routes are set up.
+ *
+ * @return
+ *   0, or -EINVAL (bad family), -ENETUNREACH (no route).
+ */
+int sf_engine_route_lookup(const struct sf_engine *eng,
+		const struct sf_addr *dst, struct sf_route_hop *out);
 
 /** Number of worker contexts. */
 unsigned int sf_engine_worker_count(const struct sf_engine *eng);
@@ -364,7 +444,7 @@ int sf_engine_worker_lcore(const struct sf_engine *eng, unsigned int idx);
 
 /**
  * Register the telemetry commands /synfront/stats, /synfront/lcores,
- * /synfront/ports, /synfront/listeners, /synfront/listen,
+ * /synfront/ports, /synfront/listeners, /synfront/routes, /synfront/listen,
  * /synfront/unlisten and /synfront/cookie_rotate for this engine.
  * Telemetry has no per-command context, so one engine per process can be
  * registered.

@@ -29,6 +29,8 @@
 #include "sf_pkt.h"
 #include "sf_cnt.h"
 
+struct sf_rtab;
+
 /* Frames taken from one rx queue per call; the tx buffers hold as many. */
 #define SF_RX_BURST 32
 
@@ -101,6 +103,7 @@ struct sf_wqueue {
 struct sf_net {
 	struct sf_stats nt_st;             /* this worker's counters */
 	const struct sf_port *nt_ports;    /* by port id, read-only */
+	const struct sf_rtab *nt_rt;       /* routes (sf_route.h), read-only */
 	const struct sf_icmp_conf *nt_icmp_conf;
 	struct rte_mempool *nt_pool;       /* for frames we originate */
 	uint32_t nt_now;                   /* ms tick, set by the poll loop */

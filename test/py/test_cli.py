@@ -241,3 +241,60 @@ def test_default_config_runs(tmp_path):
     finally:
         sf.cleanup()
     assert not (DPDK_RUN_DIR / sf.prefix).exists()
+
+
+# Static routes: syntax is checked before EAL starts; whether the gateway
+# is on a port address's prefix once the ports have their addresses.
+
+@pytest.mark.parametrize("route,why", [
+    ("10.1.0.0/16", "missing 'via GATEWAY'"),
+    ("10.1.0.0/16 gw 10.10.0.254", "missing 'via GATEWAY'"),
+    ("10.1.0.300/16 via 10.10.0.254", "invalid prefix '10.1.0.300/16'"),
+    ("10.1.0.0/33 via 10.10.0.254", "invalid prefix length"),
+    ("10.1.2.3/16 via 10.10.0.254", "host bits set: expected 10.1.0.0/16"),
+    ("10.1.0.0/16 via banana", "invalid gateway 'banana'"),
+    ("10.1.0.0/16 via fd00::1", "not of the prefix's family"),
+    ("10.1.0.0/16 via 10.10.0.254 dev eth0", "invalid port 'eth0'"),
+    ("10.1.0.0/16 via 10.10.0.254 dev", "missing port after 'dev'"),
+    ("10.1.0.0/16 via 10.10.0.254 metric 5", "unexpected 'metric'"),
+])
+def test_bad_route_syntax(route, why):
+    r = synfront(["--", "--addr", "10.10.0.1/24", "--route", route])
+    assert r.returncode == 2, r.stderr
+    line = one_error_line(r)
+    assert "--route" in line and why in line, line
+    assert "'%s'" % route in line or why.startswith("invalid prefix '"), line
+
+
+def test_bad_ini_route(tmp_path):
+    """[route] lines are repeatable; the bad one is named with its file."""
+    ini = tmp_path / "r.ini"
+    ini.write_text("[port0]\naddr = 10.10.0.1/24\n[route]\n"
+                   "route = 10.1.0.0/16 via 10.10.0.254\n"
+                   "route = 10.2.0.0/16 10.10.0.254\n")
+    r = synfront(["--", "-c", str(ini)])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert str(ini) in line and "[route] route" in line
+    assert "'10.2.0.0/16 10.10.0.254'" in line and "via" in line
+    ini.write_text("[route]\ngateway = 10.10.0.254\n")
+    r = synfront(["--", "-c", str(ini)])
+    assert r.returncode == 2
+    assert "'gateway'" in one_error_line(r)
+
+
+@needs_root
+@pytest.mark.parametrize("route,why", [
+    ("10.1.0.0/16 via 10.99.0.254", "on no port address's prefix"),
+    ("10.1.0.0/16 via 10.10.0.254 dev 3", "no port 3"),
+    ("10.1.0.0/16 via 10.10.0.1", "our own"),
+    ("10.10.0.0/24 via 10.10.0.254", "has a route already"),
+    ("::/0 via fe80::1", "link-local without 'dev PORT'"),
+])
+def test_route_refused(route, why):
+    """Well-formed but unusable: a bad value, exit 2, route and reason."""
+    r = synfront_eal(["--", "--addr", "10.10.0.1/24", "--addr",
+                      "fd00:10:10::1/64", "--route", route])
+    assert r.returncode == 2, r.stderr
+    assert [l for l in r.stderr.splitlines()
+            if "route '%s'" % route in l and why in l], r.stderr

@@ -25,7 +25,7 @@ sf_test_init(int argc, char **argv)
 {
 	char prefix[64];
 	char *eal[] = {
-		argv[0], "--no-huge", "-m", "128", "--no-pci", "--no-shconf",
+		argv[0], "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
 		"--no-telemetry", "--log-level", "lib.eal:error",
 		"--file-prefix", prefix, "-l", "0",
 	};
@@ -59,7 +59,7 @@ sf_test_fuzz_init(const char *argv0, const char *tag, unsigned int n)
 	struct rte_mempool *pool;
 	char prefix[64];
 	char *eal[] = {
-		(char *)(uintptr_t)argv0, "--no-huge", "-m", "128", "--no-pci",
+		(char *)(uintptr_t)argv0, "--no-huge", "-m", "512", "--no-pci",
 		"--no-shconf", "--no-telemetry", "--log-level", "*:error",
 		"--file-prefix", prefix, "-l", "0",
 	};
