@@ -819,6 +819,52 @@ sf_tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * /synfront/neigh: the neighbour table as `ip neigh` shows it, one line
+ * per entry: "ADDR port P [lladdr MAC] STATE age_ms A used_ms U probes N
+ * queued Q", ages from worker 0's clock. A lock-free snapshot
+ * (sf_neigh_dump()).
+ */
+static int
+sf_tel_neigh(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_engine *eng = sf_tel_get();
+	struct sf_neigh_info *ni;
+	char a[INET6_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	char line[RTE_TEL_MAX_STRING_LEN];
+	unsigned int i, n;
+	uint32_t now;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (eng == NULL)
+		return -ENODEV;
+	ni = malloc(sizeof(*ni) * SF_NEIGH_SIZE);
+	if (ni == NULL)
+		return -ENOMEM;
+	n = sf_neigh_dump(eng->en_neigh, ni, SF_NEIGH_SIZE);
+	now = __atomic_load_n(&sf_wk_net(&eng->en_workers[0])->nt_now,
+		__ATOMIC_RELAXED);
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+	for (i = 0; i < n && i < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
+		inet_ntop(ni[i].ni_family, ni[i].ni_addr, a, sizeof(a));
+		rte_ether_format_addr(mac, sizeof(mac), &ni[i].ni_mac);
+		snprintf(line, sizeof(line), "%s port %u%s%s %s age_ms %d "
+			"used_ms %d probes %u queued %u", a, ni[i].ni_port,
+			ni[i].ni_state >= SF_NUD_REACHABLE &&
+			ni[i].ni_state <= SF_NUD_PROBE ? " lladdr " : "",
+			ni[i].ni_state >= SF_NUD_REACHABLE &&
+			ni[i].ni_state <= SF_NUD_PROBE ? mac : "",
+			sf_neigh_state_name(ni[i].ni_state),
+			(int32_t)(now - ni[i].ni_updated),
+			(int32_t)(now - ni[i].ni_used),
+			ni[i].ni_probes, ni[i].ni_nq);
+		rte_tel_data_add_array_string(d, line);
+	}
+	free(ni);
+	return 0;
+}
+
 int
 sf_engine_telemetry_register(struct sf_engine *eng)
 {
@@ -850,6 +896,11 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 		"remove a listener (requests dropped, unaccepted connections "
 		"reset). Parameters: [ADDR:]PORT");
 	/* Help texts are shorter than RTE_TEL_MAX_STRING_LEN, or refused. */
+	if (rte_telemetry_register_cmd("/synfront/neigh", sf_tel_neigh,
+			"synfront neighbour table, as ip neigh: address, "
+			"port, MAC, state, ages, probes. No parameters") != 0)
+		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/neigh not "
+			"registered");
 	if (rte_telemetry_register_cmd("/synfront/conns", sf_tel_conns,
 			"synfront connections by state, the first 64 listed; "
 			"worker W's; connection N of worker W. "
