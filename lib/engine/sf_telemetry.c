@@ -26,6 +26,7 @@
  */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -832,7 +833,7 @@ sf_tel_neigh(const char *cmd, const char *params, struct rte_tel_data *d)
 	struct sf_neigh_info *ni;
 	char a[INET6_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
 	char line[RTE_TEL_MAX_STRING_LEN];
-	unsigned int i, n;
+	unsigned int i, k, n;
 	uint32_t now;
 
 	RTE_SET_USED(cmd);
@@ -848,7 +849,11 @@ sf_tel_neigh(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
 	for (i = 0; i < n && i < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
 		inet_ntop(ni[i].ni_family, ni[i].ni_addr, a, sizeof(a));
-		rte_ether_format_addr(mac, sizeof(mac), &ni[i].ni_mac);
+		/* lower case, as ip neigh prints it */
+		snprintf(mac, sizeof(mac), RTE_ETHER_ADDR_PRT_FMT,
+			RTE_ETHER_ADDR_BYTES(&ni[i].ni_mac));
+		for (k = 0; mac[k] != '\0'; k++)
+			mac[k] = (char)tolower((unsigned char)mac[k]);
 		snprintf(line, sizeof(line), "%s port %u%s%s %s age_ms %d "
 			"used_ms %d probes %u queued %u", a, ni[i].ni_port,
 			ni[i].ni_state >= SF_NUD_REACHABLE &&
@@ -862,6 +867,39 @@ sf_tel_neigh(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_array_string(d, line);
 	}
 	free(ni);
+	return 0;
+}
+
+/*
+ * /synfront/announce[,PORT]: gratuitous ARP and unsolicited NA again for
+ * one port's addresses, or every port's (as arping -U / ndisc_notify
+ * after a failover), sent within about 10 ms.
+ */
+static int
+sf_tel_announce(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_engine *eng = sf_tel_get();
+	unsigned long v;
+	unsigned int n = 0;
+	uint16_t p;
+	char *end;
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	if (params != NULL && *params != '\0') {
+		v = strtoul(params, &end, 10);
+		if (*end != '\0' || v >= RTE_MAX_ETHPORTS ||
+		    sf_engine_announce(eng, (uint16_t)v) != 0)
+			return -EINVAL;
+		n = 1;
+	} else {
+		for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+			if (sf_engine_announce(eng, p) == 0)
+				n++;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "ports", n);
 	return 0;
 }
 
@@ -900,6 +938,11 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 			"synfront neighbour table, as ip neigh: address, "
 			"port, MAC, state, ages, probes. No parameters") != 0)
 		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/neigh not "
+			"registered");
+	if (rte_telemetry_register_cmd("/synfront/announce", sf_tel_announce,
+			"gratuitous ARP and unsolicited NA for the addresses "
+			"of one port, or all. Parameters: [int port_id]") != 0)
+		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/announce not "
 			"registered");
 	if (rte_telemetry_register_cmd("/synfront/conns", sf_tel_conns,
 			"synfront connections by state, the first 64 listed; "

@@ -363,8 +363,8 @@ int sf_engine_worker_lcore(const struct sf_engine *eng, unsigned int idx);
 /**
  * Register the telemetry commands /synfront/stats, /synfront/lcores,
  * /synfront/ports, /synfront/listeners, /synfront/listen,
- * /synfront/unlisten, /synfront/cookie_rotate and /synfront/neigh for
- * this engine.
+ * /synfront/unlisten, /synfront/cookie_rotate, /synfront/neigh and
+ * /synfront/announce for this engine.
  * Telemetry has no per-command context, so one engine per process can be
  * registered.
  *
