@@ -601,6 +601,13 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 		ret = sf_setup_steering(port, &ps);
 		if (ret != 0)
 			return ret;
+		/*
+		 * Switches and neighbours learn where our addresses are
+		 * (Linux sends the same when an address comes up); a worker
+		 * sends them at its first polls.
+		 */
+		if (sf_conf.announce && sf_conf.addrs[port].pa_nb != 0)
+			sf_engine_announce(sf_eng, port);
 	}
 	ret = sf_setup_routes();
 	if (ret != 0)

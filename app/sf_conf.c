@@ -97,6 +97,7 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->max_conns = SF_DEF_MAX_CONNS;
 	conf->steering = SF_STEER_AUTO;
 	conf->icmp_errors = true;
+	conf->announce = true;
 	conf->icmp_ratelimit = SF_DEF_ICMP_RATELIMIT;
 	conf->icmp_msgs_per_sec = SF_DEF_ICMP_MSGS_PER_SEC;
 	conf->icmp_msgs_burst = SF_DEF_ICMP_MSGS_BURST;
@@ -441,6 +442,7 @@ enum sf_key {
 	SF_KEY_TCP_RETRIES2,
 	SF_KEY_COOKIE_SECRET,
 	SF_KEY_ICMP_ERRORS,
+	SF_KEY_ANNOUNCE,
 	SF_KEY_ICMP_RATELIMIT,
 	SF_KEY_ICMP_MSGS_PER_SEC,
 	SF_KEY_ICMP_MSGS_BURST,
@@ -486,6 +488,7 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_TCP_RETRIES2] = "tcp_retries2",
 	[SF_KEY_COOKIE_SECRET] = "cookie_secret",
 	[SF_KEY_ICMP_ERRORS] = "icmp_errors",
+	[SF_KEY_ANNOUNCE] = "announce",
 	[SF_KEY_ICMP_RATELIMIT] = "icmp_ratelimit",
 	[SF_KEY_ICMP_MSGS_PER_SEC] = "icmp_msgs_per_sec",
 	[SF_KEY_ICMP_MSGS_BURST] = "icmp_msgs_burst",
@@ -737,6 +740,8 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		return 0;
 	case SF_KEY_ICMP_ERRORS:
 		return sf_parse_bool(where, val, &conf->icmp_errors);
+	case SF_KEY_ANNOUNCE:
+		return sf_parse_bool(where, val, &conf->announce);
 	case SF_KEY_ICMP_RATELIMIT:
 		/* Linux's net.ipv4.icmp_ratelimit: 0 turns the limit off. */
 		return sf_parse_uint(where, val, 0, 3600000,
@@ -1085,6 +1090,8 @@ sf_conf_usage(const char *prgname)
 	"      --tcp-retries2 N      retransmissions before giving up (default %u)\n"
 	"      --cookie-secret HEX   SYN-cookie secret, 32 hex digits (default: random\n"
 	"                            per start); prefer cookie_secret in a 0600 config\n"
+	"      --announce yes|no     gratuitous ARP and unsolicited NA for each address\n"
+	"                            once its port is up (default yes)\n"
 	"      --icmp-errors yes|no  port/protocol unreachable and parameter problems\n"
 	"                            about datagrams nothing here takes (default yes)\n"
 	"      --icmp-ratelimit MS   at most one such error per MS to a peer, burst 6\n"
@@ -1162,6 +1169,7 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("tcp-retries2", required_argument, SF_KEY_TCP_RETRIES2),
 	SF_LONG("cookie-secret", required_argument, SF_KEY_COOKIE_SECRET),
 	SF_LONG("icmp-errors", required_argument, SF_KEY_ICMP_ERRORS),
+	SF_LONG("announce", required_argument, SF_KEY_ANNOUNCE),
 	SF_LONG("icmp-ratelimit", required_argument, SF_KEY_ICMP_RATELIMIT),
 	SF_LONG("icmp-msgs-per-sec", required_argument,
 		SF_KEY_ICMP_MSGS_PER_SEC),

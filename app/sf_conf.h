@@ -138,6 +138,8 @@ struct sf_conf {
 	char app_lcores[128];           /* lcore list as given; empty: inline */
 	unsigned int rx_queues;         /* queue pairs per port; 0: workers */
 	uint32_t tx_drain_us;
+	/* gratuitous ARP / unsolicited NA once a port is up */
+	bool announce;
 	/* ICMP errors we send (Linux's sysctl names). */
 	bool icmp_errors;
 	unsigned int icmp_ratelimit;    /* ms per peer; 0: no limit */

@@ -16,6 +16,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
+#include <rte_random.h>
 
 #include "sf_engine_pvt.h"
 
@@ -163,6 +164,41 @@ sf_engine_icmp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	return 0;
 }
 
+static const struct sf_port *sf_engine_port(const struct sf_engine *eng,
+		uint16_t port_id);
+
+/*
+ * The neighbour table: one for the engine, shared by the workers
+ * (sf_neigh.h says why). Before the workers, which point at it.
+ */
+static int
+sf_engine_neigh_init(struct sf_engine *eng, const struct sf_engine_params *p)
+{
+	eng->en_neigh = rte_zmalloc_socket("sf_neigh", sizeof(*eng->en_neigh),
+			RTE_CACHE_LINE_SIZE, p->socket_id);
+	if (eng->en_neigh == NULL)
+		return -ENOMEM;
+	sf_neigh_init(eng->en_neigh, (uint32_t)rte_rand());
+	return 0;
+}
+
+static void
+sf_engine_neigh_term(struct sf_engine *eng)
+{
+	sf_neigh_fini(eng->en_neigh);
+	rte_free(eng->en_neigh);
+	eng->en_neigh = NULL;
+}
+
+int
+sf_engine_announce(struct sf_engine *eng, uint16_t port_id)
+{
+	if (sf_engine_port(eng, port_id) == NULL)
+		return -EINVAL;
+	sf_neigh_announce(eng->en_neigh, port_id);
+	return 0;
+}
+
 /*
  * The contexts: workers (their net and TCP state), then the application
  * contexts' layer. Workers get their ms clock here too.
@@ -194,6 +230,7 @@ sf_engine_workers_init(struct sf_engine *eng, const struct sf_engine_params *p)
 		nt->nt_ports = eng->en_ports;
 		nt->nt_rt = &eng->en_rt;
 		nt->nt_icmp_conf = &eng->en_icmp;
+		nt->nt_neigh = eng->en_neigh;
 		nt->nt_pool = p->pool;
 		nt->nt_now = 0;
 		nt->nt_seed = et->et_hash_seed;
@@ -317,6 +354,7 @@ static const struct {
 	{ "icmp", sf_engine_icmp_init, NULL },
 	{ "routes", sf_engine_routes_init, sf_engine_routes_term },
 	{ "tcp", sf_engine_tcp_init, sf_engine_tcp_term },
+	{ "neigh", sf_engine_neigh_init, sf_engine_neigh_term },
 	{ "workers", sf_engine_workers_init, sf_engine_workers_term },
 	{ "apps", sf_engine_apps_init, sf_engine_apps_term },
 	{ "steering", sf_engine_steer_init, sf_steer_fini },
@@ -634,6 +672,7 @@ sf_worker_clock(struct sf_worker *w, uint32_t now)
 {
 	sf_wk_net(w)->nt_now = now;
 	sf_tcp_clock(&w->wk_tcp);
+	sf_neigh_clock(sf_wk_net(w));
 }
 
 /*
@@ -736,6 +775,8 @@ sf_engine_drain(struct sf_engine *eng)
 		sf_net_tx_drain(sf_wk_net(w));
 		sf_tcp_drain(&w->wk_tcp);
 	}
+	if (eng->en_neigh != NULL)
+		sf_neigh_fini(eng->en_neigh);   /* frames awaiting resolution */
 }
 
 /* The counters of context idx: a worker's, or an application's. */

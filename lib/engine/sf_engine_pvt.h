@@ -25,6 +25,7 @@
 
 #include "sf_app_pvt.h"
 #include "sf_engine.h"
+#include "sf_neigh.h"
 #include "sf_net.h"
 #include "sf_ring.h"
 #include "sf_route.h"
@@ -98,6 +99,7 @@ struct sf_engine {
 	struct sf_apps en_apps;            /* application contexts */
 	struct sf_icmp_conf en_icmp;       /* ICMP errors we send */
 	struct sf_rtab en_rt;              /* routes, fixed once polling */
+	struct sf_neigh_tab *en_neigh;     /* neighbours, shared (sf_neigh.h) */
 	/* every steering ring, for drain and free: [producer * n + consumer] */
 	struct rte_ring **en_steer_r;      /* workers x workers, steering */
 	struct rte_ring **en_tx_r;         /* workers x workers, tx hand-off */

@@ -27,6 +27,7 @@
  */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -900,6 +901,89 @@ sf_tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * /synfront/neigh: the neighbour table as `ip neigh` shows it, one line
+ * per entry: "ADDR port P [lladdr MAC] STATE age_ms A used_ms U probes N
+ * queued Q", ages from worker 0's clock. A lock-free snapshot
+ * (sf_neigh_dump()).
+ */
+static int
+sf_tel_neigh(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_engine *eng = sf_tel_get();
+	struct sf_neigh_info *ni;
+	char a[INET6_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	char line[RTE_TEL_MAX_STRING_LEN];
+	unsigned int i, k, n;
+	uint32_t now;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (eng == NULL)
+		return -ENODEV;
+	ni = malloc(sizeof(*ni) * SF_NEIGH_SIZE);
+	if (ni == NULL)
+		return -ENOMEM;
+	n = sf_neigh_dump(eng->en_neigh, ni, SF_NEIGH_SIZE);
+	now = __atomic_load_n(&sf_wk_net(&eng->en_workers[0])->nt_now,
+		__ATOMIC_RELAXED);
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+	for (i = 0; i < n && i < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
+		inet_ntop(ni[i].ni_family, ni[i].ni_addr, a, sizeof(a));
+		/* lower case, as ip neigh prints it */
+		snprintf(mac, sizeof(mac), RTE_ETHER_ADDR_PRT_FMT,
+			RTE_ETHER_ADDR_BYTES(&ni[i].ni_mac));
+		for (k = 0; mac[k] != '\0'; k++)
+			mac[k] = (char)tolower((unsigned char)mac[k]);
+		snprintf(line, sizeof(line), "%s port %u%s%s %s age_ms %d "
+			"used_ms %d probes %u queued %u", a, ni[i].ni_port,
+			ni[i].ni_state >= SF_NUD_REACHABLE &&
+			ni[i].ni_state <= SF_NUD_PROBE ? " lladdr " : "",
+			ni[i].ni_state >= SF_NUD_REACHABLE &&
+			ni[i].ni_state <= SF_NUD_PROBE ? mac : "",
+			sf_neigh_state_name(ni[i].ni_state),
+			(int32_t)(now - ni[i].ni_updated),
+			(int32_t)(now - ni[i].ni_used),
+			ni[i].ni_probes, ni[i].ni_nq);
+		rte_tel_data_add_array_string(d, line);
+	}
+	free(ni);
+	return 0;
+}
+
+/*
+ * /synfront/announce[,PORT]: gratuitous ARP and unsolicited NA again for
+ * one port's addresses, or every port's (as arping -U / ndisc_notify
+ * after a failover), sent within about 10 ms.
+ */
+static int
+sf_tel_announce(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_engine *eng = sf_tel_get();
+	unsigned long v;
+	unsigned int n = 0;
+	uint16_t p;
+	char *end;
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	if (params != NULL && *params != '\0') {
+		v = strtoul(params, &end, 10);
+		if (*end != '\0' || v >= RTE_MAX_ETHPORTS ||
+		    sf_engine_announce(eng, (uint16_t)v) != 0)
+			return -EINVAL;
+		n = 1;
+	} else {
+		for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+			if (sf_engine_announce(eng, p) == 0)
+				n++;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "ports", n);
+	return 0;
+}
+
 int
 sf_engine_telemetry_register(struct sf_engine *eng)
 {
@@ -934,6 +1018,16 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 		"synfront routes (prefix, via, dev, src, proto); with an "
 		"address, the route it takes. Parameters: [ADDR]");
 	/* Help texts are shorter than RTE_TEL_MAX_STRING_LEN, or refused. */
+	if (rte_telemetry_register_cmd("/synfront/neigh", sf_tel_neigh,
+			"synfront neighbour table, as ip neigh: address, "
+			"port, MAC, state, ages, probes. No parameters") != 0)
+		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/neigh not "
+			"registered");
+	if (rte_telemetry_register_cmd("/synfront/announce", sf_tel_announce,
+			"gratuitous ARP and unsolicited NA for the addresses "
+			"of one port, or all. Parameters: [int port_id]") != 0)
+		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/announce not "
+			"registered");
 	if (rte_telemetry_register_cmd("/synfront/conns", sf_tel_conns,
 			"synfront connections by state, the first 64 listed; "
 			"worker W's; connection N of worker W. "

@@ -33,12 +33,47 @@ extern "C" {
 	X(tx_packets, "frames accepted by a tx queue") \
 	X(tx_dropped, "replies dropped because the tx queue was full") \
 	X(arp_replies, "ARP replies sent for our addresses") \
-	X(arp_ignored, "ARP frames that need no answer: replies, and " \
+	X(arp_ignored, "ARP frames that need no answer: replies (they " \
+	  "update the neighbour table), and " \
 	  "gratuitous requests announcing one of our addresses") \
 	X(icmp_echo_replies, "ICMP echo replies sent") \
 	X(icmp6_echo_replies, "ICMPv6 echo replies sent") \
 	X(nd_na_sent, "neighbour advertisements sent in answer to " \
 	  "neighbour solicitations") \
+	X(nd_na_received, "neighbour advertisements taken in (RFC 4861 " \
+	  "7.2.5): they update a neighbour entry that exists and need no " \
+	  "answer") \
+	X(neigh_created, "neighbour entries made: a resolution started, or " \
+	  "learnt from an ARP request or neighbour solicitation for us") \
+	X(neigh_removed, "neighbour entries removed: unused STALE or FAILED " \
+	  "for gc_stale_time (60 s), or evicted for a new one") \
+	X(neigh_learnt, "neighbour entries whose MAC or state an ARP or ND " \
+	  "message set (RFC 826 merge, RFC 4861 7.2.3/7.2.5)") \
+	X(neigh_resolved, "neighbour resolutions answered: INCOMPLETE to " \
+	  "REACHABLE or STALE") \
+	X(neigh_mac_changed, "neighbour entries whose MAC changed") \
+	X(neigh_override_refused, "ARP or NA with a MAC other than the one " \
+	  "cached, not taken: within ARP locktime (1 s), or an NA " \
+	  "without the override flag") \
+	X(neigh_probes_mcast, "ARP requests (broadcast) and neighbour " \
+	  "solicitations (solicited-node group) sent to resolve") \
+	X(neigh_probes_ucast, "ARP requests and neighbour solicitations " \
+	  "sent unicast to re-confirm a neighbour (PROBE)") \
+	X(neigh_failed, "neighbour entries gone FAILED: no answer to " \
+	  "mcast_solicit (or ucast_solicit) solicitations") \
+	X(neigh_unreach, "resolutions answered unreachable: the entry " \
+	  "failed less than retrans_time (1 s) ago") \
+	X(neigh_table_full, "resolutions or learning refused: every slot " \
+	  "of the entry's bucket in use by live entries") \
+	X(neigh_queued, "frames queued waiting for a resolution") \
+	X(neigh_queue_sent, "queued frames sent once their next hop " \
+	  "resolved") \
+	X(neigh_queue_overflow, "queued frames dropped to make room for a " \
+	  "newer one (3 per entry, Linux's unres_qlen)") \
+	X(neigh_queue_failed, "queued frames dropped because their " \
+	  "resolution failed") \
+	X(neigh_announce, "gratuitous ARP requests and unsolicited " \
+	  "neighbour advertisements sent for our addresses at start") \
 	X(icmp_out_dest_unreachs, "ICMP destination unreachable sent: port " \
 	  "unreachable for UDP, protocol unreachable for other protocols " \
 	  "(Linux OutDestUnreachs)") \
@@ -248,7 +283,8 @@ extern "C" {
 	X(drop_icmp6_truncated, "ICMPv6 message shorter than its header") \
 	X(drop_icmp6_bad_csum, "ICMPv6 checksum wrong") \
 	X(drop_icmp6_unhandled, "ICMPv6 type other than echo request, " \
-	  "neighbour solicitation and the errors TCP takes") \
+	  "neighbour solicitation and advertisement, and the errors TCP " \
+	  "takes") \
 	X(drop_icmp_err_bad, "ICMP or ICMPv6 error quoting less than an " \
 	  "IP header and 8 bytes of TCP") \
 	X(drop_icmp_err_no_flow, "ICMP or ICMPv6 error quoting no request " \
@@ -268,6 +304,11 @@ extern "C" {
 	  "(code, length, options, multicast target, DAD rules)") \
 	X(drop_nd_not_for_us, "neighbour solicitation for a target we do " \
 	  "not own") \
+	X(drop_na_invalid, "neighbour advertisement failing RFC 4861 7.1.2 " \
+	  "(hop limit, code, length, options, multicast target, solicited " \
+	  "flag to a group)") \
+	X(drop_na_ours, "neighbour advertisement for one of our addresses " \
+	  "(another node claims it: a duplicate address)") \
 	X(drop_tcp_truncated, "TCP segment shorter than its header") \
 	X(drop_tcp_bad_doff, "TCP data offset < 5 or beyond the segment") \
 	X(drop_tcp_bad_csum, "TCP checksum wrong") \

@@ -405,6 +405,18 @@ void sf_worker_flush(struct sf_worker *w);
 void sf_worker_stop(struct sf_worker *w);
 
 /**
+ * Announce the port's addresses once it is up, so that switches and
+ * neighbours learn where they are: a gratuitous ARP request per IPv4
+ * address and an unsolicited neighbour advertisement (RFC 4861 7.2.6,
+ * to all-nodes, override set) per IPv6 address, sent by a worker within
+ * about 10 ms of its next poll. Any thread may call it.
+ *
+ * @return
+ *   0, or -EINVAL when the port was not added.
+ */
+int sf_engine_announce(struct sf_engine *eng, uint16_t port_id);
+
+/**
  * Free every mbuf the engine holds (frames in its rings and tx buffers,
  * data waiting with queued connections) once no context polls any more;
  * the mempool then holds all its mbufs again. The engine stays usable
@@ -445,7 +457,8 @@ int sf_engine_worker_lcore(const struct sf_engine *eng, unsigned int idx);
 /**
  * Register the telemetry commands /synfront/stats, /synfront/lcores,
  * /synfront/ports, /synfront/listeners, /synfront/routes, /synfront/listen,
- * /synfront/unlisten and /synfront/cookie_rotate for this engine.
+ * /synfront/unlisten, /synfront/cookie_rotate, /synfront/neigh and
+ * /synfront/announce for this engine.
  * Telemetry has no per-command context, so one engine per process can be
  * registered.
  *

@@ -4,9 +4,10 @@
 
 /*
  * ARP responder (RFC 826, with the RFC 5227 probe rule). Requests for one
- * of the port's IPv4 addresses are turned into replies in place; nothing
- * is learnt from ARP, because replies go back to the L2 source of the
- * frame they answer and synfront keeps no neighbour table.
+ * of the port's IPv4 addresses are turned into replies in place, which go
+ * back to the L2 source of the frame they answer. Requests and replies
+ * also feed the neighbour table (sf_neigh.c, RFC 826's merge) for the
+ * frames synfront originates; what is answered does not depend on it.
  */
 
 #include <rte_arp.h>
@@ -14,7 +15,28 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "sf_neigh.h"
 #include "sf_net.h"
+
+/*
+ * What a sender teaches the neighbour table: only a unicast sender
+ * address that is not ours, from a sender MAC that is unicast.
+ */
+static void
+sf_arp_learn(struct sf_net *nt, const struct sf_port *pt,
+		const struct rte_mbuf *m, const struct rte_arp_hdr *ah)
+{
+	const struct rte_ether_hdr *eh =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	uint32_t sip = ah->arp_data.arp_sip;
+
+	if (nt->nt_neigh == NULL || sip == 0 || sf_v4_is_martian_src(sip) ||
+	    sf_port_v4_is_bcast(pt, sip) || sf_port_owns_v4(pt, sip))
+		return;
+	sf_neigh_arp_learn(nt, pt, rte_be_to_cpu_16(ah->arp_opcode), sip,
+		ah->arp_data.arp_tip, &ah->arp_data.arp_sha,
+		rte_is_unicast_ether_addr(&eh->dst_addr));
+}
 
 enum sf_verdict
 sf_arp_input(struct sf_net *nt, const struct sf_port *pt,
@@ -31,10 +53,14 @@ sf_arp_input(struct sf_net *nt, const struct sf_port *pt,
 	    ah->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 	    ah->arp_hlen != RTE_ETHER_ADDR_LEN || ah->arp_plen != 4)
 		return sf_drop(nt, SF_CNT_drop_arp_bad_format);
-	if (ah->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY))
+	if (ah->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY)) {
+		sf_arp_learn(nt, pt, m, ah);
 		return sf_drop(nt, SF_CNT_arp_ignored);
+	}
 	if (ah->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST))
 		return sf_drop(nt, SF_CNT_drop_arp_bad_format);
+	/* Learnt before the answer rewrites the packet in place. */
+	sf_arp_learn(nt, pt, m, ah);
 
 	ad = &ah->arp_data;
 	sip = ad->arp_sip;

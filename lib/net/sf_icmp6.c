@@ -6,8 +6,10 @@
  * ICMPv6 responder: echo (RFC 4443 4.1) and neighbour discovery, the
  * answering half only (RFC 4861 7.2.3/7.2.4: solicitation in,
  * advertisement out). Errors about the segments we sent go to
- * sf_icmp_err.c. Like the ARP responder it learns nothing: the
- * advertisement goes back to the L2 source of the solicitation.
+ * sf_icmp_err.c. The advertisement goes back to the L2 source of the
+ * solicitation; solicitations with a source link-layer address and
+ * advertisements also feed the neighbour table (sf_neigh.c), which
+ * only the frames synfront originates use.
  */
 
 #include <netinet/in.h>
@@ -19,6 +21,7 @@
 #include <rte_mbuf.h>
 
 #include "sf_cksum.h"
+#include "sf_neigh.h"
 #include "sf_net.h"
 
 #define SF_ICMP6_ECHO_REQUEST 128
@@ -167,11 +170,13 @@ sf_icmp6_echo(struct sf_net *nt, const struct sf_port *pt,
  */
 static enum sf_counter
 sf_nd_ns_check(const struct rte_ipv6_hdr *ip6, const struct sf_nd_msg *ns,
-		uint16_t len, const struct sf_port *pt)
+		uint16_t len, const struct sf_port *pt, const uint8_t **lla)
 {
 	const uint8_t *opt = (const uint8_t *)(ns + 1);
 	uint16_t left = len - sizeof(*ns);
 	bool slla = false;
+
+	*lla = NULL;
 
 	if (ns->nd_code != 0)
 		return SF_CNT_drop_nd_invalid;
@@ -181,8 +186,11 @@ sf_nd_ns_check(const struct rte_ipv6_hdr *ip6, const struct sf_nd_msg *ns,
 	while (left > 0) {
 		if (left < 8 || opt[1] == 0 || opt[1] * 8 > left)
 			return SF_CNT_drop_nd_invalid;
-		if (opt[0] == SF_ND_OPT_SLLA)
+		if (opt[0] == SF_ND_OPT_SLLA) {
 			slla = true;
+			if (opt[1] == 1)   /* Ethernet: RFC 2464 8 */
+				*lla = opt + 2;
+		}
 		left -= opt[1] * 8;
 		opt += opt[1] * 8;
 	}
@@ -207,6 +215,7 @@ sf_nd_ns_input(struct sf_net *nt, const struct sf_port *pt,
 	struct rte_ether_hdr *eh;
 	struct sf_nd_na_tlla *na;
 	const struct sf_nd_msg *ns;
+	const uint8_t *slla;
 	enum sf_counter why;
 	uint8_t target[16];
 	bool dad;
@@ -218,11 +227,20 @@ sf_nd_ns_input(struct sf_net *nt, const struct sf_port *pt,
 		return sf_drop(nt, SF_CNT_drop_nd_invalid);
 	ns = rte_pktmbuf_mtod_offset(m, const struct sf_nd_msg *,
 			p->l2_len + p->l3_len);
-	why = sf_nd_ns_check(ip6, ns, p->l4_len, pt);
+	why = sf_nd_ns_check(ip6, ns, p->l4_len, pt, &slla);
 	if (why != SF_PKT_OK)
 		return sf_drop(nt, why);
 	memcpy(target, ns->nd_target, 16);
 	dad = sf_ip6_is_unspecified(ip6->src_addr);
+	/*
+	 * RFC 4861 7.2.3: the source's link-layer address makes (or
+	 * replaces) its entry, STALE; learnt before the reply rewrites the
+	 * frame. A DAD probe carries none.
+	 */
+	if (slla != NULL && !dad && nt->nt_neigh != NULL)
+		sf_neigh_learn(nt, (uint16_t)(pt - nt->nt_ports), AF_INET6,
+			ip6->src_addr, (const struct rte_ether_addr *)slla,
+			SF_NUD_STALE, SF_NEIGH_F_CREATE | SF_NEIGH_F_OVERRIDE);
 
 	ip6 = sf_ip6_reply_layout(m, p, sizeof(*na));
 	if (ip6 == NULL)
@@ -265,6 +283,54 @@ sf_nd_ns_input(struct sf_net *nt, const struct sf_port *pt,
 	return SF_VERDICT_TX;
 }
 
+/*
+ * A neighbour advertisement (RFC 4861 7.1.2 validity, 7.2.5 receipt):
+ * it updates the neighbour table and is never answered.
+ */
+static enum sf_verdict
+sf_nd_na_input(struct sf_net *nt, const struct sf_port *pt,
+		struct rte_mbuf *m, struct sf_pkt *p)
+{
+	const struct rte_ipv6_hdr *ip6;
+	const struct sf_nd_msg *na;
+	const uint8_t *opt, *tlla = NULL;
+	uint16_t left;
+
+	ip6 = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+			p->l2_len);
+	if (ip6->hop_limits != SF_ND_HOP_LIMIT || p->l4_len < sizeof(*na))
+		return sf_drop(nt, SF_CNT_drop_na_invalid);
+	na = rte_pktmbuf_mtod_offset(m, const struct sf_nd_msg *,
+			p->l2_len + p->l3_len);
+	/*
+	 * "ICMP Code is 0", "Target Address is not a multicast address",
+	 * "If the IP Destination Address is a multicast address the
+	 * Solicited flag is zero", option lengths greater than zero.
+	 */
+	if (na->nd_code != 0 || na->nd_target[0] == 0xff ||
+	    (ip6->dst_addr[0] == 0xff &&
+	     (na->nd_flags & SF_NA_FLAG_SOLICITED)))
+		return sf_drop(nt, SF_CNT_drop_na_invalid);
+	opt = (const uint8_t *)(na + 1);
+	left = p->l4_len - sizeof(*na);
+	while (left > 0) {
+		if (left < 8 || opt[1] == 0 || opt[1] * 8 > left)
+			return sf_drop(nt, SF_CNT_drop_na_invalid);
+		if (opt[0] == SF_ND_OPT_TLLA && opt[1] == 1)
+			tlla = opt + 2;
+		left -= opt[1] * 8;
+		opt += opt[1] * 8;
+	}
+	if (sf_port_owns_v6(pt, na->nd_target))
+		return sf_drop(nt, SF_CNT_drop_na_ours);
+	if (nt->nt_neigh != NULL)
+		sf_neigh_na_learn(nt, (uint16_t)(pt - nt->nt_ports),
+			na->nd_target, (const struct rte_ether_addr *)tlla,
+			na->nd_flags);
+	sf_count(nt, SF_CNT_nd_na_received);
+	return SF_VERDICT_DROP;
+}
+
 enum sf_verdict
 sf_icmp6_input(struct sf_net *nt, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
@@ -285,6 +351,8 @@ sf_icmp6_input(struct sf_net *nt, const struct sf_port *pt,
 		return sf_icmp6_echo(nt, pt, m, p);
 	case SF_ND_NS:
 		return sf_nd_ns_input(nt, pt, m, p);
+	case SF_ND_NA:
+		return sf_nd_na_input(nt, pt, m, p);
 	case SF_ICMP6_DEST_UNREACH:
 		if (ic[1] > SF_ICMP6_UNREACH_MAX)
 			return sf_drop(nt, SF_CNT_drop_icmp6_unhandled);

@@ -30,6 +30,7 @@
 #include "sf_cnt.h"
 
 struct sf_rtab;
+struct sf_neigh_tab;
 
 /* Frames taken from one rx queue per call; the tx buffers hold as many. */
 #define SF_RX_BURST 32
@@ -126,6 +127,8 @@ struct sf_net {
 	void (*nt_tx_hook)(struct sf_net *nt, uint16_t port_id,
 			struct rte_mbuf *m);
 	struct sf_icmp_rl nt_icmp;         /* ICMP error rate limits */
+	/* the engine's neighbour table, shared (sf_neigh.h); NULL: none */
+	struct sf_neigh_tab *nt_neigh;
 };
 
 static inline void

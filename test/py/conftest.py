@@ -199,6 +199,10 @@ class Synfront:
             vdev = "net_tap0,iface=" + self.iface
         if app_args is None:
             app_args = list(SF_ADDR_ARGS)
+        # Golden pcaps hold the replies only: no announcements at start
+        # (gratuitous ARP, unsolicited NA) unless a test asks for them.
+        if vdev.startswith("net_pcap") and "--announce" not in app_args:
+            app_args = list(app_args) + ["--announce", "no"]
         # eal_lcores: an EAL --lcores map instead of -l, for more lcores
         # than CPUs (e.g. "0@0,1@1,2@1": lcore 2 shares CPU 1).
         lc = ["--lcores", eal_lcores] if eal_lcores else ["-l", lcores]

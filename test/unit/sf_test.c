@@ -167,6 +167,18 @@ sf_test_verdict_name(enum sf_verdict v)
 	return "?";
 }
 
+/*
+ * The neighbour table's counters (neigh_*) count what the ARP and ND
+ * traffic taught it and what its timers did, a side effect beside the
+ * one outcome of each frame; the exact-counter checks leave them to
+ * test_neigh.
+ */
+static bool
+sf_test_side_counter(unsigned int c)
+{
+	return strncmp(sf_counter_name(c), "neigh_", 6) == 0;
+}
+
 struct rte_mbuf *
 sf_test_check_input_v(struct sf_engine *eng, struct rte_mbuf *m,
 		enum sf_verdict verdict, const enum sf_counter *cs,
@@ -189,7 +201,7 @@ sf_test_check_input_v(struct sf_engine *eng, struct rte_mbuf *m,
 		sf_test_failures++;
 	}
 	for (i = 0; i < SF_CNT_MAX; i++) {
-		if (after[i] != want[i]) {
+		if (after[i] != want[i] && !sf_test_side_counter(i)) {
 			fprintf(stderr, "FAIL %s:%d: counter %s went from %"
 				PRIu64 " to %" PRIu64 ", expected %" PRIu64
 				"\n", file, line, sf_counter_name(i),
@@ -911,7 +923,7 @@ sf_test_check_moved(struct sf_engine *eng, const struct sf_test_snap *s,
 		want[cs[i]]++;
 	sf_engine_worker_counters(eng, 0, after);
 	for (i = 0; i < SF_CNT_MAX; i++) {
-		if (after[i] != want[i]) {
+		if (after[i] != want[i] && !sf_test_side_counter(i)) {
 			fprintf(stderr, "FAIL %s:%d: counter %s went from %"
 				PRIu64 " to %" PRIu64 ", expected %" PRIu64
 				"\n", file, line, sf_counter_name(i),

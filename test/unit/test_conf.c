@@ -625,6 +625,7 @@ test_tcp_settings(void)
 	/* ICMP errors: on, with Linux's limits, unless told otherwise. */
 	SF_CHECK_EQ(PARSE("--listen", "80"), 0);
 	SF_CHECK(conf.icmp_errors);
+	SF_CHECK(conf.announce);
 	SF_CHECK_EQ(conf.icmp_ratelimit, 1000);
 	SF_CHECK_EQ(conf.icmp_msgs_per_sec, 1000);
 	SF_CHECK_EQ(conf.icmp_msgs_burst, 50);
@@ -635,6 +636,9 @@ test_tcp_settings(void)
 	SF_CHECK_EQ(conf.icmp_msgs_per_sec, 0);
 	SF_CHECK_EQ(conf.icmp_msgs_burst, 1);
 	SF_CHECK_BAD("--icmp-errors", "sometimes");
+	SF_CHECK_EQ(PARSE("--announce", "no"), 0);
+	SF_CHECK(!conf.announce);
+	SF_CHECK_BAD("--announce", "maybe");
 	SF_CHECK_BAD("--icmp-ratelimit", "3600001");
 	SF_CHECK_OUT("3600001");
 	SF_CHECK_BAD("--icmp-msgs-burst", "0");
