@@ -221,7 +221,13 @@ sf_route_insert(struct sf_rtab *rt, const struct sf_route *r)
 			rt->rt_def4 = (int32_t)id;
 		else
 			rt->rt_def6 = (int32_t)id;
-	} else {
+	} else if (r->rt_proto != SF_ROUTE_CONNECTED) {
+		/*
+		 * Only static routes go in an LPM: its tbl24 costs 64 MiB
+		 * whatever it holds, which a front end with no route beyond
+		 * its own prefixes should not pay. The connected routes (one
+		 * per port prefix, a handful) are scanned (sf_route_lookup()).
+		 */
 		ret = sf_route_lpm(rt, p->family);
 		if (ret != 0)
 			return ret;
@@ -394,8 +400,9 @@ sf_route_lookup(const struct sf_rtab *rt, uint8_t family, const void *dst,
 		struct sf_route_hop *hop)
 {
 	const struct sf_route *r;
-	uint32_t id;
-	int32_t def;
+	uint32_t id, i, best_len = 0;
+	int32_t def, conn = -1;
+	struct sf_addr d;
 
 	if (family == AF_INET) {
 		uint32_t d;
@@ -413,6 +420,28 @@ sf_route_lookup(const struct sf_rtab *rt, uint8_t family, const void *dst,
 	} else {
 		return -EINVAL;
 	}
+	/*
+	 * The longest connected prefix holding dst; it wins over the static
+	 * route the LPM found when longer (equal prefixes cannot both be).
+	 */
+	memset(&d, 0, sizeof(d));
+	d.family = family;
+	memcpy(family == AF_INET ? (void *)&d.v4 : (void *)d.v6, dst,
+		sf_alen(family));
+	for (i = 0; i < rt->rt_nb; i++) {
+		r = &rt->rt_routes[i];
+		if (r->rt_proto != SF_ROUTE_CONNECTED ||
+		    r->rt_prefix.family != family ||
+		    (conn >= 0 && r->rt_prefix.prefix_len <= best_len) ||
+		    !sf_prefix_match(sf_abytes(&r->rt_prefix), sf_abytes(&d),
+			r->rt_prefix.prefix_len))
+			continue;
+		conn = (int32_t)i;
+		best_len = r->rt_prefix.prefix_len;
+	}
+	if (conn >= 0 && (id == UINT32_MAX ||
+	    rt->rt_routes[id].rt_prefix.prefix_len < best_len))
+		id = (uint32_t)conn;
 	if (id == UINT32_MAX) {
 		if (def < 0)
 			return -ENETUNREACH;

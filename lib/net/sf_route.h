@@ -63,8 +63,9 @@ struct sf_rtab {
 
 /*
  * Table life: init allocates the side array (the LPMs come with the
- * first route of their family: rte_lpm's and rte_lpm6's tbl24 are 64 MiB
- * each), fini frees everything.
+ * first static route of their family: rte_lpm's and rte_lpm6's tbl24 are
+ * 64 MiB each; connected routes are scanned, never in an LPM), fini
+ * frees everything.
  */
 int sf_route_init(struct sf_rtab *rt, uint32_t max_routes, int socket);
 void sf_route_fini(struct sf_rtab *rt);

@@ -144,6 +144,8 @@ test_connected(void)
 		"fd00:20::/64") == 0);
 	SF_CHECK_EQ(ri.port, 1);
 	SF_CHECK_EQ(sf_engine_route_get(eng, 4, &ri), -ENOENT);
+	/* Connected routes are scanned: no 64 MiB LPM for them. */
+	SF_CHECK(eng->en_rt.rt_lpm4 == NULL && eng->en_rt.rt_lpm6 == NULL);
 
 	/* On-link: the destination is its own next hop. */
 	LOOKUP(eng, "10.10.0.77", 0, "10.10.0.77", "10.10.0.1");
