@@ -239,7 +239,8 @@ sf_app_co_accept(struct sf_conn *c, uint32_t hash, sf_on_accept_t on_accept,
 
 	c->cn_app = sf_app_of(wa, hash);
 	/* Published with the message (the ring's release). */
-	wa->wa_apps->ap_freed[wa->wa_idx][c->cn_id] = 0;
+	__atomic_store_n(&wa->wa_apps->ap_freed[wa->wa_idx][c->cn_id], 0,
+		__ATOMIC_RELAXED);
 	msg.am_ev = SF_APP_EV_ACCEPT;
 	msg.am_why = 0;
 	msg.am_listener = c->cn_listener;
@@ -507,7 +508,7 @@ sf_app_send_copy(struct sf_app_ctx *a, struct sf_conn *c, const void *buf,
 	mp = a->ac_apps->ap_et->et_wt[wi]->wt_net.nt_pool;
 	pool_room = sf_app_pool_room(a, wi);
 	/* Mbufs while the budget is not spent (the last may pass it). */
-	while (done < len && charged < room) {
+	while (done < len && charged < room && segs < UINT16_MAX) {
 		if (segs == pool_room) {
 			sf_stats_add(&a->ac_st, SF_CNT_snd_pool_limit, 1);
 			break;
@@ -519,6 +520,10 @@ sf_app_send_copy(struct sf_app_ctx *a, struct sf_conn *c, const void *buf,
 		}
 		k = RTE_MIN(len - done, RTE_MIN((uint32_t)sl->sl_mss,
 			(uint32_t)rte_pktmbuf_tailroom(m)));
+		if (k == 0) {
+			rte_pktmbuf_free(m);
+			break;
+		}
 		memcpy(rte_pktmbuf_append(m, (uint16_t)k),
 			(const uint8_t *)buf + done, k);
 		sf_seqm(m)->sm_charge = sl->sl_mss;
@@ -534,11 +539,16 @@ sf_app_send_copy(struct sf_app_ctx *a, struct sf_conn *c, const void *buf,
 		segs++;
 		done += k;
 	}
-	if (done == 0)
+	if (done == 0) {
+		rte_pktmbuf_free(head);
+		/* As on the worker: on_writable follows a refusal. */
+		sf_app_block(a, idx, sl);
 		return -ENOBUFS;
+	}
 	ret = sf_app_cmd_send(a, wi, c, sl, SF_APP_CMD_SEND, head);
 	if (ret != 0) {
 		rte_pktmbuf_free(head);
+		sf_app_block(a, idx, sl);
 		return ret;
 	}
 	sl->sl_sent += charged;
@@ -575,14 +585,17 @@ sf_app_send_mbuf(struct sf_app_ctx *a, struct sf_conn *c, struct rte_mbuf *m)
 	}
 	if (m->nb_segs > sf_app_pool_room(a, wi)) {
 		sf_stats_add(&a->ac_st, SF_CNT_snd_pool_limit, 1);
+		sf_app_block(a, idx, sl);
 		return -ENOBUFS;
 	}
 	for (seg = m; seg != NULL; seg = seg->next)
 		sf_seqm(seg)->sm_charge = (uint16_t)RTE_MAX(
 			(uint32_t)seg->data_len, (uint32_t)sl->sl_mss);
 	ret = sf_app_cmd_send(a, wi, c, sl, SF_APP_CMD_SEND, m);
-	if (ret != 0)
+	if (ret != 0) {
+		sf_app_block(a, idx, sl);
 		return ret;
+	}
 	sl->sl_sent += cost;
 	return 0;
 }

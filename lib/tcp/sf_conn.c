@@ -1031,12 +1031,17 @@ sf_conn_ack_in(struct sf_wtcp *wt, const struct sf_port *pt,
 	 * (none: every ACK below SND.UNA is too old).
 	 */
 	if (unlikely(SF_SEQ_LT(s->sg_ack, c->cn_snd_una))) {
+		const struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
 		uint32_t maxw = c->cn_snd_una - c->cn_iss - 1;
 
-		if (c->cn_flags & SF_CNF_SND)
-			maxw = RTE_MIN(maxw, wt->wt_tcb[c->cn_id].tb_max_wnd);
-		else
+		/* Linux counts bytes_acked in 64 bits: past 2 GiB, the
+		 * window alone. */
+		if (!(c->cn_flags & SF_CNF_SND))
 			maxw = 0;
+		else if (tb->tb_acked_big)
+			maxw = tb->tb_max_wnd;
+		else
+			maxw = RTE_MIN(maxw, tb->tb_max_wnd);
 		if (SF_SEQ_LT(s->sg_ack, c->cn_snd_una - maxw)) {
 			*v = sf_conn_oow_ack(wt, pt, c, s, true);
 			return false;
@@ -1059,7 +1064,18 @@ sf_conn_ack_in(struct sf_wtcp *wt, const struct sf_port *pt,
 	switch (c->cn_state) {
 	case SF_CS_FIN_WAIT_1:
 		c->cn_state = SF_CS_FIN_WAIT_2;
-		sf_conn_2msl(wt, c, SF_FIN_WAIT2_MS);
+		/*
+		 * FIN-WAIT-2 is bounded for a connection the application
+		 * closed (Linux's tcp_fin_timeout, for orphans only). After
+		 * a half-close the application still reads: the peer may
+		 * send for as long as it likes, and keepalive or the idle
+		 * timeout watch it instead.
+		 */
+		if (wt->wt_tcb[c->cn_id].tb_half)
+			wt->wt_tcb[c->cn_id].tb_timers &= (uint8_t)~(1u <<
+				SF_CT_REXMT | 1u << SF_CT_PERSIST);
+		else
+			sf_conn_2msl(wt, c, SF_FIN_WAIT2_MS);
 		break;
 	case SF_CS_CLOSING:
 		sf_conn_time_wait(wt, c, false);
@@ -1477,8 +1493,9 @@ sf_conn_silent_end(struct sf_wtcp *wt, struct sf_conn *c,
  * beside it), lazily: a segment only moves tb_last_rx, and the timer,
  * when it fires, works out from it what is due. The settings are the
  * listener's now (a listener update applies to its connections from the
- * next look; one that turns a watch off ends it). Only ESTABLISHED and
- * CLOSE-WAIT are watched: the closing states end by their own timers.
+ * next look; one that turns a watch off ends it). Only ESTABLISHED,
+ * CLOSE-WAIT and FIN-WAIT-2 after a half-close are watched: the other
+ * closing states end by their own timers.
  * Keepalive probes wait while data or our FIN is unacknowledged (the
  * retransmission timer watches the peer then), and are ACKs with
  * SEQ = SND.UNA - 1, which any live peer answers.
@@ -1493,7 +1510,8 @@ sf_conn_keepalive(struct sf_wtcp *wt, struct sf_conn *c)
 	uint32_t next = UINT32_MAX, t;
 
 	if (c->cn_state != SF_CS_ESTABLISHED &&
-	    c->cn_state != SF_CS_CLOSE_WAIT)
+	    c->cn_state != SF_CS_CLOSE_WAIT &&
+	    (c->cn_state != SF_CS_FIN_WAIT_2 || !tb->tb_half))
 		return;
 	t = __atomic_load_n(&lp->idle_timeout_ms, __ATOMIC_RELAXED);
 	if ((tb->tb_keep & SF_TBK_IDLE) && t != 0) {

@@ -124,6 +124,7 @@ sf_snd_setup(struct sf_wtcp *wt, struct sf_conn *c)
 	tb->tb_backoff = 0;
 	tb->tb_want_wr = 0;
 	tb->tb_half = 0;
+	tb->tb_acked_big = 0;
 	tb->tb_max_wnd = sf_snd_wnd(c);
 	tb->tb_rcv_right = sf_conn_rcv_right(wt, c);
 	c->cn_flags |= SF_CNF_SND;
@@ -830,6 +831,8 @@ sf_snd_ack(struct sf_wtcp *wt, struct sf_conn *c, const struct sf_seg *s)
 	newly = sf_snd_sack_in(wt, c, s);
 	if (SF_SEQ_GT(ack, c->cn_snd_una)) {
 		acked = ack - c->cn_snd_una;
+		if (ack - c->cn_iss - 1 >= 1u << 31)
+			tb->tb_acked_big = 1;
 		rtt = wt->wt_net.nt_now + c->cn_tsoff - s->sg_opts.to_tsecr;
 		/*
 		 * A TSecr that is not one of our recent TSvals (ahead of

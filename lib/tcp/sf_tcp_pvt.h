@@ -345,6 +345,7 @@ struct sf_tcb {
 	uint8_t tb_rtt_on;                 /* tb_rtt_seq is timed */
 	uint8_t tb_want_wr;                /* on_writable owed */
 	uint8_t tb_half;                   /* our FIN from sf_conn_shutdown() */
+	uint8_t tb_acked_big;              /* 2 GiB or more acknowledged */
 };
 
 /* Congestion states (Linux's tcp_ca_state, in part). */

@@ -1666,6 +1666,58 @@ out:
 	teardown(eng);
 }
 
+/*
+ * A half-close (sf_conn_shutdown()): our FIN, its ACK, FIN-WAIT-2 with no
+ * 60 s bound (the application still reads, as after shutdown(SHUT_WR) in
+ * Linux, whose tcp_fin_timeout is for orphans only): bytes two minutes
+ * later still arrive; the peer's FIN reaches on_close as its end of
+ * file (SF_CLOSE_PEER_FIN), then TIME-WAIT. A close instead of the
+ * half-close keeps the 60 s bound (test_conn_timers).
+ */
+static void
+test_half_close(bool v6)
+{
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_engine *eng;
+	struct rte_mbuf *m;
+	struct sf_conn *c;
+	uint32_t rcv;
+
+	lp_default(&lp);
+	eng = setup(&lp);
+	sf_worker_clock(wk(eng), 0);
+	sf_test_client_init(&p, v6, 1960, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	rcv = p.isn + 1;
+	sf_test_tx_flush();
+	SF_CHECK_EQ(sf_conn_shutdown(c), 0);
+	SF_CHECK_EQ(sf_test_tx_n, 1);
+	if (sf_test_tx_n == 1)
+		CHECK_SEG(sf_test_tx[0], F_FIN | F_ACK, p.iss + 1, rcv);
+	sf_test_tx_flush();
+	sf_test_peer_ack(eng, &p, p.iss + 2, 29200);
+	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_2);
+	/* Two minutes on: still there, still reading. */
+	sf_worker_clock(wk(eng), 120000);
+	SF_CHECK_EQ(c->cn_state, SF_CS_FIN_WAIT_2);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 0);
+	m = sf_test_seg_frame(&p, F_ACK, rcv, p.iss + 2, "late", 4);
+	if (sf_test_input(eng, m) != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
+	SF_CHECK_EQ(c->cn_rcv_nxt, rcv + 4);
+	rcv += 4;
+	sf_test_tx_flush();
+	/* The peer's FIN: its end of file, then TIME-WAIT. */
+	peer_fin(eng, &p, rcv, p.iss + 2);
+	SF_CHECK_EQ(cb.closes[SF_CLOSE_PEER_FIN], 1);
+	SF_CHECK_EQ(c->cn_state, SF_CS_TIME_WAIT);
+out:
+	teardown(eng);
+}
+
 /* Connections nobody accepts wait in the accept queue. */
 static void
 test_accept_queue(bool v6)
@@ -2678,6 +2730,7 @@ main(int argc, char **argv)
 		test_time_wait(v6);
 		test_tw_rules(v6);
 		test_keepalive(v6);
+		test_half_close(v6);
 		test_accept_queue(v6);
 	}
 	return sf_test_done("test_conn");
