@@ -56,6 +56,9 @@
  */
 #define SF_ORPHAN_RETRIES 5
 
+/* Mbufs of one segment sent by reference, its header's included. */
+#define SF_TX_SEGS_MAX 8
+
 static inline struct sf_tcb *
 sf_tcb(struct sf_wtcp *wt, const struct sf_conn *c)
 {
@@ -356,15 +359,37 @@ sf_snd_xmit(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		len = room;
 		o.flags &= (uint8_t)~SF_TH_FIN;
 	}
+	/*
+	 * Chained by reference, a segment takes one mbuf per queued mbuf
+	 * it covers: at most SF_TX_SEGS_MAX in all, header included, which
+	 * every PMD takes (i40e's limit is 8), whatever the sizes of the
+	 * application's sends.
+	 */
+	q = len != 0 ? sf_snd_find(tb, seq) : NULL;
+	if (len != 0 && q == NULL)
+		goto fail;
+	off = q != NULL ? seq - sf_seqm(q)->sm_seq : 0;
+	if (pt->pt_tx_multiseg && q != NULL &&
+	    rte_pktmbuf_data_len(q) - off < len) {
+		struct rte_mbuf *r = q;
+		uint32_t cap = 0, n = 0, o2 = off;
+
+		while (r != NULL && cap < len && n < SF_TX_SEGS_MAX - 1) {
+			cap += rte_pktmbuf_data_len(r) - o2;
+			o2 = 0;
+			n++;
+			r = sf_seqm(r)->sm_next;
+		}
+		if (cap < len) {
+			len = cap;
+			o.flags &= (uint8_t)~SF_TH_FIN;
+		}
+	}
 	if (len != 0 && seq + len == tb->tb_snd_end)
 		o.flags |= SF_TH_PSH;
 	if (sf_tcp_build(h, pt, &c->cn_l2, k, &o) != 0)
 		goto fail;
 	if (len != 0) {
-		q = sf_snd_find(tb, seq);
-		if (q == NULL)
-			goto fail;
-		off = seq - sf_seqm(q)->sm_seq;
 		left = len;
 		last = h;
 		while (left != 0 && q != NULL) {

@@ -2505,6 +2505,56 @@ out:
 }
 
 /*
+ * On a port that chains queued bytes by reference (MULTI_SEGS), a
+ * segment covers at most 7 queued mbufs behind its header (8 in all,
+ * what every PMD takes): twenty sends of 10 bytes, queued while the
+ * peer's window is shut, leave as 70, 70 and 60 bytes when it opens.
+ */
+static void
+test_send_chain_cap(bool v6)
+{
+	struct sf_port_conf pc = { .mac = sf_test_mac,
+		.tx_offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS };
+	struct sf_listener_params lp;
+	struct sf_test_client p;
+	struct sf_engine *eng;
+	struct rte_mbuf *m;
+	struct sf_conn *c;
+	unsigned int i;
+	uint32_t una;
+
+	lp_default(&lp);
+	memset(&cb, 0, sizeof(cb));
+	eng = sf_test_engine_tcp_port(NULL, &pc);
+	SF_CHECK_EQ(sf_engine_listen(eng, &lp), 0);
+	sf_worker_clock(wk(eng), 0);
+	sf_test_client_init(&p, v6, 1970, LPORT);
+	c = open_conn(eng, &p, SF_TOF_MSS);
+	if (c == NULL)
+		goto out;
+	una = p.iss + 1;
+	/* The peer's window shuts: the sends wait in the queue. */
+	sf_test_peer_ack(eng, &p, una, 0);
+	for (i = 0; i < 20; i++) {
+		m = sf_test_chain(1, "0123456789", 10);
+		SF_CHECK(m != NULL);
+		if (m != NULL && sf_conn_send_mbuf(c, m) != 0)
+			rte_pktmbuf_free(m);
+	}
+	sf_test_tx_flush();
+	sf_test_peer_ack(eng, &p, una, 29200);
+	SF_CHECK_EQ(sf_test_tx_n, 3);
+	for (i = 0; i < sf_test_tx_n && i < 3; i++) {
+		SF_CHECK(sf_test_tx[i]->nb_segs <= 8);
+		SF_CHECK_EQ(rte_pktmbuf_pkt_len(sf_test_tx[i]) -
+			rte_pktmbuf_pkt_len(sf_test_tx[0]) + 70, i < 2 ? 70 : 60);
+	}
+	sf_test_tx_flush();
+out:
+	teardown(eng);
+}
+
+/*
  * RFC 6675 IsLost(): more than DupThresh - 1 segments' worth SACKed
  * above a hole. One ACK SACKing exactly three full segments above S(0)
  * starts recovery and resends S(0) (as Linux, which counts three SACKed
@@ -2722,6 +2772,7 @@ main(int argc, char **argv)
 		test_delack(v6);
 		test_send(v6);
 		test_send_charge(v6);
+		test_send_chain_cap(v6);
 		test_rto(v6);
 		test_cwnd(v6);
 		test_sack(v6);
