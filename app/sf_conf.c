@@ -773,10 +773,15 @@ sf_conf_key(const char *name)
 	return -1;
 }
 
-/* [portN] sections hold the addresses of port N. */
+/*
+ * A section of one repeatable key: each line goes to parse (with arg),
+ * any other key is refused naming what the section takes.
+ */
 static int
-sf_conf_load_port(struct sf_conf *conf, struct rte_cfgfile *cfg,
-		const char *file, const char *sec, unsigned long port)
+sf_conf_load_lines(struct rte_cfgfile *cfg, const char *file,
+		const char *sec, const char *key, const char *takes,
+		int (*parse)(const char *where, const char *val, void *arg),
+		void *arg)
 {
 	struct rte_cfgfile_entry *ent;
 	char where[PATH_MAX + 128];
@@ -790,16 +795,36 @@ sf_conf_load_port(struct sf_conf *conf, struct rte_cfgfile *cfg,
 	for (i = 0; i < n && ret == 0; i++) {
 		snprintf(where, sizeof(where), "%s: [%s] %s", file, sec,
 			ent[i].name);
-		if (strcmp(ent[i].name, "addr") != 0)
+		if (strcmp(ent[i].name, key) != 0)
 			ret = sf_conf_error(where,
-				"unknown key '%s': a [portN] section takes 'addr' only",
-				ent[i].name);
+				"unknown key '%s': a [%s] section takes %s",
+				ent[i].name, sec, takes);
 		else
-			ret = sf_parse_addr(where, ent[i].value,
-				&conf->addrs[port]);
+			ret = parse(where, ent[i].value, arg);
 	}
 	free(ent);
 	return ret;
+}
+
+static int
+sf_conf_addr_line(const char *where, const char *val, void *arg)
+{
+	return sf_parse_addr(where, val, arg);
+}
+
+/* [portN] sections hold the addresses of port N. */
+static int
+sf_conf_load_port(struct sf_conf *conf, struct rte_cfgfile *cfg,
+		const char *file, const char *sec, unsigned long port)
+{
+	return sf_conf_load_lines(cfg, file, sec, "addr", "'addr' only",
+		sf_conf_addr_line, &conf->addrs[port]);
+}
+
+static int
+sf_conf_route_line(const char *where, const char *val, void *arg)
+{
+	return sf_parse_route(where, val, arg);
 }
 
 /* [route]: "route = PREFIX via GATEWAY [dev PORT]" lines, repeatable. */
@@ -807,27 +832,9 @@ static int
 sf_conf_load_routes(struct sf_conf *conf, struct rte_cfgfile *cfg,
 		const char *file, const char *sec)
 {
-	struct rte_cfgfile_entry *ent;
-	char where[PATH_MAX + 128];
-	int n, i, ret = 0;
-
-	n = rte_cfgfile_section_num_entries(cfg, sec);
-	ent = calloc(n > 0 ? n : 1, sizeof(*ent));
-	if (ent == NULL)
-		return sf_conf_error(file, "out of memory");
-	n = rte_cfgfile_section_entries(cfg, sec, ent, n);
-	for (i = 0; i < n && ret == 0; i++) {
-		snprintf(where, sizeof(where), "%s: [%s] %s", file, sec,
-			ent[i].name);
-		if (strcmp(ent[i].name, "route") != 0)
-			ret = sf_conf_error(where,
-				"unknown key '%s': a [route] section takes 'route = PREFIX via GATEWAY [dev PORT]' lines only",
-				ent[i].name);
-		else
-			ret = sf_parse_route(where, ent[i].value, conf);
-	}
-	free(ent);
-	return ret;
+	return sf_conf_load_lines(cfg, file, sec, "route",
+		"'route = PREFIX via GATEWAY [dev PORT]' lines only",
+		sf_conf_route_line, conf);
 }
 
 /*
