@@ -140,9 +140,11 @@ static unsigned int
 sf_neigh_bucket(const struct sf_neigh_tab *t, uint16_t port, uint8_t family,
 		const uint8_t *addr)
 {
-	uint32_t h = rte_jhash(addr, family == AF_INET ? 4 : 16,
-			t->nh_seed ^ ((uint32_t)port << 8 | family));
+	/* rte_jhash() loads words; addr may be anywhere in a frame. */
+	uint32_t key[4], len = family == AF_INET ? 4 : 16, h;
 
+	memcpy(key, addr, len);
+	h = rte_jhash(key, len, t->nh_seed ^ ((uint32_t)port << 8 | family));
 	return (h & (SF_NEIGH_BUCKETS - 1)) * SF_NEIGH_WAYS;
 }
 
