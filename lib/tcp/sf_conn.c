@@ -229,7 +229,13 @@ sf_conn_end(struct sf_wtcp *wt, struct sf_conn *c, enum sf_close_reason why)
 	sf_count(&wt->wt_net, why == SF_CLOSE_RESET ? SF_CNT_conn_resets :
 		SF_CNT_conn_closed);
 	c->cn_flags |= SF_CNF_DYING;
-	if ((c->cn_flags & SF_CNF_ACCEPTED) && c->cn_on_close != NULL)
+	/*
+	 * An application context hears of the end even without on_close:
+	 * it holds the handle (its sends and closes must fail from now on,
+	 * not vanish on the worker as stale).
+	 */
+	if ((c->cn_flags & SF_CNF_ACCEPTED) &&
+	    (c->cn_on_close != NULL || (c->cn_flags & SF_CNF_APP)))
 		sf_conn_ops(c)->co_close(c, why);
 	sf_conn_release(wt, c);
 }

@@ -191,9 +191,10 @@ struct sf_conn_ops {
 	int (*co_data)(struct sf_conn *c, struct rte_mbuf *m,
 			const uint8_t *data, uint32_t len);
 	/*
-	 * The peer's FIN, or the end of the connection, for cn_on_close
-	 * (not NULL). Returns 0, or -ENOBUFS when the application could not
-	 * be told (counted).
+	 * The peer's FIN, for cn_on_close (not NULL), or the end of the
+	 * connection (deferred ops hear of it even when cn_on_close is NULL:
+	 * the application side holds the handle). Returns 0, or -ENOBUFS
+	 * when the application could not be told (counted).
 	 */
 	int (*co_close)(struct sf_conn *c, enum sf_close_reason why);
 	/*

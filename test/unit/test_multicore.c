@@ -1968,6 +1968,31 @@ test_app_send(void)
 	SF_CHECK_EQ(sf_app_poll(a), 1);
 	SF_CHECK_EQ(ap.closes[SF_CLOSE_RESET], 1);
 	SF_CHECK_EQ(sf_conn_send(c, app_buf, 1), -ENOTCONN);
+
+	/*
+	 * A listener without on_close: the end still reaches the context,
+	 * which holds the handle, so a send after it fails instead of
+	 * vanishing on the worker as stale.
+	 */
+	lp.port = 81;
+	lp.on_close = NULL;
+	SF_CHECK(sf_engine_listen(eng, &lp) >= 0);
+	memset(&p, 0, sizeof(p));
+	sf_test_client_init(&p, false, 8302, 81);
+	do_syn(eng, &p);
+	SF_CHECK_INPUTV(eng, ack_frame(&p, NULL, 0), SF_VERDICT_DONE,
+		SF_CNT_tcp_segments, SF_CNT_tcp_absorbed, SF_CNT_passive_opens,
+		SF_CNT_app_handoffs);
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 1);
+	c = ap.c;
+	as_worker(w);
+	SF_CHECK_INPUTV(eng, sf_test_seg_frame(&p, F_RST, p.isn + 1, 0, NULL,
+		0), SF_VERDICT_DONE, SF_CNT_tcp_segments, SF_CNT_tcp_absorbed,
+		SF_CNT_conn_resets, SF_CNT_app_events);
+	as_app(a);
+	SF_CHECK_EQ(sf_app_poll(a), 1);
+	SF_CHECK_EQ(sf_conn_send(c, app_buf, 1), -ENOTCONN);
 	as_worker(w);
 	sf_worker_clock(w, w->wk_tcp.wt_net.nt_now + 61000);
 	sf_test_tx_flush();
