@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
@@ -471,4 +472,17 @@ sfg_answer(const struct sfg_cfg *c, struct rte_mbuf *m,
 	}
 	st->ack++;
 	return 0;
+}
+
+unsigned int
+sfg_tx_pending(uint16_t port, uint16_t queue, struct rte_mbuf **pend,
+		unsigned int *npend)
+{
+	unsigned int k = rte_eth_tx_burst(port, queue, pend,
+		(uint16_t)*npend);
+
+	if (k < *npend)
+		memmove(pend, pend + k, (*npend - k) * sizeof(pend[0]));
+	*npend -= k;
+	return k;
 }

@@ -126,4 +126,12 @@ unsigned int sfg_answer(const struct sfg_cfg *c, struct rte_mbuf *m,
 		struct rte_mempool *pool, uint32_t tsval, struct rte_mbuf **extra,
 		uint32_t *tsecr, bool *is_synack, struct sfg_rx_stats *st);
 
+/*
+ * Send the npend frames at pend on (port, queue); those the queue refused
+ * move to the front of pend (back-pressure: they go first next time).
+ * Returns how many left; *npend is what is still pending.
+ */
+unsigned int sfg_tx_pending(uint16_t port, uint16_t queue,
+		struct rte_mbuf **pend, unsigned int *npend);
+
 #endif /* SFG_PKT_H */

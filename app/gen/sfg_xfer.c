@@ -747,13 +747,8 @@ sfg_xfer_run(const struct sfg_xfer_opts *o, struct sfg_xfer_res *r)
 
 		/* What the tx queue refused goes first (back-pressure). */
 		if (npend != 0) {
-			k = rte_eth_tx_burst(o->port, o->queue, pend,
-				(uint16_t)npend);
-			r->tx_busy += npend - k;
-			if (k < npend)
-				memmove(pend, pend + k,
-					(npend - k) * sizeof(pend[0]));
-			npend -= k;
+			sfg_tx_pending(o->port, o->queue, pend, &npend);
+			r->tx_busy += npend;
 			if (npend != 0)
 				continue;
 		}
@@ -774,13 +769,8 @@ sfg_xfer_run(const struct sfg_xfer_opts *o, struct sfg_xfer_res *r)
 				x_dirty(x, fi);
 		}
 		if (npend != 0) {
-			k = rte_eth_tx_burst(o->port, o->queue, pend,
-				(uint16_t)npend);
-			r->tx_busy += npend - k;
-			if (k < npend)
-				memmove(pend, pend + k,
-					(npend - k) * sizeof(pend[0]));
-			npend -= k;
+			sfg_tx_pending(o->port, o->queue, pend, &npend);
+			r->tx_busy += npend;
 		}
 	}
 	if (npend != 0)

@@ -787,13 +787,8 @@ sfg_lcore_main(void *arg)
 		 * back-pressure, not loss); new ones are built only after.
 		 */
 		if (npend != 0) {
-			k = rte_eth_tx_burst(opt.port, q, pend, npend);
-			l->tx_syn += k;
-			l->tx_busy += npend - k;
-			if (k < npend)
-				memmove(pend, pend + k,
-					(npend - k) * sizeof(pend[0]));
-			npend -= k;
+			l->tx_syn += sfg_tx_pending(opt.port, q, pend, &npend);
+			l->tx_busy += npend;
 			if (npend != 0)
 				continue;
 		}

@@ -151,7 +151,8 @@ typedef void (*sf_on_data_t)(struct sf_conn *c,
 /**
  * Room came back in a connection's send queue: a send was refused or cut
  * short for want of room (sf_conn_send() returned less than asked, or
- * -EAGAIN), and the bytes queued fell to half the send budget since.
+ * -EAGAIN, or -ENOBUFS), and the send queue's charge (each mbuf at least
+ * an MSS: sf_engine_params.sndbuf) fell to half the budget since.
  * Called once per refusal, on the lcore that runs the connection's
  * callbacks, which may send from inside it.
  */

@@ -300,6 +300,7 @@ sf_snd_mbuf(struct sf_conn *c, struct rte_mbuf *m, bool budgeted)
 	}
 	if (!budgeted && wt->wt_snd_mbufs + m->nb_segs > wt->wt_snd_max) {
 		sf_count(&wt->wt_net, SF_CNT_snd_pool_limit);
+		tb->tb_want_wr = 1;
 		return -ENOBUFS;
 	}
 	/* Each segment of the chain becomes a queued mbuf of its own. */

@@ -513,6 +513,21 @@ class Reorderers:
         return self.summaries
 
 
+@pytest.fixture(scope="module")
+def tap(tmp_path_factory):
+    """One synfront on a tap for the module; checked clean at teardown."""
+    sf = Synfront(vdev="tap", tmpdir=tmp_path_factory.mktemp("tap"))
+    try:
+        sf.start()
+        sf.mac = sf.port_mac()
+        yield sf
+        sf.stop_and_check()
+    finally:
+        sf.cleanup()
+    assert not netns_exists(sf.ns)
+    assert not (DPDK_RUN_DIR / sf.prefix).exists()
+
+
 @contextlib.contextmanager
 def routed_client_ns(sf, router, client, drops, dups=(), reorder=(),
                      reorder_opts=REORDER_OPTS):

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (DPDK_RUN_DIR, PEER_V4, PEER_V6, PYTHON, SF_V4, SF_V6,
-                      Synfront, needs_root, netns_exists, run)
+from conftest import PEER_V4, PEER_V6, PYTHON, SF_V4, SF_V6, needs_root, run
 
 scapy = pytest.importorskip("scapy.all")
 from scapy.all import ARP, ICMPv6ND_NA, ICMPv6NDOptDstLLAddr, Ether, IPv6  # noqa: E402,E501
@@ -25,19 +24,6 @@ pytestmark = needs_root
 
 HERE = Path(__file__).resolve().parent
 
-
-@pytest.fixture(scope="module")
-def tap(tmp_path_factory):
-    sf = Synfront(vdev="tap", tmpdir=tmp_path_factory.mktemp("neigh"))
-    try:
-        sf.start()
-        sf.mac = sf.port_mac()
-        yield sf
-        sf.stop_and_check()
-    finally:
-        sf.cleanup()
-    assert not netns_exists(sf.ns)
-    assert not (DPDK_RUN_DIR / sf.prefix).exists()
 
 
 def sniff_from(sf, seconds):

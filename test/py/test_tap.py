@@ -39,20 +39,6 @@ def counter_names():
     return re.findall(r"\bX\((\w+),", body)
 
 
-@pytest.fixture(scope="module")
-def tap(tmp_path_factory):
-    """One synfront on a tap for the module; checked clean at teardown."""
-    sf = Synfront(vdev="tap", tmpdir=tmp_path_factory.mktemp("tap"))
-    try:
-        sf.start()
-        sf.mac = sf.port_mac()
-        yield sf
-        sf.stop_and_check()
-    finally:
-        sf.cleanup()
-    assert not netns_exists(sf.ns)
-    assert not (DPDK_RUN_DIR / sf.prefix).exists()
-
 
 def delta(before, after, names):
     return {n: after[n] - before[n] for n in names}

@@ -812,6 +812,18 @@ sf_test_chain(unsigned int n, const void *bytes, uint16_t len)
 	return head;
 }
 
+/* A segment after the SYN: <nop, nop, timestamps> if the SYN had them. */
+static void
+sf_test_seg_ts(const struct sf_test_client *p, struct sf_test_tcp *t)
+{
+	if (!p->ts)
+		return;
+	t->opt[0] = SF_TCPOPT_NOP;
+	t->opt[1] = SF_TCPOPT_NOP;
+	sf_test_tcp_synopts(t->opt + 2, SF_TOF_TS, 0, 0, p->tsval, p->tsecr);
+	t->optlen = 12;
+}
+
 struct rte_mbuf *
 sf_test_seg_frame(const struct sf_test_client *p, uint8_t flags, uint32_t seq,
 		uint32_t ack, const void *data, uint16_t len)
@@ -823,13 +835,7 @@ sf_test_seg_frame(const struct sf_test_client *p, uint8_t flags, uint32_t seq,
 	t.flags = flags;
 	t.data = data;
 	t.data_len = len;
-	if (p->ts) {
-		t.opt[0] = SF_TCPOPT_NOP;
-		t.opt[1] = SF_TCPOPT_NOP;
-		sf_test_tcp_synopts(t.opt + 2, SF_TOF_TS, 0, 0, p->tsval,
-			p->tsecr);
-		t.optlen = 12;
-	}
+	sf_test_seg_ts(p, &t);
 	return sf_test_tcp_frame(&t);
 }
 
@@ -844,13 +850,7 @@ sf_test_sack_frame(const struct sf_test_client *p, uint32_t seq,
 	t.seq = seq;
 	t.ack = ack;
 	t.flags = RTE_TCP_ACK_FLAG;
-	if (p->ts) {
-		t.opt[0] = SF_TCPOPT_NOP;
-		t.opt[1] = SF_TCPOPT_NOP;
-		sf_test_tcp_synopts(t.opt + 2, SF_TOF_TS, 0, 0, p->tsval,
-			p->tsecr);
-		t.optlen = 12;
-	}
+	sf_test_seg_ts(p, &t);
 	/* What fits: 4 blocks alone, 3 after the timestamps. */
 	if (n > (p->ts ? 3u : 4u))
 		n = p->ts ? 3u : 4u;

@@ -1315,15 +1315,26 @@ app_on_close(struct sf_conn *c, enum sf_close_reason why, void *arg)
 		ap.ret = sf_conn_close(c);
 }
 
-/* The handshake of p on worker 0, handed to the application context. */
+/*
+ * The handshake of p (from sport to dport) on worker 0, handed to the
+ * application context.
+ */
 static void
-app_open(struct sf_engine *eng, struct sf_test_client *p, uint16_t sport)
+app_open_to(struct sf_engine *eng, struct sf_test_client *p, uint16_t sport,
+		uint16_t dport)
 {
-	sf_test_client_init(p, sport % 2, sport, 80);
+	sf_test_client_init(p, sport % 2, sport, dport);
 	do_syn(eng, p);
 	SF_CHECK_INPUTV(eng, ack_frame(p, NULL, 0), SF_VERDICT_DONE,
 		SF_CNT_tcp_segments, SF_CNT_tcp_absorbed, SF_CNT_passive_opens,
 		SF_CNT_app_handoffs);
+}
+
+/* The same to port 80. */
+static void
+app_open(struct sf_engine *eng, struct sf_test_client *p, uint16_t sport)
+{
+	app_open_to(eng, p, sport, 80);
 }
 
 static void
@@ -1978,11 +1989,7 @@ test_app_send(void)
 	lp.on_close = NULL;
 	SF_CHECK(sf_engine_listen(eng, &lp) >= 0);
 	memset(&p, 0, sizeof(p));
-	sf_test_client_init(&p, false, 8302, 81);
-	do_syn(eng, &p);
-	SF_CHECK_INPUTV(eng, ack_frame(&p, NULL, 0), SF_VERDICT_DONE,
-		SF_CNT_tcp_segments, SF_CNT_tcp_absorbed, SF_CNT_passive_opens,
-		SF_CNT_app_handoffs);
+	app_open_to(eng, &p, 8302, 81);
 	as_app(a);
 	SF_CHECK_EQ(sf_app_poll(a), 1);
 	c = ap.c;
