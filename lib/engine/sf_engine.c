@@ -41,6 +41,8 @@ RTE_LOG_REGISTER(sf_logtype_engine, synfront.engine, INFO);
  */
 #define SF_MAX_REQUESTS_DEFAULT 16384
 #define SF_MAX_CONNS_DEFAULT 65536
+/* Entries of each worker's connect ring (sf_connect_api.c). */
+#define SF_CONNECT_RING_SIZE 1024
 /*
  * TIME-WAIT after our close: Linux's 60 s (TCP_TIMEWAIT_LEN), which keeps
  * old duplicates of a 4-tuple from a later incarnation of it. A front end
@@ -120,6 +122,10 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 		et->et_port_hi = p->local_port_hi;
 	}
 	et->et_tw_reuse = p->tw_reuse != 0;
+	if (p->syn_retries > 20)
+		return -EINVAL;
+	et->et_syn_retries = p->syn_retries != 0 ? p->syn_retries :
+		SF_SYN_RETRIES_DEFAULT;
 	sf_siphash_key_random(&et->et_port_key);
 	return 0;
 }
@@ -244,6 +250,8 @@ sf_engine_workers_init(struct sf_engine *eng, const struct sf_engine_params *p)
 		w->wk_tcp.wt_conn_ops = &sf_conn_ops_inline;
 		et->et_wt[i] = &w->wk_tcp;
 		if (sf_tcp_init(&w->wk_tcp) != 0 ||
+		    sf_wconnect_init(w, SF_CONNECT_RING_SIZE,
+			    p->socket_id) != 0 ||
 		    rte_rcu_qsbr_thread_register(et->et_qsbr, i) != 0)
 			return -ENOMEM;
 	}
@@ -258,6 +266,7 @@ sf_engine_workers_term(struct sf_engine *eng)
 	for (i = 0; eng->en_workers != NULL && i < eng->en_nb_workers; i++) {
 		struct sf_worker *w = &eng->en_workers[i];
 
+		sf_wconnect_fini(w);
 		sf_tcp_fini(&w->wk_tcp);
 		sf_net_queue_fini(sf_wk_net(w));
 	}
@@ -621,6 +630,7 @@ uint16_t
 sf_worker_input(struct sf_worker *w, uint16_t port_id,
 		struct rte_mbuf **pkts, uint16_t n)
 {
+	struct sf_worker *prev = RTE_PER_LCORE(sf_wk_cur);
 	struct sf_net *nt = sf_wk_net(w);
 	const struct sf_wqueue *q;
 	uint16_t i;
@@ -628,12 +638,14 @@ sf_worker_input(struct sf_worker *w, uint16_t port_id,
 	/* Callbacks run here run on the owning worker (also when an
 	 * embedding program calls this rather than sf_worker_poll()). */
 	RTE_PER_LCORE(sf_app_cur) = NULL;
+	RTE_PER_LCORE(sf_wk_cur) = w;
 	sf_count_n(nt, SF_CNT_rx_packets, n);
 	/* Checked once per burst so sf_input_one() can index the table. */
 	if (unlikely(port_id >= RTE_MAX_ETHPORTS ||
 		     !w->wk_eng->en_ports[port_id].pt_present)) {
 		rte_pktmbuf_free_bulk(pkts, n);
 		sf_count_n(nt, SF_CNT_drop_unknown_port, n);
+		RTE_PER_LCORE(sf_wk_cur) = prev;
 		return n;
 	}
 	q = sf_net_txq(nt, port_id);
@@ -658,6 +670,7 @@ sf_worker_input(struct sf_worker *w, uint16_t port_id,
 		}
 		sf_net_txq_send(nt, q, m);
 	}
+	RTE_PER_LCORE(sf_wk_cur) = prev;
 	return n;
 }
 
@@ -670,9 +683,13 @@ sf_worker_flush(struct sf_worker *w)
 void
 sf_worker_clock(struct sf_worker *w, uint32_t now)
 {
+	struct sf_worker *prev = RTE_PER_LCORE(sf_wk_cur);
+
+	RTE_PER_LCORE(sf_wk_cur) = w;
 	sf_wk_net(w)->nt_now = now;
 	sf_tcp_clock(&w->wk_tcp);
 	sf_neigh_clock(sf_wk_net(w));
+	RTE_PER_LCORE(sf_wk_cur) = prev;
 }
 
 /*
@@ -746,6 +763,11 @@ sf_worker_poll(struct sf_worker *w)
 		total += sf_steer_poll(w);
 	if (w->wk_app != NULL)
 		sf_app_cmd_poll(w->wk_app);
+	if (unlikely(!rte_ring_empty(w->wk_conn_r))) {
+		RTE_PER_LCORE(sf_wk_cur) = w;
+		sf_wconnect_poll(w);
+		RTE_PER_LCORE(sf_wk_cur) = NULL;
+	}
 	if (total == 0 || rte_rdtsc() - nt->nt_last_flush > nt->nt_drain_tsc)
 		sf_net_flush(nt);
 	return total;

@@ -77,6 +77,8 @@ struct sf_worker {
 	struct rte_ring **wk_tx_in;
 	unsigned int wk_nb_tx_in;
 	struct sf_wapp *wk_app;            /* its application rings, or NULL */
+	/* active opens asked from other threads (sf_connect_api.c) */
+	struct rte_ring *wk_conn_r;
 } __rte_cache_aligned;
 
 /* Its net state: the counters, the tx service, the ms clock. */
@@ -107,7 +109,18 @@ struct sf_engine {
 	sf_listen_key_cb_t en_ls_key_cb;
 	void *en_ls_key_arg;
 	uint32_t en_init_done;             /* steps of sf_engine_steps done */
+	uint32_t en_conn_rr;               /* next worker for a ring connect */
 };
+
+/*
+ * Active opens (sf_connect_api.c): the worker the current lcore runs
+ * (set around every entry that runs callbacks; NULL outside them), each
+ * worker's connect ring, and its poll.
+ */
+RTE_DECLARE_PER_LCORE(struct sf_worker *, sf_wk_cur);
+int sf_wconnect_init(struct sf_worker *w, uint32_t size, int socket);
+void sf_wconnect_fini(struct sf_worker *w);
+unsigned int sf_wconnect_poll(struct sf_worker *w);
 
 /*
  * One frame through the receive path: parse, validate, dispatch. Returns

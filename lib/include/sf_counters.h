@@ -180,6 +180,34 @@ extern "C" {
 	X(connect_no_port, "active opens that found no free local port " \
 	  "for their destination among those steering to their worker " \
 	  "(EADDRNOTAVAIL)") \
+	X(active_opens, "active opens that sent their SYN (Linux " \
+	  "ActiveOpens)") \
+	X(connect_established, "active opens that completed the handshake " \
+	  "(on_connected)") \
+	X(connect_syn_retrans, "SYNs of active opens retransmitted (Linux " \
+	  "TCPSynRetrans)") \
+	X(connect_refused, "active opens refused: a RST answered the SYN " \
+	  "(ECONNREFUSED)") \
+	X(connect_timeouts, "active opens given up after their SYN " \
+	  "retransmissions (ETIMEDOUT)") \
+	X(connect_unreach, "active opens ended because the next hop did not " \
+	  "resolve, or an ICMP error quoted the SYN (EHOSTUNREACH)") \
+	X(connect_no_route, "active opens refused: no route to the " \
+	  "destination (ENETUNREACH)") \
+	X(connect_failed, "active opens refused before a SYN left for any " \
+	  "other reason: bad parameters, local address or port, a full " \
+	  "connection table or connect ring, no mbuf") \
+	X(connect_abandoned, "active opens the application closed or reset " \
+	  "in SYN-SENT (nothing is sent)") \
+	X(connect_tw_reused, "active opens that took the 4-tuple of a " \
+	  "connection in TIME-WAIT (tcp_tw_reuse)") \
+	X(connect_ring_in, "active opens a worker took from its connect " \
+	  "ring (asked from another thread)") \
+	X(connect_bad_ack, "segments for an active open in SYN-SENT whose " \
+	  "ACK is not for our SYN, answered with RST (the SYN goes again " \
+	  "soon)") \
+	X(paws_active_rejected, "SYN-ACKs whose timestamp echo is not one " \
+	  "of our SYNs' (Linux PAWSActiveRejected): answered with RST") \
 	X(keepalive_aborts, "connections reset after keepalive_probes " \
 	  "unanswered keepalive probes") \
 	X(idle_timeouts, "connections reset after their listener's " \
@@ -346,6 +374,14 @@ extern "C" {
 	X(drop_tcp_challenge_limited, "challenge ACK not sent: rate limited") \
 	X(drop_tcp_conn_noack, "segment for a connection with none of ACK, " \
 	  "SYN, RST: discarded before the sequence check, unanswered") \
+	X(drop_tcp_synsent_bad_ack, "RST for an active open in SYN-SENT " \
+	  "whose ACK is not for our SYN, or whose timestamp echo fails " \
+	  "PAWS") \
+	X(drop_tcp_synsent_noflags, "segment for an active open in " \
+	  "SYN-SENT with neither SYN nor an acceptable ACK and RST, or a " \
+	  "RST without ACK") \
+	X(drop_tcp_simultaneous_open, "SYN without ACK for an active open " \
+	  "in SYN-SENT (simultaneous open is not taken: docs/connect.md)") \
 	X(drop_tcp_timewait, "segment for a TIME-WAIT connection that " \
 	  "needs no answer") \
 	X(drop_steer_ring_full, "frames not passed to their owning worker: " \

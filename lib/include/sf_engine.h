@@ -123,6 +123,13 @@ struct sf_engine_params {
 	 */
 	uint8_t tw_reuse;
 	/**
+	 * SYN retransmissions of an active open that does not say
+	 * (sf_connect_params.syn_retries 0) before it is given up (0: 6,
+	 * Linux's tcp_syn_retries: 127 s with the first timeout of 1 s);
+	 * at most 20.
+	 */
+	uint8_t syn_retries;
+	/**
 	 * SYN-cookie master secret, 16 bytes (k0 then k1, little-endian,
 	 * as SipHash keys are written); NULL: random. Engines that share it
 	 * validate each other's cookies (sf_engine_cookie_secret()).

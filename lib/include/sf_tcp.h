@@ -68,8 +68,25 @@ enum sf_close_reason {
 	 * application's close ends with SF_CLOSE_DONE.)
 	 */
 	SF_CLOSE_TIMEOUT,
+	/**
+	 * An active open (sf_engine_connect()) was refused: the peer
+	 * answered our SYN with a RST (ECONNREFUSED).
+	 */
+	SF_CLOSE_REFUSED,
+	/**
+	 * An active open found no way to the peer: no route, the next hop
+	 * did not answer neighbour resolution, or an ICMP destination
+	 * unreachable quoted our SYN (EHOSTUNREACH, ENETUNREACH).
+	 */
+	SF_CLOSE_UNREACH,
 	SF_CLOSE_MAX,            /**< number of reasons */
 };
+
+/**
+ * The name of a close reason: "peer_fin", "reset", "done", "abort",
+ * "timeout", "refused", "unreachable"; "?" for none.
+ */
+const char *sf_close_reason_name(enum sf_close_reason why);
 
 /** Negotiated options of a connection (SF_CONN_F_* in ci_flags). */
 #define SF_CONN_F_WSCALE 0x01 /**< window scaling on both sides */
@@ -85,7 +102,11 @@ struct sf_conn_info {
 	uint16_t local_port;        /**< host order */
 	uint16_t remote_port;       /**< host order */
 	uint16_t port_id;           /**< ethdev port the connection uses */
-	uint16_t listener;          /**< listener id (sf_engine_listen()) */
+	/**
+	 * listener id (sf_engine_listen()), or SF_LISTENER_NONE for a
+	 * connection we opened (sf_engine_connect())
+	 */
+	uint16_t listener;
 	uint32_t iss;               /**< our initial sequence number */
 	uint32_t irs;               /**< the peer's initial sequence number */
 	uint16_t mss;               /**< largest segment we may send */
@@ -211,6 +232,102 @@ struct sf_listener_params {
 	 */
 	uint32_t idle_timeout_ms;
 };
+
+/** sf_conn_info.listener of a connection we opened. */
+#define SF_LISTENER_NONE UINT16_MAX
+
+/**
+ * An active open completed: the peer's SYN-ACK came and our ACK went
+ * (ESTABLISHED). Called on the worker that owns the connection; the
+ * callback may send, close or reset it. ci->data is NULL (bytes on a
+ * SYN-ACK are not taken, as in Linux: the peer sends them again).
+ */
+typedef void (*sf_on_connected_t)(struct sf_conn *c,
+		const struct sf_conn_info *ci, void *arg);
+
+/** Linux's net.ipv4.tcp_syn_retries default. */
+#define SF_SYN_RETRIES_DEFAULT 6
+
+/**
+ * An active open: sf_connect_params_init() fills Linux's defaults; the
+ * caller sets the remote address and port and the callbacks.
+ */
+struct sf_connect_params {
+	struct sf_addr remote;      /**< the server (prefix_len ignored) */
+	uint16_t remote_port;       /**< host order, 1..65535 */
+	/**
+	 * Our address: family 0 for the source of the route to remote (as
+	 * ip_route_connect() picks it), or one of the addresses of the
+	 * port that route leaves by.
+	 */
+	struct sf_addr local;
+	/**
+	 * Our port: 0 to choose one (RFC 6056 algorithm 4, among the ports
+	 * whose replies steer to the owning worker: docs/connect.md), or a
+	 * fixed one, which must be free and steer to that worker.
+	 */
+	uint16_t local_port;
+	/**
+	 * The worker that owns the connection: -1 for the calling worker
+	 * (on a worker lcore) or the next in turn (from any other thread).
+	 */
+	int worker;
+	uint16_t mss;               /**< MSS clamp; 0: from the port MTU */
+	uint16_t window;            /**< window in the SYN (<= 65535) */
+	uint8_t wscale;             /**< our window shift, 0..14 */
+	bool timestamps;            /**< offer timestamps (RFC 7323) */
+	bool sack;                  /**< offer SACK (RFC 2018) */
+	bool ecn;                   /**< ECN-setup SYN (RFC 3168 6.1.1) */
+	/**
+	 * SYN retransmissions before SF_CLOSE_TIMEOUT (0: the engine's,
+	 * sf_engine_params.syn_retries, Linux's tcp_syn_retries 6: given
+	 * up after 127 s), at most 20.
+	 */
+	uint8_t syn_retries;
+	uint32_t syn_timeout_ms;    /**< first SYN retransmission (1000) */
+	sf_on_connected_t on_connected; /**< must be set */
+	/**
+	 * Must be set: the end of the connection, and of an open that
+	 * failed (SF_CLOSE_REFUSED, SF_CLOSE_UNREACH, SF_CLOSE_TIMEOUT,
+	 * SF_CLOSE_RESET; c is then valid during the call only). A request
+	 * that went to a worker over its ring and failed there before a
+	 * connection existed is told with c NULL: SF_CLOSE_UNREACH (no
+	 * route) or SF_CLOSE_ABORT (no free port, no room).
+	 */
+	sf_on_close_t on_close;
+	sf_on_data_t on_data;       /**< NULL: bytes acknowledged and dropped */
+	sf_on_writable_t on_writable; /**< NULL: never told */
+	void *arg;                  /**< passed to the callbacks */
+};
+
+/** Fill p with the defaults (Linux's: MSS from the MTU, TS, SACK, ...). */
+void sf_connect_params_init(struct sf_connect_params *p);
+
+/**
+ * Open a connection to p->remote:p->remote_port (Linux's tcp_v4_connect()
+ * / tcp_v6_connect(): route, source address, local port, SYN). Its
+ * callbacks run on the worker that owns it, whichever thread asked.
+ *
+ * On a worker lcore, for that worker (p->worker -1 or its index), the
+ * SYN leaves at once: the connection is in SYN-SENT, *out is its handle
+ * (out may be NULL), and on_connected or on_close tells the rest. From
+ * any other thread (the control thread, an application lcore), or for
+ * another worker, the request goes to the owning worker over its
+ * connect ring and is opened at its next poll: the result is
+ * -EINPROGRESS, and every outcome comes through the callbacks.
+ *
+ * @return
+ *   0 (*out set), -EINPROGRESS (queued for the worker), or -EINVAL (bad
+ *   parameters: the value is logged), -ENETUNREACH (no route),
+ *   -EADDRNOTAVAIL (local address not on the route's port, or no free
+ *   local port: counted in connect_no_port), -EADDRINUSE (the fixed
+ *   local port's 4-tuple is taken), -EXDEV (the fixed local port's
+ *   replies would reach another worker), -EHOSTUNREACH (the next hop
+ *   failed neighbour resolution within the last second), -ENOBUFS (the
+ *   worker's connection table or connect ring is full, or no mbuf).
+ */
+int sf_engine_connect(struct sf_engine *eng,
+		const struct sf_connect_params *p, struct sf_conn **out);
 
 /** Longest keepalive and idle time a listener takes (24 days, ms). */
 #define SF_KEEPALIVE_MAX_MS (24u * 24 * 3600 * 1000)

@@ -503,6 +503,19 @@ sf_neigh_peek(const struct sf_neigh_tab *t, uint16_t port, uint8_t family,
 	return false;
 }
 
+uint8_t
+sf_neigh_state(const struct sf_net *nt, uint16_t port, uint8_t family,
+		const void *addr)
+{
+	struct rte_ether_addr mac;
+	uint8_t state;
+
+	if (nt->nt_neigh == NULL ||
+	    !sf_neigh_peek(nt->nt_neigh, port, family, addr, &state, &mac))
+		return SF_NUD_NONE;
+	return state;
+}
+
 enum sf_neigh_res
 sf_neigh_resolve(struct sf_net *nt, uint16_t port, uint8_t family,
 		const void *addr, struct rte_mbuf *m, struct rte_ether_addr *mac)

@@ -127,6 +127,14 @@ enum sf_neigh_res {
 #define SF_NEIGH_F_OVERRIDE 0x02  /* a different MAC replaces the cached one */
 #define SF_NEIGH_F_WEAK     0x04  /* a different MAC only makes it STALE */
 
+/*
+ * The state of the entry of a next hop (SF_NUD_NONE: no entry), read
+ * without a lock and without touching it (no resolution starts): what
+ * an active open waiting on a resolution looks at (sf_connect.c).
+ */
+uint8_t sf_neigh_state(const struct sf_net *nt, uint16_t port,
+		uint8_t family, const void *addr);
+
 /* One entry as telemetry lists it (sf_neigh_dump()). */
 struct sf_neigh_info {
 	uint8_t ni_family;

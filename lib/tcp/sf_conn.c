@@ -32,11 +32,6 @@
 
 /* tcp_fin_timeout: how long FIN-WAIT-2 waits for the peer's FIN. */
 #define SF_FIN_WAIT2_MS 60000
-/*
- * Linux's net.ipv4.tcp_min_snd_mss: the smallest MSS a peer can make us
- * use (CVE-2019-11479), before the options of each segment come off.
- */
-#define SF_MIN_SND_MSS 48
 
 
 static int sf_conn_fin(struct sf_wtcp *wt, struct sf_conn *c);
@@ -87,6 +82,9 @@ sf_conn_ofo_purge(struct sf_wtcp *wt, struct sf_tcb *tb)
 static inline const struct sf_conn_ops *
 sf_conn_ops(const struct sf_conn *c)
 {
+	/* An active open's callbacks run on its worker (sf_connect.c). */
+	if (unlikely(c->cn_listener == SF_LISTENER_NONE))
+		return &sf_conn_ops_inline;
 	return c->cn_wt->wt_conn_ops;
 }
 
@@ -199,7 +197,7 @@ sf_conn_enqueue(struct sf_wtcp *wt, struct sf_conn *c)
 }
 
 /* Release a slot: no callback, no segment. */
-static void
+void
 sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 {
 
@@ -218,16 +216,38 @@ sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 	wt->wt_tcb[c->cn_id].tb_data = NULL;
 	c->cn_state = SF_CS_FREE;
 	c->cn_flags = 0;
-	__atomic_store_n(&wt->wt_lconns[c->cn_listener],
-		wt->wt_lconns[c->cn_listener] - 1, __ATOMIC_RELEASE);
+	if (c->cn_listener != SF_LISTENER_NONE)
+		__atomic_store_n(&wt->wt_lconns[c->cn_listener],
+			wt->wt_lconns[c->cn_listener] - 1, __ATOMIC_RELEASE);
+}
+
+struct sf_conn *
+sf_conn_new(struct sf_wtcp *wt, const struct sf_flow_key *k, uint32_t h)
+{
+	int32_t pos = sf_ftab_add(&wt->wt_conntab, k, h);
+	struct sf_conn *c;
+	uint32_t gen;
+
+	if (pos < 0)
+		return NULL;
+	c = sf_conn(wt, (uint32_t)pos);
+	gen = c->cn_gen + 1;
+	memset(c, 0, sizeof(*c));
+	/* Read by application contexts' commands' checks: atomic. */
+	__atomic_store_n(&c->cn_gen, gen != 0 ? gen : 1, __ATOMIC_RELAXED);
+	c->cn_wt = wt;
+	c->cn_id = (uint32_t)pos;
+	return c;
 }
 
 /* The end of a connection: tell the application (once), then free it. */
 void
 sf_conn_end(struct sf_wtcp *wt, struct sf_conn *c, enum sf_close_reason why)
 {
-	sf_count(&wt->wt_net, why == SF_CLOSE_RESET ? SF_CNT_conn_resets :
-		SF_CNT_conn_closed);
+	/* A failed active open is counted by its own counters. */
+	if (c->cn_state != SF_CS_SYN_SENT)
+		sf_count(&wt->wt_net, why == SF_CLOSE_RESET ?
+			SF_CNT_conn_resets : SF_CNT_conn_closed);
 	c->cn_flags |= SF_CNF_DYING;
 	/*
 	 * An application context hears of the end even without on_close:
@@ -435,7 +455,7 @@ sf_conn_ctl(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 }
 
 /* Answer s in place with a segment of c. */
-static enum sf_verdict
+enum sf_verdict
 sf_conn_reply(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s, uint32_t seq, uint8_t flags)
 {
@@ -685,17 +705,11 @@ sf_conn_handoff(struct sf_wtcp *wt, const struct sf_port *pt,
  */
 static void
 sf_conn_born(struct sf_wtcp *wt, const struct sf_port *pt,
-		struct sf_conn *c, uint32_t pos, const struct sf_req *rq,
+		struct sf_conn *c, const struct sf_req *rq,
 		const struct sf_listener *ls, const struct sf_seg *s)
 {
 	bool fin = s->sg_flags & SF_TH_FIN;
-	uint32_t gen = c->cn_gen + 1;
 
-	memset(c, 0, sizeof(*c));
-	/* Read by application contexts' commands' checks: atomic. */
-	__atomic_store_n(&c->cn_gen, gen != 0 ? gen : 1, __ATOMIC_RELAXED);
-	c->cn_wt = wt;
-	c->cn_id = pos;
 	c->cn_iss = rq->rq_iss;
 	c->cn_irs = rq->rq_irs;
 	c->cn_snd_nxt = c->cn_snd_una = rq->rq_iss + 1;
@@ -767,7 +781,6 @@ sf_conn_establish(struct sf_wtcp *wt, const struct sf_port *pt,
 		&wt->wt_et->et_listeners[rq->rq_listener];
 	struct sf_conn_info ci;
 	struct sf_conn *c;
-	int32_t pos;
 
 	/*
 	 * An application context's accept ring is full: nothing is
@@ -777,11 +790,10 @@ sf_conn_establish(struct sf_wtcp *wt, const struct sf_port *pt,
 	if (ls->ls_p.on_accept != NULL && wt->wt_conn_ops->co_room != NULL &&
 	    !wt->wt_conn_ops->co_room(wt, s->sg_hash))
 		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_accept_ring_full);
-	pos = sf_ftab_add(&wt->wt_conntab, &s->sg_key, s->sg_hash);
-	if (pos < 0)
+	c = sf_conn_new(wt, &s->sg_key, s->sg_hash);
+	if (c == NULL)
 		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_conn_table_full);
-	c = sf_conn(wt, (uint32_t)pos);
-	sf_conn_born(wt, pt, c, (uint32_t)pos, rq, ls, s);
+	sf_conn_born(wt, pt, c, rq, ls, s);
 	__atomic_store_n(&wt->wt_lconns[c->cn_listener],
 		wt->wt_lconns[c->cn_listener] + 1, __ATOMIC_RELAXED);
 	sf_count(&wt->wt_net, SF_CNT_passive_opens);
@@ -1364,6 +1376,8 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 
 	if (c->cn_state == SF_CS_TIME_WAIT)
 		return sf_conn_timewait(wt, pt, c, s);
+	if (unlikely(c->cn_state == SF_CS_SYN_SENT))
+		return sf_connect_input(wt, pt, c, s);
 	if (!sf_conn_validate(wt, pt, c, s, &v) ||
 	    !sf_conn_ack_in(wt, pt, c, s, &fin_acked, &v))
 		return v;
@@ -1404,12 +1418,26 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
  */
 enum sf_verdict
 sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id, uint32_t seq,
-		uint32_t mtu)
+		bool hard, uint32_t mtu)
 {
 	struct sf_conn *c = sf_conn(wt, id);
 	const struct sf_flow_key *k = sf_ftab_key(&wt->wt_conntab, id);
 	bool v4 = k != NULL && k->fk_family == AF_INET;
 	uint32_t mss;
+
+	/*
+	 * tcp_v4_err() / tcp_v6_err() in SYN-SENT: any error quoting our
+	 * SYN but a "fragmentation needed" or "packet too big" ends the
+	 * open at once, soft or hard (Linux's EHOSTUNREACH, ECONNREFUSED).
+	 */
+	if (c->cn_state == SF_CS_SYN_SENT) {
+		RTE_SET_USED(hard);
+		if (mtu != 0 || seq != c->cn_iss)
+			return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_conn);
+		sf_count(&wt->wt_net, SF_CNT_connect_unreach);
+		sf_conn_end(wt, c, SF_CLOSE_UNREACH);
+		return SF_VERDICT_DONE;
+	}
 
 	if (mtu == 0 || k == NULL || c->cn_state == SF_CS_TIME_WAIT)
 		return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_conn);
@@ -1572,7 +1600,9 @@ sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
 		if (!(tb->tb_timers & 1u << k) || SF_SEQ_GT(tb->tb_at[k], now))
 			continue;
 		tb->tb_timers &= (uint8_t)~(1u << k);
-		if (k == SF_CT_REXMT)
+		if (k == SF_CT_REXMT && c->cn_state == SF_CS_SYN_SENT)
+			sf_connect_rexmt(wt, c);
+		else if (k == SF_CT_REXMT)
 			sf_snd_rexmt(wt, c);
 		else if (k == SF_CT_2MSL)
 			sf_conn_2msl_end(wt, c);
@@ -1623,7 +1653,15 @@ sf_conn_fin(struct sf_wtcp *wt, struct sf_conn *c)
 int
 sf_conn_fin_local(struct sf_conn *c, bool shutdown)
 {
-	int ret = sf_conn_fin(c->cn_wt, c);
+	int ret;
+
+	/* Linux's close() in SYN-SENT: the open is given up, nothing sent. */
+	if (c->cn_state == SF_CS_SYN_SENT && !(c->cn_flags & SF_CNF_DYING)) {
+		sf_count(&c->cn_wt->wt_net, SF_CNT_connect_abandoned);
+		sf_conn_release(c->cn_wt, c);
+		return 0;
+	}
+	ret = sf_conn_fin(c->cn_wt, c);
 
 	if (ret == 0 && shutdown)
 		c->cn_wt->wt_tcb[c->cn_id].tb_half = 1;
@@ -1640,6 +1678,12 @@ sf_conn_reset_local(struct sf_conn *c)
 
 	if (c->cn_flags & SF_CNF_DYING)
 		return -EALREADY;
+	/* tcp_need_reset(): nothing to reset before the peer answered. */
+	if (c->cn_state == SF_CS_SYN_SENT) {
+		sf_count(&wt->wt_net, SF_CNT_connect_abandoned);
+		sf_conn_release(wt, c);
+		return 0;
+	}
 	/* tcp_send_active_reset(): RST|ACK at SND.NXT. */
 	sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
 	sf_count(&wt->wt_net, SF_CNT_app_resets);
@@ -1716,4 +1760,20 @@ sf_conn_purge(struct sf_wtcp *wt)
 			sf_count(&wt->wt_net, SF_CNT_listener_purged_conns);
 		}
 	}
+}
+
+const char *
+sf_close_reason_name(enum sf_close_reason why)
+{
+	static const char *const names[SF_CLOSE_MAX] = {
+		[SF_CLOSE_PEER_FIN] = "peer_fin",
+		[SF_CLOSE_RESET] = "reset",
+		[SF_CLOSE_DONE] = "done",
+		[SF_CLOSE_ABORT] = "abort",
+		[SF_CLOSE_TIMEOUT] = "timeout",
+		[SF_CLOSE_REFUSED] = "refused",
+		[SF_CLOSE_UNREACH] = "unreachable",
+	};
+
+	return (unsigned int)why < SF_CLOSE_MAX ? names[why] : "?";
 }

@@ -127,6 +127,7 @@ sf_conn_state_name(uint8_t state)
 {
 	static const char *const names[] = {
 		[SF_CS_FREE] = "CLOSED",
+		[SF_CS_SYN_SENT] = "SYN_SENT",
 		[SF_CS_ESTABLISHED] = "ESTABLISHED",
 		[SF_CS_CLOSE_WAIT] = "CLOSE_WAIT",
 		[SF_CS_FIN_WAIT_1] = "FIN_WAIT_1",

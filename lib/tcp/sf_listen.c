@@ -49,9 +49,6 @@ sf_lcounter_name(enum sf_lcounter c)
 	return (unsigned int)c < SF_LCNT_MAX ? sf_lcounter_names[c] : NULL;
 }
 
-/* Linux's TCP_MIN_MSS and the largest MSS an IPv4 packet can carry. */
-#define SF_MSS_MIN 88
-#define SF_MSS_MAX 65495
 /* Linux caps TCP_DEFER_ACCEPT far beyond this; an hour is plenty. */
 #define SF_DEFER_MAX 3600
 

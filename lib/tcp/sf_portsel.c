@@ -159,6 +159,29 @@ sf_portsel_free(const struct sf_wtcp *wt, const struct sf_flow_key *k,
 	return 0;
 }
 
+/* Do the replies of k's 4-tuple steer to worker? */
+static inline bool
+sf_portsel_steers(const struct sf_port *pt, unsigned int worker,
+		const struct sf_flow_key *k)
+{
+	return pt->pt_reta[sf_rss_flow(k) & (SF_STEER_RETA_SIZE - 1)] ==
+		worker;
+}
+
+int
+sf_portsel_check(struct sf_wtcp *wt, const struct sf_port *pt,
+		unsigned int worker, const struct sf_flow_key *k, int32_t *tw)
+{
+	*tw = -1;
+	if (!sf_portsel_steers(pt, worker, k))
+		return -EXDEV;
+	if (__atomic_load_n(&wt->wt_et->et_by_port[rte_be_to_cpu_16(
+			k->fk_lport)], __ATOMIC_ACQUIRE) != 0 ||
+	    sf_portsel_free(wt, k, tw) == 0)
+		return -EADDRINUSE;
+	return 0;
+}
+
 int
 sf_portsel(struct sf_wtcp *wt, const struct sf_port *pt, unsigned int worker,
 		struct sf_flow_key *k, int32_t *tw)
@@ -187,8 +210,7 @@ sf_portsel(struct sf_wtcp *wt, const struct sf_port *pt, unsigned int worker,
 					__ATOMIC_ACQUIRE) != 0)
 				continue;
 			k->fk_lport = rte_cpu_to_be_16((uint16_t)port);
-			if (pt->pt_reta[sf_rss_flow(k) &
-					(SF_STEER_RETA_SIZE - 1)] != worker)
+			if (!sf_portsel_steers(pt, worker, k))
 				continue;
 			ret = sf_portsel_free(wt, k, tw);
 			if (ret != 0)

@@ -200,11 +200,14 @@ sf_snd_append(struct sf_wtcp *wt, const struct sf_conn *c,
 	wt->wt_snd_mbufs++;
 }
 
-/* Whether c may queue bytes: not after our FIN, not before accept. */
+/*
+ * Whether c may queue bytes: not after our FIN, not before accept, not
+ * before the handshake of an active open is done.
+ */
 static int
 sf_snd_may(const struct sf_conn *c)
 {
-	if (c->cn_flags & SF_CNF_DYING)
+	if ((c->cn_flags & SF_CNF_DYING) || c->cn_state == SF_CS_SYN_SENT)
 		return -ENOTCONN;
 	if ((c->cn_flags & SF_CNF_CLOSING) ||
 	    (c->cn_state != SF_CS_ESTABLISHED &&

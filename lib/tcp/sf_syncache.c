@@ -34,14 +34,7 @@
 
 #include "sf_tcp_pvt.h"
 
-/*
- * Constants, with the reasoning behind each:
- *
- * RFC 9293 3.7.1: without an MSS option, assume 536 (IPv4); RFC 8200 5
- * makes it 1220 for IPv6 (1280 minimum MTU less 60 bytes of headers).
- */
-#define SF_MSS_DEFAULT_V4 536
-#define SF_MSS_DEFAULT_V6 1220
+/* Constants, with the reasoning behind each. */
 
 /*
  * ACKs whose cookie failed draw a RST (RFC 9293 3.10.7.2), at most a

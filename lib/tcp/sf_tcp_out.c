@@ -26,17 +26,24 @@
 
 #define SF_TTL 64
 
-/* The MSS we advertise: the port MTU's, within the listener's clamp. */
+/* The MSS we advertise: the port MTU's, within a clamp (0: none). */
 uint16_t
-sf_tcp_our_mss(const struct sf_port *pt, const struct sf_listener *ls,
-		uint8_t family)
+sf_tcp_mtu_mss(const struct sf_port *pt, uint16_t clamp, uint8_t family)
 {
 	uint16_t hdrs = family == AF_INET ? 40 : 60;
 	uint16_t mss = pt->pt_mtu > hdrs ? pt->pt_mtu - hdrs : 0;
 
-	if (ls->ls_p.mss != 0 && ls->ls_p.mss < mss)
-		mss = ls->ls_p.mss;
+	if (clamp != 0 && clamp < mss)
+		mss = clamp;
 	return mss;
+}
+
+/* The MSS a listener advertises: within its clamp. */
+uint16_t
+sf_tcp_our_mss(const struct sf_port *pt, const struct sf_listener *ls,
+		uint8_t family)
+{
+	return sf_tcp_mtu_mss(pt, ls->ls_p.mss, family);
 }
 
 void

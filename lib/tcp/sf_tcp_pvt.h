@@ -133,6 +133,7 @@ struct sf_req {
 /* Connection states we keep (RFC 9293 3.3.2). */
 enum sf_conn_state {
 	SF_CS_FREE = 0,
+	SF_CS_SYN_SENT,     /* our SYN sent (active open), no SYN-ACK yet */
 	SF_CS_ESTABLISHED,
 	SF_CS_CLOSE_WAIT,   /* peer's FIN received, ours not sent */
 	SF_CS_FIN_WAIT_1,   /* our FIN sent, not acknowledged */
@@ -347,6 +348,15 @@ struct sf_tcb {
 	uint8_t tb_want_wr;                /* on_writable owed */
 	uint8_t tb_half;                   /* our FIN from sf_conn_shutdown() */
 	uint8_t tb_acked_big;              /* 2 GiB or more acknowledged */
+	/*
+	 * SYN-SENT (sf_connect.c): SYN retransmissions allowed, whether the
+	 * last SYN waited for its next hop's resolution, and on_connected.
+	 * (tb_backoff counts the retransmissions, tb_rtt_at holds the tick
+	 * of the first SYN: the PAWS check of the SYN-ACK's TSecr.)
+	 */
+	uint8_t tb_syn_retries;
+	uint8_t tb_syn_nwait;
+	sf_on_connected_t tb_on_connected;
 };
 
 /* Congestion states (Linux's tcp_ca_state, in part). */
@@ -355,6 +365,21 @@ enum sf_ca_state {
 	SF_CA_RECOVERY,    /* fast recovery (RFC 6582, RFC 6675) */
 	SF_CA_LOSS,        /* after a retransmission timeout */
 };
+
+/* Linux's TCP_MIN_MSS and the largest MSS an IPv4 packet can carry. */
+#define SF_MSS_MIN 88
+#define SF_MSS_MAX 65495
+/*
+ * RFC 9293 3.7.1: without an MSS option, assume 536 (IPv4); RFC 8200 5
+ * makes it 1220 for IPv6 (1280 minimum MTU less 60 bytes of headers).
+ */
+#define SF_MSS_DEFAULT_V4 536
+#define SF_MSS_DEFAULT_V6 1220
+/*
+ * Linux's net.ipv4.tcp_min_snd_mss: the smallest MSS a peer can make us
+ * use (CVE-2019-11479), before the options of each segment come off.
+ */
+#define SF_MIN_SND_MSS 48
 
 /*
  * Quick ACKs at the start of a connection and after data out of order
@@ -488,6 +513,7 @@ struct sf_etcp {
 	uint32_t et_max_tw;                /* TIME-WAIT connections per worker */
 	uint32_t et_sndbuf;                /* send budget per connection */
 	uint8_t et_retries2;               /* tcp_retries2 */
+	uint8_t et_syn_retries;            /* tcp_syn_retries */
 	bool et_no_listener_drop;
 	bool et_tw_reuse;                  /* tcp_tw_reuse for active opens */
 	uint16_t et_port_lo;               /* ip_local_port_range */
@@ -574,6 +600,8 @@ sf_seg_oow_exempt(const struct sf_seg *s)
 }
 
 /* sf_tcp_out.c */
+uint16_t sf_tcp_mtu_mss(const struct sf_port *pt, uint16_t clamp,
+		uint8_t family);
 uint16_t sf_tcp_our_mss(const struct sf_port *pt,
 		const struct sf_listener *ls, uint8_t family);
 void sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
@@ -665,6 +693,21 @@ void sf_syncache_purge(struct sf_wtcp *wt);
 enum sf_verdict sf_syncache_unreach(struct sf_wtcp *wt, uint32_t id,
 		uint32_t seq, bool hard);
 
+/*
+ * sf_connect.c: the active open (tcp_v4_connect(), tcp_connect(),
+ * tcp_rcv_synsent_state_process()). sf_tcp_connect() opens a connection
+ * of this worker (SYN-SENT) and sends its SYN: 0 and *out, or a negative
+ * errno as sf_engine_connect() (counted); sf_connect_input() takes a
+ * segment for a connection in SYN-SENT, sf_connect_rexmt() runs its SYN
+ * retransmission timer.
+ */
+int sf_tcp_connect(struct sf_wtcp *wt, const struct sf_connect_params *p,
+		struct sf_conn **out);
+enum sf_verdict sf_connect_input(struct sf_wtcp *wt, const struct sf_port *pt,
+		struct sf_conn *c, struct sf_seg *s);
+void sf_connect_rexmt(struct sf_wtcp *wt, struct sf_conn *c);
+int sf_connect_params_check(const struct sf_connect_params *p);
+
 /* sf_conn.c: established and closing connections. */
 int sf_conn_init(struct sf_wtcp *wt);
 void sf_conn_fini(struct sf_wtcp *wt);
@@ -682,7 +725,7 @@ void sf_conn_purge(struct sf_wtcp *wt);
  * Returns its verdict.
  */
 enum sf_verdict sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id,
-		uint32_t seq, uint32_t mtu);
+		uint32_t seq, bool hard, uint32_t mtu);
 /*
  * For the layers above: is c the live connection gen names, and the
  * close and reset on the owning worker (the public sf_conn_close() and
@@ -691,6 +734,18 @@ enum sf_verdict sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id,
 int sf_conn_live(const struct sf_conn *c, uint32_t gen);
 int sf_conn_fin_local(struct sf_conn *c, bool shutdown);
 int sf_conn_reset_local(struct sf_conn *c);
+
+/*
+ * For sf_connect.c: a slot for a new connection of key k (hash h), its
+ * fields cleared and its generation moved on (NULL: table full); the
+ * release of a slot with no callback; the reply in place; the ACK of
+ * sf_conn_input()'s rules; the way up.
+ */
+struct sf_conn *sf_conn_new(struct sf_wtcp *wt, const struct sf_flow_key *k,
+		uint32_t h);
+void sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c);
+enum sf_verdict sf_conn_reply(struct sf_wtcp *wt, const struct sf_port *pt,
+		struct sf_conn *c, struct sf_seg *s, uint32_t seq, uint8_t flags);
 
 /* For sf_snd.c: what sf_conn.c does for it. */
 void sf_conn_out(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
@@ -778,6 +833,14 @@ int sf_portsel_init(struct sf_wtcp *wt);
 void sf_portsel_fini(struct sf_wtcp *wt);
 int sf_portsel(struct sf_wtcp *wt, const struct sf_port *pt,
 		unsigned int worker, struct sf_flow_key *k, int32_t *tw);
+/*
+ * The same rules for a local port the caller fixed (k->fk_lport set):
+ * 0 (*tw as sf_portsel()), -EXDEV (its replies steer to another
+ * worker), -EADDRINUSE (the 4-tuple is taken, or a listener has the
+ * port).
+ */
+int sf_portsel_check(struct sf_wtcp *wt, const struct sf_port *pt,
+		unsigned int worker, const struct sf_flow_key *k, int32_t *tw);
 
 static inline bool
 sf_snd_fin_sent(const struct sf_wtcp *wt, const struct sf_conn *c)
