@@ -29,6 +29,7 @@
 
 #include "sf_apps.h"
 #include "sf_capture.h"
+#include "sf_client.h"
 #include "sf_conf.h"
 #include "sf_engine.h"
 #include "sf_pool.h"
@@ -122,6 +123,8 @@ sf_lcore_main(void *arg)
 			sf_app_poll(a);
 		else
 			sf_worker_poll(w);
+		if (is_main)
+			sf_client_poll();
 		if (next != 0 && (now = rte_rdtsc()) >= next) {
 			sf_stats_line(stdout, sf_eng, prev,
 				(double)(now - last) / hz, sf_pool);
@@ -530,6 +533,10 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	ep.time_wait_ms = sf_conf.time_wait_ms;
 	ep.sndbuf = sf_conf.sndbuf;
 	ep.tcp_retries2 = (uint8_t)sf_conf.tcp_retries2;
+	ep.local_port_lo = (uint16_t)sf_conf.local_port_lo;
+	ep.local_port_hi = (uint16_t)sf_conf.local_port_hi;
+	ep.tw_reuse = sf_conf.tw_reuse;
+	ep.syn_retries = (uint8_t)sf_conf.syn_retries;
 	ep.no_listener_drop = sf_conf.no_listener_drop;
 	ep.no_icmp_errors = !sf_conf.icmp_errors;
 	/* The config's 0 is Linux's "no limit"; the engine's 0 a default. */
@@ -619,7 +626,7 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	if (ret != 0)
 		SF_LOG(WARNING, "telemetry commands not registered: %s",
 			strerror(-ret));
-	return 0;
+	return sf_client_init(sf_eng, &sf_conf);
 }
 
 /*

@@ -38,6 +38,7 @@
 #define SF_DEF_TIME_WAIT_MS   60000
 #define SF_DEF_SNDBUF         262144  /* the engine's SF_SNDBUF_DEFAULT */
 #define SF_DEF_TCP_RETRIES2   15      /* the engine's, Linux's */
+#define SF_DEF_SYN_RETRIES    SF_SYN_RETRIES_DEFAULT
 #define SF_DEF_MAX_REQUESTS   16384
 #define SF_DEF_MAX_CONNS      65536
 /* Linux's icmp_ratelimit, icmp_msgs_per_sec and icmp_msgs_burst. */
@@ -98,6 +99,11 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->steering = SF_STEER_AUTO;
 	conf->icmp_errors = true;
 	conf->announce = true;
+	conf->local_port_lo = SF_LOCAL_PORT_LO_DEFAULT;
+	conf->local_port_hi = SF_LOCAL_PORT_HI_DEFAULT;
+	conf->syn_retries = SF_DEF_SYN_RETRIES;
+	conf->connect_conns = 1;
+	conf->connect_parallel = 1;
 	conf->icmp_ratelimit = SF_DEF_ICMP_RATELIMIT;
 	conf->icmp_msgs_per_sec = SF_DEF_ICMP_MSGS_PER_SEC;
 	conf->icmp_msgs_burst = SF_DEF_ICMP_MSGS_BURST;
@@ -448,6 +454,13 @@ enum sf_key {
 	SF_KEY_ICMP_MSGS_BURST,
 	SF_KEY_GREETING,
 	SF_KEY_ROUTE,
+	SF_KEY_LOCAL_PORT_RANGE,
+	SF_KEY_TW_REUSE,
+	SF_KEY_SYN_RETRIES,
+	SF_KEY_CONNECT,
+	SF_KEY_CONNECT_CONNS,
+	SF_KEY_CONNECT_PARALLEL,
+	SF_KEY_CONNECT_SEND,
 	SF_KEY_MAX
 };
 
@@ -494,14 +507,22 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_ICMP_MSGS_BURST] = "icmp_msgs_burst",
 	[SF_KEY_GREETING] = "greeting",
 	[SF_KEY_ROUTE] = "route",
+	[SF_KEY_LOCAL_PORT_RANGE] = "local_port_range",
+	[SF_KEY_TW_REUSE] = "tw_reuse",
+	[SF_KEY_SYN_RETRIES] = "syn_retries",
+	[SF_KEY_CONNECT] = "connect",
+	[SF_KEY_CONNECT_CONNS] = "connect_conns",
+	[SF_KEY_CONNECT_PARALLEL] = "connect_parallel",
+	[SF_KEY_CONNECT_SEND] = "connect_send",
 };
 
 /*
- * --greeting TEXT (with the escapes \r, \n, \t and \\) or @FILE (its
- * bytes as they are), at most SF_GREETING_MAX bytes.
+ * TEXT (with the escapes \r, \n, \t and \\) or @FILE (its bytes as they
+ * are), at most cap bytes: --greeting and --connect-send.
  */
 static int
-sf_parse_greeting(const char *where, const char *val, struct sf_conf *conf)
+sf_parse_bytes(const char *where, const char *what, const char *val,
+		uint8_t *buf, unsigned int cap, unsigned int *len)
 {
 	size_t n = 0;
 	FILE *f;
@@ -510,26 +531,25 @@ sf_parse_greeting(const char *where, const char *val, struct sf_conf *conf)
 		f = fopen(val + 1, "rb");
 		if (f == NULL)
 			return sf_conf_error(where,
-				"greeting file \"%s\": %s", val + 1,
+				"%s file \"%s\": %s", what, val + 1,
 				strerror(errno));
-		n = fread(conf->greeting, 1, sizeof(conf->greeting), f);
-		if (n == sizeof(conf->greeting) && fgetc(f) != EOF) {
+		n = fread(buf, 1, cap, f);
+		if (n == cap && fgetc(f) != EOF) {
 			fclose(f);
 			return sf_conf_error(where,
-				"greeting file \"%s\" is longer than %u bytes",
-				val + 1, SF_GREETING_MAX);
+				"%s file \"%s\" is longer than %u bytes",
+				what, val + 1, cap);
 		}
 		fclose(f);
-		conf->greeting_len = (unsigned int)n;
+		*len = (unsigned int)n;
 		return 0;
 	}
 	for (; *val != '\0'; val++) {
 		char ch = *val;
 
-		if (n == sizeof(conf->greeting))
+		if (n == cap)
 			return sf_conf_error(where,
-				"greeting longer than %u bytes",
-				SF_GREETING_MAX);
+				"%s longer than %u bytes", what, cap);
 		if (ch == '\\') {
 			switch (val[1]) {
 			case 'r': ch = '\r'; break;
@@ -538,14 +558,52 @@ sf_parse_greeting(const char *where, const char *val, struct sf_conf *conf)
 			case '\\': ch = '\\'; break;
 			default:
 				return sf_conf_error(where,
-					"greeting: unknown escape \"\\%c\" (expected \\r, \\n, \\t or \\\\)",
-					val[1] != '\0' ? val[1] : ' ');
+					"%s: unknown escape \"\\%c\" (expected \\r, \\n, \\t or \\\\)",
+					what, val[1] != '\0' ? val[1] : ' ');
 			}
 			val++;
 		}
-		conf->greeting[n++] = (uint8_t)ch;
+		buf[n++] = (uint8_t)ch;
 	}
-	conf->greeting_len = (unsigned int)n;
+	*len = (unsigned int)n;
+	return 0;
+}
+
+/* LO-HI, as ip_local_port_range (which writes "LO HI"; both are taken). */
+static int
+sf_parse_port_range(const char *where, const char *val, struct sf_conf *conf)
+{
+	unsigned long lo, hi;
+	char *end;
+
+	errno = 0;
+	lo = strtoul(val, &end, 10);
+	if (end == val || (*end != '-' && *end != ' ') || errno != 0)
+		goto bad;
+	val = end + 1;
+	hi = strtoul(val, &end, 10);
+	if (end == val || *end != '\0' || errno != 0 || lo == 0 || lo > hi ||
+	    hi > 65535)
+		goto bad;
+	conf->local_port_lo = (unsigned int)lo;
+	conf->local_port_hi = (unsigned int)hi;
+	return 0;
+bad:
+	return sf_conf_error(where,
+		"invalid port range '%s': expected LO-HI with 1 <= LO <= HI <= 65535 (default 32768-60999)",
+		val);
+}
+
+/* ADDR:PORT or [V6ADDR]:PORT: the built-in client's server. */
+static int
+sf_parse_connect(const char *where, const char *val, struct sf_conf *conf)
+{
+	if (sf_addr_port_parse(val, &conf->connect_addr,
+			&conf->connect_port) != 0)
+		return sf_conf_error(where,
+			"invalid server '%s': expected ADDR:PORT, or [V6ADDR]:PORT for IPv6",
+			val);
+	conf->connect_set = true;
 	return 0;
 }
 
@@ -756,7 +814,30 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 				"(errors at once per worker)",
 				&conf->icmp_msgs_burst);
 	case SF_KEY_GREETING:
-		return sf_parse_greeting(where, val, conf);
+		return sf_parse_bytes(where, "greeting", val, conf->greeting,
+				sizeof(conf->greeting), &conf->greeting_len);
+	case SF_KEY_LOCAL_PORT_RANGE:
+		return sf_parse_port_range(where, val, conf);
+	case SF_KEY_TW_REUSE:
+		return sf_parse_bool(where, val, &conf->tw_reuse);
+	case SF_KEY_SYN_RETRIES:
+		return sf_parse_uint(where, val, 1, 20,
+				"(SYN retransmissions of an active open)",
+				&conf->syn_retries);
+	case SF_KEY_CONNECT:
+		return sf_parse_connect(where, val, conf);
+	case SF_KEY_CONNECT_CONNS:
+		return sf_parse_uint(where, val, 0, 100000000,
+				"(connections the client opens from the start; 0: none until /synfront/client,run)",
+				&conf->connect_conns);
+	case SF_KEY_CONNECT_PARALLEL:
+		return sf_parse_uint(where, val, 1, 1u << 20,
+				"(connections the client has open at once)",
+				&conf->connect_parallel);
+	case SF_KEY_CONNECT_SEND:
+		return sf_parse_bytes(where, "connect-send", val,
+				conf->connect_send, sizeof(conf->connect_send),
+				&conf->connect_send_len);
 	default:
 		return sf_conf_error(where, "internal: unknown key");
 	}
@@ -1095,6 +1176,19 @@ sf_conf_usage(const char *prgname)
 	"                            (default 0: half of --max-conns)\n"
 	"      --sndbuf BYTES        send budget of a connection (default %u)\n"
 	"      --tcp-retries2 N      retransmissions before giving up (default %u)\n"
+	"      --local-port-range LO-HI  local ports of active opens (default\n"
+	"                            32768-60999, Linux's ip_local_port_range)\n"
+	"      --tw-reuse yes|no     an active open may take a TIME-WAIT 4-tuple\n"
+	"                            (timestamps, 1 s idle; default no)\n"
+	"      --syn-retries N       SYN retransmissions of an active open, 1..20\n"
+	"                            (default %u: 127 s)\n"
+	"      --connect ADDR:PORT   built-in client: open connections to ADDR:PORT\n"
+	"                            ([V6ADDR]:PORT for IPv6)\n"
+	"      --connect-conns N     connections in all (default 1; 0: none until\n"
+	"                            /synfront/client,run,N[,P] asks)\n"
+	"      --connect-parallel N  open at once, at most (default 1)\n"
+	"      --connect-send TEXT|@FILE  each sends this and closes once it came\n"
+	"                            back (an echo server; default: close at once)\n"
 	"      --cookie-secret HEX   SYN-cookie secret, 32 hex digits (default: random\n"
 	"                            per start); prefer cookie_secret in a 0600 config\n"
 	"      --announce yes|no     gratuitous ARP and unsolicited NA for each address\n"
@@ -1124,7 +1218,7 @@ sf_conf_usage(const char *prgname)
 	SF_DEF_KEEPALIVE_INTVL_MS, SF_DEF_KEEPALIVE_PROBES, SF_DEF_BACKLOG,
 	SF_DEF_TIME_WAIT_MS,
 	SF_DEF_MAX_REQUESTS, SF_DEF_MAX_CONNS, SF_DEF_SNDBUF,
-	SF_DEF_TCP_RETRIES2, SF_DEF_ICMP_RATELIMIT,
+	SF_DEF_TCP_RETRIES2, SF_DEF_SYN_RETRIES, SF_DEF_ICMP_RATELIMIT,
 	SF_DEF_ICMP_MSGS_PER_SEC, SF_DEF_ICMP_MSGS_BURST, prgname);
 }
 
@@ -1182,6 +1276,15 @@ static const struct option sf_long_opts[] = {
 		SF_KEY_ICMP_MSGS_PER_SEC),
 	SF_LONG("icmp-msgs-burst", required_argument, SF_KEY_ICMP_MSGS_BURST),
 	SF_LONG("greeting", required_argument, SF_KEY_GREETING),
+	SF_LONG("local-port-range", required_argument,
+		SF_KEY_LOCAL_PORT_RANGE),
+	SF_LONG("tw-reuse", required_argument, SF_KEY_TW_REUSE),
+	SF_LONG("syn-retries", required_argument, SF_KEY_SYN_RETRIES),
+	SF_LONG("connect", required_argument, SF_KEY_CONNECT),
+	SF_LONG("connect-conns", required_argument, SF_KEY_CONNECT_CONNS),
+	SF_LONG("connect-parallel", required_argument,
+		SF_KEY_CONNECT_PARALLEL),
+	SF_LONG("connect-send", required_argument, SF_KEY_CONNECT_SEND),
 	SF_LONG("stats-interval", required_argument, SF_KEY_STATS_INTERVAL),
 	SF_LONG("stats-file", required_argument, SF_KEY_STATS_FILE),
 	{ NULL, 0, NULL, 0 },

@@ -34,6 +34,8 @@ enum sf_builtin_kind {
 
 /* Longest greeting (--greeting): what one connection's send budget holds. */
 #define SF_GREETING_MAX 65536
+/* Most bytes each connection of the built-in client sends. */
+#define SF_CONNECT_SEND_MAX 16384
 
 enum sf_steering {
 	SF_STEER_AUTO = 0,
@@ -148,6 +150,19 @@ struct sf_conf {
 	/* What the built-in applications send on accept (--greeting). */
 	uint8_t greeting[SF_GREETING_MAX];
 	unsigned int greeting_len;
+	/* Active opens (Linux's sysctl names). */
+	unsigned int local_port_lo;     /* ip_local_port_range */
+	unsigned int local_port_hi;
+	bool tw_reuse;
+	unsigned int syn_retries;
+	/* The built-in client (--connect, sf_client.c). */
+	bool connect_set;
+	struct sf_addr connect_addr;
+	uint16_t connect_port;
+	unsigned int connect_conns;     /* connections in all */
+	unsigned int connect_parallel;  /* at once, at most */
+	uint8_t connect_send[SF_CONNECT_SEND_MAX]; /* each sends, expects back */
+	unsigned int connect_send_len;
 };
 
 /* Fill conf with the defaults (Linux's, where Linux has one). */

@@ -11,6 +11,7 @@
 #include <rte_mempool.h>
 
 #include "sf_apps.h"
+#include "sf_client.h"
 #include "sf_stats.h"
 #include "sf_tcp.h"
 
@@ -238,6 +239,7 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 	fprintf(f, ",\n  \"sent\": {\"bytes\": %" PRIu64
 		", \"reset_on_refusal\": %" PRIu64 "}", at.at_tx_bytes,
 		at.at_tx_fail);
+	sf_client_json(f);
 	fprintf(f, ",\n  \"mempool\": {\"name\": \"%s\", \"size\": %u, "
 		"\"available\": %u, \"pmd_kept\": %u, \"in_use\": %u}\n}\n",
 		pool->pp_name, pool->pp_size, pool->pp_avail,

@@ -112,8 +112,8 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	et->et_retries2 = p->tcp_retries2 != 0 ? p->tcp_retries2 :
 		SF_RETRIES2_DEFAULT;
 	if (p->local_port_lo == 0 && p->local_port_hi == 0) {
-		et->et_port_lo = SF_LOCAL_PORT_LO;
-		et->et_port_hi = SF_LOCAL_PORT_HI;
+		et->et_port_lo = SF_LOCAL_PORT_LO_DEFAULT;
+		et->et_port_hi = SF_LOCAL_PORT_HI_DEFAULT;
 	} else if (p->local_port_lo == 0 ||
 		   p->local_port_lo > p->local_port_hi) {
 		return -EINVAL;
@@ -442,6 +442,7 @@ sf_engine_port_add(struct sf_engine *eng, uint16_t port_id,
 		const struct sf_port_conf *conf)
 {
 	struct sf_port *pt;
+	unsigned int i;
 
 	if (eng == NULL || conf == NULL || port_id >= RTE_MAX_ETHPORTS)
 		return -EINVAL;
@@ -461,6 +462,14 @@ sf_engine_port_add(struct sf_engine *eng, uint16_t port_id,
 	pt->pt_rx_tcp_cksum = !!(conf->rx_offloads &
 			RTE_ETH_RX_OFFLOAD_TCP_CKSUM);
 	pt->pt_mtu = conf->mtu != 0 ? conf->mtu : RTE_ETHER_MTU;
+	/*
+	 * Which worker the replies of a flow reach, for the local ports of
+	 * active opens (sf_portsel.c): entry i to worker i mod workers, the
+	 * default RETA of a NIC with one queue per worker hashing with
+	 * sf_rss_key (and software steering's table, sf_engine_steer()).
+	 */
+	for (i = 0; i < SF_STEER_RETA_SIZE; i++)
+		pt->pt_reta[i] = (uint16_t)(i % eng->en_nb_workers);
 	return 0;
 }
 

@@ -118,6 +118,8 @@ struct sf_engine {
  * worker's connect ring, and its poll.
  */
 RTE_DECLARE_PER_LCORE(struct sf_worker *, sf_wk_cur);
+/* /synfront/connect (sf_probe.c): 0, or rte_telemetry's error. */
+int sf_probe_register(void);
 int sf_wconnect_init(struct sf_worker *w, uint32_t size, int socket);
 void sf_wconnect_fini(struct sf_worker *w);
 unsigned int sf_wconnect_poll(struct sf_worker *w);

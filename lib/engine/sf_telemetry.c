@@ -19,6 +19,8 @@
  *   /synfront/conns[,W[:N]] connections by state and the first ones
  *                          (of worker W), or connection N of worker W in
  *                          full (what ss -ti shows)
+ *   /synfront/connect,ADDR:PORT[,TIMEOUT_MS] a TCP reachability probe
+ *                          (sf_probe.c)
  * The callbacks run on the telemetry thread: they read the per-lcore
  * counters with atomic loads; cookie_rotate writes the cookie secret,
  * which the workers read under its sequence lock; listen and unlisten
@@ -1033,6 +1035,9 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 			"worker W's; connection N of worker W. "
 			"Parameters: [W[:N]]") != 0)
 		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/conns not "
+			"registered");
+	if (sf_probe_register() != 0)
+		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/connect not "
 			"registered");
 	return 0;
 }

@@ -174,6 +174,10 @@ struct sf_engine_params {
 	uint32_t max_routes;
 };
 
+/** Linux's ip_local_port_range default (sf_engine_params' 0, 0). */
+#define SF_LOCAL_PORT_LO_DEFAULT 32768
+#define SF_LOCAL_PORT_HI_DEFAULT 60999
+
 /** sf_engine_params' ICMP limits: no limit at all. */
 #define SF_ICMP_NO_LIMIT UINT32_MAX
 
@@ -209,6 +213,15 @@ struct sf_addr {
  *   prefix is out of range for the family.
  */
 int sf_addr_parse(const char *str, struct sf_addr *out);
+
+/**
+ * Parse an endpoint: "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6), no
+ * prefix, port 1..65535 (host order in *port).
+ *
+ * @return
+ *   0, or -EINVAL.
+ */
+int sf_addr_port_parse(const char *str, struct sf_addr *out, uint16_t *port);
 
 /** Format an address as "ADDR/PREFIX" into buf; returns buf. */
 char *sf_addr_format(const struct sf_addr *a, char *buf, size_t len);

@@ -55,6 +55,48 @@ sf_addr_parse(const char *str, struct sf_addr *out)
 	return 0;
 }
 
+int
+sf_addr_port_parse(const char *str, struct sf_addr *out, uint16_t *port)
+{
+	char buf[INET6_ADDRSTRLEN + 2];
+	const char *colon, *a = str;
+	unsigned long v;
+	size_t alen;
+	char *end;
+	bool v6;
+
+	if (str == NULL || out == NULL || port == NULL)
+		return -EINVAL;
+	v6 = str[0] == '[';
+	if (v6) {
+		a = str + 1;
+		colon = strchr(a, ']');
+		if (colon == NULL || colon[1] != ':')
+			return -EINVAL;
+		alen = (size_t)(colon - a);
+		colon++;
+	} else {
+		colon = strrchr(str, ':');
+		if (colon == NULL)
+			return -EINVAL;
+		alen = (size_t)(colon - str);
+	}
+	if (alen == 0 || alen >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, a, alen);
+	buf[alen] = '\0';
+	if (strchr(buf, '/') != NULL || sf_addr_parse(buf, out) != 0 ||
+	    (out->family == AF_INET6) != v6)
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || errno != 0 ||
+	    v == 0 || v > 65535)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
 char *
 sf_addr_format(const struct sf_addr *a, char *buf, size_t len)
 {

@@ -479,9 +479,6 @@ struct sf_wtcp {
 
 /* Linux's tcp_wmem maximum is 4 MiB; a front end holds less per peer. */
 #define SF_SNDBUF_DEFAULT (256u * 1024)
-/* Linux's ip_local_port_range default. */
-#define SF_LOCAL_PORT_LO 32768
-#define SF_LOCAL_PORT_HI 60999
 #define SF_RETRIES2_DEFAULT 15
 
 /* Proven-peer tags per worker (Linux's tcp_metrics, in miniature). */
