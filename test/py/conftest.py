@@ -49,10 +49,12 @@ SF_ADDR_ARGS = ["--addr", SF_V4 + "/24", "--addr", SF_V6 + "/64"]
 # Counters that end a frame's life without a reply (besides drop_*):
 # tcp_absorbed is a TCP segment taken in by a request or a connection
 # (a third ACK, an ACK, data, a RST) that needs no answer of its own.
+# nd_na_received a neighbour advertisement taken into the neighbour
+# table (the answer to our solicitation, or unsolicited).
 # icmp_err_req_drops is an ICMP error that ended a request (no answer);
 # icmp_err_pmtu one that lowered a connection's MSS (no answer either).
-IGNORE_COUNTERS = ("arp_ignored", "tcp_absorbed", "icmp_err_req_drops",
-                   "icmp_err_pmtu")
+IGNORE_COUNTERS = ("arp_ignored", "nd_na_received", "tcp_absorbed",
+                   "icmp_err_req_drops", "icmp_err_pmtu")
 # Counters that end a frame's life with one reply frame built in place;
 # tcp_replied covers the SYN-ACK, RST and ACK answers of the TCP engine.
 REPLY_COUNTERS = ("arp_replies", "icmp_echo_replies", "icmp6_echo_replies",
