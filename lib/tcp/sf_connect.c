@@ -27,10 +27,11 @@
  * What the kernel does not have to do: find the next hop's MAC. The SYN
  * goes through the neighbour table (sf_neigh.h); one that waits for a
  * resolution is queued there, and while the entry stays INCOMPLETE the
- * retransmission timer only looks again every retrans_time (it counts
- * no retransmission), so an unanswered resolution ends the open with
- * SF_CLOSE_UNREACH within about mcast_solicit seconds, as Linux's
- * EHOSTUNREACH comes after its ARP gives up.
+ * retransmission timer only looks again every retrans_time and a
+ * neighbour scan (it counts no retransmission), so an unanswered
+ * resolution ends the open with SF_CLOSE_UNREACH within about
+ * mcast_solicit seconds, as Linux's EHOSTUNREACH comes as its ARP
+ * gives up.
  *
  * A connection in SYN-SENT lives in the established table under the
  * 4-tuple the server's segments carry, like every connection, and its
@@ -189,7 +190,16 @@ sf_connect_xmit(struct sf_wtcp *wt, struct sf_conn *c,
 	}
 }
 
-/* When the SYN timer looks again: the backoff, or sooner for a resolution. */
+/*
+ * When the SYN timer looks again: the backoff, or sooner for a
+ * resolution. A look at a resolution comes one neighbour scan later
+ * than that: the entry's solicitations are retrans_time apart (the
+ * first timeout's default too), each sent by a scan up to a scan late,
+ * and a tick runs the TCP timers before the scan, so a look on the
+ * solicitations' beat would find the entry still INCOMPLETE on the tick
+ * it fails, and the open would learn of it a whole retrans_time late
+ * (4 s, where Linux's connect() fails as its ARP gives up, at 3).
+ */
 static void
 sf_connect_arm(struct sf_wtcp *wt, struct sf_conn *c)
 {
@@ -197,7 +207,8 @@ sf_connect_arm(struct sf_wtcp *wt, struct sf_conn *c)
 	uint32_t ms = sf_tcp_backoff(c->cn_rto_base, tb->tb_backoff);
 
 	if (tb->tb_syn_nwait)
-		ms = RTE_MIN(ms, (uint32_t)SF_NEIGH_RETRANS_MS);
+		ms = RTE_MIN(ms, (uint32_t)SF_NEIGH_RETRANS_MS) +
+			SF_NEIGH_SCAN_MS;
 	sf_conn_timer_set(wt, c, SF_CT_REXMT, ms);
 }
 
