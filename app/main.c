@@ -451,8 +451,34 @@ sf_setup_steering(uint16_t port, const struct sf_port_setup *ps)
 				"its own way and may split flows", port);
 		break;
 	default:
-		sw = nw > 1 && (nq < nw || (nq > 1 && !ps->ps_rss_capable));
+		/*
+		 * RSS only where synfront can predict it (its key, the RETA
+		 * read back): an active open's local port is chosen so that
+		 * the server's replies reach the worker that opened it, which
+		 * a PMD hashing its own way (net_tap: the kernel picks the
+		 * queue) would not honour.
+		 */
+		sw = nw > 1 && (nq < nw || (nq > 1 && !ps->ps_rss_ours));
 		break;
+	}
+	if (!sw && nq > 1 && !ps->ps_rss_ours)
+		SF_LOG(WARNING, "port %u: RSS with the PMD's own hash: the "
+			"replies to active opens may reach another worker, "
+			"which answers them with RST (--steering sw or auto "
+			"avoids it)", port);
+	if (!sw && nq > 1 && ps->ps_rss_ours) {
+		uint16_t wk[SF_STEER_RETA_SIZE];
+		unsigned int i;
+
+		/* Worker i polls queue i of every port (sf_setup()). */
+		for (i = 0; i < ps->ps_reta_size; i++)
+			wk[i] = ps->ps_reta[i];
+		ret = sf_engine_port_rss(sf_eng, port, wk, ps->ps_reta_size);
+		if (ret != 0) {
+			SF_LOG(ERR, "port %u: RSS table: %s", port,
+				strerror(-ret));
+			return ret;
+		}
 	}
 	if (!sw) {
 		SF_LOG(INFO, "port %u: %s", port, nq > 1 ?

@@ -54,6 +54,38 @@ sf_port_nb_pairs(const struct rte_eth_dev_info *info, uint16_t nb_pairs)
 	return nb_q == 0 ? 1 : nb_q;
 }
 
+/*
+ * Read the port's RSS redirection table into out->ps_reta: true when it
+ * could be, with a size (a power of 2 up to SF_STEER_RETA_SIZE) whose
+ * entries the engine can repeat over its own table, and every entry a
+ * queue we set up.
+ */
+static bool
+sf_port_reta(uint16_t port_id, const struct rte_eth_dev_info *info,
+		struct sf_port_setup *out)
+{
+	struct rte_eth_rss_reta_entry64 rc[SF_STEER_RETA_SIZE /
+		RTE_ETH_RETA_GROUP_SIZE];
+	uint16_t n = info->reta_size, i;
+
+	if (n == 0 || n > SF_STEER_RETA_SIZE || (n & (n - 1)) != 0 ||
+	    n < RTE_ETH_RETA_GROUP_SIZE)
+		return false;
+	memset(rc, 0, sizeof(rc));
+	for (i = 0; i < n / RTE_ETH_RETA_GROUP_SIZE; i++)
+		rc[i].mask = UINT64_MAX;
+	if (rte_eth_dev_rss_reta_query(port_id, rc, n) != 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		out->ps_reta[i] = rc[i / RTE_ETH_RETA_GROUP_SIZE].reta[
+			i % RTE_ETH_RETA_GROUP_SIZE];
+		if (out->ps_reta[i] >= out->ps_nb_queues)
+			return false;
+	}
+	out->ps_reta_size = n;
+	return true;
+}
+
 unsigned int
 sf_port_pool_need(uint16_t port_id, uint16_t nb_pairs)
 {
@@ -186,6 +218,8 @@ sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_pairs,
 			port_id, strerror(-ret));
 
 	out->ps_nb_queues = nb_q;
+	if (out->ps_rss && conf.rx_adv_conf.rss_conf.rss_key != NULL)
+		out->ps_rss_ours = sf_port_reta(port_id, &info, out);
 	out->ps_conf.rx_offloads = conf.rxmode.offloads;
 	out->ps_conf.tx_offloads = conf.txmode.offloads;
 	if (rte_eth_dev_get_mtu(port_id, &out->ps_conf.mtu) != 0)
@@ -203,10 +237,12 @@ sf_port_init(uint16_t port_id, struct rte_mempool *mp, uint16_t nb_pairs,
 	rte_ether_format_addr(mac, sizeof(mac), &out->ps_conf.mac);
 	SF_PORT_LOG(INFO,
 		"port %u (%s): mac %s, %u queue pair(s) of %u/%u descriptors, "
-		"RSS %s, rx offloads 0x%" PRIx64 ", tx offloads 0x%" PRIx64
+		"RSS %s%s, rx offloads 0x%" PRIx64 ", tx offloads 0x%" PRIx64
 		", link %s",
 		port_id, info.driver_name, mac, nb_q, out->ps_nb_rxd,
 		out->ps_nb_txd, out->ps_rss ? "on" : "off",
+		out->ps_rss_ours ? " (sf_rss_key, RETA read)" :
+		out->ps_rss ? " (the PMD's own hash)" : "",
 		out->ps_conf.rx_offloads, out->ps_conf.tx_offloads,
 		link.link_status == RTE_ETH_LINK_UP ? "up" : "down (continuing)");
 	return 0;

@@ -18,6 +18,15 @@ struct sf_port_setup {
 	uint16_t ps_nb_txd;        /* descriptors per tx queue */
 	bool ps_rss;               /* RSS on the TCP/IP tuple enabled */
 	bool ps_rss_capable;       /* the port offers RSS on TCP/IP */
+	/*
+	 * RSS as synfront's software hash predicts it: sf_rss_key taken and
+	 * the redirection table read back (ps_reta: queue of each entry),
+	 * so the engine knows which worker receives a flow's segments (the
+	 * local ports of active opens depend on it).
+	 */
+	bool ps_rss_ours;
+	uint16_t ps_reta_size;
+	uint16_t ps_reta[SF_STEER_RETA_SIZE];
 	unsigned int ps_pmd_kept;  /* mbufs the PMD keeps past close */
 	struct sf_port_conf ps_conf; /* MAC and offloads, for the engine */
 };

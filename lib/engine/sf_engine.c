@@ -618,6 +618,27 @@ sf_engine_worker(struct sf_engine *eng, unsigned int idx)
 }
 
 int
+sf_engine_port_rss(struct sf_engine *eng, uint16_t port_id,
+		const uint16_t *workers, unsigned int size)
+{
+	struct sf_port *pt;
+	unsigned int i;
+
+	if (sf_engine_port(eng, port_id) == NULL)
+		return -EINVAL;
+	pt = &eng->en_ports[port_id];
+	if (workers == NULL || size < 64 ||
+	    size > SF_STEER_RETA_SIZE || (size & (size - 1)) != 0)
+		return -EINVAL;
+	for (i = 0; i < size; i++)
+		if (workers[i] >= eng->en_nb_workers)
+			return -EINVAL;
+	for (i = 0; i < SF_STEER_RETA_SIZE; i++)
+		pt->pt_reta[i] = workers[i & (size - 1)];
+	return 0;
+}
+
+int
 sf_worker_queue_add(struct sf_worker *w, uint16_t port_id, uint16_t queue_id)
 {
 	if (w == NULL || sf_engine_port(w->wk_eng, port_id) == NULL)

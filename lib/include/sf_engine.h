@@ -373,6 +373,22 @@ unsigned int sf_worker_queue_count(const struct sf_worker *w);
  */
 int sf_engine_steer(struct sf_engine *eng, uint16_t port_id);
 
+/**
+ * Which worker the NIC's RSS hands each flow of a port that is not
+ * software-steered: the NIC hashes with sf_rss_key, and entry i of its
+ * redirection table (size entries, a power of 2 from 64 to
+ * SF_STEER_RETA_SIZE) sends hash values i modulo size to the queue of
+ * worker workers[i]. The local ports of active opens are chosen so that
+ * the server's replies come to the worker that opened the connection
+ * (docs/connect.md); without this call the engine assumes entry i goes to
+ * worker i modulo the number of workers. Call before the workers poll.
+ *
+ * @return
+ *   0, or -EINVAL (unknown port, bad size, a worker index out of range).
+ */
+int sf_engine_port_rss(struct sf_engine *eng, uint16_t port_id,
+		const uint16_t *workers, unsigned int size);
+
 /** Whether a port is software-steered (1), not (0), or -EINVAL. */
 int sf_engine_port_steered(const struct sf_engine *eng, uint16_t port_id);
 
