@@ -203,6 +203,11 @@ extern "C" {
 	  "connection in TIME-WAIT (tcp_tw_reuse)") \
 	X(connect_ring_in, "active opens a worker took from its connect " \
 	  "ring (asked from another thread)") \
+	X(tcp_not_owner, "segments for no flow of this worker (no " \
+	  "connection, request or listener) whose port's steering table " \
+	  "names another worker: RSS synfront cannot predict spread them, " \
+	  "and a reply to another worker's active open may be among them " \
+	  "(0 with software steering or a RETA read back)") \
 	X(connect_bad_ack, "segments for an active open in SYN-SENT whose " \
 	  "ACK is not for our SYN, answered with RST (the SYN goes again " \
 	  "soon)") \

@@ -184,6 +184,16 @@ sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
 	if (ls != NULL)
 		return sf_tcp_listen(wt, pt, ls, &s);
 
+	/*
+	 * Not ours, and the port's table names another worker as the
+	 * flow's owner: the NIC spread it its own way (RSS synfront cannot
+	 * predict), and a reply to another worker's active open may be
+	 * what just missed its connection. Counted, so operators see it.
+	 */
+	if (et->et_nb_workers > 1 && !pt->pt_steer &&
+	    pt->pt_reta[sf_rss_flow(&s.sg_key) & (SF_STEER_RETA_SIZE - 1)] !=
+	    wt->wt_net.nt_idx)
+		sf_count(&wt->wt_net, SF_CNT_tcp_not_owner);
 	/* RFC 9293 3.10.7.1, CLOSED: reset anything but a reset. */
 	if (s.sg_flags & SF_TH_RST)
 		return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_no_listener);

@@ -15,9 +15,12 @@ synfront connects to kernel servers in the tap's namespace.
   SYN retransmitted (SYN-ACKs withheld by iptables in the namespace; the
   two SYNs seen on the wire with scapy: same ISN and port; given up 1 + 2 s
   after the first);
-- two workers with software steering: every reply reaches the worker that
-  opened its connection (each worker completes the handshakes it started,
-  and no segment meets an unknown flow: no RST is sent).
+- two workers with software steering (asked, or auto's choice on a
+  two-queue tap): every reply reaches the worker that opened its
+  connection (each worker completes the handshakes it started, no segment
+  meets an unknown flow: no RST, tcp_not_owner 0); and the control: with
+  --steering rss on net_tap, whose queues the kernel picks, replies do
+  miss their worker, and tcp_not_owner says so.
 
 Every synfront exits clean (exit JSON: no mbuf in use, every frame
 accounted); every namespace, process and rule goes with the test.
@@ -307,3 +310,31 @@ def test_two_workers_sw_steering(client_sf):
     assert opens == est, (opens, est)
     s = sf.stats()
     assert s["out_rsts"] == 0 and s["drop_tcp_no_listener"] == 0, s
+    assert s["tcp_not_owner"] == 0, s
+
+
+@pytest.mark.parametrize("client_sf", [([], "0-1")], indirect=True)
+def test_two_workers_auto_steers_tap(client_sf):
+    """--steering auto on a two-queue tap: net_tap's queues are the
+    kernel's choice, so synfront steers in software and every open
+    completes, as above."""
+    sf = client_sf
+    assert "software steering" in sf.stderr(), sf.stderr()
+    check_clean_run(client_run(sf, 1000, 100), 1000)
+    assert sf.stats()["tcp_not_owner"] == 0
+
+
+@pytest.mark.parametrize("client_sf", [(
+    ["--steering", "rss", "--syn-retries", "1"], "0-1")], indirect=True)
+def test_two_workers_rss_on_tap_misses(client_sf):
+    """The control: --steering rss on net_tap (a warning says so): the
+    kernel picks each reply's queue, about half the SYN-ACKs reach the
+    worker that did not open the connection, which counts tcp_not_owner
+    and answers RST (the server refuses; the open then ends refused or
+    by a RST). The counter is what tells an operator."""
+    sf = client_sf
+    assert "PMD's own hash" in sf.stderr(), sf.stderr()
+    t = client_run(sf, 200, 50, timeout=60)
+    assert t["failed"] > 0 and t["timeout"] > 0, t
+    s = sf.stats()
+    assert s["tcp_not_owner"] > 0, s
