@@ -573,6 +573,7 @@ sf_parse_bytes(const char *where, const char *what, const char *val,
 static int
 sf_parse_port_range(const char *where, const char *val, struct sf_conf *conf)
 {
+	const char *h;
 	unsigned long lo, hi;
 	char *end;
 
@@ -580,9 +581,9 @@ sf_parse_port_range(const char *where, const char *val, struct sf_conf *conf)
 	lo = strtoul(val, &end, 10);
 	if (end == val || (*end != '-' && *end != ' ') || errno != 0)
 		goto bad;
-	val = end + 1;
-	hi = strtoul(val, &end, 10);
-	if (end == val || *end != '\0' || errno != 0 || lo == 0 || lo > hi ||
+	h = end + 1;
+	hi = strtoul(h, &end, 10);
+	if (end == h || *end != '\0' || errno != 0 || lo == 0 || lo > hi ||
 	    hi > 65535)
 		goto bad;
 	conf->local_port_lo = (unsigned int)lo;

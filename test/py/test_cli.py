@@ -111,6 +111,9 @@ def test_help():
     ("--keepalive-probes", "128", "1..127"),
     ("--idle-timeout-ms", "10", "1000..2073600000"),
     ("--synack-timeout-ms", "0", "1..120000"),
+    ("--syn-retries", "0", "1..20"),
+    ("--syn-retries", "21", "1..20"),
+    ("--connect-parallel", "0", "1..1048576"),
 ])
 def test_bad_engine_tcp_values(opt, value, rng):
     """Engine-wide and listener TCP settings name the value and the
@@ -302,3 +305,23 @@ def test_route_refused(route, why):
     assert r.returncode == 2, r.stderr
     assert [l for l in r.stderr.splitlines()
             if "route '%s'" % route in l and why in l], r.stderr
+
+
+@pytest.mark.parametrize("opt,value,want", [
+    ("--local-port-range", "60999-32768", "LO-HI"),
+    ("--local-port-range", "0-100", "LO-HI"),
+    ("--local-port-range", "1000", "LO-HI"),
+    ("--local-port-range", "1000-70000", "LO-HI"),
+    ("--connect", "10.10.0.2", "ADDR:PORT"),
+    ("--connect", "10.10.0.2:0", "ADDR:PORT"),
+    ("--connect", "fd00::2:80", "[V6ADDR]:PORT"),
+    ("--connect", "[10.10.0.2]:80", "ADDR:PORT"),
+    ("--tw-reuse", "maybe", "yes"),
+])
+def test_bad_active_open_values(opt, value, want):
+    """The active open's options name the bad value and the form they
+    take."""
+    r = synfront(["--", opt, value])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert opt in line and value in line and want in line, line
