@@ -78,9 +78,10 @@ sf_connect_addr_ok(const struct sf_addr *a)
 {
 	static const uint8_t zero[16];
 
+	/* Network order: the first octet is the first byte (224/4 is D). */
 	if (a->family == AF_INET)
-		return a->v4 != 0 && !RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(a->v4)) &&
-			a->v4 != UINT32_MAX;
+		return a->v4 != 0 && a->v4 != UINT32_MAX &&
+			(((const uint8_t *)&a->v4)[0] & 0xf0) != 0xe0;
 	if (a->family == AF_INET6)
 		return memcmp(a->v6, zero, 16) != 0 && a->v6[0] != 0xff;
 	return false;
