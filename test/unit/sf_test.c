@@ -431,24 +431,34 @@ sf_test_teardown(struct sf_engine *eng)
 }
 
 struct rte_mbuf *
-sf_test_arp_request(void)
+sf_test_arp_frame(uint16_t op)
 {
 	static const struct rte_ether_addr bcast = {{ 0xff, 0xff, 0xff, 0xff,
 		0xff, 0xff }};
+	bool reply = op == RTE_ARP_OP_REPLY;
 	uint8_t f[60];
 	struct rte_arp_hdr *ah = (struct rte_arp_hdr *)(f + 14);
 
 	memset(f, 0, sizeof(f));
-	sf_test_put_eth(f, &bcast, 0, RTE_ETHER_TYPE_ARP);
+	sf_test_put_eth(f, reply ? &sf_test_mac : &bcast, 0,
+		RTE_ETHER_TYPE_ARP);
 	ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
 	ah->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	ah->arp_hlen = 6;
 	ah->arp_plen = 4;
-	ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	ah->arp_opcode = rte_cpu_to_be_16(op);
 	ah->arp_data.arp_sha = sf_test_peer;
 	memcpy(&ah->arp_data.arp_sip, sf_test_peer_v4, 4);
+	if (reply)
+		ah->arp_data.arp_tha = sf_test_mac;
 	memcpy(&ah->arp_data.arp_tip, sf_test_v4, 4);
 	return sf_test_mbuf(f, sizeof(f));
+}
+
+struct rte_mbuf *
+sf_test_arp_request(void)
+{
+	return sf_test_arp_frame(RTE_ARP_OP_REQUEST);
 }
 
 struct sf_engine *

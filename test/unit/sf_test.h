@@ -201,6 +201,11 @@ void sf_test_teardown(struct sf_engine *eng);
 
 /* A broadcast ARP request from the peer for our IPv4 address. */
 struct rte_mbuf *sf_test_arp_request(void);
+/*
+ * An ARP frame from the peer about our IPv4 address: a broadcast request
+ * (RTE_ARP_OP_REQUEST), or a reply to us (RTE_ARP_OP_REPLY).
+ */
+struct rte_mbuf *sf_test_arp_frame(uint16_t op);
 
 /* A TCP segment from the peer to port 0 (sf_test_tcp_frame()). */
 struct sf_test_tcp {

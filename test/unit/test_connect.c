@@ -956,43 +956,27 @@ check_solicit(unsigned int i, bool v6)
 static struct rte_mbuf *
 peer_neigh_answer(bool v6)
 {
-	uint8_t f[128];
+	struct rte_ipv6_hdr *ip6;
+	uint8_t f[128], *nd;
+	uint16_t l2;
 
+	if (!v6)
+		return sf_test_arp_frame(RTE_ARP_OP_REPLY);
 	memset(f, 0, sizeof(f));
-	if (!v6) {
-		struct rte_arp_hdr *ah = (struct rte_arp_hdr *)(f + 14);
-
-		sf_test_put_eth(f, &sf_test_mac, 0, RTE_ETHER_TYPE_ARP);
-		ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
-		ah->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-		ah->arp_hlen = 6;
-		ah->arp_plen = 4;
-		ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
-		ah->arp_data.arp_sha = sf_test_peer;
-		memcpy(&ah->arp_data.arp_sip, sf_test_peer_v4, 4);
-		ah->arp_data.arp_tha = sf_test_mac;
-		memcpy(&ah->arp_data.arp_tip, sf_test_v4, 4);
-		return sf_test_mbuf(f, 60);
-	} else {
-		struct rte_ipv6_hdr *ip6;
-		uint16_t l2 = sf_test_put_eth(f, &sf_test_mac, 0,
-			RTE_ETHER_TYPE_IPV6);
-		uint8_t *nd;
-
-		sf_test_put_ip6(f + l2, sf_test_peer_v6, sf_test_v6,
-			IPPROTO_ICMPV6, 32, 255);
-		ip6 = (struct rte_ipv6_hdr *)(f + l2);
-		nd = f + l2 + sizeof(*ip6);
-		nd[0] = 136;
-		nd[4] = 0x60;                   /* solicited, override */
-		memcpy(nd + 8, sf_test_peer_v6, 16);
-		nd[24] = 2;                     /* target link-layer address */
-		nd[25] = 1;
-		memcpy(nd + 26, &sf_test_peer, 6);
-		sf_test_put_cksum(nd + 2, sf_test_ip6_sum(ip6, nd, 32,
-			IPPROTO_ICMPV6));
-		return sf_test_mbuf(f, (uint16_t)(l2 + sizeof(*ip6) + 32));
-	}
+	l2 = sf_test_put_eth(f, &sf_test_mac, 0, RTE_ETHER_TYPE_IPV6);
+	sf_test_put_ip6(f + l2, sf_test_peer_v6, sf_test_v6, IPPROTO_ICMPV6,
+		32, 255);
+	ip6 = (struct rte_ipv6_hdr *)(f + l2);
+	nd = f + l2 + sizeof(*ip6);
+	nd[0] = 136;
+	nd[4] = 0x60;                   /* solicited, override */
+	memcpy(nd + 8, sf_test_peer_v6, 16);
+	nd[24] = 2;                     /* target link-layer address */
+	nd[25] = 1;
+	memcpy(nd + 26, &sf_test_peer, 6);
+	sf_test_put_cksum(nd + 2, sf_test_ip6_sum(ip6, nd, 32,
+		IPPROTO_ICMPV6));
+	return sf_test_mbuf(f, (uint16_t)(l2 + sizeof(*ip6) + 32));
 }
 
 /*
