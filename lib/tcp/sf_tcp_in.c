@@ -208,10 +208,11 @@ sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
  * connections take a fragmentation-needed or packet-too-big (their MSS)
  * and only count the others; nothing answers
  * it. Software steering brought it to the flow's owner; with hardware
- * RSS it may have reached another worker and find nothing here
- * (XXX(#17): hand it to the owner, with the NIC's RETA that active open
- * needs to pick source ports; sf_rss_frame() already hashes the flow an
- * error quotes).
+ * RSS it may have reached another worker and find nothing here: the NIC
+ * hashes the ICMP datagram, not the flow it quotes. (Not built: a hand-off
+ * to the owner. The port's table, pt_reta, names it now that the NIC's
+ * RETA is read back, and sf_rss_frame() hashes the quoted flow; what is
+ * missing is rings between workers under hardware RSS.)
  */
 enum sf_verdict
 sf_tcp_icmp_err(struct sf_wtcp *wt, const struct sf_flow_key *k,
