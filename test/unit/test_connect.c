@@ -130,6 +130,23 @@ pool_avail(void)
 	return rte_mempool_avail_count(sf_test_pool);
 }
 
+/*
+ * At the end of a helper whose checks print their own lines: when any
+ * failed since failures, say which line of the case called it (once, if
+ * a helper it called has said so already).
+ */
+static void
+called_from(int failures, int line)
+{
+	static int told;        /* sf_test_failures when last said */
+
+	if (sf_test_failures == failures || sf_test_failures == told)
+		return;
+	fprintf(stderr, "     (in a helper called at %s:%d)\n", __FILE__,
+		line);
+	told = sf_test_failures;
+}
+
 /* An engine (params: NULL for the test default), the clock at T0. */
 static struct sf_engine *
 setup(const struct sf_engine_params *ep)
@@ -177,6 +194,18 @@ params(struct sf_connect_params *p, bool v6)
 	p->on_close = on_close;
 	p->on_data = on_data;
 	p->arg = &cb;
+}
+
+/* setup(ep) with the peer known (learn_peer()), and p params() for it. */
+static struct sf_engine *
+setup_peer(const struct sf_engine_params *ep, struct sf_connect_params *p,
+		bool v6)
+{
+	struct sf_engine *eng = setup(ep);
+
+	learn_peer(eng, v6);
+	params(p, v6);
+	return eng;
 }
 
 /* One active open as the tests follow it. */
@@ -259,6 +288,24 @@ synack(const struct act *a)
 		a->tsval, NULL, 0);
 }
 
+/*
+ * The peer's SYN-ACK for a with the flags more (ECE, CWR) besides, the
+ * options in which and TSecr tsecr, taken: it completes the open
+ * (connect_established) and a reply goes back in its place. Returns the
+ * reply (our ACK) for the caller to check and free.
+ */
+static struct rte_mbuf *
+check_synack_taken(struct sf_engine *eng, const struct act *a, uint8_t more,
+		unsigned int which, uint32_t tsecr, int line)
+{
+	static const enum sf_counter cs[] = { SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_connect_established, SF_CNT_MAX };
+
+	return sf_test_check_input_v(eng, peer_seg(a, F_SYN | F_ACK | more,
+		PEER_ISN, a->iss + 1, which, tsecr, NULL, 0), SF_VERDICT_TX, cs,
+		__FILE__, line);
+}
+
 /* Complete a with synack(): our ACK answers it, on_connected ran. */
 static void
 complete(struct sf_engine *eng, const struct act *a)
@@ -267,9 +314,7 @@ complete(struct sf_engine *eng, const struct act *a)
 	struct rte_mbuf *m;
 	struct sf_test_seg r;
 
-	m = SF_CHECK_INPUTV(eng, synack(a), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-		SF_CNT_connect_established);
+	m = check_synack_taken(eng, a, 0, TOF_ALL, a->tsval, __LINE__);
 	if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
 		SF_CHECK_EQ(r.flags, F_ACK);
 		SF_CHECK_EQ(r.seq, a->iss + 1);
@@ -297,6 +342,125 @@ check_rst(const struct act *a, struct rte_mbuf *m, uint32_t seq)
 }
 
 /*
+ * The peer's SYN-ACK for a, all options, acknowledging ack and echoing
+ * tsecr, refused: check_rst() of the RST at ack in its place, counted in
+ * c as well as out_rsts (c SF_CNT_MAX: in no other).
+ */
+static void
+check_synack_rst(struct sf_engine *eng, const struct act *a, uint32_t ack,
+		uint32_t tsecr, enum sf_counter c, int line)
+{
+	const enum sf_counter cs[] = { SF_CNT_tcp_segments,
+		SF_CNT_tcp_replied, SF_CNT_out_rsts, c, SF_CNT_MAX };
+	int failures = sf_test_failures;
+	struct rte_mbuf *m;
+
+	m = sf_test_check_input_v(eng, peer_seg(a, F_SYN | F_ACK, PEER_ISN,
+		ack, TOF_ALL, tsecr, NULL, 0), SF_VERDICT_TX, cs, __FILE__,
+		line);
+	check_rst(a, m, ack);
+	rte_pktmbuf_free(m);
+	called_from(failures, line);
+}
+
+/*
+ * a's 4-tuple is nobody's now: a late synack() meets CLOSED's rule (a
+ * RST at its ACK, check_synack_rst()) and nothing connects.
+ */
+static void
+check_late_synack(struct sf_engine *eng, const struct act *a, int line)
+{
+	int failures = sf_test_failures;
+
+	check_synack_rst(eng, a, a->iss + 1, a->tsval, SF_CNT_MAX, line);
+	SF_CHECK_EQ(cb.connected, 0);
+	called_from(failures, line);
+}
+
+/*
+ * Run m (the peer's) through worker 0, which may answer with an ACK in
+ * its place (TX) or with nothing yet (DONE). True when it did, with that
+ * ACK parsed into r; m is given back either way.
+ */
+static bool
+input_acked(struct sf_engine *eng, struct rte_mbuf *m, struct sf_test_seg *r,
+		int line)
+{
+	int failures = sf_test_failures;
+	enum sf_verdict v = sf_test_input(eng, m);
+	bool acked = false;
+
+	SF_CHECK(v == SF_VERDICT_TX || v == SF_VERDICT_DONE);
+	if (v == SF_VERDICT_TX && sf_test_tcp_parse(m, r, __FILE__, line)) {
+		SF_CHECK_EQ(r->flags, F_ACK);
+		acked = true;
+	}
+	if (v != SF_VERDICT_KEPT)
+		rte_pktmbuf_free(m);
+	called_from(failures, line);
+	return acked;
+}
+
+/*
+ * The first frame the tx hook holds is a SYN to the server's port dport:
+ * take it as the SYN of c, a (its port, ISN and TSval). False, a
+ * cleared, when there is none or it does not parse.
+ */
+static bool
+take_syn(struct act *a, bool v6, struct sf_conn *c, uint16_t dport,
+		int line)
+{
+	int failures = sf_test_failures;
+	struct sf_test_seg r;
+
+	memset(a, 0, sizeof(*a));
+	if (sf_test_tx_n < 1 ||
+	    !sf_test_tcp_parse(sf_test_tx[0], &r, __FILE__, line))
+		return false;
+	SF_CHECK_EQ(r.flags, F_SYN);
+	SF_CHECK_EQ(r.dport, dport);
+	a->v6 = v6;
+	a->c = c;
+	a->lport = r.sport;
+	a->iss = r.seq;
+	a->tsval = r.opts.to_tsval;
+	called_from(failures, line);
+	return true;
+}
+
+/* Move the clock to t: nothing leaves, on_close has run nclosed times. */
+static void
+check_quiet_at(struct sf_engine *eng, uint32_t t, unsigned int nclosed,
+		int line)
+{
+	int failures = sf_test_failures;
+
+	sf_worker_clock(wk(eng), t);
+	SF_CHECK_EQ(sf_test_tx_n, 0);
+	SF_CHECK_EQ(cb.nclosed, nclosed);
+	sf_test_tx_flush();
+	called_from(failures, line);
+}
+
+/*
+ * The open c has ended: on_close(c, why) once and no other call, never
+ * on_connected, its slot free.
+ */
+static void
+check_closed_once(struct sf_engine *eng, const struct sf_conn *c,
+		enum sf_close_reason why, int line)
+{
+	int failures = sf_test_failures;
+
+	SF_CHECK_EQ(cb.closes[why], 1);
+	SF_CHECK_EQ(cb.nclosed, 1);
+	SF_CHECK(cb.closed == c);
+	SF_CHECK_EQ(cb.connected, 0);
+	SF_CHECK_EQ(nconns(eng), 0);
+	called_from(failures, line);
+}
+
+/*
  * 1. The SYN. Linux's defaults: SYN alone, window 65535, <MSS, SACK-
  * permitted, TS, NOP, WS 7> (20 bytes, TSecr 0), MSS the port's MTU
  * (1500) less 40 or 60, a local port of the default range, to the
@@ -317,9 +481,7 @@ test_syn_format(bool v6)
 	uint8_t want[40];
 	uint8_t n;
 
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	sf_test_snap(eng, &snap);
 	if (!start(eng, &p, &a))
 		goto out;
@@ -457,8 +619,7 @@ test_established(bool v6)
 	struct sf_test_seg r;
 	struct act a;
 
-	eng = setup(NULL);
-	learn_peer(eng, v6);
+	eng = setup_peer(NULL, &p, v6);
 	for (i = 0; i < RTE_DIM(cases); i++) {
 		const struct neg_case *nc = &cases[i];
 		bool ts = (nc->which & SF_TOF_TS) && nc->our_ts;
@@ -467,7 +628,6 @@ test_established(bool v6)
 		uint16_t peer = (nc->which & SF_TOF_MSS) ? PEER_MSS :
 			v6 ? 1220 : 536;
 		uint32_t our_tsval = 0;
-		enum sf_verdict v;
 
 		params(&p, v6);
 		p.timestamps = nc->our_ts;
@@ -476,10 +636,8 @@ test_established(bool v6)
 			break;
 		cb.connected = 0;
 		cb.data_len = 0;
-		m = SF_CHECK_INPUTV(eng, peer_seg(&a, F_SYN | F_ACK, PEER_ISN,
-			a.iss + 1, nc->which, a.tsval, NULL, 0), SF_VERDICT_TX,
-			SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-			SF_CNT_connect_established);
+		m = check_synack_taken(eng, &a, 0, nc->which, a.tsval,
+			__LINE__);
 		nr++;
 		if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
 			SF_CHECK_EQ(r.flags, F_ACK);
@@ -521,16 +679,10 @@ test_established(bool v6)
 		SF_CHECK_EQ(cb.nclosed, 0);
 
 		/* The peer's first bytes reach on_data. */
-		m = peer_seg(&a, F_ACK | F_PSH, PEER_ISN + 1, a.iss + 1,
-			ts ? SF_TOF_TS : 0, our_tsval, "hello", 5);
-		v = sf_test_input(eng, m);
-		SF_CHECK(v == SF_VERDICT_TX || v == SF_VERDICT_DONE);
-		if (v == SF_VERDICT_TX && SF_TEST_TCP_PARSE(m, &r)) {
-			SF_CHECK_EQ(r.flags, F_ACK);
+		if (input_acked(eng, peer_seg(&a, F_ACK | F_PSH, PEER_ISN + 1,
+		    a.iss + 1, ts ? SF_TOF_TS : 0, our_tsval, "hello", 5), &r,
+		    __LINE__))
 			SF_CHECK_EQ(r.ack, PEER_ISN + 6);
-		}
-		if (v != SF_VERDICT_KEPT)
-			rte_pktmbuf_free(m);
 		SF_CHECK_EQ(cb.data_len, 5);
 		SF_CHECK_MEM(cb.data, "hello", 5);
 		sf_test_tx_flush();
@@ -550,11 +702,8 @@ test_established(bool v6)
 		if (!start(eng, &p, &a))
 			break;
 		cb.connected = 0;
-		m = SF_CHECK_INPUTV(eng, peer_seg(&a, F_SYN | F_ACK | fl[i],
-			PEER_ISN, a.iss + 1, TOF_ALL, a.tsval, NULL, 0),
-			SF_VERDICT_TX, SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-			SF_CNT_connect_established);
-		rte_pktmbuf_free(m);
+		rte_pktmbuf_free(check_synack_taken(eng, &a, fl[i], TOF_ALL,
+			a.tsval, __LINE__));
 		SF_CHECK_EQ(cb.connected, 1);
 		SF_CHECK_EQ(cb.ci.flags & SF_CONN_F_ECN,
 			i == 0 ? SF_CONN_F_ECN : 0);
@@ -568,19 +717,10 @@ test_established(bool v6)
 		goto out;
 	cb.send = "GET / HTTP/1.0\r\n\r\n";
 	cb.connected = 0;
-	m = synack(&a);
-	{
-		enum sf_verdict v = sf_test_input(eng, m);
-
-		SF_CHECK(v == SF_VERDICT_TX || v == SF_VERDICT_DONE);
-		/* A bare ACK in place, if any: the data carries it too. */
-		if (v == SF_VERDICT_TX && SF_TEST_TCP_PARSE(m, &r)) {
-			SF_CHECK_EQ(r.flags, F_ACK);
-			SF_CHECK_EQ(r.seq, a.iss + 1);
-			SF_CHECK_EQ(r.data_len, 0);
-		}
-		if (v != SF_VERDICT_KEPT)
-			rte_pktmbuf_free(m);
+	/* A bare ACK in place, if any: the data carries it too. */
+	if (input_acked(eng, synack(&a), &r, __LINE__)) {
+		SF_CHECK_EQ(r.seq, a.iss + 1);
+		SF_CHECK_EQ(r.data_len, 0);
 	}
 	SF_CHECK_EQ(cb.connected, 1);
 	SF_CHECK_EQ(cb.send_ret, (int)strlen(cb.send));
@@ -612,20 +752,14 @@ test_bad_ack(bool v6)
 	unsigned int avail = pool_avail();
 	struct sf_connect_params p;
 	struct sf_engine *eng;
-	struct rte_mbuf *m;
 	struct sf_test_seg r;
 	struct act a;
 
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	if (!start(eng, &p, &a))
 		goto out;
-	m = SF_CHECK_INPUTV(eng, peer_seg(&a, F_SYN | F_ACK, PEER_ISN, a.iss,
-		TOF_ALL, a.tsval, NULL, 0), SF_VERDICT_TX, SF_CNT_tcp_segments,
-		SF_CNT_tcp_replied, SF_CNT_connect_bad_ack, SF_CNT_out_rsts);
-	check_rst(&a, m, a.iss);
-	rte_pktmbuf_free(m);
+	check_synack_rst(eng, &a, a.iss, a.tsval, SF_CNT_connect_bad_ack,
+		__LINE__);
 	SF_CHECK_EQ(a.c->cn_state, SF_CS_SYN_SENT);
 	SF_CHECK_EQ(nconns(eng), 1);
 	SF_CHECK_EQ(cb.connected, 0);
@@ -644,12 +778,8 @@ test_bad_ack(bool v6)
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_syn_retrans), 1);
 	sf_test_tx_flush();
 
-	m = SF_CHECK_INPUTV(eng, peer_seg(&a, F_SYN | F_ACK, PEER_ISN,
-		a.iss + 2, TOF_ALL, a.tsval, NULL, 0), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-		SF_CNT_connect_bad_ack, SF_CNT_out_rsts);
-	check_rst(&a, m, a.iss + 2);
-	rte_pktmbuf_free(m);
+	check_synack_rst(eng, &a, a.iss + 2, a.tsval, SF_CNT_connect_bad_ack,
+		__LINE__);
 	SF_CHECK_EQ(a.c->cn_state, SF_CS_SYN_SENT);
 
 	/* RST|ACK with a bad ACK: dropped, nothing sent, still open. */
@@ -681,33 +811,20 @@ test_refused(bool v6)
 	unsigned int avail = pool_avail();
 	struct sf_connect_params p;
 	struct sf_engine *eng;
-	struct rte_mbuf *m;
 	struct act a;
 
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	if (!start(eng, &p, &a))
 		goto out;
 	SF_CHECK_INPUTV(eng, peer_seg(&a, F_RST | F_ACK, 0, a.iss + 1, 0, 0,
 		NULL, 0), SF_VERDICT_DONE, SF_CNT_tcp_segments,
 		SF_CNT_tcp_absorbed, SF_CNT_connect_refused);
-	SF_CHECK_EQ(cb.closes[SF_CLOSE_REFUSED], 1);
-	SF_CHECK_EQ(cb.nclosed, 1);
-	SF_CHECK(cb.closed == a.c);
-	SF_CHECK_EQ(cb.connected, 0);
-	SF_CHECK_EQ(nconns(eng), 0);
+	check_closed_once(eng, a.c, SF_CLOSE_REFUSED, __LINE__);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 	/* The tuple is nobody's: a late SYN-ACK is reset by CLOSED's rule. */
-	m = SF_CHECK_INPUTV(eng, synack(&a), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied, SF_CNT_out_rsts);
-	check_rst(&a, m, a.iss + 1);
-	rte_pktmbuf_free(m);
-	SF_CHECK_EQ(cb.connected, 0);
+	check_late_synack(eng, &a, __LINE__);
 	/* No SYN timer left behind. */
-	sf_worker_clock(wk(eng), T0 + 10000);
-	SF_CHECK_EQ(sf_test_tx_n, 0);
-	SF_CHECK_EQ(cb.nclosed, 1);
+	check_quiet_at(eng, T0 + 10000, 1, __LINE__);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_refused), 1);
 out:
 	teardown(eng, avail);
@@ -727,9 +844,7 @@ test_drops(bool v6)
 	struct sf_engine *eng;
 	struct act a;
 
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	if (!start(eng, &p, &a))
 		goto out;
 	SF_CHECK_INPUTV(eng, peer_seg(&a, F_RST, a.iss + 1, 0, 0, 0, NULL, 0),
@@ -770,28 +885,17 @@ test_paws(bool v6)
 	unsigned int avail = pool_avail();
 	struct sf_connect_params p;
 	struct sf_engine *eng;
-	struct rte_mbuf *m;
 	struct act a;
 
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	if (!start(eng, &p, &a))
 		goto out;
 	/* Our SYNs' TSvals now span [tsval, tsval + 50]. */
 	sf_worker_clock(wk(eng), T0 + 50);
-	m = SF_CHECK_INPUTV(eng, peer_seg(&a, F_SYN | F_ACK, PEER_ISN,
-		a.iss + 1, TOF_ALL, a.tsval - 1, NULL, 0), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-		SF_CNT_paws_active_rejected, SF_CNT_out_rsts);
-	check_rst(&a, m, a.iss + 1);
-	rte_pktmbuf_free(m);
-	m = SF_CHECK_INPUTV(eng, peer_seg(&a, F_SYN | F_ACK, PEER_ISN,
-		a.iss + 1, TOF_ALL, a.tsval + 51, NULL, 0), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-		SF_CNT_paws_active_rejected, SF_CNT_out_rsts);
-	check_rst(&a, m, a.iss + 1);
-	rte_pktmbuf_free(m);
+	check_synack_rst(eng, &a, a.iss + 1, a.tsval - 1,
+		SF_CNT_paws_active_rejected, __LINE__);
+	check_synack_rst(eng, &a, a.iss + 1, a.tsval + 51,
+		SF_CNT_paws_active_rejected, __LINE__);
 	SF_CHECK_INPUTV(eng, peer_seg(&a, F_RST | F_ACK, 0, a.iss + 1,
 		SF_TOF_TS, a.tsval + 1000, NULL, 0), SF_VERDICT_DROP,
 		SF_CNT_tcp_segments, SF_CNT_paws_active_rejected,
@@ -801,22 +905,15 @@ test_paws(bool v6)
 	SF_CHECK_EQ(cb.nclosed, 0);
 	SF_CHECK_EQ(sf_test_tx_n, 0);
 	/* The last of the range is ours. */
-	m = SF_CHECK_INPUTV(eng, peer_seg(&a, F_SYN | F_ACK, PEER_ISN,
-		a.iss + 1, TOF_ALL, a.tsval + 50, NULL, 0), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-		SF_CNT_connect_established);
-	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(check_synack_taken(eng, &a, 0, TOF_ALL, a.tsval + 50,
+		__LINE__));
 	SF_CHECK_EQ(cb.connected, 1);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_paws_active_rejected), 3);
 
 	/* TSecr 0: not checked (Linux tests rcv_tsecr first). */
 	if (!start(eng, &p, &a))
 		goto out;
-	m = SF_CHECK_INPUTV(eng, peer_seg(&a, F_SYN | F_ACK, PEER_ISN,
-		a.iss + 1, TOF_ALL, 0, NULL, 0), SF_VERDICT_TX,
-		SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-		SF_CNT_connect_established);
-	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(check_synack_taken(eng, &a, 0, TOF_ALL, 0, __LINE__));
 	SF_CHECK_EQ(cb.connected, 2);
 out:
 	teardown(eng, avail);
@@ -849,6 +946,26 @@ check_syns_at(struct sf_engine *eng, const struct act *a, uint32_t t,
 }
 
 /*
+ * a's SYN timer gives up at t, after nretrans retransmissions: nothing
+ * leaves at t - 1 or at t, and at t (not before) a ends with
+ * on_close(TIMEOUT) (check_closed_once()), counted in connect_timeouts.
+ */
+static void
+check_given_up(struct sf_engine *eng, const struct act *a, uint32_t t,
+		unsigned int nretrans, int line)
+{
+	int failures = sf_test_failures;
+
+	check_quiet_at(eng, t - 1, 0, line);
+	check_syns_at(eng, a, t, 0);
+	check_closed_once(eng, a->c, SF_CLOSE_TIMEOUT, line);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_timeouts), 1);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_syn_retrans),
+		nretrans);
+	called_from(failures, line);
+}
+
+/*
  * 7. SYN retransmission: 1 s, then 2 s and 4 s more (Linux's doubling),
  * the same SYN each time; with syn_retries 2 the open ends with
  * on_close(TIMEOUT) 4 s after the second, when the third would be due,
@@ -866,9 +983,7 @@ test_syn_rexmt(bool v6)
 	struct sf_engine *eng;
 	struct act a;
 
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	if (!start(eng, &p, &a))
 		goto out;
 	check_syns_at(eng, &a, T0 + 999, 0);
@@ -884,46 +999,27 @@ test_syn_rexmt(bool v6)
 	teardown(eng, avail);
 
 	/* syn_retries 2: given up when the third would go, 7 s in. */
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	p.syn_retries = 2;
 	if (!start(eng, &p, &a))
 		goto out;
 	check_syns_at(eng, &a, T0 + 1000, 1);
 	check_syns_at(eng, &a, T0 + 3000, 1);
-	check_syns_at(eng, &a, T0 + 6999, 0);
-	SF_CHECK_EQ(cb.nclosed, 0);
-	check_syns_at(eng, &a, T0 + 7000, 0);
-	SF_CHECK_EQ(cb.closes[SF_CLOSE_TIMEOUT], 1);
-	SF_CHECK_EQ(cb.nclosed, 1);
-	SF_CHECK(cb.closed == a.c);
-	SF_CHECK_EQ(cb.connected, 0);
-	SF_CHECK_EQ(nconns(eng), 0);
-	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_timeouts), 1);
-	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_syn_retrans), 2);
-	check_syns_at(eng, &a, T0 + 30000, 0);
-	SF_CHECK_EQ(cb.nclosed, 1);
+	check_given_up(eng, &a, T0 + 7000, 2, __LINE__);
+	check_quiet_at(eng, T0 + 30000, 1, __LINE__);
 	teardown(eng, avail);
 
 	/*
 	 * The engine's syn_retries (1) when the open names none; a first
 	 * timeout of 300 ms: the SYN again at 300 ms, given up at 900.
 	 */
-	eng = setup(&ep);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(&ep, &p, v6);
 	p.syn_timeout_ms = 300;
 	if (!start(eng, &p, &a))
 		goto out;
 	check_syns_at(eng, &a, T0 + 299, 0);
 	check_syns_at(eng, &a, T0 + 300, 1);
-	check_syns_at(eng, &a, T0 + 899, 0);
-	SF_CHECK_EQ(cb.nclosed, 0);
-	check_syns_at(eng, &a, T0 + 900, 0);
-	SF_CHECK_EQ(cb.closes[SF_CLOSE_TIMEOUT], 1);
-	SF_CHECK_EQ(cb.nclosed, 1);
-	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_timeouts), 1);
+	check_given_up(eng, &a, T0 + 900, 1, __LINE__);
 out:
 	teardown(eng, avail);
 }
@@ -1036,9 +1132,7 @@ test_unreach(bool v6, uint32_t step)
 	/* The two solicitations after the first; never a SYN. */
 	SF_CHECK_EQ(nsol, 2);
 	SF_CHECK_EQ(ntcp, 0);
-	SF_CHECK_EQ(cb.closes[SF_CLOSE_UNREACH], 1);
-	SF_CHECK_EQ(cb.nclosed, 1);
-	SF_CHECK(cb.closed == c);
+	check_closed_once(eng, c, SF_CLOSE_UNREACH, __LINE__);
 	SF_CHECK(t_close >= 3000 && t_close <= latest);
 	if (t_close < 3000 || t_close > latest)
 		fprintf(stderr, "on_close(UNREACH) came %u ms in, not 3000.."
@@ -1064,7 +1158,6 @@ test_resolved_late(bool v6)
 	struct sf_engine *eng;
 	struct rte_mbuf *m;
 	struct sf_conn *c = NULL;
-	struct sf_test_seg r;
 	struct act a;
 
 	eng = setup(NULL);
@@ -1080,18 +1173,10 @@ test_resolved_late(bool v6)
 	rte_pktmbuf_free(m);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_neigh_queue_sent), 1);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
-	memset(&a, 0, sizeof(a));
-	/* SF_TEST_TCP_PARSE checks the destination is sf_test_peer. */
+	/* Its parse checks the destination is sf_test_peer. */
 	if (c != NULL && sf_test_tx_n == 1 &&
-	    SF_TEST_TCP_PARSE(sf_test_tx[0], &r)) {
-		SF_CHECK_EQ(r.flags, F_SYN);
-		SF_CHECK_EQ(r.dport, RPORT);
-		SF_CHECK_EQ(r.seq, c->cn_iss);
-		a.v6 = v6;
-		a.c = c;
-		a.lport = r.sport;
-		a.iss = r.seq;
-		a.tsval = r.opts.to_tsval;
+	    take_syn(&a, v6, c, RPORT, __LINE__)) {
+		SF_CHECK_EQ(a.iss, c->cn_iss);
 		sf_test_tx_flush();
 		complete(eng, &a);
 		SF_CHECK_EQ(cb.nclosed, 0);
@@ -1152,9 +1237,7 @@ test_bad_params(void)
 	struct sf_conn *c;
 	unsigned int n = 0;
 
-	eng = setup(NULL);
-	learn_peer(eng, false);
-	params(&p, false);
+	eng = setup_peer(NULL, &p, false);
 	bad[n] = p;
 	bad[n++].remote_port = 0;
 	bad[n] = p;
@@ -1224,12 +1307,9 @@ test_abandon(bool v6)
 	struct sf_connect_params p;
 	struct sf_test_snap snap;
 	struct sf_engine *eng;
-	struct rte_mbuf *m;
 	struct act a;
 
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	for (k = 0; k < 2; k++) {
 		if (!start(eng, &p, &a))
 			break;
@@ -1240,17 +1320,10 @@ test_abandon(bool v6)
 		SF_CHECK_EQ(sf_test_tx_n, 0);
 		SF_CHECK_EQ(nconns(eng), 0);
 		SF_CHECK_EQ(cb.nclosed, 0);
-		m = SF_CHECK_INPUTV(eng, synack(&a), SF_VERDICT_TX,
-			SF_CNT_tcp_segments, SF_CNT_tcp_replied,
-			SF_CNT_out_rsts);
-		check_rst(&a, m, a.iss + 1);
-		rte_pktmbuf_free(m);
-		SF_CHECK_EQ(cb.connected, 0);
+		check_late_synack(eng, &a, __LINE__);
 	}
 	/* No SYN timer fires for them. */
-	sf_worker_clock(wk(eng), T0 + 8000);
-	SF_CHECK_EQ(sf_test_tx_n, 0);
-	SF_CHECK_EQ(cb.nclosed, 0);
+	check_quiet_at(eng, T0 + 8000, 0, __LINE__);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_abandoned), 2);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_syn_retrans), 0);
 	teardown(eng, avail);
@@ -1271,7 +1344,6 @@ test_ring(bool v6)
 	struct sf_test_snap snap;
 	struct sf_engine *eng;
 	struct sf_conn *c;
-	struct sf_test_seg r;
 	struct act a;
 
 	eng = sf_test_engine_tcp(NULL);
@@ -1292,22 +1364,11 @@ test_ring(bool v6)
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_active_opens), 2);
 	SF_CHECK_EQ(sf_test_tx_n, 2);
 	SF_CHECK_EQ(nconns(eng), 2);
-	memset(&a, 0, sizeof(a));
-	if (sf_test_tx_n >= 1 && SF_TEST_TCP_PARSE(sf_test_tx[0], &r)) {
-		SF_CHECK_EQ(r.flags, F_SYN);
-		SF_CHECK_EQ(r.dport, RPORT);
-		a.v6 = v6;
-		a.lport = r.sport;
-		a.iss = r.seq;
-		a.tsval = r.opts.to_tsval;
-	}
+	take_syn(&a, v6, NULL, RPORT, __LINE__);
 	sf_test_tx_flush();
 	if (a.lport != 0) {
-		struct rte_mbuf *m = SF_CHECK_INPUTV(eng, synack(&a),
-			SF_VERDICT_TX, SF_CNT_tcp_segments,
-			SF_CNT_tcp_replied, SF_CNT_connect_established);
-
-		rte_pktmbuf_free(m);
+		rte_pktmbuf_free(check_synack_taken(eng, &a, 0, TOF_ALL,
+			a.tsval, __LINE__));
 		SF_CHECK_EQ(cb.connected, 1);
 		SF_CHECK(cb.c != NULL);
 		SF_CHECK_EQ(cb.ci.local_port, a.lport);
@@ -1317,9 +1378,7 @@ test_ring(bool v6)
 	teardown(eng, avail);
 
 	/* Inside the worker's clock: on_close opens the next at once. */
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	p.syn_retries = 1;
 	p.syn_timeout_ms = 100;
 	params(&p2, v6);
@@ -1340,12 +1399,9 @@ test_ring(bool v6)
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_active_opens), 2);
 	SF_CHECK_EQ(nconns(eng), 1);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
-	if (sf_test_tx_n == 1 && SF_TEST_TCP_PARSE(sf_test_tx[0], &r)) {
-		SF_CHECK_EQ(r.flags, F_SYN);
-		SF_CHECK_EQ(r.dport, RPORT + 1);
-		SF_CHECK(cb.reopen_c != NULL &&
-			r.seq == cb.reopen_c->cn_iss);
-	}
+	if (sf_test_tx_n == 1 &&
+	    take_syn(&a, v6, cb.reopen_c, RPORT + 1, __LINE__))
+		SF_CHECK(cb.reopen_c != NULL && a.iss == cb.reopen_c->cn_iss);
 	sf_test_tx_flush();
 out:
 	teardown(eng, avail);
@@ -1366,9 +1422,7 @@ test_fixed_port(bool v6)
 	struct sf_conn *c;
 	struct act a;
 
-	eng = setup(NULL);
-	learn_peer(eng, v6);
-	params(&p, v6);
+	eng = setup_peer(NULL, &p, v6);
 	p.local_port = 40000;
 	if (!start(eng, &p, &a))
 		goto out;
