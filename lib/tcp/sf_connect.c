@@ -249,6 +249,7 @@ sf_tcp_connect(struct sf_wtcp *wt, const struct sf_connect_params *p,
 	struct sf_flow_key k;
 	struct sf_conn *c;
 	struct sf_tcb *tb;
+	uint32_t tw_snd_nxt = 0;
 	int32_t tw = -1;
 	uint64_t f;
 	int ret;
@@ -274,6 +275,7 @@ sf_tcp_connect(struct sf_wtcp *wt, const struct sf_connect_params *p,
 	}
 	if (tw >= 0) {
 		sf_count(nt, SF_CNT_connect_tw_reused);
+		tw_snd_nxt = wt->wt_conn[tw].cn_snd_nxt;
 		sf_conn_end(wt, &wt->wt_conn[tw], SF_CLOSE_DONE);
 	}
 	c = sf_conn_new(wt, &k, sf_flow_hash(&k, et->et_hash_seed));
@@ -286,6 +288,14 @@ sf_tcp_connect(struct sf_wtcp *wt, const struct sf_connect_params *p,
 	/* RFC 6528: ISN = M + F(4-tuple, secret); the TS offset from F too. */
 	f = sf_flow_prf(&et->et_isn_key, &k);
 	c->cn_iss = sf_isn(f, rte_rdtsc());
+	/*
+	 * tcp_twsk_unique(): the 4-tuple of a TIME-WAIT connection starts
+	 * past the old connection's sequence space and window, so the
+	 * server, which may still hold the old one (its last ACK lost),
+	 * cannot take the new SYN for an old segment.
+	 */
+	if (tw >= 0)
+		c->cn_iss = tw_snd_nxt + 65535 + 2;
 	c->cn_tsoff = sf_ts_offset(f);
 	c->cn_snd_una = c->cn_iss;
 	c->cn_snd_nxt = c->cn_iss + 1;
@@ -449,6 +459,12 @@ sf_connect_established(struct sf_wtcp *wt, const struct sf_port *pt,
 	sf_l2peer_from_frame(s->sg_m, s->sg_p, &c->cn_l2);
 	c->cn_state = SF_CS_ESTABLISHED;
 	sf_conn_timer_stop(wt, c, SF_CT_REXMT);
+	/*
+	 * The SYN's round trip seeds the RTT estimator when it is clean: the
+	 * SYN went once, straight out (not after waiting for its next hop).
+	 */
+	if (tb->tb_backoff == 0 && tb->tb_kprobes == 0 && !tb->tb_syn_nwait)
+		sf_snd_rtt_seed(wt, c, wt->wt_net.nt_now - tb->tb_rtt_at);
 	tb->tb_backoff = 0;
 	sf_count(&wt->wt_net, SF_CNT_connect_established);
 	sf_conn_get_info(c, &ci);

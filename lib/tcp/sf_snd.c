@@ -682,6 +682,19 @@ sf_snd_rtt(struct sf_tcb *tb, uint32_t r)
 }
 
 /*
+ * The handshake's round trip as the first sample (Linux's
+ * tcp_synack_rtt_meas() for an active open: the SYN was not
+ * retransmitted, so Karn's rule allows it): the send side set up now,
+ * its SRTT, RTTVAR and RTO from r.
+ */
+void
+sf_snd_rtt_seed(struct sf_wtcp *wt, struct sf_conn *c, uint32_t r)
+{
+	sf_snd_setup(wt, c);
+	sf_snd_rtt(sf_tcb(wt, c), r);
+}
+
+/*
  * SACK blocks (RFC 2018) of an ACK: queued mbufs they cover whole are
  * marked. Blocks below the ACK (D-SACK) or beyond SND.NXT are ignored.
  * Returns the bytes newly SACKed.

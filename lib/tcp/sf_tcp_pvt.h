@@ -779,6 +779,7 @@ void sf_snd_rexmt(struct sf_wtcp *wt, struct sf_conn *c);
 void sf_snd_persist(struct sf_wtcp *wt, struct sf_conn *c);
 void sf_snd_purge(struct sf_wtcp *wt, struct sf_tcb *tb);
 uint32_t sf_snd_max_mbufs(const struct sf_wtcp *wt);
+void sf_snd_rtt_seed(struct sf_wtcp *wt, struct sf_conn *c, uint32_t r);
 
 /*
  * sf_conn_stat.c: a connection as telemetry shows it, read from another

@@ -1460,6 +1460,90 @@ out:
 	teardown(eng, avail);
 }
 
+/*
+ * 14. After a clean handshake (the SYN sent once, its next hop known) the
+ * SYN's round trip seeds the RTT estimator (tcp_synack_rtt_meas()): 30 ms
+ * here, so SRTT 30 ms and RTTVAR 15 ms, RTO 30 + max(4 * 15, 200) =
+ * 230 ms rather than the 1 s of no sample. Then our close, the peer's
+ * ACK and FIN: TIME-WAIT (2 s in the tests). With tw_reuse and a range of
+ * one port, a new open to the same server 1.5 s later must take that
+ * 4-tuple (tcp_twsk_unique(): timestamps on, the last segment a second
+ * old): the old connection ends (on_close DONE), connect_tw_reused counts
+ * it, and the new SYN's sequence number is the old SND.NXT + 65535 + 2,
+ * past everything the old connection may still have in flight. Without
+ * tw_reuse the same open finds no port (EADDRNOTAVAIL).
+ */
+static void
+test_tw_reuse(bool v6)
+{
+	struct sf_engine_params ep = { .nb_workers = 1,
+		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
+		.max_conns = 64, .local_port_lo = 40000,
+		.local_port_hi = 40000, .tw_reuse = 1 };
+	unsigned int avail = pool_avail(), round;
+	struct sf_connect_params p;
+	struct sf_engine *eng = NULL;
+	struct rte_mbuf *m;
+	struct sf_tcb *tb;
+	struct sf_conn *old;
+	uint32_t old_nxt;
+	struct act a, b;
+
+	for (round = 0; round < 2; round++) {
+		ep.tw_reuse = round == 0;
+		eng = setup_peer(&ep, &p, v6);
+		if (!start(eng, &p, &a))
+			goto out;
+		SF_CHECK_EQ(a.lport, 40000);
+		sf_worker_clock(wk(eng), T0 + 30);
+		complete(eng, &a);
+		tb = &wtcp(eng)->wt_tcb[a.c->cn_id];
+		SF_CHECK(a.c->cn_flags & SF_CNF_SND);
+		SF_CHECK_EQ(tb->tb_srtt, 30u << 3);
+		SF_CHECK_EQ(tb->tb_rttvar, 15u << 2);
+		SF_CHECK_EQ(tb->tb_rto, 230);
+		/* Our FIN, the peer's ACK of it and its own FIN. */
+		sf_test_tx_flush();
+		SF_CHECK_EQ(sf_conn_close(a.c), 0);
+		SF_CHECK_EQ(sf_test_tx_n, 1);
+		old = a.c;
+		old_nxt = old->cn_snd_nxt;
+		SF_CHECK_EQ(old_nxt, a.iss + 2);
+		sf_test_tx_flush();
+		m = peer_seg(&a, F_ACK | RTE_TCP_FIN_FLAG, PEER_ISN + 1,
+			old_nxt, SF_TOF_TS, a.tsval + 30, NULL, 0);
+		rte_pktmbuf_free(SF_CHECK_INPUTV(eng, m, SF_VERDICT_TX,
+			SF_CNT_tcp_segments, SF_CNT_tcp_replied));
+		SF_CHECK_EQ(old->cn_state, SF_CS_TIME_WAIT);
+		sf_worker_clock(wk(eng), T0 + 1530);
+		sf_test_tx_flush();
+		if (round == 1) {
+			SF_CHECK_EQ(sf_tcp_connect(wtcp(eng), &p, &b.c),
+				-EADDRNOTAVAIL);
+			SF_CHECK_EQ(sf_test_counter(eng,
+				SF_CNT_connect_no_port), 1);
+			SF_CHECK_EQ(old->cn_state, SF_CS_TIME_WAIT);
+			teardown(eng, avail);
+			eng = NULL;
+			continue;
+		}
+		cb.nclosed = 0;
+		if (!start(eng, &p, &b))
+			goto out;
+		SF_CHECK_EQ(b.lport, 40000);
+		SF_CHECK_EQ(b.iss, old_nxt + 65535 + 2);
+		SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_tw_reused), 1);
+		SF_CHECK_EQ(cb.closes[SF_CLOSE_DONE], 1);
+		SF_CHECK_EQ(nconns(eng), 1);
+		complete(eng, &b);
+		teardown(eng, avail);
+		eng = NULL;
+	}
+out:
+	if (eng != NULL)
+		teardown(eng, avail);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1483,6 +1567,7 @@ main(int argc, char **argv)
 		test_abandon(v6);
 		test_ring(v6);
 		test_fixed_port(v6);
+		test_tw_reuse(v6);
 	}
 	test_bad_params();
 	return sf_test_done("test_connect");
