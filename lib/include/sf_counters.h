@@ -186,6 +186,9 @@ extern "C" {
 	  "(on_connected)") \
 	X(connect_syn_retrans, "SYNs of active opens retransmitted (Linux " \
 	  "TCPSynRetrans)") \
+	X(connect_syn_resolved, "SYNs sent again when their next hop " \
+	  "resolved, for opens whose SYN waited in the neighbour queue " \
+	  "(it keeps 3 frames and may have dropped it): not retransmissions") \
 	X(connect_refused, "active opens refused: a RST answered the SYN " \
 	  "(ECONNREFUSED)") \
 	X(connect_timeouts, "active opens given up after their SYN " \

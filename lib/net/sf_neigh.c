@@ -223,6 +223,8 @@ sf_neigh_alloc(struct sf_net *nt, struct sf_neigh_tab *t, uint16_t port,
 	victim->nb_state = SF_NUD_NONE;
 	victim->nb_probes = 0;
 	victim->nb_nq = 0;
+	victim->nb_enq = 0;
+	__atomic_store_n(&victim->nb_drops, 0, __ATOMIC_RELEASE);
 	victim->nb_armed = false;
 	victim->nb_updated = nt->nt_now;
 	victim->nb_used = nt->nt_now;
@@ -451,7 +453,8 @@ sf_neigh_release(struct sf_net *nt, struct sf_neigh *n)
 }
 
 static void
-sf_neigh_enqueue(struct sf_net *nt, struct sf_neigh *n, struct rte_mbuf *m)
+sf_neigh_enqueue(struct sf_net *nt, struct sf_neigh *n, struct rte_mbuf *m,
+		uint32_t *ticket)
 {
 	if (n->nb_nq == SF_NEIGH_QLEN) {
 		/* Oldest out, as Linux's __neigh_event_send(). */
@@ -459,8 +462,13 @@ sf_neigh_enqueue(struct sf_net *nt, struct sf_neigh *n, struct rte_mbuf *m)
 		memmove(&n->nb_q[0], &n->nb_q[1],
 			sizeof(n->nb_q[0]) * (SF_NEIGH_QLEN - 1));
 		n->nb_nq--;
+		__atomic_store_n(&n->nb_drops, n->nb_drops + 1,
+			__ATOMIC_RELEASE);
 		sf_count(nt, SF_CNT_neigh_queue_overflow);
 	}
+	if (ticket != NULL)
+		*ticket = n->nb_enq;
+	n->nb_enq++;
 	n->nb_q[n->nb_nq++] = m;
 	sf_count(nt, SF_CNT_neigh_queued);
 }
@@ -482,7 +490,8 @@ sf_neigh_start(struct sf_net *nt, struct sf_neigh *n)
 /* A lock-free copy of the state and MAC of a next hop; false: none. */
 static bool
 sf_neigh_peek(const struct sf_neigh_tab *t, uint16_t port, uint8_t family,
-		const uint8_t *addr, uint8_t *state, struct rte_ether_addr *mac)
+		const uint8_t *addr, uint8_t *state, struct rte_ether_addr *mac,
+		uint32_t *drops)
 {
 	unsigned int b = sf_neigh_bucket(t, port, family, addr), i;
 
@@ -496,6 +505,9 @@ sf_neigh_peek(const struct sf_neigh_tab *t, uint16_t port, uint8_t family,
 			hit = sf_neigh_match(n, port, family, addr);
 			*state = n->nb_state;
 			*mac = n->nb_mac;
+			if (drops != NULL)
+				*drops = __atomic_load_n(&n->nb_drops,
+					__ATOMIC_ACQUIRE);
 		} while (rte_seqcount_read_retry(&n->nb_sc, sn));
 		if (hit)
 			return true;
@@ -505,20 +517,22 @@ sf_neigh_peek(const struct sf_neigh_tab *t, uint16_t port, uint8_t family,
 
 uint8_t
 sf_neigh_state(const struct sf_net *nt, uint16_t port, uint8_t family,
-		const void *addr)
+		const void *addr, uint32_t *drops)
 {
 	struct rte_ether_addr mac;
 	uint8_t state;
 
 	if (nt->nt_neigh == NULL ||
-	    !sf_neigh_peek(nt->nt_neigh, port, family, addr, &state, &mac))
+	    !sf_neigh_peek(nt->nt_neigh, port, family, addr, &state, &mac,
+		    drops))
 		return SF_NUD_NONE;
 	return state;
 }
 
 enum sf_neigh_res
-sf_neigh_resolve(struct sf_net *nt, uint16_t port, uint8_t family,
-		const void *addr, struct rte_mbuf *m, struct rte_ether_addr *mac)
+sf_neigh_resolve_ticket(struct sf_net *nt, uint16_t port, uint8_t family,
+		const void *addr, struct rte_mbuf *m, struct rte_ether_addr *mac,
+		uint32_t *ticket)
 {
 	struct sf_neigh_tab *t = nt->nt_neigh;
 	enum sf_neigh_res res = SF_NEIGH_QUEUED;
@@ -528,7 +542,7 @@ sf_neigh_resolve(struct sf_net *nt, uint16_t port, uint8_t family,
 	if (t == NULL || (family != AF_INET && family != AF_INET6))
 		return SF_NEIGH_ERROR;
 	/* The fast path: a confirmed or already re-probed entry. */
-	if (sf_neigh_peek(t, port, family, addr, &state, mac) &&
+	if (sf_neigh_peek(t, port, family, addr, &state, mac, NULL) &&
 	    (state == SF_NUD_REACHABLE || state == SF_NUD_DELAY ||
 	     state == SF_NUD_PROBE))
 		return SF_NEIGH_READY;
@@ -581,7 +595,7 @@ sf_neigh_resolve(struct sf_net *nt, uint16_t port, uint8_t family,
 		break;
 	}
 	if (m != NULL)
-		sf_neigh_enqueue(nt, n, m);
+		sf_neigh_enqueue(nt, n, m, ticket);
 out:
 	rte_spinlock_unlock(&t->nh_lock);
 	return res;

@@ -77,6 +77,14 @@ struct sf_neigh {
 	struct rte_ether_addr nb_mac;   /* valid from REACHABLE/STALE on */
 	uint8_t nb_probes;              /* solicitations sent in this state */
 	uint8_t nb_nq;                  /* frames in nb_q, oldest first */
+	/*
+	 * Frames ever queued on the entry, and of them those the queue
+	 * dropped for newer ones (the oldest first): the frame queued as
+	 * number q (its ticket) was dropped iff q < nb_drops. Reset when
+	 * the slot takes a new entry; nb_drops is read without the lock.
+	 */
+	uint32_t nb_enq;
+	uint32_t nb_drops;
 	bool nb_armed;                  /* nb_timer is due to run */
 	uint32_t nb_updated;            /* last state or MAC change */
 	uint32_t nb_confirmed;          /* the peer last proved reachable */
@@ -130,10 +138,12 @@ enum sf_neigh_res {
 /*
  * The state of the entry of a next hop (SF_NUD_NONE: no entry), read
  * without a lock and without touching it (no resolution starts): what
- * an active open waiting on a resolution looks at (sf_connect.c).
+ * an active open waiting on a resolution looks at (sf_connect.c). With
+ * drops, also how many of the entry's queued frames the queue dropped
+ * for newer ones (a frame whose ticket is below it was dropped).
  */
 uint8_t sf_neigh_state(const struct sf_net *nt, uint16_t port,
-		uint8_t family, const void *addr);
+		uint8_t family, const void *addr, uint32_t *drops);
 
 /* One entry as telemetry lists it (sf_neigh_dump()). */
 struct sf_neigh_info {
@@ -164,9 +174,22 @@ void sf_neigh_fini(struct sf_neigh_tab *t);
  * full, or the port has no address of the family to ask from.
  * Lock-free when the entry is REACHABLE, DELAY or PROBE.
  */
-enum sf_neigh_res sf_neigh_resolve(struct sf_net *nt, uint16_t port,
-		uint8_t family, const void *addr, struct rte_mbuf *m,
-		struct rte_ether_addr *mac);
+enum sf_neigh_res sf_neigh_resolve_ticket(struct sf_net *nt,
+		uint16_t port, uint8_t family, const void *addr,
+		struct rte_mbuf *m, struct rte_ether_addr *mac,
+		uint32_t *ticket);
+
+/*
+ * The same; with sf_neigh_resolve_ticket(), QUEUED also says which frame
+ * of the entry m is (*ticket), to ask later whether the queue dropped it
+ * (sf_neigh_state()'s drops).
+ */
+static inline enum sf_neigh_res
+sf_neigh_resolve(struct sf_net *nt, uint16_t port, uint8_t family,
+		const void *addr, struct rte_mbuf *m, struct rte_ether_addr *mac)
+{
+	return sf_neigh_resolve_ticket(nt, port, family, addr, m, mac, NULL);
+}
 
 /*
  * Learning, from the rx path: addr is at mac on port; new_state is

@@ -27,11 +27,11 @@
  * What the kernel does not have to do: find the next hop's MAC. The SYN
  * goes through the neighbour table (sf_neigh.h); one that waits for a
  * resolution is queued there, and while the entry stays INCOMPLETE the
- * retransmission timer only looks again every retrans_time and a
- * neighbour scan (it counts no retransmission), so an unanswered
- * resolution ends the open with SF_CLOSE_UNREACH within about
- * mcast_solicit seconds, as Linux's EHOSTUNREACH comes as its ARP
- * gives up.
+ * retransmission timer only looks at it every tenth of a second (it
+ * counts no retransmission): an unanswered resolution ends the open with
+ * SF_CLOSE_UNREACH about mcast_solicit seconds in, as Linux's
+ * EHOSTUNREACH comes as its ARP gives up, and a resolved one sends the
+ * SYN again at once in case the queue (3 frames) dropped it.
  *
  * A connection in SYN-SENT lives in the established table under the
  * 4-tuple the server's segments carry, like every connection, and its
@@ -56,8 +56,8 @@
 
 /* Linux's TCP_TIMEOUT_MIN: the SYN again after a SYN-ACK with a bad ACK. */
 #define SF_SYN_RETRY_SOON_MS 2
-/* Looks at a next hop still INCOMPLETE before giving up on it. */
-#define SF_SYN_NWAIT_MAX 10
+/* Looks at a next hop still INCOMPLETE before giving up on it (6 s). */
+#define SF_SYN_NWAIT_MAX 60
 
 void
 sf_connect_params_init(struct sf_connect_params *p)
@@ -175,7 +175,8 @@ sf_connect_xmit(struct sf_wtcp *wt, struct sf_conn *c,
 	}
 	nh = hop.nexthop.family == AF_INET ? (const void *)&hop.nexthop.v4 :
 		(const void *)hop.nexthop.v6;
-	switch (sf_neigh_resolve(nt, hop.port, k->fk_family, nh, m, &mac)) {
+	switch (sf_neigh_resolve_ticket(nt, hop.port, k->fk_family, nh, m,
+			&mac, &tb->tb_syn_ticket)) {
 	case SF_NEIGH_READY:
 		rte_ether_addr_copy(&mac, &rte_pktmbuf_mtod(m,
 			struct rte_ether_hdr *)->dst_addr);
@@ -192,14 +193,12 @@ sf_connect_xmit(struct sf_wtcp *wt, struct sf_conn *c,
 }
 
 /*
- * When the SYN timer looks again: the backoff, or sooner for a
- * resolution. A look at a resolution comes one neighbour scan later
- * than that: the entry's solicitations are retrans_time apart (the
- * first timeout's default too), each sent by a scan up to a scan late,
- * and a tick runs the TCP timers before the scan, so a look on the
- * solicitations' beat would find the entry still INCOMPLETE on the tick
- * it fails, and the open would learn of it a whole retrans_time late
- * (4 s, where Linux's connect() fails as its ARP gives up, at 3).
+ * When the SYN timer looks again: the backoff, or, while the SYN waits
+ * for its next hop, every SF_SYN_NWAIT_LOOK_MS and one neighbour scan
+ * (a tick runs the TCP timers before the scan: a look on the scan's beat
+ * would see an entry that fails on that tick still INCOMPLETE). So an
+ * open learns within about a tenth of a second that its next hop failed
+ * (as Linux's connect() fails as its ARP gives up, 3 s in) or resolved.
  */
 static void
 sf_connect_arm(struct sf_wtcp *wt, struct sf_conn *c)
@@ -208,7 +207,7 @@ sf_connect_arm(struct sf_wtcp *wt, struct sf_conn *c)
 	uint32_t ms = sf_tcp_backoff(c->cn_rto_base, tb->tb_backoff);
 
 	if (tb->tb_syn_nwait)
-		ms = RTE_MIN(ms, (uint32_t)SF_NEIGH_RETRANS_MS) +
+		ms = RTE_MIN(ms, (uint32_t)SF_SYN_NWAIT_LOOK_MS) +
 			SF_NEIGH_SCAN_MS;
 	sf_conn_timer_set(wt, c, SF_CT_REXMT, ms);
 }
@@ -363,16 +362,46 @@ sf_connect_rexmt(struct sf_wtcp *wt, struct sf_conn *c)
 		const void *nh = hop.nexthop.family == AF_INET ?
 			(const void *)&hop.nexthop.v4 :
 			(const void *)hop.nexthop.v6;
-		uint8_t st = sf_neigh_state(nt, hop.port, k->fk_family, nh);
+		uint32_t drops = 0;
+		uint8_t st = sf_neigh_state(nt, hop.port, k->fk_family, nh,
+			&drops);
 
-		if (st == SF_NUD_FAILED) {
+		switch (st) {
+		case SF_NUD_FAILED:
 			sf_connect_fail(wt, c, SF_CNT_connect_unreach,
 				SF_CLOSE_UNREACH);
 			return;
-		}
-		/* The SYN is queued there still: look again, count nothing. */
-		if (st == SF_NUD_INCOMPLETE &&
-		    tb->tb_kprobes++ < SF_SYN_NWAIT_MAX) {
+		case SF_NUD_INCOMPLETE:
+			/* The SYN is queued there still: look again. */
+			if (tb->tb_kprobes++ < SF_SYN_NWAIT_MAX) {
+				sf_connect_arm(wt, c);
+				return;
+			}
+			break;
+		case SF_NUD_NONE:
+			break;
+		default:
+			/*
+			 * Resolved. The SYN left with the queue (an ordinary
+			 * SYN from here: its timeout from now), unless newer
+			 * frames pushed it out of the queue's 3 (many opens to
+			 * one new next hop: its ticket lies below the entry's
+			 * drops): then it goes now rather than a second later,
+			 * as a first transmission (no retransmission counted,
+			 * no backoff).
+			 */
+			if ((int32_t)(tb->tb_syn_ticket - drops) >= 0) {
+				tb->tb_syn_nwait = 0;
+				sf_connect_arm(wt, c);
+				return;
+			}
+			ret = sf_connect_xmit(wt, c, k);
+			if (ret == -EHOSTUNREACH || ret == -ENETUNREACH) {
+				sf_connect_fail(wt, c, SF_CNT_connect_unreach,
+					SF_CLOSE_UNREACH);
+				return;
+			}
+			sf_count(nt, SF_CNT_connect_syn_resolved);
 			sf_connect_arm(wt, c);
 			return;
 		}

@@ -350,12 +350,14 @@ struct sf_tcb {
 	uint8_t tb_acked_big;              /* 2 GiB or more acknowledged */
 	/*
 	 * SYN-SENT (sf_connect.c): SYN retransmissions allowed, whether the
-	 * last SYN waited for its next hop's resolution, and on_connected.
+	 * last SYN waited for its next hop's resolution and which frame of
+	 * the neighbour queue it was, and on_connected.
 	 * (tb_backoff counts the retransmissions, tb_rtt_at holds the tick
 	 * of the first SYN: the PAWS check of the SYN-ACK's TSecr.)
 	 */
 	uint8_t tb_syn_retries;
 	uint8_t tb_syn_nwait;
+	uint32_t tb_syn_ticket;            /* its place in the neighbour queue */
 	sf_on_connected_t tb_on_connected;
 };
 
@@ -704,6 +706,8 @@ enum sf_verdict sf_connect_input(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_conn *c, struct sf_seg *s);
 void sf_connect_rexmt(struct sf_wtcp *wt, struct sf_conn *c);
 int sf_connect_params_check(const struct sf_connect_params *p);
+/* How often SYN-SENT looks at a next hop being resolved, ms. */
+#define SF_SYN_NWAIT_LOOK_MS 100
 
 /* sf_conn.c: established and closing connections. */
 int sf_conn_init(struct sf_wtcp *wt);

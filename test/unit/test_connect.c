@@ -1090,7 +1090,8 @@ static void
 test_unreach(bool v6, uint32_t step)
 {
 	unsigned int avail = pool_avail(), before, i, nsol = 0, ntcp = 0;
-	const uint32_t latest = 3000 + 3 * (SF_NEIGH_SCAN_MS + step);
+	const uint32_t latest = 3000 + SF_SYN_NWAIT_LOOK_MS +
+		3 * (SF_NEIGH_SCAN_MS + step);
 	uint32_t t, t_close = 0;
 	struct sf_connect_params p;
 	struct sf_test_snap snap;
@@ -1544,6 +1545,90 @@ out:
 		teardown(eng, avail);
 }
 
+/*
+ * 15. Five opens at once to a next hop not yet resolved: the neighbour
+ * queue keeps the newest 3 SYNs (the 2 oldest dropped:
+ * neigh_queue_overflow). The answer releases those 3, which complete;
+ * the 2 dropped ones go again at the open's next look (a tenth of a
+ * second), as first transmissions (connect_syn_resolved, not
+ * connect_syn_retrans), instead of a whole second later.
+ */
+static void
+test_queue_overflow(bool v6)
+{
+	unsigned int avail = pool_avail(), i, j, done = 0;
+	struct sf_connect_params p;
+	struct sf_conn_info ci;
+	struct sf_engine *eng;
+	struct sf_conn *c[5] = { NULL };
+	uint16_t lport[5];
+	struct rte_mbuf *m;
+	struct act a;
+
+	eng = setup(NULL);
+	params(&p, v6);
+	for (i = 0; i < 5; i++) {
+		SF_CHECK_EQ(sf_tcp_connect(wtcp(eng), &p, &c[i]), 0);
+		if (c[i] == NULL)
+			goto out;
+		sf_conn_get_info(c[i], &ci);
+		lport[i] = ci.local_port;
+	}
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_neigh_queued), 5);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_neigh_queue_overflow), 2);
+	sf_test_tx_flush();
+	sf_worker_clock(wk(eng), T0 + 50);
+	m = peer_neigh_answer(v6);
+	SF_CHECK_EQ(sf_test_input(eng, m), SF_VERDICT_DROP);
+	rte_pktmbuf_free(m);
+	/* Two rounds: the 3 the queue kept, then the 2 sent at the look. */
+	for (j = 0; j < 2; j++) {
+		unsigned int n = sf_test_tx_n;
+		struct rte_mbuf *syns[SF_TEST_TX_MAX];
+
+		SF_CHECK_EQ(n, j == 0 ? 3 : 2);
+		memcpy(syns, sf_test_tx, n * sizeof(syns[0]));
+		sf_test_tx_n = 0;
+		for (i = 0; i < n; i++) {
+			struct sf_test_seg r;
+			unsigned int k;
+
+			if (!SF_TEST_TCP_PARSE(syns[i], &r))
+				continue;
+			for (k = 0; k < 5 && lport[k] != r.sport; k++)
+				;
+			/* The kept ones are the newest: 2, 3, 4. */
+			SF_CHECK(k < 5 && (j == 0 ? k >= 2 : k < 2));
+			if (k == 5)
+				continue;
+			memset(&a, 0, sizeof(a));
+			a.v6 = v6;
+			a.c = c[k];
+			a.lport = r.sport;
+			a.iss = r.seq;
+			a.tsval = r.opts.to_tsval;
+			SF_CHECK_EQ(a.iss, c[k]->cn_iss);
+			complete(eng, &a);
+			done++;
+		}
+		for (i = 0; i < n; i++)
+			rte_pktmbuf_free(syns[i]);
+		if (j == 0) {
+			SF_CHECK_EQ(sf_test_counter(eng,
+				SF_CNT_connect_syn_resolved), 0);
+			sf_worker_clock(wk(eng), T0 + 50 + SF_SYN_NWAIT_LOOK_MS +
+				SF_NEIGH_SCAN_MS);
+		}
+	}
+	SF_CHECK_EQ(done, 5);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_syn_resolved), 2);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_syn_retrans), 0);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_established), 5);
+out:
+	sf_test_tx_flush();
+	teardown(eng, avail);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1568,6 +1653,7 @@ main(int argc, char **argv)
 		test_ring(v6);
 		test_fixed_port(v6);
 		test_tw_reuse(v6);
+		test_queue_overflow(v6);
 	}
 	test_bad_params();
 	return sf_test_done("test_connect");
