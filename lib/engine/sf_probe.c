@@ -23,6 +23,7 @@
  */
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,13 +146,26 @@ sf_probe_error(struct rte_tel_data *d, const char *msg)
 	return 0;
 }
 
+/* "ADDR:PORT", "[ADDR]:PORT" for IPv6. */
+static void
+sf_probe_endpoint(const struct sf_addr *a, uint16_t port, char *buf,
+		size_t len)
+{
+	char ab[64];
+
+	sf_addr_format(a, ab, sizeof(ab));
+	*strchr(ab, '/') = '\0';
+	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", ab,
+		port);
+}
+
 /* The outcome of the probe, as the dictionary says it. */
 static void
 sf_probe_report(struct rte_tel_data *d, const char *remote, uint32_t state,
 		uint64_t t0)
 {
 	const struct sf_conn_info *ci = &sf_probe.pr_ci;
-	char buf[INET6_ADDRSTRLEN + 16], ab[64];
+	char buf[INET6_ADDRSTRLEN + 16];
 	uint64_t us;
 
 	rte_tel_data_start_dict(d);
@@ -169,10 +183,7 @@ sf_probe_report(struct rte_tel_data *d, const char *remote, uint32_t state,
 	}
 	rte_tel_data_add_dict_string(d, "result", "connected");
 	rte_tel_data_add_dict_u64(d, "handshake_us", us);
-	sf_addr_format(&ci->local, ab, sizeof(ab));
-	*strchr(ab, '/') = '\0';
-	snprintf(buf, sizeof(buf), ci->local.family == AF_INET6 ?
-		"[%s]:%u" : "%s:%u", ab, ci->local_port);
+	sf_probe_endpoint(&ci->local, ci->local_port, buf, sizeof(buf));
 	rte_tel_data_add_dict_string(d, "local", buf);
 	rte_tel_data_add_dict_u64(d, "port", ci->port_id);
 	rte_tel_data_add_dict_u64(d, "worker", ci->worker);
@@ -189,6 +200,7 @@ sf_probe_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct sf_engine *eng = __atomic_load_n(&sf_tel_engine,
 		__ATOMIC_ACQUIRE);
+	char remote[INET6_ADDRSTRLEN + 16];
 	struct sf_connect_params p;
 	uint64_t t0, limit;
 	uint32_t timeout_ms, state, seq;
@@ -228,7 +240,8 @@ sf_probe_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 			__ATOMIC_ACQUIRE)) == SF_PROBE_PENDING &&
 	       rte_rdtsc() < limit)
 		rte_delay_us_sleep(200);
-	sf_probe_report(d, params, state, t0);
+	sf_probe_endpoint(&p.remote, p.remote_port, remote, sizeof(remote));
+	sf_probe_report(d, remote, state, t0);
 	/* Late callbacks of this probe post nothing from here on. */
 	__atomic_store_n(&sf_probe.pr_seq, seq + 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&sf_probe.pr_lock);

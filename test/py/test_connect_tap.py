@@ -237,6 +237,7 @@ def test_probe_timeout_syn_retransmitted(client_sf):
         time.sleep(2.5)           # scapy imported, the sniffer runs
         r = probe(sf, "%s:%d" % (PEER_V4, DROP_PORT), timeout_ms=3500)
         assert r["result"] == "timeout", r
+        assert r["remote"] == "%s:%d" % (PEER_V4, DROP_PORT), r
         # SYN at 0, again at 1 s, given up 2 s later.
         assert 2900000 < r["after_us"] < 4000000, r
     finally:
