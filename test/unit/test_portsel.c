@@ -7,8 +7,9 @@
  * them (RFC 6056 algorithm 4), among those whose replies steer to the
  * worker. The range and both parities, one port per 4-tuple, exhaustion
  * and its counter, listeners' ports skipped, the spread over the range,
- * every port's reply steering to its worker with 1, 2 and 4 workers, and
- * the TIME-WAIT reuse rule.
+ * every port's reply steering to its worker with 1, 2 and 4 workers, also
+ * through a NIC redirection table given to the engine, and the TIME-WAIT
+ * reuse rule.
  */
 
 #include <errno.h>
@@ -210,6 +211,52 @@ test_steering(void)
 }
 
 /*
+ * Hardware RSS with a redirection table the engine was given
+ * (sf_engine_port_rss(), as the app passes the NIC's RETA read back): a
+ * 128-entry table in blocks of 3 entries alternating between 2 workers,
+ * unlike the engine's default spread. Every port each worker chooses
+ * must be one whose reply the NIC (Toeplitz hash with sf_rss_key, entry
+ * hash mod 128) sends to that worker. Bad tables are refused.
+ */
+static void
+test_nic_reta(void)
+{
+	struct sf_engine_params ep = { .nb_workers = 2,
+		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
+		.max_conns = 64 };
+	uint16_t reta[128], bad[128];
+	unsigned int w, i, wrong = 0, got = 0;
+	struct sf_engine *eng = sf_test_engine_tcp(&ep);
+	const struct sf_port *pt;
+	struct sf_flow_key k;
+	int32_t tw;
+
+	for (i = 0; i < RTE_DIM(reta); i++)
+		reta[i] = (uint16_t)((i / 3) % 2);
+	memcpy(bad, reta, sizeof(bad));
+	bad[5] = 2;                             /* no worker 2 */
+	SF_CHECK_EQ(sf_engine_port_rss(eng, SF_TEST_PORT, reta, 48), -EINVAL);
+	SF_CHECK_EQ(sf_engine_port_rss(eng, SF_TEST_PORT, reta, 100), -EINVAL);
+	SF_CHECK_EQ(sf_engine_port_rss(eng, SF_TEST_PORT, bad, 128), -EINVAL);
+	SF_CHECK_EQ(sf_engine_port_rss(eng, 7, reta, 128), -EINVAL);
+	SF_CHECK_EQ(sf_engine_port_rss(eng, SF_TEST_PORT, reta, 128), 0);
+	pt = sf_net_port(&wt_of(eng, 0)->wt_net, SF_TEST_PORT);
+	for (w = 0; w < 2; w++) {
+		for (i = 0; i < 500; i++) {
+			key_v4(&k, 0x0d000000 + i * 5 + w);
+			if (sf_portsel(wt_of(eng, w), pt, w, &k, &tw) != 0)
+				continue;
+			got++;
+			if (reta[sf_rss_flow(&k) % RTE_DIM(reta)] != w)
+				wrong++;
+		}
+	}
+	SF_CHECK_EQ(got, 1000);
+	SF_CHECK_EQ(wrong, 0);
+	sf_test_teardown(eng);
+}
+
+/*
  * A 4-tuple held by a connection in TIME-WAIT: taken by nobody unless
  * tw_reuse is on, timestamps were, and its last segment is more than a
  * second old (tcp_twsk_unique()); then sf_portsel() names it.
@@ -284,6 +331,7 @@ main(int argc, char **argv)
 	test_range();
 	test_spread();
 	test_steering();
+	test_nic_reta();
 	test_tw_reuse();
 	return sf_test_done("test_portsel");
 }
