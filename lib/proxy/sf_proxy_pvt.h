@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+#ifndef SF_PROXY_PVT_H
+#define SF_PROXY_PVT_H
+
+/*
+ * The proxy layer (docs/architecture.md, issue 18): the SYN proxy's
+ * pieces above TCP, beside the application contexts. So far: the PROXY
+ * protocol header that tells a backend the client's address
+ * (sf_proxy_hdr.c), and backend pools: weighted choice of a backend and
+ * the health state each keeps from its checks (sf_backend.c). Private
+ * header, not installed.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sf_engine.h"
+#include "sf_flow.h"
+
+/*
+ * PROXY protocol (HAProxy's proxy-protocol.txt, versions 1 and 2): the
+ * header a proxy writes at the start of the stream to a backend, saying
+ * who the client is. k is the client's connection as synfront keys it:
+ * the client is the remote end (source of the PROXY line), our address
+ * and port the local end (its destination, the address the client
+ * connected to). Version 1 is text, at most 107 bytes ("PROXY TCP4 ...
+ * \r\n"); version 2 binary, 16 bytes of header and 12 (IPv4) or 36
+ * (IPv6) of addresses. local (v2's LOCAL command): a connection of the
+ * proxy's own (a health check), with no addresses: the backend takes
+ * the connection's endpoints as they are; version 1 writes "PROXY
+ * UNKNOWN\r\n" then. Each returns the header's length, or -ENOSPC when
+ * len is too small (nothing written beyond len), -EINVAL for a family
+ * that is neither.
+ */
+#define SF_PP_V1_MAX 107
+#define SF_PP_V2_MAX (16 + 36)
+int sf_pp_v1(char *buf, size_t len, const struct sf_flow_key *k, bool local);
+int sf_pp_v2(uint8_t *buf, size_t len, const struct sf_flow_key *k,
+		bool local);
+
+/*
+ * Backend pools (sf_backend.c). A pool is written by the control thread
+ * before the workers start (its backends, their weights, the way of
+ * choosing); afterwards only each backend's health changes, written by
+ * the one lcore that checks it and read by every worker with relaxed
+ * atomics. A worker chooses with state of its own (struct sf_bsel), so
+ * choosing writes nothing shared.
+ */
+#define SF_BP_MAX 64           /* backends per pool */
+#define SF_BP_WEIGHT_MAX 256
+/* HAProxy's defaults: 2 checks in a row to come up, 3 to go down. */
+#define SF_BP_RISE_DEFAULT 2
+#define SF_BP_FALL_DEFAULT 3
+
+/* How a pool chooses a backend for a new client connection. */
+enum sf_bp_sched {
+	/* smooth weighted round robin (nginx's): in turn, by weight */
+	SF_BP_RR = 0,
+	/*
+	 * weighted rendezvous hashing of the client's address: a client
+	 * keeps its backend while that backend is up, and when one goes
+	 * down or comes back only its own share of clients moves
+	 */
+	SF_BP_HASH,
+};
+
+struct sf_backend {
+	struct sf_addr be_addr;        /* prefix_len full */
+	uint16_t be_port;              /* host order */
+	uint16_t be_weight;            /* 1..SF_BP_WEIGHT_MAX */
+	uint8_t be_up;                 /* health; relaxed atomics */
+	/* the checker's: checks in a row with the other outcome so far */
+	uint8_t be_rise_n;
+	uint8_t be_fall_n;
+	uint64_t be_checks;            /* checks done */
+	uint64_t be_check_fails;       /* of them failed */
+	uint64_t be_changes;           /* up/down transitions */
+};
+
+struct sf_bpool {
+	unsigned int bp_nb;
+	uint8_t bp_sched;              /* enum sf_bp_sched */
+	uint8_t bp_rise;               /* checks in a row to come up */
+	uint8_t bp_fall;               /* ... to go down */
+	struct sf_backend bp_be[SF_BP_MAX];
+};
+
+/* One worker's round-robin state for a pool (smooth WRR's currents). */
+struct sf_bsel {
+	int32_t bs_cur[SF_BP_MAX];
+};
+
+/*
+ * sf_bpool_init() empties a pool (round robin, HAProxy's rise and fall);
+ * sf_bpool_add() adds a backend, up, with weight 1..SF_BP_WEIGHT_MAX:
+ * its index, or -EINVAL (bad address, port 0, weight out of range),
+ * -EEXIST, -ENOSPC. sf_bpool_pick() chooses for client connection k
+ * among the backends that are up: its index, or -ENOENT when none is.
+ * sf_bpool_check() takes the outcome of a check of backend i: true when
+ * it changed the backend's state (up after rise successes in a row,
+ * down after fall failures in a row).
+ */
+void sf_bpool_init(struct sf_bpool *bp);
+int sf_bpool_add(struct sf_bpool *bp, const struct sf_addr *a, uint16_t port,
+		unsigned int weight);
+int sf_bpool_pick(const struct sf_bpool *bp, struct sf_bsel *st,
+		const struct sf_flow_key *k);
+bool sf_bpool_check(struct sf_bpool *bp, unsigned int i, bool ok);
+
+static inline bool
+sf_backend_up(const struct sf_backend *be)
+{
+	return __atomic_load_n(&be->be_up, __ATOMIC_RELAXED) != 0;
+}
+
+#endif /* SF_PROXY_PVT_H */

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * lib/proxy/: the PROXY protocol headers (sf_proxy_hdr.c) against the
+ * bytes HAProxy's proxy-protocol.txt specifies, for IPv4, IPv6 and LOCAL,
+ * and the room they need; backend pools (sf_backend.c): smooth weighted
+ * round robin's order and shares, the client-address hash's shares by
+ * weight and its stability when a backend goes down and comes back, no
+ * backend when none is up, and the rise/fall health rule.
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#include "sf_proxy_pvt.h"
+#include "sf_test.h"
+
+/* Client 192.0.2.10:56324 to our 198.51.100.1:443 (or the v6 pair). */
+static void
+client_key(struct sf_flow_key *k, bool v6, uint32_t n)
+{
+	static const uint8_t c6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
+	static const uint8_t l6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
+
+	memset(k, 0, sizeof(*k));
+	k->fk_family = v6 ? AF_INET6 : AF_INET;
+	if (v6) {
+		memcpy(k->fk_raddr, c6, 16);
+		memcpy(k->fk_laddr, l6, 16);
+		k->fk_raddr[3] ^= rte_cpu_to_be_32(n);
+	} else {
+		k->fk_raddr[0] = rte_cpu_to_be_32(0xc000020a + n);
+		k->fk_laddr[0] = rte_cpu_to_be_32(0xc6336401);
+	}
+	k->fk_rport = rte_cpu_to_be_16(56324);
+	k->fk_lport = rte_cpu_to_be_16(443);
+}
+
+static void
+test_pp_v1(void)
+{
+	static const char v4[] =
+		"PROXY TCP4 192.0.2.10 198.51.100.1 56324 443\r\n";
+	static const char v6[] =
+		"PROXY TCP6 2001:db8::10 2001:db8::1 56324 443\r\n";
+	static const char unk[] = "PROXY UNKNOWN\r\n";
+	struct sf_flow_key k;
+	char buf[SF_PP_V1_MAX + 1];
+
+	client_key(&k, false, 0);
+	SF_CHECK_EQ(sf_pp_v1(buf, sizeof(buf), &k, false), strlen(v4));
+	SF_CHECK_MEM(buf, v4, strlen(v4));
+	/* The header is all that is written: no room for it, nothing. */
+	SF_CHECK_EQ(sf_pp_v1(buf, strlen(v4), &k, false), -ENOSPC);
+	client_key(&k, true, 0);
+	SF_CHECK_EQ(sf_pp_v1(buf, sizeof(buf), &k, false), strlen(v6));
+	SF_CHECK_MEM(buf, v6, strlen(v6));
+	SF_CHECK_EQ(sf_pp_v1(buf, sizeof(buf), &k, true), strlen(unk));
+	SF_CHECK_MEM(buf, unk, strlen(unk));
+	k.fk_family = 0;
+	SF_CHECK_EQ(sf_pp_v1(buf, sizeof(buf), &k, false), -EINVAL);
+}
+
+static void
+test_pp_v2(void)
+{
+	static const uint8_t sig[12] = { 0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d,
+		0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a };
+	static const uint8_t v4tail[16] = {
+		0x21, 0x11, 0x00, 0x0c,               /* v2 PROXY, TCP4, 12 */
+		192, 0, 2, 10, 198, 51, 100, 1,       /* source, destination */
+		0xdc, 0x04, 0x01, 0xbb,               /* 56324, 443 */
+	};
+	uint8_t buf[SF_PP_V2_MAX];
+	struct sf_flow_key k;
+
+	client_key(&k, false, 0);
+	SF_CHECK_EQ(sf_pp_v2(buf, sizeof(buf), &k, false), 28);
+	SF_CHECK_MEM(buf, sig, 12);
+	SF_CHECK_MEM(buf + 12, v4tail, 16);
+	SF_CHECK_EQ(sf_pp_v2(buf, 27, &k, false), -ENOSPC);
+	client_key(&k, true, 0);
+	SF_CHECK_EQ(sf_pp_v2(buf, sizeof(buf), &k, false), 52);
+	SF_CHECK_MEM(buf, sig, 12);
+	SF_CHECK_EQ(buf[12], 0x21);
+	SF_CHECK_EQ(buf[13], 0x21);                   /* TCP over IPv6 */
+	SF_CHECK_EQ(buf[14] << 8 | buf[15], 36);
+	SF_CHECK_MEM(buf + 16, k.fk_raddr, 16);
+	SF_CHECK_MEM(buf + 32, k.fk_laddr, 16);
+	SF_CHECK_EQ(buf[48] << 8 | buf[49], 56324);
+	SF_CHECK_EQ(buf[50] << 8 | buf[51], 443);
+	/* LOCAL (a health check): no addresses at all. */
+	SF_CHECK_EQ(sf_pp_v2(buf, sizeof(buf), &k, true), 16);
+	SF_CHECK_EQ(buf[12], 0x20);
+	SF_CHECK_EQ(buf[13], 0x00);
+	SF_CHECK_EQ(buf[14] | buf[15], 0);
+}
+
+/* A pool of n backends 10.20.0.1.. :80 with the given weights. */
+static void
+pool(struct sf_bpool *bp, unsigned int n, const unsigned int *w)
+{
+	struct sf_addr a = { .family = AF_INET, .prefix_len = 32 };
+	unsigned int i;
+
+	sf_bpool_init(bp);
+	for (i = 0; i < n; i++) {
+		a.v4 = rte_cpu_to_be_32(0x0a140001 + i);
+		SF_CHECK_EQ(sf_bpool_add(bp, &a, 80, w[i]), i);
+	}
+}
+
+static void
+test_pool_add(void)
+{
+	static const unsigned int w1[1] = { 1 };
+	struct sf_addr a = { .family = AF_INET, .prefix_len = 32 };
+	struct sf_bpool bp;
+	unsigned int i;
+
+	pool(&bp, 1, w1);
+	a.v4 = rte_cpu_to_be_32(0x0a140001);
+	SF_CHECK_EQ(sf_bpool_add(&bp, &a, 80, 1), -EEXIST);
+	SF_CHECK_EQ(sf_bpool_add(&bp, &a, 81, 0), -EINVAL);
+	SF_CHECK_EQ(sf_bpool_add(&bp, &a, 81, SF_BP_WEIGHT_MAX + 1), -EINVAL);
+	SF_CHECK_EQ(sf_bpool_add(&bp, &a, 0, 1), -EINVAL);
+	for (i = 1; i < SF_BP_MAX; i++)
+		SF_CHECK_EQ(sf_bpool_add(&bp, &a, (uint16_t)(81 + i), 1), i);
+	SF_CHECK_EQ(sf_bpool_add(&bp, &a, 9, 1), -ENOSPC);
+}
+
+/*
+ * Weights 5, 1, 1: nginx's smooth order a a b a c a a, repeating; over
+ * 7000 choices exact shares; a backend down gets none, the rest keep
+ * their ratio; none up: -ENOENT.
+ */
+static void
+test_rr(void)
+{
+	static const unsigned int w[3] = { 5, 1, 1 };
+	static const int order[7] = { 0, 0, 1, 0, 2, 0, 0 };
+	struct sf_bpool bp;
+	struct sf_bsel st;
+	struct sf_flow_key k;
+	unsigned int i, n[3] = { 0 };
+
+	pool(&bp, 3, w);
+	memset(&st, 0, sizeof(st));
+	client_key(&k, false, 0);
+	for (i = 0; i < 7; i++)
+		SF_CHECK_EQ(sf_bpool_pick(&bp, &st, &k), order[i]);
+	for (i = 0; i < 7000; i++)
+		n[sf_bpool_pick(&bp, &st, &k)]++;
+	SF_CHECK_EQ(n[0], 5000);
+	SF_CHECK_EQ(n[1], 1000);
+	SF_CHECK_EQ(n[2], 1000);
+	bp.bp_be[0].be_up = 0;
+	memset(n, 0, sizeof(n));
+	for (i = 0; i < 2000; i++)
+		n[sf_bpool_pick(&bp, &st, &k)]++;
+	SF_CHECK_EQ(n[0], 0);
+	SF_CHECK_EQ(n[1], 1000);
+	SF_CHECK_EQ(n[2], 1000);
+	bp.bp_be[1].be_up = bp.bp_be[2].be_up = 0;
+	SF_CHECK_EQ(sf_bpool_pick(&bp, &st, &k), -ENOENT);
+}
+
+/*
+ * The client hash: 40,000 clients over weights 1, 2, 1, 4 land within 5 %
+ * of their shares; the same client always gets the same backend (and
+ * another worker's state does not matter); backend 3 down moves only
+ * its own clients, and back up they return to it.
+ */
+static void
+test_hash(bool v6)
+{
+	static const unsigned int w[4] = { 1, 2, 1, 4 };
+	static int8_t first[40000];
+	struct sf_bpool bp;
+	struct sf_bsel st, other;
+	struct sf_flow_key k;
+	unsigned int i, n[4] = { 0 }, moved = 0, back = 0;
+	int b;
+
+	pool(&bp, 4, w);
+	bp.bp_sched = SF_BP_HASH;
+	memset(&st, 0, sizeof(st));
+	memset(&other, 0, sizeof(other));
+	for (i = 0; i < RTE_DIM(first); i++) {
+		client_key(&k, v6, i);
+		b = sf_bpool_pick(&bp, &st, &k);
+		SF_CHECK(b >= 0 && b < 4);
+		if (b < 0)
+			return;
+		first[i] = (int8_t)b;
+		n[b]++;
+		SF_CHECK_EQ(sf_bpool_pick(&bp, &other, &k), b);
+	}
+	for (i = 0; i < 4; i++) {
+		double want = 40000.0 * w[i] / 8;
+
+		SF_CHECK(n[i] > want * 0.95 && n[i] < want * 1.05);
+		if (!(n[i] > want * 0.95 && n[i] < want * 1.05))
+			fprintf(stderr, "backend %u: %u clients, %.0f expected\n",
+				i, n[i], want);
+	}
+	bp.bp_be[3].be_up = 0;
+	for (i = 0; i < RTE_DIM(first); i++) {
+		client_key(&k, v6, i);
+		b = sf_bpool_pick(&bp, &st, &k);
+		SF_CHECK(b != 3);
+		if (b != first[i]) {
+			moved++;
+			SF_CHECK_EQ(first[i], 3);
+		}
+	}
+	SF_CHECK_EQ(moved, n[3]);
+	bp.bp_be[3].be_up = 1;
+	for (i = 0; i < RTE_DIM(first); i++) {
+		client_key(&k, v6, i);
+		back += sf_bpool_pick(&bp, &st, &k) == first[i];
+	}
+	SF_CHECK_EQ(back, RTE_DIM(first));
+}
+
+/*
+ * Rise 2, fall 3 (HAProxy's): an up backend stays up through 2 failures
+ * in a row, goes down at the third; a success between resets the count;
+ * down, it comes up at the second success in a row; transitions counted.
+ */
+static void
+test_health(void)
+{
+	static const unsigned int w[1] = { 1 };
+	static const struct {
+		bool ok;
+		bool changed;
+		uint8_t up;
+	} steps[] = {
+		{ false, false, 1 }, { false, false, 1 }, { true, false, 1 },
+		{ false, false, 1 }, { false, false, 1 }, { false, true, 0 },
+		{ false, false, 0 }, { true, false, 0 }, { false, false, 0 },
+		{ true, false, 0 }, { true, true, 1 }, { true, false, 1 },
+	};
+	struct sf_bpool bp;
+	unsigned int i, fails = 0;
+
+	pool(&bp, 1, w);
+	SF_CHECK_EQ(bp.bp_rise, 2);
+	SF_CHECK_EQ(bp.bp_fall, 3);
+	for (i = 0; i < RTE_DIM(steps); i++) {
+		SF_CHECK_EQ(sf_bpool_check(&bp, 0, steps[i].ok),
+			steps[i].changed);
+		SF_CHECK_EQ(bp.bp_be[0].be_up, steps[i].up);
+		fails += !steps[i].ok;
+	}
+	SF_CHECK_EQ(bp.bp_be[0].be_checks, RTE_DIM(steps));
+	SF_CHECK_EQ(bp.bp_be[0].be_check_fails, fails);
+	SF_CHECK_EQ(bp.bp_be[0].be_changes, 2);
+}
+
+int
+main(int argc, char **argv)
+{
+	sf_test_init(argc, argv);
+	test_pp_v1();
+	test_pp_v2();
+	test_pool_add();
+	test_rr();
+	test_hash(false);
+	test_hash(true);
+	test_health();
+	return sf_test_done("test_proxy");
+}
