@@ -497,6 +497,53 @@ sf_setup_steering(uint16_t port, const struct sf_port_setup *ps)
 	return 0;
 }
 
+/*
+ * Backend pool 0 (--backend), health-checked from the workers' clocks
+ * (the SYN proxy will send clients to its backends: docs/synproxy.md).
+ */
+static int
+sf_setup_backends(void)
+{
+	struct sf_pool_params pp;
+	char abuf[64];
+	unsigned int i;
+	int pool, ret;
+
+	if (sf_conf.nb_backends == 0)
+		return 0;
+	sf_pool_params_init(&pp);
+	pp.sched = (uint8_t)sf_conf.backend_sched;
+	pp.rise = (uint8_t)sf_conf.backend_rise;
+	pp.fall = (uint8_t)sf_conf.backend_fall;
+	pp.check_ms = sf_conf.backend_check_ms;
+	pp.check_timeout_ms = sf_conf.backend_check_timeout_ms;
+	pool = sf_engine_pool_add(sf_eng, &pp);
+	if (pool < 0) {
+		SF_LOG(ERR, "backend pool refused: %s (the check timeout, %u "
+			"ms, must lie within 3..backend_check_ms, %u ms)",
+			strerror(-pool), pp.check_timeout_ms, pp.check_ms);
+		sf_conf_refused = true;
+		return pool;
+	}
+	for (i = 0; i < sf_conf.nb_backends; i++) {
+		const struct sf_backend_conf *bc = &sf_conf.backends[i];
+
+		sf_addr_format(&bc->bc_addr, abuf, sizeof(abuf));
+		ret = sf_engine_backend_add(sf_eng, (unsigned int)pool,
+			&bc->bc_addr, bc->bc_port, bc->bc_weight);
+		if (ret < 0) {
+			SF_LOG(ERR, "backend %s port %u refused: %s", abuf,
+				bc->bc_port, ret == -EEXIST ? "given twice" :
+				strerror(-ret));
+			sf_conf_refused = true;
+			return ret;
+		}
+		SF_LOG(INFO, "pool %d: backend %s port %u weight %u", pool,
+			abuf, bc->bc_port, bc->bc_weight);
+	}
+	return 0;
+}
+
 /* Queue pairs asked of each port: one per worker at most, each polls one. */
 static uint16_t
 sf_nb_pairs(void)
@@ -646,6 +693,9 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	if (ret != 0)
 		return ret;
 	ret = sf_setup_listeners();
+	if (ret != 0)
+		return ret;
+	ret = sf_setup_backends();
 	if (ret != 0)
 		return ret;
 	ret = sf_engine_telemetry_register(sf_eng);

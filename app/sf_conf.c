@@ -104,6 +104,11 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->syn_retries = SF_DEF_SYN_RETRIES;
 	conf->connect_conns = 1;
 	conf->connect_parallel = 1;
+	conf->backend_sched = SF_POOL_RR;
+	conf->backend_rise = 2;
+	conf->backend_fall = 3;
+	conf->backend_check_ms = 2000;
+	conf->backend_check_timeout_ms = 1000;
 	conf->icmp_ratelimit = SF_DEF_ICMP_RATELIMIT;
 	conf->icmp_msgs_per_sec = SF_DEF_ICMP_MSGS_PER_SEC;
 	conf->icmp_msgs_burst = SF_DEF_ICMP_MSGS_BURST;
@@ -461,6 +466,12 @@ enum sf_key {
 	SF_KEY_CONNECT_CONNS,
 	SF_KEY_CONNECT_PARALLEL,
 	SF_KEY_CONNECT_SEND,
+	SF_KEY_BACKEND,
+	SF_KEY_BACKEND_SCHED,
+	SF_KEY_BACKEND_RISE,
+	SF_KEY_BACKEND_FALL,
+	SF_KEY_BACKEND_CHECK_MS,
+	SF_KEY_BACKEND_CHECK_TIMEOUT_MS,
 	SF_KEY_MAX
 };
 
@@ -514,6 +525,12 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_CONNECT_CONNS] = "connect_conns",
 	[SF_KEY_CONNECT_PARALLEL] = "connect_parallel",
 	[SF_KEY_CONNECT_SEND] = "connect_send",
+	[SF_KEY_BACKEND] = "backend",
+	[SF_KEY_BACKEND_SCHED] = "backend_sched",
+	[SF_KEY_BACKEND_RISE] = "backend_rise",
+	[SF_KEY_BACKEND_FALL] = "backend_fall",
+	[SF_KEY_BACKEND_CHECK_MS] = "backend_check_ms",
+	[SF_KEY_BACKEND_CHECK_TIMEOUT_MS] = "backend_check_timeout_ms",
 };
 
 /*
@@ -594,6 +611,56 @@ bad:
 		"invalid port range '%s': expected LO-HI with 1 <= LO <= HI <= 65535 (default 32768-60999)",
 		val);
 }
+
+/*
+ * ADDR:PORT[@WEIGHT] (IPv6: [ADDR]:PORT[@WEIGHT]), comma-separated, each
+ * a backend of pool 0; a repeated --backend adds to the list.
+ */
+static int
+sf_parse_backends(const char *where, const char *val, struct sf_conf *conf)
+{
+	char buf[128], *tok, *at, *end;
+	struct sf_backend_conf *bc;
+	unsigned long w;
+
+	for (const char *p = val; *p != '\0';) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 0 || n >= sizeof(buf))
+			return sf_conf_error(where,
+				"invalid backend list '%s': expected ADDR:PORT[@WEIGHT],...",
+				val);
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		p += n + (p[n] == ',');
+		tok = buf;
+		if (conf->nb_backends == SF_MAX_POOL_BACKENDS)
+			return sf_conf_error(where,
+				"too many backends at '%s': at most %d", tok,
+				SF_MAX_POOL_BACKENDS);
+		bc = &conf->backends[conf->nb_backends];
+		bc->bc_weight = 1;
+		at = strrchr(tok, '@');
+		if (at != NULL) {
+			w = strtoul(at + 1, &end, 10);
+			if (at[1] < '0' || at[1] > '9' || *end != '\0' ||
+			    w == 0 || w > 256)
+				return sf_conf_error(where,
+					"invalid weight in backend '%s': expected 1..256 after '@'",
+					tok);
+			*at = '\0';
+			bc->bc_weight = (uint16_t)w;
+		}
+		if (sf_addr_port_parse(tok, &bc->bc_addr, &bc->bc_port) != 0)
+			return sf_conf_error(where,
+				"invalid backend '%s': expected ADDR:PORT[@WEIGHT], [V6ADDR]:PORT for IPv6",
+				tok);
+		conf->nb_backends++;
+	}
+	return 0;
+}
+
+static const char *const sf_sched_names[] = { "rr", "hash" };
 
 /* ADDR:PORT or [V6ADDR]:PORT: the built-in client's server. */
 static int
@@ -835,6 +902,27 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		return sf_parse_uint(where, val, 1, 1u << 20,
 				"(connections the client has open at once)",
 				&conf->connect_parallel);
+	case SF_KEY_BACKEND:
+		return sf_parse_backends(where, val, conf);
+	case SF_KEY_BACKEND_SCHED:
+		return sf_parse_name(where, val, sf_sched_names,
+				RTE_DIM(sf_sched_names), &conf->backend_sched);
+	case SF_KEY_BACKEND_RISE:
+		return sf_parse_uint(where, val, 1, 100,
+				"(checks in a row that bring a backend up)",
+				&conf->backend_rise);
+	case SF_KEY_BACKEND_FALL:
+		return sf_parse_uint(where, val, 1, 100,
+				"(checks in a row that take a backend down)",
+				&conf->backend_fall);
+	case SF_KEY_BACKEND_CHECK_MS:
+		return sf_parse_uint(where, val, 0, 3600000,
+				"(milliseconds between checks of a backend; 0: none)",
+				&conf->backend_check_ms);
+	case SF_KEY_BACKEND_CHECK_TIMEOUT_MS:
+		return sf_parse_uint(where, val, 3, 3600000,
+				"(milliseconds a check may take)",
+				&conf->backend_check_timeout_ms);
 	case SF_KEY_CONNECT_SEND:
 		return sf_parse_bytes(where, "connect-send", val,
 				conf->connect_send, sizeof(conf->connect_send),
@@ -1190,6 +1278,13 @@ sf_conf_usage(const char *prgname)
 	"      --connect-parallel N  open at once, at most (default 1)\n"
 	"      --connect-send TEXT|@FILE  each sends this and closes once it came\n"
 	"                            back (an echo server; default: close at once)\n"
+	"      --backend ADDR:PORT[@W],...  backends of pool 0 (repeatable; weight\n"
+	"                            1..256, default 1), health-checked\n"
+	"      --backend-sched rr|hash  round robin (default) or client-address hash\n"
+	"      --backend-check-ms MS  between checks (default 2000; 0 = none),\n"
+	"      --backend-check-timeout-ms MS  each within MS (default 1000),\n"
+	"      --backend-rise N, --backend-fall N  checks in a row to come up\n"
+	"                            (default 2) and go down (default 3)\n"
 	"      --cookie-secret HEX   SYN-cookie secret, 32 hex digits (default: random\n"
 	"                            per start); prefer cookie_secret in a 0600 config\n"
 	"      --announce yes|no     gratuitous ARP and unsolicited NA for each address\n"
@@ -1286,6 +1381,14 @@ static const struct option sf_long_opts[] = {
 	SF_LONG("connect-parallel", required_argument,
 		SF_KEY_CONNECT_PARALLEL),
 	SF_LONG("connect-send", required_argument, SF_KEY_CONNECT_SEND),
+	SF_LONG("backend", required_argument, SF_KEY_BACKEND),
+	SF_LONG("backend-sched", required_argument, SF_KEY_BACKEND_SCHED),
+	SF_LONG("backend-rise", required_argument, SF_KEY_BACKEND_RISE),
+	SF_LONG("backend-fall", required_argument, SF_KEY_BACKEND_FALL),
+	SF_LONG("backend-check-ms", required_argument,
+		SF_KEY_BACKEND_CHECK_MS),
+	SF_LONG("backend-check-timeout-ms", required_argument,
+		SF_KEY_BACKEND_CHECK_TIMEOUT_MS),
 	SF_LONG("stats-interval", required_argument, SF_KEY_STATS_INTERVAL),
 	SF_LONG("stats-file", required_argument, SF_KEY_STATS_FILE),
 	{ NULL, 0, NULL, 0 },
@@ -1295,6 +1398,7 @@ int
 sf_conf_parse(struct sf_conf *conf, int argc, char **argv)
 {
 	bool cli_addr = false, cli_listen = false, cli_route = false;
+	bool cli_backend = false;
 	char where[64];
 	int opt, ret;
 
@@ -1361,6 +1465,10 @@ sf_conf_parse(struct sf_conf *conf, int argc, char **argv)
 		if (key == SF_KEY_ROUTE && !cli_route) {
 			conf->nb_routes = 0;
 			cli_route = true;
+		}
+		if (key == SF_KEY_BACKEND && !cli_backend) {
+			conf->nb_backends = 0;
+			cli_backend = true;
 		}
 		if (key == SF_KEY_ABORT_ON_OVERFLOW)
 			ret = sf_conf_set(conf, key, "yes", where);

@@ -17,6 +17,7 @@
 #include <rte_ethdev.h>
 
 #include "sf_engine.h"
+#include "sf_proxy.h"
 #include "sf_tcp.h"
 
 /* Exit code of usage errors (bad option or value, bad config file). */
@@ -97,6 +98,13 @@ struct sf_route_conf {
 	char rc_text[128];              /* as given, for messages */
 };
 
+/* A backend as written: ADDR:PORT[@WEIGHT]. */
+struct sf_backend_conf {
+	struct sf_addr bc_addr;
+	uint16_t bc_port;
+	uint16_t bc_weight;
+};
+
 struct sf_conf {
 	char config_file[PATH_MAX];     /* -c; empty: none */
 	unsigned int stats_interval;    /* seconds; 0 = no stats line */
@@ -163,6 +171,14 @@ struct sf_conf {
 	unsigned int connect_parallel;  /* at once, at most */
 	uint8_t connect_send[SF_CONNECT_SEND_MAX]; /* each sends, expects back */
 	unsigned int connect_send_len;
+	/* Backend pool 0 (--backend, sf_proxy.h) and its checks. */
+	unsigned int nb_backends;
+	struct sf_backend_conf backends[SF_MAX_POOL_BACKENDS];
+	unsigned int backend_sched;     /* enum sf_pool_sched */
+	unsigned int backend_rise;
+	unsigned int backend_fall;
+	unsigned int backend_check_ms;  /* 0: no checks */
+	unsigned int backend_check_timeout_ms;
 };
 
 /* Fill conf with the defaults (Linux's, where Linux has one). */

@@ -277,6 +277,19 @@ sf_engine_workers_term(struct sf_engine *eng)
 	eng->en_tcp.et_nb_workers = 0;
 }
 
+/* Backend pools (lib/proxy/): added later, checked from the clocks. */
+static int
+sf_engine_proxy_init(struct sf_engine *eng, const struct sf_engine_params *p)
+{
+	return sf_proxy_init(&eng->en_proxy, p->socket_id);
+}
+
+static void
+sf_engine_proxy_term(struct sf_engine *eng)
+{
+	sf_proxy_fini(&eng->en_proxy);
+}
+
 /*
  * Application contexts, and where every context's counters are (the
  * listener counters are summed and reset over them all). Connections go
@@ -366,6 +379,7 @@ static const struct {
 	{ "neigh", sf_engine_neigh_init, sf_engine_neigh_term },
 	{ "workers", sf_engine_workers_init, sf_engine_workers_term },
 	{ "apps", sf_engine_apps_init, sf_engine_apps_term },
+	{ "proxy", sf_engine_proxy_init, sf_engine_proxy_term },
 	{ "steering", sf_engine_steer_init, sf_steer_fini },
 };
 
@@ -719,6 +733,8 @@ sf_worker_clock(struct sf_worker *w, uint32_t now)
 	sf_wk_net(w)->nt_now = now;
 	sf_tcp_clock(&w->wk_tcp);
 	sf_neigh_clock(sf_wk_net(w));
+	sf_proxy_clock(&w->wk_eng->en_proxy, &w->wk_tcp, w->wk_idx,
+		w->wk_eng->en_nb_workers);
 	RTE_PER_LCORE(sf_wk_cur) = prev;
 }
 

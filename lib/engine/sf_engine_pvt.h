@@ -26,6 +26,7 @@
 #include "sf_app_pvt.h"
 #include "sf_engine.h"
 #include "sf_neigh.h"
+#include "sf_proxy_pvt.h"
 #include "sf_net.h"
 #include "sf_ring.h"
 #include "sf_route.h"
@@ -110,6 +111,7 @@ struct sf_engine {
 	void *en_ls_key_arg;
 	uint32_t en_init_done;             /* steps of sf_engine_steps done */
 	uint32_t en_conn_rr;               /* next worker for a ring connect */
+	struct sf_proxy en_proxy;          /* backend pools and their checks */
 };
 
 /*
@@ -120,6 +122,8 @@ struct sf_engine {
 RTE_DECLARE_PER_LCORE(struct sf_worker *, sf_wk_cur);
 /* /synfront/connect (sf_probe.c): 0, or rte_telemetry's error. */
 int sf_probe_register(void);
+/* /synfront/backends (sf_pools.c): 0, or rte_telemetry's error. */
+int sf_pools_register(void);
 int sf_wconnect_init(struct sf_worker *w, uint32_t size, int socket);
 void sf_wconnect_fini(struct sf_worker *w);
 unsigned int sf_wconnect_poll(struct sf_worker *w);

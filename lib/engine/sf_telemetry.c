@@ -21,6 +21,7 @@
  *                          full (what ss -ti shows)
  *   /synfront/connect,ADDR:PORT[,TIMEOUT_MS] a TCP reachability probe
  *                          (sf_probe.c)
+ *   /synfront/backends[,POOL] backend pools and their health (sf_pools.c)
  * The callbacks run on the telemetry thread: they read the per-lcore
  * counters with atomic loads; cookie_rotate writes the cookie secret,
  * which the workers read under its sequence lock; listen and unlisten
@@ -1038,6 +1039,9 @@ sf_engine_telemetry_register(struct sf_engine *eng)
 			"registered");
 	if (sf_probe_register() != 0)
 		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/connect not "
+			"registered");
+	if (sf_pools_register() != 0)
+		SF_ENGINE_LOG(WARNING, "telemetry: /synfront/backends not "
 			"registered");
 	return 0;
 }

@@ -206,6 +206,13 @@ extern "C" {
 	  "connection in TIME-WAIT (tcp_tw_reuse)") \
 	X(connect_ring_in, "active opens a worker took from its connect " \
 	  "ring (asked from another thread)") \
+	X(backend_checks, "health checks of backends done (a TCP connect, " \
+	  "then a reset)") \
+	X(backend_check_fails, "health checks that failed: refused, timed " \
+	  "out or unreachable") \
+	X(backend_ups, "backends that came up: rise checks in a row passed") \
+	X(backend_downs, "backends that went down: fall checks in a row " \
+	  "failed") \
 	X(tcp_not_owner, "segments for no flow of this worker (no " \
 	  "connection, request or listener) whose port's steering table " \
 	  "names another worker: RSS synfront cannot predict spread them, " \

@@ -79,6 +79,8 @@ sf_bpool_add(struct sf_bpool *bp, const struct sf_addr *a, uint16_t port,
 	be->be_port = port;
 	be->be_weight = (uint16_t)weight;
 	be->be_up = 1;
+	be->be_pool = bp;
+	be->be_idx = (uint8_t)bp->bp_nb;
 	return (int)bp->bp_nb++;
 }
 

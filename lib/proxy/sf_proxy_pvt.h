@@ -18,8 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_config.h>
+
 #include "sf_engine.h"
 #include "sf_flow.h"
+#include "sf_proxy.h"
+
+struct sf_wtcp;
 
 /*
  * PROXY protocol (HAProxy's proxy-protocol.txt, versions 1 and 2): the
@@ -50,7 +55,7 @@ int sf_pp_v2(uint8_t *buf, size_t len, const struct sf_flow_key *k,
  * atomics. A worker chooses with state of its own (struct sf_bsel), so
  * choosing writes nothing shared.
  */
-#define SF_BP_MAX 64           /* backends per pool */
+#define SF_BP_MAX SF_MAX_POOL_BACKENDS
 #define SF_BP_WEIGHT_MAX 256
 /* HAProxy's defaults: 2 checks in a row to come up, 3 to go down. */
 #define SF_BP_RISE_DEFAULT 2
@@ -79,6 +84,11 @@ struct sf_backend {
 	uint64_t be_checks;            /* checks done */
 	uint64_t be_check_fails;       /* of them failed */
 	uint64_t be_changes;           /* up/down transitions */
+	/* health checks (sf_hcheck.c), the checking worker's alone */
+	struct sf_bpool *be_pool;      /* its pool */
+	uint8_t be_idx;                /* its index there */
+	uint8_t be_hc_inflight;        /* a check's connection is open */
+	uint32_t be_hc_next;           /* ms tick of the next check */
 };
 
 struct sf_bpool {
@@ -86,6 +96,8 @@ struct sf_bpool {
 	uint8_t bp_sched;              /* enum sf_bp_sched */
 	uint8_t bp_rise;               /* checks in a row to come up */
 	uint8_t bp_fall;               /* ... to go down */
+	uint32_t bp_check_ms;          /* 0: no checks */
+	uint32_t bp_check_timeout_ms;
 	struct sf_backend bp_be[SF_BP_MAX];
 };
 
@@ -116,5 +128,36 @@ sf_backend_up(const struct sf_backend *be)
 {
 	return __atomic_load_n(&be->be_up, __ATOMIC_RELAXED) != 0;
 }
+
+/*
+ * The engine's pools (sf_hcheck.c drives their checks): added by the
+ * control thread before the workers poll, then fixed but for each
+ * backend's health. Backend g (counting over the pools in order) is
+ * checked by worker g mod workers, from its clock.
+ */
+struct sf_proxy {
+	unsigned int px_nb_pools;
+	struct sf_bpool *px_pools;     /* SF_MAX_POOLS */
+	/* per worker, written by it alone: the tick of its last scan */
+	uint32_t px_scan[RTE_MAX_LCORE];
+};
+
+int sf_proxy_init(struct sf_proxy *px, int socket);
+void sf_proxy_fini(struct sf_proxy *px);
+int sf_proxy_pool_add(struct sf_proxy *px, const struct sf_pool_params *p);
+int sf_proxy_backend_add(struct sf_proxy *px, unsigned int pool,
+		const struct sf_addr *a, uint16_t port, unsigned int weight);
+
+/*
+ * Worker w of nw (its TCP state wt): the checks due on the backends it
+ * checks, at most once per SF_HC_SCAN_MS. A check is an active open
+ * (sf_tcp_connect()) that succeeds when the backend's SYN-ACK comes (the
+ * connection is then reset: no TIME-WAIT on either side) and fails on a
+ * RST, a timeout or an unreachable next hop (counted: backend_checks,
+ * backend_check_fails, backend_ups, backend_downs).
+ */
+#define SF_HC_SCAN_MS 10
+void sf_proxy_clock(struct sf_proxy *px, struct sf_wtcp *wt, unsigned int w,
+		unsigned int nw);
 
 #endif /* SF_PROXY_PVT_H */

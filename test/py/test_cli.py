@@ -317,10 +317,16 @@ def test_route_refused(route, why):
     ("--connect", "fd00::2:80", "[V6ADDR]:PORT"),
     ("--connect", "[10.10.0.2]:80", "ADDR:PORT"),
     ("--tw-reuse", "maybe", "yes"),
+    ("--backend", "10.0.0.1:80@0", "1..256"),
+    ("--backend", "10.0.0.1", "ADDR:PORT[@WEIGHT]"),
+    ("--backend", "10.0.0.1:80,,10.0.0.2:80", "ADDR:PORT[@WEIGHT]"),
+    ("--backend-sched", "lc", "rr, hash"),
+    ("--backend-rise", "0", "1..100"),
+    ("--backend-check-timeout-ms", "2", "3..3600000"),
 ])
 def test_bad_active_open_values(opt, value, want):
-    """The active open's options name the bad value and the form they
-    take."""
+    """The active open's and the backends' options name the bad value and
+    the form they take."""
     r = synfront(["--", opt, value])
     assert r.returncode == 2
     line = one_error_line(r)

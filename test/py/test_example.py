@@ -41,7 +41,7 @@ EXAMPLE = BUILD / "examples" / "embed" / "embed"
 DESTDIR = BUILD / "destdir"
 N = 50              # connections per family
 PORT = 8080
-HEADERS = ("sf_counters.h", "sf_engine.h", "sf_tcp.h")
+HEADERS = ("sf_counters.h", "sf_engine.h", "sf_proxy.h", "sf_tcp.h")
 
 not_built = pytest.mark.skipif(
     not EXAMPLE.exists(),

@@ -8,7 +8,8 @@
  * and the room they need; backend pools (sf_backend.c): smooth weighted
  * round robin's order and shares, the client-address hash's shares by
  * weight and its stability when a backend goes down and comes back, no
- * backend when none is up, and the rise/fall health rule.
+ * backend when none is up, and the rise/fall health rule; the checks an
+ * engine's worker runs (SYN, SYN-ACK -> RST, refused, timed out).
  */
 
 #include <errno.h>
@@ -264,6 +265,119 @@ test_health(void)
 	SF_CHECK_EQ(bp.bp_be[0].be_changes, 2);
 }
 
+/*
+ * The check driver on an engine (sf_hcheck.c): one backend, the test
+ * peer's port 80, checked every 100 ms within 30 ms. A check is a SYN
+ * (found in the tx hook); a SYN-ACK makes it a success, answered by a
+ * RST (no TIME-WAIT); a RST from the peer, or silence until the timeout
+ * (the SYN again at 10 ms, given up at 30), a failure. Up stays up
+ * through 2 failures, goes down at the third (backend_downs), comes back
+ * after 2 successes (backend_ups). Every check's connection is gone
+ * afterwards and every mbuf is home.
+ */
+static struct sf_engine *hc_eng;
+
+/* Move to tick t and answer the check's SYN (if one left) with flags. */
+static void
+hc_step(uint32_t t, int answer, bool want_syn)
+{
+	struct sf_test_seg syn;
+	struct sf_test_tcp r;
+	struct rte_mbuf *m;
+
+	sf_test_tx_flush();
+	sf_worker_clock(sf_engine_worker(hc_eng, 0), t);
+	SF_CHECK_EQ(sf_test_tx_n, want_syn ? 1 : 0);
+	if (sf_test_tx_n != 1 || !SF_TEST_TCP_PARSE(sf_test_tx[0], &syn))
+		return;
+	SF_CHECK_EQ(syn.flags, RTE_TCP_SYN_FLAG);
+	SF_CHECK_EQ(syn.dport, 80);
+	if (answer == 0)
+		return;
+	sf_test_tcp_init(&r, false, 80, syn.sport);
+	r.seq = 4242;
+	r.ack = syn.seq + 1;
+	r.flags = answer > 0 ? RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG :
+		RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
+	sf_test_tx_flush();
+	m = sf_test_tcp_frame(&r);
+	if (answer > 0) {
+		struct sf_test_seg rst;
+
+		/* Our RST leaves in an mbuf of its own; the SYN-ACK is done. */
+		SF_CHECK_EQ(sf_test_input(hc_eng, m), SF_VERDICT_DONE);
+		rte_pktmbuf_free(m);
+		SF_CHECK_EQ(sf_test_tx_n, 1);
+		if (sf_test_tx_n == 1 &&
+		    SF_TEST_TCP_PARSE(sf_test_tx[0], &rst)) {
+			SF_CHECK(rst.flags & RTE_TCP_RST_FLAG);
+			SF_CHECK_EQ(rst.seq, syn.seq + 1);
+		}
+	} else {
+		SF_CHECK_EQ(sf_test_input(hc_eng, m), SF_VERDICT_DONE);
+		rte_pktmbuf_free(m);
+	}
+	sf_test_tx_flush();
+}
+
+static void
+test_checks(void)
+{
+	unsigned int avail = rte_mempool_avail_count(sf_test_pool);
+	struct sf_pool_params pp;
+	struct sf_backend_info bi;
+	struct sf_addr a = { .family = AF_INET, .prefix_len = 32 };
+	uint32_t t = 1000;
+	unsigned int i;
+
+	hc_eng = sf_test_engine_tcp(NULL);
+	sf_worker_clock(sf_engine_worker(hc_eng, 0), t);
+	sf_neigh_learn(&sf_engine_worker(hc_eng, 0)->wk_tcp.wt_net,
+		SF_TEST_PORT, AF_INET, sf_test_peer_v4, &sf_test_peer,
+		SF_NUD_REACHABLE, SF_NEIGH_F_CREATE | SF_NEIGH_F_OVERRIDE);
+	sf_pool_params_init(&pp);
+	pp.check_ms = 100;
+	pp.check_timeout_ms = 30;
+	SF_CHECK_EQ(sf_engine_pool_add(hc_eng, &pp), 0);
+	memcpy(&a.v4, sf_test_peer_v4, 4);
+	SF_CHECK_EQ(sf_engine_backend_add(hc_eng, 0, &a, 80, 2), 0);
+	SF_CHECK_EQ(sf_engine_backend_add(hc_eng, 1, &a, 80, 2), -ENOENT);
+	pp.check_timeout_ms = 200;
+	SF_CHECK_EQ(sf_engine_pool_add(hc_eng, &pp), -EINVAL);
+	/* success, refused, refused, refused: down at the third */
+	hc_step(t += SF_HC_SCAN_MS, 1, true);
+	for (i = 0; i < 3; i++) {
+		SF_CHECK_EQ(sf_engine_backend_get(hc_eng, 0, 0, &bi), 0);
+		SF_CHECK(bi.up);
+		hc_step(t += 100, -1, true);
+	}
+	SF_CHECK_EQ(sf_engine_backend_get(hc_eng, 0, 0, &bi), 0);
+	SF_CHECK(!bi.up);
+	SF_CHECK_EQ(sf_test_counter(hc_eng, SF_CNT_backend_downs), 1);
+	/* a timeout: the SYN, again at 10 ms, given up at 30 */
+	hc_step(t += 100, 0, true);
+	hc_step(t += 10, 0, true);
+	hc_step(t += 20, 0, false);
+	SF_CHECK_EQ(sf_test_counter(hc_eng, SF_CNT_backend_check_fails), 4);
+	/* two successes: up again; nothing checks before check_ms */
+	hc_step(t += 50, 0, false);
+	hc_step(t += 50, 1, true);
+	SF_CHECK_EQ(sf_engine_backend_get(hc_eng, 0, 0, &bi), 0);
+	SF_CHECK(!bi.up);
+	hc_step(t += 100, 1, true);
+	SF_CHECK_EQ(sf_engine_backend_get(hc_eng, 0, 0, &bi), 0);
+	SF_CHECK(bi.up);
+	SF_CHECK_EQ(bi.weight, 2);
+	SF_CHECK_EQ(bi.checks, 7);
+	SF_CHECK_EQ(bi.check_fails, 4);
+	SF_CHECK_EQ(bi.changes, 2);
+	SF_CHECK_EQ(sf_test_counter(hc_eng, SF_CNT_backend_checks), 7);
+	SF_CHECK_EQ(sf_test_counter(hc_eng, SF_CNT_backend_ups), 1);
+	SF_CHECK_EQ(sf_engine_worker(hc_eng, 0)->wk_tcp.wt_conntab.ft_used, 0);
+	sf_test_teardown(hc_eng);
+	SF_CHECK_EQ(rte_mempool_avail_count(sf_test_pool), avail);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -275,5 +389,6 @@ main(int argc, char **argv)
 	test_hash(false);
 	test_hash(true);
 	test_health();
+	test_checks();
 	return sf_test_done("test_proxy");
 }

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The synfront authors
+ */
+
+/*
+ * Backend pools, public side (sf_proxy.h): the calls that add them
+ * (before the workers poll), read them, and /synfront/backends, which
+ * sums up every pool, or lists one with its backends' health as the
+ * checks left it (read with relaxed loads: a racy but memory-safe snapshot; the
+ * pools live as long as the engine).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "sf_engine_pvt.h"
+
+int
+sf_engine_pool_add(struct sf_engine *eng, const struct sf_pool_params *p)
+{
+	if (eng == NULL || p == NULL)
+		return -EINVAL;
+	return sf_proxy_pool_add(&eng->en_proxy, p);
+}
+
+int
+sf_engine_backend_add(struct sf_engine *eng, unsigned int pool,
+		const struct sf_addr *addr, uint16_t port, unsigned int weight)
+{
+	if (eng == NULL || addr == NULL)
+		return -EINVAL;
+	return sf_proxy_backend_add(&eng->en_proxy, pool, addr, port, weight);
+}
+
+unsigned int
+sf_engine_pool_count(const struct sf_engine *eng)
+{
+	return eng != NULL ? eng->en_proxy.px_nb_pools : 0;
+}
+
+static const struct sf_bpool *
+sf_pool_of(const struct sf_engine *eng, unsigned int id)
+{
+	if (eng == NULL || id >= eng->en_proxy.px_nb_pools)
+		return NULL;
+	return &eng->en_proxy.px_pools[id];
+}
+
+int
+sf_engine_pool_get(const struct sf_engine *eng, unsigned int id,
+		struct sf_pool_params *out)
+{
+	const struct sf_bpool *bp = sf_pool_of(eng, id);
+
+	if (bp == NULL || out == NULL)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->sched = bp->bp_sched == SF_BP_HASH ? SF_POOL_HASH : SF_POOL_RR;
+	out->rise = bp->bp_rise;
+	out->fall = bp->bp_fall;
+	out->check_ms = bp->bp_check_ms;
+	out->check_timeout_ms = bp->bp_check_timeout_ms;
+	return 0;
+}
+
+int
+sf_engine_pool_backends(const struct sf_engine *eng, unsigned int id)
+{
+	const struct sf_bpool *bp = sf_pool_of(eng, id);
+
+	return bp == NULL ? -ENOENT : (int)bp->bp_nb;
+}
+
+int
+sf_engine_backend_get(const struct sf_engine *eng, unsigned int pool,
+		unsigned int i, struct sf_backend_info *out)
+{
+	const struct sf_bpool *bp = sf_pool_of(eng, pool);
+	const struct sf_backend *be;
+
+	if (bp == NULL || out == NULL || i >= bp->bp_nb)
+		return -ENOENT;
+	be = &bp->bp_be[i];
+	memset(out, 0, sizeof(*out));
+	out->addr = be->be_addr;
+	out->port = be->be_port;
+	out->weight = be->be_weight;
+	out->up = sf_backend_up(be);
+	out->checks = __atomic_load_n(&be->be_checks, __ATOMIC_RELAXED);
+	out->check_fails = __atomic_load_n(&be->be_check_fails,
+		__ATOMIC_RELAXED);
+	out->changes = __atomic_load_n(&be->be_changes, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/*
+ * One pool: its settings, the backends and how many are up, and with
+ * full a dictionary per backend ("backend<i>": its address, state,
+ * weight, checks).
+ * Telemetry nests containers one level deep: the list of every pool
+ * gives the summary of each.
+ */
+static void
+sf_pools_tel_pool(const struct sf_engine *eng, unsigned int id, bool full,
+		struct rte_tel_data *d)
+{
+	struct sf_pool_params pp;
+	struct sf_backend_info bi;
+	char key[64], ab[64];
+	unsigned int i, up = 0;
+
+	sf_engine_pool_get(eng, id, &pp);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "sched",
+		pp.sched == SF_POOL_HASH ? "hash" : "rr");
+	rte_tel_data_add_dict_u64(d, "rise", pp.rise);
+	rte_tel_data_add_dict_u64(d, "fall", pp.fall);
+	rte_tel_data_add_dict_u64(d, "check_ms", pp.check_ms);
+	rte_tel_data_add_dict_u64(d, "check_timeout_ms", pp.check_timeout_ms);
+	for (i = 0; sf_engine_backend_get(eng, id, i, &bi) == 0; i++) {
+		struct rte_tel_data *b;
+
+		up += bi.up;
+		if (!full)
+			continue;
+		b = rte_tel_data_alloc();
+		if (b == NULL)
+			break;
+		sf_addr_format(&bi.addr, ab, sizeof(ab));
+		*strchr(ab, '/') = '\0';
+		snprintf(key, sizeof(key), bi.addr.family == AF_INET6 ?
+			"[%s]:%u" : "%s:%u", ab, bi.port);
+		rte_tel_data_start_dict(b);
+		rte_tel_data_add_dict_string(b, "addr", key);
+		rte_tel_data_add_dict_string(b, "state", bi.up ? "up" : "down");
+		rte_tel_data_add_dict_u64(b, "weight", bi.weight);
+		rte_tel_data_add_dict_u64(b, "checks", bi.checks);
+		rte_tel_data_add_dict_u64(b, "check_fails", bi.check_fails);
+		rte_tel_data_add_dict_u64(b, "changes", bi.changes);
+		/* Telemetry's keys take no ':' : backend<i>, with "addr". */
+		snprintf(key, sizeof(key), "backend%u", i);
+		rte_tel_data_add_dict_container(d, key, b, 0);
+	}
+	rte_tel_data_add_dict_u64(d, "backends", i);
+	rte_tel_data_add_dict_u64(d, "up", up);
+}
+
+/* /synfront/backends[,POOL]: every pool (by id), or pool POOL. */
+static int
+sf_pools_tel(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_engine *eng = __atomic_load_n(&sf_tel_engine,
+		__ATOMIC_ACQUIRE);
+	unsigned long id;
+	unsigned int i;
+	char *end, key[16];
+
+	RTE_SET_USED(cmd);
+	if (eng == NULL)
+		return -ENODEV;
+	if (params != NULL && *params != '\0') {
+		id = strtoul(params, &end, 10);
+		if (*end != '\0' || id >= sf_engine_pool_count(eng))
+			return -EINVAL;
+		sf_pools_tel_pool(eng, (unsigned int)id, true, d);
+		return 0;
+	}
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < sf_engine_pool_count(eng); i++) {
+		struct rte_tel_data *p = rte_tel_data_alloc();
+
+		if (p == NULL)
+			break;
+		sf_pools_tel_pool(eng, i, false, p);
+		snprintf(key, sizeof(key), "pool%u", i);
+		rte_tel_data_add_dict_container(d, key, p, 0);
+	}
+	return 0;
+}
+
+int
+sf_pools_register(void)
+{
+	return rte_telemetry_register_cmd("/synfront/backends", sf_pools_tel,
+		"backend pools and their health. Parameters: [int pool]");
+}
