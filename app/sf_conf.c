@@ -76,6 +76,8 @@ sf_steering_name(enum sf_steering s)
 void
 sf_conf_defaults(struct sf_conf *conf)
 {
+	struct sf_pool_params pp;
+
 	memset(conf, 0, sizeof(*conf));
 	conf->app = SF_BUILTIN_SINK;
 	conf->syncookies = SF_DEF_SYNCOOKIES;
@@ -104,11 +106,13 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->syn_retries = SF_DEF_SYN_RETRIES;
 	conf->connect_conns = 1;
 	conf->connect_parallel = 1;
-	conf->backend_sched = SF_POOL_RR;
-	conf->backend_rise = 2;
-	conf->backend_fall = 3;
-	conf->backend_check_ms = 2000;
-	conf->backend_check_timeout_ms = 1000;
+	/* The engine's (HAProxy's) defaults. */
+	sf_pool_params_init(&pp);
+	conf->backend_sched = pp.sched;
+	conf->backend_rise = pp.rise;
+	conf->backend_fall = pp.fall;
+	conf->backend_check_ms = pp.check_ms;
+	conf->backend_check_timeout_ms = pp.check_timeout_ms;
 	conf->icmp_ratelimit = SF_DEF_ICMP_RATELIMIT;
 	conf->icmp_msgs_per_sec = SF_DEF_ICMP_MSGS_PER_SEC;
 	conf->icmp_msgs_burst = SF_DEF_ICMP_MSGS_BURST;
