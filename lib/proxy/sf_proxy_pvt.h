@@ -48,6 +48,35 @@ int sf_pp_v2(uint8_t *buf, size_t len, const struct sf_flow_key *k,
 		bool local);
 
 /*
+ * The splice's rewrite of one direction (sf_splice.c): what a segment
+ * from one leg becomes on the other. Deltas are added modulo 2^32;
+ * wscale_in is the sender's shift, wscale_out the one the receiver
+ * applies; mss_clamp (0: none) caps the MSS option of a SYN.
+ */
+struct sf_xlate {
+	uint32_t xl_seq_delta;
+	uint32_t xl_ack_delta;         /* SEG.ACK and SACK edges */
+	uint32_t xl_tsval_delta;
+	uint32_t xl_tsecr_delta;
+	uint8_t xl_wscale_in;
+	uint8_t xl_wscale_out;
+	uint16_t xl_mss_clamp;
+};
+
+struct rte_tcp_hdr;
+
+/*
+ * Rewrite the TCP header th (its options included, as data_off says) in
+ * place by x, its checksum updated incrementally. sf_xlate_window() is
+ * the window rule alone; sf_xlate_adjust() updates a checksum for n bytes
+ * (even) that change from old to new (addresses, ports: FULLNAT).
+ */
+void sf_xlate_tcp(struct rte_tcp_hdr *th, const struct sf_xlate *x);
+uint16_t sf_xlate_window(uint16_t win, uint8_t in, uint8_t out);
+uint16_t sf_xlate_adjust(uint16_t cksum, const void *old, const void *new,
+		unsigned int n);
+
+/*
  * Backend pools (sf_backend.c). A pool is written by the control thread
  * before the workers start (its backends, their weights, the way of
  * choosing); afterwards only each backend's health changes, written by

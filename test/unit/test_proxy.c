@@ -9,7 +9,8 @@
  * round robin's order and shares, the client-address hash's shares by
  * weight and its stability when a backend goes down and comes back, no
  * backend when none is up, and the rise/fall health rule; the checks an
- * engine's worker runs (SYN, SYN-ACK -> RST, refused, timed out).
+ * engine's worker runs (SYN, SYN-ACK -> RST, refused, timed out); the
+ * splice's header rewrite (sf_splice.c) and its incremental checksum.
  */
 
 #include <errno.h>
@@ -18,7 +19,9 @@
 
 #include <rte_byteorder.h>
 
+#include "sf_cksum.h"
 #include "sf_proxy_pvt.h"
+#include "sf_tcp_opt.h"
 #include "sf_test.h"
 
 /* Client 192.0.2.10:56324 to our 198.51.100.1:443 (or the v6 pair). */
@@ -378,6 +381,100 @@ test_checks(void)
 	SF_CHECK_EQ(rte_mempool_avail_count(sf_test_pool), avail);
 }
 
+/*
+ * The splice's rewrite (sf_splice.c): a segment with a NOP, timestamps
+ * at an odd offset (the checksum words they straddle) and two SACK
+ * blocks, rewritten with deltas near the 2^32 wrap: every field moved by
+ * its delta, the window rescaled (5 << 7 bytes to shift 2: 160), and the
+ * checksum updated incrementally still verifies (IPv4 and IPv6). The
+ * window rule on its own: an open window never rounds to 0, the field is
+ * capped at 65535. A SYN keeps its unscaled window and gets its MSS
+ * clamped.
+ */
+static void
+test_xlate(bool v6)
+{
+	const struct sf_xlate x = { .xl_seq_delta = 0xfffff000u,
+		.xl_ack_delta = 0x12345678u, .xl_tsval_delta = 0x80000001u,
+		.xl_tsecr_delta = 7, .xl_wscale_in = 7, .xl_wscale_out = 2,
+		.xl_mss_clamp = 1360 };
+	struct sf_test_tcp t;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	uint32_t v;
+	uint8_t *o, *l3;
+	uint16_t l3len = v6 ? 40 : 20;
+
+	sf_test_tcp_init(&t, v6, 40000, 80);
+	t.seq = 0x10;
+	t.ack = 0xedcba000u;
+	t.flags = RTE_TCP_ACK_FLAG;
+	t.win = 5;
+	/* NOP, TS (at header offset 21), NOP NOP, SACK 2 blocks, NOP NOP NOP */
+	o = t.opt;
+	o[0] = 1;
+	o[1] = 8; o[2] = 10;
+	memcpy(o + 3, "\x00\x00\x01\x00\xff\xff\xff\xf0", 8);
+	o[11] = 1; o[12] = 1;
+	o[13] = 5; o[14] = 18;
+	memcpy(o + 15, "\xed\xcb\xb0\x00\xed\xcb\xc0\x00"
+		"\xed\xcb\xd0\x00\xed\xcb\xe0\x00", 16);
+	o[31] = 1; o[32] = 1; o[33] = 1; o[34] = 1; o[35] = 1;
+	t.optlen = 36;
+	m = sf_test_tcp_frame(&t);
+	l3 = rte_pktmbuf_mtod_offset(m, uint8_t *, 14);
+	th = (struct rte_tcp_hdr *)(l3 + l3len);
+	sf_xlate_tcp(th, &x);
+	SF_CHECK_EQ(rte_be_to_cpu_32(th->sent_seq), 0x10u + 0xfffff000u);
+	SF_CHECK_EQ(rte_be_to_cpu_32(th->recv_ack), 0xedcba000u + 0x12345678u);
+	SF_CHECK_EQ(rte_be_to_cpu_16(th->rx_win), 160);
+	o = (uint8_t *)(th + 1);
+	memcpy(&v, o + 3, 4);
+	SF_CHECK_EQ(rte_be_to_cpu_32(v), 0x100u + 0x80000001u);
+	memcpy(&v, o + 7, 4);
+	SF_CHECK_EQ(rte_be_to_cpu_32(v), 0xfffffff0u + 7);
+	memcpy(&v, o + 15, 4);
+	SF_CHECK_EQ(rte_be_to_cpu_32(v), 0xedcbb000u + 0x12345678u);
+	memcpy(&v, o + 27, 4);
+	SF_CHECK_EQ(rte_be_to_cpu_32(v), 0xedcbe000u + 0x12345678u);
+	SF_CHECK_EQ(o[31], 1);
+	if (v6)
+		SF_CHECK_EQ(sf_ip6_l4_cksum((const void *)l3, th, sizeof(*th) + 36,
+			IPPROTO_TCP), 0);
+	else
+		SF_CHECK_EQ(sf_ip4_l4_cksum((const void *)l3, th, sizeof(*th) + 36,
+			IPPROTO_TCP), 0);
+	rte_pktmbuf_free(m);
+
+	/* A SYN: its window as it is, its MSS clamped to 1360. */
+	sf_test_tcp_init(&t, v6, 40000, 80);
+	t.flags = RTE_TCP_SYN_FLAG;
+	t.win = 64240;
+	t.optlen = sf_test_tcp_synopts(t.opt, SF_TOF_MSS | SF_TOF_TS, 1460,
+		0, 99, 0);
+	m = sf_test_tcp_frame(&t);
+	l3 = rte_pktmbuf_mtod_offset(m, uint8_t *, 14);
+	th = (struct rte_tcp_hdr *)(l3 + l3len);
+	sf_xlate_tcp(th, &x);
+	SF_CHECK_EQ(rte_be_to_cpu_16(th->rx_win), 64240);
+	o = (uint8_t *)(th + 1);
+	SF_CHECK_EQ(o[0], SF_TCPOPT_MSS);
+	SF_CHECK_EQ(o[2] << 8 | o[3], 1360);
+	if (v6)
+		SF_CHECK_EQ(sf_ip6_l4_cksum((const void *)l3, th, sizeof(*th) + t.optlen,
+			IPPROTO_TCP), 0);
+	else
+		SF_CHECK_EQ(sf_ip4_l4_cksum((const void *)l3, th, sizeof(*th) + t.optlen,
+			IPPROTO_TCP), 0);
+	rte_pktmbuf_free(m);
+
+	SF_CHECK_EQ(sf_xlate_window(1, 0, 7), 1);      /* 1 byte: not 0 */
+	SF_CHECK_EQ(sf_xlate_window(0, 0, 7), 0);
+	SF_CHECK_EQ(sf_xlate_window(65535, 7, 0), 65535);
+	SF_CHECK_EQ(sf_xlate_window(1000, 3, 3), 1000);
+	SF_CHECK_EQ(sf_xlate_window(1000, 2, 4), 250);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -390,5 +487,7 @@ main(int argc, char **argv)
 	test_hash(true);
 	test_health();
 	test_checks();
+	test_xlate(false);
+	test_xlate(true);
 	return sf_test_done("test_proxy");
 }
