@@ -22,10 +22,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
@@ -239,22 +242,36 @@ sf_client_poll(void)
 	}
 }
 
+/* The tally's counts by name: the exit JSON and telemetry list them. */
+static const struct {
+	const char *name;
+	size_t off;
+} sf_cl_fields[] = {
+#define SF_CL_FIELD(f) { #f, offsetof(struct sf_client_tally, ct_ ## f) }
+	SF_CL_FIELD(target), SF_CL_FIELD(launched), SF_CL_FIELD(inflight),
+	SF_CL_FIELD(connected), SF_CL_FIELD(completed), SF_CL_FIELD(failed),
+	SF_CL_FIELD(start_errors), SF_CL_FIELD(mismatch),
+	SF_CL_FIELD(tx_bytes), SF_CL_FIELD(rx_bytes),
+#undef SF_CL_FIELD
+};
+
+static uint64_t
+sf_cl_field(const struct sf_client_tally *t, unsigned int i)
+{
+	return *(const uint64_t *)((const char *)t + sf_cl_fields[i].off);
+}
+
 /* The tally as a JSON object (no newline). */
 static void
 sf_client_json_obj(FILE *f, const struct sf_client_tally *t)
 {
 	unsigned int i;
 
-	fprintf(f, "{\"target\": %" PRIu64 ", \"launched\": %" PRIu64
-		", \"inflight\": %" PRIu64 ", \"connected\": %" PRIu64
-		", \"completed\": %" PRIu64 ", \"failed\": %" PRIu64
-		", \"start_errors\": %" PRIu64 ", \"mismatch\": %" PRIu64
-		", \"tx_bytes\": %" PRIu64 ", \"rx_bytes\": %" PRIu64
-		", \"seconds\": %.6f, \"why\": {", t->ct_target,
-		t->ct_launched, t->ct_inflight, t->ct_connected,
-		t->ct_completed, t->ct_failed, t->ct_start_errors,
-		t->ct_mismatch, t->ct_tx_bytes, t->ct_rx_bytes,
-		t->ct_seconds);
+	fprintf(f, "{");
+	for (i = 0; i < RTE_DIM(sf_cl_fields); i++)
+		fprintf(f, "\"%s\": %" PRIu64 ", ", sf_cl_fields[i].name,
+			sf_cl_field(t, i));
+	fprintf(f, "\"seconds\": %.6f, \"why\": {", t->ct_seconds);
 	for (i = 0; i < SF_CLOSE_MAX; i++)
 		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "",
 			sf_close_reason_name(i), t->ct_why[i]);
@@ -313,24 +330,24 @@ sf_client_tel(const char *cmd, const char *params, struct rte_tel_data *d)
 
 	RTE_SET_USED(cmd);
 	if (params != NULL && *params != '\0') {
+		char msg[RTE_TEL_MAX_STRING_LEN];
+
 		err = sf_client_run_cmd(params);
 		rte_tel_data_start_dict(d);
-		rte_tel_data_add_dict_string(d, err != NULL ? "error" :
-			"started", err != NULL ? err : "yes");
+		if (err == NULL) {
+			rte_tel_data_add_dict_string(d, "started", "yes");
+			return 0;
+		}
+		/* The parameters given, so the error names the bad value. */
+		snprintf(msg, sizeof(msg), "%s (got '%.64s')", err, params);
+		rte_tel_data_add_dict_string(d, "error", msg);
 		return 0;
 	}
 	sf_client_tally(&t);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "target", t.ct_target);
-	rte_tel_data_add_dict_u64(d, "launched", t.ct_launched);
-	rte_tel_data_add_dict_u64(d, "inflight", t.ct_inflight);
-	rte_tel_data_add_dict_u64(d, "connected", t.ct_connected);
-	rte_tel_data_add_dict_u64(d, "completed", t.ct_completed);
-	rte_tel_data_add_dict_u64(d, "failed", t.ct_failed);
-	rte_tel_data_add_dict_u64(d, "start_errors", t.ct_start_errors);
-	rte_tel_data_add_dict_u64(d, "mismatch", t.ct_mismatch);
-	rte_tel_data_add_dict_u64(d, "tx_bytes", t.ct_tx_bytes);
-	rte_tel_data_add_dict_u64(d, "rx_bytes", t.ct_rx_bytes);
+	for (i = 0; i < RTE_DIM(sf_cl_fields); i++)
+		rte_tel_data_add_dict_u64(d, sf_cl_fields[i].name,
+			sf_cl_field(&t, i));
 	for (i = 0; i < SF_CLOSE_MAX; i++)
 		if (t.ct_why[i] != 0)
 			rte_tel_data_add_dict_u64(d, sf_close_reason_name(i),

@@ -110,7 +110,7 @@ sf_pools_tel_pool(const struct sf_engine *eng, unsigned int id, bool full,
 {
 	struct sf_pool_params pp;
 	struct sf_backend_info bi;
-	char key[64], ab[64];
+	char key[64];
 	unsigned int i, up = 0;
 
 	sf_engine_pool_get(eng, id, &pp);
@@ -130,10 +130,7 @@ sf_pools_tel_pool(const struct sf_engine *eng, unsigned int id, bool full,
 		b = rte_tel_data_alloc();
 		if (b == NULL)
 			break;
-		sf_addr_format(&bi.addr, ab, sizeof(ab));
-		*strchr(ab, '/') = '\0';
-		snprintf(key, sizeof(key), bi.addr.family == AF_INET6 ?
-			"[%s]:%u" : "%s:%u", ab, bi.port);
+		sf_addr_port_format(&bi.addr, bi.port, key, sizeof(key));
 		rte_tel_data_start_dict(b);
 		rte_tel_data_add_dict_string(b, "addr", key);
 		rte_tel_data_add_dict_string(b, "state", bi.up ? "up" : "down");

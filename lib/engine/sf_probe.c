@@ -138,25 +138,19 @@ sf_probe_retries(struct sf_connect_params *p, uint32_t timeout_ms)
 	p->syn_retries = n;
 }
 
+/* An error dictionary: msg, with the parameters given when there are. */
 static int
-sf_probe_error(struct rte_tel_data *d, const char *msg)
+sf_probe_error(struct rte_tel_data *d, const char *msg, const char *params)
 {
+	char buf[RTE_TEL_MAX_STRING_LEN];
+
+	if (params != NULL)
+		snprintf(buf, sizeof(buf), "%s (got '%.64s')", msg, params);
+	else
+		snprintf(buf, sizeof(buf), "%s", msg);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "error", msg);
+	rte_tel_data_add_dict_string(d, "error", buf);
 	return 0;
-}
-
-/* "ADDR:PORT", "[ADDR]:PORT" for IPv6. */
-static void
-sf_probe_endpoint(const struct sf_addr *a, uint16_t port, char *buf,
-		size_t len)
-{
-	char ab[64];
-
-	sf_addr_format(a, ab, sizeof(ab));
-	*strchr(ab, '/') = '\0';
-	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", ab,
-		port);
 }
 
 /* The outcome of the probe, as the dictionary says it. */
@@ -183,7 +177,7 @@ sf_probe_report(struct rte_tel_data *d, const char *remote, uint32_t state,
 	}
 	rte_tel_data_add_dict_string(d, "result", "connected");
 	rte_tel_data_add_dict_u64(d, "handshake_us", us);
-	sf_probe_endpoint(&ci->local, ci->local_port, buf, sizeof(buf));
+	sf_addr_port_format(&ci->local, ci->local_port, buf, sizeof(buf));
 	rte_tel_data_add_dict_string(d, "local", buf);
 	rte_tel_data_add_dict_u64(d, "port", ci->port_id);
 	rte_tel_data_add_dict_u64(d, "worker", ci->worker);
@@ -215,9 +209,10 @@ sf_probe_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 		return sf_probe_error(d, ret == -ERANGE ?
 			"bad timeout: 10..60000 ms expected" :
 			"bad endpoint: ADDR:PORT or [ADDR]:PORT[,TIMEOUT_MS] "
-			"expected");
+			"expected", params != NULL ? params : "");
 	if (!rte_spinlock_trylock(&sf_probe.pr_lock))
-		return sf_probe_error(d, "busy: another probe is running");
+		return sf_probe_error(d, "busy: another probe is running",
+			NULL);
 	seq = __atomic_load_n(&sf_probe.pr_seq, __ATOMIC_RELAXED) + 1;
 	__atomic_store_n(&sf_probe.pr_state, SF_PROBE_PENDING,
 		__ATOMIC_RELAXED);
@@ -232,7 +227,7 @@ sf_probe_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_spinlock_unlock(&sf_probe.pr_lock);
 		return sf_probe_error(d, ret == -ENOBUFS ?
 			"the worker's connect ring is full" :
-			"connect refused the parameters");
+			"connect refused the parameters", params);
 	}
 	/* The open gives up by itself near the timeout; a second more. */
 	limit = t0 + (uint64_t)(timeout_ms + 1000) * rte_get_tsc_hz() / 1000;
@@ -240,7 +235,7 @@ sf_probe_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 			__ATOMIC_ACQUIRE)) == SF_PROBE_PENDING &&
 	       rte_rdtsc() < limit)
 		rte_delay_us_sleep(200);
-	sf_probe_endpoint(&p.remote, p.remote_port, remote, sizeof(remote));
+	sf_addr_port_format(&p.remote, p.remote_port, remote, sizeof(remote));
 	sf_probe_report(d, remote, state, t0);
 	/* Late callbacks of this probe post nothing from here on. */
 	__atomic_store_n(&sf_probe.pr_seq, seq + 1, __ATOMIC_RELEASE);

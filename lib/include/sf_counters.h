@@ -197,9 +197,10 @@ extern "C" {
 	  "resolve, or an ICMP error quoted the SYN (EHOSTUNREACH)") \
 	X(connect_no_route, "active opens refused: no route to the " \
 	  "destination (ENETUNREACH)") \
-	X(connect_failed, "active opens refused before a SYN left for any " \
-	  "other reason: bad parameters, local address or port, a full " \
-	  "connection table or connect ring, no mbuf") \
+	X(connect_failed, "active opens refused on the worker before a SYN " \
+	  "left for any other reason: local address or port, a full " \
+	  "connection table, no mbuf (bad parameters and a full connect " \
+	  "ring are told to the caller, which is no worker)") \
 	X(connect_abandoned, "active opens the application closed or reset " \
 	  "in SYN-SENT (nothing is sent)") \
 	X(connect_tw_reused, "active opens that took the 4-tuple of a " \

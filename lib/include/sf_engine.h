@@ -223,6 +223,13 @@ int sf_addr_parse(const char *str, struct sf_addr *out);
  */
 int sf_addr_port_parse(const char *str, struct sf_addr *out, uint16_t *port);
 
+/**
+ * Format an endpoint as sf_addr_port_parse() reads it: "ADDR:PORT", or
+ * "[ADDR]:PORT" for IPv6 (port in host order). Returns buf.
+ */
+char *sf_addr_port_format(const struct sf_addr *a, uint16_t port, char *buf,
+		size_t len);
+
 /** Format an address as "ADDR/PREFIX" into buf; returns buf. */
 char *sf_addr_format(const struct sf_addr *a, char *buf, size_t len);
 

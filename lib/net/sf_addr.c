@@ -98,6 +98,21 @@ sf_addr_port_parse(const char *str, struct sf_addr *out, uint16_t *port)
 }
 
 char *
+sf_addr_port_format(const struct sf_addr *a, uint16_t port, char *buf,
+		size_t len)
+{
+	char ab[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(a->family == AF_INET6 ? AF_INET6 : AF_INET,
+			a->family == AF_INET6 ? (const void *)a->v6 :
+			(const void *)&a->v4, ab, sizeof(ab)) == NULL)
+		snprintf(ab, sizeof(ab), "?");
+	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", ab,
+		port);
+	return buf;
+}
+
+char *
 sf_addr_format(const struct sf_addr *a, char *buf, size_t len)
 {
 	char ab[INET6_ADDRSTRLEN];

@@ -1418,7 +1418,7 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
  */
 enum sf_verdict
 sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id, uint32_t seq,
-		bool hard, uint32_t mtu)
+		uint32_t mtu)
 {
 	struct sf_conn *c = sf_conn(wt, id);
 	const struct sf_flow_key *k = sf_ftab_key(&wt->wt_conntab, id);
@@ -1431,7 +1431,6 @@ sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id, uint32_t seq,
 	 * open at once, soft or hard (Linux's EHOSTUNREACH, ECONNREFUSED).
 	 */
 	if (c->cn_state == SF_CS_SYN_SENT) {
-		RTE_SET_USED(hard);
 		if (mtu != 0 || seq != c->cn_iss)
 			return sf_drop(&wt->wt_net, SF_CNT_drop_icmp_err_conn);
 		sf_count(&wt->wt_net, SF_CNT_connect_unreach);

@@ -87,68 +87,83 @@ sf_connect_addr_ok(const struct sf_addr *a)
 	return false;
 }
 
-int
-sf_connect_params_check(const struct sf_connect_params *p)
+/* A bad parameter: logged with its value and what it takes. */
+static int
+sf_connect_bad(const char *name, unsigned long v, const char *want)
 {
-	const char *bad = NULL;
-
-	if (!sf_connect_addr_ok(&p->remote))
-		bad = "remote: an IPv4 or IPv6 unicast address";
-	else if (p->remote_port == 0)
-		bad = "remote_port: 1..65535";
-	else if (p->local.family != 0 && p->local.family != p->remote.family)
-		bad = "local: family 0 or the remote address's";
-	else if (p->wscale > SF_TCP_MAX_WSCALE)
-		bad = "wscale: 0..14";
-	else if (p->window == 0)
-		bad = "window: 1..65535";
-	else if (p->mss != 0 && (p->mss < SF_MSS_MIN || p->mss > SF_MSS_MAX))
-		bad = "mss: 0 or 88..65495";
-	else if (p->syn_retries > 20)
-		bad = "syn_retries: 0..20";
-	else if (p->syn_timeout_ms == 0 || p->syn_timeout_ms > SF_RTO_MAX_MS)
-		bad = "syn_timeout_ms: 1..120000";
-	else if (p->on_connected == NULL || p->on_close == NULL)
-		bad = "on_connected and on_close: both set";
-	if (bad == NULL)
-		return 0;
-	SF_TCP_LOG(ERR, "connect: bad %s expected", bad);
+	SF_TCP_LOG(ERR, "connect: bad %s %lu: %s expected", name, v, want);
 	return -EINVAL;
 }
 
-/* The server's address as bytes, network order (4 or 16). */
-static inline const void *
-sf_connect_raddr(const struct sf_flow_key *k)
+int
+sf_connect_params_check(const struct sf_connect_params *p)
 {
-	return k->fk_raddr;
+	char addr[64];
+
+	if (!sf_connect_addr_ok(&p->remote)) {
+		if (p->remote.family != AF_INET && p->remote.family != AF_INET6)
+			return sf_connect_bad("remote family", p->remote.family,
+				"AF_INET or AF_INET6");
+		/* prefix_len is ignored here: the address alone. */
+		sf_addr_format(&p->remote, addr, sizeof(addr));
+		addr[strcspn(addr, "/")] = '\0';
+		SF_TCP_LOG(ERR, "connect: bad remote %s: a unicast address "
+			"expected", addr);
+		return -EINVAL;
+	}
+	if (p->local.family != 0 && p->local.family != p->remote.family)
+		return sf_connect_bad("local family", p->local.family,
+			"0 or the remote address's");
+	if (p->remote_port == 0)
+		return sf_connect_bad("remote_port", 0, "1..65535");
+	if (p->wscale > SF_TCP_MAX_WSCALE)
+		return sf_connect_bad("wscale", p->wscale, "0..14");
+	if (p->window == 0)
+		return sf_connect_bad("window", 0, "1..65535");
+	if (p->mss != 0 && (p->mss < SF_MSS_MIN || p->mss > SF_MSS_MAX))
+		return sf_connect_bad("mss", p->mss, "0 or 88..65495");
+	if (p->syn_retries > 20)
+		return sf_connect_bad("syn_retries", p->syn_retries, "0..20");
+	if (p->syn_timeout_ms == 0 || p->syn_timeout_ms > SF_RTO_MAX_MS)
+		return sf_connect_bad("syn_timeout_ms", p->syn_timeout_ms,
+			"1..120000");
+	if (p->on_connected == NULL || p->on_close == NULL) {
+		SF_TCP_LOG(ERR, "connect: on_connected and on_close: both "
+			"expected set");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The next hop's address as bytes, network order (4 or 16). */
+static inline const void *
+sf_hop_addr(const struct sf_route_hop *hop)
+{
+	return hop->nexthop.family == AF_INET ?
+		(const void *)&hop->nexthop.v4 : (const void *)hop->nexthop.v6;
 }
 
 /*
  * Build the SYN of c (tcp_connect_init() and tcp_syn_options(): what
- * cn_neg holds of our offer) and send it towards its next hop, or leave
- * it queued there for the resolution. Returns 0 (sent or queued:
- * tb_syn_nwait says which), -ENETUNREACH, -EHOSTUNREACH (the next hop
- * failed lately, or has no address to ask from), -ENOBUFS (no mbuf).
+ * cn_neg holds of our offer) and send it towards its next hop (hop, the
+ * route to the server), or leave it queued there for the resolution.
+ * Returns 0 (sent or queued: tb_syn_nwait says which), -EHOSTUNREACH
+ * (the next hop failed lately, or has no address to ask from), -ENOBUFS
+ * (no mbuf).
  */
 static int
 sf_connect_xmit(struct sf_wtcp *wt, struct sf_conn *c,
-		const struct sf_flow_key *k)
+		const struct sf_flow_key *k, const struct sf_route_hop *hop)
 {
 	struct sf_net *nt = &wt->wt_net;
 	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
-	const struct sf_port *pt;
-	struct sf_route_hop hop;
+	const struct sf_port *pt = sf_net_port(nt, hop->port);
 	struct sf_tcp_opts opt;
 	struct sf_l2peer l2;
 	struct sf_tcp_out o;
 	struct rte_ether_addr mac;
 	struct rte_mbuf *m;
-	const void *nh;
 
-	if (sf_route_lookup(nt->nt_rt, k->fk_family, sf_connect_raddr(k),
-			&hop) != 0)
-		return -ENETUNREACH;
-	pt = sf_net_port(nt, hop.port);
 	sf_tcp_out_clear(&o);
 	o.seq = c->cn_iss;
 	o.flags = SF_TH_SYN;
@@ -173,14 +188,12 @@ sf_connect_xmit(struct sf_wtcp *wt, struct sf_conn *c,
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
 	}
-	nh = hop.nexthop.family == AF_INET ? (const void *)&hop.nexthop.v4 :
-		(const void *)hop.nexthop.v6;
-	switch (sf_neigh_resolve_ticket(nt, hop.port, k->fk_family, nh, m,
-			&mac, &tb->tb_syn_ticket)) {
+	switch (sf_neigh_resolve_ticket(nt, hop->port, k->fk_family,
+			sf_hop_addr(hop), m, &mac, &tb->tb_syn_ticket)) {
 	case SF_NEIGH_READY:
 		rte_ether_addr_copy(&mac, &rte_pktmbuf_mtod(m,
 			struct rte_ether_hdr *)->dst_addr);
-		sf_net_tx(nt, hop.port, m);
+		sf_net_tx(nt, hop->port, m);
 		tb->tb_syn_nwait = 0;
 		return 0;
 	case SF_NEIGH_QUEUED:
@@ -323,7 +336,7 @@ sf_tcp_connect(struct sf_wtcp *wt, const struct sf_connect_params *p,
 	tb->tb_syn_retries = p->syn_retries != 0 ? p->syn_retries :
 		et->et_syn_retries;
 	tb->tb_on_connected = p->on_connected;
-	ret = sf_connect_xmit(wt, c, &k);
+	ret = sf_connect_xmit(wt, c, &k, &hop);
 	if (ret != 0) {
 		sf_count(nt, ret == -EHOSTUNREACH ? SF_CNT_connect_unreach :
 			SF_CNT_connect_failed);
@@ -346,6 +359,24 @@ sf_connect_fail(struct sf_wtcp *wt, struct sf_conn *c, enum sf_counter cnt,
 	sf_conn_end(wt, c, why);
 }
 
+/*
+ * The SYN again (cnt counts it), or, when its next hop failed, the open
+ * ends unreachable.
+ */
+static void
+sf_connect_resend(struct sf_wtcp *wt, struct sf_conn *c,
+		const struct sf_flow_key *k, const struct sf_route_hop *hop,
+		enum sf_counter cnt)
+{
+	if (sf_connect_xmit(wt, c, k, hop) == -EHOSTUNREACH) {
+		sf_connect_fail(wt, c, SF_CNT_connect_unreach,
+			SF_CLOSE_UNREACH);
+		return;
+	}
+	sf_count(&wt->wt_net, cnt);
+	sf_connect_arm(wt, c);
+}
+
 void
 sf_connect_rexmt(struct sf_wtcp *wt, struct sf_conn *c)
 {
@@ -353,20 +384,19 @@ sf_connect_rexmt(struct sf_wtcp *wt, struct sf_conn *c)
 	struct sf_tcb *tb = &wt->wt_tcb[c->cn_id];
 	const struct sf_flow_key *k = sf_ftab_key(&wt->wt_conntab, c->cn_id);
 	struct sf_route_hop hop;
-	int ret;
+	uint32_t drops = 0;
 
 	if (k == NULL)
 		return;
-	if (tb->tb_syn_nwait &&
-	    sf_route_lookup(nt->nt_rt, k->fk_family, k->fk_raddr, &hop) == 0) {
-		const void *nh = hop.nexthop.family == AF_INET ?
-			(const void *)&hop.nexthop.v4 :
-			(const void *)hop.nexthop.v6;
-		uint32_t drops = 0;
-		uint8_t st = sf_neigh_state(nt, hop.port, k->fk_family, nh,
-			&drops);
-
-		switch (st) {
+	/* Routes are fixed at start: the open's route is still there. */
+	if (sf_route_lookup(nt->nt_rt, k->fk_family, k->fk_raddr, &hop) != 0) {
+		sf_connect_fail(wt, c, SF_CNT_connect_unreach,
+			SF_CLOSE_UNREACH);
+		return;
+	}
+	if (tb->tb_syn_nwait) {
+		switch (sf_neigh_state(nt, hop.port, k->fk_family,
+				sf_hop_addr(&hop), &drops)) {
 		case SF_NUD_FAILED:
 			sf_connect_fail(wt, c, SF_CNT_connect_unreach,
 				SF_CLOSE_UNREACH);
@@ -395,14 +425,8 @@ sf_connect_rexmt(struct sf_wtcp *wt, struct sf_conn *c)
 				sf_connect_arm(wt, c);
 				return;
 			}
-			ret = sf_connect_xmit(wt, c, k);
-			if (ret == -EHOSTUNREACH || ret == -ENETUNREACH) {
-				sf_connect_fail(wt, c, SF_CNT_connect_unreach,
-					SF_CLOSE_UNREACH);
-				return;
-			}
-			sf_count(nt, SF_CNT_connect_syn_resolved);
-			sf_connect_arm(wt, c);
+			sf_connect_resend(wt, c, k, &hop,
+				SF_CNT_connect_syn_resolved);
 			return;
 		}
 	}
@@ -412,14 +436,7 @@ sf_connect_rexmt(struct sf_wtcp *wt, struct sf_conn *c)
 		return;
 	}
 	tb->tb_backoff++;
-	ret = sf_connect_xmit(wt, c, k);
-	if (ret == -EHOSTUNREACH || ret == -ENETUNREACH) {
-		sf_connect_fail(wt, c, SF_CNT_connect_unreach,
-			SF_CLOSE_UNREACH);
-		return;
-	}
-	sf_count(nt, SF_CNT_connect_syn_retrans);
-	sf_connect_arm(wt, c);
+	sf_connect_resend(wt, c, k, &hop, SF_CNT_connect_syn_retrans);
 }
 
 /*

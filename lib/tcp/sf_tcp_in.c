@@ -223,8 +223,7 @@ sf_tcp_icmp_err(struct sf_wtcp *wt, const struct sf_flow_key *k,
 
 	pos = sf_ftab_lookup(&wt->wt_conntab, k, hash);
 	if (pos >= 0)
-		return sf_conn_icmp_err(wt, (uint32_t)pos, seq, hard,
-			mtu);
+		return sf_conn_icmp_err(wt, (uint32_t)pos, seq, mtu);
 	if (wt->wt_reqtab.ft_used != 0) {
 		pos = sf_ftab_lookup(&wt->wt_reqtab, k, hash);
 		if (pos >= 0)

@@ -351,9 +351,10 @@ struct sf_tcb {
 	/*
 	 * SYN-SENT (sf_connect.c): SYN retransmissions allowed, whether the
 	 * last SYN waited for its next hop's resolution and which frame of
-	 * the neighbour queue it was, and on_connected.
-	 * (tb_backoff counts the retransmissions, tb_rtt_at holds the tick
-	 * of the first SYN: the PAWS check of the SYN-ACK's TSecr.)
+	 * the neighbour queue it was, and on_connected. (In SYN-SENT,
+	 * tb_backoff counts the retransmissions, tb_kprobes the looks at a
+	 * next hop being resolved, and tb_rtt_at holds the tick of the
+	 * first SYN: the PAWS check of the SYN-ACK's TSecr.)
 	 */
 	uint8_t tb_syn_retries;
 	uint8_t tb_syn_nwait;
@@ -726,7 +727,7 @@ void sf_conn_purge(struct sf_wtcp *wt);
  * Returns its verdict.
  */
 enum sf_verdict sf_conn_icmp_err(struct sf_wtcp *wt, uint32_t id,
-		uint32_t seq, bool hard, uint32_t mtu);
+		uint32_t seq, uint32_t mtu);
 /*
  * For the layers above: is c the live connection gen names, and the
  * close and reset on the owning worker (the public sf_conn_close() and

@@ -154,6 +154,35 @@ test_subnet_bcast(void)
 	sf_engine_free(eng);
 }
 
+/*
+ * Endpoints (sf_addr_port_parse(), sf_addr_port_format()): IPv4 and
+ * bracketed IPv6 with a port 1..65535 parse and format back the same;
+ * a missing or zero port, a prefix, brackets around IPv4 and an IPv6
+ * address without them are refused.
+ */
+static void
+test_endpoint(void)
+{
+	static const char *const good[] = { "10.0.0.1:80", "[2001:db8::1]:443",
+		"192.0.2.255:65535", "[::1]:1" };
+	static const char *const bad[] = { "10.0.0.1", "10.0.0.1:0",
+		"10.0.0.1:65536", "10.0.0.1/24:80", "[10.0.0.1]:80",
+		"2001:db8::1:80", "[2001:db8::1]80", ":80", "10.0.0.1:8x",
+		"10.0.0.1:" };
+	struct sf_addr a;
+	char buf[64];
+	uint16_t port;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(good); i++) {
+		SF_CHECK_EQ(sf_addr_port_parse(good[i], &a, &port), 0);
+		sf_addr_port_format(&a, port, buf, sizeof(buf));
+		SF_CHECK(strcmp(buf, good[i]) == 0);
+	}
+	for (i = 0; i < RTE_DIM(bad); i++)
+		SF_CHECK_EQ(sf_addr_port_parse(bad[i], &a, &port), -EINVAL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -162,5 +191,6 @@ main(int argc, char **argv)
 	test_martian();
 	test_ownership();
 	test_subnet_bcast();
+	test_endpoint();
 	return sf_test_done("test_addr");
 }
