@@ -232,6 +232,8 @@ sf_listen_key(const char *key, const char *val,
 			p->on_accept = sf_builtin_ops(k)->on_accept;
 			p->on_close = sf_builtin_ops(k)->on_close;
 			p->on_data = sf_builtin_ops(k)->on_data;
+			p->proxy = k == SF_BUILTIN_PROXY;
+			p->pool = 0;
 			return 0;
 		}
 	}
@@ -344,6 +346,9 @@ sf_lparams(const struct sf_lsettings *ls, struct sf_listener_params *lp)
 	lp->on_accept = app->on_accept;
 	lp->on_close = app->on_close;
 	lp->on_data = app->on_data;
+	lp->proxy = ls->app == SF_BUILTIN_PROXY;
+	lp->pool = 0;
+	lp->proxy_protocol = (uint8_t)ls->proxy_protocol;
 }
 
 /* The listeners of the configuration, and the defaults of later ones. */
@@ -365,6 +370,7 @@ sf_setup_listeners(void)
 		.keepalive_intvl_ms = sf_conf.keepalive_intvl_ms,
 		.keepalive_probes = sf_conf.keepalive_probes,
 		.idle_timeout_ms = sf_conf.idle_timeout_ms,
+		.proxy_protocol = sf_conf.proxy_protocol,
 	};
 	char abuf[64];
 	unsigned int i;
@@ -394,6 +400,8 @@ sf_setup_listeners(void)
 				lc->ls_name[0] ? " on " : "", abuf, lc->ls_port,
 				ret == -EEXIST ?
 				"that address and port are listened on already, or a wildcard on the port overlaps" :
+				ret == -EINVAL && lp.proxy ?
+				"app proxy needs a backend pool: give --backend ADDR:PORT,... (or backend = in the config)" :
 				ret == -EINVAL ?
 				"the address is not a unicast host address (multicast, loopback, broadcast, reserved)" :
 				strerror(-ret));
@@ -498,19 +506,31 @@ sf_setup_steering(uint16_t port, const struct sf_port_setup *ps)
 }
 
 /*
- * Backend pool 0 (--backend), health-checked from the workers' clocks
- * (the SYN proxy will send clients to its backends: docs/synproxy.md).
+ * Backend pool 0 (--backend), health-checked from the workers' clocks,
+ * where listeners with app proxy send their clients (docs/synproxy.md).
  */
 static int
 sf_setup_backends(void)
 {
 	struct sf_pool_params pp;
+	struct sf_proxy_params xp;
 	char abuf[64];
 	unsigned int i;
 	int pool, ret;
 
 	if (sf_conf.nb_backends == 0)
 		return 0;
+	sf_proxy_params_init(&xp);
+	xp.idle_ms = sf_conf.proxy_idle_ms;
+	xp.fin_idle_ms = sf_conf.proxy_fin_idle_ms;
+	xp.retries = (uint8_t)sf_conf.backend_retries;
+	if (sf_engine_proxy_set(sf_eng, &xp) != 0) {
+		SF_LOG(ERR, "proxy settings refused: proxy_idle_ms %u and "
+			"proxy_fin_idle_ms %u must be 1000 or more",
+			xp.idle_ms, xp.fin_idle_ms);
+		sf_conf_refused = true;
+		return -EINVAL;
+	}
 	sf_pool_params_init(&pp);
 	pp.sched = (uint8_t)sf_conf.backend_sched;
 	pp.rise = (uint8_t)sf_conf.backend_rise;
@@ -692,10 +712,11 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	ret = sf_setup_routes();
 	if (ret != 0)
 		return ret;
-	ret = sf_setup_listeners();
+	/* Pools first: a proxy listener names one. */
+	ret = sf_setup_backends();
 	if (ret != 0)
 		return ret;
-	ret = sf_setup_backends();
+	ret = sf_setup_listeners();
 	if (ret != 0)
 		return ret;
 	ret = sf_engine_telemetry_register(sf_eng);

@@ -239,6 +239,10 @@ static const struct sf_builtin_ops sf_apps[] = {
 		.on_accept = sf_builtin_echo_accept,
 		.on_data = sf_builtin_echo_data,
 	},
+	/* No callbacks: the splice takes the connections (lparams). */
+	[SF_BUILTIN_PROXY] = {
+		.name = "proxy",
+	},
 };
 
 const struct sf_builtin_ops *

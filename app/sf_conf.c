@@ -53,6 +53,7 @@ static const char *const sf_builtin_names[] = {
 	[SF_BUILTIN_NONE] = "none",
 	[SF_BUILTIN_DISCARD] = "discard",
 	[SF_BUILTIN_ECHO] = "echo",
+	[SF_BUILTIN_PROXY] = "proxy",
 };
 
 static const char *const sf_steering_names[] = {
@@ -77,6 +78,7 @@ void
 sf_conf_defaults(struct sf_conf *conf)
 {
 	struct sf_pool_params pp;
+	struct sf_proxy_params xp;
 
 	memset(conf, 0, sizeof(*conf));
 	conf->app = SF_BUILTIN_SINK;
@@ -113,6 +115,10 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->backend_fall = pp.fall;
 	conf->backend_check_ms = pp.check_ms;
 	conf->backend_check_timeout_ms = pp.check_timeout_ms;
+	sf_proxy_params_init(&xp);
+	conf->proxy_idle_ms = xp.idle_ms;
+	conf->proxy_fin_idle_ms = xp.fin_idle_ms;
+	conf->backend_retries = xp.retries;
 	conf->icmp_ratelimit = SF_DEF_ICMP_RATELIMIT;
 	conf->icmp_msgs_per_sec = SF_DEF_ICMP_MSGS_PER_SEC;
 	conf->icmp_msgs_burst = SF_DEF_ICMP_MSGS_BURST;
@@ -476,6 +482,10 @@ enum sf_key {
 	SF_KEY_BACKEND_FALL,
 	SF_KEY_BACKEND_CHECK_MS,
 	SF_KEY_BACKEND_CHECK_TIMEOUT_MS,
+	SF_KEY_BACKEND_RETRIES,
+	SF_KEY_PROXY_PROTOCOL,
+	SF_KEY_PROXY_IDLE_MS,
+	SF_KEY_PROXY_FIN_IDLE_MS,
 	SF_KEY_MAX
 };
 
@@ -535,6 +545,10 @@ static const char *const sf_key_names[SF_KEY_MAX] = {
 	[SF_KEY_BACKEND_FALL] = "backend_fall",
 	[SF_KEY_BACKEND_CHECK_MS] = "backend_check_ms",
 	[SF_KEY_BACKEND_CHECK_TIMEOUT_MS] = "backend_check_timeout_ms",
+	[SF_KEY_BACKEND_RETRIES] = "backend_retries",
+	[SF_KEY_PROXY_PROTOCOL] = "proxy_protocol",
+	[SF_KEY_PROXY_IDLE_MS] = "proxy_idle_ms",
+	[SF_KEY_PROXY_FIN_IDLE_MS] = "proxy_fin_idle_ms",
 };
 
 /*
@@ -702,6 +716,7 @@ sf_key_is_listener(enum sf_key k)
 	case SF_KEY_KEEPALIVE_INTVL_MS:
 	case SF_KEY_KEEPALIVE_PROBES:
 	case SF_KEY_IDLE_TIMEOUT_MS:
+	case SF_KEY_PROXY_PROTOCOL:
 		return true;
 	default:
 		return false;
@@ -927,6 +942,22 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		return sf_parse_uint(where, val, 3, 3600000,
 				"(milliseconds a check may take)",
 				&conf->backend_check_timeout_ms);
+	case SF_KEY_BACKEND_RETRIES:
+		return sf_parse_uint(where, val, 0, 16,
+				"(other backends tried when an open fails)",
+				&conf->backend_retries);
+	case SF_KEY_PROXY_PROTOCOL:
+		return sf_parse_uint(where, val, 0, 2,
+				"(PROXY protocol version sent to backends; 0: none)",
+				&conf->proxy_protocol);
+	case SF_KEY_PROXY_IDLE_MS:
+		return sf_parse_uint(where, val, 1000, 86400000,
+				"(milliseconds a spliced pair may be silent)",
+				&conf->proxy_idle_ms);
+	case SF_KEY_PROXY_FIN_IDLE_MS:
+		return sf_parse_uint(where, val, 1000, 86400000,
+				"(milliseconds a half-closed pair may be silent)",
+				&conf->proxy_fin_idle_ms);
 	case SF_KEY_CONNECT_SEND:
 		return sf_parse_bytes(where, "connect-send", val,
 				conf->connect_send, sizeof(conf->connect_send),
@@ -1065,7 +1096,7 @@ sf_conf_load_listener(struct sf_conf *conf, struct rte_cfgfile *cfg,
 		k = sf_conf_key(ent[i].name);
 		if (k < 0 || !sf_key_is_listener(k)) {
 			ret = sf_conf_error(where,
-				"'%s' is not a listener setting: a [listener] section takes listen, app, syncookies, backlog, syn_backlog, synack_retries, defer_accept, abort_on_overflow, mss, window, wscale, timestamps, sack, ecn, synack_timeout_ms, keepalive_ms, keepalive_intvl_ms, keepalive_probes, idle_timeout_ms",
+				"'%s' is not a listener setting: a [listener] section takes listen, app, syncookies, backlog, syn_backlog, synack_retries, defer_accept, abort_on_overflow, mss, window, wscale, timestamps, sack, ecn, synack_timeout_ms, keepalive_ms, keepalive_intvl_ms, keepalive_probes, idle_timeout_ms, proxy_protocol",
 				ent[i].name);
 			break;
 		}
@@ -1108,6 +1139,7 @@ sf_lsettings_of(const struct sf_conf *c, struct sf_lsettings *s)
 	s->keepalive_intvl_ms = c->keepalive_intvl_ms;
 	s->keepalive_probes = c->keepalive_probes;
 	s->idle_timeout_ms = c->idle_timeout_ms;
+	s->proxy_protocol = c->proxy_protocol;
 }
 
 /* Every listener's settings: the final defaults, then its own keys. */
@@ -1238,8 +1270,9 @@ sf_conf_usage(const char *prgname)
 	"      --route 'PREFIX via GW [dev PORT]'  a static route (repeatable;\n"
 	"                            GW on a port address's prefix); replaces the\n"
 	"                            config's [route] lines\n"
-	"      --app NAME            sink, rst, close, none, discard or echo\n"
-	"                            (default sink)\n"
+	"      --app NAME            sink, rst, close, none, discard, echo or proxy\n"
+	"                            (default sink; proxy: to the --backend pool)\n"
+	"      --proxy-protocol 0|1|2  PROXY header to backends (default 0: none)\n"
 	"      --greeting TEXT|@FILE  what sink, close, discard and echo send first\n"
 	"                            on each connection (TEXT takes \\r \\n \\t \\\\)\n"
 	"      --syncookies 0|1|2    never, when the SYN queue is full (default), always\n"
@@ -1289,6 +1322,9 @@ sf_conf_usage(const char *prgname)
 	"      --backend-check-timeout-ms MS  each within MS (default 1000),\n"
 	"      --backend-rise N, --backend-fall N  checks in a row to come up\n"
 	"                            (default 2) and go down (default 3)\n"
+	"      --backend-retries N   other backends tried when an open fails (0)\n"
+	"      --proxy-idle-ms MS    a silent spliced pair is reset (default 900000),\n"
+	"      --proxy-fin-idle-ms MS  once half-closed (default 60000)\n"
 	"      --cookie-secret HEX   SYN-cookie secret, 32 hex digits (default: random\n"
 	"                            per start); prefer cookie_secret in a 0600 config\n"
 	"      --announce yes|no     gratuitous ARP and unsolicited NA for each address\n"
@@ -1393,6 +1429,11 @@ static const struct option sf_long_opts[] = {
 		SF_KEY_BACKEND_CHECK_MS),
 	SF_LONG("backend-check-timeout-ms", required_argument,
 		SF_KEY_BACKEND_CHECK_TIMEOUT_MS),
+	SF_LONG("backend-retries", required_argument, SF_KEY_BACKEND_RETRIES),
+	SF_LONG("proxy-protocol", required_argument, SF_KEY_PROXY_PROTOCOL),
+	SF_LONG("proxy-idle-ms", required_argument, SF_KEY_PROXY_IDLE_MS),
+	SF_LONG("proxy-fin-idle-ms", required_argument,
+		SF_KEY_PROXY_FIN_IDLE_MS),
 	SF_LONG("stats-interval", required_argument, SF_KEY_STATS_INTERVAL),
 	SF_LONG("stats-file", required_argument, SF_KEY_STATS_FILE),
 	{ NULL, 0, NULL, 0 },

@@ -30,7 +30,8 @@ enum sf_builtin_kind {
 	SF_BUILTIN_NONE,      /* never accept */
 	SF_BUILTIN_DISCARD,   /* RFC 863: accept, discard, close after peer */
 	SF_BUILTIN_ECHO,      /* RFC 862: every byte back */
-	SF_BUILTIN_LAST = SF_BUILTIN_ECHO,
+	SF_BUILTIN_PROXY,     /* SYN proxy: spliced to a backend of pool 0 */
+	SF_BUILTIN_LAST = SF_BUILTIN_PROXY,
 };
 
 /* Longest greeting (--greeting): what one connection's send budget holds. */
@@ -64,6 +65,7 @@ struct sf_lsettings {
 	unsigned int keepalive_intvl_ms;
 	unsigned int keepalive_probes;
 	unsigned int idle_timeout_ms;   /* 0: off */
+	unsigned int proxy_protocol;    /* app proxy: 0, 1, 2 */
 };
 
 /* Most keys one [listener NAME] section holds. */
@@ -133,6 +135,7 @@ struct sf_conf {
 	unsigned int keepalive_intvl_ms;
 	unsigned int keepalive_probes;
 	unsigned int idle_timeout_ms;   /* 0: off */
+	unsigned int proxy_protocol;    /* app proxy: 0, 1, 2 */
 	/* Engine-wide TCP settings. */
 	unsigned int somaxconn;
 	bool no_listener_drop;          /* --no-listener drop */
@@ -179,6 +182,10 @@ struct sf_conf {
 	unsigned int backend_fall;
 	unsigned int backend_check_ms;  /* 0: no checks */
 	unsigned int backend_check_timeout_ms;
+	/* The splice (sf_proxy_params). */
+	unsigned int proxy_idle_ms;
+	unsigned int proxy_fin_idle_ms;
+	unsigned int backend_retries;
 };
 
 /* Fill conf with the defaults (Linux's, where Linux has one). */

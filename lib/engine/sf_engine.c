@@ -919,17 +919,56 @@ sf_engine_tx_hook(struct sf_engine *eng,
  * The listener table's public calls (sf_tcp.h): the TCP layer's, on this
  * engine's table.
  */
+/* A proxy listener names a pool that exists; a PROXY header 0, 1 or 2. */
+static bool
+sf_engine_proxy_ok(const struct sf_engine *eng,
+		const struct sf_listener_params *p)
+{
+	if (p == NULL)
+		return true;     /* sf_ltab_*() refuse it */
+	if (p->proxy_protocol > 2)
+		return false;
+	return !p->proxy || p->pool < eng->en_proxy.px_nb_pools;
+}
+
+/*
+ * A proxy listener's connections go to the splice, never up: its
+ * callbacks are dropped (TCP tells a proxy listener by on_accept NULL
+ * first, so the third ACK of every other listener pays nothing for it).
+ */
+static const struct sf_listener_params *
+sf_engine_proxy_params(const struct sf_listener_params *p,
+		struct sf_listener_params *lp)
+{
+	if (p == NULL || !p->proxy)
+		return p;
+	*lp = *p;
+	lp->on_accept = NULL;
+	lp->on_close = NULL;
+	lp->on_data = NULL;
+	lp->on_writable = NULL;
+	return lp;
+}
+
 int
 sf_engine_listen(struct sf_engine *eng, const struct sf_listener_params *p)
 {
-	return eng == NULL ? -EINVAL : sf_ltab_listen(&eng->en_tcp, p);
+	struct sf_listener_params lp;
+
+	if (eng == NULL || !sf_engine_proxy_ok(eng, p))
+		return -EINVAL;
+	return sf_ltab_listen(&eng->en_tcp, sf_engine_proxy_params(p, &lp));
 }
 
 int
 sf_engine_listen_update(struct sf_engine *eng, unsigned int id,
 		const struct sf_listener_params *p)
 {
-	return eng == NULL ? -EINVAL : sf_ltab_update(&eng->en_tcp, id, p);
+	struct sf_listener_params lp;
+
+	if (eng == NULL || !sf_engine_proxy_ok(eng, p))
+		return -EINVAL;
+	return sf_ltab_update(&eng->en_tcp, id, sf_engine_proxy_params(p, &lp));
 }
 
 int

@@ -22,9 +22,47 @@
 int
 sf_engine_pool_add(struct sf_engine *eng, const struct sf_pool_params *p)
 {
+	int ret;
+
 	if (eng == NULL || p == NULL)
 		return -EINVAL;
-	return sf_proxy_pool_add(&eng->en_proxy, p);
+	ret = sf_proxy_pool_add(&eng->en_proxy, p);
+	/* The first pool gives every worker its pairs and the splice. */
+	if (ret >= 0 && sf_proxy_workers_init(&eng->en_proxy,
+			eng->en_tcp.et_wt, eng->en_nb_workers,
+			eng->en_workers[0].wk_tcp.wt_net.nt_socket) != 0) {
+		eng->en_proxy.px_nb_pools--;
+		return -ENOMEM;
+	}
+	return ret;
+}
+
+void
+sf_proxy_params_init(struct sf_proxy_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->idle_ms = SF_PX_IDLE_MS_DEFAULT;
+	p->fin_idle_ms = SF_PX_FIN_IDLE_MS_DEFAULT;
+	p->syn_retries = 3;
+	p->syn_timeout_ms = 1000;
+}
+
+int
+sf_engine_proxy_set(struct sf_engine *eng, const struct sf_proxy_params *p)
+{
+	struct sf_proxy *px;
+
+	if (eng == NULL || p == NULL || p->idle_ms < 1000 ||
+	    p->fin_idle_ms < 1000 || p->syn_retries > 10 ||
+	    p->syn_timeout_ms == 0 || p->syn_timeout_ms > 120000)
+		return -EINVAL;
+	px = &eng->en_proxy;
+	px->px_idle_ms = p->idle_ms;
+	px->px_fin_idle_ms = p->fin_idle_ms;
+	px->px_retries = p->retries;
+	px->px_syn_retries = p->syn_retries;
+	px->px_syn_timeout_ms = p->syn_timeout_ms;
+	return 0;
 }
 
 int
@@ -94,6 +132,8 @@ sf_engine_backend_get(const struct sf_engine *eng, unsigned int pool,
 	out->check_fails = __atomic_load_n(&be->be_check_fails,
 		__ATOMIC_RELAXED);
 	out->changes = __atomic_load_n(&be->be_changes, __ATOMIC_RELAXED);
+	out->conns = __atomic_load_n(&be->be_conns, __ATOMIC_RELAXED);
+	out->errors = __atomic_load_n(&be->be_errors, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -138,6 +178,8 @@ sf_pools_tel_pool(const struct sf_engine *eng, unsigned int id, bool full,
 		rte_tel_data_add_dict_u64(b, "checks", bi.checks);
 		rte_tel_data_add_dict_u64(b, "check_fails", bi.check_fails);
 		rte_tel_data_add_dict_u64(b, "changes", bi.changes);
+		rte_tel_data_add_dict_u64(b, "conns", bi.conns);
+		rte_tel_data_add_dict_u64(b, "errors", bi.errors);
 		/* Telemetry's keys take no ':' : backend<i>, with "addr". */
 		snprintf(key, sizeof(key), "backend%u", i);
 		rte_tel_data_add_dict_container(d, key, b, 0);
@@ -179,9 +221,73 @@ sf_pools_tel(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * /synfront/proxy: Linux SYNPROXY's counters (/proc/net/stat/synproxy)
+ * under their names, from the engine's, and the pairs by state: a racy
+ * scan of every worker's pairs (each field read once, as /proc/net/tcp).
+ */
+static int
+sf_proxy_tel(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_engine *eng = __atomic_load_n(&sf_tel_engine,
+		__ATOMIC_ACQUIRE);
+	const struct sf_proxy *px;
+	uint64_t c[SF_CNT_MAX];
+	uint64_t connecting = 0, spliced = 0, half = 0;
+	unsigned int w, i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (eng == NULL)
+		return -ENODEV;
+	px = &eng->en_proxy;
+	sf_engine_counters(eng, c);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "syn_received",
+		c[SF_CNT_syn_recv] + c[SF_CNT_syncookies_sent]);
+	rte_tel_data_add_dict_u64(d, "cookie_invalid",
+		c[SF_CNT_syncookies_failed]);
+	rte_tel_data_add_dict_u64(d, "cookie_valid", c[SF_CNT_syncookies_recv]);
+	rte_tel_data_add_dict_u64(d, "cookie_retrans",
+		c[SF_CNT_synack_retrans]);
+	rte_tel_data_add_dict_u64(d, "conn_reopened", c[SF_CNT_tw_recycled]);
+	for (w = 0; px->px_w != NULL && w < px->px_nb_w; w++) {
+		const struct sf_pair *pp = px->px_w[w].pw_pairs;
+		unsigned int cap = px->px_wt[w]->wt_conntab.ft_cap;
+
+		for (i = 0; i < cap; i++) {
+			uint8_t st = __atomic_load_n(&pp[i].pr_state,
+				__ATOMIC_RELAXED);
+			uint8_t f = __atomic_load_n(&pp[i].pr_flags,
+				__ATOMIC_RELAXED);
+
+			if (st == SF_PR_CONNECTING)
+				connecting++;
+			else if (st == SF_PR_UP && (f & (SF_PRF_CFIN |
+					SF_PRF_BFIN)))
+				half++;
+			else if (st == SF_PR_UP)
+				spliced++;
+		}
+	}
+	rte_tel_data_add_dict_u64(d, "pairs_connecting", connecting);
+	rte_tel_data_add_dict_u64(d, "pairs_spliced", spliced);
+	rte_tel_data_add_dict_u64(d, "pairs_half_closed", half);
+	for (i = SF_CNT_proxy_accepts; i <= SF_CNT_proxy_idle_timeouts; i++)
+		rte_tel_data_add_dict_u64(d, sf_counter_name(i), c[i]);
+	return 0;
+}
+
 int
 sf_pools_register(void)
 {
-	return rte_telemetry_register_cmd("/synfront/backends", sf_pools_tel,
+	int ret = rte_telemetry_register_cmd("/synfront/backends",
+		sf_pools_tel,
 		"backend pools and their health. Parameters: [int pool]");
+
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/synfront/proxy",
+			sf_proxy_tel,
+			"SYN proxy: SYNPROXY's counters, pairs by state");
+	return ret;
 }

@@ -22,6 +22,8 @@
  *   /synfront/connect,ADDR:PORT[,TIMEOUT_MS] a TCP reachability probe
  *                          (sf_probe.c)
  *   /synfront/backends[,POOL] backend pools and their health (sf_pools.c)
+ *   /synfront/proxy        the SYN proxy: SYNPROXY's counters by their
+ *                          names, pairs by state (sf_pools.c)
  * The callbacks run on the telemetry thread: they read the per-lcore
  * counters with atomic loads; cookie_rotate writes the cookie secret,
  * which the workers read under its sequence lock; listen and unlisten
@@ -482,6 +484,8 @@ sf_tel_listen_key(struct sf_engine *eng, const char *key, const char *val,
 		SF_K(keepalive_intvl_ms, UINT32_MAX),
 		SF_K(keepalive_probes, UINT8_MAX),
 		SF_K(idle_timeout_ms, UINT32_MAX),
+		SF_K(proxy, 1), SF_K(pool, SF_MAX_POOLS - 1),
+		SF_K(proxy_protocol, 2),
 #undef SF_K
 	};
 	unsigned long v;
@@ -580,9 +584,9 @@ sf_tel_listen(const char *cmd, const char *params, struct rte_tel_data *d)
 			"and one of a family collide, as on Linux)" :
 			ret == -ENOSPC ? "%s: no free listener id (64 at most; "
 			"removed ones free theirs when their last connection "
-			"ends)" : ret == -EBUSY ? "%s: app none cannot be "
-			"switched to or from an accepting app while it runs; "
-			"unlisten and listen again" : ret == -ENOENT ?
+			"ends)" : ret == -EBUSY ? "%s: apps none and proxy "
+			"cannot be switched to or from another app while it "
+			"runs; unlisten and listen again" : ret == -ENOENT ?
 			"%s: removed meanwhile" : "%s: a setting is out of "
 			"range, or the address cannot listen", abuf);
 	SF_ENGINE_LOG(NOTICE, "listener %d %s on %s", id,

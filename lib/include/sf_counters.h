@@ -214,6 +214,38 @@ extern "C" {
 	X(backend_ups, "backends that came up: rise checks in a row passed") \
 	X(backend_downs, "backends that went down: fall checks in a row " \
 	  "failed") \
+	X(proxy_accepts, "clients of proxy listeners that completed the " \
+	  "handshake and went to the splice (no backend state before)") \
+	X(proxy_backend_connects, "connections opened to backends for " \
+	  "clients (the SYN left)") \
+	X(proxy_backend_up, "backend connections that completed the " \
+	  "handshake: the pair was spliced") \
+	X(proxy_backend_refused, "backend opens refused (RST)") \
+	X(proxy_backend_timeouts, "backend opens that timed out (no " \
+	  "SYN-ACK after the SYN retries)") \
+	X(proxy_backend_errors, "backend opens that failed otherwise: " \
+	  "unreachable next hop, ICMP error, no free local port or " \
+	  "connection slot") \
+	X(proxy_backend_retries, "clients whose backend open failed and " \
+	  "who were sent to another backend") \
+	X(proxy_no_backend, "clients with no backend up in their pool (of " \
+	  "their family): reset") \
+	X(proxy_held_segs, "client segments held until the backend " \
+	  "answered") \
+	X(proxy_spliced, "pairs spliced: both legs up") \
+	X(proxy_fwd_c2b, "segments sent on from clients to backends") \
+	X(proxy_fwd_b2c, "segments sent on from backends to clients") \
+	X(proxy_sack_blocks, "SACK blocks translated") \
+	X(proxy_pp_headers, "PROXY protocol headers sent to backends") \
+	X(proxy_pp_rexmits, "PROXY protocol headers sent again (not " \
+	  "acknowledged in time)") \
+	X(proxy_closed, "pairs that ended with both FINs acknowledged") \
+	X(proxy_client_resets, "pairs a client's RST ended (sent on to the " \
+	  "backend once it was up)") \
+	X(proxy_backend_resets, "pairs a backend's RST ended (sent on to " \
+	  "the client)") \
+	X(proxy_idle_timeouts, "pairs reset on both legs after the idle " \
+	  "limit (or a PROXY header never acknowledged)") \
 	X(tcp_not_owner, "segments for no flow of this worker (no " \
 	  "connection, request or listener) whose port's steering table " \
 	  "names another worker: RSS synfront cannot predict spread them, " \
@@ -406,7 +438,20 @@ extern "C" {
 	  "the accept ring to the application context was full") \
 	X(drop_tcp_data_ring_full, "segments with new bytes dropped unacknowledged " \
 	  "because the accept ring to the application context was full (the " \
-	  "peer sends them again)")
+	  "peer sends them again)") \
+	X(drop_tcp_proxy_hold_full, "client segments not held before the " \
+	  "backend answered: the pair's or the worker's hold is full (the " \
+	  "client sends them again)") \
+	X(drop_tcp_proxy_ack_early, "client segments with no data or FIN " \
+	  "before the backend answered: nothing to send on") \
+	X(drop_tcp_proxy_ttl, "segments of a pair whose TTL or hop limit ran " \
+	  "out") \
+	X(drop_tcp_proxy_bad_rst, "RSTs for a pair outside the receiver's " \
+	  "window (RFC 9293 3.10.7.4)") \
+	X(drop_tcp_proxy_syn, "SYNs for a pair (a new connection cannot take " \
+	  "a live pair's 4-tuple)") \
+	X(drop_tcp_proxy_no_room, "segments of a pair with no headroom for the " \
+	  "other leg's L2 header")
 
 #define SF_COUNTER_ENUM(name, desc) SF_CNT_##name,
 

@@ -82,11 +82,42 @@ struct sf_backend_info {
 	uint64_t checks;           /**< checks done */
 	uint64_t check_fails;      /**< of them failed */
 	uint64_t changes;          /**< up/down transitions */
+	uint64_t conns;            /**< client connections sent to it */
+	uint64_t errors;           /**< of them, opens that failed */
 };
 
 /** Backend i of pool id: 0, or -ENOENT. */
 int sf_engine_backend_get(const struct sf_engine *eng, unsigned int pool,
 		unsigned int i, struct sf_backend_info *out);
+
+/**
+ * The splice's settings, engine-wide (docs/synproxy.md);
+ * sf_proxy_params_init() fills the defaults.
+ */
+struct sf_proxy_params {
+	/** a spliced pair with no segment for this long is reset, ms (900000) */
+	uint32_t idle_ms;
+	/** the same once either side sent its FIN, ms (60000) */
+	uint32_t fin_idle_ms;
+	/** other backends tried when the open of one fails (0: none) */
+	uint8_t retries;
+	/** SYN retransmissions to a backend (3), at most 10 */
+	uint8_t syn_retries;
+	/** the first of them, ms (1000), doubling */
+	uint32_t syn_timeout_ms;
+};
+
+void sf_proxy_params_init(struct sf_proxy_params *p);
+
+/**
+ * Set the splice's settings, before the workers poll.
+ *
+ * @return
+ *   0, or -EINVAL (idle_ms or fin_idle_ms below 1000, syn_retries above
+ *   10, syn_timeout_ms 0 or above 120000).
+ */
+int sf_engine_proxy_set(struct sf_engine *eng,
+		const struct sf_proxy_params *p);
 
 #ifdef __cplusplus
 }

@@ -231,6 +231,19 @@ struct sf_listener_params {
 	 * CLOSE-WAIT only: the closing states end by their own timers.
 	 */
 	uint32_t idle_timeout_ms;
+	/**
+	 * SYN proxy (docs/synproxy.md): a client that completes the
+	 * handshake is spliced to a backend of pool `pool` (sf_proxy.h)
+	 * instead of going up: the callbacks are ignored (sf_engine_listen()
+	 * refuses a pool that does not exist).
+	 */
+	bool proxy;
+	uint8_t pool;               /**< with proxy: the backend pool */
+	/**
+	 * With proxy: the PROXY protocol header sent to the backend first
+	 * (0 none, 1 text, 2 binary: HAProxy's proxy-protocol.txt)
+	 */
+	uint8_t proxy_protocol;
 };
 
 /** sf_conn_info.listener of a connection we opened. */

@@ -85,7 +85,7 @@ sf_bpool_add(struct sf_bpool *bp, const struct sf_addr *a, uint16_t port,
 }
 
 static int
-sf_bp_rr(const struct sf_bpool *bp, struct sf_bsel *st)
+sf_bp_rr(const struct sf_bpool *bp, struct sf_bsel *st, uint8_t family)
 {
 	int32_t total = 0;
 	unsigned int i;
@@ -94,7 +94,7 @@ sf_bp_rr(const struct sf_bpool *bp, struct sf_bsel *st)
 	for (i = 0; i < bp->bp_nb; i++) {
 		const struct sf_backend *be = &bp->bp_be[i];
 
-		if (!sf_backend_up(be))
+		if (!sf_backend_up(be) || be->be_addr.family != family)
 			continue;
 		st->bs_cur[i] += be->be_weight;
 		total += be->be_weight;
@@ -147,7 +147,7 @@ sf_bp_hash(const struct sf_bpool *bp, const struct sf_flow_key *k)
 		const struct sf_backend *be = &bp->bp_be[i];
 		uint32_t u;
 
-		if (!sf_backend_up(be))
+		if (!sf_backend_up(be) || be->be_addr.family != k->fk_family)
 			continue;
 		/* The backend's address and port, not its index: stable. */
 		memset(in.backend, 0, sizeof(in.backend));
@@ -173,7 +173,7 @@ sf_bpool_pick(const struct sf_bpool *bp, struct sf_bsel *st,
 {
 	if (bp->bp_sched == SF_BP_HASH)
 		return sf_bp_hash(bp, k);
-	return sf_bp_rr(bp, st);
+	return sf_bp_rr(bp, st, k->fk_family);
 }
 
 bool

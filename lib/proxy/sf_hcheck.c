@@ -42,6 +42,14 @@ int
 sf_proxy_init(struct sf_proxy *px, int socket)
 {
 	px->px_nb_pools = 0;
+	px->px_idle_ms = SF_PX_IDLE_MS_DEFAULT;
+	px->px_fin_idle_ms = SF_PX_FIN_IDLE_MS_DEFAULT;
+	px->px_retries = 0;
+	px->px_syn_retries = 3;
+	px->px_syn_timeout_ms = 1000;
+	px->px_w = NULL;
+	px->px_nb_w = 0;
+	px->px_wt = NULL;
 	px->px_pools = rte_zmalloc_socket("sf_pools",
 		sizeof(*px->px_pools) * SF_MAX_POOLS, RTE_CACHE_LINE_SIZE,
 		socket);
@@ -51,6 +59,7 @@ sf_proxy_init(struct sf_proxy *px, int socket)
 void
 sf_proxy_fini(struct sf_proxy *px)
 {
+	sf_proxy_workers_fini(px);
 	rte_free(px->px_pools);
 	px->px_pools = NULL;
 	px->px_nb_pools = 0;

@@ -67,11 +67,12 @@ struct rte_tcp_hdr;
 
 /*
  * Rewrite the TCP header th (its options included, as data_off says) in
- * place by x, its checksum updated incrementally. sf_xlate_window() is
+ * place by x, its checksum updated incrementally (returns the SACK blocks
+ * it translated). sf_xlate_window() is
  * the window rule alone; sf_xlate_adjust() updates a checksum for n bytes
  * (even) that change from old to new (addresses, ports: FULLNAT).
  */
-void sf_xlate_tcp(struct rte_tcp_hdr *th, const struct sf_xlate *x);
+unsigned int sf_xlate_tcp(struct rte_tcp_hdr *th, const struct sf_xlate *x);
 uint16_t sf_xlate_window(uint16_t win, uint8_t in, uint8_t out);
 uint16_t sf_xlate_adjust(uint16_t cksum, const void *old, const void *new,
 		unsigned int n);
@@ -113,6 +114,10 @@ struct sf_backend {
 	uint64_t be_checks;            /* checks done */
 	uint64_t be_check_fails;       /* of them failed */
 	uint64_t be_changes;           /* up/down transitions */
+	/* client connections sent to it, and of them those whose open
+	 * failed: every worker adds, with relaxed atomics */
+	uint64_t be_conns;
+	uint64_t be_errors;
 	/* health checks (sf_hcheck.c), the checking worker's alone */
 	struct sf_bpool *be_pool;      /* its pool */
 	uint8_t be_idx;                /* its index there */
@@ -140,7 +145,8 @@ struct sf_bsel {
  * sf_bpool_add() adds a backend, up, with weight 1..SF_BP_WEIGHT_MAX:
  * its index, or -EINVAL (bad address, port 0, weight out of range),
  * -EEXIST, -ENOSPC. sf_bpool_pick() chooses for client connection k
- * among the backends that are up: its index, or -ENOENT when none is.
+ * among the backends of k's family that are up (the splice rewrites a
+ * segment within its family): its index, or -ENOENT when none is.
  * sf_bpool_check() takes the outcome of a check of backend i: true when
  * it changed the backend's state (up after rise successes in a row,
  * down after fall failures in a row).
@@ -164,9 +170,21 @@ sf_backend_up(const struct sf_backend *be)
  * backend's health. Backend g (counting over the pools in order) is
  * checked by worker g mod workers, from its clock.
  */
+struct sf_pxw;
+
 struct sf_proxy {
 	unsigned int px_nb_pools;
 	struct sf_bpool *px_pools;     /* SF_MAX_POOLS */
+	/* the splice's settings (sf_pair.c), fixed before the workers poll */
+	uint32_t px_idle_ms;           /* a spliced pair with no segment */
+	uint32_t px_fin_idle_ms;       /* ... once either side sent FIN */
+	uint8_t px_retries;            /* other backends tried on failure */
+	uint8_t px_syn_retries;        /* SYNs to a backend, after the first */
+	uint32_t px_syn_timeout_ms;    /* first SYN retransmission */
+	/* per worker: the pairs (made with the first pool) */
+	unsigned int px_nb_w;
+	struct sf_pxw *px_w;
+	struct sf_wtcp **px_wt;
 	/* per worker, written by it alone: the tick of its last scan */
 	uint32_t px_scan[RTE_MAX_LCORE];
 };
@@ -188,5 +206,94 @@ int sf_proxy_backend_add(struct sf_proxy *px, unsigned int pool,
 #define SF_HC_SCAN_MS 10
 void sf_proxy_clock(struct sf_proxy *px, struct sf_wtcp *wt, unsigned int w,
 		unsigned int nw);
+
+/* A backend's connection and error counts (any worker). */
+static inline void
+sf_backend_count_conn(struct sf_proxy *px, unsigned int pool, unsigned int i)
+{
+	__atomic_fetch_add(&px->px_pools[pool].bp_be[i].be_conns, 1,
+		__ATOMIC_RELAXED);
+}
+
+static inline void
+sf_backend_count_error(struct sf_proxy *px, unsigned int pool,
+		unsigned int i)
+{
+	__atomic_fetch_add(&px->px_pools[pool].bp_be[i].be_errors, 1,
+		__ATOMIC_RELAXED);
+}
+
+/*
+ * The splice (sf_pair.c): a pair is a client connection of a proxy
+ * listener and the connection opened to a backend for it, on one
+ * worker, kept in an array indexed by the client connection's slot.
+ * One direction's state is kept in its sender's sequence space.
+ */
+enum sf_pr_state {
+	SF_PR_FREE = 0,
+	SF_PR_CONNECTING,   /* the backend's SYN sent; client data held */
+	SF_PR_UP,           /* spliced */
+};
+
+#define SF_PRF_CFIN       0x01  /* the client's FIN went on */
+#define SF_PRF_BFIN       0x02  /* the backend's FIN went on */
+#define SF_PRF_CFIN_ACKED 0x04  /* (SF_PRF_CFIN << 2): acknowledged */
+#define SF_PRF_BFIN_ACKED 0x08
+#define SF_PRF_DONE       0x0f
+#define SF_PRF_CFIRST     0x10  /* the client closed first */
+#define SF_PRF_HDR        0x20  /* the PROXY header is not acknowledged */
+
+/* Idle limits of a spliced pair, before and after a FIN. */
+#define SF_PX_IDLE_MS_DEFAULT 900000u
+#define SF_PX_FIN_IDLE_MS_DEFAULT 60000u
+
+/* Client segments a pair holds until its backend answers. */
+#define SF_PX_HOLD_SEGS 8
+/* The PROXY header's first resend, and resends before the pair ends. */
+#define SF_PX_HDR_RTO_MS 200
+#define SF_PX_HDR_TRIES 6
+
+struct sf_pdir {
+	struct sf_xlate pd_x;          /* the rewrite of this direction */
+	uint32_t pd_nxt;               /* past its highest byte or FIN */
+	uint32_t pd_ack;               /* its highest ACK (other's bytes) */
+	uint32_t pd_wnd;               /* its last window, bytes */
+	uint32_t pd_fin;               /* its FIN's sequence number + 1 */
+	uint32_t pd_tsraw;             /* its newest TSval */
+	uint32_t pd_tsval;             /* ... as the receiver saw it */
+};
+
+struct sf_pair {
+	struct sf_conn *pr_c;          /* the client leg */
+	struct sf_conn *pr_b;          /* the backend leg, NULL before */
+	struct sf_pdir pr_d[2];        /* client to backend, and back */
+	uint32_t pr_last;              /* tick of the last segment on */
+	uint32_t pr_c_ts0;             /* the client's third-ACK TSval */
+	uint32_t pr_c_tsecr0;          /* its TSecr: our SYN-ACK's TSval */
+	uint32_t pr_hdr_end;           /* backend leg: past the header */
+	uint32_t pr_hdr_at;            /* tick the header goes again */
+	uint8_t pr_state;              /* enum sf_pr_state */
+	uint8_t pr_flags;              /* SF_PRF_* */
+	uint8_t pr_pool;
+	uint8_t pr_be;                 /* backend index in the pool */
+	uint8_t pr_tries;              /* backends tried after the first */
+	uint8_t pr_pp;                 /* PROXY protocol version, 0: none */
+	uint8_t pr_hdr_tx;             /* times the header went */
+};
+
+/* One worker's splice state. */
+struct sf_pxw {
+	struct sf_proxy *pw_px;
+	struct sf_pair *pw_pairs;      /* by client connection slot */
+	struct sf_bsel pw_bsel[SF_MAX_POOLS];
+} __rte_cache_aligned;
+
+/*
+ * Make every worker's pairs and give the workers the splice (the first
+ * pool does it, before the workers poll); undo it.
+ */
+int sf_proxy_workers_init(struct sf_proxy *px, struct sf_wtcp **wts,
+		unsigned int nb, int socket);
+void sf_proxy_workers_fini(struct sf_proxy *px);
 
 #endif /* SF_PROXY_PVT_H */

@@ -85,10 +85,11 @@ sf_xlate_window(uint16_t win, uint8_t in, uint8_t out)
 	return (uint16_t)(w > UINT16_MAX ? UINT16_MAX : w);
 }
 
-void
+unsigned int
 sf_xlate_tcp(struct rte_tcp_hdr *th, const struct sf_xlate *x)
 {
 	unsigned int doff = (unsigned int)(th->data_off >> 4) * 4, o, len, i;
+	unsigned int nsack = 0;
 	const uint8_t *h = (const uint8_t *)th;
 	bool syn = th->tcp_flags & RTE_TCP_SYN_FLAG;
 	uint16_t w;
@@ -131,6 +132,7 @@ sf_xlate_tcp(struct rte_tcp_hdr *th, const struct sf_xlate *x)
 			for (i = o + 2; i + 8 <= o + len; i += 8) {
 				sf_xl_add32(th, i, x->xl_ack_delta);
 				sf_xl_add32(th, i + 4, x->xl_ack_delta);
+				nsack++;
 			}
 			break;
 		case SF_TCPOPT_MSS:
@@ -146,6 +148,7 @@ sf_xlate_tcp(struct rte_tcp_hdr *th, const struct sf_xlate *x)
 			break;
 		}
 	}
+	return nsack;
 }
 
 uint16_t

@@ -440,7 +440,7 @@ sf_conn_rcv_right(const struct sf_wtcp *wt, const struct sf_conn *c)
 }
 
 /* Send a segment of c in a fresh mbuf (timers, application actions). */
-static void
+void
 sf_conn_ctl(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
 		uint8_t flags)
 {
@@ -560,6 +560,14 @@ sf_conn_time_wait(struct sf_wtcp *wt, struct sf_conn *c, bool fin)
 	c->cn_state = SF_CS_TIME_WAIT;
 	wt->wt_nb_tw++;
 	sf_conn_2msl(wt, c, wt->wt_et->et_time_wait_ms);
+}
+
+void
+sf_conn_splice_tw(struct sf_wtcp *wt, struct sf_conn *c)
+{
+	c->cn_flags &= (uint8_t)~SF_CNF_ACCEPTED;
+	wt->wt_tcb[c->cn_id].tb_timers = 0;
+	sf_conn_time_wait(wt, c, false);
 }
 
 /*
@@ -805,8 +813,12 @@ sf_conn_establish(struct sf_wtcp *wt, const struct sf_port *pt,
 	if (s->sg_flags & SF_TH_FIN)
 		sf_count(&wt->wt_net, SF_CNT_third_ack_fin);
 
-	if (ls->ls_p.on_accept == NULL)
+	if (ls->ls_p.on_accept == NULL) {
+		/* A SYN proxy's listener: the splice takes the connection. */
+		if (ls->ls_p.proxy)
+			return wt->wt_splice->sp_accept(wt, pt, c, s);
 		return sf_conn_unaccepted(wt, pt, c, s);
+	}
 	if (sf_conn_ops(c)->co_deferred)
 		return sf_conn_handoff(wt, pt, c, ls->ls_p.on_accept, s);
 
@@ -1378,6 +1390,8 @@ sf_conn_input(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 		return sf_conn_timewait(wt, pt, c, s);
 	if (unlikely(c->cn_state == SF_CS_SYN_SENT))
 		return sf_connect_input(wt, pt, c, s);
+	if (unlikely(c->cn_state == SF_CS_SPLICED))
+		return wt->wt_splice->sp_input(wt, pt, c, s);
 	if (!sf_conn_validate(wt, pt, c, s, &v) ||
 	    !sf_conn_ack_in(wt, pt, c, s, &fin_acked, &v))
 		return v;
@@ -1595,6 +1609,11 @@ sf_conn_timer(struct sf_wtcp *wt, uint32_t id)
 	uint32_t now = wt->wt_net.nt_now;
 	unsigned int k;
 
+	if (unlikely(c->cn_state == SF_CS_SPLICED)) {
+		tb->tb_timers = 0;
+		wt->wt_splice->sp_timer(wt, c);
+		return;
+	}
 	for (k = 0; k < SF_CT_MAX && c->cn_state != SF_CS_FREE; k++) {
 		if (!(tb->tb_timers & 1u << k) || SF_SEQ_GT(tb->tb_at[k], now))
 			continue;

@@ -135,6 +135,7 @@ sf_conn_state_name(uint8_t state)
 		[SF_CS_CLOSING] = "CLOSING",
 		[SF_CS_LAST_ACK] = "LAST_ACK",
 		[SF_CS_TIME_WAIT] = "TIME_WAIT",
+		[SF_CS_SPLICED] = "SPLICED",
 	};
 
 	return state < RTE_DIM(names) ? names[state] : "?";

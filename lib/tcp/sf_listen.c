@@ -279,11 +279,13 @@ sf_ltab_update(struct sf_etcp *et, unsigned int id,
 		goto out;
 	}
 	/*
-	 * Whether the listener accepts (on_accept set) decides, per third
-	 * ACK, whether a connection holds an accept-queue place; switching
-	 * it under a running third ACK would leak or double-free a place.
+	 * Whether the listener accepts (on_accept set) or is a proxy's
+	 * decides, per third ACK, whether a connection holds an accept-queue
+	 * place; switching it under a running third ACK would leak or
+	 * double-free a place.
 	 */
-	if ((q.on_accept == NULL) != (ls->ls_p.on_accept == NULL)) {
+	if ((q.on_accept == NULL) != (ls->ls_p.on_accept == NULL) ||
+	    q.proxy != ls->ls_p.proxy) {
 		ret = -EBUSY;
 		goto out;
 	}

@@ -502,10 +502,12 @@ sf_third_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 	 * another ACK later) or, with tcp_abort_on_overflow, resets it.
 	 */
 	/*
-	 * Connections that wait (no on_accept) or travel to an application
-	 * context hold a place until accepted; inline accepts take none.
+	 * Connections that wait (no on_accept, no proxy) or travel to an
+	 * application context hold a place until accepted; inline accepts
+	 * and a proxy's take none.
 	 */
-	queued = ls->ls_p.on_accept == NULL || wt->wt_conn_ops->co_deferred;
+	queued = ls->ls_p.on_accept == NULL ? !ls->ls_p.proxy :
+		wt->wt_conn_ops->co_deferred;
 	if (sf_listen_overflow(wt, ls, queued)) {
 		if (ls->ls_p.abort_on_overflow) {
 			*ta = SF_TA_ABORT;

@@ -64,27 +64,6 @@ sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
 		l2->lp_tci[i] = rte_be_to_cpu_16(vh[i].vlan_tci);
 }
 
-static uint16_t
-sf_l2_write(uint8_t *buf, const struct sf_port *pt, const struct sf_l2peer *l2,
-		uint16_t ethertype)
-{
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)buf;
-	struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
-	uint16_t *type = &eh->ether_type;
-	uint8_t i;
-
-	rte_ether_addr_copy(&l2->lp_mac, &eh->dst_addr);
-	rte_ether_addr_copy(&pt->pt_mac, &eh->src_addr);
-	for (i = 0; i < l2->lp_nb_vlan; i++) {
-		*type = rte_cpu_to_be_16(i == 0 && l2->lp_qinq ?
-			RTE_ETHER_TYPE_QINQ : RTE_ETHER_TYPE_VLAN);
-		vh[i].vlan_tci = rte_cpu_to_be_16(l2->lp_tci[i]);
-		type = &vh[i].eth_proto;
-	}
-	*type = rte_cpu_to_be_16(ethertype);
-	return sizeof(*eh) + l2->lp_nb_vlan * sizeof(*vh);
-}
-
 int
 sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		const struct sf_l2peer *l2, const struct sf_flow_key *k,

@@ -141,6 +141,13 @@ enum sf_conn_state {
 	SF_CS_CLOSING,      /* both FINs sent, ours not acknowledged */
 	SF_CS_LAST_ACK,     /* peer's FIN, then ours: waiting for its ACK */
 	SF_CS_TIME_WAIT,
+	/*
+	 * One leg of a SYN proxy's pair (lib/proxy/): its segments go to the
+	 * splice (wt_splice), which rewrites them for the other leg; TCP
+	 * keeps the slot, its 4-tuple, what the handshake negotiated and
+	 * one timer (SF_CT_KEEP, the splice's), nothing else.
+	 */
+	SF_CS_SPLICED,
 };
 
 /* Connection flags. */
@@ -207,6 +214,32 @@ struct sf_conn_ops {
 
 /* Inline: the callbacks run on the worker, inside its poll. */
 extern const struct sf_conn_ops sf_conn_ops_inline;
+
+/*
+ * The splice: how a layer above (the SYN proxy, lib/proxy/) takes over
+ * the connections of listeners with a backend pool, as sf_conn_ops is
+ * the way up of every other connection. Set per worker by the engine
+ * (wt_splice, with wt_splice_arg, its per-worker state); NULL where no
+ * pool exists.
+ */
+struct sf_seg;
+
+struct sf_splice_ops {
+	/*
+	 * The third ACK s of a proxy listener made connection c (counted,
+	 * ESTABLISHED or CLOSE-WAIT, not accepted by anyone): the splice
+	 * takes it (and s's frame: the verdict for it).
+	 */
+	enum sf_verdict (*sp_accept)(struct sf_wtcp *wt,
+			const struct sf_port *pt, struct sf_conn *c,
+			struct sf_seg *s);
+	/* A segment for c in SF_CS_SPLICED. */
+	enum sf_verdict (*sp_input)(struct sf_wtcp *wt,
+			const struct sf_port *pt, struct sf_conn *c,
+			struct sf_seg *s);
+	/* c's timer (SF_CT_KEEP) in SF_CS_SPLICED fired. */
+	void (*sp_timer)(struct sf_wtcp *wt, struct sf_conn *c);
+};
 
 /*
  * An established (or closing) connection, the entry of the established
@@ -478,6 +511,9 @@ struct sf_wtcp {
 	/* how this worker's connections reach their application */
 	const struct sf_conn_ops *wt_conn_ops;
 	void *wt_up;                       /* wt_conn_ops' state, or NULL */
+	/* the SYN proxy's splice (NULL: no pool) and its worker state */
+	const struct sf_splice_ops *wt_splice;
+	void *wt_splice_arg;
 };
 
 /* Linux's tcp_wmem maximum is 4 MiB; a front end holds less per peer. */
@@ -606,6 +642,27 @@ uint16_t sf_tcp_our_mss(const struct sf_port *pt,
 		const struct sf_listener *ls, uint8_t family);
 void sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
 		struct sf_l2peer *l2);
+/* The L2 header to l2 from port pt at buf: its length. */
+static inline uint16_t
+sf_l2_write(uint8_t *buf, const struct sf_port *pt, const struct sf_l2peer *l2,
+		uint16_t ethertype)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)buf;
+	struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+	uint16_t *type = &eh->ether_type;
+	uint8_t i;
+
+	rte_ether_addr_copy(&l2->lp_mac, &eh->dst_addr);
+	rte_ether_addr_copy(&pt->pt_mac, &eh->src_addr);
+	for (i = 0; i < l2->lp_nb_vlan; i++) {
+		*type = rte_cpu_to_be_16(i == 0 && l2->lp_qinq ?
+			RTE_ETHER_TYPE_QINQ : RTE_ETHER_TYPE_VLAN);
+		vh[i].vlan_tci = rte_cpu_to_be_16(l2->lp_tci[i]);
+		type = &vh[i].eth_proto;
+	}
+	*type = rte_cpu_to_be_16(ethertype);
+	return sizeof(*eh) + l2->lp_nb_vlan * sizeof(*vh);
+}
 int sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		const struct sf_l2peer *l2, const struct sf_flow_key *k,
 		const struct sf_tcp_out *o);
@@ -760,6 +817,16 @@ void sf_conn_end(struct sf_wtcp *wt, struct sf_conn *c,
 		enum sf_close_reason why);
 uint32_t sf_conn_rcv_right(const struct sf_wtcp *wt, const struct sf_conn *c);
 void sf_conn_wnd_update(struct sf_wtcp *wt, struct sf_conn *c);
+
+/*
+ * For the splice (lib/proxy/): a segment of c in a fresh mbuf (seq,
+ * flags; ACK and window from c), and TIME-WAIT for a leg whose
+ * sequence numbers and timestamp offset the splice set (no callback:
+ * the slot is freed when it ends).
+ */
+void sf_conn_ctl(struct sf_wtcp *wt, struct sf_conn *c, uint32_t seq,
+		uint8_t flags);
+void sf_conn_splice_tw(struct sf_wtcp *wt, struct sf_conn *c);
 
 /*
  * sf_snd.c: the send side. sf_snd_setup() before the first send or FIN;

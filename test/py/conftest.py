@@ -136,6 +136,17 @@ class TelemetryError(Exception):
     pass
 
 
+def stop_proc(p):
+    """Terminate a helper process (a server) and reap it; kill after 10 s."""
+    if p is not None and p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=10)
+
+
 def telemetry(prefix, cmd, timeout=3.0):
     """One command over the v2 socket; returns the reply's value."""
     path = str(DPDK_RUN_DIR / prefix / "dpdk_telemetry.v2")
@@ -182,7 +193,8 @@ class Synfront:
     """
 
     def __init__(self, vdev="tap", app_args=None, lcores="0-1", mem=1024,
-                 tmpdir=None, eal_lcores=None, netns=None, huge_dir=None):
+                 tmpdir=None, eal_lcores=None, netns=None, huge_dir=None,
+                 more_vdevs=()):
         self.prefix = unique_name("p")
         self.ns = netns
         self._own_ns = False
@@ -214,7 +226,9 @@ class Synfront:
             ["--no-huge", "-m", str(mem)]
         self.argv = [str(BINARY)] + lc + memargs + [
                      "--no-pci", "--file-prefix", self.prefix,
-                     "--vdev", vdev, "--", "--stats-file",
+                     "--vdev", vdev] + [a for v in more_vdevs
+                                        for a in ("--vdev", v)] + [
+                     "--", "--stats-file",
                      str(self.stats_file)] + list(app_args)
         _live.append(self)
 
@@ -380,7 +394,7 @@ def check_exit_json(js, listeners_removed=False):
                     "above" if listeners_removed else "!=", c[name]))
     ports = js["ports"]
     assert ports and ports[0]["port_id"] == 0
-    assert ports[0]["rx_packets"] >= c["rx_packets"]
+    assert sum(p["rx_packets"] for p in ports) >= c["rx_packets"]
 
 
 def drop_names(counters):

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from conftest import (PYTHON, SF_ADDR_ARGS, PEER_V4, Synfront, _pdeathsig,
-                      netns_exists, needs_root)
+                      netns_exists, needs_root, stop_proc)
 
 pytestmark = needs_root
 
@@ -43,16 +43,6 @@ def server(ns, port):
                          text=True, preexec_fn=_pdeathsig)
     assert p.stdout.readline().strip() == "up", p.stderr.read()
     return p
-
-
-def stop(p):
-    if p is not None and p.poll() is None:
-        p.terminate()
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=10)
 
 
 def states(sf):
@@ -92,8 +82,8 @@ def test_health_checks(tmp_path):
         assert summary["pool0"]["up"] == 1, summary
         s2 = server(sf.ns, DOWN_PORT)
         wait_states(sf, {up: "up", down: "up"})
-        stop(s1)
-        stop(s2)
+        stop_proc(s1)
+        stop_proc(s2)
         s1 = s2 = None
         pool = wait_states(sf, {up: "down", down: "down"})
         c = sf.stats()
@@ -105,7 +95,7 @@ def test_health_checks(tmp_path):
             pool[k]["checks"] for k in ("backend0", "backend1")), c
         sf.stop_and_check()
     finally:
-        stop(s1)
-        stop(s2)
+        stop_proc(s1)
+        stop_proc(s2)
         sf.cleanup()
     assert not netns_exists(sf.ns)

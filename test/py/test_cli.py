@@ -291,6 +291,16 @@ def test_bad_ini_route(tmp_path):
 
 
 @needs_root
+def test_proxy_without_backends():
+    """app proxy with no pool: refused at start, naming what is missing."""
+    r = synfront_eal(["--", "--addr", "10.10.0.1/24", "--listen", "80",
+                      "--app", "proxy"])
+    assert r.returncode == 2, r.stderr
+    assert [l for l in r.stderr.splitlines()
+            if "app proxy needs a backend pool" in l and "--backend" in l], \
+        r.stderr
+
+
 @pytest.mark.parametrize("route,why", [
     ("10.1.0.0/16 via 10.99.0.254", "on no port address's prefix"),
     ("10.1.0.0/16 via 10.10.0.254 dev 3", "no port 3"),
@@ -323,6 +333,11 @@ def test_route_refused(route, why):
     ("--backend-sched", "lc", "rr, hash"),
     ("--backend-rise", "0", "1..100"),
     ("--backend-check-timeout-ms", "2", "3..3600000"),
+    ("--proxy-protocol", "3", "0..2"),
+    ("--backend-retries", "17", "0..16"),
+    ("--proxy-idle-ms", "999", "1000..86400000"),
+    ("--proxy-fin-idle-ms", "x", "1000..86400000"),
+    ("--app", "proxi", "proxy"),
 ])
 def test_bad_active_open_values(opt, value, want):
     """The active open's and the backends' options name the bad value and

@@ -105,18 +105,36 @@ test_pp_v2(void)
 	SF_CHECK_EQ(buf[14] | buf[15], 0);
 }
 
-/* A pool of n backends 10.20.0.1.. :80 with the given weights. */
+/*
+ * A pool of n backends 10.20.0.1.. (or fd00:20::1.. with v6) :80 with
+ * the given weights.
+ */
 static void
-pool(struct sf_bpool *bp, unsigned int n, const unsigned int *w)
+pool_of(struct sf_bpool *bp, unsigned int n, const unsigned int *w, bool v6)
 {
 	struct sf_addr a = { .family = AF_INET, .prefix_len = 32 };
 	unsigned int i;
 
+	if (v6) {
+		a.family = AF_INET6;
+		a.prefix_len = 128;
+		a.v6[0] = 0xfd;
+		a.v6[3] = 0x20;
+	}
 	sf_bpool_init(bp);
 	for (i = 0; i < n; i++) {
-		a.v4 = rte_cpu_to_be_32(0x0a140001 + i);
+		if (v6)
+			a.v6[15] = (uint8_t)(1 + i);
+		else
+			a.v4 = rte_cpu_to_be_32(0x0a140001 + i);
 		SF_CHECK_EQ(sf_bpool_add(bp, &a, 80, w[i]), i);
 	}
+}
+
+static void
+pool(struct sf_bpool *bp, unsigned int n, const unsigned int *w)
+{
+	pool_of(bp, n, w, false);
 }
 
 static void
@@ -172,6 +190,26 @@ test_rr(void)
 	SF_CHECK_EQ(n[2], 1000);
 	bp.bp_be[1].be_up = bp.bp_be[2].be_up = 0;
 	SF_CHECK_EQ(sf_bpool_pick(&bp, &st, &k), -ENOENT);
+	/*
+	 * A client's family only: an IPv6 client of a pool with an IPv6
+	 * backend among IPv4 ones always gets it, an IPv4 client never.
+	 */
+	{
+		struct sf_addr a6 = { .family = AF_INET6, .prefix_len = 128,
+			.v6 = { 0xfd, [15] = 9 } };
+
+		bp.bp_be[0].be_up = bp.bp_be[1].be_up = bp.bp_be[2].be_up = 1;
+		SF_CHECK_EQ(sf_bpool_add(&bp, &a6, 80, 1), 3);
+		client_key(&k, true, 0);
+		for (i = 0; i < 10; i++)
+			SF_CHECK_EQ(sf_bpool_pick(&bp, &st, &k), 3);
+		client_key(&k, false, 0);
+		for (i = 0; i < 10; i++)
+			SF_CHECK(sf_bpool_pick(&bp, &st, &k) != 3);
+		bp.bp_be[3].be_up = 0;
+		client_key(&k, true, 0);
+		SF_CHECK_EQ(sf_bpool_pick(&bp, &st, &k), -ENOENT);
+	}
 }
 
 /*
@@ -191,7 +229,7 @@ test_hash(bool v6)
 	unsigned int i, n[4] = { 0 }, moved = 0, back = 0;
 	int b;
 
-	pool(&bp, 4, w);
+	pool_of(&bp, 4, w, v6);
 	bp.bp_sched = SF_BP_HASH;
 	memset(&st, 0, sizeof(st));
 	memset(&other, 0, sizeof(other));
