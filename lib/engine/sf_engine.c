@@ -769,7 +769,7 @@ sf_worker_poll(struct sf_worker *w)
 	uint16_t nb, total = 0;
 	unsigned int i;
 	uint32_t now;
-	uint64_t tsc;
+	uint64_t tsc, end;
 
 	if (unlikely(w->wk_lcore == LCORE_ID_ANY))
 		w->wk_lcore = rte_lcore_id();
@@ -814,7 +814,15 @@ sf_worker_poll(struct sf_worker *w)
 		sf_wconnect_poll(w);
 		RTE_PER_LCORE(sf_wk_cur) = NULL;
 	}
-	if (total == 0 || rte_rdtsc() - nt->nt_last_flush > nt->nt_drain_tsc)
+	/*
+	 * Busy polls (frames came) against all polls, in TSC cycles: the
+	 * share of the core that did work, whatever the TSC's rate.
+	 */
+	end = rte_rdtsc();
+	sf_count_n(nt, SF_CNT_poll_cycles, end - tsc);
+	if (total != 0)
+		sf_count_n(nt, SF_CNT_poll_busy_cycles, end - tsc);
+	if (total == 0 || end - nt->nt_last_flush > nt->nt_drain_tsc)
 		sf_net_flush(nt);
 	return total;
 }

@@ -26,15 +26,15 @@ sf_engine_pool_add(struct sf_engine *eng, const struct sf_pool_params *p)
 
 	if (eng == NULL || p == NULL)
 		return -EINVAL;
-	ret = sf_proxy_pool_add(&eng->en_proxy, p);
-	/* The first pool gives every worker its pairs and the splice. */
-	if (ret >= 0 && sf_proxy_workers_init(&eng->en_proxy,
-			eng->en_tcp.et_wt, eng->en_nb_workers,
-			eng->en_workers[0].wk_tcp.wt_net.nt_socket) != 0) {
-		eng->en_proxy.px_nb_pools--;
-		return -ENOMEM;
-	}
-	return ret;
+	/*
+	 * Every worker has its pairs and the splice before a pool exists that
+	 * a proxy listener could name (the first pool makes them).
+	 */
+	ret = sf_proxy_workers_init(&eng->en_proxy, eng->en_tcp.et_wt,
+		eng->en_nb_workers, eng->en_workers[0].wk_tcp.wt_net.nt_socket);
+	if (ret != 0)
+		return ret;
+	return sf_proxy_pool_add(&eng->en_proxy, p);
 }
 
 void
@@ -53,7 +53,8 @@ sf_engine_proxy_set(struct sf_engine *eng, const struct sf_proxy_params *p)
 	struct sf_proxy *px;
 
 	if (eng == NULL || p == NULL || p->idle_ms < 1000 ||
-	    p->fin_idle_ms < 1000 || p->syn_retries > 10 ||
+	    p->fin_idle_ms < 1000 || p->syn_retries == 0 ||
+	    p->syn_retries > 10 ||
 	    p->syn_timeout_ms == 0 || p->syn_timeout_ms > 120000)
 		return -EINVAL;
 	px = &eng->en_proxy;

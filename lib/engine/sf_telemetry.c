@@ -775,8 +775,8 @@ static int
 sf_tel_conns_summary(const struct sf_engine *eng, unsigned int w0,
 		unsigned int w1, struct rte_tel_data *d)
 {
-	uint64_t tot[SF_CS_TIME_WAIT + 1] = { 0 };
-	struct rte_tel_data *list, *cols[SF_CS_TIME_WAIT + 1];
+	uint64_t tot[SF_CS_SPLICED + 1] = { 0 };
+	struct rte_tel_data *list, *cols[SF_CS_SPLICED + 1];
 	unsigned int w, s, listed = 0;
 	uint32_t id, cap = 0;
 	char line[RTE_TEL_MAX_STRING_LEN];
@@ -787,7 +787,7 @@ sf_tel_conns_summary(const struct sf_engine *eng, unsigned int w0,
 	rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
 	memset(cols, 0, sizeof(cols));
 	if (w1 - w0 > 1) {
-		for (s = 0; s <= SF_CS_TIME_WAIT; s++) {
+		for (s = 0; s <= SF_CS_SPLICED; s++) {
 			cols[s] = rte_tel_data_alloc();
 			if (cols[s] == NULL) {
 				while (s-- > 0)
@@ -800,7 +800,7 @@ sf_tel_conns_summary(const struct sf_engine *eng, unsigned int w0,
 	}
 	for (w = w0; w < w1; w++) {
 		const struct sf_wtcp *wt = &eng->en_workers[w].wk_tcp;
-		uint64_t n[SF_CS_TIME_WAIT + 1] = { 0 };
+		uint64_t n[SF_CS_SPLICED + 1] = { 0 };
 
 		cap = RTE_MAX(cap, wt->wt_conn != NULL ?
 			wt->wt_conntab.ft_cap : 0);
@@ -808,7 +808,7 @@ sf_tel_conns_summary(const struct sf_engine *eng, unsigned int w0,
 		     id < wt->wt_conntab.ft_cap; id++) {
 			uint8_t st = sf_conn_stat_state(wt, id);
 
-			if (st == SF_CS_FREE || st > SF_CS_TIME_WAIT)
+			if (st == SF_CS_FREE || st > SF_CS_SPLICED)
 				continue;
 			n[st]++;
 			if (listed < SF_TEL_CONNS_LIST &&
@@ -818,13 +818,13 @@ sf_tel_conns_summary(const struct sf_engine *eng, unsigned int w0,
 				listed++;
 			}
 		}
-		for (s = 1; s <= SF_CS_TIME_WAIT; s++) {
+		for (s = 1; s <= SF_CS_SPLICED; s++) {
 			n[SF_CS_FREE] += n[s];
 			tot[s] += n[s];
 		}
 		tot[SF_CS_FREE] += n[SF_CS_FREE];
 		if (cols[0] != NULL)
-			for (s = 0; s <= SF_CS_TIME_WAIT; s++)
+			for (s = 0; s <= SF_CS_SPLICED; s++)
 				rte_tel_data_add_array_u64(cols[s], n[s]);
 	}
 	rte_tel_data_start_dict(d);
@@ -834,18 +834,18 @@ sf_tel_conns_summary(const struct sf_engine *eng, unsigned int w0,
 	rte_tel_data_add_dict_u64(d, "max_conns", cap);
 	/* [SF_CS_FREE] holds the sum: every connection. */
 	rte_tel_data_add_dict_u64(d, "conns", tot[SF_CS_FREE]);
-	for (s = 1; s <= SF_CS_TIME_WAIT; s++)
+	for (s = 1; s <= SF_CS_SPLICED; s++)
 		rte_tel_data_add_dict_u64(d, sf_conn_state_name((uint8_t)s),
 			tot[s]);
 	if (cols[0] != NULL) {
 		struct rte_tel_data *pw = rte_tel_data_alloc();
 
 		if (pw == NULL) {
-			for (s = 0; s <= SF_CS_TIME_WAIT; s++)
+			for (s = 0; s <= SF_CS_SPLICED; s++)
 				rte_tel_data_free(cols[s]);
 		} else {
 			rte_tel_data_start_dict(pw);
-			for (s = 0; s <= SF_CS_TIME_WAIT; s++)
+			for (s = 0; s <= SF_CS_SPLICED; s++)
 				rte_tel_data_add_dict_container(pw, s == 0 ?
 					"conns" : sf_conn_state_name((uint8_t)s),
 					cols[s], 0);

@@ -214,6 +214,10 @@ extern "C" {
 	X(backend_ups, "backends that came up: rise checks in a row passed") \
 	X(backend_downs, "backends that went down: fall checks in a row " \
 	  "failed") \
+	X(poll_cycles, "TSC cycles the worker spent in its polls") \
+	X(poll_busy_cycles, "of them, in polls that received frames: the " \
+	  "share of the core that worked (a poll-mode core is always 100 % " \
+	  "busy to the OS)") \
 	X(proxy_accepts, "clients of proxy listeners that completed the " \
 	  "handshake and went to the splice (no backend state before)") \
 	X(proxy_backend_connects, "connections opened to backends for " \
@@ -236,6 +240,12 @@ extern "C" {
 	X(proxy_fwd_c2b, "segments sent on from clients to backends") \
 	X(proxy_fwd_b2c, "segments sent on from backends to clients") \
 	X(proxy_sack_blocks, "SACK blocks translated") \
+	X(proxy_ts_inserted, "backend segments given a timestamp option on " \
+	  "their way to a client that negotiated timestamps with a backend " \
+	  "that refused them") \
+	X(proxy_implausible, "segments of a pair outside their receiver's " \
+	  "window or acknowledging what was never sent: sent on for the " \
+	  "receiver to judge, without moving the pair's state") \
 	X(proxy_pp_headers, "PROXY protocol headers sent to backends") \
 	X(proxy_pp_rexmits, "PROXY protocol headers sent again (not " \
 	  "acknowledged in time)") \

@@ -101,7 +101,7 @@ struct sf_proxy_params {
 	uint32_t fin_idle_ms;
 	/** other backends tried when the open of one fails (0: none) */
 	uint8_t retries;
-	/** SYN retransmissions to a backend (3), at most 10 */
+	/** SYN retransmissions to a backend (3), 1..10 */
 	uint8_t syn_retries;
 	/** the first of them, ms (1000), doubling */
 	uint32_t syn_timeout_ms;
@@ -113,8 +113,8 @@ void sf_proxy_params_init(struct sf_proxy_params *p);
  * Set the splice's settings, before the workers poll.
  *
  * @return
- *   0, or -EINVAL (idle_ms or fin_idle_ms below 1000, syn_retries above
- *   10, syn_timeout_ms 0 or above 120000).
+ *   0, or -EINVAL (idle_ms or fin_idle_ms below 1000, syn_retries not
+ *   1..10, syn_timeout_ms 0 or above 120000).
  */
 int sf_engine_proxy_set(struct sf_engine *eng,
 		const struct sf_proxy_params *p);

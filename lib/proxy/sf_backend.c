@@ -85,7 +85,8 @@ sf_bpool_add(struct sf_bpool *bp, const struct sf_addr *a, uint16_t port,
 }
 
 static int
-sf_bp_rr(const struct sf_bpool *bp, struct sf_bsel *st, uint8_t family)
+sf_bp_rr(const struct sf_bpool *bp, struct sf_bsel *st, uint8_t family,
+		int skip)
 {
 	int32_t total = 0;
 	unsigned int i;
@@ -94,7 +95,8 @@ sf_bp_rr(const struct sf_bpool *bp, struct sf_bsel *st, uint8_t family)
 	for (i = 0; i < bp->bp_nb; i++) {
 		const struct sf_backend *be = &bp->bp_be[i];
 
-		if (!sf_backend_up(be) || be->be_addr.family != family)
+		if (!sf_backend_up(be) || be->be_addr.family != family ||
+		    (int)i == skip)
 			continue;
 		st->bs_cur[i] += be->be_weight;
 		total += be->be_weight;
@@ -127,7 +129,7 @@ sf_bp_neglog2(uint32_t x)
 }
 
 static int
-sf_bp_hash(const struct sf_bpool *bp, const struct sf_flow_key *k)
+sf_bp_hash(const struct sf_bpool *bp, const struct sf_flow_key *k, int skip)
 {
 	struct {
 		uint32_t client[4];
@@ -147,7 +149,8 @@ sf_bp_hash(const struct sf_bpool *bp, const struct sf_flow_key *k)
 		const struct sf_backend *be = &bp->bp_be[i];
 		uint32_t u;
 
-		if (!sf_backend_up(be) || be->be_addr.family != k->fk_family)
+		if (!sf_backend_up(be) || be->be_addr.family != k->fk_family ||
+		    (int)i == skip)
 			continue;
 		/* The backend's address and port, not its index: stable. */
 		memset(in.backend, 0, sizeof(in.backend));
@@ -168,12 +171,19 @@ sf_bp_hash(const struct sf_bpool *bp, const struct sf_flow_key *k)
 }
 
 int
+sf_bpool_pick_other(const struct sf_bpool *bp, struct sf_bsel *st,
+		const struct sf_flow_key *k, int skip)
+{
+	if (bp->bp_sched == SF_BP_HASH)
+		return sf_bp_hash(bp, k, skip);
+	return sf_bp_rr(bp, st, k->fk_family, skip);
+}
+
+int
 sf_bpool_pick(const struct sf_bpool *bp, struct sf_bsel *st,
 		const struct sf_flow_key *k)
 {
-	if (bp->bp_sched == SF_BP_HASH)
-		return sf_bp_hash(bp, k);
-	return sf_bp_rr(bp, st, k->fk_family);
+	return sf_bpool_pick_other(bp, st, k, -1);
 }
 
 bool

@@ -128,8 +128,13 @@ sf_hc_closed(struct sf_conn *c, enum sf_close_reason why, void *arg)
 	struct sf_backend *be = arg;
 
 	RTE_SET_USED(why);
-	/* A reset check connection tells nothing; an open that failed does. */
-	if (c == NULL || !be->be_hc_inflight)
+	/*
+	 * The engine is going (the pools are freed before the connections:
+	 * sf_proxy_workers_fini() cleared wt_splice_arg first): nothing to
+	 * tell. A reset check connection tells nothing; an open that failed
+	 * does.
+	 */
+	if (c == NULL || c->cn_wt->wt_splice_arg == NULL || !be->be_hc_inflight)
 		return;
 	sf_hc_done(be, c->cn_wt->wt_net.nt_now, &c->cn_wt->wt_net, false);
 }

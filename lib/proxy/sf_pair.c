@@ -112,9 +112,14 @@ sf_px_abort(struct sf_wtcp *wt, struct sf_pair *pr)
 		const struct sf_pdir *cb = &pr->pr_d[SF_PX_C2B];
 		const struct sf_pdir *bc = &pr->pr_d[SF_PX_B2C];
 
-		c->cn_snd_nxt = bc->pd_nxt + bc->pd_x.xl_seq_delta;
+		/*
+		 * Each RST at what its receiver acknowledged last (its
+		 * RCV.NXT as far as we saw): exact, so an RFC 5961 receiver
+		 * takes it rather than answering with a challenge ACK.
+		 */
+		c->cn_snd_nxt = cb->pd_ack;
 		c->cn_rcv_nxt = cb->pd_nxt;
-		b->cn_snd_nxt = cb->pd_nxt + cb->pd_x.xl_seq_delta;
+		b->cn_snd_nxt = bc->pd_ack;
 		b->cn_rcv_nxt = bc->pd_nxt;
 		sf_conn_ctl(wt, b, b->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
 		sf_count(&wt->wt_net, SF_CNT_out_rsts);
@@ -170,9 +175,114 @@ sf_pxseg_read(struct rte_mbuf *m, uint16_t l2_len, uint16_t l3_len,
  * again (20 bytes). Returns false when m was not sent (the caller frees
  * it; counted).
  */
+/* The 16-bit word of th at off (even) becomes w: the checksum follows. */
+static void
+sf_px_word(struct rte_tcp_hdr *th, unsigned int off, uint16_t w)
+{
+	uint16_t old;
+
+	memcpy(&old, (uint8_t *)th + off, 2);
+	th->cksum = sf_cksum_adjust(th->cksum, old, w);
+	memcpy((uint8_t *)th + off, &w, 2);
+}
+
+/*
+ * The client has timestamps and the backend refused them: a backend
+ * segment gets <NOP, NOP, TS> inserted after its options, TSval our own
+ * clock to the client (from the SYN-ACK's TSval the client echoed, on by
+ * the ms), TSecr the client's newest TSval; RFC 7323 lets a receiver
+ * drop segments without the option once it was negotiated (FreeBSD and
+ * macOS do). The headers move 12 bytes forward; the checksum takes the
+ * new words, the data offset and the pseudo-header's length
+ * incrementally. Left out when it does not fit (a 60-byte header, or
+ * the client port's MTU: the client then gets the segment as it is).
+ */
+static void
+sf_px_ts_insert(struct sf_wtcp *wt, struct sf_pair *pr, struct rte_mbuf *m,
+		struct sf_pxseg *g, uint16_t mtu)
+{
+	unsigned int doff = (unsigned int)(g->th->data_off >> 4) * 4, i;
+	uint32_t l4 = doff + g->len;
+	struct sf_pdir *bc = &pr->pr_d[SF_PX_B2C];
+	uint8_t *old = rte_pktmbuf_mtod(m, uint8_t *), *p, opt[12];
+	struct rte_tcp_hdr *th;
+	uint32_t tsval, v;
+	uint16_t w;
+
+	if (doff + 12 > 60 || g->l3_len + l4 + 12 > mtu ||
+	    rte_pktmbuf_prepend(m, 12) == NULL)
+		return;
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(p, old, (size_t)g->l2_len + g->l3_len + doff);
+	th = (struct rte_tcp_hdr *)(p + g->l2_len + g->l3_len);
+	tsval = pr->pr_c_tsecr0 + (wt->wt_net.nt_now - pr->pr_t0);
+	if (SF_SEQ_LT(tsval, bc->pd_tsval))
+		tsval = bc->pd_tsval;
+	bc->pd_tsval = tsval;
+	opt[0] = SF_TCPOPT_NOP;
+	opt[1] = SF_TCPOPT_NOP;
+	opt[2] = SF_TCPOPT_TS;
+	opt[3] = 10;
+	v = rte_cpu_to_be_32(tsval);
+	memcpy(opt + 4, &v, 4);
+	v = rte_cpu_to_be_32(pr->pr_d[SF_PX_C2B].pd_tsraw);
+	memcpy(opt + 8, &v, 4);
+	memcpy((uint8_t *)th + doff, opt, 12);
+	for (i = 0; i < 12; i += 2) {
+		memcpy(&w, opt + i, 2);
+		th->cksum = sf_cksum_adjust(th->cksum, 0, w);
+	}
+	th->cksum = sf_cksum_adjust(th->cksum, rte_cpu_to_be_16((uint16_t)l4),
+		rte_cpu_to_be_16((uint16_t)(l4 + 12)));
+	memcpy(&w, (uint8_t *)th + 12, 2);
+	((uint8_t *)&w)[0] = (uint8_t)((doff + 12) / 4 << 4 |
+		(th->data_off & 0x0f));
+	sf_px_word(th, 12, w);
+	if (g->v4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + g->l2_len);
+
+		ip->total_length = rte_cpu_to_be_16(
+			rte_be_to_cpu_16(ip->total_length) + 12);
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p +
+			g->l2_len);
+
+		ip6->payload_len = rte_cpu_to_be_16(
+			rte_be_to_cpu_16(ip6->payload_len) + 12);
+	}
+	g->th = th;
+	sf_count(&wt->wt_net, SF_CNT_proxy_ts_inserted);
+}
+
+/*
+ * The client negotiated ECN and the backend did not: a client segment
+ * loses ECT (no router on the backend's side marks what the backend
+ * would not echo) and ECE/CWR.
+ */
+static void
+sf_px_ecn_clear(struct sf_pxseg *g)
+{
+	uint8_t *l3 = (uint8_t *)g->th - g->l3_len;
+	uint16_t w;
+
+	if (g->v4) {
+		((struct rte_ipv4_hdr *)l3)->type_of_service &= (uint8_t)~3;
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)l3;
+
+		ip6->vtc_flow &= rte_cpu_to_be_32(~(3u << 20));
+	}
+	if (g->th->tcp_flags & (SF_TH_ECE | SF_TH_CWR)) {
+		memcpy(&w, (uint8_t *)g->th + 12, 2);
+		((uint8_t *)&w)[1] &= (uint8_t)~(SF_TH_ECE | SF_TH_CWR);
+		sf_px_word(g->th, 12, w);
+	}
+}
+
 static bool
 sf_px_send(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
-		struct rte_mbuf *m, struct sf_pxseg *g)
+		struct rte_mbuf *m, struct sf_pxseg *g,
+		const struct sf_tcp_opts *to)
 {
 	struct sf_net *nt = &wt->wt_net;
 	const struct sf_conn *o = d == SF_PX_C2B ? pr->pr_b : pr->pr_c;
@@ -180,11 +290,17 @@ sf_px_send(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
 	const struct sf_port *pt = sf_net_port(nt, o->cn_port);
 	uint16_t l2 = (uint16_t)(sizeof(struct rte_ether_hdr) +
 		o->cn_l2.lp_nb_vlan * sizeof(struct rte_vlan_hdr));
-	struct rte_tcp_hdr *th = g->th;
+	struct rte_tcp_hdr *th;
 	uint8_t *l3;
 	uint16_t ports[2] = { k->fk_lport, k->fk_rport };
 	unsigned int n;
 
+	if (d == SF_PX_B2C && (pr->pr_flags & SF_PRF_TSADD) &&
+	    !(to->to_flags & SF_TOF_TS))
+		sf_px_ts_insert(wt, pr, m, g, pt->pt_mtu);
+	else if (d == SF_PX_C2B && (pr->pr_flags & SF_PRF_NOECN))
+		sf_px_ecn_clear(g);
+	th = g->th;
 	l3 = (uint8_t *)th - g->l3_len;
 	if (g->v4) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
@@ -236,8 +352,33 @@ sf_px_send(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
 }
 
 /*
- * Where the sender of direction d is, from segment g (its own sequence
- * space; ACKs in its view of the other's): before the rewrite.
+ * Is segment g of direction d one its receiver would take (RFC 9293
+ * 3.10.7.4 as Linux's tcp_sequence(): it ends at or after the last ACK
+ * the receiver sent and starts within the window it advertised), with
+ * an ACK of nothing the other side has not sent? Only such a segment
+ * moves the pair's state: a spoofed one is sent on (its receiver judges
+ * it) but cannot move where the pair thinks the sender is, which the
+ * RST test, the FIN tracking and the resets of an abort rely on.
+ */
+static bool
+sf_px_plausible(const struct sf_pair *pr, unsigned int d,
+		const struct sf_pxseg *g)
+{
+	const struct sf_pdir *pd = &pr->pr_d[d], *od = &pr->pr_d[d ^ 1];
+	uint32_t lo = od->pd_ack - pd->pd_x.xl_seq_delta;
+	uint32_t end = g->seq + g->len + !!(g->flags & SF_TH_FIN);
+
+	if (SF_SEQ_LT(end, lo) ||
+	    SF_SEQ_GT(g->seq, lo + RTE_MAX(od->pd_wnd, 1u)))
+		return false;
+	return !(g->flags & SF_TH_ACK) ||
+		!SF_SEQ_GT(g->ack, od->pd_nxt + od->pd_x.xl_seq_delta);
+}
+
+/*
+ * Where the sender of direction d is, from a plausible segment g (its
+ * own sequence space; ACKs in its view of the other's), read before the
+ * rewrite.
  */
 static void
 sf_px_track(struct sf_pair *pr, unsigned int d, const struct sf_pxseg *g,
@@ -245,8 +386,7 @@ sf_px_track(struct sf_pair *pr, unsigned int d, const struct sf_pxseg *g,
 {
 	struct sf_pdir *pd = &pr->pr_d[d];
 	const struct sf_pdir *od = &pr->pr_d[d ^ 1];
-	uint32_t end = g->seq + g->len + !!(g->flags & SF_TH_SYN) +
-		!!(g->flags & SF_TH_FIN);
+	uint32_t end = g->seq + g->len + !!(g->flags & SF_TH_FIN);
 	uint8_t fin = d == SF_PX_C2B ? SF_PRF_CFIN : SF_PRF_BFIN;
 	uint8_t ofin = d == SF_PX_C2B ? SF_PRF_BFIN : SF_PRF_CFIN;
 
@@ -331,6 +471,7 @@ sf_px_forward(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
 {
 	struct sf_net *nt = &wt->wt_net;
 	struct sf_pxseg g;
+	bool ok;
 
 	sf_pxseg_read(m, l2_len, l3_len, &g);
 	if (g.flags & SF_TH_SYN) {
@@ -348,7 +489,7 @@ sf_px_forward(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
 			return sf_drop(nt, SF_CNT_drop_tcp_proxy_bad_rst);
 		sf_count(nt, d == SF_PX_C2B ? SF_CNT_proxy_client_resets :
 			SF_CNT_proxy_backend_resets);
-		if (!sf_px_send(wt, pr, d, m, &g))
+		if (!sf_px_send(wt, pr, d, m, &g, to))
 			rte_pktmbuf_free(m);
 		sf_px_free(wt, pr);
 		return SF_VERDICT_KEPT;
@@ -370,10 +511,15 @@ sf_px_forward(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
 			pr->pr_flags &= (uint8_t)~SF_PRF_HDR;
 		}
 	}
+	ok = sf_px_plausible(pr, d, &g);
+	if (!sf_px_send(wt, pr, d, m, &g, to))
+		return SF_VERDICT_DROP;
+	if (!ok) {
+		sf_count(nt, SF_CNT_proxy_implausible);
+		return SF_VERDICT_KEPT;
+	}
 	sf_px_track(pr, d, &g, to);
 	pr->pr_last = wt->wt_net.nt_now;
-	if (!sf_px_send(wt, pr, d, m, &g))
-		return SF_VERDICT_DROP;
 	if ((pr->pr_flags & SF_PRF_DONE) == SF_PRF_DONE)
 		sf_px_closed(wt, pr);
 	return SF_VERDICT_KEPT;
@@ -509,6 +655,14 @@ sf_px_connected(struct sf_conn *b, const struct sf_conn_info *ci, void *arg)
 	}
 	if (c->cn_neg.ng_flags & SF_CONN_F_WSCALE)
 		bc->pd_x.xl_wscale_out = c->cn_neg.ng_rcv_wscale;
+	/* What the client has and the backend refused (sf_px_send()). */
+	if ((c->cn_neg.ng_flags & SF_CONN_F_TS) &&
+	    !(b->cn_neg.ng_flags & SF_CONN_F_TS))
+		pr->pr_flags |= SF_PRF_TSADD;
+	if ((c->cn_neg.ng_flags & SF_CONN_F_ECN) &&
+	    !(b->cn_neg.ng_flags & SF_CONN_F_ECN))
+		pr->pr_flags |= SF_PRF_NOECN;
+	pr->pr_t0 = now;
 	cb->pd_nxt = c->cn_irs + 1;
 	cb->pd_ack = c->cn_iss + 1;
 	cb->pd_wnd = (uint32_t)c->cn_snd_wnd << cb->pd_x.xl_wscale_in;
@@ -524,8 +678,8 @@ sf_px_connected(struct sf_conn *b, const struct sf_conn_info *ci, void *arg)
 	/* TCP is done with the leg: no callback, no timer of its own. */
 	b->cn_flags &= (uint8_t)~SF_CNF_ACCEPTED;
 	b->cn_state = SF_CS_SPLICED;
-	wt->wt_tcb[b->cn_id].tb_timers = 0;
-	sf_conn_timer_stop(wt, b, SF_CT_REXMT);
+	wt->wt_tcb[b->cn_id].tb_timers = (uint8_t)(1u << SF_CT_REXMT);
+	sf_conn_timer_stop(wt, b, SF_CT_REXMT);   /* all off, the wheel too */
 	pr->pr_state = SF_PR_UP;
 	pr->pr_last = now;
 	sf_count(&wt->wt_net, SF_CNT_proxy_spliced);
@@ -599,7 +753,8 @@ sf_px_open(struct sf_wtcp *wt, struct sf_pair *pr)
 	struct sf_conn *b;
 	int i, ret;
 
-	i = sf_bpool_pick(bp, &pw->pw_bsel[pr->pr_pool], k);
+	i = sf_bpool_pick_other(bp, &pw->pw_bsel[pr->pr_pool], k,
+		pr->pr_tries != 0 ? pr->pr_be : -1);
 	if (i < 0) {
 		sf_count(&wt->wt_net, SF_CNT_proxy_no_backend);
 		return -ENOENT;
@@ -608,8 +763,14 @@ sf_px_open(struct sf_wtcp *wt, struct sf_pair *pr)
 	p.remote = bp->bp_be[i].be_addr;
 	p.remote_port = bp->bp_be[i].be_port;
 	p.worker = (int)wt->wt_net.nt_idx;
-	p.mss = c->cn_neg.ng_mss +
-		((c->cn_neg.ng_flags & SF_CONN_F_TS) ? 12 : 0);
+	/*
+	 * The client's MSS less its timestamp option when it has one: a
+	 * backend that refuses timestamps then sends segments that still
+	 * fit once synfront gives them the option (sf_px_ts_insert());
+	 * one that takes them sends 12 bytes less per full segment than
+	 * the client could take, the price of never having to choose.
+	 */
+	p.mss = c->cn_neg.ng_mss;
 	p.window = 65535;
 	p.wscale = (c->cn_neg.ng_flags & SF_CONN_F_WSCALE) ?
 		c->cn_neg.ng_snd_wscale : 0;
@@ -690,13 +851,15 @@ sf_px_accept(struct sf_wtcp *wt, const struct sf_port *pt, struct sf_conn *c,
 	pr->pr_state = SF_PR_CONNECTING;
 	pr->pr_pool = ls->ls_p.pool;
 	pr->pr_pp = ls->ls_p.proxy_protocol;
-	pr->pr_c_ts0 = c->cn_ts_recent;
+	/* The third ACK's timestamps (cn_ts_recent may be the SYN's). */
+	pr->pr_c_ts0 = (s->sg_opts.to_flags & SF_TOF_TS) ?
+		s->sg_opts.to_tsval : c->cn_ts_recent;
 	pr->pr_c_tsecr0 = s->sg_opts.to_tsecr;
 	c->cn_user = pr;
 	c->cn_state = SF_CS_SPLICED;
 	/* Nothing of TCP's watches the client leg: the pair does. */
 	tb->tb_keep = 0;
-	tb->tb_timers = 0;
+	tb->tb_timers = (uint8_t)(1u << SF_CT_KEEP);   /* off, the wheel too */
 	sf_conn_timer_stop(wt, c, SF_CT_KEEP);
 	/* The SYN-ACK's numbers: nothing else was sent or acknowledged. */
 	c->cn_snd_nxt = c->cn_iss + 1;
@@ -708,7 +871,13 @@ sf_px_accept(struct sf_wtcp *wt, const struct sf_port *pt, struct sf_conn *c,
 	}
 	if (s->sg_len == 0 && !(s->sg_flags & SF_TH_FIN))
 		return SF_VERDICT_DONE;
-	return sf_px_hold(wt, pr, s);
+	/*
+	 * The connection exists whatever becomes of its first bytes: a frame
+	 * not held (counted) is done with, never a DROP, which would tell
+	 * the SYN queue that no connection was made.
+	 */
+	return sf_px_hold(wt, pr, s) == SF_VERDICT_KEPT ? SF_VERDICT_KEPT :
+		SF_VERDICT_DONE;
 }
 
 /* sp_input: a segment of either leg of a pair. */

@@ -147,6 +147,8 @@ struct sf_bsel {
  * -EEXIST, -ENOSPC. sf_bpool_pick() chooses for client connection k
  * among the backends of k's family that are up (the splice rewrites a
  * segment within its family): its index, or -ENOENT when none is.
+ * sf_bpool_pick_other() leaves backend skip out (the one whose open just
+ * failed: -1 for none), so a retry goes elsewhere or nowhere.
  * sf_bpool_check() takes the outcome of a check of backend i: true when
  * it changed the backend's state (up after rise successes in a row,
  * down after fall failures in a row).
@@ -156,6 +158,8 @@ int sf_bpool_add(struct sf_bpool *bp, const struct sf_addr *a, uint16_t port,
 		unsigned int weight);
 int sf_bpool_pick(const struct sf_bpool *bp, struct sf_bsel *st,
 		const struct sf_flow_key *k);
+int sf_bpool_pick_other(const struct sf_bpool *bp, struct sf_bsel *st,
+		const struct sf_flow_key *k, int skip);
 bool sf_bpool_check(struct sf_bpool *bp, unsigned int i, bool ok);
 
 static inline bool
@@ -242,6 +246,8 @@ enum sf_pr_state {
 #define SF_PRF_DONE       0x0f
 #define SF_PRF_CFIRST     0x10  /* the client closed first */
 #define SF_PRF_HDR        0x20  /* the PROXY header is not acknowledged */
+#define SF_PRF_TSADD      0x40  /* client has timestamps, the backend not */
+#define SF_PRF_NOECN      0x80  /* client has ECN, the backend not */
 
 /* Idle limits of a spliced pair, before and after a FIN. */
 #define SF_PX_IDLE_MS_DEFAULT 900000u
@@ -272,6 +278,7 @@ struct sf_pair {
 	uint32_t pr_c_tsecr0;          /* its TSecr: our SYN-ACK's TSval */
 	uint32_t pr_hdr_end;           /* backend leg: past the header */
 	uint32_t pr_hdr_at;            /* tick the header goes again */
+	uint32_t pr_t0;                /* tick the pair was spliced */
 	uint8_t pr_state;              /* enum sf_pr_state */
 	uint8_t pr_flags;              /* SF_PRF_* */
 	uint8_t pr_pool;

@@ -306,6 +306,8 @@ sf_ltab_update(struct sf_etcp *et, unsigned int id,
 	SF_LS_SET(ls, keepalive_intvl_ms, q.keepalive_intvl_ms);
 	SF_LS_SET(ls, keepalive_probes, q.keepalive_probes);
 	SF_LS_SET(ls, idle_timeout_ms, q.idle_timeout_ms);
+	SF_LS_SET(ls, pool, q.pool);
+	SF_LS_SET(ls, proxy_protocol, q.proxy_protocol);
 	SF_LS_SET(ls, arg, q.arg);
 	SF_LS_SET(ls, on_close, q.on_close);
 	SF_LS_SET(ls, on_data, q.on_data);

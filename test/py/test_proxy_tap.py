@@ -261,7 +261,7 @@ def test_get_v4_v6(topo):
 
 
 @pytest.mark.parametrize("variant", ["default", "no_timestamps",
-                                     "no_wscale", "loss"])
+                                     "no_wscale", "loss", "backend_no_ts"])
 def test_10mb_both_ways(topo, variant):
     """10 MB down and 10 MB up, byte-exact, in several client setups."""
     before = topo.nstat(topo.bns, "TcpExtTSEcrRejected", "TcpExtPAWSEstab")
@@ -273,12 +273,17 @@ def test_10mb_both_ways(topo, variant):
     elif variant == "no_wscale":
         run(["sysctl", "-qw", "net.ipv4.tcp_window_scaling=0"],
             ns=topo.cns, check=True)
+    elif variant == "backend_no_ts":
+        run(["sysctl", "-qw", "net.ipv4.tcp_timestamps=0"], ns=topo.bns,
+            check=True)
+        undo.append((topo.bns, ["sysctl", "-qw",
+                                "net.ipv4.tcp_timestamps=1"]))
     elif variant == "loss":
         for chain, opt in (("INPUT", "--sport"), ("OUTPUT", "--dport")):
             run(["iptables", "-A", chain, "-p", "tcp", opt, "80", "-m",
                  "statistic", "--mode", "random", "--probability", "0.02",
                  "-j", "DROP"], ns=topo.cns, check=True)
-        undo.append(["iptables", "-F"])
+        undo.append((topo.cns, ["iptables", "-F"]))
     try:
         out = topo.tmp / "down.bin"
         r = topo.curl("http://%s/big.bin" % F4, "-o", str(out), timeout=60)
@@ -289,8 +294,8 @@ def test_10mb_both_ways(topo, variant):
         assert r.returncode == 0, r.stderr
         assert r.stdout.strip() == topo.big_sha
     finally:
-        for cmd in undo:
-            run(cmd, ns=topo.cns)
+        for ns, cmd in undo:
+            run(cmd, ns=ns)
         run(["sysctl", "-qw", "net.ipv4.tcp_timestamps=1"], ns=topo.cns)
         run(["sysctl", "-qw", "net.ipv4.tcp_window_scaling=1"], ns=topo.cns)
     c = counters(topo)
@@ -299,6 +304,12 @@ def test_10mb_both_ways(topo, variant):
     if variant == "loss":
         # Losses on the client leg make both ends SACK across the splice.
         assert c["proxy_sack_blocks"] > c0["proxy_sack_blocks"], c
+    if variant == "backend_no_ts":
+        # The client has timestamps, the backend not: synfront gives the
+        # backend's segments theirs (the client verified every checksum).
+        assert c["proxy_ts_inserted"] - c0["proxy_ts_inserted"] > 5000, c
+    else:
+        assert c["proxy_ts_inserted"] == c0["proxy_ts_inserted"], c
     after = topo.nstat(topo.bns, "TcpExtTSEcrRejected", "TcpExtPAWSEstab")
     assert after == before, (before, after)
 
@@ -470,14 +481,28 @@ def test_proxy_protocol_nginx(tmp_path):
         t.start()
         t.nginx(PP_PORT)
         t.backend_up()
+        # The first 4 payload bytes of a PROXY header: "PROX" (v1) or
+        # the v2 signature's "\r\n\r\n".
+        first = {1: "0x50524f58", 2: "0x0d0a0d0a"}
         for version in (1, 2):
             if version == 2:
                 got = t.sf.telemetry("/synfront/listen,80,proxy_protocol=2")
                 assert got["action"] == "changed", got
             for host, client, ours in ((F4, C4, S4),
                                        ("[%s]" % F6, C6, S6)):
+                cap = t.spawn(t.bns, [
+                    "timeout", "10", "tcpdump", "-l", "-n", "-c", "1",
+                    "-i", t.btap,
+                    "tcp dst port %d and tcp[((tcp[12:1] & 0xf0) >> 2):4]"
+                    " = %s" % (PP_PORT, first[version]) if host == F4 else
+                    "tcp dst port %d and ip6[(40 + ((ip6[52] & 0xf0) >> "
+                    "2)):4] = %s" % (PP_PORT, first[version])])
+                time.sleep(1.0)
                 r = t.curl("http://%s/" % host)
                 assert r.returncode == 0, r.stderr
+                # tcpdump saw the header of this version go to the backend.
+                assert cap.wait(timeout=15) == 0, cap.stderr.read()
+                assert "1 packet captured" in cap.stderr.read()
                 addr, port, remote = r.stdout.split()
                 # nginx read the client's address from the header, and
                 # saw synfront's backend-side address as the peer.

@@ -210,6 +210,20 @@ test_rr(void)
 		client_key(&k, true, 0);
 		SF_CHECK_EQ(sf_bpool_pick(&bp, &st, &k), -ENOENT);
 	}
+	/*
+	 * A retry leaves out the backend that failed: another one when any
+	 * is up, none when it was the only one.
+	 */
+	client_key(&k, false, 0);
+	for (i = 0; i < 20; i++)
+		SF_CHECK(sf_bpool_pick_other(&bp, &st, &k, 0) != 0);
+	bp.bp_be[1].be_up = bp.bp_be[2].be_up = 0;
+	SF_CHECK_EQ(sf_bpool_pick_other(&bp, &st, &k, 0), -ENOENT);
+	SF_CHECK_EQ(sf_bpool_pick_other(&bp, &st, &k, -1), 0);
+	bp.bp_sched = SF_BP_HASH;
+	bp.bp_be[1].be_up = 1;
+	SF_CHECK_EQ(sf_bpool_pick_other(&bp, &st, &k, 0), 1);
+	SF_CHECK_EQ(sf_bpool_pick_other(&bp, &st, &k, 1), 0);
 }
 
 /*
