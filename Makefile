@@ -9,6 +9,7 @@ PYTHON    ?= /usr/bin/python3
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build run run-huge test unit pytest example asan fuzz bench \
+	bench-synproxy \
 	clean
 
 all: build
@@ -62,6 +63,13 @@ example: build
 # table in docs/benchmarks.md and the plots in docs/img/. Root, ~10 min.
 bench: build
 	$(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS)
+	$(PYTHON) bench/synproxy.py --build $(BUILD) --pmd af_xdp \
+		--rates 20000,50000,100000,150000
+
+# The SYN proxy against Linux's SYNPROXY alone (docs/benchmarks.md), ~4 min.
+bench-synproxy: build
+	$(PYTHON) bench/synproxy.py --build $(BUILD) --pmd af_xdp \
+		--rates 20000,50000,100000,150000
 
 # The C unit tests under AddressSanitizer and UBSan.
 $(ASAN)/build.ninja:
