@@ -214,6 +214,12 @@ sf_setup_lcores(void)
 	return 0;
 }
 
+/*
+ * The pool of --backend ([synfront] backend lines), which proxy listeners
+ * without backend lines of their own use; -1: none.
+ */
+static int sf_pool0 = -1;
+
 /* Listeners added over /synfront/listen: "app=NAME" picks the callbacks. */
 static int
 sf_listen_key(const char *key, const char *val,
@@ -233,7 +239,8 @@ sf_listen_key(const char *key, const char *val,
 			p->on_close = sf_builtin_ops(k)->on_close;
 			p->on_data = sf_builtin_ops(k)->on_data;
 			p->proxy = k == SF_BUILTIN_PROXY;
-			p->pool = 0;
+			p->pool = (uint8_t)(sf_pool0 >= 0 ? sf_pool0 :
+				SF_MAX_POOLS);
 			return 0;
 		}
 	}
@@ -347,7 +354,8 @@ sf_lparams(const struct sf_lsettings *ls, struct sf_listener_params *lp)
 	lp->on_close = app->on_close;
 	lp->on_data = app->on_data;
 	lp->proxy = ls->app == SF_BUILTIN_PROXY;
-	lp->pool = 0;
+	/* An out-of-range pool makes sf_engine_listen() refuse: none made. */
+	lp->pool = (uint8_t)(sf_pool0 >= 0 ? sf_pool0 : SF_MAX_POOLS);
 	lp->proxy_protocol = (uint8_t)ls->proxy_protocol;
 }
 
@@ -384,6 +392,8 @@ sf_setup_listeners(void)
 		const struct sf_builtin_ops *app = sf_builtin_ops(ls->app);
 
 		sf_lparams(ls, &lp);
+		if (lc->ls_pool.nb_backends != 0)
+			lp.pool = (uint8_t)lc->ls_pool_id;
 		lp.addr = lc->ls_addr;
 		lp.port = lc->ls_port;
 		if (lc->ls_addr.family == 0)
@@ -401,7 +411,7 @@ sf_setup_listeners(void)
 				ret == -EEXIST ?
 				"that address and port are listened on already, or a wildcard on the port overlaps" :
 				ret == -EINVAL && lp.proxy ?
-				"app proxy needs a backend pool: give --backend ADDR:PORT,... (or backend = in the config)" :
+				"app proxy needs a backend pool: give --backend ADDR:PORT,... (or backend = lines in [synfront] or in its [listener] section)" :
 				ret == -EINVAL ?
 				"the address is not a unicast host address (multicast, loopback, broadcast, reserved)" :
 				strerror(-ret));
@@ -505,20 +515,67 @@ sf_setup_steering(uint16_t port, const struct sf_port_setup *ps)
 	return 0;
 }
 
-/*
- * Backend pool 0 (--backend), health-checked from the workers' clocks,
- * where listeners with app proxy send their clients (docs/synproxy.md).
- */
+/* A backend pool from its configuration: its id, or a negative errno. */
 static int
-sf_setup_backends(void)
+sf_setup_pool(const struct sf_pool_conf *pc, const char *what)
 {
 	struct sf_pool_params pp;
-	struct sf_proxy_params xp;
 	char abuf[64];
 	unsigned int i;
 	int pool, ret;
 
-	if (sf_conf.nb_backends == 0)
+	sf_pool_params_init(&pp);
+	pp.sched = (uint8_t)pc->sched;
+	pp.rise = (uint8_t)pc->rise;
+	pp.fall = (uint8_t)pc->fall;
+	pp.check_ms = pc->check_ms;
+	pp.check_timeout_ms = pc->check_timeout_ms;
+	pool = sf_engine_pool_add(sf_eng, &pp);
+	if (pool < 0) {
+		SF_LOG(ERR, "backend pool of %s refused: %s (the check "
+			"timeout, %u ms, must lie within 3..backend_check_ms, "
+			"%u ms; at most %d pools)", what, strerror(-pool),
+			pp.check_timeout_ms, pp.check_ms, SF_MAX_POOLS);
+		sf_conf_refused = true;
+		return pool;
+	}
+	for (i = 0; i < pc->nb_backends; i++) {
+		const struct sf_backend_conf *bc = &pc->backends[i];
+
+		sf_addr_format(&bc->bc_addr, abuf, sizeof(abuf));
+		ret = sf_engine_backend_add(sf_eng, (unsigned int)pool,
+			&bc->bc_addr, bc->bc_port, bc->bc_weight);
+		if (ret < 0) {
+			SF_LOG(ERR, "backend %s port %u of %s refused: %s", abuf,
+				bc->bc_port, what, ret == -EEXIST ?
+				"given twice" : strerror(-ret));
+			sf_conf_refused = true;
+			return ret;
+		}
+		SF_LOG(INFO, "pool %d (%s): backend %s port %u weight %u",
+			pool, what, abuf, bc->bc_port, bc->bc_weight);
+	}
+	return pool;
+}
+
+/*
+ * Backend pools, health-checked from the workers' clocks, where listeners
+ * with app proxy send their clients (docs/synproxy.md): pool 0 from
+ * --backend (or [synfront] backend lines), then one per listener with
+ * backend lines of its own.
+ */
+static int
+sf_setup_backends(void)
+{
+	struct sf_proxy_params xp;
+	struct sf_pool_conf pc;
+	unsigned int i;
+	bool any = sf_conf.nb_backends != 0;
+	int ret;
+
+	for (i = 0; i < sf_conf.nb_listen; i++)
+		any |= sf_conf.listen[i].ls_pool.nb_backends != 0;
+	if (!any)
 		return 0;
 	sf_proxy_params_init(&xp);
 	xp.idle_ms = sf_conf.proxy_idle_ms;
@@ -531,35 +588,34 @@ sf_setup_backends(void)
 		sf_conf_refused = true;
 		return -EINVAL;
 	}
-	sf_pool_params_init(&pp);
-	pp.sched = (uint8_t)sf_conf.backend_sched;
-	pp.rise = (uint8_t)sf_conf.backend_rise;
-	pp.fall = (uint8_t)sf_conf.backend_fall;
-	pp.check_ms = sf_conf.backend_check_ms;
-	pp.check_timeout_ms = sf_conf.backend_check_timeout_ms;
-	pool = sf_engine_pool_add(sf_eng, &pp);
-	if (pool < 0) {
-		SF_LOG(ERR, "backend pool refused: %s (the check timeout, %u "
-			"ms, must lie within 3..backend_check_ms, %u ms)",
-			strerror(-pool), pp.check_timeout_ms, pp.check_ms);
-		sf_conf_refused = true;
-		return pool;
-	}
-	for (i = 0; i < sf_conf.nb_backends; i++) {
-		const struct sf_backend_conf *bc = &sf_conf.backends[i];
-
-		sf_addr_format(&bc->bc_addr, abuf, sizeof(abuf));
-		ret = sf_engine_backend_add(sf_eng, (unsigned int)pool,
-			&bc->bc_addr, bc->bc_port, bc->bc_weight);
-		if (ret < 0) {
-			SF_LOG(ERR, "backend %s port %u refused: %s", abuf,
-				bc->bc_port, ret == -EEXIST ? "given twice" :
-				strerror(-ret));
-			sf_conf_refused = true;
+	if (sf_conf.nb_backends != 0) {
+		memset(&pc, 0, sizeof(pc));
+		pc.nb_backends = sf_conf.nb_backends;
+		memcpy(pc.backends, sf_conf.backends, sizeof(pc.backends));
+		pc.sched = sf_conf.backend_sched;
+		pc.rise = sf_conf.backend_rise;
+		pc.fall = sf_conf.backend_fall;
+		pc.check_ms = sf_conf.backend_check_ms;
+		pc.check_timeout_ms = sf_conf.backend_check_timeout_ms;
+		ret = sf_setup_pool(&pc, "--backend");
+		if (ret < 0)
 			return ret;
-		}
-		SF_LOG(INFO, "pool %d: backend %s port %u weight %u", pool,
-			abuf, bc->bc_port, bc->bc_weight);
+		sf_pool0 = ret;
+	}
+	for (i = 0; i < sf_conf.nb_listen; i++) {
+		struct sf_listen_conf *lc = &sf_conf.listen[i];
+
+		if (lc->ls_pool.nb_backends == 0)
+			continue;
+		if (lc->ls_s.app != SF_BUILTIN_PROXY)
+			SF_LOG(WARNING, "listener %s: backend lines but app %s: "
+				"its pool is only health-checked (app proxy "
+				"sends clients to it)", lc->ls_name,
+				sf_builtin_name(lc->ls_s.app));
+		ret = sf_setup_pool(&lc->ls_pool, lc->ls_name);
+		if (ret < 0)
+			return ret;
+		lc->ls_pool_id = ret;
 	}
 	return 0;
 }

@@ -717,6 +717,12 @@ sf_key_is_listener(enum sf_key k)
 	case SF_KEY_KEEPALIVE_PROBES:
 	case SF_KEY_IDLE_TIMEOUT_MS:
 	case SF_KEY_PROXY_PROTOCOL:
+	case SF_KEY_BACKEND:
+	case SF_KEY_BACKEND_SCHED:
+	case SF_KEY_BACKEND_RISE:
+	case SF_KEY_BACKEND_FALL:
+	case SF_KEY_BACKEND_CHECK_MS:
+	case SF_KEY_BACKEND_CHECK_TIMEOUT_MS:
 		return true;
 	default:
 		return false;
@@ -1087,6 +1093,8 @@ sf_conf_load_listener(struct sf_conf *conf, struct rte_cfgfile *cfg,
 		ls = &conf->listen[before];
 		snprintf(ls->ls_name, sizeof(ls->ls_name), "%s", name);
 		scratch = *conf;
+		/* Its backend lines make a pool of its own. */
+		scratch.nb_backends = 0;
 	}
 	for (i = 0; i < n && ret == 0; i++) {
 		if (strcmp(ent[i].name, "listen") == 0)
@@ -1096,7 +1104,7 @@ sf_conf_load_listener(struct sf_conf *conf, struct rte_cfgfile *cfg,
 		k = sf_conf_key(ent[i].name);
 		if (k < 0 || !sf_key_is_listener(k)) {
 			ret = sf_conf_error(where,
-				"'%s' is not a listener setting: a [listener] section takes listen, app, syncookies, backlog, syn_backlog, synack_retries, defer_accept, abort_on_overflow, mss, window, wscale, timestamps, sack, ecn, synack_timeout_ms, keepalive_ms, keepalive_intvl_ms, keepalive_probes, idle_timeout_ms, proxy_protocol",
+				"'%s' is not a listener setting: a [listener] section takes listen, app, syncookies, backlog, syn_backlog, synack_retries, defer_accept, abort_on_overflow, mss, window, wscale, timestamps, sack, ecn, synack_timeout_ms, keepalive_ms, keepalive_intvl_ms, keepalive_probes, idle_timeout_ms, proxy_protocol, backend, backend_sched, backend_rise, backend_fall, backend_check_ms, backend_check_timeout_ms",
 				ent[i].name);
 			break;
 		}
@@ -1159,6 +1167,7 @@ sf_conf_resolve_listeners(struct sf_conf *conf)
 			continue;
 		}
 		scratch = *conf;
+		scratch.nb_backends = 0;
 		for (j = 0; j < ls->ls_nb_keys; j++) {
 			/* Checked at load: this cannot fail, but say where. */
 			snprintf(where, sizeof(where), "%s: [listener %s] %s",
@@ -1170,6 +1179,14 @@ sf_conf_resolve_listeners(struct sf_conf *conf)
 				return ret;
 		}
 		sf_lsettings_of(&scratch, &ls->ls_s);
+		ls->ls_pool.nb_backends = scratch.nb_backends;
+		memcpy(ls->ls_pool.backends, scratch.backends,
+			sizeof(ls->ls_pool.backends));
+		ls->ls_pool.sched = scratch.backend_sched;
+		ls->ls_pool.rise = scratch.backend_rise;
+		ls->ls_pool.fall = scratch.backend_fall;
+		ls->ls_pool.check_ms = scratch.backend_check_ms;
+		ls->ls_pool.check_timeout_ms = scratch.backend_check_timeout_ms;
 	}
 	return 0;
 }

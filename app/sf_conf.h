@@ -71,12 +71,35 @@ struct sf_lsettings {
 /* Most keys one [listener NAME] section holds. */
 #define SF_LISTEN_MAX_KEYS 16
 
+struct sf_backend_conf {
+	struct sf_addr bc_addr;
+	uint16_t bc_port;
+	uint16_t bc_weight;
+};
+
+/* A backend pool as configured (sf_proxy.h's pool and its backends). */
+struct sf_pool_conf {
+	unsigned int nb_backends;
+	struct sf_backend_conf backends[SF_MAX_POOL_BACKENDS];
+	unsigned int sched;             /* enum sf_pool_sched */
+	unsigned int rise;
+	unsigned int fall;
+	unsigned int check_ms;          /* 0: no checks */
+	unsigned int check_timeout_ms;
+};
+
 struct sf_listen_conf {
 	struct sf_addr ls_addr;   /* family 0: every address of both families */
 	uint16_t ls_port;         /* host order, 1..65535 */
 	char ls_name[64];         /* its [listener NAME] section; "" if none */
 	/* Settings in force: the defaults, then its section's keys. */
 	struct sf_lsettings ls_s;
+	/*
+	 * Its own backend pool, from backend lines in its section (app
+	 * proxy); nb_backends 0: pool 0, the [synfront] one.
+	 */
+	struct sf_pool_conf ls_pool;
+	int ls_pool_id;           /* the pool made of it (main.c), or 0 */
 	unsigned int ls_nb_keys;  /* keys of its own section, as written */
 	struct {
 		int lk_key;
@@ -101,12 +124,6 @@ struct sf_route_conf {
 };
 
 /* A backend as written: ADDR:PORT[@WEIGHT]. */
-struct sf_backend_conf {
-	struct sf_addr bc_addr;
-	uint16_t bc_port;
-	uint16_t bc_weight;
-};
-
 struct sf_conf {
 	char config_file[PATH_MAX];     /* -c; empty: none */
 	unsigned int stats_interval;    /* seconds; 0 = no stats line */

@@ -346,3 +346,30 @@ def test_bad_active_open_values(opt, value, want):
     assert r.returncode == 2
     line = one_error_line(r)
     assert opt in line and value in line and want in line, line
+
+
+def test_listener_backend_lines(tmp_path):
+    """backend lines in a [listener] section: parsed as --backend's (a bad
+    one names the file, section, value and form), counted per listener
+    (64 each, not added to [synfront]'s)."""
+    bad = tmp_path / "bad.ini"
+    bad.write_text("[synfront]\nbackend = 10.0.0.1:80\n"
+                   "[listener db]\nlisten = 5432\napp = proxy\n"
+                   "backend = 10.0.0.9\n")
+    r = synfront(["--", "-c", str(bad)])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "[listener db] backend" in line and "10.0.0.9" in line and \
+        "ADDR:PORT[@WEIGHT]" in line, line
+    # 60 in [synfront] and 14 in the listener: fine (the error that ends
+    # the run is the next line's, not "too many backends").
+    many = tmp_path / "many.ini"
+    lines = ["[synfront]"] + ["backend = 10.0.1.%d:80" % i
+                              for i in range(1, 61)]
+    lines += ["[listener db]", "listen = 5432", "app = proxy"] + [
+        "backend = 10.0.2.%d:80,10.0.3.%d:80" % (i, i) for i in range(1, 8)]
+    many.write_text("\n".join(lines + ["mss = 1"]) + "\n")
+    r = synfront(["--", "-c", str(many)])
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "[listener db] mss" in line, line

@@ -116,7 +116,7 @@ http {
 class Topo:
     """synfront between a client and a backend namespace (two taps)."""
 
-    def __init__(self, tmp, backends, extra=()):
+    def __init__(self, tmp, backends, extra=(), sections=""):
         self.tmp = tmp
         self.sns = unique_name("n")
         self.cns = unique_name("n")
@@ -131,8 +131,8 @@ class Topo:
             "syn_backlog = %d\n\n"
             "[port0]\naddr = %s/24\naddr = %s/64\n\n"
             "[port1]\naddr = %s/24\naddr = %s/64\n\n"
-            "[listener web]\nlisten = 80\n" % (
-                backends, SYN_BACKLOG, F4, F6, S4, S6))
+            "[listener web]\nlisten = 80\n%s" % (
+                backends, SYN_BACKLOG, F4, F6, S4, S6, sections))
         self.sf = Synfront(vdev="net_tap0,iface=" + self.ctap,
                            more_vdevs=["net_tap1,iface=" + self.btap],
                            netns=self.sns, lcores="0", tmpdir=tmp,
@@ -475,18 +475,35 @@ def test_port_reuse_served(topo):
                     reason="nginx not installed (scripts/install-deps.sh "
                     "installs nginx-light)")
 def test_proxy_protocol_nginx(tmp_path):
-    t = Topo(tmp_path, "%s:%d,[%s]:%d" % (B4, PP_PORT, B6, PP_PORT),
-             extra=["--proxy-protocol", "1"])
+    """A listener with a pool of its own ([listener] backend lines) and a
+    PROXY header, beside one on the [synfront] pool without."""
+    t = Topo(tmp_path, "%s:%d,[%s]:%d" % (B4, HTTP_PORT, B6, HTTP_PORT),
+             sections="\n[listener pp]\nlisten = 81\napp = proxy\n"
+             "proxy_protocol = 1\nbackend = %s:%d\nbackend = [%s]:%d\n" % (
+                 B4, PP_PORT, B6, PP_PORT))
     try:
         t.start()
+        t.srv = t.server()
+        (t.tmp / "hello.txt").write_text("no header here\n")
         t.nginx(PP_PORT)
-        t.backend_up()
+        pools = t.sf.telemetry("/synfront/backends")
+        assert set(pools) >= {"pool0", "pool1"}, pools
+        deadline = time.monotonic() + 15
+        while any(t.sf.telemetry("/synfront/backends,%d" % i)["up"] != 2
+                  for i in (0, 1)):
+            assert time.monotonic() < deadline, \
+                t.sf.telemetry("/synfront/backends")
+            time.sleep(0.05)
+        # Port 80 goes to the Python server, which would choke on a
+        # PROXY header: none is sent there.
+        r = t.curl("http://%s/hello.txt" % F4)
+        assert r.stdout == "no header here\n", (r.stdout, r.stderr)
         # The first 4 payload bytes of a PROXY header: "PROX" (v1) or
         # the v2 signature's "\r\n\r\n".
         first = {1: "0x50524f58", 2: "0x0d0a0d0a"}
         for version in (1, 2):
             if version == 2:
-                got = t.sf.telemetry("/synfront/listen,80,proxy_protocol=2")
+                got = t.sf.telemetry("/synfront/listen,81,proxy_protocol=2")
                 assert got["action"] == "changed", got
             for host, client, ours in ((F4, C4, S4),
                                        ("[%s]" % F6, C6, S6)):
@@ -498,7 +515,7 @@ def test_proxy_protocol_nginx(tmp_path):
                     "tcp dst port %d and ip6[(40 + ((ip6[52] & 0xf0) >> "
                     "2)):4] = %s" % (PP_PORT, first[version])])
                 time.sleep(1.0)
-                r = t.curl("http://%s/" % host)
+                r = t.curl("http://%s:81/" % host)
                 assert r.returncode == 0, r.stderr
                 # tcpdump saw the header of this version go to the backend.
                 assert cap.wait(timeout=15) == 0, cap.stderr.read()
@@ -515,3 +532,42 @@ def test_proxy_protocol_nginx(tmp_path):
         t.cleanup()
     for ns in (t.sns, t.cns, t.bns):
         assert not netns_exists(ns)
+
+
+def test_one_port(tmp_path):
+    """One port for both sides (a one-armed proxy): the listener's address
+    and the backend on the same tap; the client's and the backend's kernel
+    are one, reached only through synfront (10.10.0.1:80 -> 10.10.0.2)."""
+    from conftest import PEER_V4, SF_ADDR_ARGS, SF_V4
+    sf = Synfront(vdev="tap", lcores="0", tmpdir=tmp_path,
+                  app_args=SF_ADDR_ARGS + [
+                      "--listen", "80", "--app", "proxy",
+                      "--backend", "%s:%d" % (PEER_V4, HTTP_PORT),
+                      "--backend-check-ms", "200",
+                      "--backend-check-timeout-ms", "150"])
+    srv = None
+    try:
+        sf.start()
+        (tmp_path / "hello.txt").write_text("one arm\n")
+        srv = subprocess.Popen(
+            ["ip", "netns", "exec", sf.ns, PYTHON, "-c", SERVER,
+             str(HTTP_PORT)], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+            cwd=str(tmp_path), preexec_fn=_pdeathsig)
+        assert srv.stdout.readline().strip() == "up", srv.stderr.read()
+        deadline = time.monotonic() + 15
+        while sf.telemetry("/synfront/backends,0")["up"] != 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        r = run(["curl", "-s", "-m", "10", "http://%s/hello.txt" % SF_V4],
+                ns=sf.ns, timeout=20)
+        assert r.stdout == "one arm\n", (r.stdout, r.stderr)
+        # curl's FIN, the server's, their ACKs: the pair ends.
+        c = sf.wait_counters(lambda c: c["proxy_closed"] == 1,
+                             what="the pair's close")
+        assert c["proxy_spliced"] == 1, c
+        sf.stop_and_check()
+    finally:
+        stop_proc(srv)
+        sf.cleanup()
+    assert not netns_exists(sf.ns)
