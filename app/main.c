@@ -568,9 +568,8 @@ static int
 sf_setup_backends(void)
 {
 	struct sf_proxy_params xp;
-	struct sf_pool_conf pc;
 	unsigned int i;
-	bool any = sf_conf.nb_backends != 0;
+	bool any = sf_conf.pool0.nb_backends != 0;
 	int ret;
 
 	for (i = 0; i < sf_conf.nb_listen; i++)
@@ -588,16 +587,8 @@ sf_setup_backends(void)
 		sf_conf_refused = true;
 		return -EINVAL;
 	}
-	if (sf_conf.nb_backends != 0) {
-		memset(&pc, 0, sizeof(pc));
-		pc.nb_backends = sf_conf.nb_backends;
-		memcpy(pc.backends, sf_conf.backends, sizeof(pc.backends));
-		pc.sched = sf_conf.backend_sched;
-		pc.rise = sf_conf.backend_rise;
-		pc.fall = sf_conf.backend_fall;
-		pc.check_ms = sf_conf.backend_check_ms;
-		pc.check_timeout_ms = sf_conf.backend_check_timeout_ms;
-		ret = sf_setup_pool(&pc, "--backend");
+	if (sf_conf.pool0.nb_backends != 0) {
+		ret = sf_setup_pool(&sf_conf.pool0, "--backend");
 		if (ret < 0)
 			return ret;
 		sf_pool0 = ret;

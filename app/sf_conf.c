@@ -110,11 +110,11 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->connect_parallel = 1;
 	/* The engine's (HAProxy's) defaults. */
 	sf_pool_params_init(&pp);
-	conf->backend_sched = pp.sched;
-	conf->backend_rise = pp.rise;
-	conf->backend_fall = pp.fall;
-	conf->backend_check_ms = pp.check_ms;
-	conf->backend_check_timeout_ms = pp.check_timeout_ms;
+	conf->pool0.sched = pp.sched;
+	conf->pool0.rise = pp.rise;
+	conf->pool0.fall = pp.fall;
+	conf->pool0.check_ms = pp.check_ms;
+	conf->pool0.check_timeout_ms = pp.check_timeout_ms;
 	sf_proxy_params_init(&xp);
 	conf->proxy_idle_ms = xp.idle_ms;
 	conf->proxy_fin_idle_ms = xp.fin_idle_ms;
@@ -652,11 +652,11 @@ sf_parse_backends(const char *where, const char *val, struct sf_conf *conf)
 		buf[n] = '\0';
 		p += n + (p[n] == ',');
 		tok = buf;
-		if (conf->nb_backends == SF_MAX_POOL_BACKENDS)
+		if (conf->pool0.nb_backends == SF_MAX_POOL_BACKENDS)
 			return sf_conf_error(where,
 				"too many backends at '%s': at most %d", tok,
 				SF_MAX_POOL_BACKENDS);
-		bc = &conf->backends[conf->nb_backends];
+		bc = &conf->pool0.backends[conf->pool0.nb_backends];
 		bc->bc_weight = 1;
 		at = strrchr(tok, '@');
 		if (at != NULL) {
@@ -673,7 +673,7 @@ sf_parse_backends(const char *where, const char *val, struct sf_conf *conf)
 			return sf_conf_error(where,
 				"invalid backend '%s': expected ADDR:PORT[@WEIGHT], [V6ADDR]:PORT for IPv6",
 				tok);
-		conf->nb_backends++;
+		conf->pool0.nb_backends++;
 	}
 	return 0;
 }
@@ -931,23 +931,23 @@ sf_conf_set(struct sf_conf *conf, enum sf_key key, const char *val,
 		return sf_parse_backends(where, val, conf);
 	case SF_KEY_BACKEND_SCHED:
 		return sf_parse_name(where, val, sf_sched_names,
-				RTE_DIM(sf_sched_names), &conf->backend_sched);
+				RTE_DIM(sf_sched_names), &conf->pool0.sched);
 	case SF_KEY_BACKEND_RISE:
 		return sf_parse_uint(where, val, 1, 100,
 				"(checks in a row that bring a backend up)",
-				&conf->backend_rise);
+				&conf->pool0.rise);
 	case SF_KEY_BACKEND_FALL:
 		return sf_parse_uint(where, val, 1, 100,
 				"(checks in a row that take a backend down)",
-				&conf->backend_fall);
+				&conf->pool0.fall);
 	case SF_KEY_BACKEND_CHECK_MS:
 		return sf_parse_uint(where, val, 0, 3600000,
 				"(milliseconds between checks of a backend; 0: none)",
-				&conf->backend_check_ms);
+				&conf->pool0.check_ms);
 	case SF_KEY_BACKEND_CHECK_TIMEOUT_MS:
 		return sf_parse_uint(where, val, 3, 3600000,
 				"(milliseconds a check may take)",
-				&conf->backend_check_timeout_ms);
+				&conf->pool0.check_timeout_ms);
 	case SF_KEY_BACKEND_RETRIES:
 		return sf_parse_uint(where, val, 0, 16,
 				"(other backends tried when an open fails)",
@@ -1094,7 +1094,7 @@ sf_conf_load_listener(struct sf_conf *conf, struct rte_cfgfile *cfg,
 		snprintf(ls->ls_name, sizeof(ls->ls_name), "%s", name);
 		scratch = *conf;
 		/* Its backend lines make a pool of its own. */
-		scratch.nb_backends = 0;
+		scratch.pool0.nb_backends = 0;
 	}
 	for (i = 0; i < n && ret == 0; i++) {
 		if (strcmp(ent[i].name, "listen") == 0)
@@ -1167,7 +1167,7 @@ sf_conf_resolve_listeners(struct sf_conf *conf)
 			continue;
 		}
 		scratch = *conf;
-		scratch.nb_backends = 0;
+		scratch.pool0.nb_backends = 0;
 		for (j = 0; j < ls->ls_nb_keys; j++) {
 			/* Checked at load: this cannot fail, but say where. */
 			snprintf(where, sizeof(where), "%s: [listener %s] %s",
@@ -1179,14 +1179,7 @@ sf_conf_resolve_listeners(struct sf_conf *conf)
 				return ret;
 		}
 		sf_lsettings_of(&scratch, &ls->ls_s);
-		ls->ls_pool.nb_backends = scratch.nb_backends;
-		memcpy(ls->ls_pool.backends, scratch.backends,
-			sizeof(ls->ls_pool.backends));
-		ls->ls_pool.sched = scratch.backend_sched;
-		ls->ls_pool.rise = scratch.backend_rise;
-		ls->ls_pool.fall = scratch.backend_fall;
-		ls->ls_pool.check_ms = scratch.backend_check_ms;
-		ls->ls_pool.check_timeout_ms = scratch.backend_check_timeout_ms;
+		ls->ls_pool = scratch.pool0;
 	}
 	return 0;
 }
@@ -1529,7 +1522,7 @@ sf_conf_parse(struct sf_conf *conf, int argc, char **argv)
 			cli_route = true;
 		}
 		if (key == SF_KEY_BACKEND && !cli_backend) {
-			conf->nb_backends = 0;
+			conf->pool0.nb_backends = 0;
 			cli_backend = true;
 		}
 		if (key == SF_KEY_ABORT_ON_OVERFLOW)

@@ -191,14 +191,11 @@ struct sf_conf {
 	unsigned int connect_parallel;  /* at once, at most */
 	uint8_t connect_send[SF_CONNECT_SEND_MAX]; /* each sends, expects back */
 	unsigned int connect_send_len;
-	/* Backend pool 0 (--backend, sf_proxy.h) and its checks. */
-	unsigned int nb_backends;
-	struct sf_backend_conf backends[SF_MAX_POOL_BACKENDS];
-	unsigned int backend_sched;     /* enum sf_pool_sched */
-	unsigned int backend_rise;
-	unsigned int backend_fall;
-	unsigned int backend_check_ms;  /* 0: no checks */
-	unsigned int backend_check_timeout_ms;
+	/*
+	 * Backend pool 0 (--backend, sf_proxy.h) and its checks; while a
+	 * [listener] section is read, that listener's own.
+	 */
+	struct sf_pool_conf pool0;
 	/* The splice (sf_proxy_params). */
 	unsigned int proxy_idle_ms;
 	unsigned int proxy_fin_idle_ms;

@@ -60,18 +60,32 @@ sf_xl_write(struct rte_tcp_hdr *th, unsigned int off, const void *val,
 	th->cksum = ck;
 }
 
-/* The 32-bit big-endian field at off, plus delta. */
-static void
-sf_xl_add32(struct rte_tcp_hdr *th, unsigned int off, uint32_t delta)
+/*
+ * The 32-bit big-endian field at off, plus delta. At an even offset (the
+ * fixed header's fields, options after NOPs: nearly always) its two
+ * words' change goes into *acc, a one's complement sum folded into the
+ * checksum once at the end (sf_xlate_tcp()); at an odd one the words it
+ * straddles are adjusted at once.
+ */
+static inline void
+sf_xl_add32(struct rte_tcp_hdr *th, unsigned int off, uint32_t delta,
+		uint32_t *acc)
 {
 	uint8_t *h = (uint8_t *)th;
-	uint32_t v;
+	uint32_t v, n;
 
 	if (delta == 0)
 		return;
 	memcpy(&v, h + off, 4);
-	v = rte_cpu_to_be_32(rte_be_to_cpu_32(v) + delta);
-	sf_xl_write(th, off, &v, 4);
+	n = rte_cpu_to_be_32(rte_be_to_cpu_32(v) + delta);
+	if (off & 1) {
+		sf_xl_write(th, off, &n, 4);
+		return;
+	}
+	memcpy(h + off, &n, 4);
+	/* Memory order: each half is one aligned word as the sum reads it. */
+	*acc += (uint16_t)~(uint16_t)v + (uint16_t)n +
+		(uint16_t)~(uint16_t)(v >> 16) + (uint16_t)(n >> 16);
 }
 
 uint16_t
@@ -92,20 +106,23 @@ sf_xlate_tcp(struct rte_tcp_hdr *th, const struct sf_xlate *x)
 	unsigned int nsack = 0;
 	const uint8_t *h = (const uint8_t *)th;
 	bool syn = th->tcp_flags & RTE_TCP_SYN_FLAG;
+	uint32_t acc = 0;
 	uint16_t w;
 
-	sf_xl_add32(th, offsetof(struct rte_tcp_hdr, sent_seq), x->xl_seq_delta);
+	sf_xl_add32(th, offsetof(struct rte_tcp_hdr, sent_seq), x->xl_seq_delta,
+		&acc);
 	if (th->tcp_flags & RTE_TCP_ACK_FLAG)
 		sf_xl_add32(th, offsetof(struct rte_tcp_hdr, recv_ack),
-			x->xl_ack_delta);
+			x->xl_ack_delta, &acc);
 	/* A SYN's window is never scaled (RFC 7323 2.2). */
 	if (!syn) {
 		w = rte_cpu_to_be_16(sf_xlate_window(
 			rte_be_to_cpu_16(th->rx_win), x->xl_wscale_in,
 			x->xl_wscale_out));
-		if (w != th->rx_win)
-			sf_xl_write(th, offsetof(struct rte_tcp_hdr, rx_win),
-				&w, 2);
+		if (w != th->rx_win) {
+			acc += (uint16_t)~th->rx_win + w;
+			th->rx_win = w;
+		}
 	}
 	for (o = sizeof(*th); o < doff; o += len) {
 		uint8_t kind = h[o];
@@ -125,13 +142,13 @@ sf_xlate_tcp(struct rte_tcp_hdr *th, const struct sf_xlate *x)
 		case SF_TCPOPT_TS:
 			if (len != 10)
 				break;
-			sf_xl_add32(th, o + 2, x->xl_tsval_delta);
-			sf_xl_add32(th, o + 6, x->xl_tsecr_delta);
+			sf_xl_add32(th, o + 2, x->xl_tsval_delta, &acc);
+			sf_xl_add32(th, o + 6, x->xl_tsecr_delta, &acc);
 			break;
 		case SF_TCPOPT_SACK:
 			for (i = o + 2; i + 8 <= o + len; i += 8) {
-				sf_xl_add32(th, i, x->xl_ack_delta);
-				sf_xl_add32(th, i + 4, x->xl_ack_delta);
+				sf_xl_add32(th, i, x->xl_ack_delta, &acc);
+				sf_xl_add32(th, i + 4, x->xl_ack_delta, &acc);
 				nsack++;
 			}
 			break;
@@ -148,6 +165,9 @@ sf_xlate_tcp(struct rte_tcp_hdr *th, const struct sf_xlate *x)
 			break;
 		}
 	}
+	if (acc != 0)
+		th->cksum = (uint16_t)~sf_cksum_fold((uint16_t)~th->cksum +
+			sf_cksum_fold(acc));
 	return nsack;
 }
 
