@@ -86,8 +86,6 @@ sf_px_free(struct sf_wtcp *wt, struct sf_pair *pr)
 {
 	if (pr->pr_b != NULL) {
 		pr->pr_b->cn_user = NULL;
-		if (pr->pr_b->cn_state == SF_CS_SYN_SENT)
-			pr->pr_b->cn_flags |= SF_CNF_DYING;
 		sf_conn_release(wt, pr->pr_b);
 		pr->pr_b = NULL;
 	}
@@ -101,7 +99,8 @@ sf_px_free(struct sf_wtcp *wt, struct sf_pair *pr)
 
 /*
  * Reset both legs (idle timeout, no backend, a leg that cannot go on):
- * each RST at the sequence number its peer expects from us.
+ * each RST at the sequence number its peer expects from us (out_rsts
+ * counts them, in sf_tcp_send()).
  */
 static void
 sf_px_abort(struct sf_wtcp *wt, struct sf_pair *pr)
@@ -122,11 +121,9 @@ sf_px_abort(struct sf_wtcp *wt, struct sf_pair *pr)
 		b->cn_snd_nxt = bc->pd_ack;
 		b->cn_rcv_nxt = bc->pd_nxt;
 		sf_conn_ctl(wt, b, b->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
-		sf_count(&wt->wt_net, SF_CNT_out_rsts);
 	}
 	/* A backend in SYN-SENT is given up silently (tcp_need_reset). */
 	sf_conn_ctl(wt, c, c->cn_snd_nxt, SF_TH_RST | SF_TH_ACK);
-	sf_count(&wt->wt_net, SF_CNT_out_rsts);
 	sf_px_free(wt, pr);
 }
 
@@ -167,14 +164,6 @@ sf_pxseg_read(struct rte_mbuf *m, uint16_t l2_len, uint16_t l3_len,
 	g->flags = g->th->tcp_flags;
 }
 
-/*
- * Rewrite frame m of direction d for the other leg and send it there:
- * L2 to the other leg's next hop, addresses and ports (FULLNAT), TTL or
- * hop limit less one (a router's), then the TCP rewrite of sf_splice.c;
- * both checksums follow incrementally but the IPv4 header's, summed
- * again (20 bytes). Returns false when m was not sent (the caller frees
- * it; counted).
- */
 /* The 16-bit word of th at off (even) becomes w: the checksum follows. */
 static void
 sf_px_word(struct rte_tcp_hdr *th, unsigned int off, uint16_t w)
@@ -279,6 +268,15 @@ sf_px_ecn_clear(struct sf_pxseg *g)
 	}
 }
 
+/*
+ * Rewrite frame m of direction d for the other leg and send it there:
+ * L2 to the other leg's next hop, addresses and ports (FULLNAT), TTL or
+ * hop limit less one (a router's), then the TCP rewrite of sf_splice.c;
+ * both checksums follow incrementally but the IPv4 header's, summed
+ * again (20 bytes); a timestamp option added or ECN taken off where
+ * only the client negotiated them. Returns false when m was not sent (the caller frees
+ * it; counted).
+ */
 static bool
 sf_px_send(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
 		struct rte_mbuf *m, struct sf_pxseg *g,
@@ -352,6 +350,16 @@ sf_px_send(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
 }
 
 /*
+ * The left edge of the window direction d's receiver advertised, in the
+ * sender's sequence space: its last ACK with this direction's delta off.
+ */
+static inline uint32_t
+sf_px_rcv_lo(const struct sf_pair *pr, unsigned int d)
+{
+	return pr->pr_d[d ^ 1].pd_ack - pr->pr_d[d].pd_x.xl_seq_delta;
+}
+
+/*
  * Is segment g of direction d one its receiver would take (RFC 9293
  * 3.10.7.4 as Linux's tcp_sequence(): it ends at or after the last ACK
  * the receiver sent and starts within the window it advertised), with
@@ -364,8 +372,8 @@ static bool
 sf_px_plausible(const struct sf_pair *pr, unsigned int d,
 		const struct sf_pxseg *g)
 {
-	const struct sf_pdir *pd = &pr->pr_d[d], *od = &pr->pr_d[d ^ 1];
-	uint32_t lo = od->pd_ack - pd->pd_x.xl_seq_delta;
+	const struct sf_pdir *od = &pr->pr_d[d ^ 1];
+	uint32_t lo = sf_px_rcv_lo(pr, d);
 	uint32_t end = g->seq + g->len + !!(g->flags & SF_TH_FIN);
 
 	if (SF_SEQ_LT(end, lo) ||
@@ -454,10 +462,8 @@ sf_px_closed(struct sf_wtcp *wt, struct sf_pair *pr)
 static bool
 sf_px_rst_ok(const struct sf_pair *pr, unsigned int d, uint32_t seq)
 {
-	const struct sf_pdir *pd = &pr->pr_d[d], *od = &pr->pr_d[d ^ 1];
-	uint32_t lo = od->pd_ack - pd->pd_x.xl_seq_delta;
-
-	return seq == pd->pd_nxt || seq - lo < RTE_MAX(od->pd_wnd, 1u);
+	return seq == pr->pr_d[d].pd_nxt || seq - sf_px_rcv_lo(pr, d) <
+		RTE_MAX(pr->pr_d[d ^ 1].pd_wnd, 1u);
 }
 
 /*
@@ -507,11 +513,13 @@ sf_px_forward(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
 				&g.th->recv_ack, &a, 4);
 			g.th->recv_ack = a;
 			g.ack = pr->pr_hdr_end;
-		} else {
-			pr->pr_flags &= (uint8_t)~SF_PRF_HDR;
 		}
 	}
 	ok = sf_px_plausible(pr, d, &g);
+	/* A plausible ACK past the header: no more resends. */
+	if (ok && d == SF_PX_B2C && (pr->pr_flags & SF_PRF_HDR) &&
+	    (g.flags & SF_TH_ACK) && SF_SEQ_GT(g.ack, pr->pr_hdr_end - 1))
+		pr->pr_flags &= (uint8_t)~SF_PRF_HDR;
 	if (!sf_px_send(wt, pr, d, m, &g, to))
 		return SF_VERDICT_DROP;
 	if (!ok) {
@@ -525,6 +533,18 @@ sf_px_forward(struct sf_wtcp *wt, struct sf_pair *pr, unsigned int d,
 	return SF_VERDICT_KEPT;
 }
 
+/* The pair's PROXY header into hdr (SF_PP_V1_MAX + 1 bytes): its length. */
+static uint32_t
+sf_px_hdr(const struct sf_wtcp *wt, const struct sf_pair *pr, uint8_t *hdr)
+{
+	const struct sf_flow_key *kc = sf_px_key(wt, pr->pr_c);
+	int n = pr->pr_pp == 1 ?
+		sf_pp_v1((char *)hdr, SF_PP_V1_MAX + 1, kc, false) :
+		sf_pp_v2(hdr, SF_PP_V1_MAX + 1, kc, false);
+
+	return n > 0 ? (uint32_t)n : 0;
+}
+
 /*
  * The PROXY header (sf_proxy_hdr.c) as the backend leg's first bytes,
  * in a segment of its own; sent again (with the newest timestamp the
@@ -536,19 +556,16 @@ sf_px_hdr_send(struct sf_wtcp *wt, struct sf_pair *pr)
 	struct sf_net *nt = &wt->wt_net;
 	struct sf_conn *b = pr->pr_b;
 	const struct sf_flow_key *kb = sf_px_key(wt, b);
-	const struct sf_flow_key *kc = sf_px_key(wt, pr->pr_c);
 	const struct sf_port *pt = sf_net_port(nt, b->cn_port);
 	const struct sf_pdir *cb = &pr->pr_d[SF_PX_C2B];
 	const struct sf_pdir *bc = &pr->pr_d[SF_PX_B2C];
 	uint8_t hdr[SF_PP_V1_MAX + 1];
 	struct sf_tcp_out o;
 	struct rte_mbuf *m;
+	uint32_t n = sf_px_hdr(wt, pr, hdr);
 	uint8_t *p;
-	int n;
 
-	n = pr->pr_pp == 1 ? sf_pp_v1((char *)hdr, sizeof(hdr), kc, false) :
-		sf_pp_v2(hdr, sizeof(hdr), kc, false);
-	if (n <= 0)
+	if (n == 0)
 		return;
 	sf_tcp_out_clear(&o);
 	o.seq = b->cn_iss + 1;
@@ -567,7 +584,7 @@ sf_px_hdr_send(struct sf_wtcp *wt, struct sf_pair *pr)
 		rte_pktmbuf_free(m);
 		return;
 	}
-	memcpy(p, hdr, (size_t)n);
+	memcpy(p, hdr, n);
 	sf_tcp_finish(m, pt, &b->cn_l2, kb->fk_family == AF_INET, (uint16_t)n);
 	sf_count(nt, pr->pr_hdr_tx == 0 ? SF_CNT_proxy_pp_headers :
 		SF_CNT_proxy_pp_rexmits);
@@ -624,12 +641,8 @@ sf_px_connected(struct sf_conn *b, const struct sf_conn_info *ci, void *arg)
 	sf_count(&wt->wt_net, SF_CNT_proxy_backend_up);
 	if (pr->pr_pp != 0) {
 		uint8_t hdr[SF_PP_V1_MAX + 1];
-		int n = pr->pr_pp == 1 ?
-			sf_pp_v1((char *)hdr, sizeof(hdr), sf_px_key(wt, c),
-				false) :
-			sf_pp_v2(hdr, sizeof(hdr), sf_px_key(wt, c), false);
 
-		l = n > 0 ? (uint32_t)n : 0;
+		l = sf_px_hdr(wt, pr, hdr);
 	}
 	/* Our ACK first, so the backend is ESTABLISHED before any data. */
 	sf_conn_ctl(wt, b, b->cn_snd_nxt, SF_TH_ACK);
@@ -647,14 +660,14 @@ sf_px_connected(struct sf_conn *b, const struct sf_conn_info *ci, void *arg)
 		bc->pd_x.xl_tsval_delta = pr->pr_c_tsecr0 - b->cn_ts_recent;
 		cb->pd_x.xl_tsecr_delta = b->cn_ts_recent - pr->pr_c_tsecr0;
 	}
-	if (c->cn_neg.ng_flags & SF_CONN_F_WSCALE)
+	if (c->cn_neg.ng_flags & SF_CONN_F_WSCALE) {
 		cb->pd_x.xl_wscale_in = c->cn_neg.ng_snd_wscale;
+		bc->pd_x.xl_wscale_out = c->cn_neg.ng_rcv_wscale;
+	}
 	if (b->cn_neg.ng_flags & SF_CONN_F_WSCALE) {
 		cb->pd_x.xl_wscale_out = b->cn_neg.ng_rcv_wscale;
 		bc->pd_x.xl_wscale_in = b->cn_neg.ng_snd_wscale;
 	}
-	if (c->cn_neg.ng_flags & SF_CONN_F_WSCALE)
-		bc->pd_x.xl_wscale_out = c->cn_neg.ng_rcv_wscale;
 	/* What the client has and the backend refused (sf_px_send()). */
 	if ((c->cn_neg.ng_flags & SF_CONN_F_TS) &&
 	    !(b->cn_neg.ng_flags & SF_CONN_F_TS))
