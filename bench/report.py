@@ -28,6 +28,14 @@ def check(R):
     bad = []
     S = R["summary"]
     for w, e in S["engine"].items():
+        if w == "proxy":
+            if not e["valid"]:
+                why = [r["why"] for y in R["raw"]["proxy"]
+                       for ph in ("proxy_open", "proxy_fwd")
+                       for r in y["phases"][ph]["runs"] if not r["valid"]]
+                bad.append("engine proxy phases not valid: " +
+                           "; ".join(why))
+            continue
         if w == "echo":
             for ph, x in e.items():
                 if not x["valid"]:
@@ -62,10 +70,12 @@ def check(R):
                        "acknowledged, a connection not closed, a bad "
                        "echo or an mbuf left")
     for ph, x in S.get("instructions", {}).items():
-        if ph.startswith("echo") and not x.get("valid", True):
+        if (ph.startswith("echo") or ph.startswith("proxy")) and \
+                not x.get("valid", True):
             bad.append(f"callgrind {ph} run not valid")
     for raw in R["raw"]["engine1"] + R["raw"]["engine2"] + \
-            R["raw"]["live"] + R["raw"].get("echo", []):
+            R["raw"]["live"] + R["raw"].get("echo", []) + \
+            R["raw"].get("proxy", []):
         if raw.get("mbufs_in_use_at_end", 0) != 0:
             bad.append("sf_bench: mbufs not back in the pool")
     return bad
@@ -139,6 +149,23 @@ def table(R):
             "every echoed byte checked" +
             ("; timestamps on" if x["timestamps"] else "") +
             ("" if x["tx_multiseg"] else "; data copied (no MULTI_SEGS)"))
+    px = S["engine"].get("proxy")
+    if px:
+        row(f"Engine only, SYN proxy: pairs opened (1 worker, "
+            f"{px['pairs']:,} pairs; cookie SYN, third ACK → backend SYN, "
+            f"backend SYN-ACK → spliced)", "",
+            f"**{fmt(px['pairs_per_s'] / 1e6)} M pairs/s**, "
+            f"{px['cycles_per_pair']:.0f} cycles/pair, "
+            f"{ipp('proxy_open')} instr/pair",
+            "three frames in, three out per pair; every one checked")
+        row(f"Engine only, SYN proxy: segments spliced (1 worker, "
+            f"{px['payload']:,}-byte segments with timestamps, both "
+            f"ways, {px['segs']:,} in all)", "",
+            f"**{fmt(px['spliced_mpps'])} Mpps**, "
+            f"{fmt(px['spliced_gbps'])} Gbit/s of payload; "
+            f"{px['cycles_per_seg']:.0f} cycles/seg, "
+            f"{ipp('proxy_fwd')} instr/seg",
+            "sequence, ACK, TSecr and every byte checked on both legs")
     mm = S["memif"]
     row("Two processes over net_memif: cookie SYN → SYN-ACK", "",
         f"{fmt(mm['cookie_synack_pps'] / 1e6)} Mpps")
@@ -227,11 +254,24 @@ def profile(R):
     ins = R["summary"].get("instructions", {})
     out = []
     for ph in ("cookie_syn", "cookie_ack", "stateful_syn", "stateful_ack",
-               "echo64", "echo1460"):
+               "echo64", "echo1460", "proxy_open", "proxy_fwd"):
         if ph not in ins:
             continue
         x = ins[ph]
-        if ph.startswith("echo"):
+        if ph == "proxy_open":
+            out.append(f"**proxy_open**: {x['ir_per_pkt']:.0f} "
+                       f"instructions per pair opened in sf_worker_poll "
+                       f"(callgrind, runs of {x['segs']} and "
+                       f"{2 * x['segs']} pairs, the difference). Top "
+                       f"functions (exclusive instructions per pair):")
+        elif ph == "proxy_fwd":
+            out.append(f"**proxy_fwd**: {x['ir_per_pkt']:.0f} "
+                       f"instructions per spliced segment in "
+                       f"sf_worker_poll (callgrind, the difference of "
+                       f"{x['segs']} segments spliced more on as many "
+                       f"pairs). Top functions (exclusive instructions "
+                       f"per segment):")
+        elif ph.startswith("echo"):
             out.append(f"**{ph}**: {x['ir_per_pkt']:.0f} instructions per "
                        f"data segment in sf_worker_poll (callgrind, runs "
                        f"of {x['segs']} and {2 * x['segs']} segments on "

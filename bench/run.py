@@ -8,7 +8,9 @@ Rounds, each measuring every setup once, side by side in time:
            (cookie and stateful SYN -> SYN-ACK, third ACK -> accept),
            a live run with the generator on the other core, and the
            data path: echo of 64- and 1,460-byte messages on
-           established connections (1 worker);
+           established connections (1 worker), and the SYN proxy:
+           pairs opened through a proxy listener to a backend, and
+           1,448-byte segments spliced both ways (1 worker);
   memif    synfront (net_memif server, lcore 1) and synfront-gen (memif
            client, lcore 0), two processes: cookie SYN flood, full
            handshakes in cookie and stateful mode, and TCP transfers
@@ -181,7 +183,41 @@ class Bench:
                 "top": [dict(f, ir_per_pkt=f["ir"] / n)
                         for f in ack_funcs[:15]]}
         res.update(self.echo_instructions())
+        res.update(self.proxy_instructions())
         return res
+
+    def proxy_instructions(self):
+        """Per pair opened (proxy_open: runs of n and 2n pairs, the
+        difference) and per spliced segment (proxy_fwd: n and 2n client
+        segments on n pairs, the difference over the 2n more segments
+        spliced, both ways)."""
+        n = self.a.cg_n
+        res = {}
+        log(f"callgrind: proxy_open, {n} and {2 * n} pairs")
+        t1, f1 = self.callgrind("proxy_open", 1, ["--proxy-conns", str(n)])
+        t2, f2 = self.callgrind("proxy_open", 1,
+                                ["--proxy-conns", str(2 * n)])
+        ok = self.cg_json["phases"]["proxy_open"]["valid"]
+        res["proxy_open"] = self.cg_slope(f1, t1, f2, t2, n, ok)
+        log(f"callgrind: proxy_fwd, {n} and {2 * n} client segments")
+        ex = ["--proxy-conns", str(n)]
+        t1, f1 = self.callgrind("proxy_fwd", n, ex)
+        t2, f2 = self.callgrind("proxy_fwd", 2 * n, ex)
+        ok = self.cg_json["phases"]["proxy_fwd"]["valid"]
+        res["proxy_fwd"] = self.cg_slope(f1, t1, f2, t2, 2 * n, ok)
+        return res
+
+    @staticmethod
+    def cg_slope(f1, t1, f2, t2, n, valid):
+        one = {f["function"] + "@" + f["file"]: f["ir"] for f in f1}
+        top = []
+        for f in f2:
+            d = f["ir"] - one.get(f["function"] + "@" + f["file"], 0)
+            if d > 0:
+                top.append(dict(f, ir=d, ir_per_pkt=d / n))
+        top.sort(key=lambda f: -f["ir"])
+        return {"ir_per_pkt": (t2 - t1) / n, "top": top[:15], "segs": n,
+                "valid": valid}
 
     def echo_instructions(self):
         """Per data segment of each echo phase: the slope between a run
@@ -418,6 +454,7 @@ class Bench:
         R = {"machine": self.machine(), "params": vars(a).copy(),
              "targets": TARGETS, "rounds": []}
         keys = ["engine1", "engine2", "engine1_large", "live", "echo",
+                "proxy",
                 "memif_cookie_syn",
                 "memif_cookie_handshake", "memif_stateful_handshake",
                 "memif_transfer", "memif_echo_transfer", "veth"]
@@ -436,6 +473,11 @@ class Bench:
             res["echo"].append(self.sf_bench(
                 1, phases="echo64,echo1460", n=a.echo_n,
                 extra=["--echo-conns", str(a.echo_conns)]))
+            log(f"engine, SYN proxy: {a.proxy_conns} pairs, "
+                f"{a.proxy_n} client segments spliced both ways")
+            res["proxy"].append(self.sf_bench(
+                1, phases="proxy_open,proxy_fwd", n=a.proxy_n,
+                extra=["--proxy-conns", str(a.proxy_conns)]))
             log("memif: synfront-gen -> synfront")
             self.memif_round(res)
             if not a.no_veth:
@@ -521,6 +563,23 @@ class Bench:
                 "segs": res["echo"][0]["n"],
                 "valid": all(x["valid"] for x in runs)}
         S["engine"]["echo"] = ec
+        if res.get("proxy"):
+            po = [x["phases"]["proxy_open"]["runs"][0] for x in res["proxy"]]
+            pf = [x["phases"]["proxy_fwd"]["runs"][0] for x in res["proxy"]]
+            S["engine"]["proxy"] = {
+                "pairs_per_s": median([x["mpps"] * 1e6 for x in po]),
+                "cycles_per_pair": median([x["cycles_per_pkt"]
+                                           for x in po]),
+                "spliced_mpps": median([x["mpps"] for x in pf]),
+                "spliced_gbps": median([x["gbps"] for x in pf]),
+                "cycles_per_seg": median([x["cycles_per_pkt"]
+                                          for x in pf]),
+                "pairs": res["proxy"][0]["phases"]["proxy_open"]
+                ["pairs_per_worker"],
+                "segs": 2 * res["proxy"][0]["n"],
+                "payload": res["proxy"][0]["phases"]["proxy_fwd"]
+                ["payload"],
+                "valid": all(x["valid"] for x in po + pf)}
         lv = [x["phases"]["live_cookie_syn"]["runs"][0] for x in res["live"]]
         S["engine"]["live"] = {
             "mpps": median([x["mpps"] for x in lv]),
@@ -598,6 +657,11 @@ def main():
                     help="data segments per echo run")
     ap.add_argument("--echo-conns", type=int, default=1024,
                     help="connections of the echo runs")
+    ap.add_argument("--proxy-n", type=int, default=1 << 17,
+                    help="client segments of the proxy_fwd runs (each "
+                    "spliced there and back)")
+    ap.add_argument("--proxy-conns", type=int, default=16384,
+                    help="pairs of the proxy runs")
     ap.add_argument("--xfer-conns", type=int, default=16,
                     help="connections of the memif transfer runs")
     ap.add_argument("--xfer-bytes", type=int, default=0,
@@ -617,6 +681,7 @@ def main():
         a.memif_secs = a.latency_secs = 0.5
         a.veth_secs, a.cg_n = 1, 1000
         a.echo_n, a.echo_conns = 4096, 256
+        a.proxy_n, a.proxy_conns = 4096, 256
         a.xfer_conns, a.xfer_bytes = 4, 1 << 20
     if os.geteuid() != 0:
         sys.exit("bench: needs root (namespaces, DPDK runtime dirs)")

@@ -34,6 +34,16 @@
  *                 real peer's next segment does. The generator checks
  *                 every echoed byte against what it sent.
  *
+ *   proxy_open    the SYN proxy (issue 18, docs/synproxy.md): P pairs
+ *   proxy_fwd     per worker opened through a proxy listener (cookies)
+ *                 to one backend on the same port, the generator playing
+ *                 clients and backend: SYN, third ACK (-> backend SYN),
+ *                 backend SYN-ACK (-> the ACK that splices), all timed,
+ *                 counted in pairs; then N client segments of 1,448
+ *                 bytes with timestamps that the backend sends back,
+ *                 every one spliced both ways: 2N segments counted. See
+ *                 "The proxy phases" below.
+ *
  *   live          (1 worker, a second lcore) the generator runs at the
  *                 same time on its own lcore: builds SYN bursts, enqueues
  *                 them, frees the SYN-ACKs; for --live-ms.
@@ -67,6 +77,9 @@
 
 #include "sf_counters.h"
 #include "sf_engine.h"
+#include "sf_engine_pvt.h"
+#include "sf_neigh.h"
+#include "sf_proxy.h"
 #include "sf_tcp.h"
 #include "sf_tcp_pvt.h"
 #include "sfg_pkt.h"
@@ -86,12 +99,14 @@ enum sfb_phase {
 	SFB_STATEFUL_ACK,
 	SFB_ECHO64,
 	SFB_ECHO1460,
+	SFB_PROXY_OPEN,
+	SFB_PROXY_FWD,
 	SFB_NB_PHASES,
 };
 
 static const char *const sfb_phase_name[SFB_NB_PHASES] = {
 	"cookie_syn", "cookie_ack", "stateful_syn", "stateful_ack",
-	"echo64", "echo1460",
+	"echo64", "echo1460", "proxy_open", "proxy_fwd",
 };
 
 /* Payload bytes of each echo phase's data segments. */
@@ -105,6 +120,12 @@ sfb_is_echo(unsigned int ph)
 	return ph == SFB_ECHO64 || ph == SFB_ECHO1460;
 }
 
+static inline bool
+sfb_is_proxy(unsigned int ph)
+{
+	return ph == SFB_PROXY_OPEN || ph == SFB_PROXY_FWD;
+}
+
 static struct {
 	unsigned int workers;
 	uint32_t n;
@@ -114,8 +135,10 @@ static struct {
 	const char *json;
 	int family;
 	uint32_t echo_conns;    /* connections per worker of an echo phase */
+	uint32_t px_conns;      /* pairs per worker of the proxy phases */
 } opt = {
 	.echo_conns = 1024,
+	.px_conns = 16384,
 	.workers = 1,
 	.n = 1u << 19,
 	.runs = 5,
@@ -174,10 +197,14 @@ sfb_usage(const char *prg)
 	"  --n N           frames (distinct flows) per phase (default 524288)\n"
 	"  --runs R        runs of each phase, fresh engine each (default 5)\n"
 	"  --phases LIST   cookie_syn,cookie_ack,stateful_syn,stateful_ack,\n"
-	"                  echo64,echo1460, live (default: the first four)\n"
-	"                  echo phases: N is data segments, not flows\n"
+	"                  echo64,echo1460,proxy_open,proxy_fwd, live\n"
+	"                  (default: the first four); echo phases: N is\n"
+	"                  data segments, not flows; proxy_fwd: N is client\n"
+	"                  segments (2N spliced), proxy_open its pairs\n"
 	"  --echo-conns C  connections per worker of an echo phase\n"
 	"                  (default 1024)\n"
+	"  --proxy-conns P pairs per worker of the proxy phases (default\n"
+	"                  16384; P x W at most 60000)\n"
 	"  --echo-ts       echo phases: timestamps on (default off: a\n"
 	"                  1,460-byte message is one full-sized segment)\n"
 	"  --live-ms MS    length of the live run (default 1000)\n"
@@ -205,6 +232,7 @@ sfb_parse(int argc, char **argv)
 		{ "json", 1, NULL, 'j' }, { "batch", 1, NULL, 'b' },
 		{ "echo-conns", 1, NULL, 'c' }, { "echo-ts", 0, NULL, 't' },
 		{ "no-memory", 0, NULL, 'M' },
+		{ "proxy-conns", 1, NULL, 'P' },
 		{ "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,7 +242,8 @@ sfb_parse(int argc, char **argv)
 	bool any = false;
 
 	for (i = 0; i < SFB_NB_PHASES; i++)
-		opt.phase_on[i] = !sfb_is_echo((unsigned int)i);
+		opt.phase_on[i] = !sfb_is_echo((unsigned int)i) &&
+			!sfb_is_proxy((unsigned int)i);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (ch) {
@@ -228,6 +257,17 @@ sfb_parse(int argc, char **argv)
 				return -1;
 			}
 			sfb_batch = (unsigned int)v;
+			break;
+		case 'P':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v == 0 ||
+			    v > 60000) {
+				fprintf(stderr, "sf_bench: --proxy-conns '%s': "
+					"expected 1..60000\n", optarg);
+				return -1;
+			}
+			opt.px_conns = (uint32_t)v;
 			break;
 		case 'c':
 			errno = 0;
@@ -316,6 +356,17 @@ sfb_parse(int argc, char **argv)
 		opt.phase_on[SFB_COOKIE_SYN] = true;
 	if (opt.phase_on[SFB_STATEFUL_ACK])
 		opt.phase_on[SFB_STATEFUL_SYN] = true;
+	/* The forwarding phase runs on the pairs the open phase made. */
+	if (opt.phase_on[SFB_PROXY_FWD])
+		opt.phase_on[SFB_PROXY_OPEN] = true;
+	/* The backend leg's local ports: 1024..65535, shared by the workers. */
+	if (opt.phase_on[SFB_PROXY_OPEN] &&
+	    (uint64_t)opt.px_conns * opt.workers > 60000) {
+		fprintf(stderr, "sf_bench: --proxy-conns %u x %u workers: "
+			"expected at most 60000 pairs (local ports of the "
+			"backend leg)\n", opt.px_conns, opt.workers);
+		return -1;
+	}
 	return 0;
 }
 
@@ -372,19 +423,75 @@ sfb_port_init(void)
 static void sfb_echo_data(struct sf_conn *c, const struct sf_conn_data *d,
 		void *arg);
 
+/* What an engine of a phase is for. */
+enum sfb_emode {
+	SFB_E_HANDSHAKE,        /* the handshake phases, live */
+	SFB_E_ECHO,             /* the echo phases */
+	SFB_E_PROXY,            /* the proxy phases */
+};
+
+/* The proxy phases' backend: its port, address (v4, v6) and MAC. */
+#define SFB_BK_PORT 8080
+static const uint8_t sfb_bk_v4[4] = { 10, 10, 0, 2 };
+static const uint8_t sfb_bk_v6[16] = { 0xfd, 0, 0, 0x10, 0, 0x10,
+	[15] = 2 };
+static struct rte_ether_addr sfb_bk_mac;
+
+/*
+ * The proxy engine's pool 0: the backend, up from the start (no health
+ * checks: every SYN on the backend leg is a pair's), and its MAC in
+ * every worker's neighbour table as an ARP reply would leave it (the
+ * generator answers no ARP: a phase is over long before the entry is
+ * stale).
+ */
+static int
+sfb_engine_backend(void)
+{
+	struct sf_pool_params pp;
+	struct sf_addr a;
+	unsigned int i;
+	int rc;
+
+	sf_pool_params_init(&pp);
+	pp.check_ms = 0;
+	rc = sf_engine_pool_add(sfb_eng, &pp);
+	if (rc < 0)
+		return rc;
+	memset(&a, 0, sizeof(a));
+	a.family = (uint8_t)opt.family;
+	if (opt.family == AF_INET) {
+		memcpy(&a.v4, sfb_bk_v4, 4);
+		a.prefix_len = 32;
+	} else {
+		memcpy(&a.v6, sfb_bk_v6, 16);
+		a.prefix_len = 128;
+	}
+	rc = sf_engine_backend_add(sfb_eng, 0, &a, SFB_BK_PORT, 1);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < opt.workers; i++)
+		sf_neigh_learn(sf_wk_net(sf_engine_worker(sfb_eng, i)),
+			sfb_port, (uint8_t)opt.family, opt.family == AF_INET ?
+			sfb_bk_v4 : sfb_bk_v6, &sfb_bk_mac, SF_NUD_REACHABLE,
+			SF_NEIGH_F_CREATE | SF_NEIGH_F_OVERRIDE);
+	return 0;
+}
+
 /*
  * A fresh engine with one listener on port 80 in the given cookie mode;
  * echo: tables of the echo connections, the data pool, and on_data
- * sending every byte back.
+ * sending every byte back; proxy: a proxy listener to pool 0, tables
+ * of both legs of the pairs, the backend leg's local ports 1024..65535.
  */
 static int
-sfb_engine(uint8_t syncookies, bool echo)
+sfb_engine(uint8_t syncookies, enum sfb_emode mode)
 {
 	struct sf_engine_params ep;
 	struct sf_port_conf pc;
 	struct sf_listener_params lp;
 	struct sf_addr a;
 	unsigned int i;
+	bool echo = mode == SFB_E_ECHO;
 	int rc;
 
 	memset(&ep, 0, sizeof(ep));
@@ -399,6 +506,14 @@ sfb_engine(uint8_t syncookies, bool echo)
 		ep.pool = sfb_dpool;
 		ep.max_requests = ep.max_conns = opt.echo_conns;
 		ep.somaxconn = 2 * opt.echo_conns;
+	}
+	if (mode == SFB_E_PROXY) {
+		/* Cookies: no requests; two connections per pair. */
+		ep.max_requests = 1024;
+		ep.max_conns = 2 * opt.px_conns + 1024;
+		ep.somaxconn = 2 * opt.px_conns;
+		ep.local_port_lo = 1024;
+		ep.local_port_hi = 65535;
 	}
 	sfb_eng = sf_engine_create(&ep);
 	if (sfb_eng == NULL)
@@ -419,6 +534,8 @@ sfb_engine(uint8_t syncookies, bool echo)
 	for (i = 0; rc == 0 && i < opt.workers; i++)
 		rc = sf_worker_queue_add(sf_engine_worker(sfb_eng, i),
 			sfb_port, (uint16_t)i);
+	if (rc == 0 && mode == SFB_E_PROXY)
+		rc = sfb_engine_backend();
 	if (rc != 0)
 		return rc;
 	sf_listener_params_init(&lp);
@@ -435,6 +552,12 @@ sfb_engine(uint8_t syncookies, bool echo)
 		lp.syn_backlog = 2 * opt.echo_conns * opt.workers;
 		lp.backlog = opt.echo_conns;
 		lp.on_data = sfb_echo_data;
+	}
+	if (mode == SFB_E_PROXY) {
+		lp.backlog = opt.px_conns;
+		lp.on_accept = NULL;
+		lp.proxy = true;
+		lp.pool = 0;
 	}
 	rc = sf_engine_listen(sfb_eng, &lp);
 	return rc < 0 ? rc : 0;
@@ -477,6 +600,12 @@ struct sfb_wk {
 	uint64_t gaps;            /* echoes beyond a gap (none expected) */
 	uint64_t bad_bytes;       /* echoed bytes unlike those sent */
 	uint64_t strays;          /* replies of no connection of ours */
+	/* proxy phases */
+	struct sfb_pconn *pc;     /* the worker's pairs */
+	uint32_t *pmap;           /* backend leg's local port -> pair + 1 */
+	uint64_t bad_xlate;       /* segments translated other than due */
+	uint32_t bk_clock;        /* the backend's TSval clock */
+	uint32_t cl_clock;        /* the clients' TSval clock */
 	int err;
 } __rte_cache_aligned;
 
@@ -715,7 +844,7 @@ sfb_run_mode(bool cookie, unsigned int run)
 	unsigned int i;
 	int rc;
 
-	rc = sfb_engine(cookie ? 2 : 0, false);
+	rc = sfb_engine(cookie ? 2 : 0, SFB_E_HANDSHAKE);
 	if (rc != 0) {
 		fprintf(stderr, "sf_bench: engine: %s\n", strerror(-rc));
 		return rc;
@@ -1169,7 +1298,7 @@ sfb_run_echo(enum sfb_phase ph, unsigned int run)
 	unsigned int i;
 	int rc;
 
-	rc = sfb_engine(0, true);
+	rc = sfb_engine(0, SFB_E_ECHO);
 	if (rc != 0) {
 		fprintf(stderr, "sf_bench: engine: %s\n", strerror(-rc));
 		return rc;
@@ -1237,6 +1366,639 @@ out:
 	return rc;
 }
 
+/*
+ * The proxy phases. A proxy listener on port 80 (syncookies=2: every
+ * client validated by its cookie, as under a flood) splices clients to
+ * one backend, SFB_BK_PORT on sfb_bk_v4 / sfb_bk_v6, reached through the
+ * same port (the one-port topology of docs/synproxy.md). The generator
+ * plays the clients and the backend.
+ *
+ *   proxy_open  per worker, P pairs, batch by batch: the clients' SYNs
+ *               (out: cookie SYN-ACKs), their third ACKs (out: the
+ *               backend SYNs, in the same order), the backend's SYN-ACKs
+ *               (out: the ACKs that splice the pairs). All three feeds
+ *               are timed; the rate and the cycles count pairs.
+ *   proxy_fwd   N client segments of SFB_PX_PAYLOAD bytes with
+ *               timestamps, in order, rotating over the pairs; each comes
+ *               out on the backend leg and the backend sends the same
+ *               bytes back, acknowledging them; that comes out on the
+ *               client leg and the client's next segment acknowledges
+ *               it. Both feeds are timed; the rate and the cycles count
+ *               the 2N spliced segments.
+ *
+ * Every frame that comes out is checked: its leg and flags; sequence and
+ * acknowledgement numbers exactly as translated (each side sees its
+ * peer's numbers continue from the handshake it made); TSecr within
+ * what the receiver sent (Linux's rule: no TSEcrRejected); the bytes
+ * (each segment starts with its pair's number, then a pattern of the
+ * stream offset); checksums of a sample.
+ */
+
+/* Full-sized segment with timestamps on a 1,500-byte MTU. */
+#define SFB_PX_PAYLOAD 1448
+/* Ethernet and IP headers of a frame of ours, at most (IPv6). */
+#define SFB_L3_MAX (14 + 40)
+
+/* What the generator knows of one pair. */
+struct sfb_pconn {
+	/* client leg: the client's next byte and first, the next byte due
+	 * from synfront and first; the client's last TSval and first; the
+	 * last TSval synfront sent it */
+	uint32_t c_snd, c_sbase, c_rcv, c_rbase, c_tsv, c_tsv0, c_tsr;
+	/* backend leg, the same from the backend's side */
+	uint32_t b_snd, b_sbase, b_rcv, b_rbase, b_tsv, b_tsv0, b_tsr;
+	uint16_t c_port;             /* the client's port */
+	uint16_t b_lport;            /* synfront's port on the backend leg */
+	uint8_t chdr[SFB_L3_MAX];    /* Ethernet and IP of client frames */
+	uint8_t bhdr[SFB_L3_MAX];    /* of backend frames */
+};
+
+/* A segment that came out, parsed. */
+struct sfb_seg {
+	bool bk;                     /* to the backend */
+	uint32_t dst_word;           /* last 32 bits of the destination */
+	uint16_t sport, dport, win;
+	uint32_t seq, ack, tsval, tsecr;
+	uint32_t off, len;           /* payload: offset in the frame, bytes */
+	uint8_t flags;
+	bool ts, mss, ws, sack;
+};
+
+/* Parse a frame of the engine; false: not TCP over IP as we send it. */
+static bool
+sfb_seg_parse(const struct rte_mbuf *m, struct sfb_seg *s)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *), *op;
+	const struct rte_tcp_hdr *th;
+	uint32_t l4 = sfb_l4_off(), tot, thl, i, word;
+
+	if (rte_pktmbuf_data_len(m) < l4 + sizeof(*th))
+		return false;
+	if (opt.family == AF_INET) {
+		const struct rte_ipv4_hdr *ip = (const void *)(f + 14);
+
+		if (ip->next_proto_id != IPPROTO_TCP ||
+		    ip->version_ihl != RTE_IPV4_VHL_DEF)
+			return false;
+		memcpy(&s->dst_word, &ip->dst_addr, 4);
+		s->bk = memcmp(&ip->dst_addr, sfb_bk_v4, 4) == 0;
+		tot = rte_be_to_cpu_16(ip->total_length) - 20u;
+	} else {
+		const struct rte_ipv6_hdr *ip6 = (const void *)(f + 14);
+
+		if (ip6->proto != IPPROTO_TCP)
+			return false;
+		memcpy(&s->dst_word, ip6->dst_addr + 12, 4);
+		s->bk = memcmp(ip6->dst_addr, sfb_bk_v6, 16) == 0;
+		tot = rte_be_to_cpu_16(ip6->payload_len);
+	}
+	th = (const struct rte_tcp_hdr *)(f + l4);
+	thl = (uint32_t)(th->data_off >> 4) * 4;
+	if (thl < sizeof(*th) || thl > tot || l4 + thl >
+	    rte_pktmbuf_data_len(m) || l4 + tot != rte_pktmbuf_pkt_len(m))
+		return false;
+	s->sport = rte_be_to_cpu_16(th->src_port);
+	s->dport = rte_be_to_cpu_16(th->dst_port);
+	s->bk = s->bk && s->dport == SFB_BK_PORT;
+	s->seq = rte_be_to_cpu_32(th->sent_seq);
+	s->ack = rte_be_to_cpu_32(th->recv_ack);
+	s->win = rte_be_to_cpu_16(th->rx_win);
+	s->flags = th->tcp_flags;
+	s->off = l4 + thl;
+	s->len = tot - thl;
+	s->ts = s->mss = s->ws = s->sack = false;
+	op = (const uint8_t *)(th + 1);
+	thl -= sizeof(*th);
+	for (i = 0; i < thl && op[i] != 0;) {
+		if (op[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= thl || op[i + 1] < 2 || i + op[i + 1] > thl)
+			break;
+		switch (op[i]) {
+		case 2:
+			s->mss = op[i + 1] == 4;
+			break;
+		case 3:
+			s->ws = op[i + 1] == 3;
+			break;
+		case 4:
+			s->sack = op[i + 1] == 2;
+			break;
+		case 8:
+			if (op[i + 1] != 10)
+				break;
+			memcpy(&word, op + i + 2, 4);
+			s->tsval = rte_be_to_cpu_32(word);
+			memcpy(&word, op + i + 6, 4);
+			s->tsecr = rte_be_to_cpu_32(word);
+			s->ts = true;
+			break;
+		}
+		i += op[i + 1];
+	}
+	return true;
+}
+
+/* The pair of a frame to a client of worker idx, or -1. */
+static int
+sfb_px_client(unsigned int idx, const struct sfb_seg *s)
+{
+	uint32_t g = (rte_be_to_cpu_32(s->dst_word) & sfb_tmpl.src_mask) |
+		((uint32_t)(s->dport - sfb_tmpl.sport_lo) << sfb_host_bits);
+
+	if (s->bk || g % opt.workers != idx || g / opt.workers >= opt.px_conns)
+		return -1;
+	return (int)(g / opt.workers);
+}
+
+/* The pair of a frame to the backend, or -1. */
+static int
+sfb_px_backend(const struct sfb_wk *k, const struct sfb_seg *s)
+{
+	return s->bk && k->pmap[s->sport] != 0 ? (int)k->pmap[s->sport] - 1 :
+		-1;
+}
+
+/* Pair i's bytes at stream offset off: its number, then the pattern. */
+static void
+sfb_px_bytes(uint8_t *buf, uint32_t i, uint32_t off, uint16_t len)
+{
+	uint32_t be = rte_cpu_to_be_32(i);
+
+	memcpy(buf, sfb_pat_at(i, off), len);
+	memcpy(buf, &be, RTE_MIN(len, 4u));
+}
+
+/* Serial a <= b <= c. */
+static inline bool
+sfb_ts_within(uint32_t a, uint32_t b, uint32_t c)
+{
+	return (int32_t)(b - a) >= 0 && (int32_t)(c - b) >= 0;
+}
+
+/*
+ * Write a segment into the empty mbuf m: the Ethernet and IP headers l3
+ * (lengths and checksums set here), then TCP with the options and the
+ * payload given; window 65535.
+ */
+static void
+sfb_px_write(struct rte_mbuf *m, const uint8_t *l3, uint16_t sport,
+		uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+		const uint8_t *o, uint16_t olen, const uint8_t *pay,
+		uint16_t plen)
+{
+	uint16_t l4 = sfb_l4_off(), thl = (uint16_t)(sizeof(struct
+		rte_tcp_hdr) + olen);
+	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, l4 + thl + plen);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(f + l4);
+
+	memcpy(f, l3, l4);
+	memset(th, 0, sizeof(*th));
+	th->src_port = rte_cpu_to_be_16(sport);
+	th->dst_port = rte_cpu_to_be_16(dport);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)((thl / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(0xffff);
+	memcpy(th + 1, o, olen);
+	memcpy(f + l4 + thl, pay, plen);
+	if (opt.family == AF_INET) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + thl +
+			plen));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(f + 14);
+
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(thl + plen));
+		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
+	}
+}
+
+/* NOP NOP TS: the options of a data segment. */
+static void
+sfb_px_tsopt(uint8_t *o, uint32_t tsval, uint32_t tsecr)
+{
+	uint32_t v;
+
+	o[0] = 1;
+	o[1] = 1;
+	o[2] = 8;
+	o[3] = 10;
+	v = rte_cpu_to_be_32(tsval);
+	memcpy(o + 4, &v, 4);
+	v = rte_cpu_to_be_32(tsecr);
+	memcpy(o + 8, &v, 4);
+}
+
+/*
+ * The backend's headers from synfront's SYN to it: the Ethernet and IP
+ * addresses swapped, a fresh TTL.
+ */
+static void
+sfb_px_bhdr(uint8_t *h, const uint8_t *syn)
+{
+	memcpy(h, syn, sfb_l4_off());
+	memcpy(h, syn + 6, 6);
+	memcpy(h + 6, syn, 6);
+	if (opt.family == AF_INET) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(h + 14);
+
+		ip->src_addr = ((const struct rte_ipv4_hdr *)(syn + 14))->
+			dst_addr;
+		ip->dst_addr = ((const struct rte_ipv4_hdr *)(syn + 14))->
+			src_addr;
+		ip->time_to_live = 64;
+		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(h + 14);
+		const struct rte_ipv6_hdr *s6 = (const void *)(syn + 14);
+
+		memcpy(ip6->src_addr, s6->dst_addr, 16);
+		memcpy(ip6->dst_addr, s6->src_addr, 16);
+		ip6->hop_limits = 64;
+	}
+}
+
+/* Take the engine's frames off the worker's tx ring into out[], at most max. */
+static unsigned int
+sfb_px_take(unsigned int idx, struct rte_mbuf **out, unsigned int max)
+{
+	struct sfb_wk *k = &sfb_wk[idx];
+	struct rte_mbuf *m[SFB_BURST];
+	unsigned int n, j, got = 0;
+
+	while ((n = rte_ring_dequeue_burst(sfb_tx[idx], (void **)m,
+		    SFB_BURST, NULL)) != 0)
+		for (j = 0; j < n; j++) {
+			if (got == max) {
+				k->strays++;
+				rte_pktmbuf_free(m[j]);
+				continue;
+			}
+			if (k->checked < SFB_CKSUM_SAMPLE) {
+				k->bad_cksum += !sfb_out_cksum_ok(m[j]);
+				k->checked++;
+			}
+			out[got++] = m[j];
+		}
+	return got;
+}
+
+/* One worker's proxy_open: P pairs, batch by batch. */
+static int
+sfb_popen_run(void *arg)
+{
+	static const uint8_t syn_opt[20] = { 2, 4, 0x05, 0xb4, 4, 2,
+		8, 10, [12] = 0, [16] = 1, 3, 3, 7 };
+	unsigned int idx = (unsigned int)(uintptr_t)arg, W = opt.workers;
+	struct sfb_wk *k = &sfb_wk[idx];
+	struct rte_mbuf **x, **y, *extra;
+	struct sfg_rx_stats st;
+	uint32_t P = opt.px_conns, done, b, j, n, nack, nsyn, *ord, host;
+	uint32_t tsecr, opened = 0, v;
+	uint8_t o[20];
+	uint16_t sport;
+	struct sfb_pconn *e;
+	struct sfb_seg s;
+	bool is_synack;
+	int c;
+
+	k->busy = k->frames = k->replies = 0;
+	k->strays = k->bad_xlate = 0;
+	k->cl_clock = 3;
+	k->bk_clock = 1000;
+	memset(&st, 0, sizeof(st));
+	x = malloc(sizeof(*x) * sfb_batch);
+	y = malloc(sizeof(*y) * sfb_batch);
+	ord = malloc(sizeof(*ord) * sfb_batch);
+	if (x == NULL || y == NULL || ord == NULL) {
+		k->err = -ENOMEM;
+		goto out;
+	}
+	while (__atomic_load_n(&sfb_go, __ATOMIC_ACQUIRE) == 0)
+		rte_pause();
+	for (done = 0; done < P && k->err == 0; done += b) {
+		b = RTE_MIN(sfb_batch, P - done);
+		/* The clients' SYNs, TSval 1. */
+		if (rte_pktmbuf_alloc_bulk(sfb_pool, x, b) != 0) {
+			k->err = -ENOMEM;
+			break;
+		}
+		for (j = 0; j < b; j++) {
+			sfb_flow((uint64_t)(done + j) * W + idx, &host,
+				&sport);
+			sfg_syn_make(&sfb_tmpl, x[j], host, sport,
+				(uint32_t)sfg_rand(&sfb_rnd), 1);
+		}
+		k->err = sfb_feed(idx, x, b, true);
+		if (k->err != 0)
+			break;
+		/* Cookie SYN-ACKs -> the third ACKs, TSval 2. */
+		n = sfb_px_take(idx, y, b);
+		for (nack = 0, j = 0; j < n; j++) {
+			if (!sfb_seg_parse(y[j], &s) ||
+			    s.flags != (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) ||
+			    !s.ts || (c = sfb_px_client(idx, &s)) < 0) {
+				k->strays++;
+				rte_pktmbuf_free(y[j]);
+				continue;
+			}
+			e = &k->pc[c];
+			e->c_rcv = e->c_rbase = s.seq + 1;
+			e->c_snd = e->c_sbase = s.ack;
+			e->c_tsr = s.tsval;
+			e->c_tsv0 = 1;
+			e->c_tsv = 2;
+			e->c_port = s.dport;
+			if (sfg_answer(&sfb_cfg, y[j], NULL, 2, &extra, &tsecr,
+				    &is_synack, &st) != 1) {
+				k->strays++;
+				rte_pktmbuf_free(y[j]);
+				continue;
+			}
+			memcpy(e->chdr, rte_pktmbuf_mtod(y[j], uint8_t *),
+				sfb_l4_off());
+			ord[nack] = (uint32_t)c;
+			x[nack++] = y[j];
+		}
+		if (nack != 0 && (k->err = sfb_feed(idx, x, nack, true)) != 0)
+			break;
+		/* The backend SYNs, in the third ACKs' order -> SYN-ACKs. */
+		n = sfb_px_take(idx, y, nack);
+		for (nsyn = 0, j = 0; j < n; j++) {
+			if (!sfb_seg_parse(y[j], &s) || !s.bk ||
+			    s.flags != RTE_TCP_SYN_FLAG || s.len != 0) {
+				k->strays++;
+				rte_pktmbuf_free(y[j]);
+				continue;
+			}
+			e = &k->pc[ord[nsyn]];
+			/* What the client negotiated, offered to the backend. */
+			if (!s.mss || !s.ws || !s.sack || !s.ts ||
+			    k->pmap[s.sport] != 0)
+				k->bad_xlate++;
+			k->pmap[s.sport] = ord[nsyn] + 1;
+			e->b_lport = s.sport;
+			e->b_rcv = e->b_rbase = s.seq + 1;
+			e->b_tsr = s.tsval;
+			e->b_snd = e->b_sbase = (uint32_t)sfg_rand(&sfb_rnd) + 1;
+			e->b_tsv = e->b_tsv0 = k->bk_clock;
+			sfb_px_bhdr(e->bhdr, rte_pktmbuf_mtod(y[j], uint8_t *));
+			memcpy(o, syn_opt, sizeof(o));
+			v = rte_cpu_to_be_32(e->b_tsv);
+			memcpy(o + 8, &v, 4);
+			v = rte_cpu_to_be_32(s.tsval);
+			memcpy(o + 12, &v, 4);
+			rte_pktmbuf_reset(y[j]);
+			sfb_px_write(y[j], e->bhdr, SFB_BK_PORT, e->b_lport,
+				e->b_snd - 1, e->b_rcv, RTE_TCP_SYN_FLAG |
+				RTE_TCP_ACK_FLAG, o, sizeof(o), NULL, 0);
+			x[nsyn++] = y[j];
+		}
+		if (nsyn != nack)
+			k->bad_xlate += nack - nsyn;
+		if (nsyn != 0 && (k->err = sfb_feed(idx, x, nsyn, true)) != 0)
+			break;
+		/* The ACKs that splice the pairs: synfront's, to the backend. */
+		n = sfb_px_take(idx, y, nsyn);
+		for (j = 0; j < n; j++) {
+			if (!sfb_seg_parse(y[j], &s) ||
+			    (c = sfb_px_backend(k, &s)) < 0) {
+				k->strays++;
+			} else {
+				e = &k->pc[c];
+				if (s.flags != RTE_TCP_ACK_FLAG || s.len != 0 ||
+				    s.seq != e->b_rcv || s.ack != e->b_snd ||
+				    !s.ts || s.tsecr != e->b_tsv)
+					k->bad_xlate++;
+				else
+					opened++;
+				e->b_tsr = s.tsval;
+			}
+			rte_pktmbuf_free(y[j]);
+		}
+	}
+	/* The rate counts pairs. */
+	k->frames = opened;
+out:
+	free(x);
+	free(y);
+	free(ord);
+	return 0;
+}
+
+/* One worker's proxy_fwd: N / W client segments over its P pairs. */
+static int
+sfb_pfwd_run(void *arg)
+{
+	unsigned int idx = (unsigned int)(uintptr_t)arg, W = opt.workers;
+	struct sfb_wk *k = &sfb_wk[idx];
+	uint32_t P = opt.px_conns, rot = 0, b, j, n, ny;
+	uint8_t pay[SFB_PX_PAYLOAD], got[SFB_PX_PAYLOAD], o[12];
+	const uint16_t L = SFB_PX_PAYLOAD;
+	struct rte_mbuf **x, **y;
+	uint64_t mine, done;
+	const uint8_t *p;
+	struct sfb_pconn *e;
+	struct sfb_seg s;
+	int c;
+
+	k->busy = k->frames = k->replies = 0;
+	k->sent = k->echoed = 0;
+	k->strays = k->bad_xlate = k->bad_bytes = 0;
+	mine = (opt.n - idx + W - 1) / W;
+	x = malloc(sizeof(*x) * sfb_batch);
+	y = malloc(sizeof(*y) * sfb_batch);
+	if (x == NULL || y == NULL) {
+		k->err = -ENOMEM;
+		goto out;
+	}
+	while (__atomic_load_n(&sfb_go, __ATOMIC_ACQUIRE) == 0)
+		rte_pause();
+	for (done = 0; k->err == 0 && done < mine; done += b) {
+		/* At most one segment per pair in a batch. */
+		b = (uint32_t)RTE_MIN((uint64_t)RTE_MIN(sfb_batch, P),
+			mine - done);
+		if (rte_pktmbuf_alloc_bulk(sfb_dpool, x, b) != 0) {
+			k->err = -ENOMEM;
+			break;
+		}
+		k->cl_clock++;
+		k->bk_clock++;
+		for (j = 0; j < b; j++) {
+			e = &k->pc[rot];
+			sfb_px_bytes(pay, rot, e->c_snd - e->c_sbase, L);
+			sfb_px_tsopt(o, k->cl_clock, e->c_tsr);
+			e->c_tsv = k->cl_clock;
+			sfb_px_write(x[j], e->chdr, e->c_port, 80, e->c_snd,
+				e->c_rcv, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+				o, sizeof(o), pay, L);
+			e->c_snd += L;
+			rot = rot + 1 == P ? 0 : rot + 1;
+		}
+		k->sent += (uint64_t)b * L;
+		k->err = sfb_feed(idx, x, b, true);
+		if (k->err != 0)
+			break;
+		/* On the backend leg: the backend sends the bytes back. */
+		n = sfb_px_take(idx, y, b);
+		for (ny = 0, j = 0; j < n; j++) {
+			if (!sfb_seg_parse(y[j], &s) ||
+			    (c = sfb_px_backend(k, &s)) < 0) {
+				k->strays++;
+				rte_pktmbuf_free(y[j]);
+				continue;
+			}
+			e = &k->pc[c];
+			p = rte_pktmbuf_read(y[j], s.off, L, got);
+			sfb_px_bytes(pay, (uint32_t)c, s.seq - e->b_rbase, L);
+			if ((s.flags & ~RTE_TCP_PSH_FLAG) != RTE_TCP_ACK_FLAG ||
+			    s.len != L || s.seq != e->b_rcv ||
+			    s.ack != e->b_snd || !s.ts ||
+			    !sfb_ts_within(e->b_tsv0, s.tsecr, e->b_tsv) ||
+			    p == NULL) {
+				k->bad_xlate++;
+				rte_pktmbuf_free(y[j]);
+				continue;
+			}
+			if (memcmp(p, pay, L) != 0)
+				k->bad_bytes += L;
+			e->b_rcv += L;
+			e->b_tsr = s.tsval;
+			e->b_tsv = k->bk_clock;
+			sfb_px_tsopt(o, e->b_tsv, e->b_tsr);
+			memcpy(got, p, L);
+			rte_pktmbuf_reset(y[j]);
+			sfb_px_write(y[j], e->bhdr, SFB_BK_PORT, e->b_lport,
+				e->b_snd, e->b_rcv, RTE_TCP_ACK_FLAG |
+				RTE_TCP_PSH_FLAG, o, sizeof(o), got, L);
+			e->b_snd += L;
+			x[ny++] = y[j];
+		}
+		if (ny != 0 && (k->err = sfb_feed(idx, x, ny, true)) != 0)
+			break;
+		/* On the client leg: the echo, as the backend sent it. */
+		n = sfb_px_take(idx, y, ny);
+		for (j = 0; j < n; j++) {
+			if (!sfb_seg_parse(y[j], &s) ||
+			    (c = sfb_px_client(idx, &s)) < 0) {
+				k->strays++;
+				rte_pktmbuf_free(y[j]);
+				continue;
+			}
+			e = &k->pc[c];
+			p = rte_pktmbuf_read(y[j], s.off, L, got);
+			sfb_px_bytes(pay, (uint32_t)c, s.seq - e->c_rbase, L);
+			if ((s.flags & ~RTE_TCP_PSH_FLAG) != RTE_TCP_ACK_FLAG ||
+			    s.len != L || s.seq != e->c_rcv ||
+			    s.ack != e->c_snd || !s.ts ||
+			    !sfb_ts_within(e->c_tsv0, s.tsecr, e->c_tsv) ||
+			    p == NULL) {
+				k->bad_xlate++;
+			} else {
+				if (memcmp(p, pay, L) != 0)
+					k->bad_bytes += L;
+				e->c_rcv += L;
+				e->c_tsr = s.tsval;
+				k->echoed += L;
+			}
+			rte_pktmbuf_free(y[j]);
+		}
+	}
+out:
+	free(x);
+	free(y);
+	return 0;
+}
+
+/* One run of the proxy phases on a fresh engine. */
+static int
+sfb_run_proxy(unsigned int run)
+{
+	struct sfb_res *ro = &sfb_results[SFB_PROXY_OPEN][run];
+	struct sfb_res *rf = &sfb_results[SFB_PROXY_FWD][run];
+	uint64_t pairs = (uint64_t)opt.px_conns * opt.workers;
+	uint64_t strays = 0, bx = 0, bb = 0, bc = 0, sent = 0, echoed = 0;
+	unsigned int i;
+	int rc;
+
+	rc = sfb_engine(2, SFB_E_PROXY);
+	if (rc != 0) {
+		fprintf(stderr, "sf_bench: proxy engine: %s\n", strerror(-rc));
+		goto out;
+	}
+	for (i = 0; i < opt.workers; i++) {
+		memset(sfb_wk[i].pmap, 0, sizeof(uint32_t) * 65536);
+		sfb_wk[i].bad_cksum = sfb_wk[i].checked = 0;
+	}
+	rc = sfb_run_phase_fn(ro, sfb_popen_run);
+	if (rc != 0)
+		goto out;
+	for (i = 0; i < opt.workers; i++) {
+		strays += sfb_wk[i].strays;
+		bx += sfb_wk[i].bad_xlate;
+		bc += sfb_wk[i].bad_cksum;
+	}
+	if (sfb_cnt(SF_CNT_proxy_spliced) != pairs ||
+	    sfb_cnt(SF_CNT_proxy_backend_connects) != pairs)
+		sfb_invalid(ro, "%" PRIu64 " pairs spliced, %" PRIu64
+			" backend opens of %" PRIu64,
+			sfb_cnt(SF_CNT_proxy_spliced),
+			sfb_cnt(SF_CNT_proxy_backend_connects), pairs);
+	if (strays != 0 || bx != 0 || bc != 0)
+		sfb_invalid(ro, "%" PRIu64 " stray frames, %" PRIu64
+			" mistranslated, %" PRIu64 " bad checksums", strays, bx,
+			bc);
+	if (sfb_drops() != 0)
+		sfb_invalid(ro, "%" PRIu64 " drops", sfb_drops());
+	if (!opt.phase_on[SFB_PROXY_FWD])
+		goto out;
+	for (i = 0; i < opt.workers; i++)
+		sfb_wk[i].bad_cksum = sfb_wk[i].checked = 0;
+	rc = sfb_run_phase_fn(rf, sfb_pfwd_run);
+	if (rc != 0)
+		goto out;
+	strays = bx = bc = 0;
+	for (i = 0; i < opt.workers; i++) {
+		strays += sfb_wk[i].strays;
+		bx += sfb_wk[i].bad_xlate;
+		bb += sfb_wk[i].bad_bytes;
+		bc += sfb_wk[i].bad_cksum;
+		sent += sfb_wk[i].sent;
+		echoed += sfb_wk[i].echoed;
+	}
+	rf->bytes = echoed;
+	rf->gbps = (double)echoed * 2 * 8 / rf->wall_s / 1e9;
+	if (sent != (uint64_t)opt.n * SFB_PX_PAYLOAD || echoed != sent)
+		sfb_invalid(rf, "%" PRIu64 " bytes back of %" PRIu64, echoed,
+			sent);
+	if (strays != 0 || bx != 0 || bb != 0 || bc != 0)
+		sfb_invalid(rf, "%" PRIu64 " stray frames, %" PRIu64
+			" mistranslated, %" PRIu64 " bad bytes, %" PRIu64
+			" bad checksums", strays, bx, bb, bc);
+	if (sfb_cnt(SF_CNT_proxy_fwd_c2b) != opt.n ||
+	    sfb_cnt(SF_CNT_proxy_fwd_b2c) != opt.n ||
+	    sfb_cnt(SF_CNT_proxy_implausible) != 0)
+		sfb_invalid(rf, "proxy_fwd_c2b %" PRIu64 ", _b2c %" PRIu64
+			", implausible %" PRIu64 " for %u segments",
+			sfb_cnt(SF_CNT_proxy_fwd_c2b),
+			sfb_cnt(SF_CNT_proxy_fwd_b2c),
+			sfb_cnt(SF_CNT_proxy_implausible), opt.n);
+	if (sfb_drops() != 0)
+		sfb_invalid(rf, "%" PRIu64 " drops", sfb_drops());
+out:
+	if (sfb_eng != NULL)
+		sfb_engine_free();
+	return rc;
+}
+
 /* The generator lcore of the live run. */
 static int
 sfb_live_gen(void *arg)
@@ -1284,7 +2046,7 @@ sfb_run_live(unsigned int run)
 	struct rte_mbuf *m[SFB_BURST];
 	int rc;
 
-	rc = sfb_engine(2, false);
+	rc = sfb_engine(2, SFB_E_HANDSHAKE);
 	if (rc != 0)
 		return rc;
 	w = sf_engine_worker(sfb_eng, 0);
@@ -1370,6 +2132,9 @@ sfb_json_phase(FILE *f, const char *name, const struct sfb_res *r,
 				", \"mbufs_per_conn\": %.3f", r[i].gbps,
 				r[i].bytes, r[i].segs_out, r[i].acks_out,
 				r[i].dup_segs, r[i].mbufs_per_conn);
+		if (strcmp(name, "proxy_fwd") == 0)
+			fprintf(f, ", \"gbps\": %.4f, \"bytes\": %" PRIu64,
+				r[i].gbps, r[i].bytes);
 		fprintf(f, "}");
 		valid = valid && r[i].valid;
 		gb[i] = r[i].gbps;
@@ -1386,6 +2151,17 @@ sfb_json_phase(FILE *f, const char *name, const struct sfb_res *r,
 			sfb_echo_len[SFB_ECHO1460], opt.echo_conns,
 			sfb_multiseg ? "true" : "false",
 			sfb_echo_ts ? "true" : "false");
+	}
+	/* The proxy phases: what their rate and cycles count. */
+	if (strcmp(name, "proxy_open") == 0)
+		fprintf(f, "\"unit\": \"pairs\", \"pairs_per_worker\": %u, ",
+			opt.px_conns);
+	if (strcmp(name, "proxy_fwd") == 0) {
+		qsort(gb, n, sizeof(gb[0]), sfb_cmp);
+		fprintf(f, "\"unit\": \"spliced segments\", \"payload\": %u, "
+			"\"pairs_per_worker\": %u, \"median_gbps\": %.4f, ",
+			SFB_PX_PAYLOAD, opt.px_conns, n % 2 ? gb[n / 2] :
+			(gb[n / 2 - 1] + gb[n / 2]) / 2);
 	}
 	fprintf(f, "\"valid\": %s}", valid ? "true" : "false");
 }
@@ -1525,6 +2301,8 @@ main(int argc, char **argv)
 	rte_eth_macaddr_get(sfb_port, &sfb_cfg.dst_mac);
 	sfb_cfg.src_mac = sfb_cfg.dst_mac;
 	sfb_cfg.src_mac.addr_bytes[5] ^= 1;
+	sfb_bk_mac = sfb_cfg.src_mac;
+	sfb_bk_mac.addr_bytes[5] ^= 2;
 	if (opt.family == AF_INET) {
 		memcpy(sfb_cfg.dst, (const uint8_t[]){ 10, 10, 0, 1 }, 4);
 		memcpy(sfb_cfg.src, (const uint8_t[]){ 10, 20, 0, 0 }, 4);
@@ -1562,6 +2340,15 @@ main(int argc, char **argv)
 		sfb_wk[i].saved = calloc(opt.n, sizeof(struct rte_mbuf *));
 		sfb_wk[i].ec = calloc(opt.echo_conns,
 			sizeof(struct sfb_econn));
+		if (opt.phase_on[SFB_PROXY_OPEN]) {
+			sfb_wk[i].pc = calloc(opt.px_conns,
+				sizeof(struct sfb_pconn));
+			sfb_wk[i].pmap = calloc(65536, sizeof(uint32_t));
+			if (sfb_wk[i].pc == NULL || sfb_wk[i].pmap == NULL) {
+				rc = 1;
+				goto out;
+			}
+		}
 		if (sfb_wk[i].saved == NULL || sfb_wk[i].ec == NULL) {
 			rc = 1;
 			goto out;
@@ -1569,7 +2356,8 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(sfb_pat); i++)
 		sfb_pat[i] = (uint8_t)(i % SFB_PAT);
-	if (opt.phase_on[SFB_ECHO64] || opt.phase_on[SFB_ECHO1460]) {
+	if (opt.phase_on[SFB_ECHO64] || opt.phase_on[SFB_ECHO1460] ||
+	    opt.phase_on[SFB_PROXY_FWD]) {
 		/*
 		 * Per worker: a batch of data segments and its replies' headers,
 		 * and the send queues (half the pool at most, the engine's
@@ -1597,6 +2385,8 @@ main(int argc, char **argv)
 			rc = sfb_run_echo(SFB_ECHO64, run);
 		if (rc == 0 && opt.phase_on[SFB_ECHO1460])
 			rc = sfb_run_echo(SFB_ECHO1460, run);
+		if (rc == 0 && opt.phase_on[SFB_PROXY_OPEN])
+			rc = sfb_run_proxy(run);
 		if (rc == 0 && sfb_do_live)
 			rc = sfb_run_live(run);
 	}

@@ -177,6 +177,9 @@ extern "C" {
 	  "(abort_on_timeout), or no FIN in FIN-WAIT-2, or keepalive " \
 	  "probes unanswered, or idle too long") \
 	X(keepalive_probes, "keepalive probes sent (Linux TCPKeepAlive)") \
+	X(connect_port_probes, "local ports active opens examined before " \
+	  "taking one: a ratio to active_opens well above 1 means the " \
+	  "range is filling for a destination") \
 	X(connect_no_port, "active opens that found no free local port " \
 	  "for their destination among those steering to their worker " \
 	  "(EADDRNOTAVAIL)") \

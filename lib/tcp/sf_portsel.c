@@ -22,7 +22,14 @@
  * The scan goes through the range from there in steps of two: first the
  * ports of the low end's parity (Linux leaves the other parity to
  * bind(0), inet_csk_get_port(): fewer collisions between the two), then
- * the others. A port is skipped when a listener has it (Linux skips a
+ * the others. Unlike Linux, each perturbation entry remembers which pass
+ * found its last port and starts there next time: Linux scans every
+ * port of the first parity before each connection once they are all
+ * taken (more than half the range in use towards one destination, as a
+ * proxy's connections to its backend), which made the 32,257th pair to
+ * one backend cost some 2 million instructions instead of 5,000
+ * (docs/benchmarks.md); here that scan happens once, and the pass is
+ * changed back the same way when the other parity fills. A port is skipped when a listener has it (Linux skips a
  * port any socket bound: a bind bucket not made by connect), and taken
  * when its 4-tuple is free in the worker's connection and request
  * tables, or when it is held by a connection in TIME-WAIT that may be
@@ -48,6 +55,7 @@
  *   start = lo + (offset & ~1)
  *   first pass:  start, start + 2, ... (wrapping in the range)
  *   second pass: start + 1, start + 3, ...
+ *   (the two swapped while the entry's bit says odd first)
  *   each: listener? skip. steers elsewhere? skip. 4-tuple free? take.
  */
 
@@ -73,9 +81,9 @@ sf_portsel_init(struct sf_wtcp *wt)
 {
 	unsigned int i;
 
-	wt->wt_perturb = rte_malloc_socket("sf_perturb",
-			sizeof(uint32_t) * SF_PERTURB_SIZE, RTE_CACHE_LINE_SIZE,
-			wt->wt_net.nt_socket);
+	wt->wt_perturb = rte_zmalloc_socket("sf_perturb",
+			sizeof(uint32_t) * SF_PERTURB_SIZE + SF_PERTURB_SIZE / 8,
+			RTE_CACHE_LINE_SIZE, wt->wt_net.nt_socket);
 	if (wt->wt_perturb == NULL)
 		return -ENOMEM;
 	/* Random from the start, as get_random_sleepable_once() fills it. */
@@ -188,7 +196,8 @@ sf_portsel(struct sf_wtcp *wt, const struct sf_port *pt, unsigned int worker,
 {
 	const struct sf_etcp *et = wt->wt_et;
 	uint32_t lo = et->et_port_lo, range = et->et_port_hi - lo + 1;
-	uint32_t offset, idx, port, i, tried = 0;
+	uint32_t offset, idx, port, i, tried = 0, o, pass, first;
+	uint8_t *odd = (uint8_t *)(wt->wt_perturb + SF_PERTURB_SIZE);
 	uint64_t h;
 	int ret;
 
@@ -200,8 +209,12 @@ sf_portsel(struct sf_wtcp *wt, const struct sf_port *pt, unsigned int worker,
 	idx = (uint32_t)h & (SF_PERTURB_SIZE - 1);
 	offset = (wt->wt_perturb[idx] + (uint32_t)(h >> 32)) % range;
 	offset &= ~1u;
-	for (;;) {
-		port = lo + offset;
+	first = (odd[idx >> 3] >> (idx & 7)) & 1u;
+	for (pass = 0; pass < 2; pass++) {
+		o = offset + (first ^ pass);
+		if (o >= range)
+			o -= range;
+		port = lo + o;
 		for (i = 0; i < range; i += 2, port += 2) {
 			if (port >= lo + range)
 				port -= range;
@@ -216,14 +229,18 @@ sf_portsel(struct sf_wtcp *wt, const struct sf_port *pt, unsigned int worker,
 			if (ret != 0)
 				goto found;
 		}
-		offset++;
-		if (!(offset & 1) || range <= 1)
+		if (range <= 1)
 			break;
 	}
 	k->fk_lport = 0;
+	sf_count_n(&wt->wt_net, SF_CNT_connect_port_probes, tried);
 	sf_count(&wt->wt_net, SF_CNT_connect_no_port);
 	return -EADDRNOTAVAIL;
 found:
+	sf_count_n(&wt->wt_net, SF_CNT_connect_port_probes, tried);
+	/* Found in the second pass: start with that parity next time. */
+	if (pass == 1)
+		odd[idx >> 3] ^= (uint8_t)(1u << (idx & 7));
 	/*
 	 * __inet_hash_connect(): the next connection to this destination
 	 * starts past the candidates tried, and a little further at random

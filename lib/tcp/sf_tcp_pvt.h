@@ -506,7 +506,10 @@ struct sf_wtcp {
 	uint8_t wt_ck_sent[SF_MAX_LISTENERS];
 	/* mode 0: tags of peers that completed a handshake here */
 	uint32_t *wt_proven;               /* SF_PROVEN_SLOTS entries */
-	/* RFC 6056 algorithm 4's perturbations (sf_portsel.c) */
+	/*
+	 * RFC 6056 algorithm 4's perturbations (sf_portsel.c), followed by
+	 * a bit per entry: the scan starts with the odd ports
+	 */
 	uint32_t *wt_perturb;
 	/* how this worker's connections reach their application */
 	const struct sf_conn_ops *wt_conn_ops;

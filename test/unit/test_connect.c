@@ -485,7 +485,8 @@ test_syn_format(bool v6)
 	sf_test_snap(eng, &snap);
 	if (!start(eng, &p, &a))
 		goto out;
-	SF_CHECK_MOVED(eng, &snap, SF_CNT_active_opens);
+	SF_CHECK_MOVED(eng, &snap, SF_CNT_active_opens,
+		SF_CNT_connect_port_probes);
 	SF_CHECK_EQ(a.syn.flags, F_SYN);
 	SF_CHECK_EQ(a.syn.ack, 0);
 	SF_CHECK_EQ(a.syn.win, 65535);
@@ -1104,7 +1105,8 @@ test_unreach(bool v6, uint32_t step)
 	sf_test_snap(eng, &snap);
 	SF_CHECK_EQ(sf_tcp_connect(wtcp(eng), &p, &c), 0);
 	SF_CHECK(c != NULL);
-	SF_CHECK_MOVED(eng, &snap, SF_CNT_active_opens);
+	SF_CHECK_MOVED(eng, &snap, SF_CNT_active_opens,
+		SF_CNT_connect_port_probes);
 	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_neigh_queued), 1);
 	SF_CHECK_EQ(sf_test_tx_n, 1);
 	check_solicit(0, v6);

@@ -13,6 +13,8 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -115,6 +117,49 @@ test_range(void)
 	SF_CHECK_EQ(sf_portsel(wt, &pt, 0, &k, &tw), -EADDRNOTAVAIL);
 	sf_test_teardown(eng);
 	SF_CHECK_EQ(n, 10);
+}
+
+/*
+ * More than half of a range to one server (a proxy's backend): once the
+ * low end's parity is all taken, the scan that finds the first port of
+ * the other parity flips the entry, and the connections after it start
+ * with that parity instead of scanning every taken port again (as
+ * __inet_hash_connect() would): 400 connections once 1,500 of 2,000
+ * ports are taken examine a few candidates each, counted in
+ * connect_port_probes (Linux's way: 1,000 each).
+ */
+static void
+test_parity_memory(void)
+{
+	struct sf_engine_params ep = { .nb_workers = 1,
+		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
+		.max_conns = 4096, .local_port_lo = 40000,
+		.local_port_hi = 41999 };
+	struct sf_engine *eng = sf_test_engine_tcp(&ep);
+	struct sf_wtcp *wt = wt_of(eng, 0);
+	struct sf_flow_key k;
+	struct sf_port pt;
+	unsigned int i, odd = 0;
+	uint64_t before = 0, after;
+	int32_t tw;
+
+	port_reta(&pt, 1);
+	for (i = 0; i < 1900; i++) {
+		if (i == 1500)
+			before = sf_test_counter(eng, SF_CNT_connect_port_probes);
+		key_v4(&k, 0x0a000002);
+		SF_CHECK_EQ(sf_portsel(wt, &pt, 0, &k, &tw), 0);
+		odd += rte_be_to_cpu_16(k.fk_lport) & 1;
+		SF_CHECK(sf_ftab_add(&wt->wt_conntab, &k, sf_flow_hash(&k,
+			wt->wt_et->et_hash_seed)) >= 0);
+	}
+	after = sf_test_counter(eng, SF_CNT_connect_port_probes);
+	SF_CHECK_EQ(odd, 900);
+	SF_CHECK(after - before < 400 * 25);
+	if (after - before >= 400 * 25)
+		fprintf(stderr, "%" PRIu64 " candidates for 400 ports\n",
+			after - before);
+	sf_test_teardown(eng);
 }
 
 /*
@@ -329,6 +374,7 @@ main(int argc, char **argv)
 	sf_test_init(argc, argv);
 	rte_srand(17);
 	test_range();
+	test_parity_memory();
 	test_spread();
 	test_steering();
 	test_nic_reta();
