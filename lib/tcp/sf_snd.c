@@ -849,8 +849,13 @@ sf_snd_writable(struct sf_wtcp *wt, struct sf_conn *c)
 	    !(c->cn_flags & SF_CNF_ACCEPTED) || c->cn_on_writable == NULL ||
 	    c->cn_wt->wt_conn_ops->co_writable == NULL)
 		return;
-	if (c->cn_wt->wt_conn_ops->co_writable(c) == 0)
-		tb->tb_want_wr = 0;
+	/*
+	 * Cleared first: a send the callback makes may be cut short again,
+	 * and then on_writable is owed once more.
+	 */
+	tb->tb_want_wr = 0;
+	if (c->cn_wt->wt_conn_ops->co_writable(c) != 0)
+		tb->tb_want_wr = 1;     /* not delivered: still owed */
 }
 
 void
