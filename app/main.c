@@ -32,6 +32,7 @@
 #include "sf_client.h"
 #include "sf_conf.h"
 #include "sf_engine.h"
+#include "sf_httpd.h"
 #include "sf_pool.h"
 #include "sf_port.h"
 #include "sf_stats.h"
@@ -93,6 +94,7 @@ sf_lcore_main(void *arg)
 {
 	struct sf_worker *w = NULL;
 	struct sf_app_ctx *a = NULL;
+	struct sf_http *http = NULL;
 	uint64_t prev[SF_CNT_MAX] = { 0 };
 	uint64_t hz = rte_get_tsc_hz(), next = 0, last = 0, now;
 	unsigned int lc = rte_lcore_id();
@@ -114,6 +116,9 @@ sf_lcore_main(void *arg)
 			sf_worker_queue_count(w) == 0 ?
 			", fed by software steering" : "");
 	}
+	/* The responder's idle scan runs where its callbacks do. */
+	if (w != NULL)
+		http = sf_httpd();
 	if (is_main && sf_conf.stats_interval != 0) {
 		last = rte_rdtsc();
 		next = last + hz * sf_conf.stats_interval;
@@ -123,6 +128,8 @@ sf_lcore_main(void *arg)
 			sf_app_poll(a);
 		else
 			sf_worker_poll(w);
+		if (http != NULL)
+			sf_http_poll(http);
 		if (is_main)
 			sf_client_poll();
 		if (next != 0 && (now = rte_rdtsc()) >= next) {
@@ -138,20 +145,22 @@ sf_lcore_main(void *arg)
 }
 
 /*
- * Whether the configuration runs echo. On an application lcore echo
- * could be refused room for bytes the worker's receive window let in:
- * that window counts the worker's send queue, not the bytes in the
- * rings between them (docs/datapath.md).
+ * Whether the configuration runs application kind (a listener, or the
+ * default). On an application lcore echo could be refused room for
+ * bytes the worker's receive window let in: that window counts the
+ * worker's send queue, not the bytes in the rings between them
+ * (docs/datapath.md); http keeps its state with sf_conn_set_user(),
+ * which only the owning worker may call.
  */
 static bool
-sf_conf_echoes(void)
+sf_conf_runs(enum sf_builtin_kind kind)
 {
 	unsigned int i;
 
-	if (sf_conf.app == SF_BUILTIN_ECHO)
+	if (sf_conf.app == kind)
 		return true;
 	for (i = 0; i < sf_conf.nb_listen; i++)
-		if (sf_conf.listen[i].ls_s.app == SF_BUILTIN_ECHO)
+		if (sf_conf.listen[i].ls_s.app == kind)
 			return true;
 	return false;
 }
@@ -201,11 +210,18 @@ sf_setup_lcores(void)
 			"one must be left as a worker", sf_conf.app_lcores);
 		return -EINVAL;
 	}
-	if (sf_nb_apps != 0 && sf_conf_echoes()) {
+	if (sf_nb_apps != 0 && sf_conf_runs(SF_BUILTIN_ECHO)) {
 		SF_LOG(ERR, "--app-lcores with echo: the receive window does "
 			"not count the bytes in the rings yet, so echo could be "
 			"refused room on an application lcore; run echo inline, "
 			"without --app-lcores");
+		return -EINVAL;
+	}
+	if (sf_nb_apps != 0 && sf_conf_runs(SF_BUILTIN_HTTP)) {
+		SF_LOG(ERR, "--app-lcores with http: the responder runs "
+			"inline on the workers (it keeps its state in the "
+			"connection, which only the owning worker may touch); "
+			"run it without --app-lcores");
 		return -EINVAL;
 	}
 	SF_LOG(INFO, "%u worker lcore(s), %u application lcore(s)%s",
@@ -235,12 +251,18 @@ sf_listen_key(const char *key, const char *val,
 			/* As at start: no sends from application lcores yet. */
 			if (k == SF_BUILTIN_ECHO && sf_nb_apps != 0)
 				return -EINVAL;
+			/* http: only with the responder made at start. */
+			if (k == SF_BUILTIN_HTTP && (sf_httpd() == NULL ||
+			    sf_nb_apps != 0))
+				return -EINVAL;
 			p->on_accept = sf_builtin_ops(k)->on_accept;
 			p->on_close = sf_builtin_ops(k)->on_close;
 			p->on_data = sf_builtin_ops(k)->on_data;
 			p->proxy = k == SF_BUILTIN_PROXY;
 			p->pool = (uint8_t)(sf_pool0 >= 0 ? sf_pool0 :
 				SF_MAX_POOLS);
+			if (k == SF_BUILTIN_HTTP)
+				sf_http_listener(sf_httpd(), p);
 			return 0;
 		}
 	}
@@ -357,6 +379,8 @@ sf_lparams(const struct sf_lsettings *ls, struct sf_listener_params *lp)
 	/* An out-of-range pool makes sf_engine_listen() refuse: none made. */
 	lp->pool = (uint8_t)(sf_pool0 >= 0 ? sf_pool0 : SF_MAX_POOLS);
 	lp->proxy_protocol = (uint8_t)ls->proxy_protocol;
+	if (ls->app == SF_BUILTIN_HTTP && sf_httpd() != NULL)
+		sf_http_listener(sf_httpd(), lp);
 }
 
 /* The listeners of the configuration, and the defaults of later ones. */
@@ -763,6 +787,10 @@ sf_setup(struct sf_port_report **reports, unsigned int *nb_reports)
 	ret = sf_setup_backends();
 	if (ret != 0)
 		return ret;
+	/* The HTTP responder too: an http listener takes its callbacks. */
+	ret = sf_httpd_setup(&sf_conf, sf_conf.max_conns * sf_nb_workers);
+	if (ret != 0)
+		return ret;
 	ret = sf_setup_listeners();
 	if (ret != 0)
 		return ret;
@@ -894,6 +922,8 @@ main(int argc, char **argv)
 		}
 	}
 	sf_engine_free(sf_eng);
+	/* After the engine: its last connections' on_close came first. */
+	sf_httpd_free();
 	free(reports);
 	rte_mempool_free(sf_pool);
 	sf_capture_fini();

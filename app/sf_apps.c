@@ -243,6 +243,10 @@ static const struct sf_builtin_ops sf_apps[] = {
 	[SF_BUILTIN_PROXY] = {
 		.name = "proxy",
 	},
+	/* The HTTP responder's callbacks (sf_httpd.c, sf_http.h). */
+	[SF_BUILTIN_HTTP] = {
+		.name = "http",
+	},
 };
 
 const struct sf_builtin_ops *

@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <rte_cfgfile.h>
+#include <rte_common.h>
 
 #include "sf_conf.h"
 
@@ -54,6 +56,7 @@ static const char *const sf_builtin_names[] = {
 	[SF_BUILTIN_DISCARD] = "discard",
 	[SF_BUILTIN_ECHO] = "echo",
 	[SF_BUILTIN_PROXY] = "proxy",
+	[SF_BUILTIN_HTTP] = "http",
 };
 
 static const char *const sf_steering_names[] = {
@@ -122,6 +125,17 @@ sf_conf_defaults(struct sf_conf *conf)
 	conf->icmp_ratelimit = SF_DEF_ICMP_RATELIMIT;
 	conf->icmp_msgs_per_sec = SF_DEF_ICMP_MSGS_PER_SEC;
 	conf->icmp_msgs_burst = SF_DEF_ICMP_MSGS_BURST;
+	{
+		struct sf_http_params hp;
+
+		sf_http_params_init(&hp);
+		snprintf(conf->http.server, sizeof(conf->http.server), "%s",
+			hp.server);
+		conf->http.max_header_bytes = hp.max_header_bytes;
+		conf->http.max_body_bytes = hp.max_body_bytes;
+		conf->http.keepalive_timeout_ms = hp.idle_timeout_ms;
+		conf->http.keepalive_requests = hp.max_requests;
+	}
 }
 
 static int __rte_format_printf(2, 3)
@@ -1048,6 +1062,173 @@ sf_conf_load_routes(struct sf_conf *conf, struct rte_cfgfile *cfg,
 		sf_conf_route_line, conf);
 }
 
+/* [http]: the responder's settings (docs/http.md). */
+static int
+sf_conf_load_http(struct sf_conf *conf, struct rte_cfgfile *cfg,
+		const char *file, const char *sec)
+{
+	struct sf_http_conf *hc = &conf->http;
+	struct rte_cfgfile_entry *ent;
+	char where[PATH_MAX + 128];
+	int n, i, ret = 0;
+
+	n = rte_cfgfile_section_num_entries(cfg, sec);
+	ent = calloc(n > 0 ? n : 1, sizeof(*ent));
+	if (ent == NULL)
+		return sf_conf_error(file, "out of memory");
+	n = rte_cfgfile_section_entries(cfg, sec, ent, n);
+	for (i = 0; i < n && ret == 0; i++) {
+		const char *k = ent[i].name, *v = ent[i].value;
+
+		snprintf(where, sizeof(where), "%s: [%s] %s", file, sec, k);
+		if (strcmp(k, "server") == 0) {
+			if (strlen(v) >= sizeof(hc->server) ||
+			    strpbrk(v, "\r\n") != NULL)
+				ret = sf_conf_error(where,
+					"invalid value '%s': expected at most %zu characters on one line",
+					v, sizeof(hc->server) - 1);
+			else
+				memcpy(hc->server, v, strlen(v) + 1);
+		} else if (strcmp(k, "max_header_bytes") == 0) {
+			ret = sf_parse_uint(where, v, 256, 1u << 20, "(bytes)",
+				&hc->max_header_bytes);
+		} else if (strcmp(k, "max_body_bytes") == 0) {
+			ret = sf_parse_uint(where, v, 0, 1u << 30, "(bytes)",
+				&hc->max_body_bytes);
+		} else if (strcmp(k, "keepalive_timeout_ms") == 0) {
+			ret = sf_parse_uint(where, v, 0, 86400000, "(ms; 0: never)",
+				&hc->keepalive_timeout_ms);
+		} else if (strcmp(k, "keepalive_requests") == 0) {
+			ret = sf_parse_uint(where, v, 0, 1000000000,
+				"(0: no limit)", &hc->keepalive_requests);
+		} else {
+			ret = sf_conf_error(where,
+				"unknown key '%s': an [http] section takes server, max_header_bytes, max_body_bytes, keepalive_timeout_ms, keepalive_requests",
+				k);
+		}
+	}
+	free(ent);
+	return ret;
+}
+
+/* A "Name: value" header line of a route, appended with its CRLF. */
+static int
+sf_conf_http_header(const char *where, const char *v, char *buf,
+		size_t cap)
+{
+	static const char *const ours[] = { "content-length", "date",
+		"server", "connection", "transfer-encoding", "content-type" };
+	const char *colon = strchr(v, ':');
+	size_t nl, i;
+
+	if (colon == NULL || colon == v)
+		return sf_conf_error(where,
+			"invalid header '%s': expected 'Name: value'", v);
+	nl = (size_t)(colon - v);
+	for (i = 0; i < nl; i++)
+		if (!(isalnum((unsigned char)v[i]) ||
+		    strchr("!#$%&'*+-.^_`|~", v[i]) != NULL))
+			return sf_conf_error(where,
+				"invalid header '%s': the name must be a token (letters, digits, !#$%%&'*+-.^_`|~)",
+				v);
+	for (i = 0; i < RTE_DIM(ours); i++)
+		if (strlen(ours[i]) == nl && strncasecmp(v, ours[i], nl) == 0)
+			return sf_conf_error(where,
+				"header '%.*s' is written by the responder%s",
+				(int)nl, v, i == 5 ?
+				": give content_type instead" : "");
+	if (strlen(buf) + strlen(v) + 3 > cap)
+		return sf_conf_error(where,
+			"the headers of a route take at most %zu bytes", cap - 1);
+	strcat(buf, v);
+	strcat(buf, "\r\n");
+	return 0;
+}
+
+/*
+ * [route /PATH]: what GET and HEAD of PATH answer (app http); not the
+ * [route] section of static IP routes, whose name has no path.
+ */
+static int
+sf_conf_load_http_route(struct sf_conf *conf, struct rte_cfgfile *cfg,
+		const char *file, const char *sec)
+{
+	struct sf_http_conf *hc = &conf->http;
+	struct sf_http_route_conf *r;
+	struct rte_cfgfile_entry *ent;
+	char where[PATH_MAX + 128];
+	const char *path = sec + 6;
+	uint8_t *body = NULL;
+	unsigned int j;
+	int n, i, ret = 0;
+
+	snprintf(where, sizeof(where), "%s: [%s]", file, sec);
+	if (path[0] != '/' || strpbrk(path, " \t?#") != NULL)
+		return sf_conf_error(where,
+			"invalid route path '%s': expected /PATH (no spaces, no query)",
+			path);
+	for (j = 0; j < hc->nb_routes; j++)
+		if (strcmp(hc->routes[j].hr_path, path) == 0)
+			return sf_conf_error(where,
+				"a second section for the route '%s'", path);
+	if (hc->nb_routes == SF_HTTP_MAX_ROUTES)
+		return sf_conf_error(where, "more than %d routes",
+			SF_HTTP_MAX_ROUTES);
+	r = &hc->routes[hc->nb_routes];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->hr_path, sizeof(r->hr_path), "%s", path);
+	r->hr_status = 200;
+	n = rte_cfgfile_section_num_entries(cfg, sec);
+	ent = calloc(n > 0 ? n : 1, sizeof(*ent));
+	if (ent == NULL)
+		return sf_conf_error(file, "out of memory");
+	n = rte_cfgfile_section_entries(cfg, sec, ent, n);
+	for (i = 0; i < n && ret == 0; i++) {
+		const char *k = ent[i].name, *v = ent[i].value;
+
+		snprintf(where, sizeof(where), "%s: [%s] %s", file, sec, k);
+		if (strcmp(k, "status") == 0) {
+			ret = sf_parse_uint(where, v, 200, 599, "(HTTP status)",
+				&r->hr_status);
+		} else if (strcmp(k, "content_type") == 0) {
+			if (strlen(v) >= sizeof(r->hr_ctype))
+				ret = sf_conf_error(where,
+					"content_type longer than %zu characters",
+					sizeof(r->hr_ctype) - 1);
+			else
+				memcpy(r->hr_ctype, v, strlen(v) + 1);
+		} else if (strcmp(k, "body") == 0) {
+			if (body == NULL)
+				body = malloc(SF_HTTP_BODY_MAX);
+			if (body == NULL)
+				ret = sf_conf_error(where, "out of memory");
+			else
+				ret = sf_parse_bytes(where, "body", v, body,
+					SF_HTTP_BODY_MAX, &r->hr_body_len);
+		} else if (strcmp(k, "header") == 0) {
+			ret = sf_conf_http_header(where, v, r->hr_headers,
+				sizeof(r->hr_headers));
+		} else {
+			ret = sf_conf_error(where,
+				"unknown key '%s': a [route /PATH] section takes status, content_type, body (TEXT or @FILE) and header lines",
+				k);
+		}
+	}
+	free(ent);
+	/* The body in a buffer of its own size. */
+	if (ret == 0 && body != NULL && r->hr_body_len != 0) {
+		r->hr_body = malloc(r->hr_body_len);
+		if (r->hr_body == NULL)
+			ret = sf_conf_error(where, "out of memory");
+		else
+			memcpy(r->hr_body, body, r->hr_body_len);
+	}
+	free(body);
+	if (ret == 0)
+		hc->nb_routes++;
+	return ret;
+}
+
 /*
  * [listener NAME]: one listener with its own settings. "listen" names its
  * address and port; the other keys override the [synfront] defaults (and
@@ -1228,6 +1409,14 @@ sf_conf_load(struct sf_conf *conf, const char *file)
 			ret = sf_conf_load_routes(conf, cfg, file, secs[i]);
 			continue;
 		}
+		if (strncmp(secs[i], "route ", 6) == 0) {
+			ret = sf_conf_load_http_route(conf, cfg, file, secs[i]);
+			continue;
+		}
+		if (strcmp(secs[i], "http") == 0) {
+			ret = sf_conf_load_http(conf, cfg, file, secs[i]);
+			continue;
+		}
 		if (strncmp(secs[i], "listener", 8) == 0 &&
 		    (secs[i][8] == '\0' || secs[i][8] == ' ')) {
 			ret = sf_conf_load_listener(conf, cfg, file, secs[i]);
@@ -1236,7 +1425,7 @@ sf_conf_load(struct sf_conf *conf, const char *file)
 		if (strcmp(secs[i], "synfront") != 0) {
 			snprintf(where, sizeof(where), "%s: [%s]", file, secs[i]);
 			ret = sf_conf_error(where,
-				"unknown section: expected [synfront], [portN], [route] or [listener NAME]");
+				"unknown section: expected [synfront], [portN], [route], [listener NAME], [http] or [route /PATH]");
 			break;
 		}
 		n = rte_cfgfile_section_num_entries(cfg, secs[i]);
@@ -1280,7 +1469,7 @@ sf_conf_usage(const char *prgname)
 	"      --route 'PREFIX via GW [dev PORT]'  a static route (repeatable;\n"
 	"                            GW on a port address's prefix); replaces the\n"
 	"                            config's [route] lines\n"
-	"      --app NAME            sink, rst, close, none, discard, echo or proxy\n"
+	"      --app NAME            sink, rst, close, none, discard, echo, proxy or http\n"
 	"                            (default sink; proxy: to the --backend pool)\n"
 	"      --proxy-protocol 0|1|2  PROXY header to backends (default 0: none)\n"
 	"      --greeting TEXT|@FILE  what sink, close, discard and echo send first\n"

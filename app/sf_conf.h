@@ -17,6 +17,7 @@
 #include <rte_ethdev.h>
 
 #include "sf_engine.h"
+#include "sf_http.h"
 #include "sf_proxy.h"
 #include "sf_tcp.h"
 
@@ -31,7 +32,8 @@ enum sf_builtin_kind {
 	SF_BUILTIN_DISCARD,   /* RFC 863: accept, discard, close after peer */
 	SF_BUILTIN_ECHO,      /* RFC 862: every byte back */
 	SF_BUILTIN_PROXY,     /* SYN proxy: spliced to a backend of pool 0 */
-	SF_BUILTIN_LAST = SF_BUILTIN_PROXY,
+	SF_BUILTIN_HTTP,      /* HTTP/1.1 responder (sf_http.h) */
+	SF_BUILTIN_LAST = SF_BUILTIN_HTTP,
 };
 
 /* Longest greeting (--greeting): what one connection's send budget holds. */
@@ -123,6 +125,27 @@ struct sf_route_conf {
 	char rc_text[128];              /* as given, for messages */
 };
 
+/* An HTTP route as configured: a [route PATH] section. */
+struct sf_http_route_conf {
+	char hr_path[SF_HTTP_PATH_MAX + 1];
+	unsigned int hr_status;
+	char hr_ctype[201];             /* empty: text/plain */
+	uint8_t *hr_body;               /* malloc'd; NULL: none */
+	unsigned int hr_body_len;
+	char hr_headers[2048];          /* "Name: value\r\n" lines */
+};
+
+/* The HTTP responder ([http] and [route PATH] sections). */
+struct sf_http_conf {
+	char server[101];
+	unsigned int max_header_bytes;
+	unsigned int max_body_bytes;
+	unsigned int keepalive_timeout_ms;  /* 0: never */
+	unsigned int keepalive_requests;    /* 0: no limit */
+	unsigned int nb_routes;
+	struct sf_http_route_conf routes[SF_HTTP_MAX_ROUTES];
+};
+
 /* A backend as written: ADDR:PORT[@WEIGHT]. */
 struct sf_conf {
 	char config_file[PATH_MAX];     /* -c; empty: none */
@@ -200,6 +223,8 @@ struct sf_conf {
 	unsigned int proxy_idle_ms;
 	unsigned int proxy_fin_idle_ms;
 	unsigned int backend_retries;
+	/* The HTTP responder (app http). */
+	struct sf_http_conf http;
 };
 
 /* Fill conf with the defaults (Linux's, where Linux has one). */

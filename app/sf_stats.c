@@ -12,6 +12,7 @@
 
 #include "sf_apps.h"
 #include "sf_client.h"
+#include "sf_httpd.h"
 #include "sf_stats.h"
 #include "sf_tcp.h"
 
@@ -240,6 +241,7 @@ sf_stats_write_json(const char *file, const struct sf_engine *eng,
 		", \"reset_on_refusal\": %" PRIu64 "}", at.at_tx_bytes,
 		at.at_tx_fail);
 	sf_client_json(f);
+	sf_httpd_json(f);
 	fprintf(f, ",\n  \"mempool\": {\"name\": \"%s\", \"size\": %u, "
 		"\"available\": %u, \"pmd_kept\": %u, \"in_use\": %u}\n}\n",
 		pool->pp_name, pool->pp_size, pool->pp_avail,

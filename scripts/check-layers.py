@@ -20,7 +20,8 @@ root = Path(__file__).resolve().parent.parent
 # Lowest first, as lib/meson.build builds and links them; the program
 # (app/), the benchmark and the tests sit above them all.
 LAYERS = [(name, root / "lib" / name) for name in
-          ("include", "core", "net", "tcp", "app", "proxy", "engine")]
+          ("include", "core", "net", "tcp", "app", "proxy", "http",
+           "engine")]
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.M)
 
 

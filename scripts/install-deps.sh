@@ -11,7 +11,7 @@ pkgs=(
 	iproute2 iputils-ping iputils-arping procps netcat-openbsd ethtool
 	clang libclang-rt-14-dev
 	valgrind netsniff-ng gnuplot-nox iptables
-	curl wrk nginx-light tcpdump apache2-utils
+	curl wrk nginx-light tcpdump apache2-utils nghttp2-client
 	libnetfilter-queue-dev
 )
 

@@ -373,3 +373,40 @@ def test_listener_backend_lines(tmp_path):
     assert r.returncode == 2
     line = one_error_line(r)
     assert "[listener db] mss" in line, line
+
+
+@pytest.mark.parametrize("ini,where,what", [
+    ("[http]\nmax_header_bytes = 100\n", "[http] max_header_bytes",
+     "256..1048576"),
+    ("[http]\nkeepalive = 5\n", "[http] keepalive",
+     "server, max_header_bytes"),
+    ("[route nope]\nbody = x\n", "[route nope]", "expected /PATH"),
+    ("[route /a]\nstatus = 99\n", "[route /a] status", "200..599"),
+    ("[route /a]\nheader = Content-Length: 5\n", "[route /a] header",
+     "written by the responder"),
+    ("[route /a]\nheader = no colon\n", "[route /a] header",
+     "'Name: value'"),
+    ("[route /a]\nbody = @/nonexistent/file\n", "[route /a] body",
+     "/nonexistent/file"),
+    ("[route /a]\ncolor = red\n", "[route /a] color",
+     "status, content_type, body"),
+])
+def test_bad_http_config(tmp_path, ini, where, what):
+    """[http] and [route /PATH]: a bad value exits 2 with one line naming
+    the file, the section and key, and what was expected."""
+    f = tmp_path / "http.ini"
+    f.write_text("[synfront]\napp = http\n" + ini)
+    r = synfront(["--", "-c", str(f)])
+    assert r.returncode == 2, r.stderr
+    line = one_error_line(r)
+    assert str(f) in line and where in line and what in line, line
+
+
+@needs_root
+def test_http_refused_on_app_lcores():
+    """The responder keeps its state in the connection, which only the
+    owning worker may touch: app http with --app-lcores is refused."""
+    r = synfront_eal(["--", "--app", "http", "--app-lcores", "1"],
+                     lcores="0-1")
+    assert r.returncode != 0
+    assert "--app-lcores with http" in r.stderr, r.stderr
