@@ -9,7 +9,7 @@ PYTHON    ?= /usr/bin/python3
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build run run-huge test unit pytest example asan fuzz bench \
-	bench-synproxy \
+	bench-synproxy bench-http \
 	clean
 
 all: build
@@ -65,11 +65,17 @@ bench: build
 	$(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	$(PYTHON) bench/synproxy.py --build $(BUILD) --pmd af_xdp \
 		--rates 20000,50000,100000,150000
+	$(PYTHON) bench/http.py --build $(BUILD) --pmd af_xdp
 
 # The SYN proxy against Linux's SYNPROXY alone (docs/benchmarks.md), ~4 min.
 bench-synproxy: build
 	$(PYTHON) bench/synproxy.py --build $(BUILD) --pmd af_xdp \
 		--rates 20000,50000,100000,150000
+
+# The HTTP responder against nginx on Linux alone (docs/benchmarks.md),
+# about 2 minutes.
+bench-http: build
+	$(PYTHON) bench/http.py --build $(BUILD) --pmd af_xdp
 
 # The C unit tests under AddressSanitizer and UBSan.
 $(ASAN)/build.ninja:

@@ -149,7 +149,7 @@ sf_httpd_line(char *buf, size_t len)
 	if (sf_httpd_h == NULL)
 		return;
 	sf_http_stats_get(sf_httpd_h, &st);
-	snprintf(buf, len, " http %" PRIu64 " req (%" PRIu64 " 2xx %" PRIu64
+	snprintf(buf, len, " | http %" PRIu64 " req (%" PRIu64 " 2xx, %" PRIu64
 		" 4xx)", st.requests, st.resp[2], st.resp[4]);
 }
 

@@ -28,11 +28,24 @@ sf_sum_drops(const uint64_t *c)
 	return d;
 }
 
+/* A worker's poll cycles at the previous line (the main lcore's only). */
+static uint64_t sf_prev_poll[RTE_MAX_LCORE], sf_prev_busy[RTE_MAX_LCORE];
+
+/* The share of poll cycles that received frames, since last time. */
+static double
+sf_busy_pct(uint64_t poll, uint64_t busy, uint64_t ppoll, uint64_t pbusy)
+{
+	return poll > ppoll ? 100.0 * (double)(busy - pbusy) /
+		(double)(poll - ppoll) : 0.0;
+}
+
 /*
  * The per-lcore split that ends the stats line, so an operator sees
  * imbalance: "lcore:role" then what that context did. Workers: frames
  * received, SYNs answered (stateful and cookie), handshakes completed,
- * connections accepted inline; application contexts: accepted.
+ * connections accepted inline, and the share of their poll cycles that
+ * received frames since the last line (testpmd's and VPP's "busy");
+ * application contexts: accepted.
  */
 static void
 sf_stats_lcores(FILE *f, const struct sf_engine *eng)
@@ -45,14 +58,19 @@ sf_stats_lcores(FILE *f, const struct sf_engine *eng)
 	fprintf(f, " | per lcore:");
 	for (i = 0; i < sf_engine_context_count(eng); i++) {
 		sf_engine_worker_counters(eng, i, c);
-		if (i < nw)
+		if (i < nw && i < RTE_MAX_LCORE) {
 			fprintf(f, " %d:w rx %" PRIu64 " syn %" PRIu64 " est %"
-				PRIu64 " acc %" PRIu64,
+				PRIu64 " acc %" PRIu64 " busy %.0f%%",
 				sf_engine_worker_lcore(eng, i),
 				c[SF_CNT_rx_packets],
 				c[SF_CNT_syn_recv] + c[SF_CNT_syncookies_sent],
-				c[SF_CNT_passive_opens], c[SF_CNT_accepted]);
-		else
+				c[SF_CNT_passive_opens], c[SF_CNT_accepted],
+				sf_busy_pct(c[SF_CNT_poll_cycles],
+				c[SF_CNT_poll_busy_cycles], sf_prev_poll[i],
+				sf_prev_busy[i]));
+			sf_prev_poll[i] = c[SF_CNT_poll_cycles];
+			sf_prev_busy[i] = c[SF_CNT_poll_busy_cycles];
+		} else
 			fprintf(f, " %d:a acc %" PRIu64,
 				sf_engine_worker_lcore(eng, i),
 				c[SF_CNT_accepted]);
@@ -68,9 +86,10 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 	double s = seconds > 0 ? seconds : 1;
 	struct sf_listener_state st;
 	unsigned int i, cookie_ls = 0;
-	char mode[32];
+	char mode[32], http[96];
 
 	sf_engine_counters(eng, c);
+	sf_httpd_line(http, sizeof(http));
 	/* Cookie mode: listeners some lcore sent cookies for lately. */
 	for (i = 0; i < sf_engine_listener_count(eng); i++)
 		if (sf_engine_listener_state(eng, i, &st) == 0 &&
@@ -87,7 +106,7 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 		" | syn %" PRIu64 " established %" PRIu64 " accepted %" PRIu64
 		" overflows %" PRIu64 " synq-full %" PRIu64 " timeouts %" PRIu64
 		" | cookies %s sent %" PRIu64 " (%.0f/s) ok %" PRIu64
-		" failed %" PRIu64 " | mbufs in use %u/%u",
+		" failed %" PRIu64 " | busy %.0f%% | mbufs in use %u/%u%s",
 		c[SF_CNT_rx_packets], (c[SF_CNT_rx_packets] -
 			prev[SF_CNT_rx_packets]) / s,
 		c[SF_CNT_tx_packets], (c[SF_CNT_tx_packets] -
@@ -102,7 +121,9 @@ sf_stats_line(FILE *f, const struct sf_engine *eng, uint64_t *prev,
 		c[SF_CNT_syncookies_sent], (c[SF_CNT_syncookies_sent] -
 			prev[SF_CNT_syncookies_sent]) / s,
 		c[SF_CNT_syncookies_recv], c[SF_CNT_syncookies_failed],
-		rte_mempool_in_use_count(mp), mp->size);
+		sf_busy_pct(c[SF_CNT_poll_cycles], c[SF_CNT_poll_busy_cycles],
+		prev[SF_CNT_poll_cycles], prev[SF_CNT_poll_busy_cycles]),
+		rte_mempool_in_use_count(mp), mp->size, http);
 	sf_stats_lcores(f, eng);
 	fprintf(f, "\n");
 	fflush(f);

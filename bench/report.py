@@ -28,6 +28,14 @@ def check(R):
     bad = []
     S = R["summary"]
     for w, e in S["engine"].items():
+        if w == "http":
+            if not e["valid"]:
+                why = [r["why"] for y in R["raw"]["http"]
+                       for ph in ("http_close", "http_keepalive")
+                       for r in y["phases"][ph]["runs"] if not r["valid"]]
+                bad.append("engine HTTP phases not valid: " +
+                           "; ".join(why))
+            continue
         if w == "proxy":
             if not e["valid"]:
                 why = [r["why"] for y in R["raw"]["proxy"]
@@ -70,12 +78,13 @@ def check(R):
                        "acknowledged, a connection not closed, a bad "
                        "echo or an mbuf left")
     for ph, x in S.get("instructions", {}).items():
-        if (ph.startswith("echo") or ph.startswith("proxy")) and \
+        if (ph.startswith("echo") or ph.startswith("proxy") or
+                ph.startswith("http")) and \
                 not x.get("valid", True):
             bad.append(f"callgrind {ph} run not valid")
     for raw in R["raw"]["engine1"] + R["raw"]["engine2"] + \
             R["raw"]["live"] + R["raw"].get("echo", []) + \
-            R["raw"].get("proxy", []):
+            R["raw"].get("proxy", []) + R["raw"].get("http", []):
         if raw.get("mbufs_in_use_at_end", 0) != 0:
             bad.append("sf_bench: mbufs not back in the pool")
     return bad
@@ -166,6 +175,23 @@ def table(R):
             f"{px['cycles_per_seg']:.0f} cycles/seg, "
             f"{ipp('proxy_fwd')} instr/seg",
             "sequence, ACK, TSecr and every byte checked on both legs")
+    hh = S["engine"].get("http")
+    if hh:
+        row(f"Engine only, HTTP/1.1 with `Connection: close` (1 worker, "
+            f"{hh['n']:,} connections: SYN, request on the third ACK, "
+            f"{hh['body']}-byte body, FINs; TIME-WAIT on synfront)",
+            f"≥ {T.get('http_close_cps', 1e6) / 1e6:.0f} M conn/s",
+            f"**{fmt(hh['close_cps'] / 1e6)} M conn/s**, "
+            f"{hh['close_cycles']:.0f} cycles/conn, "
+            f"{ipp('http_close')} instr/conn",
+            "every response checked (status, length, body)")
+        row(f"Engine only, HTTP/1.1 keep-alive (1 worker, {hh['conns']:,} "
+            f"connections, {hh['n']:,} requests)",
+            f"≥ {T.get('http_keepalive_rps', 4e6) / 1e6:.0f} M req/s",
+            f"**{fmt(hh['keepalive_rps'] / 1e6)} M req/s**, "
+            f"{hh['keepalive_cycles']:.0f} cycles/req, "
+            f"{ipp('http_keepalive')} instr/req",
+            "every response checked, in order")
     mm = S["memif"]
     row("Two processes over net_memif: cookie SYN → SYN-ACK", "",
         f"{fmt(mm['cookie_synack_pps'] / 1e6)} Mpps")
@@ -254,7 +280,8 @@ def profile(R):
     ins = R["summary"].get("instructions", {})
     out = []
     for ph in ("cookie_syn", "cookie_ack", "stateful_syn", "stateful_ack",
-               "echo64", "echo1460", "proxy_open", "proxy_fwd"):
+               "echo64", "echo1460", "proxy_open", "proxy_fwd",
+               "http_close", "http_keepalive"):
         if ph not in ins:
             continue
         x = ins[ph]
@@ -271,6 +298,13 @@ def profile(R):
                        f"{x['segs']} segments spliced more on as many "
                        f"pairs). Top functions (exclusive instructions "
                        f"per segment):")
+        elif ph.startswith("http"):
+            unit = "connection" if ph == "http_close" else "request"
+            out.append(f"**{ph}**: {x['ir_per_pkt']:.0f} instructions per "
+                       f"{unit} in sf_worker_poll (callgrind, runs of "
+                       f"{x['segs']} and {2 * x['segs']}, the "
+                       f"difference). Top functions (exclusive "
+                       f"instructions per {unit}):")
         elif ph.startswith("echo"):
             out.append(f"**{ph}**: {x['ir_per_pkt']:.0f} instructions per "
                        f"data segment in sf_worker_poll (callgrind, runs "

@@ -10,7 +10,9 @@ Rounds, each measuring every setup once, side by side in time:
            data path: echo of 64- and 1,460-byte messages on
            established connections (1 worker), and the SYN proxy:
            pairs opened through a proxy listener to a backend, and
-           1,448-byte segments spliced both ways (1 worker);
+           1,448-byte segments spliced both ways (1 worker); and the
+           HTTP responder: whole connections (SYN, request, response,
+           FINs) per second and keep-alive requests per second;
   memif    synfront (net_memif server, lcore 1) and synfront-gen (memif
            client, lcore 0), two processes: cookie SYN flood, full
            handshakes in cookie and stateful mode, and TCP transfers
@@ -54,6 +56,8 @@ TARGETS = {
     "p99_us_at_50": 20.0,
     "request_bytes": 64,
     "conn_bytes": 192,
+    "http_close_cps": 1.0e6,
+    "http_keepalive_rps": 4.0e6,
 }
 
 
@@ -184,6 +188,22 @@ class Bench:
                         for f in ack_funcs[:15]]}
         res.update(self.echo_instructions())
         res.update(self.proxy_instructions())
+        res.update(self.http_instructions())
+        return res
+
+    def http_instructions(self):
+        """Per connection (http_close: n and 2n connections) and per
+        request (http_keepalive: n and 2n requests on as many
+        connections), the difference."""
+        n = self.a.cg_n
+        ex = ["--echo-conns", str(self.a.echo_conns)]
+        res = {}
+        for ph in ("http_close", "http_keepalive"):
+            log(f"callgrind: {ph}, {n} and {2 * n}")
+            t1, f1 = self.callgrind(ph, n, ex)
+            t2, f2 = self.callgrind(ph, 2 * n, ex)
+            ok = self.cg_json["phases"][ph]["valid"]
+            res[ph] = self.cg_slope(f1, t1, f2, t2, n, ok)
         return res
 
     def proxy_instructions(self):
@@ -454,7 +474,7 @@ class Bench:
         R = {"machine": self.machine(), "params": vars(a).copy(),
              "targets": TARGETS, "rounds": []}
         keys = ["engine1", "engine2", "engine1_large", "live", "echo",
-                "proxy",
+                "proxy", "http",
                 "memif_cookie_syn",
                 "memif_cookie_handshake", "memif_stateful_handshake",
                 "memif_transfer", "memif_echo_transfer", "veth"]
@@ -478,6 +498,11 @@ class Bench:
             res["proxy"].append(self.sf_bench(
                 1, phases="proxy_open,proxy_fwd", n=a.proxy_n,
                 extra=["--proxy-conns", str(a.proxy_conns)]))
+            log(f"engine, HTTP: {a.http_n} connections with Connection: "
+                f"close, {a.http_n} keep-alive requests")
+            res["http"].append(self.sf_bench(
+                1, phases="http_close,http_keepalive", n=a.http_n,
+                extra=["--echo-conns", str(a.echo_conns)]))
             log("memif: synfront-gen -> synfront")
             self.memif_round(res)
             if not a.no_veth:
@@ -580,6 +605,20 @@ class Bench:
                 "payload": res["proxy"][0]["phases"]["proxy_fwd"]
                 ["payload"],
                 "valid": all(x["valid"] for x in po + pf)}
+        if res.get("http"):
+            hc = [x["phases"]["http_close"]["runs"][0] for x in res["http"]]
+            hk = [x["phases"]["http_keepalive"]["runs"][0]
+                  for x in res["http"]]
+            p0 = res["http"][0]["phases"]
+            S["engine"]["http"] = {
+                "close_cps": median([x["mpps"] * 1e6 for x in hc]),
+                "close_cycles": median([x["cycles_per_pkt"] for x in hc]),
+                "keepalive_rps": median([x["mpps"] * 1e6 for x in hk]),
+                "keepalive_cycles": median([x["cycles_per_pkt"]
+                                            for x in hk]),
+                "n": res["http"][0]["n"], "body": p0["http_close"]["body"],
+                "conns": p0["http_keepalive"]["conns_per_worker"],
+                "valid": all(x["valid"] for x in hc + hk)}
         lv = [x["phases"]["live_cookie_syn"]["runs"][0] for x in res["live"]]
         S["engine"]["live"] = {
             "mpps": median([x["mpps"] for x in lv]),
@@ -662,6 +701,9 @@ def main():
                     "spliced there and back)")
     ap.add_argument("--proxy-conns", type=int, default=16384,
                     help="pairs of the proxy runs")
+    ap.add_argument("--http-n", type=int, default=1 << 16,
+                    help="connections (http_close) and requests "
+                    "(http_keepalive) of the HTTP runs")
     ap.add_argument("--xfer-conns", type=int, default=16,
                     help="connections of the memif transfer runs")
     ap.add_argument("--xfer-bytes", type=int, default=0,
@@ -682,6 +724,7 @@ def main():
         a.veth_secs, a.cg_n = 1, 1000
         a.echo_n, a.echo_conns = 4096, 256
         a.proxy_n, a.proxy_conns = 4096, 256
+        a.http_n = 4096
         a.xfer_conns, a.xfer_bytes = 4, 1 << 20
     if os.geteuid() != 0:
         sys.exit("bench: needs root (namespaces, DPDK runtime dirs)")

@@ -44,6 +44,13 @@
  *                 every one spliced both ways: 2N segments counted. See
  *                 "The proxy phases" below.
  *
+ *   http_close    the HTTP/1.1 responder (issue 19, docs/http.md): N
+ *   http_keepalive connections, each SYN, third ACK with a request
+ *                 and Connection: close, the client's FIN (all timed,
+ *                 counted in connections); then C connections per
+ *                 worker and N keep-alive requests over them (counted in
+ *                 requests). See "The HTTP phases" below.
+ *
  *   live          (1 worker, a second lcore) the generator runs at the
  *                 same time on its own lcore: builds SYN bursts, enqueues
  *                 them, frees the SYN-ACKs; for --live-ms.
@@ -78,6 +85,7 @@
 #include "sf_counters.h"
 #include "sf_engine.h"
 #include "sf_engine_pvt.h"
+#include "sf_http.h"
 #include "sf_neigh.h"
 #include "sf_proxy.h"
 #include "sf_tcp.h"
@@ -101,12 +109,15 @@ enum sfb_phase {
 	SFB_ECHO1460,
 	SFB_PROXY_OPEN,
 	SFB_PROXY_FWD,
+	SFB_HTTP_CLOSE,
+	SFB_HTTP_KEEPALIVE,
 	SFB_NB_PHASES,
 };
 
 static const char *const sfb_phase_name[SFB_NB_PHASES] = {
 	"cookie_syn", "cookie_ack", "stateful_syn", "stateful_ack",
-	"echo64", "echo1460", "proxy_open", "proxy_fwd",
+	"echo64", "echo1460", "proxy_open", "proxy_fwd", "http_close",
+	"http_keepalive",
 };
 
 /* Payload bytes of each echo phase's data segments. */
@@ -124,6 +135,12 @@ static inline bool
 sfb_is_proxy(unsigned int ph)
 {
 	return ph == SFB_PROXY_OPEN || ph == SFB_PROXY_FWD;
+}
+
+static inline bool
+sfb_is_http(unsigned int ph)
+{
+	return ph == SFB_HTTP_CLOSE || ph == SFB_HTTP_KEEPALIVE;
 }
 
 static struct {
@@ -200,7 +217,9 @@ sfb_usage(const char *prg)
 	"                  echo64,echo1460,proxy_open,proxy_fwd, live\n"
 	"                  (default: the first four); echo phases: N is\n"
 	"                  data segments, not flows; proxy_fwd: N is client\n"
-	"                  segments (2N spliced), proxy_open its pairs\n"
+	"                  segments (2N spliced), proxy_open its pairs;\n"
+	"                  http_close,http_keepalive: N connections, and N\n"
+	"                  requests on --echo-conns connections\n"
 	"  --echo-conns C  connections per worker of an echo phase\n"
 	"                  (default 1024)\n"
 	"  --proxy-conns P pairs per worker of the proxy phases (default\n"
@@ -243,7 +262,8 @@ sfb_parse(int argc, char **argv)
 
 	for (i = 0; i < SFB_NB_PHASES; i++)
 		opt.phase_on[i] = !sfb_is_echo((unsigned int)i) &&
-			!sfb_is_proxy((unsigned int)i);
+			!sfb_is_proxy((unsigned int)i) &&
+			!sfb_is_http((unsigned int)i);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (ch) {
@@ -428,7 +448,36 @@ enum sfb_emode {
 	SFB_E_HANDSHAKE,        /* the handshake phases, live */
 	SFB_E_ECHO,             /* the echo phases */
 	SFB_E_PROXY,            /* the proxy phases */
+	SFB_E_HTTP_CLOSE,       /* http_close */
+	SFB_E_HTTP_KA,          /* http_keepalive */
 };
+
+static struct sf_http *sfb_http;
+#define SFB_HTTP_BODY 64
+static uint8_t sfb_http_body[SFB_HTTP_BODY];
+
+/* The responder of the HTTP phases: "/" answers SFB_HTTP_BODY bytes. */
+static int
+sfb_http_make(uint32_t max_conns)
+{
+	struct sf_http_params hp;
+	struct sf_http_route r;
+	int rc;
+
+	sf_http_params_init(&hp);
+	hp.max_conns = max_conns;
+	hp.idle_timeout_ms = 0;
+	hp.socket_id = (int)rte_socket_id();
+	sfb_http = sf_http_create(&hp);
+	if (sfb_http == NULL)
+		return -rte_errno;
+	memset(&r, 0, sizeof(r));
+	r.path = "/";
+	r.body = sfb_http_body;
+	r.body_len = SFB_HTTP_BODY;
+	rc = sf_http_route_add(sfb_http, &r);
+	return rc;
+}
 
 /* The proxy phases' backend: its port, address (v4, v6) and MAC. */
 #define SFB_BK_PORT 8080
@@ -491,7 +540,7 @@ sfb_engine(uint8_t syncookies, enum sfb_emode mode)
 	struct sf_listener_params lp;
 	struct sf_addr a;
 	unsigned int i;
-	bool echo = mode == SFB_E_ECHO;
+	bool echo = mode == SFB_E_ECHO || mode == SFB_E_HTTP_KA;
 	int rc;
 
 	memset(&ep, 0, sizeof(ep));
@@ -506,6 +555,13 @@ sfb_engine(uint8_t syncookies, enum sfb_emode mode)
 		ep.pool = sfb_dpool;
 		ep.max_requests = ep.max_conns = opt.echo_conns;
 		ep.somaxconn = 2 * opt.echo_conns;
+	}
+	if (mode == SFB_E_HTTP_CLOSE) {
+		/* Every connection ends in TIME-WAIT: room for all. */
+		ep.pool = sfb_dpool;
+		ep.max_requests = 1024;
+		ep.max_conns = ep.max_time_wait = opt.n + 1024;
+		ep.somaxconn = 2 * opt.n;
 	}
 	if (mode == SFB_E_PROXY) {
 		/* Cookies: no requests; two connections per pair. */
@@ -553,6 +609,13 @@ sfb_engine(uint8_t syncookies, enum sfb_emode mode)
 		lp.backlog = opt.echo_conns;
 		lp.on_data = sfb_echo_data;
 	}
+	if (mode == SFB_E_HTTP_CLOSE || mode == SFB_E_HTTP_KA) {
+		rc = sfb_http_make(ep.max_conns * opt.workers);
+		if (rc != 0)
+			return rc;
+		lp.on_data = NULL;
+		sf_http_listener(sfb_http, &lp);
+	}
 	if (mode == SFB_E_PROXY) {
 		lp.backlog = opt.px_conns;
 		lp.on_accept = NULL;
@@ -573,6 +636,9 @@ sfb_engine_free(void)
 	sf_engine_drain(sfb_eng);
 	sf_engine_free(sfb_eng);
 	sfb_eng = NULL;
+	/* After the engine: its connections' on_close came first. */
+	sf_http_free(sfb_http);
+	sfb_http = NULL;
 }
 
 /*
@@ -1102,9 +1168,9 @@ out:
 	rte_pktmbuf_free(m);
 }
 
-/* Write connection i's next data segment of len bytes into m. */
+/* Write connection e's next data segment: len bytes at pay, into m. */
 static void
-sfb_data_make(struct sfb_econn *e, uint32_t i, struct rte_mbuf *m,
+sfb_seg_make(struct sfb_econn *e, struct rte_mbuf *m, const uint8_t *pay,
 		uint16_t len, uint32_t tsval)
 {
 	uint16_t l4 = sfb_l4_off(), hlen = sfb_ehlen();
@@ -1123,7 +1189,7 @@ sfb_data_make(struct sfb_econn *e, uint32_t i, struct rte_mbuf *m,
 		v = rte_cpu_to_be_32(e->ts_recent);
 		memcpy(f + l4 + 28, &v, 4);
 	}
-	memcpy(f + hlen, sfb_pat_at(i, e->snd_nxt - e->snd_base), len);
+	memcpy(f + hlen, pay, len);
 	th->cksum = 0;
 	if (opt.family == AF_INET) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
@@ -1141,6 +1207,15 @@ sfb_data_make(struct sfb_econn *e, uint32_t i, struct rte_mbuf *m,
 		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
 	}
 	e->snd_nxt += len;
+}
+
+/* Write connection i's next data segment of len bytes into m. */
+static void
+sfb_data_make(struct sfb_econn *e, uint32_t i, struct rte_mbuf *m,
+		uint16_t len, uint32_t tsval)
+{
+	sfb_seg_make(e, m, sfb_pat_at(i, e->snd_nxt - e->snd_base), len,
+		tsval);
 }
 
 /* Enqueue the frames on the worker's rx ring, poll until all are taken. */
@@ -1999,6 +2074,341 @@ out:
 	return rc;
 }
 
+/*
+ * The HTTP phases (issue 19): a listener on port 80 answered by the
+ * HTTP/1.1 responder (sf_http.h), one route "/" with a body of
+ * SFB_HTTP_BODY bytes.
+ *
+ *   http_close      N connections, each a complete HTTP/1.0-style
+ *                   exchange by a stateless client: SYN (out: a cookie
+ *                   SYN-ACK), the third ACK carrying "GET /" with
+ *                   Connection: close (out: the response and the
+ *                   server's FIN), the client's FIN acknowledging both
+ *                   (out: the ACK that leaves the connection in
+ *                   TIME-WAIT). All three feeds timed; the rate and the
+ *                   cycles count connections.
+ *   http_keepalive  C connections per worker opened (not timed), then N
+ *                   requests in all, one per connection per batch,
+ *                   rotating, each acknowledging the responses before
+ *                   it, as a keep-alive client's next request does; the
+ *                   rate and the cycles count requests.
+ *
+ * Every response is checked: in order, its status line, its length (the
+ * same for all: the Date field has a fixed width) and its body.
+ */
+
+static const char sfb_http_req_close[] =
+	"GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n";
+static const char sfb_http_req[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
+static uint32_t sfb_http_resp_len;  /* learnt from the first response */
+
+/* A response's bytes (at off in m, len of them): as expected? */
+static bool
+sfb_http_resp_ok(const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	static const char st[] = "HTTP/1.1 200 OK\r\n";
+	uint8_t buf[2048];
+	const uint8_t *p;
+
+	if (len < sizeof(st) + SFB_HTTP_BODY || len > sizeof(buf))
+		return false;
+	p = rte_pktmbuf_read(m, off, len, buf);
+	if (p == NULL || memcmp(p, st, sizeof(st) - 1) != 0 ||
+	    memcmp(p + len - SFB_HTTP_BODY, sfb_http_body,
+		   SFB_HTTP_BODY) != 0)
+		return false;
+	if (sfb_http_resp_len == 0)
+		sfb_http_resp_len = len;
+	return len == sfb_http_resp_len;
+}
+
+/* One worker's http_close: N / W connections, batch by batch. */
+static int
+sfb_hclose_run(void *arg)
+{
+	unsigned int idx = (unsigned int)(uintptr_t)arg, W = opt.workers;
+	struct sfb_wk *k = &sfb_wk[idx];
+	struct rte_mbuf **x, **y;
+	uint32_t b, j, n, nx, host, done_conns = 0;
+	uint64_t mine, done, g;
+	uint8_t o[12], hdr[SFB_L3_MAX];
+	uint16_t sport;
+	struct sfb_seg s;
+
+	k->busy = k->frames = k->replies = 0;
+	k->strays = k->bad_xlate = k->bad_bytes = k->echoed = 0;
+	mine = (opt.n - idx + W - 1) / W;
+	x = malloc(sizeof(*x) * 2 * sfb_batch);
+	y = malloc(sizeof(*y) * 4 * sfb_batch);
+	if (x == NULL || y == NULL) {
+		k->err = -ENOMEM;
+		goto out;
+	}
+	while (__atomic_load_n(&sfb_go, __ATOMIC_ACQUIRE) == 0)
+		rte_pause();
+	for (done = 0; done < mine && k->err == 0; done += b) {
+		b = (uint32_t)RTE_MIN((uint64_t)sfb_batch, mine - done);
+		if (rte_pktmbuf_alloc_bulk(sfb_pool, x, b) != 0) {
+			k->err = -ENOMEM;
+			break;
+		}
+		for (j = 0; j < b; j++) {
+			g = (done + j) * W + idx;
+			sfb_flow(g, &host, &sport);
+			sfg_syn_make(&sfb_tmpl, x[j], host, sport,
+				(uint32_t)sfg_rand(&sfb_rnd), 1);
+		}
+		k->err = sfb_feed(idx, x, b, true);
+		if (k->err != 0)
+			break;
+		/* SYN-ACKs -> third ACKs with the request, TSval 2. */
+		n = sfb_px_take(idx, y, 4 * b);
+		for (nx = 0, j = 0; j < n; j++) {
+			if (!sfb_seg_parse(y[j], &s) || s.flags !=
+			    (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) || !s.ts) {
+				k->strays++;
+				rte_pktmbuf_free(y[j]);
+				continue;
+			}
+			sfb_px_bhdr(hdr, rte_pktmbuf_mtod(y[j], uint8_t *));
+			sfb_px_tsopt(o, 2, s.tsval);
+			rte_pktmbuf_reset(y[j]);
+			sfb_px_write(y[j], hdr, s.dport, s.sport, s.ack,
+				s.seq + 1, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+				o, sizeof(o), (const uint8_t *)sfb_http_req_close,
+				sizeof(sfb_http_req_close) - 1);
+			x[nx++] = y[j];
+		}
+		if (nx != 0 && (k->err = sfb_feed(idx, x, nx, true)) != 0)
+			break;
+		/*
+		 * The responses and the FINs: each FIN is answered by ours,
+		 * acknowledging it (and the response before it), TSval 3.
+		 */
+		n = sfb_px_take(idx, y, 4 * b);
+		for (nx = 0, j = 0; j < n; j++) {
+			bool fin;
+
+			if (!sfb_seg_parse(y[j], &s) ||
+			    (s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG))) {
+				k->strays++;
+				rte_pktmbuf_free(y[j]);
+				continue;
+			}
+			fin = (s.flags & RTE_TCP_FIN_FLAG) != 0;
+			if (s.len != 0) {
+				if (sfb_http_resp_ok(y[j], s.off, s.len))
+					k->echoed++;
+				else
+					k->bad_bytes++;
+			}
+			if (!fin) {
+				rte_pktmbuf_free(y[j]);
+				continue;
+			}
+			sfb_px_bhdr(hdr, rte_pktmbuf_mtod(y[j], uint8_t *));
+			sfb_px_tsopt(o, 3, s.tsval);
+			rte_pktmbuf_reset(y[j]);
+			sfb_px_write(y[j], hdr, s.dport, s.sport, s.ack,
+				s.seq + s.len + 1, RTE_TCP_ACK_FLAG |
+				RTE_TCP_FIN_FLAG, o, sizeof(o), NULL, 0);
+			x[nx++] = y[j];
+		}
+		if (nx != 0 && (k->err = sfb_feed(idx, x, nx, true)) != 0)
+			break;
+		/* The last ACKs: each connection done, in TIME-WAIT. */
+		n = sfb_px_take(idx, y, 4 * b);
+		for (j = 0; j < n; j++) {
+			if (sfb_seg_parse(y[j], &s) &&
+			    s.flags == RTE_TCP_ACK_FLAG && s.len == 0)
+				done_conns++;
+			else
+				k->strays++;
+			rte_pktmbuf_free(y[j]);
+		}
+	}
+	/* The rate counts connections. */
+	k->frames = done_conns;
+out:
+	free(x);
+	free(y);
+	return 0;
+}
+
+/* Check one reply of the keep-alive loop: a response, in order. */
+static void
+sfb_hka_reply(struct sfb_wk *k, unsigned int idx, struct rte_mbuf *m)
+{
+	struct sfb_econn *e;
+	struct sfb_out o;
+
+	k->replies++;
+	if (!sfb_out_parse(m, idx, &o) || (o.flags & (RTE_TCP_SYN_FLAG |
+	    RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG))) {
+		k->strays++;
+		goto out;
+	}
+	if (k->checked < SFB_CKSUM_SAMPLE) {
+		k->bad_cksum += !sfb_out_cksum_ok(m);
+		k->checked++;
+	}
+	e = &k->ec[o.conn];
+	if (o.ts && (int32_t)(o.tsval - e->ts_recent) > 0)
+		e->ts_recent = o.tsval;
+	if (o.len == 0) {
+		k->acks_out++;
+		goto out;
+	}
+	k->segs_out++;
+	if (o.seq != e->rcv_nxt) {
+		k->gaps++;
+		goto out;
+	}
+	if (sfb_http_resp_ok(m, o.off, o.len))
+		k->echoed++;
+	else
+		k->bad_bytes++;
+	e->rcv_nxt += o.len;
+out:
+	rte_pktmbuf_free(m);
+}
+
+/* One worker's http_keepalive: open C connections, then the requests. */
+static int
+sfb_hka_run(void *arg)
+{
+	unsigned int idx = (unsigned int)(uintptr_t)arg, W = opt.workers;
+	struct sfb_wk *k = &sfb_wk[idx];
+	struct rte_mbuf *m[SFB_BURST], **x;
+	uint32_t C = opt.echo_conns, rot = 0, tsval = 3, b, j;
+	const uint16_t L = sizeof(sfb_http_req) - 1;
+	uint64_t mine, done;
+	unsigned int n;
+
+	k->busy = k->frames = k->replies = 0;
+	k->sent = k->echoed = k->segs_out = k->acks_out = k->dups = 0;
+	k->gaps = k->bad_bytes = k->strays = 0;
+	mine = (opt.n - idx + W - 1) / W;
+	x = malloc(sizeof(*x) * RTE_MAX(sfb_batch, C));
+	if (x == NULL) {
+		k->err = -ENOMEM;
+		return 0;
+	}
+	while (__atomic_load_n(&sfb_go, __ATOMIC_ACQUIRE) == 0)
+		rte_pause();
+	k->err = sfb_echo_open(idx, x);
+	for (done = 0; k->err == 0 && done < mine; done += b) {
+		b = (uint32_t)RTE_MIN((uint64_t)RTE_MIN(sfb_batch, C),
+			mine - done);
+		if (rte_pktmbuf_alloc_bulk(sfb_dpool, x, b) != 0) {
+			k->err = -ENOMEM;
+			break;
+		}
+		for (j = 0; j < b; j++) {
+			sfb_seg_make(&k->ec[rot], x[j],
+				(const uint8_t *)sfb_http_req, L, tsval);
+			rot = rot + 1 == C ? 0 : rot + 1;
+		}
+		k->sent += b;
+		tsval++;
+		k->err = sfb_feed(idx, x, b, true);
+		while ((n = rte_ring_dequeue_burst(sfb_tx[idx], (void **)m,
+			    SFB_BURST, NULL)) != 0)
+			for (j = 0; j < n; j++)
+				sfb_hka_reply(k, idx, m[j]);
+	}
+	free(x);
+	return 0;
+}
+
+/* One run of the HTTP phases, each on a fresh engine. */
+static int
+sfb_run_http(unsigned int run)
+{
+	struct sfb_res *rc_ = &sfb_results[SFB_HTTP_CLOSE][run];
+	struct sfb_res *rk = &sfb_results[SFB_HTTP_KEEPALIVE][run];
+	struct sf_http_stats hs;
+	uint64_t ok = 0, bad = 0, strays = 0, gaps = 0, ck = 0;
+	unsigned int i;
+	int rc = 0;
+
+	if (opt.phase_on[SFB_HTTP_CLOSE]) {
+		rc = sfb_engine(2, SFB_E_HTTP_CLOSE);
+		if (rc != 0) {
+			fprintf(stderr, "sf_bench: http engine: %s\n",
+				strerror(-rc));
+			goto out;
+		}
+		for (i = 0; i < opt.workers; i++)
+			sfb_wk[i].bad_cksum = sfb_wk[i].checked = 0;
+		/* Its responses say Connection: close: a length of theirs. */
+		sfb_http_resp_len = 0;
+		rc = sfb_run_phase_fn(rc_, sfb_hclose_run);
+		if (rc != 0)
+			goto out;
+		for (i = 0; i < opt.workers; i++) {
+			ok += sfb_wk[i].echoed;
+			bad += sfb_wk[i].bad_bytes;
+			strays += sfb_wk[i].strays;
+			ck += sfb_wk[i].bad_cksum;
+		}
+		sf_http_stats_get(sfb_http, &hs);
+		if (ok != opt.n || bad != 0 || hs.requests != opt.n ||
+		    hs.resp[2] != opt.n)
+			sfb_invalid(rc_, "%" PRIu64 " responses right, %" PRIu64
+				" wrong, %" PRIu64 " requests for %u "
+				"connections", ok, bad, hs.requests, opt.n);
+		if (rc_->wall_s > 0 && sfb_cnt(SF_CNT_passive_opens) !=
+		    opt.n)
+			sfb_invalid(rc_, "%" PRIu64 " passive opens for %u",
+				sfb_cnt(SF_CNT_passive_opens), opt.n);
+		if (strays != 0 || ck != 0)
+			sfb_invalid(rc_, "%" PRIu64 " stray frames, %" PRIu64
+				" bad checksums", strays, ck);
+		if (sfb_drops() != 0)
+			sfb_invalid(rc_, "%" PRIu64 " drops", sfb_drops());
+		sfb_engine_free();
+	}
+	if (!opt.phase_on[SFB_HTTP_KEEPALIVE])
+		goto out;
+	rc = sfb_engine(2, SFB_E_HTTP_KA);
+	if (rc != 0) {
+		fprintf(stderr, "sf_bench: http engine: %s\n", strerror(-rc));
+		goto out;
+	}
+	ok = bad = strays = ck = 0;
+	for (i = 0; i < opt.workers; i++) {
+		sfb_wk[i].bad_cksum = sfb_wk[i].checked = 0;
+		memset(sfb_wk[i].ec, 0, sizeof(struct sfb_econn) *
+			opt.echo_conns);
+	}
+	sfb_http_resp_len = 0;
+	rc = sfb_run_phase_fn(rk, sfb_hka_run);
+	if (rc != 0)
+		goto out;
+	for (i = 0; i < opt.workers; i++) {
+		ok += sfb_wk[i].echoed;
+		bad += sfb_wk[i].bad_bytes;
+		strays += sfb_wk[i].strays;
+		gaps += sfb_wk[i].gaps;
+		ck += sfb_wk[i].bad_cksum;
+	}
+	sf_http_stats_get(sfb_http, &hs);
+	if (ok != opt.n || bad != 0 || gaps != 0 || hs.requests != opt.n)
+		sfb_invalid(rk, "%" PRIu64 " responses right, %" PRIu64
+			" wrong, %" PRIu64 " out of order, %" PRIu64
+			" requests for %u", ok, bad, gaps, hs.requests, opt.n);
+	if (strays != 0 || ck != 0)
+		sfb_invalid(rk, "%" PRIu64 " stray frames, %" PRIu64
+			" bad checksums", strays, ck);
+	if (sfb_drops() != 0)
+		sfb_invalid(rk, "%" PRIu64 " drops", sfb_drops());
+out:
+	if (sfb_eng != NULL)
+		sfb_engine_free();
+	return rc;
+}
+
 /* The generator lcore of the live run. */
 static int
 sfb_live_gen(void *arg)
@@ -2156,6 +2566,13 @@ sfb_json_phase(FILE *f, const char *name, const struct sfb_res *r,
 	if (strcmp(name, "proxy_open") == 0)
 		fprintf(f, "\"unit\": \"pairs\", \"pairs_per_worker\": %u, ",
 			opt.px_conns);
+	if (strcmp(name, "http_close") == 0)
+		fprintf(f, "\"unit\": \"connections\", \"body\": %u, ",
+			SFB_HTTP_BODY);
+	if (strcmp(name, "http_keepalive") == 0)
+		fprintf(f, "\"unit\": \"requests\", \"body\": %u, "
+			"\"conns_per_worker\": %u, ", SFB_HTTP_BODY,
+			opt.echo_conns);
 	if (strcmp(name, "proxy_fwd") == 0) {
 		qsort(gb, n, sizeof(gb[0]), sfb_cmp);
 		fprintf(f, "\"unit\": \"spliced segments\", \"payload\": %u, "
@@ -2356,8 +2773,11 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(sfb_pat); i++)
 		sfb_pat[i] = (uint8_t)(i % SFB_PAT);
+	for (i = 0; i < SFB_HTTP_BODY; i++)
+		sfb_http_body[i] = (uint8_t)('a' + i % 26);
 	if (opt.phase_on[SFB_ECHO64] || opt.phase_on[SFB_ECHO1460] ||
-	    opt.phase_on[SFB_PROXY_FWD]) {
+	    opt.phase_on[SFB_PROXY_FWD] || opt.phase_on[SFB_HTTP_CLOSE] ||
+	    opt.phase_on[SFB_HTTP_KEEPALIVE]) {
 		/*
 		 * Per worker: a batch of data segments and its replies' headers,
 		 * and the send queues (half the pool at most, the engine's
@@ -2387,6 +2807,9 @@ main(int argc, char **argv)
 			rc = sfb_run_echo(SFB_ECHO1460, run);
 		if (rc == 0 && opt.phase_on[SFB_PROXY_OPEN])
 			rc = sfb_run_proxy(run);
+		if (rc == 0 && (opt.phase_on[SFB_HTTP_CLOSE] ||
+		    opt.phase_on[SFB_HTTP_KEEPALIVE]))
+			rc = sfb_run_http(run);
 		if (rc == 0 && sfb_do_live)
 			rc = sfb_run_live(run);
 	}

@@ -168,6 +168,11 @@ static const char *const sf_http_connline[] = {
 	[SF_HC_CLOSE] = "Connection: close\r\n\r\n",
 	[SF_HC_KEEPALIVE] = "Connection: keep-alive\r\n\r\n",
 };
+static const uint8_t sf_http_connline_len[] = {
+	[SF_HC_NONE] = 2,
+	[SF_HC_CLOSE] = sizeof("Connection: close\r\n\r\n") - 1,
+	[SF_HC_KEEPALIVE] = sizeof("Connection: keep-alive\r\n\r\n") - 1,
+};
 
 /* One connection's responder state; its lcore's only. */
 struct sf_http_conn {
@@ -224,6 +229,8 @@ struct sf_http {
 	uint64_t h_hz;
 	struct sf_http_lcore h_lc[RTE_MAX_LCORE];
 };
+
+static void sf_http_class_init(void);
 
 static const char sf_http_default_body[] =
 	"<!DOCTYPE html>\n<html><head><title>synfront</title></head>\n"
@@ -376,7 +383,7 @@ sf_http_create(const struct sf_http_params *p)
 	struct sf_http *h;
 	char name[RTE_MEMPOOL_NAMESIZE];
 	static unsigned int seq;
-	unsigned int i;
+	unsigned int i, cache;
 	int rc = 0;
 
 	if (p->max_header_bytes < 256 || p->max_header_bytes > (1u << 20) ||
@@ -385,6 +392,7 @@ sf_http_create(const struct sf_http_params *p)
 		rte_errno = EINVAL;
 		return NULL;
 	}
+	sf_http_class_init();
 	h = rte_zmalloc_socket("sf_http", sizeof(*h), RTE_CACHE_LINE_SIZE,
 		p->socket_id);
 	if (h == NULL) {
@@ -401,8 +409,14 @@ sf_http_create(const struct sf_http_params *p)
 		sizeof(*h->h_routes) * SF_HTTP_MAX_ROUTES, 0, p->socket_id);
 	snprintf(name, sizeof(name), "sf_http%u",
 		__atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	h->h_pool = rte_mempool_create(name, p->max_conns,
-		sizeof(struct sf_http_conn), RTE_MIN(256u, p->max_conns / 8),
+	/*
+	 * max_conns for the connections, and room for what the lcores'
+	 * caches may hold besides (up to 1.5 times the cache size each), so
+	 * that one lcore's cache never starves another's connections.
+	 */
+	cache = RTE_MIN(256u, p->max_conns / 8);
+	h->h_pool = rte_mempool_create(name, p->max_conns + 2 * cache *
+		(rte_lcore_count() + 1), sizeof(struct sf_http_conn), cache,
 		0, NULL, NULL, NULL, NULL, p->socket_id, 0);
 	if (h->h_routes == NULL || h->h_pool == NULL)
 		rc = -ENOMEM;
@@ -447,15 +461,40 @@ sf_http_free(struct sf_http *h)
 	rte_free(h);
 }
 
+/* Character classes of the parser's runs, one bit each. */
+#define SF_HC_TCHAR  0x01  /* tchar (RFC 9110 5.6.2): methods, field names */
+#define SF_HC_TARGET 0x02  /* a request target's: not SP, CTL or DEL */
+#define SF_HC_VALUE  0x04  /* a field value's: VCHAR, obs-text, SP, HTAB */
+
+static uint8_t sf_http_class[256];
+
+/* Fill the classes (once; the same bytes every time). */
+static void
+sf_http_class_init(void)
+{
+	static const char extra[] = "!#$%&'*+-.^_`|~";
+	unsigned int c;
+
+	for (c = 0; c < 256; c++) {
+		uint8_t v = 0;
+
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || (c != 0 &&
+		    strchr(extra, (int)c) != NULL))
+			v |= SF_HC_TCHAR;
+		if (c > 0x20 && c != 0x7f)
+			v |= SF_HC_TARGET;
+		if ((c >= 0x20 && c != 0x7f) || c == '\t')
+			v |= SF_HC_VALUE;
+		__atomic_store_n(&sf_http_class[c], v, __ATOMIC_RELAXED);
+	}
+}
+
 /* tchar of RFC 9110 5.6.2. */
 static inline bool
 sf_http_tchar(uint8_t ch)
 {
-	static const char extra[] = "!#$%&'*+-.^_`|~";
-
-	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-		(ch >= 'A' && ch <= 'Z') || (ch != '\0' &&
-		strchr(extra, ch) != NULL);
+	return (sf_http_class[ch] & SF_HC_TCHAR) != 0;
 }
 
 /* Extra header lines: "Name: value\r\n" each, none of ours. */
@@ -554,7 +593,7 @@ static inline uint32_t
 sf_http_resp_len(const struct sf_http_resp *rs, uint8_t conn, bool head)
 {
 	return rs->rs_pre_len + SF_HTTP_DATE_LEN + rs->rs_mid_len +
-		(uint32_t)strlen(sf_http_connline[conn]) +
+		sf_http_connline_len[conn] +
 		(head ? 0 : rs->rs_body_len);
 }
 
@@ -574,7 +613,7 @@ sf_http_resp_copy(const struct sf_http_pend *pd, uint8_t *out, uint32_t cap)
 		{ rs->rs_pre, rs->rs_pre_len },
 		{ pd->pd_date, SF_HTTP_DATE_LEN },
 		{ rs->rs_mid, rs->rs_mid_len },
-		{ cl, (uint32_t)strlen(cl) },
+		{ cl, sf_http_connline_len[pd->pd_conn] },
 		{ rs->rs_body, pd->pd_head ? 0 : rs->rs_body_len },
 	};
 	uint32_t off = pd->pd_off, done = 0, k, i;
@@ -937,6 +976,73 @@ sf_http_head_err(struct sf_http *h, struct sf_http_lcore *l,
 }
 
 /*
+ * The run of ordinary bytes of a method, target, field name or value at
+ * p (n bytes): kept as the state keeps them, one at a time otherwise.
+ * Returns how many; the byte after them is a delimiter (or an error)
+ * for the state machine to take.
+ */
+static uint32_t
+sf_http_run(struct sf_http_conn *hc, uint8_t st, const uint8_t *p,
+		uint32_t n)
+{
+	uint32_t k = 0, room;
+
+	switch (st) {
+	case SF_HS_METHOD:
+		while (k < n && (sf_http_class[p[k]] & SF_HC_TCHAR))
+			k++;
+		room = SF_HTTP_METHOD_MAX - hc->hc_mlen;
+		if (k > room) {
+			/* a method this long: none we know */
+			hc->hc_method[0] = '-';
+		} else {
+			memcpy(hc->hc_method + hc->hc_mlen, p, k);
+			hc->hc_mlen = (uint8_t)(hc->hc_mlen + k);
+		}
+		return k;
+	case SF_HS_TARGET:
+		while (k < n && (sf_http_class[p[k]] & SF_HC_TARGET))
+			k++;
+		hc->hc_tlen = (uint16_t)RTE_MIN(hc->hc_tlen + k, 60000u);
+		room = SF_HTTP_PATH_MAX - hc->hc_plen;
+		memcpy(hc->hc_path + hc->hc_plen, p, RTE_MIN(k, room));
+		hc->hc_plen = (uint16_t)(hc->hc_plen + RTE_MIN(k, room));
+		if (k > room && memchr(hc->hc_path, '?', hc->hc_plen) == NULL)
+			hc->hc_flags |= SF_HQ_PATH_LONG;
+		return k;
+	case SF_HS_VERSION:
+		/* "HTTP/1.1" and the like: 8 bytes, checked at its end */
+		room = 8 - RTE_MIN(hc->hc_tlen, 8u);
+		while (k < n && k < room && (sf_http_class[p[k]] &
+		    SF_HC_TARGET))
+			k++;
+		memcpy(hc->hc_val + hc->hc_tlen, p, k);
+		hc->hc_tlen = (uint16_t)(hc->hc_tlen + k);
+		return k;
+	case SF_HS_NAME:
+		while (k < n && (sf_http_class[p[k]] & SF_HC_TCHAR)) {
+			if (hc->hc_nlen < SF_HTTP_NAME_MAX)
+				hc->hc_name[hc->hc_nlen] = (char)(p[k] | 0x20);
+			if (hc->hc_nlen <= SF_HTTP_NAME_MAX)
+				hc->hc_nlen++;
+			k++;
+		}
+		return k;
+	case SF_HS_VALUE:
+		while (k < n && (sf_http_class[p[k]] & SF_HC_VALUE))
+			k++;
+		if (hc->hc_field != SF_HF_OTHER) {
+			room = SF_HTTP_VAL_MAX - hc->hc_vlen;
+			memcpy(hc->hc_val + hc->hc_vlen, p, RTE_MIN(k, room));
+			hc->hc_vlen = (uint8_t)(hc->hc_vlen + RTE_MIN(k, room));
+		}
+		return k;
+	default:
+		return 0;
+	}
+}
+
+/*
  * Parse n bytes at p; requests found are answered. Returns the bytes
  * used: fewer than n when a response waits for room (the rest is to be
  * held) or the connection is closing or gone (the rest is dropped).
@@ -970,6 +1076,23 @@ sf_http_parse(struct sf_http *h, struct sf_http_lcore *l,
 				continue;
 			}
 			goto req_end;
+		}
+		/* A run of ordinary bytes, taken at once. */
+		if (st == SF_HS_METHOD || st == SF_HS_TARGET ||
+		    st == SF_HS_VERSION || st == SF_HS_NAME ||
+		    st == SF_HS_VALUE) {
+			k = sf_http_run(hc, st, p + i, n - i);
+			if (k != 0) {
+				i += k;
+				hc->hc_hbytes += k;
+				if (hc->hc_hbytes > h->h_p.max_header_bytes) {
+					rc = sf_http_head_err(h, l, hc,
+						st <= SF_HS_RL_LF ? SF_HE_414 :
+						SF_HE_431);
+					goto answered;
+				}
+				continue;
+			}
 		}
 		ch = p[i++];
 		if (st < SF_HS_BODY || st >= SF_HS_CH_SIZE) {
