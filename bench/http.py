@@ -43,7 +43,6 @@ import re
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,10 +50,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from linux_veth import cpu_shares, read_proc_stat, telemetry  # noqa: E402
+from nsrun import Namespaces  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TAG = "hb%d" % os.getpid()
 NS = {"c": TAG + "c", "s": TAG + "s"}
+N = Namespaces(NS, TAG)
+sh, spawn, stop = N.sh, N.spawn, N.stop
 SERVER_CPU, GEN_CPU = 1, 0
 BODY = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!\n"
 NGINX = """worker_processes 1;
@@ -72,57 +74,18 @@ http {
            location / { default_type text/plain; return 200 "%(body)s"; } }
 }
 """
-PROCS = []
 
 
 def log(msg):
     print("http-bench: " + msg, flush=True)
 
 
-def sh(cmd, ns=None, check=True, timeout=30):
-    if ns is not None:
-        cmd = ["ip", "netns", "exec", NS[ns]] + cmd
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, timeout=timeout)
-    if check and p.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr.strip()[:300]))
-    return p.stdout
 
 
-def spawn(cmd, ns, logf, cpu=None):
-    if cpu is not None:
-        cmd = ["taskset", "-c", str(cpu)] + cmd
-    f = open(logf, "w")
-    p = subprocess.Popen(["ip", "netns", "exec", NS[ns]] + cmd, stdout=f,
-                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                         start_new_session=True)
-    f.close()
-    PROCS.append(p)
-    return p
 
 
-def stop(p, sig=signal.SIGINT):
-    if p.poll() is None:
-        try:
-            os.killpg(p.pid, sig)
-            p.wait(timeout=10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            p.wait(timeout=5)
-    if p in PROCS:
-        PROCS.remove(p)
 
 
-def cleanup(tmp):
-    for p in list(PROCS):
-        stop(p, signal.SIGKILL)
-    for ns in NS.values():
-        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
-    shutil.rmtree("/var/run/dpdk/" + TAG, ignore_errors=True)
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def setup():
@@ -286,7 +249,7 @@ def main():
                     sh(["ip", "addr", "flush", "dev", "s0"], ns="s")
                 time.sleep(0.5)
     finally:
-        cleanup(tmp)
+        N.cleanup(tmp)
     summary = {}
     for mode in ("nginx", "synfront"):
         for kind in ("close", "keepalive"):

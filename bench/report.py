@@ -71,6 +71,12 @@ def check(R):
                            "; ".join(why))
     if not S["memif"]["valid"]:
         bad.append("memif handshakes: passive_opens != accepted")
+    if S["memif"].get("http") and not S["memif"]["http"]["valid"]:
+        bad.append("memif HTTP: not even 25,000 connections/s were all "
+                   "served")
+    if S.get("http_latency") and not S["http_latency"]["valid"]:
+        bad.append("memif HTTP latency runs: a response not 2xx or a "
+                   "reset")
     for name in ("transfer", "echo_transfer"):
         x = S["memif"].get(name)
         if x is not None and not x["valid"]:
@@ -198,6 +204,28 @@ def table(R):
     row("Two processes over net_memif: full handshakes", "",
         f"cookie {fmt(mm['cookie_handshakes_pps'] / 1e6)} M/s, stateful "
         f"{fmt(mm['stateful_handshakes_pps'] / 1e6)} M/s")
+    mh = mm.get("http")
+    if mh:
+        past = mh.get("past") or {}
+        row("Two processes over net_memif: HTTP/1.1, one request per "
+            "connection (synfront-gen --http /, Connection: close): the "
+            "highest offered rate, doubling from 25 k/s, with every "
+            "connection served", "",
+            f"**{fmt(mh['conns_pps'] / 1e6)} M conn/s**"
+            + (f"; at {fmt(past['rate_pps'] / 1e6)} M/s offered "
+               f"{fmt(past['conns_pps'] / 1e6)} M/s served, "
+               f"{past.get('server_send_fail') or 0} reset for want of "
+               f"send-queue room" if past else ""),
+            "every response a 2xx, counted by both sides")
+    hl = S.get("http_latency")
+    if hl:
+        row(f"Latency request → response at 50 % of that "
+            f"({hl['target_pps'] / 1e6:.2f} M conn/s, memif)",
+            f"p99 < {T.get('http_p99_us_at_50', 50):.0f} µs",
+            f"p50 {fmt(hl['p50_us'], ' µs', 1)}, p99 "
+            f"**{fmt(hl['p99_us'], ' µs', 1)}**, p99.9 "
+            f"{fmt(hl['p999_us'], ' µs', 1)}",
+            "from the response's echo of the request's TSval")
     for name, what in (("transfer", "to `discard`"),
                        ("echo_transfer", "to `echo`, and back")):
         x = mm.get(name)
@@ -209,7 +237,7 @@ def table(R):
         row(f"Two processes over net_memif: TCP transfer {what} "
             f"(synfront-gen --mode transfer, {x['conns']} connections, "
             f"{x['seg_bytes']}-byte segments)", "", got,
-            f"every byte counted by synfront"
+            "every byte counted by synfront"
             + ("; every echoed byte checked" if name == "echo_transfer"
                else "")
             + f"; retransmissions: gen {x['retrans_segs']}, synfront "
@@ -404,6 +432,34 @@ $v << EOD
 {d3}
 EOD
 plot $v using 2:xtic(1) lc rgb "#4477aa"
+""")
+    hh = S["engine"].get("http")
+    if hh:
+        mh = S["memif"].get("http") or {}
+        bars = [("engine only, Connection: close (conn/s)",
+                 hh["close_cps"], R["targets"].get("http_close_cps", 0)),
+                ("memif, Connection: close (conn/s)",
+                 mh.get("conns_pps", 0), 0),
+                ("engine only, keep-alive (req/s)", hh["keepalive_rps"],
+                 R["targets"].get("http_keepalive_rps", 0))]
+        d4 = "\n".join(f'"{n}" {x / 1e6:.4f} {t / 1e6:.4f}'
+                       for n, x, t in bars)
+        gp.append(f"""set terminal pngcairo size 800,420 font ",10"
+set output "{img}/http.png"
+set title "HTTP/1.1 responder, one core: millions per second"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set ylabel "M/s"
+set grid ytics
+set xtics rotate by -12
+set key top left
+$h << EOD
+{d4}
+EOD
+plot $h using 2:xtic(1) title "measured" lc rgb "#4477aa", \\
+  '' using 3 title "target" lc rgb "#cc6677"
 """)
     errs = []
     for script in gp:

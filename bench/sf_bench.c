@@ -442,6 +442,10 @@ sfb_port_init(void)
 
 static void sfb_echo_data(struct sf_conn *c, const struct sf_conn_data *d,
 		void *arg);
+struct sfb_wk;
+static void sfb_hka_reply(struct sfb_wk *k, unsigned int idx,
+		struct rte_mbuf *m);
+static const char sfb_http_req[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
 
 /* What an engine of a phase is for. */
 enum sfb_emode {
@@ -763,7 +767,7 @@ sfb_worker_run(void *arg)
 				/* TSval: later than every SYN's (PAWS). */
 				if (sfg_answer(&sfb_cfg, x, NULL, opt.n + 1,
 					    &extra,
-					    &tsecr, &is_synack, &st) != 1) {
+					    &tsecr, &is_synack, &st, NULL) != 1) {
 					k->err = -EPROTO;
 					rte_pktmbuf_free(x);
 					return 0;
@@ -1168,6 +1172,31 @@ out:
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * The IP length and checksum and the TCP checksum of frame f, whose TCP
+ * header and payload take l4len bytes.
+ */
+static void
+sfb_frame_finish(uint8_t *f, uint16_t l4len)
+{
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(f + sfb_l4_off());
+
+	th->cksum = 0;
+	if (opt.family == AF_INET) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + l4len));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(f + 14);
+
+		ip6->payload_len = rte_cpu_to_be_16(l4len);
+		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
+	}
+}
+
 /* Write connection e's next data segment: len bytes at pay, into m. */
 static void
 sfb_seg_make(struct sfb_econn *e, struct rte_mbuf *m, const uint8_t *pay,
@@ -1190,22 +1219,7 @@ sfb_seg_make(struct sfb_econn *e, struct rte_mbuf *m, const uint8_t *pay,
 		memcpy(f + l4 + 28, &v, 4);
 	}
 	memcpy(f + hlen, pay, len);
-	th->cksum = 0;
-	if (opt.family == AF_INET) {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
-
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(hlen - 14 +
-			len));
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
-	} else {
-		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(f + 14);
-
-		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(hlen - l4 +
-			len));
-		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
-	}
+	sfb_frame_finish(f, (uint16_t)(hlen - l4 + len));
 	e->snd_nxt += len;
 }
 
@@ -1290,7 +1304,7 @@ sfb_echo_open(unsigned int idx, struct rte_mbuf **x)
 				/* The SYN-ACK becomes the third ACK. */
 				if (sfg_answer(&sfb_cfg, m[j], NULL, 2,
 					    &extra, &tsecr, &is_synack,
-					    &st) != 1 ||
+					    &st, NULL) != 1 ||
 				    rte_pktmbuf_data_len(m[j]) != hlen) {
 					rte_pktmbuf_free(m[j]);
 					return -EPROTO;
@@ -1347,17 +1361,29 @@ sfb_echo_run(void *arg)
 			break;
 		}
 		for (j = 0; j < b; j++) {
-			sfb_data_make(&k->ec[rot], rot, x[j],
-				sfb_echo_payload, tsval);
+			/* http_keepalive: a request; echo: the pattern */
+			if (sfb_http != NULL)
+				sfb_seg_make(&k->ec[rot], x[j], (const uint8_t *)
+					sfb_http_req, sizeof(sfb_http_req) - 1,
+					tsval);
+			else
+				sfb_data_make(&k->ec[rot], rot, x[j],
+					sfb_echo_payload, tsval);
 			rot = rot + 1 == C ? 0 : rot + 1;
 		}
-		k->sent += (uint64_t)b * sfb_echo_payload;
+		/* http_keepalive counts requests, echo bytes */
+		k->sent += sfb_http != NULL ? b : (uint64_t)b *
+			sfb_echo_payload;
 		tsval++;
 		k->err = sfb_feed(idx, x, b, true);
 		while ((n = rte_ring_dequeue_burst(sfb_tx[idx], (void **)m,
 			    SFB_BURST, NULL)) != 0)
-			for (j = 0; j < n; j++)
-				sfb_echo_reply(k, idx, m[j]);
+			for (j = 0; j < n; j++) {
+				if (sfb_http != NULL)
+					sfb_hka_reply(k, idx, m[j]);
+				else
+					sfb_echo_reply(k, idx, m[j]);
+			}
 	}
 	free(x);
 	return 0;
@@ -1640,20 +1666,7 @@ sfb_px_write(struct rte_mbuf *m, const uint8_t *l3, uint16_t sport,
 	th->rx_win = rte_cpu_to_be_16(0xffff);
 	memcpy(th + 1, o, olen);
 	memcpy(f + l4 + thl, pay, plen);
-	if (opt.family == AF_INET) {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
-
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + thl +
-			plen));
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
-	} else {
-		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(f + 14);
-
-		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(thl + plen));
-		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
-	}
+	sfb_frame_finish(f, (uint16_t)(thl + plen));
 }
 
 /* NOP NOP TS: the options of a data segment. */
@@ -1793,7 +1806,7 @@ sfb_popen_run(void *arg)
 			e->c_tsv = 2;
 			e->c_port = s.dport;
 			if (sfg_answer(&sfb_cfg, y[j], NULL, 2, &extra, &tsecr,
-				    &is_synack, &st) != 1) {
+				    &is_synack, &st, NULL) != 1) {
 				k->strays++;
 				rte_pktmbuf_free(y[j]);
 				continue;
@@ -1869,6 +1882,35 @@ out:
 	return 0;
 }
 
+/*
+ * A spliced segment as due on its leg: ACK (PSH at most), a full
+ * payload, the receiver's next byte (rcv; its stream starts at rbase),
+ * everything the receiver sent acknowledged (snd), TSecr within what
+ * the receiver sent (tsv0..tsv), pair c's bytes. Returns the payload
+ * (in m, or copied to buf), or NULL when mistranslated (counted); wrong
+ * bytes are counted too.
+ */
+static const uint8_t *
+sfb_px_due(struct sfb_wk *k, const struct rte_mbuf *m,
+		const struct sfb_seg *s, uint32_t c, uint32_t rbase,
+		uint32_t rcv, uint32_t snd, uint32_t tsv0, uint32_t tsv,
+		uint8_t *buf)
+{
+	uint8_t pay[SFB_PX_PAYLOAD];
+	const uint8_t *p = rte_pktmbuf_read(m, s->off, SFB_PX_PAYLOAD, buf);
+
+	if ((s->flags & ~RTE_TCP_PSH_FLAG) != RTE_TCP_ACK_FLAG ||
+	    s->len != SFB_PX_PAYLOAD || s->seq != rcv || s->ack != snd ||
+	    !s->ts || !sfb_ts_within(tsv0, s->tsecr, tsv) || p == NULL) {
+		k->bad_xlate++;
+		return NULL;
+	}
+	sfb_px_bytes(pay, c, s->seq - rbase, SFB_PX_PAYLOAD);
+	if (memcmp(p, pay, SFB_PX_PAYLOAD) != 0)
+		k->bad_bytes += SFB_PX_PAYLOAD;
+	return p;
+}
+
 /* One worker's proxy_fwd: N / W client segments over its P pairs. */
 static int
 sfb_pfwd_run(void *arg)
@@ -1932,19 +1974,12 @@ sfb_pfwd_run(void *arg)
 				continue;
 			}
 			e = &k->pc[c];
-			p = rte_pktmbuf_read(y[j], s.off, L, got);
-			sfb_px_bytes(pay, (uint32_t)c, s.seq - e->b_rbase, L);
-			if ((s.flags & ~RTE_TCP_PSH_FLAG) != RTE_TCP_ACK_FLAG ||
-			    s.len != L || s.seq != e->b_rcv ||
-			    s.ack != e->b_snd || !s.ts ||
-			    !sfb_ts_within(e->b_tsv0, s.tsecr, e->b_tsv) ||
-			    p == NULL) {
-				k->bad_xlate++;
+			p = sfb_px_due(k, y[j], &s, (uint32_t)c, e->b_rbase,
+				e->b_rcv, e->b_snd, e->b_tsv0, e->b_tsv, got);
+			if (p == NULL) {
 				rte_pktmbuf_free(y[j]);
 				continue;
 			}
-			if (memcmp(p, pay, L) != 0)
-				k->bad_bytes += L;
 			e->b_rcv += L;
 			e->b_tsr = s.tsval;
 			e->b_tsv = k->bk_clock;
@@ -1969,17 +2004,9 @@ sfb_pfwd_run(void *arg)
 				continue;
 			}
 			e = &k->pc[c];
-			p = rte_pktmbuf_read(y[j], s.off, L, got);
-			sfb_px_bytes(pay, (uint32_t)c, s.seq - e->c_rbase, L);
-			if ((s.flags & ~RTE_TCP_PSH_FLAG) != RTE_TCP_ACK_FLAG ||
-			    s.len != L || s.seq != e->c_rcv ||
-			    s.ack != e->c_snd || !s.ts ||
-			    !sfb_ts_within(e->c_tsv0, s.tsecr, e->c_tsv) ||
-			    p == NULL) {
-				k->bad_xlate++;
-			} else {
-				if (memcmp(p, pay, L) != 0)
-					k->bad_bytes += L;
+			p = sfb_px_due(k, y[j], &s, (uint32_t)c, e->c_rbase,
+				e->c_rcv, e->c_snd, e->c_tsv0, e->c_tsv, got);
+			if (p != NULL) {
 				e->c_rcv += L;
 				e->c_tsr = s.tsval;
 				k->echoed += L;
@@ -2099,7 +2126,6 @@ out:
 
 static const char sfb_http_req_close[] =
 	"GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n";
-static const char sfb_http_req[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
 static uint32_t sfb_http_resp_len;  /* learnt from the first response */
 
 /* A response's bytes (at off in m, len of them): as expected? */
@@ -2273,54 +2299,6 @@ out:
 	rte_pktmbuf_free(m);
 }
 
-/* One worker's http_keepalive: open C connections, then the requests. */
-static int
-sfb_hka_run(void *arg)
-{
-	unsigned int idx = (unsigned int)(uintptr_t)arg, W = opt.workers;
-	struct sfb_wk *k = &sfb_wk[idx];
-	struct rte_mbuf *m[SFB_BURST], **x;
-	uint32_t C = opt.echo_conns, rot = 0, tsval = 3, b, j;
-	const uint16_t L = sizeof(sfb_http_req) - 1;
-	uint64_t mine, done;
-	unsigned int n;
-
-	k->busy = k->frames = k->replies = 0;
-	k->sent = k->echoed = k->segs_out = k->acks_out = k->dups = 0;
-	k->gaps = k->bad_bytes = k->strays = 0;
-	mine = (opt.n - idx + W - 1) / W;
-	x = malloc(sizeof(*x) * RTE_MAX(sfb_batch, C));
-	if (x == NULL) {
-		k->err = -ENOMEM;
-		return 0;
-	}
-	while (__atomic_load_n(&sfb_go, __ATOMIC_ACQUIRE) == 0)
-		rte_pause();
-	k->err = sfb_echo_open(idx, x);
-	for (done = 0; k->err == 0 && done < mine; done += b) {
-		b = (uint32_t)RTE_MIN((uint64_t)RTE_MIN(sfb_batch, C),
-			mine - done);
-		if (rte_pktmbuf_alloc_bulk(sfb_dpool, x, b) != 0) {
-			k->err = -ENOMEM;
-			break;
-		}
-		for (j = 0; j < b; j++) {
-			sfb_seg_make(&k->ec[rot], x[j],
-				(const uint8_t *)sfb_http_req, L, tsval);
-			rot = rot + 1 == C ? 0 : rot + 1;
-		}
-		k->sent += b;
-		tsval++;
-		k->err = sfb_feed(idx, x, b, true);
-		while ((n = rte_ring_dequeue_burst(sfb_tx[idx], (void **)m,
-			    SFB_BURST, NULL)) != 0)
-			for (j = 0; j < n; j++)
-				sfb_hka_reply(k, idx, m[j]);
-	}
-	free(x);
-	return 0;
-}
-
 /* One run of the HTTP phases, each on a fresh engine. */
 static int
 sfb_run_http(unsigned int run)
@@ -2383,7 +2361,8 @@ sfb_run_http(unsigned int run)
 			opt.echo_conns);
 	}
 	sfb_http_resp_len = 0;
-	rc = sfb_run_phase_fn(rk, sfb_hka_run);
+	/* The echo phase's loop, sending requests (sfb_http is set). */
+	rc = sfb_run_phase_fn(rk, sfb_echo_run);
 	if (rc != 0)
 		goto out;
 	for (i = 0; i < opt.workers; i++) {

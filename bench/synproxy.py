@@ -48,7 +48,6 @@ import re
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,10 +55,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from linux_veth import cpu_shares, read_proc_stat, telemetry  # noqa: E402
+from nsrun import Namespaces  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TAG = "sp%d" % os.getpid()
 NS = {"c": TAG + "c", "r": TAG + "r", "b": TAG + "b"}
+N = Namespaces(NS, TAG)
+sh, spawn, stop = N.sh, N.spawn, N.stop
 PROXY_CPU, GEN_CPU = 1, 0
 VIP = {"direct": "10.20.0.2", "linux": "10.20.0.2", "synfront": "10.10.0.1"}
 NGINX = """worker_processes 1;
@@ -74,57 +76,18 @@ http {
   server { listen 80 backlog=4096; location / { return 200 "hello\\n"; } }
 }
 """
-PROCS = []
 
 
 def log(msg):
     print("synproxy-bench: " + msg, flush=True)
 
 
-def sh(cmd, ns=None, check=True, timeout=30, both=False):
-    if ns is not None:
-        cmd = ["ip", "netns", "exec", NS[ns]] + cmd
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, timeout=timeout)
-    if check and p.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr.strip()[:300]))
-    return p.stdout + p.stderr if both else p.stdout
 
 
-def spawn(cmd, ns, logf, cpu=None):
-    if cpu is not None:
-        cmd = ["taskset", "-c", str(cpu)] + cmd
-    f = open(logf, "w")
-    p = subprocess.Popen(["ip", "netns", "exec", NS[ns]] + cmd, stdout=f,
-                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                         start_new_session=True)
-    f.close()
-    PROCS.append(p)
-    return p
 
 
-def stop(p, sig=signal.SIGINT):
-    if p.poll() is None:
-        try:
-            os.killpg(p.pid, sig)
-            p.wait(timeout=10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            p.wait(timeout=5)
-    if p in PROCS:
-        PROCS.remove(p)
 
 
-def cleanup(tmp):
-    for p in list(PROCS):
-        stop(p, signal.SIGKILL)
-    for ns in NS.values():
-        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
-    shutil.rmtree("/var/run/dpdk/" + TAG, ignore_errors=True)
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def rps(ns, dev, mask):
@@ -347,7 +310,7 @@ def main():
                 if sf is not None:
                     stop(sf)
     finally:
-        cleanup(tmp)
+        N.cleanup(tmp)
     summary = {}
     for mode in ("direct", "linux", "synfront"):
         fbs = [r["first_byte_us"] for r in runs if r["mode"] == mode and

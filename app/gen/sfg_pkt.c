@@ -337,10 +337,14 @@ sfg_seg_parse(const struct sfg_cfg *c, const struct rte_mbuf *m,
 	return true;
 }
 
-/* Write a whole segment from s's point of view into m (single segment). */
+/*
+ * Write a whole segment from s's point of view into m (single segment),
+ * with data bytes of payload ('x' each when NULL).
+ */
 static void
 sfg_seg_write(struct rte_mbuf *m, const struct sfg_seg *s, uint8_t flags,
-		uint32_t seq, uint32_t ack, uint32_t tsval, uint16_t data)
+		uint32_t seq, uint32_t ack, uint32_t tsval, uint16_t data,
+		const uint8_t *payload)
 {
 	struct rte_ether_hdr *eh;
 	struct rte_tcp_hdr *th;
@@ -378,7 +382,9 @@ sfg_seg_write(struct rte_mbuf *m, const struct sfg_seg *s, uint8_t flags,
 		v = rte_cpu_to_be_32(s->tsval);
 		memcpy(o + 8, &v, 4);
 	}
-	if (data != 0)
+	if (data != 0 && payload != NULL)
+		memcpy(o + olen, payload, data);
+	else if (data != 0)
 		memset(o + olen, 'x', data);
 	if (s->family == AF_INET) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
@@ -414,7 +420,8 @@ sfg_seg_write(struct rte_mbuf *m, const struct sfg_seg *s, uint8_t flags,
 unsigned int
 sfg_answer(const struct sfg_cfg *c, struct rte_mbuf *m,
 		struct rte_mempool *pool, uint32_t tsval, struct rte_mbuf **extra,
-		uint32_t *tsecr, bool *is_synack, struct sfg_rx_stats *st)
+		uint32_t *tsecr, bool *is_synack, struct sfg_rx_stats *st,
+		bool *is_resp)
 {
 	struct sfg_seg s;
 	struct rte_mbuf *x;
@@ -423,9 +430,31 @@ sfg_answer(const struct sfg_cfg *c, struct rte_mbuf *m,
 
 	*extra = NULL;
 	*is_synack = false;
+	if (is_resp != NULL)
+		*is_resp = false;
 	if (!sfg_seg_parse(c, m, &s)) {
 		st->other++;
 		return 0;
+	}
+	/*
+	 * Data from the server after our third ACK carried some: a segment
+	 * that starts an HTTP response is its answer, and echoes the TSval
+	 * of that ACK (the request's send time).
+	 */
+	if (s.payload != 0 && c->ack_data != 0) {
+		const uint8_t *d = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+			rte_pktmbuf_data_len(m) - s.payload);
+		bool start = s.payload >= 10 && memcmp(d, "HTTP/1.", 7) == 0 &&
+			d[8] == ' ';
+
+		if (start && d[9] == '2')
+			st->resp_2xx++;
+		else
+			st->resp_other++;
+		if (start && is_resp != NULL)
+			*is_resp = true;
+		if (start && s.has_ts)
+			*tsecr = s.tsecr;
 	}
 	fl = s.flags & (SFG_TCP_SYN | SFG_TCP_ACK | SFG_TCP_RST | SFG_TCP_FIN);
 	if (fl & SFG_TCP_RST) {
@@ -443,7 +472,7 @@ sfg_answer(const struct sfg_cfg *c, struct rte_mbuf *m,
 		seq = s.ack;
 		sfg_seg_write(m, &s, SFG_TCP_ACK |
 			(c->ack_data != 0 ? SFG_TCP_PSH : 0), seq, s.seq + 1,
-			tsval, c->ack_data);
+			tsval, c->ack_data, c->ack_payload);
 		if (c->after == SFG_AFTER_NONE)
 			return 1;
 		x = rte_pktmbuf_alloc(pool);
@@ -453,7 +482,7 @@ sfg_answer(const struct sfg_cfg *c, struct rte_mbuf *m,
 		}
 		sfg_seg_write(x, &s, c->after == SFG_AFTER_FIN ?
 			SFG_TCP_FIN | SFG_TCP_ACK : SFG_TCP_RST | SFG_TCP_ACK,
-			seq + c->ack_data, s.seq + 1, tsval, 0);
+			seq + c->ack_data, s.seq + 1, tsval, 0, NULL);
 		*extra = x;
 		st->after++;
 		return 2;
@@ -467,7 +496,7 @@ sfg_answer(const struct sfg_cfg *c, struct rte_mbuf *m,
 		 */
 		sfg_seg_write(m, &s, c->after == SFG_AFTER_FIN ? SFG_TCP_ACK :
 			SFG_TCP_FIN | SFG_TCP_ACK, s.ack,
-			s.seq + s.payload + 1, tsval, 0);
+			s.seq + s.payload + 1, tsval, 0, NULL);
 		return 1;
 	}
 	st->ack++;

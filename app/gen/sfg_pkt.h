@@ -45,6 +45,8 @@ struct sfg_cfg {
 	bool ts;                   /* timestamps (carry the send time) */
 	bool ecn;                  /* ECN setup SYN (ECE|CWR) */
 	uint16_t ack_data;         /* payload bytes on the third ACK */
+	/* those bytes ('x' each when NULL): an HTTP request with --http */
+	const uint8_t *ack_payload;
 	enum sfg_after after;      /* segment after the third ACK */
 };
 
@@ -73,6 +75,8 @@ struct sfg_rx_stats {
 	uint64_t other;        /* frames not of ours (ARP, other hosts) */
 	uint64_t no_ts;        /* SYN-ACKs without a timestamp echo */
 	uint64_t nombuf;       /* answers not sent for want of an mbuf */
+	uint64_t resp_2xx;     /* segments starting an HTTP 2xx response */
+	uint64_t resp_other;   /* other segments with data from the server */
 };
 
 /*
@@ -120,11 +124,15 @@ sfg_sport(const struct sfg_tmpl *t, uint32_t r)
  * in *extra, carries the FIN or RST of c->after), a FIN becomes the last
  * ACK (or FIN-ACK when we have not closed). Returns the number of frames
  * to send in m (rewritten) and *extra: 0 (m must be freed), 1 or 2.
- * *tsecr is set to the SYN-ACK's TSecr when one was echoed (else left).
+ * *tsecr is set to the SYN-ACK's TSecr when one was echoed (else left),
+ * and so it is for a segment that brings the server's first data (a
+ * response: *is_resp, when is_resp is not NULL), which echoes the TSval
+ * of the third ACK that carried the request.
  */
 unsigned int sfg_answer(const struct sfg_cfg *c, struct rte_mbuf *m,
 		struct rte_mempool *pool, uint32_t tsval, struct rte_mbuf **extra,
-		uint32_t *tsecr, bool *is_synack, struct sfg_rx_stats *st);
+		uint32_t *tsecr, bool *is_synack, struct sfg_rx_stats *st,
+		bool *is_resp);
 
 /*
  * Send the npend frames at pend on (port, queue); those the queue refused

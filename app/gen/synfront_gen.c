@@ -79,6 +79,8 @@ static struct {
 	uint32_t inflight;
 	uint32_t rto_ms;
 	bool drain_set;
+	/* --http PATH: the request the third ACK carries */
+	char http_req[512];
 } opt = {
 	.mode = SFG_MODE_FLOOD,
 	.duration = 10,
@@ -108,6 +110,7 @@ struct sfg_lcore {
 	uint64_t last_synack;       /* TSC of the last SYN-ACK seen */
 	struct sfg_rx_stats st;
 	struct sfg_hist hist;
+	struct sfg_hist resp_hist;  /* --http: request -> response */
 } __rte_cache_aligned;
 
 static struct sfg_lcore sfg_lc[RTE_MAX_LCORE];
@@ -150,6 +153,10 @@ sfg_usage(const char *prg)
 	"  --ack-data N          handshake: N bytes of data on the ACK\n"
 	"  --after none|fin|rst  handshake: segment after the ACK (default\n"
 	"                        none)\n"
+	"  --http PATH           handshake: the ACK carries GET PATH (HTTP/1.1,\n"
+	"                        Connection: close); the server's response and\n"
+	"                        FIN are answered with ours; responses counted,\n"
+	"                        request -> response latency from the TS echo\n"
 	"  --conns N             transfer: connections, source ports from\n"
 	"                        the --sport range's first on (default 1)\n"
 	"  --bytes N             transfer: bytes per connection (default 0 =\n"
@@ -241,6 +248,7 @@ sfg_parse(int argc, char **argv)
 		{ "sack", 1, NULL, 'K' }, { "ts", 1, NULL, 'T' },
 		{ "ecn", 1, NULL, 'E' }, { "ack-data", 1, NULL, 'D' },
 		{ "after", 1, NULL, 'A' }, { "dst-mac", 1, NULL, 'a' },
+		{ "http", 1, NULL, 'H' },
 		{ "port", 1, NULL, 'p' }, { "burst", 1, NULL, 'b' },
 		{ "stats-interval", 1, NULL, 'i' },
 		{ "drain-ms", 1, NULL, 'R' }, { "link-wait", 1, NULL, 'L' },
@@ -351,6 +359,18 @@ sfg_parse(int argc, char **argv)
 			if (sfg_num("--ack-data", optarg, 0, 1400, &v) != 0)
 				return -1;
 			c->ack_data = (uint16_t)v;
+			break;
+		case 'H':
+			if (optarg[0] != '/' || strlen(optarg) > 200 ||
+			    strpbrk(optarg, " \r\n\t") != NULL) {
+				fprintf(stderr, "synfront-gen: --http '%s': "
+					"expected a /PATH of at most 200 "
+					"characters, no spaces\n", optarg);
+				return -1;
+			}
+			/* Host is set once --dst is known. */
+			snprintf(opt.http_req, sizeof(opt.http_req), "%s",
+				optarg);
 			break;
 		case 'A':
 			if (strcmp(optarg, "none") == 0)
@@ -481,10 +501,32 @@ sfg_parse(int argc, char **argv)
 	}
 	c->src_prefix = src.prefix_len;
 	if (opt.mode != SFG_MODE_HANDSHAKE &&
-	    (c->ack_data != 0 || c->after != SFG_AFTER_NONE)) {
-		fprintf(stderr, "synfront-gen: --ack-data and --after apply "
-			"to --mode handshake only\n");
+	    (c->ack_data != 0 || c->after != SFG_AFTER_NONE ||
+	     opt.http_req[0] != '\0')) {
+		fprintf(stderr, "synfront-gen: --ack-data, --after and --http "
+			"apply to --mode handshake only\n");
 		return -1;
+	}
+	if (opt.http_req[0] != '\0') {
+		char path[256], host[64];
+		int n;
+
+		if (c->ack_data != 0 || c->after != SFG_AFTER_NONE) {
+			fprintf(stderr, "synfront-gen: --http sends its own "
+				"data and leaves the close to the server: not "
+				"with --ack-data or --after\n");
+			return -1;
+		}
+		/* the path was checked: at most 200 bytes */
+		memcpy(path, opt.http_req, strlen(opt.http_req) + 1);
+		inet_ntop(c->family, c->dst, host, sizeof(host));
+		n = snprintf(opt.http_req, sizeof(opt.http_req),
+			"GET %s HTTP/1.1\r\nHost: %s%s%s\r\n"
+			"Connection: close\r\n\r\n", path,
+			c->family == AF_INET6 ? "[" : "", host,
+			c->family == AF_INET6 ? "]" : "");
+		c->ack_data = (uint16_t)n;
+		c->ack_payload = (const uint8_t *)opt.http_req;
 	}
 	if (opt.mode == SFG_MODE_TRANSFER) {
 		if (opt.count != 0 || opt.rate != 0) {
@@ -727,7 +769,7 @@ sfg_lcore_main(void *arg)
 	double next;
 	uint32_t tsecr, ts_now;
 	unsigned int i, n, nt, k, want, npend = 0;
-	bool hs = opt.mode == SFG_MODE_HANDSHAKE, is_synack;
+	bool hs = opt.mode == SFG_MODE_HANDSHAKE, is_synack, is_resp;
 	bool is_main = rte_lcore_id() == rte_get_main_lcore();
 	uint16_t q = l->queue;
 
@@ -748,7 +790,13 @@ sfg_lcore_main(void *arg)
 		for (i = 0; i < n; i++) {
 			tsecr = 0;
 			k = sfg_answer(&opt.pkt, rx[i], hs ? sfg_pool : NULL,
-				ts_now, &extra, &tsecr, &is_synack, &l->st);
+				ts_now, &extra, &tsecr, &is_synack, &l->st,
+				&is_resp);
+			if (is_resp && opt.pkt.ts && tsecr != 0) {
+				lat = (uint32_t)(ts_now - tsecr);
+				sfg_hist_add(&l->resp_hist,
+					(lat * tsc_ns) >> 32);
+			}
 			if (is_synack) {
 				l->last_synack = now;
 				if (opt.pkt.ts && tsecr != 0) {
@@ -861,6 +909,8 @@ sfg_sum(struct sfg_total *t)
 		t->st.other += l->st.other;
 		t->st.no_ts += l->st.no_ts;
 		t->st.nombuf += l->st.nombuf;
+		t->st.resp_2xx += l->st.resp_2xx;
+		t->st.resp_other += l->st.resp_other;
 	}
 }
 
@@ -918,7 +968,8 @@ sfg_control(uint64_t now)
  */
 static void
 sfg_json(FILE *f, const struct sfg_total *t, const struct sfg_hist *h,
-		double secs, double rx_secs, const struct rte_eth_stats *ps)
+		const struct sfg_hist *rh, double secs, double rx_secs,
+		const struct rte_eth_stats *ps)
 {
 	char dst[64];
 	int af = opt.pkt.family;
@@ -950,6 +1001,14 @@ sfg_json(FILE *f, const struct sfg_total *t, const struct sfg_hist *h,
 	fprintf(f, "\"latency_ns\": ");
 	sfg_hist_json(f, h);
 	fprintf(f, ", ");
+	if (opt.http_req[0] != '\0') {
+		fprintf(f, "\"http\": {\"resp_2xx\": %" PRIu64
+			", \"resp_2xx_ps\": %.0f, \"data_other\": %" PRIu64
+			", \"latency_ns\": ", t->st.resp_2xx,
+			(double)t->st.resp_2xx / rx_secs, t->st.resp_other);
+		sfg_hist_json(f, rh);
+		fprintf(f, "}, ");
+	}
 	sfg_port_json(f, ps);
 	fprintf(f, "}\n");
 }
@@ -1071,7 +1130,7 @@ sfg_transfer(void)
 int
 main(int argc, char **argv)
 {
-	static struct sfg_hist hist;
+	static struct sfg_hist hist, resp_hist;
 	struct sfg_total tot;
 	struct rte_eth_stats ps;
 	uint64_t per, rem;
@@ -1183,14 +1242,16 @@ main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 
 	sfg_sum(&tot);
-	RTE_LCORE_FOREACH(lc)
+	RTE_LCORE_FOREACH(lc) {
 		sfg_hist_merge(&hist, &sfg_lc[lc].hist);
+		sfg_hist_merge(&resp_hist, &sfg_lc[lc].resp_hist);
+	}
 	secs = (double)(sfg_run.stop_tsc - sfg_run.start) / (double)sfg_hz;
 	rx_secs = tot.last_synack > sfg_run.start ?
 		(double)(tot.last_synack - sfg_run.start) / (double)sfg_hz : 0;
 	memset(&ps, 0, sizeof(ps));
 	rte_eth_stats_get(opt.port, &ps);
-	sfg_json(stdout, &tot, &hist, secs, rx_secs, &ps);
+	sfg_json(stdout, &tot, &hist, &resp_hist, secs, rx_secs, &ps);
 	if (opt.json != NULL) {
 		f = fopen(opt.json, "w");
 		if (f == NULL) {
@@ -1198,7 +1259,8 @@ main(int argc, char **argv)
 				opt.json, strerror(errno));
 			rc = 1;
 		} else {
-			sfg_json(f, &tot, &hist, secs, rx_secs, &ps);
+			sfg_json(f, &tot, &hist, &resp_hist, secs, rx_secs,
+				&ps);
 			fclose(f);
 		}
 	}

@@ -99,6 +99,33 @@ def test_gen_handshake_memif(synfront_factory, tmp_path, family, dst):
     assert not [k for k, v in c.items() if k.startswith("drop_") and v]
 
 
+@pytest.mark.parametrize("family,dst", [("ipv4", "10.10.0.1"),
+                                        ("ipv6", "fd00:10:10::1")])
+def test_gen_http_memif(synfront_factory, tmp_path, family, dst):
+    """synfront-gen --http / against app http: each of 2,000 connections
+    carries GET / on its third ACK, gets a 2xx response and synfront's
+    FIN, answered by the generator's; the two sides count the same
+    responses, the request -> response latency is sampled for each, no
+    reset, nothing dropped."""
+    n = 2000
+    listen = "80" if family == "ipv4" else "[::]:80"
+    g, js = memif_pair(synfront_factory, tmp_path,
+                       ["--listen", listen, "--syncookies", "2",
+                        "--app", "http"],
+                       ["--mode", "handshake", "--dst", dst, "--count",
+                        str(n), "--rate", "20000", "--http", "/",
+                        "--drain-ms", "500"])
+    c, h = js["counters"], js["http"]
+    assert g["tx_syn"] == n and g["rx_synack"] == n
+    assert g["http"]["resp_2xx"] == n and g["http"]["data_other"] == 0
+    assert g["http"]["latency_ns"]["count"] == n
+    assert g["rx_fin"] == n and g["rx_rst"] == 0
+    assert h["requests"] == n and h["resp_2xx"] == n
+    assert h["parse_errors"] == 0
+    assert c["passive_opens"] == n
+    assert not [k for k, v in c.items() if k.startswith("drop_") and v]
+
+
 def test_gen_flood_cookies_memif(synfront_factory, tmp_path):
     """A spoofed flood at a set rate: each SYN gets a cookie SYN-ACK, the
     generator counts them and answers none."""
@@ -191,6 +218,11 @@ def test_gen_transfer_duration_memif(synfront_factory, tmp_path):
     (["--dst", "10.10.0.1", "--mode", "transfer", "--sport", "2000-2001",
       "--conns", "3"], "--conns 3"),
     (["--dst", "10.10.0.1", "--echo", "maybe"], "--echo 'maybe'"),
+    (["--dst", "10.10.0.1", "--mode", "handshake", "--http", "/",
+      "--ack-data", "5"], "not with --ack-data or --after"),
+    (["--dst", "10.10.0.1", "--mode", "handshake", "--http", "nope"],
+     "--http 'nope'"),
+    (["--dst", "10.10.0.1", "--http", "/"], "handshake only"),
 ])
 def test_gen_bad_args(args, msg):
     prefix = unique_name("g")
@@ -205,22 +237,27 @@ def test_gen_bad_args(args, msg):
     assert msg in p.stderr, p.stderr
 
 
-def test_sf_bench_smoke(tmp_path):
-    """The engine benchmark at a tiny size: every phase valid (counters,
-    SYN-ACKs and checksums checked inside), every mbuf back."""
+def sf_bench(tmp_path, args, timeout=120):
+    """sf_bench on 2 lcores, 512 MB, its own prefix (removed after);
+    returns the process and its JSON (None unless it exited 0)."""
     prefix = unique_name("b")
     out = tmp_path / "b.json"
     try:
         p = subprocess.run([str(SF_BENCH), "-l", "0-1", "--no-huge", "-m",
                             "512", "--no-pci", "--file-prefix", prefix,
-                            "--", "--workers", "2", "--n", "4096",
-                            "--runs", "2", "--batch", "256", "--json",
-                            str(out)], capture_output=True, text=True,
-                           timeout=120)
+                            "--"] + args + ["--json", str(out)],
+                           capture_output=True, text=True, timeout=timeout)
     finally:
         remove_dpdk_dir(prefix)
+    return p, json.loads(out.read_text()) if p.returncode == 0 else None
+
+
+def test_sf_bench_smoke(tmp_path):
+    """The engine benchmark at a tiny size: every phase valid (counters,
+    SYN-ACKs and checksums checked inside), every mbuf back."""
+    p, r = sf_bench(tmp_path, ["--workers", "2", "--n", "4096", "--runs",
+                               "2", "--batch", "256"])
     assert p.returncode == 0, p.stderr
-    r = json.loads(out.read_text())
     assert r["workers"] == 2 and r["n"] == 4096
     for name, ph in r["phases"].items():
         assert ph["valid"], (name, ph)
@@ -238,21 +275,11 @@ def test_sf_bench_echo_smoke(tmp_path, family):
     """The echo phases at a tiny size, 2 workers: every byte echoed and
     checked inside (payload, order, counters, checksums), every mbuf
     back."""
-    prefix = unique_name("b")
-    out = tmp_path / "b.json"
-    try:
-        p = subprocess.run([str(SF_BENCH), "-l", "0-1", "--no-huge", "-m",
-                            "512", "--no-pci", "--file-prefix", prefix,
-                            "--", "--workers", "2", "--n", "2048",
-                            "--runs", "1", "--batch", "256",
-                            "--phases", "echo64,echo1460",
-                            "--echo-conns", "100", "--json", str(out)] +
-                           (["--ipv6"] if family == "ipv6" else []),
-                           capture_output=True, text=True, timeout=120)
-    finally:
-        remove_dpdk_dir(prefix)
+    p, r = sf_bench(tmp_path, ["--workers", "2", "--n", "2048", "--runs",
+                               "1", "--batch", "256", "--phases",
+                               "echo64,echo1460", "--echo-conns", "100"] +
+                    (["--ipv6"] if family == "ipv6" else []))
     assert p.returncode == 0, p.stderr
-    r = json.loads(out.read_text())
     assert set(r["phases"]) == {"echo64", "echo1460"}
     for name, ph in r["phases"].items():
         assert ph["valid"], (name, ph)
@@ -270,21 +297,12 @@ def test_sf_bench_proxy_smoke(tmp_path, family):
     segment spliced both ways with its sequence, ACK and TSecr as
     translated and its bytes checked inside, the proxy counters as
     expected, every mbuf back."""
-    prefix = unique_name("b")
-    out = tmp_path / "b.json"
-    try:
-        p = subprocess.run([str(SF_BENCH), "-l", "0-1", "--no-huge", "-m",
-                            "512", "--no-pci", "--file-prefix", prefix,
-                            "--", "--workers", "2", "--n", "3000",
-                            "--runs", "1", "--batch", "256",
-                            "--phases", "proxy_fwd", "--proxy-conns",
-                            "300", "--no-memory", "--json", str(out)] +
-                           (["--ipv6"] if family == "ipv6" else []),
-                           capture_output=True, text=True, timeout=120)
-    finally:
-        remove_dpdk_dir(prefix)
+    p, r = sf_bench(tmp_path, ["--workers", "2", "--n", "3000", "--runs",
+                               "1", "--batch", "256", "--phases",
+                               "proxy_fwd", "--proxy-conns", "300",
+                               "--no-memory"] +
+                    (["--ipv6"] if family == "ipv6" else []))
     assert p.returncode == 0, p.stderr
-    r = json.loads(out.read_text())
     # proxy_fwd needs the pairs of proxy_open: both ran.
     assert set(r["phases"]) == {"proxy_open", "proxy_fwd"}
     for name, ph in r["phases"].items():
@@ -302,22 +320,12 @@ def test_sf_bench_http_smoke(tmp_path, family):
     through SYN, request, response and FINs, every keep-alive request
     answered in order, each response's status, length and body checked
     inside, the responder's counts as expected, every mbuf back."""
-    prefix = unique_name("b")
-    out = tmp_path / "b.json"
-    try:
-        p = subprocess.run([str(SF_BENCH), "-l", "0-1", "--no-huge", "-m",
-                            "512", "--no-pci", "--file-prefix", prefix,
-                            "--", "--workers", "2", "--n", "2000",
-                            "--runs", "1", "--batch", "256",
-                            "--phases", "http_close,http_keepalive",
-                            "--echo-conns", "100", "--no-memory",
-                            "--json", str(out)] +
-                           (["--ipv6"] if family == "ipv6" else []),
-                           capture_output=True, text=True, timeout=120)
-    finally:
-        remove_dpdk_dir(prefix)
+    p, r = sf_bench(tmp_path, ["--workers", "2", "--n", "2000", "--runs",
+                               "1", "--batch", "256", "--phases",
+                               "http_close,http_keepalive", "--echo-conns",
+                               "100", "--no-memory"] +
+                    (["--ipv6"] if family == "ipv6" else []))
     assert p.returncode == 0, p.stderr
-    r = json.loads(out.read_text())
     assert set(r["phases"]) == {"http_close", "http_keepalive"}
     for name, ph in r["phases"].items():
         assert ph["valid"], (name, ph)
