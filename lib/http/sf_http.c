@@ -118,8 +118,11 @@ enum sf_http_st {
 	SF_HS_CH_DATA_CR,
 	SF_HS_CH_DATA_LF,
 	SF_HS_CH_TRAILER0,  /* start of a trailer line, or the empty line */
-	SF_HS_CH_TRAILER,
+	SF_HS_CH_TRAILER,   /* a trailer field's value */
 	SF_HS_CH_END_LF,
+	SF_HS_CH_BWS,       /* white space after a chunk size */
+	SF_HS_CH_TNAME,     /* a trailer field's name */
+	SF_HS_CH_TRAILER_LF,
 	SF_HS_DONE,         /* closing: nothing more is read */
 };
 
@@ -191,6 +194,7 @@ struct sf_http_conn {
 	uint8_t hc_nhost;          /* Host fields */
 	uint8_t hc_mlen, hc_nlen, hc_vlen;
 	bool hc_lru_on;
+	uint16_t hc_lcore;         /* the lcore whose list holds it */
 	bool hc_closing;           /* our close is asked, or to be */
 	bool hc_peer_fin;
 	uint16_t hc_plen;
@@ -300,6 +304,8 @@ sf_http_resp_build(struct sf_http *h, struct sf_http_resp *rs,
 		uint16_t status, const char *reason, const char *ctype,
 		const void *body, uint32_t body_len, const char *extra)
 {
+	/* 204 and 304 have no body, and 204 no Content-Length (RFC 9110 8.6) */
+	bool no_len = status == 204 || status == 304;
 	char buf[4096];
 	int n;
 
@@ -319,12 +325,16 @@ sf_http_resp_build(struct sf_http *h, struct sf_http_resp *rs,
 		return -ENOMEM;
 	memcpy(rs->rs_pre, buf, (size_t)n);
 	rs->rs_pre_len = (uint16_t)n;
-	n = snprintf(buf, sizeof(buf), "Content-Type: %s\r\n"
-		"Content-Length: %u\r\n%s", ctype, body_len,
-		extra != NULL ? extra : "");
+	if (no_len)
+		n = snprintf(buf, sizeof(buf), "%s", extra != NULL ? extra :
+			"");
+	else
+		n = snprintf(buf, sizeof(buf), "Content-Type: %s\r\n"
+			"Content-Length: %u\r\n%s", ctype, body_len,
+			extra != NULL ? extra : "");
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -EINVAL;
-	rs->rs_mid = rte_malloc_socket("sf_http", (size_t)n, 0,
+	rs->rs_mid = rte_malloc_socket("sf_http", (size_t)RTE_MAX(n, 1), 0,
 		h->h_p.socket_id);
 	if (rs->rs_mid == NULL)
 		return -ENOMEM;
@@ -502,7 +512,7 @@ static bool
 sf_http_headers_ok(const char *s)
 {
 	static const char *const ours[] = { "content-length", "date",
-		"server", "connection", "transfer-encoding" };
+		"server", "connection", "transfer-encoding", "content-type" };
 	const char *p = s, *colon, *eol;
 	unsigned int i;
 	size_t nl;
@@ -547,6 +557,7 @@ sf_http_route_add(struct sf_http *h, const struct sf_http_route *r)
 		    r->path[i] == '?' || r->path[i] == '#')
 			return -EINVAL;
 	if (status < 200 || status > 599 || r->body_len > SF_HTTP_BODY_MAX ||
+	    ((status == 204 || status == 304) && r->body_len != 0) ||
 	    (r->body_len != 0 && r->body == NULL) ||
 	    (r->headers != NULL && !sf_http_headers_ok(r->headers)) ||
 	    (r->content_type != NULL && (strchr(r->content_type, '\r') ||
@@ -783,8 +794,11 @@ sf_http_field_end(struct sf_http *h, struct sf_http_conn *hc)
 		n--;
 	switch (hc->hc_field) {
 	case SF_HF_CONNECTION:
+		/* cut short: the tokens wholly kept only */
 		if (n >= SF_HTTP_VAL_MAX - 1)
-			break;
+			while (n != 0 && s[n - 1] != ',' && s[n - 1] != ' ' &&
+			    s[n - 1] != '\t')
+				n--;
 		if (sf_http_token_has(s, n, "close"))
 			hc->hc_flags |= SF_HQ_CLOSE;
 		if (sf_http_token_has(s, n, "keep-alive"))
@@ -895,7 +909,11 @@ sf_http_head_end(struct sf_http *h, struct sf_http_conn *hc)
 		hc->hc_err = SF_HE_400;
 	else if ((hc->hc_flags & SF_HQ_TE) && !(hc->hc_flags & SF_HQ_CHUNKED))
 		hc->hc_err = SF_HE_400;
-	else if (hc->hc_ver == 11 && hc->hc_nhost != 1)
+	/* HTTP/1.0 with Transfer-Encoding: faulty framing (RFC 9112 6.1) */
+	else if ((hc->hc_flags & SF_HQ_TE) && hc->hc_ver == 10)
+		hc->hc_err = SF_HE_400;
+	/* one Host; two in any version are a 400 (RFC 9112 3.2) */
+	else if (hc->hc_nhost > 1 || (hc->hc_ver == 11 && hc->hc_nhost == 0))
 		hc->hc_err = SF_HE_400;
 	else if (hc->hc_err == SF_HE_NONE && !get && !head)
 		hc->hc_err = SF_HE_405;
@@ -1243,7 +1261,14 @@ sf_http_parse(struct sf_http *h, struct sf_http_lcore *l,
 			}
 			if (hc->hc_vlen == 0)
 				goto bad;
-			if (ch == ';' || ch == ' ' || ch == '\t') {
+			/* fall through */
+		case SF_HS_CH_BWS:
+			/* size [BWS] [";" ext] CRLF (RFC 9112 7.1.1) */
+			if (ch == ' ' || ch == '\t') {
+				hc->hc_st = SF_HS_CH_BWS;
+				break;
+			}
+			if (ch == ';') {
 				hc->hc_st = SF_HS_CH_EXT;
 				break;
 			}
@@ -1255,10 +1280,13 @@ sf_http_parse(struct sf_http *h, struct sf_http_lcore *l,
 				goto bad;
 			goto chunk_size;
 		case SF_HS_CH_EXT:
+			/* extensions are skipped, but not control bytes */
 			if (ch == '\r')
 				hc->hc_st = SF_HS_CH_SIZE_LF;
 			else if (ch == '\n')
 				goto chunk_size;
+			else if (!(sf_http_class[ch] & SF_HC_VALUE))
+				goto bad;
 			break;
 		case SF_HS_CH_SIZE_LF:
 			if (ch != '\n')
@@ -1284,11 +1312,35 @@ sf_http_parse(struct sf_http *h, struct sf_http_lcore *l,
 			}
 			if (ch == '\n')
 				goto req_end;
-			hc->hc_st = SF_HS_CH_TRAILER;
+			/* a field line as in the head: no folding */
+			if (!sf_http_tchar(ch))
+				goto bad;
+			hc->hc_st = SF_HS_CH_TNAME;
+			break;
+		case SF_HS_CH_TNAME:
+			if (ch == ':')
+				hc->hc_st = SF_HS_CH_TRAILER;
+			else if (!sf_http_tchar(ch))
+				goto bad;
 			break;
 		case SF_HS_CH_TRAILER:
-			if (ch == '\n')
+			if (ch == '\r') {
+				hc->hc_st = SF_HS_CH_TRAILER_LF;
+				break;
+			}
+			if (ch == '\n') {
 				hc->hc_st = SF_HS_CH_TRAILER0;
+				hc->hc_hbytes = 0;
+				break;
+			}
+			if (!(sf_http_class[ch] & SF_HC_VALUE))
+				goto bad;
+			break;
+		case SF_HS_CH_TRAILER_LF:
+			if (ch != '\n')
+				goto bad;
+			hc->hc_st = SF_HS_CH_TRAILER0;
+			hc->hc_hbytes = 0;
 			break;
 		case SF_HS_CH_END_LF:
 			if (ch != '\n')
@@ -1299,6 +1351,8 @@ sf_http_parse(struct sf_http *h, struct sf_http_lcore *l,
 		}
 		continue;
 chunk_size:
+		/* max_header_bytes bounds each framing line, not the body */
+		hc->hc_hbytes = 0;
 		hc->hc_body += hc->hc_left;
 		hc->hc_st = hc->hc_left == 0 ? SF_HS_CH_TRAILER0 :
 			SF_HS_CH_DATA;
@@ -1311,6 +1365,7 @@ head_end:
 			goto req_end;
 		}
 		if (hc->hc_flags & SF_HQ_CHUNKED) {
+			hc->hc_hbytes = 0;
 			hc->hc_st = SF_HS_CH_SIZE;
 			hc->hc_vlen = 0;
 			hc->hc_left = 0;
@@ -1372,8 +1427,13 @@ static void
 sf_http_conn_free(struct sf_http *h, struct sf_http_lcore *l,
 		struct sf_http_conn *hc)
 {
+	/*
+	 * Its own lcore's list: at teardown the engine's last on_close
+	 * calls come from the main lcore.
+	 */
+	RTE_SET_USED(l);
 	if (hc->hc_lru_on)
-		TAILQ_REMOVE(&l->hl_lru, hc, hc_lru);
+		TAILQ_REMOVE(&h->h_lc[hc->hc_lcore].hl_lru, hc, hc_lru);
 	rte_free(hc->hc_pend);
 	rte_free(hc->hc_held);
 	rte_mempool_put(h->h_pool, hc);
@@ -1399,6 +1459,7 @@ sf_http_on_accept(struct sf_conn *c, const struct sf_conn_info *ci,
 	hc->hc_held = NULL;
 	hc->hc_held_len = hc->hc_held_cap = 0;
 	sf_http_req_reset(hc);
+	hc->hc_lcore = (uint16_t)(l - h->h_lc);
 	sf_conn_set_user(c, hc);
 	sf_http_add(&l->hl_st.conns, 1);
 	sf_http_lru_touch(h, l, hc);

@@ -86,9 +86,10 @@ struct sf_http *sf_http_create(const struct sf_http_params *p);
  * @return
  *   0, or -EINVAL (a path not starting with '/', longer than
  *   SF_HTTP_PATH_MAX or with a space or control character; a status not
- *   200..599; a body over SF_HTTP_BODY_MAX; headers not of CRLF-ended
- *   "Name: value" lines, or naming Content-Length, Date, Server,
- *   Connection or Transfer-Encoding, which the responder writes),
+ *   200..599; a body over SF_HTTP_BODY_MAX, or any body with 204 or 304,
+ *   which have none; headers not of CRLF-ended "Name: value" lines, or
+ *   naming Content-Length, Content-Type, Date, Server, Connection or
+ *   Transfer-Encoding, which the responder writes),
  *   -EEXIST (the path has a route), -ENOSPC, -ENOMEM.
  */
 int sf_http_route_add(struct sf_http *h, const struct sf_http_route *r);

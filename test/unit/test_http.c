@@ -194,6 +194,10 @@ setup_sndbuf(uint32_t idle_ms, uint32_t sndbuf)
 	for (i = 0; i < sizeof(large); i++)
 		large[i] = (char)('a' + i % 26);
 	memset(&r, 0, sizeof(r));
+	r.path = "/none";
+	r.status = 204;
+	SF_CHECK_EQ(sf_http_route_add(h, &r), 0);
+	memset(&r, 0, sizeof(r));
 	r.path = "/large";
 	r.body = large;
 	r.body_len = sizeof(large);
@@ -278,13 +282,22 @@ test_routes(void)
 	if (resp(&c, 4, NULL, NULL, &hd) == 200)
 		SF_CHECK(strstr(hd, "\r\n\r\n") + 4 == c.in + c.n);
 	SF_CHECK(!c.fin && !c.rst);
+	/* 204: no Content-Type, no Content-Length, no body; still alive */
+	c.n = 0;
+	send_str(&c, "GET /none HTTP/1.1\r\nHost: x\r\n\r\n");
+	SF_CHECK(c.n > 0 && strncmp(c.in, "HTTP/1.1 204 No Content\r\n",
+		25) == 0);
+	SF_CHECK(!has_line(c.in, "Content-Length") &&
+		!has_line(c.in, "Content-Type"));
+	SF_CHECK(c.n > 4 && memcmp(c.in + c.n - 4, "\r\n\r\n", 4) == 0);
+	SF_CHECK(!c.fin);
 	sf_http_stats_get(h, &st);
 	SF_CHECK_EQ(st.conns, 1);
-	SF_CHECK_EQ(st.requests, 5);
-	SF_CHECK_EQ(st.resp[2], 3);
+	SF_CHECK_EQ(st.requests, 6);
+	SF_CHECK_EQ(st.resp[2], 4);
 	SF_CHECK_EQ(st.resp[3], 1);
 	SF_CHECK_EQ(st.resp[4], 1);
-	SF_CHECK_EQ(st.keepalive_reuse, 4);
+	SF_CHECK_EQ(st.keepalive_reuse, 5);
 	SF_CHECK_EQ(st.parse_errors, 0);
 	teardown();
 }
@@ -333,6 +346,21 @@ test_pieces(void)
 	SF_CHECK_EQ(st.body_bytes, 5 + 9);
 	SF_CHECK_EQ(st.requests, 7);
 	SF_CHECK(!c.fin && !c.rst);
+	/*
+	 * 300 one-byte chunks (1,500 bytes of framing, more than
+	 * max_header_bytes, 1,024): max_header_bytes bounds each line, not
+	 * the body; 200, and the connection stays.
+	 */
+	c.n = 0;
+	send_str(&c, "GET /a HTTP/1.1\r\nHost: x\r\n"
+		"Transfer-Encoding: chunked\r\n\r\n");
+	for (i = 0; i < 300; i++)
+		send_str(&c, "1\r\nx\r\n");
+	send_str(&c, "0\r\n\r\n");
+	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, NULL), 200);
+	SF_CHECK(!c.fin && !c.rst);
+	sf_http_stats_get(h, &st);
+	SF_CHECK_EQ(st.body_bytes, 5 + 9 + 300);
 	teardown();
 }
 
@@ -395,6 +423,20 @@ test_errors(void)
 		  405 },
 		{ "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n",
 		  413 },
+		/* RFC 9112 6.1: Transfer-Encoding in HTTP/1.0, faulty */
+		{ "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n"
+		  "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400 },
+		/* two Host fields, also in HTTP/1.0 */
+		{ "GET /a HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 400 },
+		/* a chunk size, then something other than BWS ";" */
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+		  "\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n", 400 },
+		/* a control byte in a chunk extension */
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+		  "\r\n\r\n5;\x01\r\nhello\r\n0\r\n\r\n", 400 },
+		/* a folded trailer line */
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+		  "\r\n\r\n0\r\nT: 1\r\n 2\r\n\r\n", 400 },
 	};
 	struct sf_http_stats st;
 	char buf[1200];
@@ -428,7 +470,7 @@ test_errors(void)
 	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, NULL), 431);
 	SF_CHECK(c.fin);
 	sf_http_stats_get(h, &st);
-	/* 405 and 413 are not malformed requests */
+	/* 405 and 413 are not malformed requests; 414 and 431 are */
 	SF_CHECK_EQ(st.parse_errors, RTE_DIM(t) - 2 + 2);
 	SF_CHECK_EQ(st.resp[4], RTE_DIM(t) - 1 + 2);
 	SF_CHECK_EQ(st.resp[5], 1);
@@ -564,9 +606,20 @@ test_bad_routes(void)
 	SF_CHECK_EQ(sf_http_route_add(x, &r), -EINVAL);
 	r.headers = "X-A: 1";
 	SF_CHECK_EQ(sf_http_route_add(x, &r), -EINVAL);
+	r.headers = "Content-Type: a/b\r\n";
+	SF_CHECK_EQ(sf_http_route_add(x, &r), -EINVAL);
 	r.headers = "X-A: 1\r\n";
 	SF_CHECK_EQ(sf_http_route_add(x, &r), 0);
 	SF_CHECK_EQ(sf_http_route_add(x, &r), -EEXIST);
+	/* 204 and 304: no body */
+	r.path = "/e";
+	r.status = 204;
+	r.body = "x";
+	r.body_len = 1;
+	SF_CHECK_EQ(sf_http_route_add(x, &r), -EINVAL);
+	r.body_len = 0;
+	r.body = NULL;
+	SF_CHECK_EQ(sf_http_route_add(x, &r), 0);
 	sf_http_free(x);
 }
 
