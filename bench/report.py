@@ -28,20 +28,13 @@ def check(R):
     bad = []
     S = R["summary"]
     for w, e in S["engine"].items():
-        if w == "http":
+        pair = {"http": ("http_close", "http_keepalive"),
+                "proxy": ("proxy_open", "proxy_fwd")}.get(w)
+        if pair:
             if not e["valid"]:
-                why = [r["why"] for y in R["raw"]["http"]
-                       for ph in ("http_close", "http_keepalive")
+                why = [r["why"] for y in R["raw"][w] for ph in pair
                        for r in y["phases"][ph]["runs"] if not r["valid"]]
-                bad.append("engine HTTP phases not valid: " +
-                           "; ".join(why))
-            continue
-        if w == "proxy":
-            if not e["valid"]:
-                why = [r["why"] for y in R["raw"]["proxy"]
-                       for ph in ("proxy_open", "proxy_fwd")
-                       for r in y["phases"][ph]["runs"] if not r["valid"]]
-                bad.append("engine proxy phases not valid: " +
+                bad.append(f"engine {w} phases not valid: " +
                            "; ".join(why))
             continue
         if w == "echo":

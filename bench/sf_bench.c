@@ -1026,6 +1026,94 @@ sfb_ehlen(void)
 	return sfb_l4_off() + 20 + (sfb_echo_ts ? 12 : 0);
 }
 
+/* A segment that came out, parsed. */
+struct sfb_seg {
+	bool bk;                     /* to the backend */
+	uint32_t dst_word;           /* last 32 bits of the destination */
+	uint16_t sport, dport, win;
+	uint32_t seq, ack, tsval, tsecr;
+	uint32_t off, len;           /* payload: offset in the frame, bytes */
+	uint8_t flags;
+	bool ts, mss, ws, sack;
+};
+
+/* Parse a frame of the engine; false: not TCP over IP as we send it. */
+static bool
+sfb_seg_parse(const struct rte_mbuf *m, struct sfb_seg *s)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *), *op;
+	const struct rte_tcp_hdr *th;
+	uint32_t l4 = sfb_l4_off(), tot, thl, i, word;
+
+	if (rte_pktmbuf_data_len(m) < l4 + sizeof(*th))
+		return false;
+	if (opt.family == AF_INET) {
+		const struct rte_ipv4_hdr *ip = (const void *)(f + 14);
+
+		if (ip->next_proto_id != IPPROTO_TCP ||
+		    ip->version_ihl != RTE_IPV4_VHL_DEF)
+			return false;
+		memcpy(&s->dst_word, &ip->dst_addr, 4);
+		s->bk = memcmp(&ip->dst_addr, sfb_bk_v4, 4) == 0;
+		tot = rte_be_to_cpu_16(ip->total_length) - 20u;
+	} else {
+		const struct rte_ipv6_hdr *ip6 = (const void *)(f + 14);
+
+		if (ip6->proto != IPPROTO_TCP)
+			return false;
+		memcpy(&s->dst_word, ip6->dst_addr + 12, 4);
+		s->bk = memcmp(ip6->dst_addr, sfb_bk_v6, 16) == 0;
+		tot = rte_be_to_cpu_16(ip6->payload_len);
+	}
+	th = (const struct rte_tcp_hdr *)(f + l4);
+	thl = (uint32_t)(th->data_off >> 4) * 4;
+	if (thl < sizeof(*th) || thl > tot || l4 + thl >
+	    rte_pktmbuf_data_len(m) || l4 + tot != rte_pktmbuf_pkt_len(m))
+		return false;
+	s->sport = rte_be_to_cpu_16(th->src_port);
+	s->dport = rte_be_to_cpu_16(th->dst_port);
+	s->bk = s->bk && s->dport == SFB_BK_PORT;
+	s->seq = rte_be_to_cpu_32(th->sent_seq);
+	s->ack = rte_be_to_cpu_32(th->recv_ack);
+	s->win = rte_be_to_cpu_16(th->rx_win);
+	s->flags = th->tcp_flags;
+	s->off = l4 + thl;
+	s->len = tot - thl;
+	s->ts = s->mss = s->ws = s->sack = false;
+	op = (const uint8_t *)(th + 1);
+	thl -= sizeof(*th);
+	for (i = 0; i < thl && op[i] != 0;) {
+		if (op[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= thl || op[i + 1] < 2 || i + op[i + 1] > thl)
+			break;
+		switch (op[i]) {
+		case 2:
+			s->mss = op[i + 1] == 4;
+			break;
+		case 3:
+			s->ws = op[i + 1] == 3;
+			break;
+		case 4:
+			s->sack = op[i + 1] == 2;
+			break;
+		case 8:
+			if (op[i + 1] != 10)
+				break;
+			memcpy(&word, op + i + 2, 4);
+			s->tsval = rte_be_to_cpu_32(word);
+			memcpy(&word, op + i + 6, 4);
+			s->tsecr = rte_be_to_cpu_32(word);
+			s->ts = true;
+			break;
+		}
+		i += op[i + 1];
+	}
+	return true;
+}
+
 /* A reply of the engine, as the generator reads it. */
 struct sfb_out {
 	uint32_t conn;          /* index among the worker's connections */
@@ -1039,63 +1127,23 @@ struct sfb_out {
 static bool
 sfb_out_parse(const struct rte_mbuf *m, unsigned int idx, struct sfb_out *o)
 {
-	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
-	const struct rte_tcp_hdr *th;
-	uint32_t word, tot, l4 = sfb_l4_off(), thl, g, i;
-	const uint8_t *op;
+	struct sfb_seg s;
+	uint32_t g;
 
-	if (rte_pktmbuf_data_len(m) < l4 + sizeof(*th))
+	if (!sfb_seg_parse(m, &s))
 		return false;
-	if (opt.family == AF_INET) {
-		const struct rte_ipv4_hdr *ip = (const void *)(f + 14);
-
-		if (ip->next_proto_id != IPPROTO_TCP ||
-		    ip->version_ihl != RTE_IPV4_VHL_DEF)
-			return false;
-		memcpy(&word, &ip->dst_addr, 4);
-		tot = rte_be_to_cpu_16(ip->total_length) - 20;
-	} else {
-		const struct rte_ipv6_hdr *ip6 = (const void *)(f + 14);
-
-		if (ip6->proto != IPPROTO_TCP)
-			return false;
-		memcpy(&word, ip6->dst_addr + 12, 4);
-		tot = rte_be_to_cpu_16(ip6->payload_len);
-	}
-	th = (const struct rte_tcp_hdr *)(f + l4);
-	thl = (uint32_t)(th->data_off >> 4) * 4;
-	if (thl < sizeof(*th) || thl > tot || l4 + thl >
-	    rte_pktmbuf_data_len(m) || l4 + tot > rte_pktmbuf_pkt_len(m))
-		return false;
-	g = (rte_be_to_cpu_32(word) & sfb_tmpl.src_mask) |
-		((uint32_t)(rte_be_to_cpu_16(th->dst_port) -
-		sfb_tmpl.sport_lo) << sfb_host_bits);
+	g = (rte_be_to_cpu_32(s.dst_word) & sfb_tmpl.src_mask) |
+		((uint32_t)(s.dport - sfb_tmpl.sport_lo) << sfb_host_bits);
 	if (g % opt.workers != idx || g / opt.workers >= opt.echo_conns)
 		return false;
 	o->conn = g / opt.workers;
-	o->seq = rte_be_to_cpu_32(th->sent_seq);
-	o->ack = rte_be_to_cpu_32(th->recv_ack);
-	o->flags = th->tcp_flags;
-	o->off = l4 + thl;
-	o->len = tot - thl;
-	/* The timestamp option, wherever it is. */
-	op = (const uint8_t *)(th + 1);
-	o->ts = false;
-	for (i = 0; i + 1 < thl - sizeof(*th) && op[i] != 0;) {
-		if (op[i] == 1) {
-			i++;
-			continue;
-		}
-		if (op[i + 1] < 2 || i + op[i + 1] > thl - sizeof(*th))
-			break;
-		if (op[i] == 8 && op[i + 1] == 10) {
-			memcpy(&word, op + i + 2, 4);
-			o->tsval = rte_be_to_cpu_32(word);
-			o->ts = true;
-			break;
-		}
-		i += op[i + 1];
-	}
+	o->seq = s.seq;
+	o->ack = s.ack;
+	o->flags = s.flags;
+	o->off = s.off;
+	o->len = s.len;
+	o->ts = s.ts;
+	o->tsval = s.tsval;
 	return true;
 }
 
@@ -1513,94 +1561,6 @@ struct sfb_pconn {
 	uint8_t chdr[SFB_L3_MAX];    /* Ethernet and IP of client frames */
 	uint8_t bhdr[SFB_L3_MAX];    /* of backend frames */
 };
-
-/* A segment that came out, parsed. */
-struct sfb_seg {
-	bool bk;                     /* to the backend */
-	uint32_t dst_word;           /* last 32 bits of the destination */
-	uint16_t sport, dport, win;
-	uint32_t seq, ack, tsval, tsecr;
-	uint32_t off, len;           /* payload: offset in the frame, bytes */
-	uint8_t flags;
-	bool ts, mss, ws, sack;
-};
-
-/* Parse a frame of the engine; false: not TCP over IP as we send it. */
-static bool
-sfb_seg_parse(const struct rte_mbuf *m, struct sfb_seg *s)
-{
-	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *), *op;
-	const struct rte_tcp_hdr *th;
-	uint32_t l4 = sfb_l4_off(), tot, thl, i, word;
-
-	if (rte_pktmbuf_data_len(m) < l4 + sizeof(*th))
-		return false;
-	if (opt.family == AF_INET) {
-		const struct rte_ipv4_hdr *ip = (const void *)(f + 14);
-
-		if (ip->next_proto_id != IPPROTO_TCP ||
-		    ip->version_ihl != RTE_IPV4_VHL_DEF)
-			return false;
-		memcpy(&s->dst_word, &ip->dst_addr, 4);
-		s->bk = memcmp(&ip->dst_addr, sfb_bk_v4, 4) == 0;
-		tot = rte_be_to_cpu_16(ip->total_length) - 20u;
-	} else {
-		const struct rte_ipv6_hdr *ip6 = (const void *)(f + 14);
-
-		if (ip6->proto != IPPROTO_TCP)
-			return false;
-		memcpy(&s->dst_word, ip6->dst_addr + 12, 4);
-		s->bk = memcmp(ip6->dst_addr, sfb_bk_v6, 16) == 0;
-		tot = rte_be_to_cpu_16(ip6->payload_len);
-	}
-	th = (const struct rte_tcp_hdr *)(f + l4);
-	thl = (uint32_t)(th->data_off >> 4) * 4;
-	if (thl < sizeof(*th) || thl > tot || l4 + thl >
-	    rte_pktmbuf_data_len(m) || l4 + tot != rte_pktmbuf_pkt_len(m))
-		return false;
-	s->sport = rte_be_to_cpu_16(th->src_port);
-	s->dport = rte_be_to_cpu_16(th->dst_port);
-	s->bk = s->bk && s->dport == SFB_BK_PORT;
-	s->seq = rte_be_to_cpu_32(th->sent_seq);
-	s->ack = rte_be_to_cpu_32(th->recv_ack);
-	s->win = rte_be_to_cpu_16(th->rx_win);
-	s->flags = th->tcp_flags;
-	s->off = l4 + thl;
-	s->len = tot - thl;
-	s->ts = s->mss = s->ws = s->sack = false;
-	op = (const uint8_t *)(th + 1);
-	thl -= sizeof(*th);
-	for (i = 0; i < thl && op[i] != 0;) {
-		if (op[i] == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= thl || op[i + 1] < 2 || i + op[i + 1] > thl)
-			break;
-		switch (op[i]) {
-		case 2:
-			s->mss = op[i + 1] == 4;
-			break;
-		case 3:
-			s->ws = op[i + 1] == 3;
-			break;
-		case 4:
-			s->sack = op[i + 1] == 2;
-			break;
-		case 8:
-			if (op[i + 1] != 10)
-				break;
-			memcpy(&word, op + i + 2, 4);
-			s->tsval = rte_be_to_cpu_32(word);
-			memcpy(&word, op + i + 6, 4);
-			s->tsecr = rte_be_to_cpu_32(word);
-			s->ts = true;
-			break;
-		}
-		i += op[i + 1];
-	}
-	return true;
-}
 
 /* The pair of a frame to a client of worker idx, or -1. */
 static int
