@@ -484,6 +484,7 @@ sf_engine_port_add(struct sf_engine *eng, uint16_t port_id,
 	 */
 	for (i = 0; i < SF_STEER_RETA_SIZE; i++)
 		pt->pt_reta[i] = (uint16_t)(i % eng->en_nb_workers);
+	sf_port_reta_done(pt);
 	return 0;
 }
 
@@ -649,6 +650,7 @@ sf_engine_port_rss(struct sf_engine *eng, uint16_t port_id,
 			return -EINVAL;
 	for (i = 0; i < SF_STEER_RETA_SIZE; i++)
 		pt->pt_reta[i] = workers[i & (size - 1)];
+	sf_port_reta_done(pt);
 	return 0;
 }
 

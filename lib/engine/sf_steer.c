@@ -202,6 +202,7 @@ sf_engine_steer(struct sf_engine *eng, uint16_t port_id)
 	/* Every worker owns an equal share of the table. */
 	for (i = 0; i < SF_STEER_RETA_SIZE; i++)
 		pt->pt_reta[i] = (uint16_t)(i % nw);
+	sf_port_reta_done(pt);
 	for (i = 0; i < nq; i++) {
 		struct sf_worker *ws = &eng->en_workers[qw[i]];
 

@@ -60,7 +60,21 @@ struct sf_port {
 	bool pt_steer;                     /* software steering on */
 	/* steering table: Toeplitz hash & (size - 1) -> owning worker */
 	uint16_t pt_reta[SF_STEER_RETA_SIZE];
+	/* every entry of pt_reta is this worker + 1; 0: they differ */
+	uint16_t pt_reta_one;
 };
+
+/* Note whether pt_reta sends every flow to one worker (after a change). */
+static inline void
+sf_port_reta_done(struct sf_port *pt)
+{
+	unsigned int i;
+
+	pt->pt_reta_one = (uint16_t)(pt->pt_reta[0] + 1);
+	for (i = 1; i < SF_STEER_RETA_SIZE; i++)
+		if (pt->pt_reta[i] != pt->pt_reta[0])
+			pt->pt_reta_one = 0;
+}
 
 /* ICMP errors we send: settings (sf_icmp_err.c), read-only. */
 struct sf_icmp_conf {

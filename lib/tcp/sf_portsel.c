@@ -167,11 +167,17 @@ sf_portsel_free(const struct sf_wtcp *wt, const struct sf_flow_key *k,
 	return 0;
 }
 
-/* Do the replies of k's 4-tuple steer to worker? */
+/*
+ * Do the replies of k's 4-tuple steer to worker? A port whose table
+ * sends everything to one worker needs no hash (one worker: the
+ * Toeplitz hash was a sixth of a proxied pair's instructions).
+ */
 static inline bool
 sf_portsel_steers(const struct sf_port *pt, unsigned int worker,
 		const struct sf_flow_key *k)
 {
+	if (pt->pt_reta_one != 0)
+		return pt->pt_reta_one - 1u == worker;
 	return pt->pt_reta[sf_rss_flow(k) & (SF_STEER_RETA_SIZE - 1)] ==
 		worker;
 }

@@ -163,6 +163,42 @@ test_parity_memory(void)
 }
 
 /*
+ * A table that sends every flow to one worker (worker 2 of 4): the port
+ * choice takes the first free port for worker 2 without hashing, and
+ * none for worker 1, counted; a table that differs again hashes.
+ */
+static void
+test_reta_one(void)
+{
+	struct sf_engine_params ep = { .nb_workers = 1,
+		.socket_id = SOCKET_ID_ANY, .max_requests = 64,
+		.max_conns = 64, .local_port_lo = 40000,
+		.local_port_hi = 40009 };
+	struct sf_engine *eng = sf_test_engine_tcp(&ep);
+	struct sf_wtcp *wt = wt_of(eng, 0);
+	struct sf_flow_key k;
+	struct sf_port pt;
+	unsigned int i;
+	int32_t tw;
+
+	memset(&pt, 0, sizeof(pt));
+	for (i = 0; i < SF_STEER_RETA_SIZE; i++)
+		pt.pt_reta[i] = 2;
+	sf_port_reta_done(&pt);
+	SF_CHECK_EQ(pt.pt_reta_one, 3);
+	key_v4(&k, 0x0a000002);
+	SF_CHECK_EQ(sf_portsel(wt, &pt, 2, &k, &tw), 0);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_port_probes), 1);
+	key_v4(&k, 0x0a000002);
+	SF_CHECK_EQ(sf_portsel(wt, &pt, 1, &k, &tw), -EADDRNOTAVAIL);
+	SF_CHECK_EQ(sf_test_counter(eng, SF_CNT_connect_no_port), 1);
+	pt.pt_reta[7] = 1;
+	sf_port_reta_done(&pt);
+	SF_CHECK_EQ(pt.pt_reta_one, 0);
+	sf_test_teardown(eng);
+}
+
+/*
  * Over the default range (32768..60999), the first port for each of
  * 28,000 servers: in range, and spread, 28 bins of a thousand ports
  * each within 30 % of the mean (a uniform draw is within about 6 %).
@@ -375,6 +411,7 @@ main(int argc, char **argv)
 	rte_srand(17);
 	test_range();
 	test_parity_memory();
+	test_reta_one();
 	test_spread();
 	test_steering();
 	test_nic_reta();
