@@ -1061,6 +1061,86 @@ sf_http_run(struct sf_http_conn *hc, uint8_t st, const uint8_t *p,
 }
 
 /*
+ * The common case at once: a whole request head at p (n bytes), with
+ * nothing the state machine would have to judge: a token method, a
+ * target that fits, HTTP/1.0 or 1.1, CRLF line ends, field lines of a
+ * token name, a colon and a value. It is read line by line and its
+ * fields kept as the state machine keeps them; all of the head but its
+ * last LF is taken, and the state machine's head_end takes that LF (one
+ * place decides what a head means). Returns the bytes taken, or 0 with
+ * hc as it was: the state machine reads the head instead, byte by byte,
+ * and judges what is unusual in it.
+ */
+static uint32_t
+sf_http_fast(struct sf_http *h, struct sf_http_conn *hc, const uint8_t *p,
+		uint32_t n)
+{
+	uint32_t lim = RTE_MIN(n, h->h_p.max_header_bytes), k = 0, s0, j;
+
+	while (k < lim && (sf_http_class[p[k]] & SF_HC_TCHAR))
+		k++;
+	if (k == 0 || k > SF_HTTP_METHOD_MAX || k >= lim || p[k] != ' ')
+		return 0;
+	memcpy(hc->hc_method, p, k);
+	hc->hc_mlen = (uint8_t)k;
+	s0 = ++k;
+	while (k < lim && (sf_http_class[p[k]] & SF_HC_TARGET))
+		k++;
+	if (k == s0 || k - s0 > SF_HTTP_PATH_MAX || k >= lim || p[k] != ' ')
+		goto bail;
+	memcpy(hc->hc_path, p + s0, k - s0);
+	hc->hc_plen = hc->hc_tlen = (uint16_t)(k - s0);
+	sf_http_target_end(hc);
+	k++;
+	if (k + 10 > lim || memcmp(p + k, "HTTP/1.", 7) != 0 ||
+	    (p[k + 7] != '0' && p[k + 7] != '1') || p[k + 8] != '\r' ||
+	    p[k + 9] != '\n')
+		goto bail;
+	hc->hc_ver = p[k + 7] == '0' ? 10 : 11;
+	k += 10;
+	for (;;) {
+		if (k + 2 > lim)
+			goto bail;
+		if (p[k] == '\r' && p[k + 1] == '\n')
+			break;
+		s0 = k;
+		while (k < lim && (sf_http_class[p[k]] & SF_HC_TCHAR))
+			k++;
+		if (k == s0 || k >= lim || p[k] != ':')
+			goto bail;
+		hc->hc_field = SF_HF_OTHER;
+		if (k - s0 <= SF_HTTP_NAME_MAX) {
+			for (j = 0; j < k - s0; j++)
+				hc->hc_name[j] = (char)(p[s0 + j] | 0x20);
+			hc->hc_field = sf_http_field_of(hc->hc_name,
+				(uint8_t)(k - s0));
+		}
+		k++;
+		while (k < lim && (p[k] == ' ' || p[k] == '\t'))
+			k++;
+		s0 = k;
+		while (k < lim && (sf_http_class[p[k]] & SF_HC_VALUE))
+			k++;
+		if (k + 1 >= lim || p[k] != '\r' || p[k + 1] != '\n')
+			goto bail;
+		if (hc->hc_field != SF_HF_OTHER) {
+			hc->hc_vlen = (uint8_t)RTE_MIN(k - s0,
+				(uint32_t)SF_HTTP_VAL_MAX);
+			memcpy(hc->hc_val, p + s0, hc->hc_vlen);
+			sf_http_field_end(h, hc);
+		}
+		k += 2;
+	}
+	/* the head but its last LF: the state machine ends it */
+	hc->hc_hbytes = k + 1;
+	hc->hc_st = SF_HS_END_LF;
+	return k + 1;
+bail:
+	sf_http_req_reset(hc);
+	return 0;
+}
+
+/*
  * Parse n bytes at p; requests found are answered. Returns the bytes
  * used: fewer than n when a response waits for room (the rest is to be
  * held) or the connection is closing or gone (the rest is dropped).
@@ -1094,6 +1174,16 @@ sf_http_parse(struct sf_http *h, struct sf_http_lcore *l,
 				continue;
 			}
 			goto req_end;
+		}
+		/* A whole head without surprises, taken at once. */
+		if (st == SF_HS_START && hc->hc_hbytes == 0 && n - i >= 18) {
+			k = sf_http_fast(h, hc, p + i, n - i);
+			if (k != 0) {
+				if (reqs != 0)
+					sf_http_add(&l->hl_st.pipelined, 1);
+				i += k;
+				continue;
+			}
 		}
 		/* A run of ordinary bytes, taken at once. */
 		if (st == SF_HS_METHOD || st == SF_HS_TARGET ||
