@@ -241,6 +241,23 @@ static bool sfb_do_live;
 static bool sfb_no_memory;       /* leave out the memory section */
 static unsigned int sfb_batch = 1024;
 
+/* --NAME's value: an integer 1..max, or a message naming it. */
+static int
+sfb_num(const char *name, const char *s, unsigned long max,
+		unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || *v == 0 || *v > max) {
+		fprintf(stderr, "sf_bench: --%s '%s': expected 1..%lu\n", name,
+			s, max);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 sfb_parse(int argc, char **argv)
 {
@@ -268,36 +285,18 @@ sfb_parse(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || v == 0 ||
-			    v > 65536) {
-				fprintf(stderr, "sf_bench: --batch '%s': "
-					"expected 1..65536\n", optarg);
+			if (sfb_num("batch", optarg, 65536, &v) != 0)
 				return -1;
-			}
 			sfb_batch = (unsigned int)v;
 			break;
 		case 'P':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || v == 0 ||
-			    v > 60000) {
-				fprintf(stderr, "sf_bench: --proxy-conns '%s': "
-					"expected 1..60000\n", optarg);
+			if (sfb_num("proxy-conns", optarg, 60000, &v) != 0)
 				return -1;
-			}
 			opt.px_conns = (uint32_t)v;
 			break;
 		case 'c':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || v == 0 ||
-			    v > 65536) {
-				fprintf(stderr, "sf_bench: --echo-conns '%s': "
-					"expected 1..65536\n", optarg);
+			if (sfb_num("echo-conns", optarg, 65536, &v) != 0)
 				return -1;
-			}
 			opt.echo_conns = (uint32_t)v;
 			break;
 		case 'w':
