@@ -199,19 +199,22 @@ def wrk_summary(out):
 
 def test_wrk(synfront_factory, site, tmp_path):
     """wrk for a second with keep-alive, then with 8 requests pipelined
-    per write: requests answered, no socket error, no non-2xx."""
+    per write, over IPv4 and IPv6: requests answered, no socket error,
+    no non-2xx."""
     if not have("wrk"):
         pytest.skip("wrk missing (scripts/install-deps.sh)")
     ini, _ = site
     script = tmp_path / "pipe.lua"
     script.write_text(WRK_PIPELINE)
     sf = start(synfront_factory, ini)
-    for extra in ([], ["-s", str(script)]):
-        r = run(["wrk", "-t", "1", "-c", "8", "-d", "1s", "--timeout", "5s"]
-                + extra + [f"http://{SF_V4}:{PORT}/"], ns=sf.ns, timeout=60)
-        assert r.returncode == 0, r.stderr
-        n, errs, non2xx = wrk_summary(r.stdout)
-        assert n > 100 and errs is None and non2xx == 0, r.stdout
+    for host in (SF_V4, f"[{SF_V6}]"):
+        for extra in ([], ["-s", str(script)]):
+            r = run(["wrk", "-t", "1", "-c", "8", "-d", "1s", "--timeout",
+                     "5s"] + extra + [f"http://{host}:{PORT}/"], ns=sf.ns,
+                    timeout=60)
+            assert r.returncode == 0, r.stderr
+            n, errs, non2xx = wrk_summary(r.stdout)
+            assert n > 100 and errs is None and non2xx == 0, r.stdout
     js = sf.telemetry("/synfront/http")
     assert js["pipelined"] > 0 and js["send_fail"] == 0
     assert js["resp_4xx"] == 0 and js["parse_errors"] == 0
