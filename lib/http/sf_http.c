@@ -50,6 +50,12 @@
 
 /* Responses assembled per lcore in pieces of at most this many bytes. */
 #define SF_HTTP_SCRATCH (64u * 1024)
+/*
+ * Small responses kept whole per lcore for the current second (the Date
+ * field is all that changes): so many of them, of at most so many bytes.
+ */
+#define SF_HTTP_CACHE 8
+#define SF_HTTP_CACHE_MAX 2048
 /* Bytes held while a response waits for room, at most. */
 #define SF_HTTP_HOLD_MAX (1u << 20)
 /* Idle scans per second. */
@@ -211,13 +217,24 @@ struct sf_http_conn {
 TAILQ_HEAD(sf_http_lru, sf_http_conn);
 
 /* Per lcore: written by its lcore only (readers sum the statistics). */
+/* A response as sent, kept for its second (one slot of the cache). */
+struct sf_http_cached {
+	const struct sf_http_resp *ch_resp;  /* NULL: empty */
+	time_t ch_sec;
+	uint32_t ch_len;
+	uint8_t ch_conn;
+	bool ch_head;
+	uint8_t *ch_buf;                     /* SF_HTTP_CACHE_MAX bytes */
+};
+
 struct sf_http_lcore {
 	struct sf_http_stats hl_st;
 	struct sf_http_lru hl_lru;
 	uint64_t hl_next_scan;
 	time_t hl_date_sec;
 	char hl_date[64];        /* SF_HTTP_DATE_LEN of them used */
-	uint8_t *hl_scratch;
+	uint8_t *hl_scratch;     /* SF_HTTP_SCRATCH bytes, then the cache's */
+	struct sf_http_cached hl_cache[SF_HTTP_CACHE];
 	bool hl_init;
 } __rte_cache_aligned;
 
@@ -262,9 +279,15 @@ sf_http_lc(struct sf_http *h)
 
 	l = &h->h_lc[id < RTE_MAX_LCORE ? id : 0];
 	if (unlikely(!l->hl_init)) {
+		unsigned int i;
+
 		TAILQ_INIT(&l->hl_lru);
 		l->hl_scratch = rte_malloc_socket("sf_http_scratch",
-			SF_HTTP_SCRATCH, 0, h->h_p.socket_id);
+			SF_HTTP_SCRATCH + SF_HTTP_CACHE * SF_HTTP_CACHE_MAX, 0,
+			h->h_p.socket_id);
+		for (i = 0; l->hl_scratch != NULL && i < SF_HTTP_CACHE; i++)
+			l->hl_cache[i].ch_buf = l->hl_scratch +
+				SF_HTTP_SCRATCH + i * SF_HTTP_CACHE_MAX;
 		l->hl_init = true;
 	}
 	return l;
@@ -687,6 +710,41 @@ sf_http_push(struct sf_http *h, struct sf_http_lcore *l,
 	return 1;
 }
 
+/*
+ * Queue a small response whole, from the lcore's copy of it for this
+ * second (made on a miss). Returns as sf_http_push(); pd->pd_off tells
+ * what was queued when it waits for room.
+ */
+static int
+sf_http_send_cached(struct sf_http *h, struct sf_http_lcore *l,
+		struct sf_http_conn *hc, struct sf_http_pend *pd)
+{
+	uintptr_t key = (uintptr_t)pd->pd_resp / sizeof(void *) +
+		pd->pd_conn * 3u + pd->pd_head;
+	struct sf_http_cached *ch = &l->hl_cache[key % SF_HTTP_CACHE];
+	int rc;
+
+	if (ch->ch_resp != pd->pd_resp || ch->ch_conn != pd->pd_conn ||
+	    ch->ch_head != pd->pd_head || ch->ch_sec != l->hl_date_sec) {
+		ch->ch_len = sf_http_resp_copy(pd, ch->ch_buf,
+			SF_HTTP_CACHE_MAX);
+		ch->ch_resp = pd->pd_resp;
+		ch->ch_conn = pd->pd_conn;
+		ch->ch_head = pd->pd_head;
+		ch->ch_sec = l->hl_date_sec;
+	}
+	rc = sf_conn_send(hc->hc_c, ch->ch_buf, ch->ch_len);
+	if (rc == -EAGAIN)
+		return 0;
+	if (rc <= 0) {
+		sf_http_fail(h, l, hc);
+		return -2;
+	}
+	sf_http_add(&l->hl_st.resp_bytes, (uint64_t)rc);
+	pd->pd_off = (uint32_t)rc;
+	return pd->pd_off == pd->pd_len ? 1 : 0;
+}
+
 /* Start the close once every response is queued. */
 static void
 sf_http_close(struct sf_http_conn *hc)
@@ -727,7 +785,10 @@ sf_http_respond(struct sf_http *h, struct sf_http_lcore *l,
 	pd.pd_close = close;
 	pd.pd_len = sf_http_resp_len(rs, conn, head);
 	memcpy(pd.pd_date, sf_http_date(l), SF_HTTP_DATE_LEN);
-	rc = sf_http_push(h, l, hc, &pd);
+	if (pd.pd_len <= SF_HTTP_CACHE_MAX)
+		rc = sf_http_send_cached(h, l, hc, &pd);
+	else
+		rc = sf_http_push(h, l, hc, &pd);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
