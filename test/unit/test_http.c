@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -567,6 +568,36 @@ test_idle(void)
 	teardown();
 }
 
+/*
+ * The Date field follows the clock: a response kept whole for its second
+ * is made again in the next one (the same route, the same connection).
+ */
+static void
+test_date(void)
+{
+	char d1[40] = "", d2[40] = "";
+	const char *hd;
+	struct cli c;
+	time_t t0;
+
+	setup(0);
+	cli_open(&c);
+	t0 = time(NULL);
+	send_str(&c, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, &hd), 200);
+	if (resp(&c, 0, NULL, NULL, &hd) == 200 && strstr(hd, "Date: "))
+		memcpy(d1, strstr(hd, "Date: "), 35);
+	while (time(NULL) == t0)
+		rte_delay_us_block(10000);
+	c.n = 0;
+	send_str(&c, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, &hd), 200);
+	if (resp(&c, 0, NULL, NULL, &hd) == 200 && strstr(hd, "Date: "))
+		memcpy(d2, strstr(hd, "Date: "), 35);
+	SF_CHECK(d1[0] != '\0' && d2[0] != '\0' && strcmp(d1, d2) != 0);
+	teardown();
+}
+
 /* Routes and settings refused. */
 static void
 test_bad_routes(void)
@@ -633,6 +664,7 @@ main(int argc, char **argv)
 	test_errors();
 	test_large();
 	test_idle();
+	test_date();
 	test_bad_routes();
 	return sf_test_done("test_http");
 }
