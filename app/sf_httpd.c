@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -39,11 +40,36 @@ sf_httpd_wanted(const struct sf_conf *conf)
 	return false;
 }
 
-/* /synfront/http: the responder's statistics and routes. */
+/* The statistics by name, for telemetry and the exit JSON alike. */
+static const struct {
+	const char *name;
+	size_t off;
+} sf_httpd_fields[] = {
+#define SF_HF(n, f) { n, offsetof(struct sf_http_stats, f) }
+	SF_HF("conns", conns), SF_HF("requests", requests),
+	SF_HF("resp_2xx", resp[2]), SF_HF("resp_3xx", resp[3]),
+	SF_HF("resp_4xx", resp[4]), SF_HF("resp_5xx", resp[5]),
+	SF_HF("keepalive_reuse", keepalive_reuse),
+	SF_HF("pipelined", pipelined), SF_HF("parse_errors", parse_errors),
+	SF_HF("body_bytes", body_bytes), SF_HF("timeouts", timeouts),
+	SF_HF("resp_bytes", resp_bytes), SF_HF("send_fail", send_fail),
+	SF_HF("no_state", no_state),
+#undef SF_HF
+};
+
+static inline uint64_t
+sf_httpd_field(const struct sf_http_stats *st, unsigned int i)
+{
+	return *(const uint64_t *)((const uint8_t *)st +
+		sf_httpd_fields[i].off);
+}
+
+/* /synfront/http: the responder's statistics. */
 static int
 sf_httpd_tel(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct sf_http_stats st;
+	unsigned int i;
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
@@ -51,20 +77,9 @@ sf_httpd_tel(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -ENOENT;
 	sf_http_stats_get(sf_httpd_h, &st);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "conns", st.conns);
-	rte_tel_data_add_dict_u64(d, "requests", st.requests);
-	rte_tel_data_add_dict_u64(d, "resp_2xx", st.resp[2]);
-	rte_tel_data_add_dict_u64(d, "resp_3xx", st.resp[3]);
-	rte_tel_data_add_dict_u64(d, "resp_4xx", st.resp[4]);
-	rte_tel_data_add_dict_u64(d, "resp_5xx", st.resp[5]);
-	rte_tel_data_add_dict_u64(d, "keepalive_reuse", st.keepalive_reuse);
-	rte_tel_data_add_dict_u64(d, "pipelined", st.pipelined);
-	rte_tel_data_add_dict_u64(d, "parse_errors", st.parse_errors);
-	rte_tel_data_add_dict_u64(d, "body_bytes", st.body_bytes);
-	rte_tel_data_add_dict_u64(d, "timeouts", st.timeouts);
-	rte_tel_data_add_dict_u64(d, "resp_bytes", st.resp_bytes);
-	rte_tel_data_add_dict_u64(d, "send_fail", st.send_fail);
-	rte_tel_data_add_dict_u64(d, "no_state", st.no_state);
+	for (i = 0; i < RTE_DIM(sf_httpd_fields); i++)
+		rte_tel_data_add_dict_u64(d, sf_httpd_fields[i].name,
+			sf_httpd_field(&st, i));
 	return 0;
 }
 
@@ -123,21 +138,16 @@ void
 sf_httpd_json(FILE *f)
 {
 	struct sf_http_stats st;
+	unsigned int i;
 
 	if (sf_httpd_h == NULL)
 		return;
 	sf_http_stats_get(sf_httpd_h, &st);
-	fprintf(f, ",\n  \"http\": {\"conns\": %" PRIu64 ", \"requests\": %"
-		PRIu64 ", \"resp_2xx\": %" PRIu64 ", \"resp_3xx\": %" PRIu64
-		", \"resp_4xx\": %" PRIu64 ", \"resp_5xx\": %" PRIu64
-		", \"keepalive_reuse\": %" PRIu64 ", \"pipelined\": %" PRIu64
-		", \"parse_errors\": %" PRIu64 ", \"body_bytes\": %" PRIu64
-		", \"timeouts\": %" PRIu64 ", \"resp_bytes\": %" PRIu64
-		", \"send_fail\": %" PRIu64 ", \"no_state\": %" PRIu64 "}",
-		st.conns, st.requests, st.resp[2], st.resp[3], st.resp[4],
-		st.resp[5], st.keepalive_reuse, st.pipelined,
-		st.parse_errors, st.body_bytes, st.timeouts, st.resp_bytes,
-		st.send_fail, st.no_state);
+	fprintf(f, ",\n  \"http\": {");
+	for (i = 0; i < RTE_DIM(sf_httpd_fields); i++)
+		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "",
+			sf_httpd_fields[i].name, sf_httpd_field(&st, i));
+	fprintf(f, "}");
 }
 
 void

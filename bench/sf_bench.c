@@ -441,9 +441,8 @@ sfb_port_init(void)
 
 static void sfb_echo_data(struct sf_conn *c, const struct sf_conn_data *d,
 		void *arg);
-struct sfb_wk;
-static void sfb_hka_reply(struct sfb_wk *k, unsigned int idx,
-		struct rte_mbuf *m);
+static bool sfb_http_resp_ok(const struct rte_mbuf *m, uint32_t off,
+		uint32_t len);
 static const char sfb_http_req[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
 
 /* What an engine of a phase is for. */
@@ -1167,7 +1166,10 @@ sfb_out_cksum_ok(const struct rte_mbuf *m)
 		(const void *)(f + l4)) == 0;
 }
 
-/* Check one reply of the data loop against what was sent; free it. */
+/*
+ * Check one reply of the data loop against what was sent (http_keepalive:
+ * a response as due); free it.
+ */
 static void
 sfb_echo_reply(struct sfb_wk *k, unsigned int idx, struct rte_mbuf *m)
 {
@@ -1199,6 +1201,19 @@ sfb_echo_reply(struct sfb_wk *k, unsigned int idx, struct rte_mbuf *m)
 		goto out;
 	}
 	k->segs_out++;
+	/* http_keepalive: each a whole response, in order */
+	if (sfb_http != NULL) {
+		if (o.seq != e->rcv_nxt) {
+			k->gaps++;
+			goto out;
+		}
+		if (sfb_http_resp_ok(m, o.off, o.len))
+			k->echoed++;
+		else
+			k->bad_bytes++;
+		e->rcv_nxt += o.len;
+		goto out;
+	}
 	if ((int32_t)(o.seq - e->rcv_nxt) > 0) {
 		k->gaps++;
 		goto out;
@@ -1425,12 +1440,8 @@ sfb_echo_run(void *arg)
 		k->err = sfb_feed(idx, x, b, true);
 		while ((n = rte_ring_dequeue_burst(sfb_tx[idx], (void **)m,
 			    SFB_BURST, NULL)) != 0)
-			for (j = 0; j < n; j++) {
-				if (sfb_http != NULL)
-					sfb_hka_reply(k, idx, m[j]);
-				else
-					sfb_echo_reply(k, idx, m[j]);
-			}
+			for (j = 0; j < n; j++)
+				sfb_echo_reply(k, idx, m[j]);
 	}
 	free(x);
 	return 0;
@@ -2218,44 +2229,6 @@ out:
 	free(x);
 	free(y);
 	return 0;
-}
-
-/* Check one reply of the keep-alive loop: a response, in order. */
-static void
-sfb_hka_reply(struct sfb_wk *k, unsigned int idx, struct rte_mbuf *m)
-{
-	struct sfb_econn *e;
-	struct sfb_out o;
-
-	k->replies++;
-	if (!sfb_out_parse(m, idx, &o) || (o.flags & (RTE_TCP_SYN_FLAG |
-	    RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG))) {
-		k->strays++;
-		goto out;
-	}
-	if (k->checked < SFB_CKSUM_SAMPLE) {
-		k->bad_cksum += !sfb_out_cksum_ok(m);
-		k->checked++;
-	}
-	e = &k->ec[o.conn];
-	if (o.ts && (int32_t)(o.tsval - e->ts_recent) > 0)
-		e->ts_recent = o.tsval;
-	if (o.len == 0) {
-		k->acks_out++;
-		goto out;
-	}
-	k->segs_out++;
-	if (o.seq != e->rcv_nxt) {
-		k->gaps++;
-		goto out;
-	}
-	if (sfb_http_resp_ok(m, o.off, o.len))
-		k->echoed++;
-	else
-		k->bad_bytes++;
-	e->rcv_nxt += o.len;
-out:
-	rte_pktmbuf_free(m);
 }
 
 /* One run of the HTTP phases, each on a fresh engine. */

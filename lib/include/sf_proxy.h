@@ -7,10 +7,10 @@
 
 /**
  * @file
- * Backend pools of the SYN proxy (issue 18, being built:
- * docs/synproxy.md): backends with weights, how a pool chooses among
- * them, and their health, kept by periodic TCP checks (an active open,
- * then a reset) that the workers run from their clocks. Pools and
+ * Backend pools of the SYN proxy (docs/synproxy.md): backends with
+ * weights, how a pool chooses among them, and their health, kept by
+ * periodic TCP checks (an active open, then a reset) that the workers
+ * run from their clocks. Pools and
  * backends are added before the workers poll.
  */
 

@@ -42,38 +42,7 @@ static struct rte_mempool *pool;
 
 /* What the client received, in order. */
 static uint8_t fh_in[1 << 18];
-static uint32_t fh_n;
-static uint32_t fh_rcv;
-
-/* Take the engine's frames into fh_in (in order only). */
-static void
-fh_collect(struct rte_mbuf *extra)
-{
-	struct rte_mbuf *ms[SF_TEST_TX_MAX + 1];
-	unsigned int i, k = 0;
-
-	for (i = 0; i < sf_test_tx_n; i++)
-		ms[k++] = sf_test_tx[i];
-	if (extra != NULL)
-		ms[k++] = extra;
-	for (i = 0; i < k; i++) {
-		struct sf_test_seg r;
-		const void *d;
-
-		if (SF_TEST_TCP_PARSE(ms[i], &r) && r.data_len != 0 &&
-		    r.seq == fh_rcv && fh_n + r.data_len <= sizeof(fh_in)) {
-			d = rte_pktmbuf_read(ms[i], rte_pktmbuf_pkt_len(ms[i]) -
-				r.data_len, r.data_len, fh_in + fh_n);
-			if (d != NULL && d != fh_in + fh_n)
-				memcpy(fh_in + fh_n, d, r.data_len);
-			fh_n += r.data_len;
-			fh_rcv += r.data_len;
-		}
-	}
-	sf_test_tx_n = 0;
-	for (i = 0; i < k; i++)
-		rte_pktmbuf_free(ms[i]);
-}
+static struct sf_test_stream fh;
 
 /* One segment from the client; acknowledges all received when ack. */
 static void
@@ -81,17 +50,17 @@ fh_send(struct sf_engine *e, struct sf_test_client *c, uint32_t *snd,
 		const uint8_t *d, uint16_t len, uint8_t flags, bool ack)
 {
 	struct rte_mbuf *m = sf_test_seg_frame(c, flags, *snd,
-		ack ? fh_rcv : c->iss + 1, d, len);
+		ack ? fh.rcv : c->iss + 1, d, len);
 	enum sf_verdict v = sf_test_input(e, m);
 
 	*snd += len + ((flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
 	if (v == SF_VERDICT_TX) {
-		fh_collect(m);
+		sf_test_stream_take(&fh, m);
 		return;
 	}
 	if (v != SF_VERDICT_KEPT)
 		rte_pktmbuf_free(m);
-	fh_collect(NULL);
+	sf_test_stream_take(&fh, NULL);
 }
 
 /*
@@ -105,9 +74,9 @@ fh_check_responses(bool first_only)
 {
 	uint32_t off = 0;
 
-	while (off < fh_n) {
+	while (off < fh.n) {
 		const char *p = (const char *)fh_in + off, *eoh, *cl;
-		uint32_t left = fh_n - off, hl;
+		uint32_t left = fh.n - off, hl;
 		char head[4096];
 
 		if (left < 9)
@@ -192,13 +161,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e = sf_test_listen_engine(&ep, &lp);
 	ack = !(data[0] & 0x20);
 	cut = data[1];
-	fh_n = 0;
+	memset(&fh, 0, sizeof(fh));
+	fh.buf = fh_in;
+	fh.cap = sizeof(fh_in);
 	sf_test_client_init(&c, false, 40000, FH_PORT);
 	sf_test_do_syn(e, &c, SF_TOF_MSS);
 	sf_test_do_ack(e, &c);
 	sf_test_tx_flush();
 	snd = c.isn + 1;
-	fh_rcv = c.iss + 1;
+	fh.rcv = c.iss + 1;
 	for (off = 2; off < size; off += len, k++) {
 		uint8_t rot = (uint8_t)((cut << (k & 7)) | (cut >> (8 - (k & 7))));
 

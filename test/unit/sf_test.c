@@ -401,6 +401,45 @@ sf_test_tx_flush(void)
 	sf_test_tx_n = 0;
 }
 
+void
+sf_test_stream_take(struct sf_test_stream *st, struct rte_mbuf *extra)
+{
+	struct rte_mbuf *ms[SF_TEST_TX_MAX + 1];
+	unsigned int i, k = 0;
+
+	for (i = 0; i < sf_test_tx_n; i++)
+		ms[k++] = sf_test_tx[i];
+	if (extra != NULL)
+		ms[k++] = extra;
+	sf_test_tx_n = 0;
+	for (i = 0; i < k; i++) {
+		struct sf_test_seg r;
+		uint32_t len;
+		const void *d;
+
+		if (!SF_TEST_TCP_PARSE(ms[i], &r))
+			continue;
+		if (r.flags & RTE_TCP_RST_FLAG)
+			st->rst = true;
+		len = r.data_len;
+		if (len != 0 && r.seq == st->rcv && st->n + len <= st->cap) {
+			d = rte_pktmbuf_read(ms[i], rte_pktmbuf_pkt_len(ms[i]) -
+				len, len, st->buf + st->n);
+			/* read() points into the mbuf when it can */
+			if (d != NULL && d != st->buf + st->n)
+				memcpy(st->buf + st->n, d, len);
+			st->n += len;
+			st->rcv += len;
+		}
+		if ((r.flags & RTE_TCP_FIN_FLAG) && r.seq + len == st->rcv) {
+			st->fin = true;
+			st->rcv++;
+		}
+	}
+	for (i = 0; i < k; i++)
+		rte_pktmbuf_free(ms[i]);
+}
+
 struct sf_engine *
 sf_test_engine_tcp(const struct sf_engine_params *params)
 {

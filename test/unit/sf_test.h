@@ -178,6 +178,23 @@ void sf_test_tx_hook(struct sf_net *nt, uint16_t port_id,
 		struct rte_mbuf *m);
 void sf_test_tx_flush(void);
 
+/* What a peer received of one connection, in order (sf_test_stream_take). */
+struct sf_test_stream {
+	uint32_t rcv;             /* the next sequence number due */
+	uint8_t *buf;             /* the bytes, n of cap used */
+	uint32_t n, cap;
+	bool fin;                 /* the engine's FIN came, in order */
+	bool rst;                 /* a RST came */
+};
+
+/*
+ * Take the frames in sf_test_tx, and extra unless NULL, as the peer of
+ * st: bytes at st->rcv appended to st->buf (out-of-order ones and what
+ * does not fit are left out), a FIN after them moves rcv past it. Every
+ * frame is freed and sf_test_tx emptied.
+ */
+void sf_test_stream_take(struct sf_test_stream *st, struct rte_mbuf *extra);
+
 /*
  * An engine as sf_test_engine(false) but made from params (NULL: one
  * worker, 64 requests, 64 connections; TIME-WAIT 2 s unless params

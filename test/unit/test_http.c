@@ -32,60 +32,22 @@ static uint16_t next_sport = 20000;
 struct cli {
 	struct sf_test_client p;
 	uint32_t snd;              /* our next byte */
-	uint32_t rcv;              /* next byte of synfront's */
-	char in[200000];           /* the bytes received */
-	uint32_t n;
-	bool fin;                  /* synfront's FIN came */
-	bool rst;
+	struct sf_test_stream s;   /* what synfront sent, in in[] */
+	char in[200000];
 };
 
 /* Take what the engine sent on this connection into c->in. */
 static void
 collect(struct cli *c, struct rte_mbuf *extra)
 {
-	struct rte_mbuf *ms[SF_TEST_TX_MAX + 1];
-	unsigned int i, k = 0;
-
-	for (i = 0; i < sf_test_tx_n; i++)
-		ms[k++] = sf_test_tx[i];
-	if (extra != NULL)
-		ms[k++] = extra;
-	for (i = 0; i < k; i++) {
-		struct sf_test_seg r;
-		uint32_t off, len;
-
-		if (!SF_TEST_TCP_PARSE(ms[i], &r))
-			continue;
-		if (r.flags & RTE_TCP_RST_FLAG)
-			c->rst = true;
-		len = r.data_len;
-		off = rte_pktmbuf_pkt_len(ms[i]) - len;
-		if (len != 0 && r.seq == c->rcv &&
-		    c->n + len <= sizeof(c->in)) {
-			const void *d = rte_pktmbuf_read(ms[i], off, len,
-				c->in + c->n);
-
-			/* read() points into the mbuf when it can */
-			if (d != NULL && d != c->in + c->n)
-				memcpy(c->in + c->n, d, len);
-			c->n += len;
-			c->rcv += len;
-		}
-		if ((r.flags & RTE_TCP_FIN_FLAG) && r.seq + len == c->rcv) {
-			c->fin = true;
-			c->rcv++;
-		}
-	}
-	sf_test_tx_flush();
-	if (extra != NULL)
-		rte_pktmbuf_free(extra);
+	sf_test_stream_take(&c->s, extra);
 }
 
 /* Send len bytes at data as one segment (acknowledging all we got). */
 static void
 send_seg(struct cli *c, const void *data, uint16_t len, uint8_t flags)
 {
-	struct rte_mbuf *m = sf_test_seg_frame(&c->p, flags, c->snd, c->rcv,
+	struct rte_mbuf *m = sf_test_seg_frame(&c->p, flags, c->snd, c->s.rcv,
 		data, len);
 	enum sf_verdict v = sf_test_input(eng, m);
 
@@ -115,7 +77,9 @@ cli_open(struct cli *c)
 	sf_test_do_syn(eng, &c->p, SF_TOF_MSS);
 	sf_test_do_ack(eng, &c->p);
 	c->snd = c->p.isn + 1;
-	c->rcv = c->p.iss + 1;
+	c->s.rcv = c->p.iss + 1;
+	c->s.buf = (uint8_t *)c->in;
+	c->s.cap = sizeof(c->in);
 	sf_test_tx_flush();
 }
 
@@ -124,7 +88,7 @@ static int
 resp(const struct cli *c, unsigned int i, const char **body,
 		unsigned int *blen, const char **head)
 {
-	const char *p = c->in, *end = c->in + c->n, *eoh, *cl;
+	const char *p = c->in, *end = c->in + c->s.n, *eoh, *cl;
 	unsigned int status, len;
 
 	for (;;) {
@@ -275,23 +239,23 @@ test_routes(void)
 	/* unknown: 404, and the connection stays */
 	send_str(&c, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
 	SF_CHECK_EQ(resp(&c, 3, NULL, NULL, NULL), 404);
-	SF_CHECK(!c.fin);
+	SF_CHECK(!c.s.fin);
 	/* HEAD: the GET's Content-Length, no body */
 	send_str(&c, "HEAD /a HTTP/1.1\r\nHost: x\r\n\r\n");
 	SF_CHECK_EQ(resp(&c, 4, NULL, &blen, &hd), 200);
 	SF_CHECK_EQ(blen, 6);
 	if (resp(&c, 4, NULL, NULL, &hd) == 200)
-		SF_CHECK(strstr(hd, "\r\n\r\n") + 4 == c.in + c.n);
-	SF_CHECK(!c.fin && !c.rst);
+		SF_CHECK(strstr(hd, "\r\n\r\n") + 4 == c.in + c.s.n);
+	SF_CHECK(!c.s.fin && !c.s.rst);
 	/* 204: no Content-Type, no Content-Length, no body; still alive */
-	c.n = 0;
+	c.s.n = 0;
 	send_str(&c, "GET /none HTTP/1.1\r\nHost: x\r\n\r\n");
-	SF_CHECK(c.n > 0 && strncmp(c.in, "HTTP/1.1 204 No Content\r\n",
+	SF_CHECK(c.s.n > 0 && strncmp(c.in, "HTTP/1.1 204 No Content\r\n",
 		25) == 0);
 	SF_CHECK(!has_line(c.in, "Content-Length") &&
 		!has_line(c.in, "Content-Type"));
-	SF_CHECK(c.n > 4 && memcmp(c.in + c.n - 4, "\r\n\r\n", 4) == 0);
-	SF_CHECK(!c.fin);
+	SF_CHECK(c.s.n > 4 && memcmp(c.in + c.s.n - 4, "\r\n\r\n", 4) == 0);
+	SF_CHECK(!c.s.fin);
 	sf_http_stats_get(h, &st);
 	SF_CHECK_EQ(st.conns, 1);
 	SF_CHECK_EQ(st.requests, 6);
@@ -328,7 +292,7 @@ test_pieces(void)
 	setup(0);
 	cli_open(&c);
 	for (i = 0; i < sizeof(req) - 1; i++) {
-		SF_CHECK_EQ(c.n, 0);
+		SF_CHECK_EQ(c.s.n, 0);
 		send_seg(&c, req + i, 1, RTE_TCP_ACK_FLAG);
 	}
 	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, NULL), 200);
@@ -338,7 +302,7 @@ test_pieces(void)
 	SF_CHECK_EQ(resp(&c, 3, NULL, NULL, NULL), 200);
 	sf_http_stats_get(h, &st);
 	SF_CHECK_EQ(st.pipelined, 2);
-	c.n = 0;
+	c.s.n = 0;
 	send_str(&c, bodies);
 	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, NULL), 200);
 	SF_CHECK_EQ(resp(&c, 1, NULL, NULL, NULL), 302);
@@ -346,20 +310,20 @@ test_pieces(void)
 	sf_http_stats_get(h, &st);
 	SF_CHECK_EQ(st.body_bytes, 5 + 9);
 	SF_CHECK_EQ(st.requests, 7);
-	SF_CHECK(!c.fin && !c.rst);
+	SF_CHECK(!c.s.fin && !c.s.rst);
 	/*
 	 * 300 one-byte chunks (1,500 bytes of framing, more than
 	 * max_header_bytes, 1,024): max_header_bytes bounds each line, not
 	 * the body; 200, and the connection stays.
 	 */
-	c.n = 0;
+	c.s.n = 0;
 	send_str(&c, "GET /a HTTP/1.1\r\nHost: x\r\n"
 		"Transfer-Encoding: chunked\r\n\r\n");
 	for (i = 0; i < 300; i++)
 		send_str(&c, "1\r\nx\r\n");
 	send_str(&c, "0\r\n\r\n");
 	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, NULL), 200);
-	SF_CHECK(!c.fin && !c.rst);
+	SF_CHECK(!c.s.fin && !c.s.rst);
 	sf_http_stats_get(h, &st);
 	SF_CHECK_EQ(st.body_bytes, 5 + 9 + 300);
 	teardown();
@@ -380,22 +344,22 @@ test_close(void)
 	SF_CHECK(has_line(hd, "\r\nConnection: close\r\n"));
 	/* the second request is not answered: the FIN follows */
 	SF_CHECK_EQ(resp(&c, 1, NULL, NULL, NULL), -1);
-	SF_CHECK(c.fin);
+	SF_CHECK(c.s.fin);
 
 	cli_open(&c);
 	send_str(&c, "GET /a HTTP/1.0\r\n\r\n");
 	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, &hd), 200);
 	SF_CHECK(has_line(hd, "\r\nConnection: close\r\n"));
-	SF_CHECK(c.fin);
+	SF_CHECK(c.s.fin);
 
 	cli_open(&c);
 	send_str(&c, "GET /a HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
 	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, &hd), 200);
 	SF_CHECK(has_line(hd, "\r\nConnection: keep-alive\r\n"));
-	SF_CHECK(!c.fin);
+	SF_CHECK(!c.s.fin);
 	/* the client's FIN: ours follows */
 	send_seg(&c, NULL, 0, RTE_TCP_ACK_FLAG | RTE_TCP_FIN_FLAG);
-	SF_CHECK(c.fin);
+	SF_CHECK(c.s.fin);
 	teardown();
 }
 
@@ -451,8 +415,8 @@ test_errors(void)
 		send_str(&c, t[i].req);
 		SF_CHECK_EQ(resp(&c, 0, NULL, NULL, &hd), t[i].status);
 		if (resp(&c, 0, NULL, NULL, &hd) != t[i].status)
-			fprintf(stderr, "request %u: %.*s\n", i, (int)c.n, c.in);
-		SF_CHECK(c.fin);
+			fprintf(stderr, "request %u: %.*s\n", i, (int)c.s.n, c.in);
+		SF_CHECK(c.s.fin);
 		if (t[i].status == 405 && resp(&c, 0, NULL, NULL, &hd) == 405)
 			SF_CHECK(has_line(hd, "\r\nAllow: GET, HEAD\r\n"));
 	}
@@ -462,14 +426,14 @@ test_errors(void)
 	memcpy(buf, "GET /", 5);
 	send_seg(&c, buf, sizeof(buf), RTE_TCP_ACK_FLAG);
 	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, NULL), 414);
-	SF_CHECK(c.fin);
+	SF_CHECK(c.s.fin);
 	cli_open(&c);
 	send_str(&c, "GET / HTTP/1.1\r\nHost: x\r\n");
 	memset(buf, 'b', sizeof(buf));
 	memcpy(buf, "X-Big: ", 7);
 	send_seg(&c, buf, sizeof(buf), RTE_TCP_ACK_FLAG);
 	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, NULL), 431);
-	SF_CHECK(c.fin);
+	SF_CHECK(c.s.fin);
 	sf_http_stats_get(h, &st);
 	/* 405 and 413 are not malformed requests; 414 and 431 are */
 	SF_CHECK_EQ(st.parse_errors, RTE_DIM(t) - 2 + 2);
@@ -505,7 +469,7 @@ test_large(void)
 	}
 	SF_CHECK(ok);
 	SF_CHECK_EQ(resp(&c, 1, NULL, NULL, NULL), 200);
-	SF_CHECK(!c.rst);
+	SF_CHECK(!c.s.rst);
 	teardown();
 }
 
@@ -528,7 +492,7 @@ test_idle(void)
 	send_str(&b, "GET /a HTTP/1.1\r\nHo");
 	sf_http_poll(h);
 	collect(&a, NULL);
-	SF_CHECK(!a.fin && !b.fin);
+	SF_CHECK(!a.s.fin && !b.s.fin);
 	end = rte_get_tsc_cycles() + rte_get_tsc_hz() * 3 / 10;
 	while (rte_get_tsc_cycles() < end) {
 		sf_http_poll(h);
@@ -589,7 +553,7 @@ test_date(void)
 		memcpy(d1, strstr(hd, "Date: "), 35);
 	while (time(NULL) == t0)
 		rte_delay_us_block(10000);
-	c.n = 0;
+	c.s.n = 0;
 	send_str(&c, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
 	SF_CHECK_EQ(resp(&c, 0, NULL, NULL, &hd), 200);
 	if (resp(&c, 0, NULL, NULL, &hd) == 200 && strstr(hd, "Date: "))
