@@ -97,6 +97,7 @@ sf_engine_tcp_init(struct sf_engine *eng, const struct sf_engine_params *p)
 	et->et_wall_ms = sf_wall_ms;
 	sf_siphash_key_random(&seed);
 	et->et_hash_seed = (uint32_t)seed.k[0];
+	sf_flow_hkey_random(&et->et_hkey);
 	et->et_somaxconn = p->somaxconn != 0 ? p->somaxconn :
 		SF_SOMAXCONN_DEFAULT;
 	et->et_max_requests = p->max_requests != 0 ? p->max_requests :

@@ -132,8 +132,7 @@ sf_conn_init(struct sf_wtcp *wt)
 	wt->wt_snd_max = sf_snd_max_mbufs(wt);
 	wt->wt_snd_mbufs = 0;
 
-	ret = sf_ftab_init(&wt->wt_conntab, "cn", wt->wt_net.nt_idx,
-			et->et_max_conns, et->et_hash_seed,
+	ret = sf_ftab_init(&wt->wt_conntab, et->et_max_conns,
 			wt->wt_net.nt_socket);
 	if (ret != 0)
 		return ret;

@@ -21,9 +21,8 @@
  * allocated with the worker's tables and freed only with the engine, and
  * a pointer in the copy (send and out-of-order queues) is never followed.
  * The 4-tuple comes from the flow table's key store
- * (rte_hash_get_key_with_position(): a lookup of the key at the slot; the
- * table has no concurrency flags, so the lookup takes no lock, and its
- * buckets and key store are fixed arrays).
+ * (sf_ftab_key(): the key array read at the position; the table's
+ * buckets and key array are fixed arrays, read without a lock).
  */
 
 #include <errno.h>

@@ -290,7 +290,7 @@ sf_tcp_connect(struct sf_wtcp *wt, const struct sf_connect_params *p,
 		tw_snd_nxt = wt->wt_conn[tw].cn_snd_nxt;
 		sf_conn_end(wt, &wt->wt_conn[tw], SF_CLOSE_DONE);
 	}
-	c = sf_conn_new(wt, &k, sf_flow_hash(&k, et->et_hash_seed));
+	c = sf_conn_new(wt, &k, sf_flow_hash(&k, &et->et_hkey));
 	if (c == NULL) {
 		sf_count(nt, SF_CNT_connect_failed);
 		return -ENOBUFS;

@@ -150,7 +150,7 @@ static int
 sf_portsel_free(const struct sf_wtcp *wt, const struct sf_flow_key *k,
 		int32_t *tw)
 {
-	uint32_t h = sf_flow_hash(k, wt->wt_et->et_hash_seed);
+	uint32_t h = sf_flow_hash(k, &wt->wt_et->et_hkey);
 	const struct sf_conn *c;
 	int32_t pos;
 

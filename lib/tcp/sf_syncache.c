@@ -55,8 +55,7 @@ sf_syncache_init(struct sf_wtcp *wt)
 	struct sf_etcp *et = wt->wt_et;
 	int ret;
 
-	ret = sf_ftab_init(&wt->wt_reqtab, "rq", wt->wt_net.nt_idx,
-			et->et_max_requests, et->et_hash_seed,
+	ret = sf_ftab_init(&wt->wt_reqtab, et->et_max_requests,
 			wt->wt_net.nt_socket);
 	if (ret != 0)
 		return ret;

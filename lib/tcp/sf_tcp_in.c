@@ -160,7 +160,7 @@ sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
 			&s.sg_opts))
 		sf_count(&wt->wt_net, SF_CNT_tcp_bad_opts);
 	sf_seg_key(&s, l3, th, v4);
-	s.sg_hash = sf_flow_hash(&s.sg_key, et->et_hash_seed);
+	s.sg_hash = sf_flow_hash(&s.sg_key, &et->et_hkey);
 
 	pos = sf_ftab_lookup(&wt->wt_conntab, &s.sg_key, s.sg_hash);
 	if (pos >= 0) {
@@ -218,7 +218,7 @@ enum sf_verdict
 sf_tcp_icmp_err(struct sf_wtcp *wt, const struct sf_flow_key *k,
 		uint32_t seq, bool hard, uint32_t mtu)
 {
-	uint32_t hash = sf_flow_hash(k, wt->wt_et->et_hash_seed);
+	uint32_t hash = sf_flow_hash(k, &wt->wt_et->et_hkey);
 	int32_t pos;
 
 	pos = sf_ftab_lookup(&wt->wt_conntab, k, hash);

@@ -29,7 +29,6 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
-#include <rte_hash.h>
 #include <rte_log.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_spinlock.h>
@@ -111,7 +110,7 @@ struct sf_listener {
 
 /*
  * A half-open request (SYN-RECEIVED), the entry of the SYN queue. One per
- * slot of the worker's request table, indexed by the rte_hash key
+ * slot of the worker's request table, indexed by the flow table's
  * position, so the 4-tuple is not stored twice. Owned by one lcore.
  */
 struct sf_req {
@@ -544,7 +543,8 @@ struct sf_etcp {
 	 * replace it (then set wt_ck_next = wt_net.nt_now to apply it at once).
 	 */
 	uint64_t (*et_wall_ms)(void);
-	uint32_t et_hash_seed;             /* table hash seed */
+	uint32_t et_hash_seed;             /* ICMP rate-limit tag seed */
+	struct sf_flow_hkey et_hkey;       /* flow-table hash key */
 	uint32_t et_somaxconn;
 	uint32_t et_max_requests;
 	uint32_t et_max_conns;

@@ -87,7 +87,7 @@ test_range(void)
 		seen[p - 40000]++;
 		n++;
 		SF_CHECK(sf_ftab_add(&wt->wt_conntab, &k, sf_flow_hash(&k,
-			wt->wt_et->et_hash_seed)) >= 0);
+			&wt->wt_et->et_hkey)) >= 0);
 	}
 	for (i = 0; i < 10; i++)
 		SF_CHECK_EQ(seen[i], 1);
@@ -111,7 +111,7 @@ test_range(void)
 		SF_CHECK_EQ(sf_portsel(wt, &pt, 0, &k, &tw), 0);
 		SF_CHECK(rte_be_to_cpu_16(k.fk_lport) != 40004);
 		sf_ftab_add(&wt->wt_conntab, &k, sf_flow_hash(&k,
-			wt->wt_et->et_hash_seed));
+			&wt->wt_et->et_hkey));
 	}
 	key_v4(&k, 0x0a000002);
 	SF_CHECK_EQ(sf_portsel(wt, &pt, 0, &k, &tw), -EADDRNOTAVAIL);
@@ -151,7 +151,7 @@ test_parity_memory(void)
 		SF_CHECK_EQ(sf_portsel(wt, &pt, 0, &k, &tw), 0);
 		odd += rte_be_to_cpu_16(k.fk_lport) & 1;
 		SF_CHECK(sf_ftab_add(&wt->wt_conntab, &k, sf_flow_hash(&k,
-			wt->wt_et->et_hash_seed)) >= 0);
+			&wt->wt_et->et_hkey)) >= 0);
 	}
 	after = sf_test_counter(eng, SF_CNT_connect_port_probes);
 	SF_CHECK_EQ(odd, 900);
@@ -371,7 +371,7 @@ test_tw_reuse(void)
 			key_v4(&held[i], 0x0a000002);
 			held[i].fk_lport = rte_cpu_to_be_16(40000 + i);
 			pos[i] = sf_ftab_add(&wt->wt_conntab, &held[i],
-				sf_flow_hash(&held[i], wt->wt_et->et_hash_seed));
+				sf_flow_hash(&held[i], &wt->wt_et->et_hkey));
 			SF_CHECK(pos[i] >= 0);
 			if (pos[i] < 0)
 				goto out;
