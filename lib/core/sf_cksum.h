@@ -46,42 +46,52 @@ sf_cksum_adjust(uint16_t cksum, uint16_t old_word, uint16_t new_word)
 }
 
 /*
- * Unfolded one's complement sum of len bytes: 32-bit words added into a
- * 64-bit accumulator, which cannot overflow for any frame. The same sum as
- * rte_raw_cksum() (a 32-bit word is its two 16-bit halves modulo 0xffff),
- * in about a third of the instructions for the 20..60-byte headers the
- * fast path sums. An odd last byte is the low byte of its 16-bit word, as
- * on a little-endian host rte_raw_cksum() takes it.
+ * One's complement sum of len bytes, partly folded: 64-bit words added
+ * with their carries (an add and an add-with-carry each), folded to 33
+ * bits, so that callers can add
+ * more into it without overflow. 2^16 = 1 modulo 0xffff, so any grouping
+ * of the bytes into little-endian words at even offsets gives the same
+ * sum as rte_raw_cksum(). An odd last byte is the low byte of its 16-bit
+ * word, as on a little-endian host rte_raw_cksum() takes it.
  */
+/* a + b with the carry out of bit 63 added back in (add, adc). */
+static inline uint64_t
+sf_cksum_add64(uint64_t a, uint64_t b)
+{
+	a += b;
+	return a + (a < b);
+}
+
 static inline uint64_t
 sf_cksum_acc(const void *buf, uint32_t len)
 {
 	const uint8_t *p = (const uint8_t *)buf;
-	uint64_t sum = 0;
-	uint32_t w;
+	uint64_t sum = 0, w;
+	uint32_t v;
 	uint16_t h;
 
 	for (; len >= 8; len -= 8, p += 8) {
-		memcpy(&w, p, 4);
-		sum += w;
-		memcpy(&w, p + 4, 4);
-		sum += w;
+		memcpy(&w, p, 8);
+		sum = sf_cksum_add64(sum, w);
 	}
+	/* The tail: at most 7 bytes, into one word below 2^33. */
+	w = 0;
 	if (len >= 4) {
-		memcpy(&w, p, 4);
-		sum += w;
+		memcpy(&v, p, 4);
+		w = v;
 		p += 4;
 		len -= 4;
 	}
 	if (len >= 2) {
 		memcpy(&h, p, 2);
-		sum += h;
+		w += h;
 		p += 2;
 		len -= 2;
 	}
 	if (len != 0)
-		sum += rte_be_to_cpu_16((uint16_t)(*p << 8));
-	return sum;
+		w += rte_be_to_cpu_16((uint16_t)(*p << 8));
+	sum = sf_cksum_add64(sum, w);
+	return (sum & 0xffffffff) + (sum >> 32);
 }
 
 /* Fold a 64-bit accumulator into 16 bits (end-around carries). */

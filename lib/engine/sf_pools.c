@@ -154,8 +154,12 @@ sf_pools_tel_pool(const struct sf_engine *eng, unsigned int id, bool full,
 	char key[64];
 	unsigned int i, up = 0;
 
-	sf_engine_pool_get(eng, id, &pp);
 	rte_tel_data_start_dict(d);
+	/* The callers list live pools; a pool gone meanwhile says so. */
+	if (sf_engine_pool_get(eng, id, &pp) != 0) {
+		rte_tel_data_add_dict_string(d, "error", "no such pool");
+		return;
+	}
 	rte_tel_data_add_dict_string(d, "sched",
 		pp.sched == SF_POOL_HASH ? "hash" : "rr");
 	rte_tel_data_add_dict_u64(d, "rise", pp.rise);

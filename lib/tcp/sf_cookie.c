@@ -9,7 +9,9 @@
  * when a cookie is sent or checked.
  */
 
+#include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -89,24 +91,26 @@ static uint32_t
 sf_cookie_mac(const struct sf_siphash_key *key, const struct sf_flow_key *k,
 		uint32_t irs, uint32_t tsval, uint32_t fields)
 {
-	uint8_t msg[48];
-	unsigned int alen = k->fk_family == AF_INET ? 4 : 16;
-	uint32_t w[3] = {
-		rte_cpu_to_be_32(irs),
-		rte_cpu_to_be_32(tsval),
-		rte_cpu_to_be_32(fields),
-	};
-	uint8_t *p = msg;
+	uint32_t msg[12];
+	uint32_t *p = msg;
 
-	memcpy(p, k->fk_raddr, alen);
-	p += alen;
-	memcpy(p, k->fk_laddr, alen);
-	p += alen;
-	memcpy(p, &k->fk_rport, 2);
-	memcpy(p + 2, &k->fk_lport, 2);
-	memcpy(p + 4, w, sizeof(w));
-	p += 4 + sizeof(w);
-	return (uint32_t)(sf_siphash(key, msg, (size_t)(p - msg)) >> 32);
+	static_assert(offsetof(struct sf_flow_key, fk_lport) ==
+		offsetof(struct sf_flow_key, fk_rport) + 2,
+		"the two ports are copied as one word");
+	if (k->fk_family == AF_INET) {
+		*p++ = k->fk_raddr[0];
+		*p++ = k->fk_laddr[0];
+	} else {
+		memcpy(p, k->fk_raddr, 16);
+		memcpy(p + 4, k->fk_laddr, 16);
+		p += 8;
+	}
+	memcpy(p++, &k->fk_rport, 4);    /* rport, lport */
+	*p++ = rte_cpu_to_be_32(irs);
+	*p++ = rte_cpu_to_be_32(tsval);
+	*p++ = rte_cpu_to_be_32(fields);
+	return (uint32_t)(sf_siphash(key, msg,
+		(size_t)(p - msg) * sizeof(*p)) >> 32);
 }
 
 /* K(t): the period secret, two SipHash outputs under the master. */

@@ -142,48 +142,37 @@ sf_tcp_opts_parse(const uint8_t *opt, uint16_t len, bool syn,
 static uint8_t *
 sf_put32(uint8_t *p, uint32_t v)
 {
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
+	v = rte_cpu_to_be_32(v);
+	memcpy(p, &v, 4);
 	return p + 4;
 }
 
+/*
+ * Every option group of a SYN-ACK is one 32-bit word (kind, length and
+ * value, or NOPs before), stored whole in network order.
+ */
 uint16_t
 sf_tcp_opts_build_synack(uint8_t *buf, const struct sf_tcp_opts *o)
 {
 	uint8_t *p = buf;
 
-	if (o->to_flags & SF_TOF_MSS) {
-		*p++ = SF_TCPOPT_MSS;
-		*p++ = 4;
-		*p++ = o->to_mss >> 8;
-		*p++ = o->to_mss & 0xff;
-	}
+	if (o->to_flags & SF_TOF_MSS)
+		p = sf_put32(p, (uint32_t)SF_TCPOPT_MSS << 24 | 4u << 16 |
+			o->to_mss);
 	if (o->to_flags & SF_TOF_TS) {
 		/* SACK-permitted takes the two bytes NOPs would pad. */
-		if (o->to_flags & SF_TOF_SACKPERM) {
-			*p++ = SF_TCPOPT_SACK_PERM;
-			*p++ = 2;
-		} else {
-			*p++ = SF_TCPOPT_NOP;
-			*p++ = SF_TCPOPT_NOP;
-		}
-		*p++ = SF_TCPOPT_TS;
-		*p++ = 10;
+		p = sf_put32(p, (o->to_flags & SF_TOF_SACKPERM ?
+			(uint32_t)SF_TCPOPT_SACK_PERM << 24 | 2u << 16 :
+			(uint32_t)SF_TCPOPT_NOP << 24 | SF_TCPOPT_NOP << 16) |
+			SF_TCPOPT_TS << 8 | 10);
 		p = sf_put32(p, o->to_tsval);
 		p = sf_put32(p, o->to_tsecr);
 	} else if (o->to_flags & SF_TOF_SACKPERM) {
-		*p++ = SF_TCPOPT_NOP;
-		*p++ = SF_TCPOPT_NOP;
-		*p++ = SF_TCPOPT_SACK_PERM;
-		*p++ = 2;
+		p = sf_put32(p, (uint32_t)SF_TCPOPT_NOP << 24 |
+			SF_TCPOPT_NOP << 16 | SF_TCPOPT_SACK_PERM << 8 | 2);
 	}
-	if (o->to_flags & SF_TOF_WSCALE) {
-		*p++ = SF_TCPOPT_NOP;
-		*p++ = SF_TCPOPT_WSCALE;
-		*p++ = 3;
-		*p++ = o->to_wscale;
-	}
+	if (o->to_flags & SF_TOF_WSCALE)
+		p = sf_put32(p, (uint32_t)SF_TCPOPT_NOP << 24 |
+			SF_TCPOPT_WSCALE << 16 | 3u << 8 | o->to_wscale);
 	return (uint16_t)(p - buf);
 }

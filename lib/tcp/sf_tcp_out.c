@@ -73,6 +73,7 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 	struct rte_tcp_hdr *th;
 	uint64_t ol = 0;
 	uint8_t *buf;
+	unsigned int i;
 	bool v4 = k->fk_family == AF_INET;
 
 	l3_len = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
@@ -96,8 +97,9 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 	th->rx_win = rte_cpu_to_be_16(o->win);
 	th->cksum = 0;
 	th->tcp_urp = 0;
-	if (o->optlen != 0)
-		memcpy(th + 1, o->opt, o->optlen);
+	/* Options come in 32-bit words (doff counts them): no memcpy call. */
+	for (i = 0; i < o->optlen; i += 4)
+		memcpy((uint8_t *)(th + 1) + i, o->opt + i, 4);
 	if (v4) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + l2_len);
 
