@@ -12,13 +12,21 @@ on cpu1 with RPS.  Each run is one of:
             listener on :80 with a large backlog, net.ipv4.tcp_syncookies=2
             in the server namespace (every SYN gets a cookie SYN-ACK)
   synfront  the kernel address is removed and synfront (lcore 1, i.e. cpu1)
-            answers through net_af_packet on the same veth, --syncookies 2
+            answers through net_af_xdp (--pmd af_xdp, the default: XDP
+            redirects the frames before the kernel's IP layer sees them;
+            the client veth's tx checksum offload is off, as AF_XDP on a
+            veth needs) or net_af_packet (--pmd af_packet) on the same
+            veth, --syncookies 2
 
 Runs alternate L, S, L, S, ...  SYN-ACKs/s are read from the same counter
 in both modes, the server veth's tx_packets over a fixed window after a
 warm-up, and cross-checked against the protocol counters (nstat in the
 server namespace for Linux, synfront's /synfront/stats over telemetry).
 cpu1's busy and softirq shares come from /proc/stat over the same window.
+The cost per SYN-ACK on the server core: for Linux its busy time over the
+window per SYN-ACK; for synfront its busy polls (poll_busy_cycles against
+poll_cycles, counted by the engine) per SYN-ACK, and with the kernel's
+softirq work on cpu1 for the medium (the AF_XDP or af_packet copy) added.
 
 Everything happens in namespaces this script creates, and it removes them,
 its processes, its temporary files and its DPDK runtime directory on exit,
@@ -75,7 +83,7 @@ SF_KEYS = [
     "rx_packets", "tx_packets", "tx_dropped", "tcp_segments",
     "tcp_replied", "synack_sent", "syncookies_sent", "syn_recv",
     "out_rsts", "listen_drops", "listen_overflows", "reqq_full_drop",
-    "arp_replies",
+    "arp_replies", "poll_cycles", "poll_busy_cycles",
 ]
 LINK_KEYS = ["rx_packets", "tx_packets", "rx_dropped", "tx_dropped",
              "rx_missed_errors", "rx_errors", "tx_errors"]
@@ -262,6 +270,10 @@ class Bench:
              "dev", self.if_cli])
         self.mac_srv = self._mac(self.ns_srv, self.if_srv)
         self.mac_cli = self._mac(self.ns_cli, self.if_cli)
+        # AF_XDP on a veth takes frames with full checksums only: the
+        # sending side computes them (both kinds of run, one medium).
+        if self.args.pmd == "af_xdp":
+            run(nsx(self.ns_cli, "ethtool", "-K", self.if_cli, "tx", "off"))
         # server receive softirq on cpu1; the SYN-ACKs the client drops
         # are processed on cpu0 (the generator's), so cpu1 is the server's
         run(nsx(self.ns_srv, "sh", "-c",
@@ -609,6 +621,11 @@ class Bench:
             "TcpInSegs", "TcpInErrs", "TcpInCsumErrors")}
         r["protocol_synack_pps"] = round(
             nst["TcpExtSyncookiesSent"] / r["window_s"], 1)
+        # The kernel's whole time on cpu1 (softirq, system, user) per
+        # SYN-ACK: all of it is the server's work in this run.
+        if r.get("cpu1_busy") is not None and r["synack_pps"] > 0:
+            r["us_per_synack"] = round(
+                r["cpu1_busy"] / r["synack_pps"] * 1e6, 4)
         r["linux_listener"] = "python3 socket, listen(65535), " \
             "somaxconn and tcp_max_syn_backlog 65535, tcp_syncookies=2"
         problems = []
@@ -633,8 +650,8 @@ class Bench:
         if json.loads(left or "[]") and json.loads(left)[0].get("addr_info"):
             raise Failure(f"the server veth still has an address: {left}")
         stats_file = self.tmp / f"sf-{i}.json"
-        vdev = f"net_af_packet0,iface={dev}"
-        if a.afp_devargs:
+        vdev = f"net_{a.pmd}0,iface={dev}"
+        if a.afp_devargs and a.pmd == "af_packet":
             vdev += "," + a.afp_devargs
         life = str(int(a.warmup + a.seconds + 40))
         cmd = nsx(ns, "timeout", "-k", "5", "-s", "INT", life,
@@ -683,6 +700,18 @@ class Bench:
             r["synfront_counters"] = d
             r["protocol_synack_pps"] = round(d["synack_sent"] / dt, 1)
             r["synfront_rx_pps"] = round(d["rx_packets"] / dt, 1)
+            busy = d["poll_busy_cycles"] / max(1, d["poll_cycles"])
+            r["poll_busy_share"] = round(busy, 4)
+            if d["synack_sent"] > 0:
+                r["us_per_synack"] = round(
+                    busy * dt / d["synack_sent"] * 1e6, 4)
+                # cpu1's softirq and irq time: the XDP or af_packet copy
+                # (system time is synfront's own syscalls, inside its
+                # polls already).
+                c1 = r.get("cpu1") or {}
+                kern = c1.get("softirq", 0.0) + c1.get("irq", 0.0)
+                r["us_per_synack_all"] = round(
+                    (busy + kern) * dt / d["synack_sent"] * 1e6, 4)
             # frames the veth received that never reached synfront:
             # dropped at the af_packet ring (not in the PMD's stats)
             r["not_reached_synfront"] = (r["srv_link_delta"]["rx_packets"]
@@ -876,10 +905,10 @@ def machine_info():
 
 def summarise(res):
     lin = [r for r in res["linux"] if r.get("valid")]
-    sfr = [r for r in res["synfront_afpacket"] if r.get("valid")]
+    sfr = [r for r in res["synfront_veth"] if r.get("valid")]
     pairs = []
-    for i in range(min(len(res["linux"]), len(res["synfront_afpacket"]))):
-        lr, sr = res["linux"][i], res["synfront_afpacket"][i]
+    for i in range(min(len(res["linux"]), len(res["synfront_veth"]))):
+        lr, sr = res["linux"][i], res["synfront_veth"][i]
         ok = lr.get("valid") and sr.get("valid") and lr["synack_pps"] > 0
         pairs.append({
             "linux_synack_pps": lr.get("synack_pps"),
@@ -904,6 +933,10 @@ def summarise(res):
         "linux_cpu1_softirq": med(lin, "cpu1_softirq"),
         "synfront_cpu1_busy": med(sfr, "cpu1_busy"),
         "synfront_cpu1_softirq": med(sfr, "cpu1_softirq"),
+        "linux_us_per_synack": med(lin, "us_per_synack"),
+        "synfront_us_per_synack": med(sfr, "us_per_synack"),
+        "synfront_us_per_synack_all": med(sfr, "us_per_synack_all"),
+        "synfront_poll_busy_share": med(sfr, "poll_busy_share"),
         "valid_runs": {"linux": len(lin), "synfront": len(sfr)},
     }
     if not lin or not sfr:
@@ -920,7 +953,7 @@ def print_summary(res):
           f"{p['warmup']} s warm-up, rate "
           f"{'max' if not p['rate'] else p['rate']}, cpu{GEN_CPU} trafgen, "
           f"cpu{SRV_CPU} server")
-    for kind in ("linux", "synfront_afpacket"):
+    for kind in ("linux", "synfront_veth"):
         for i, r in enumerate(res.get(kind, [])):
             if "synack_pps" not in r:
                 print(f"  {kind:18s} #{i}: failed: {r.get('invalid_reason')}")
@@ -936,8 +969,13 @@ def print_summary(res):
             for w in r.get("warnings", []):
                 print(f"      warning: {w}")
     print(f"  median: Linux {f(m.get('linux_synack_pps'))} SYN-ACK/s, "
-          f"synfront(af_packet) {f(m.get('synfront_synack_pps'))} SYN-ACK/s, "
-          f"ratio {f(m.get('ratio'), '{:.2f}')}")
+          f"synfront({res['params']['pmd']}) "
+          f"{f(m.get('synfront_synack_pps'))} SYN-ACK/s, "
+          f"ratio {f(m.get('ratio'), '{:.2f}')}; server core per SYN-ACK: "
+          f"Linux {f(m.get('linux_us_per_synack'), '{:.3f}')} us, "
+          f"synfront {f(m.get('synfront_us_per_synack'), '{:.3f}')} us "
+          f"({f(m.get('synfront_us_per_synack_all'), '{:.3f}')} us with "
+          f"the kernel's work for the medium)")
     if res.get("error"):
         print(f"  error: {res['error']}")
     if res.get("leftovers"):
@@ -957,6 +995,10 @@ def main():
                     help="offered SYNs/s, 0 = as fast as trafgen goes")
     ap.add_argument("--mem", type=int, default=1024,
                     help="synfront's -m (MB, default 1024)")
+    ap.add_argument("--pmd", default="af_xdp",
+                    choices=["af_xdp", "af_packet"],
+                    help="synfront's PMD on the server veth (default "
+                    "af_xdp: the frames never reach the kernel's IP layer)")
     ap.add_argument("--afp-devargs", default="",
                     help="extra net_af_packet devargs, e.g. framecnt=4096")
     ap.add_argument("--wait-quiet", type=float, default=0.0,
@@ -971,7 +1013,7 @@ def main():
         sys.exit("linux_veth.py: needs root (namespaces, trafgen)")
     if (os.cpu_count() or 1) <= max(GEN_CPU, SRV_CPU):
         sys.exit(f"linux_veth.py: needs cpu{GEN_CPU} and cpu{SRV_CPU}")
-    for tool in ("trafgen", "nstat", "taskset", "ip", "sysctl"):
+    for tool in ("trafgen", "nstat", "taskset", "ip", "sysctl", "ethtool"):
         if not shutil.which(tool):
             sys.exit(f"linux_veth.py: {tool} not found")
     args.synfront = Path(args.synfront).resolve()
@@ -992,6 +1034,7 @@ def main():
                       "gen_cpu": GEN_CPU, "server_cpu": SRV_CPU,
                       "frame_bytes": FRAME_LEN, "syncookies": 2,
                       "afp_devargs": args.afp_devargs or None,
+                      "pmd": args.pmd,
                       "synack_counter": "server veth tx_packets",
                       "method_notes": [
                           "--rate 0: trafgen's slow path, one blocking "
@@ -1001,16 +1044,19 @@ def main():
                           "synfront frames the af_packet ring cannot take "
                           "are dropped, so the generator is not held back "
                           "and cpu1's softirq handles every offered frame",
-                          "synfront runs: the kernel's IP input still sees "
-                          "every SYN on the address-less veth and drops it "
-                          "(IpInAddrErrors), on cpu1",
+                          "synfront runs with af_packet: the kernel's IP "
+                          "input still sees every SYN on the address-less "
+                          "veth and drops it (IpInAddrErrors), on cpu1; "
+                          "with af_xdp the XDP program redirects the frames "
+                          "to synfront's socket first (copy mode on veth, "
+                          "cpu1's softirq does the copy)",
                           "client veth RPS on cpu0: the client's drop of "
                           "the SYN-ACKs is charged to the generator's CPU",
                           "limited_by is a heuristic from the answered "
                           "share and the CPU shares"],
                       "netns": [b.ns_srv, b.ns_cli],
                       "veth": [b.if_srv, b.if_cli]},
-           "linux": [], "synfront_afpacket": []}
+           "linux": [], "synfront_veth": []}
     rc = 0
     try:
         b.setup()
@@ -1019,7 +1065,7 @@ def main():
         res["params"]["shaper"] = b.shaper
         for i in range(args.runs):
             for kind, fn in (("linux", b.run_linux),
-                             ("synfront_afpacket", b.run_synfront)):
+                             ("synfront_veth", b.run_synfront)):
                 need = args.warmup + args.seconds + 8
                 if time.monotonic() - start + need > args.max_seconds:
                     res.setdefault("notes", []).append(

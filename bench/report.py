@@ -243,14 +243,28 @@ def table(R):
             f"{fmt((v.get('linux_synack_pps') or 0) / 1e3, ' k', 0)} "
             f"SYN-ACK/s" + (f", core {busy * 100:.0f} % busy"
                             if busy is not None else ""))
-        row("synfront on the same veth (net_af_packet)", "",
-            f"{fmt((v.get('synfront_afpacket_synack_pps') or 0) / 1e3, ' k', 0)}"
-            f" SYN-ACK/s, ×{fmt(ra.get('afpacket_vs_linux'), '', 1)} Linux")
+        pmd = v.get("pmd", "af_packet")
+        row(f"synfront on the same veth (net_{pmd}; the rate is the "
+            "medium's and the generator's, not synfront's)", "",
+            f"{fmt((v.get('synfront_veth_synack_pps') or 0) / 1e3, ' k', 0)}"
+            f" SYN-ACK/s, ×{fmt(ra.get('veth_vs_linux'), '', 1)} Linux")
+        if v.get("linux_us_per_synack") and v.get("synfront_us_per_synack"):
+            row("Server core per SYN-ACK on that veth: Linux (its busy "
+                "time) vs synfront (busy polls; and with the kernel's "
+                f"{pmd} work on the core)", "",
+                f"Linux {v['linux_us_per_synack']:.3f} µs, synfront "
+                f"{v['synfront_us_per_synack']:.3f} µs "
+                f"(**×{fmt(ra.get('veth_cost_vs_linux'), '', 1)}**); "
+                f"with the kernel's part "
+                f"{fmt(v.get('synfront_us_per_synack_all'), '', 3)} µs "
+                f"(×{fmt(ra.get('veth_cost_all_vs_linux'), '', 1)})")
         row("synfront vs Linux, one core each (SYN-ACK/s)",
             f"≥ {T['linux_ratio']:.0f}×",
             f"engine only **×{fmt(ra.get('engine_vs_linux'), '', 1)}**, "
             f"memif ×{fmt(ra.get('memif_vs_linux'), '', 1)}, "
-            f"same veth ×{fmt(ra.get('afpacket_vs_linux'), '', 1)}")
+            f"same veth ×{fmt(ra.get('veth_vs_linux'), '', 1)} (rate), "
+            f"×{fmt(ra.get('veth_cost_vs_linux'), '', 1)} (cost per "
+            "SYN-ACK)")
     lat = S.get("latency", {})
     for pct in ("10", "50", "90"):
         if pct in lat:
@@ -406,8 +420,8 @@ plot $l using 1:2 with linespoints title "p50", \\
     v = S.get("veth") or {}
     if v.get("linux_synack_pps"):
         bars = [("Linux (veth)", v["linux_synack_pps"]),
-                ("synfront, af_packet (same veth)",
-                 v.get("synfront_afpacket_synack_pps") or 0),
+                (f"synfront, {v.get('pmd', 'af_packet')} (same veth)",
+                 v.get("synfront_veth_synack_pps") or 0),
                 ("synfront, memif", S["memif"]["cookie_synack_pps"]),
                 ("synfront, engine only", e1["cookie_syn"]["mpps"] * 1e6)]
         d3 = "\n".join(f'"{n}" {x / 1e6:.4f}' for n, x in bars)

@@ -567,7 +567,7 @@ class Bench:
             log("memif: synfront-gen -> synfront")
             self.memif_round(res)
             if not a.no_veth:
-                log("veth: Linux and synfront on net_af_packet")
+                log("veth: Linux and synfront on net_af_xdp")
                 res["veth"].append(self.veth_round())
         R["raw"] = res
         S = self.summarise(res)
@@ -729,10 +729,27 @@ class Bench:
                         afpr.append(sp / lp)
             cpu = [((v.get("linux") or [{}])[0]).get("cpu1_busy")
                    for v in res["veth"]]
+
+            def vm(key):
+                return median([(v.get("median") or {}).get(key)
+                               for v in res["veth"]])
+            lu, su = vm("linux_us_per_synack"), vm("synfront_us_per_synack")
+            sa = vm("synfront_us_per_synack_all")
             S["veth"] = {"linux_synack_pps": median(lin),
                          "linux_cpu1_busy": median(cpu),
-                         "synfront_afpacket_synack_pps": median(afp)}
-            S["ratios"] = {"afpacket_vs_linux": median(afpr),
+                         "pmd": res["veth"][0]["params"].get("pmd",
+                                                             "af_packet"),
+                         "synfront_veth_synack_pps": median(afp),
+                         "linux_us_per_synack": lu,
+                         "synfront_us_per_synack": su,
+                         "synfront_us_per_synack_all": sa,
+                         "synfront_poll_busy_share":
+                             vm("synfront_poll_busy_share")}
+            S["ratios"] = {"veth_vs_linux": median(afpr),
+                           "veth_cost_vs_linux":
+                               lu / su if lu and su else None,
+                           "veth_cost_all_vs_linux":
+                               lu / sa if lu and sa else None,
                            "memif_vs_linux": median(mem),
                            "engine_vs_linux": median(eng)}
         return S
