@@ -25,8 +25,9 @@ server namespace for Linux, synfront's /synfront/stats over telemetry).
 cpu1's busy and softirq shares come from /proc/stat over the same window.
 The cost per SYN-ACK on the server core: for Linux its busy time over the
 window per SYN-ACK; for synfront its busy polls (poll_busy_cycles against
-poll_cycles, counted by the engine) per SYN-ACK, and with the kernel's
-softirq work on cpu1 for the medium (the AF_XDP or af_packet copy) added.
+poll_cycles, counted by the engine) per SYN-ACK, and with cpu1's kernel
+time for the medium added (the AF_XDP or af_packet copy, the PMD's
+syscalls; an upper bound, as busy polls' syscalls are in both).
 
 Everything happens in namespaces this script creates, and it removes them,
 its processes, its temporary files and its DPDK runtime directory on exit,
@@ -705,15 +706,17 @@ class Bench:
             if d["synack_sent"] > 0:
                 r["us_per_synack"] = round(
                     busy * dt / d["synack_sent"] * 1e6, 4)
-                # cpu1's softirq and irq time: the XDP or af_packet copy
-                # (system time is synfront's own syscalls, inside its
-                # polls already).
+                # cpu1's kernel time as bench/http.py and synproxy.py
+                # count it: the XDP or af_packet copy (softirq) and the
+                # PMD's syscalls (system). An upper bound: the syscalls
+                # of busy polls are in the busy share too.
                 c1 = r.get("cpu1") or {}
-                kern = c1.get("softirq", 0.0) + c1.get("irq", 0.0)
+                kern = sum(c1.get(k, 0.0) for k in
+                           ("system", "softirq", "irq"))
                 r["us_per_synack_all"] = round(
                     (busy + kern) * dt / d["synack_sent"] * 1e6, 4)
             # frames the veth received that never reached synfront:
-            # dropped at the af_packet ring (not in the PMD's stats)
+            # dropped at the PMD's ring (not in its stats)
             r["not_reached_synfront"] = (r["srv_link_delta"]["rx_packets"]
                                          - d["rx_packets"])
             proto = r["protocol_synack_pps"]
@@ -1016,6 +1019,9 @@ def main():
     for tool in ("trafgen", "nstat", "taskset", "ip", "sysctl", "ethtool"):
         if not shutil.which(tool):
             sys.exit(f"linux_veth.py: {tool} not found")
+    if args.afp_devargs and args.pmd != "af_packet":
+        sys.exit(f"linux_veth.py: --afp-devargs {args.afp_devargs!r} is "
+                 f"for --pmd af_packet, not {args.pmd}")
     args.synfront = Path(args.synfront).resolve()
     if not os.access(args.synfront, os.X_OK):
         sys.exit(f"linux_veth.py: {args.synfront} is not executable")

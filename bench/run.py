@@ -18,7 +18,8 @@ Rounds, each measuring every setup once, side by side in time:
            handshakes in cookie and stateful mode, and TCP transfers
            (synfront-gen --mode transfer) to discard and to echo, Gbit/s;
   veth     bench/linux_veth.py: the Linux kernel and synfront on
-           net_af_packet, same veth, same trafgen SYN load, one pair.
+           net_af_xdp, same veth, same trafgen SYN load, one pair, and
+           each one's cost per SYN-ACK on the server core.
 Then: latency SYN -> SYN-ACK at 10/50/90 % of the measured memif capacity,
 instructions per packet (and per echoed segment) under callgrind, memory
 per entry and per connection, idle and busy. Every figure is
@@ -714,19 +715,19 @@ class Bench:
                 "conns": xs[0]["conns"], "seg_bytes": xs[0]["seg_bytes"],
                 "valid": all(x["valid"] for x in xs)}
         if res["veth"]:
-            lin, afp, eng, mem, afpr = [], [], [], [], []
+            lin, vsf, eng, mem, vratio = [], [], [], [], []
             for i, v in enumerate(res["veth"]):
                 p = (v.get("pairs") or [{}])[0]
                 lp = p.get("linux_synack_pps")
                 sp = p.get("synfront_synack_pps")
                 lin.append(lp)
-                afp.append(sp)
+                vsf.append(sp)
                 if lp:
                     ec = res["engine1"][i]["phases"]["cookie_syn"]["runs"][0]
                     eng.append(ec["mpps"] * 1e6 / lp)
                     mem.append(res["memif_cookie_syn"][i]["synack_pps"] / lp)
                     if sp:
-                        afpr.append(sp / lp)
+                        vratio.append(sp / lp)
             cpu = [((v.get("linux") or [{}])[0]).get("cpu1_busy")
                    for v in res["veth"]]
 
@@ -739,13 +740,13 @@ class Bench:
                          "linux_cpu1_busy": median(cpu),
                          "pmd": res["veth"][0]["params"].get("pmd",
                                                              "af_packet"),
-                         "synfront_veth_synack_pps": median(afp),
+                         "synfront_veth_synack_pps": median(vsf),
                          "linux_us_per_synack": lu,
                          "synfront_us_per_synack": su,
                          "synfront_us_per_synack_all": sa,
                          "synfront_poll_busy_share":
                              vm("synfront_poll_busy_share")}
-            S["ratios"] = {"veth_vs_linux": median(afpr),
+            S["ratios"] = {"veth_vs_linux": median(vratio),
                            "veth_cost_vs_linux":
                                lu / su if lu and su else None,
                            "veth_cost_all_vs_linux":

@@ -45,15 +45,6 @@ sf_cksum_adjust(uint16_t cksum, uint16_t old_word, uint16_t new_word)
 	return (uint16_t)~sf_cksum_fold(sum);
 }
 
-/*
- * One's complement sum of len bytes, partly folded: 64-bit words added
- * with their carries (an add and an add-with-carry each), folded to 33
- * bits, so that callers can add
- * more into it without overflow. 2^16 = 1 modulo 0xffff, so any grouping
- * of the bytes into little-endian words at even offsets gives the same
- * sum as rte_raw_cksum(). An odd last byte is the low byte of its 16-bit
- * word, as on a little-endian host rte_raw_cksum() takes it.
- */
 /* a + b with the carry out of bit 63 added back in (add, adc). */
 static inline uint64_t
 sf_cksum_add64(uint64_t a, uint64_t b)
@@ -62,6 +53,15 @@ sf_cksum_add64(uint64_t a, uint64_t b)
 	return a + (a < b);
 }
 
+/*
+ * One's complement sum of len bytes, partly folded: 64-bit words added
+ * with their carries (an add and an add-with-carry each), folded to 33
+ * bits, so that callers can add more into it without overflow. 2^16 = 1
+ * modulo 0xffff, so any grouping of the bytes into little-endian words
+ * at even offsets gives the same sum as rte_raw_cksum(). An odd last
+ * byte is the low byte of its 16-bit word, as on a little-endian host
+ * rte_raw_cksum() takes it.
+ */
 static inline uint64_t
 sf_cksum_acc(const void *buf, uint32_t len)
 {

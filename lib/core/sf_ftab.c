@@ -11,7 +11,7 @@
  * simple (rte_hash, used before, pays for concurrent readers even when
  * none are configured: an insert cost 323 instructions, a miss 136).
  * Buckets of eight slots, probed linearly: a flow lives in its home
- * bucket (hash & mask) or, when that was full, in the first bucket after
+ * bucket (the hash's top bits) or, when that was full, in the first bucket after
  * it with room; each bucket counts the entries placed past it, and a
  * lookup goes on only while that count is not zero. There are at least
  * twice as many slots as positions, so an insert fails only when every

@@ -15,12 +15,12 @@
  */
 
 #include <assert.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <rte_common.h>
-#include <rte_prefetch.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -45,10 +45,10 @@ struct sf_flow_hkey {
 
 /*
  * A bucket: the slots' signatures (the hash's low half; its high bits
- * choose the bucket) and positions
- * (+ 1; 0 is an empty slot), and how many entries that hashed here or
- * before were placed past it (linear probing by buckets: a lookup stops
- * at the first bucket that holds the flow or has no such entry).
+ * choose the bucket) and positions (+ 1; 0 is an empty slot), and how
+ * many entries that hashed here or before were placed past it (linear
+ * probing by buckets: a lookup stops at the first bucket that holds the
+ * flow or has no such entry).
  */
 struct sf_ftab_bkt {
 	uint16_t fb_sig[SF_FTAB_BKT];
@@ -69,7 +69,7 @@ struct sf_ftab {
 	uint32_t ft_nb_free;
 	uint32_t ft_mask;              /* buckets - 1 */
 	uint32_t ft_shift;             /* hash >> ft_shift: the bucket */
-	uint32_t ft_cap;               /* slots */
+	uint32_t ft_cap;               /* positions */
 	uint32_t ft_used;
 };
 
@@ -113,7 +113,7 @@ sf_flow_hash(const struct sf_flow_key *k, const struct sf_flow_hkey *hk)
 
 	static_assert(sizeof(*k) == sizeof(w), "a key is twelve words");
 	memcpy(w, k, sizeof(w));
-	if (k->fk_family != 10 /* AF_INET6 */) {
+	if (k->fk_family != AF_INET6) {
 		/* raddr with the ports, laddr with the family word. */
 		s = (uint64_t)(uint32_t)(w[0] + hk->hk[0]) *
 			(uint32_t)(w[8] + hk->hk[1]) +
@@ -153,13 +153,6 @@ sf_ftab_match(const struct sf_ftab_bkt *b, uint16_t sig)
 		m |= (unsigned int)(b->fb_sig[i] == sig) << i;
 	return m;
 #endif
-}
-
-/* Fetch a flow's bucket ahead of its lookup (a burst's frames). */
-static inline void
-sf_ftab_prefetch(const struct sf_ftab *ft, uint32_t hash)
-{
-	rte_prefetch0(sf_ftab_bucket(ft, hash));
 }
 
 /* The position of flow k (its hash: sf_flow_hash()), or -1. */

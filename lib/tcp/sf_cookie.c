@@ -11,8 +11,8 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <stddef.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_atomic.h>
