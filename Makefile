@@ -61,11 +61,22 @@ example: build
 	PKG_CONFIG_PATH=$$(dirname $$(find $(EXAMPLE_DESTDIR) -name libsynfront.pc)) \
 		$(MAKE) -B -C examples/embed O=$(abspath $(BUILD))/examples/embed
 
+# The commit that make bench compares this tree with (old against new,
+# callgrind and timed pairs; bench/baseline.sh builds its sf_bench in
+# build-base/): the last one before issue 20's changes. BENCH_BASE= to skip.
+BENCH_BASE ?= e68ffea
+
 # The benchmark (docs/benchmarks.md): engine alone, synfront-gen over
 # memif, Linux side by side on veth, latency, callgrind; regenerates the
 # table in docs/benchmarks.md and the plots in docs/img/. Root, ~10 min.
 bench: build
-	$(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS)
+	@if [ -n "$(BENCH_BASE)" ]; then \
+		base=$$(bash bench/baseline.sh $(BENCH_BASE) build-base) || exit 1; \
+		set -x; $(PYTHON) bench/run.py --build $(BUILD) --baseline "$$base" \
+			--baseline-rev $(BENCH_BASE) $(BENCH_ARGS); \
+	else \
+		set -x; $(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS); \
+	fi
 	$(PYTHON) bench/synproxy.py --build $(BUILD) --pmd af_xdp \
 		--rates 20000,50000,100000,150000
 	$(PYTHON) bench/http.py --build $(BUILD) --pmd af_xdp
@@ -101,4 +112,4 @@ fuzz: deps $(FUZZ)/build.ninja
 	scripts/fuzz.sh $(FUZZ) $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN) $(FUZZ)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ) build-base

@@ -76,6 +76,13 @@ def check(R):
             bad.append(f"memif {name}: bytes received != bytes "
                        "acknowledged, a connection not closed, a bad "
                        "echo or an mbuf left")
+    for ph, x in S.get("baseline", {}).get("phases", {}).items():
+        if not x["valid"]:
+            bad.append(f"old against new: {ph} runs not valid")
+    for mode, x in S.get("sweep", {}).items():
+        if not x["rows"] or x["rows"][0]["accepted"] == 0:
+            bad.append(f"sweep {mode}: no handshake completed at the "
+                       "lowest rate")
     for ph, x in S.get("instructions", {}).items():
         if (ph.startswith("echo") or ph.startswith("proxy") or
                 ph.startswith("http")) and \
@@ -362,6 +369,73 @@ def profile(R):
     return "\n".join(out)
 
 
+def baseline(R):
+    """Old binary against new: callgrind counts and timed pairs."""
+    B = R["summary"].get("baseline")
+    if not B:
+        return "No old binary in this run (make bench BENCH_BASE=REV)."
+    rev = B.get("rev") or B["binary"]
+    out = [f"sf_bench of commit `{rev}` (old, built by bench/baseline.sh "
+           f"with that tree's defaults) against this build's (new). "
+           f"Instructions per packet in sf_worker_poll under callgrind "
+           f"({R['params']['cg_n']} flows); time from "
+           f"{R['params']['rounds']} pairs of runs, old and new "
+           f"alternating ({R['params']['n']:,} flows each): medians, and "
+           f"the median of the pairs' ratios.", "",
+           "| phase | instr old | instr new | change | Mpps old | "
+           "Mpps new | cycles old | cycles new | new / old (pairs) |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for ph, x in B["phases"].items():
+        flag = "" if x["valid"] else " (NOT VALID)"
+        out.append(f"| {ph}{flag} | {x['ir_old']:,.0f} | "
+                   f"{x['ir_new']:,.0f} | "
+                   f"{100 * (x['ir_new'] / x['ir_old'] - 1):+.0f} % | "
+                   f"{x['mpps_old']:.2f} | {x['mpps_new']:.2f} | "
+                   f"{x['cycles_old']:.0f} | {x['cycles_new']:.0f} | "
+                   f"×{x['ratio']:.2f} |")
+    return "\n".join(out)
+
+
+def sweep(R):
+    """Full handshakes over memif against the offered SYN rate."""
+    W = R["summary"].get("sweep")
+    if not W:
+        return "No sweep in this run."
+    names = {"stateful": "stateful (--syncookies 0)",
+             "cookies_on_overflow": "cookies once the SYN queue is full "
+             "(--syncookies 1)",
+             "cookies": "cookies always (--syncookies 2)"}
+    out = [f"synfront-gen --mode handshake --after rst against synfront "
+           f"over memif, --syn-backlog 16384, "
+           f"{R['params']['sweep_secs']:g} s per rate; the last rate is "
+           f"unpaced. Complete: connections accepted / SYNs offered; "
+           f"capacity: the highest offered rate with ≥ 99.9 % complete. "
+           f"Answers lost: third ACKs the generator could not send (the "
+           f"ring to synfront full).", ""]
+    for mode, x in W.items():
+        cap = x["capacity_pps"]
+        out.append(f"**{names.get(mode, mode)}**: capacity "
+                   f"{'none of the rates' if cap is None else f'{cap:,.0f} SYN/s'}"
+                   f"; best {x['best_handshakes_pps']:,.0f} handshakes/s, "
+                   f"unpaced {x['unpaced_handshakes_pps']:,.0f}/s.")
+        out.append("")
+        out.append("| offered SYN/s | handshakes/s | complete | answers "
+                   "lost | SYN-ACK retrans | cookies sent | drops by "
+                   "reason |")
+        out.append("|---|---|---|---|---|---|---|")
+        for r in x["rows"]:
+            drops = ", ".join(f"{k} {v:,}" for k, v in
+                              sorted(r["drops"].items())) or "none"
+            out.append(f"| {r['syn_pps']:,.0f}"
+                       f"{'' if r['rate_pps'] else ' (unpaced)'} | "
+                       f"{r['handshakes_pps']:,.0f} | "
+                       f"{100 * r['complete']:.2f} % | "
+                       f"{r['answers_lost']:,} | {r['synack_retrans']:,} | "
+                       f"{r['cookies_sent']:,} | {drops} |")
+        out.append("")
+    return "\n".join(out)
+
+
 def plots(R, img):
     if shutil.which("gnuplot") is None:
         return ["gnuplot not found: no plots"]
@@ -481,8 +555,10 @@ def write(R, docs, plots_too=True):
     docs = Path(docs)
     errs = plots(R, docs / "img") if plots_too else []
     md = docs / "benchmarks.md"
-    gen = "\n".join([BEGIN, "", table(R), "", "### Where the instructions "
-                     "go", "", profile(R), END])
+    gen = "\n".join([BEGIN, "", table(R), "", "### Old against new", "",
+                     baseline(R), "", "### Full handshakes against the "
+                     "offered SYN rate", "", sweep(R), "",
+                     "### Where the instructions go", "", profile(R), END])
     if md.exists():
         text = md.read_text()
         if BEGIN in text and END in text:

@@ -48,6 +48,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
+# The sweep's "every offered handshake completed": to within 0.1 %, the
+# answers lost when a process is descheduled for a moment on a 2-core
+# machine (they show as SYN-ACK retransmissions at any rate).
+SWEEP_COMPLETE = 0.999
+
 # Targets of issue 6, per worker core.
 TARGETS = {
     "cookie_syn_mpps": 12.76,
@@ -107,10 +112,10 @@ class Bench:
 
     # -- engine only ----------------------------------------------------
     def sf_bench(self, workers, phases=None, n=None, runs=1, live=False,
-                 extra=()):
+                 extra=(), binary=None):
         out = self.tmp / "sfb.json"
         lc = "0" if workers == 1 and not live else "0-1"
-        cmd = [str(self.build / "bench/sf_bench")]
+        cmd = [str(binary or self.build / "bench/sf_bench")]
         cmd += self.eal(lc, "eng", self.a.engine_mem)
         cmd += ["--", "--workers", str(workers), "--n",
                 str(n or self.a.n), "--runs", str(runs), "--json", str(out)]
@@ -122,12 +127,12 @@ class Bench:
         self.run(cmd, timeout=300)
         return json.loads(out.read_text())
 
-    def callgrind(self, phases, n, extra=()):
+    def callgrind(self, phases, n, extra=(), binary=None):
         """Instructions in sf_worker_poll (inclusive) over the run."""
         out = self.tmp / "cg.out"
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                "--toggle-collect=sf_worker_poll",
-               str(self.build / "bench/sf_bench")]
+               str(binary or self.build / "bench/sf_bench")]
         cmd += self.eal("0", "cg", 1024)
         cmd += ["--", "--n", str(n), "--runs", "1", "--phases", phases,
                 "--json", str(self.tmp / "cg.json"), "--no-memory"] + \
@@ -493,6 +498,101 @@ class Bench:
                 f"p99 {res[str(pct)]['p99_us']:.1f} us")
         return res
 
+    def handshake_sweep(self, cap):
+        """Full handshakes over memif at offered SYN rates around the
+        measured cookie handshake capacity, in each --syncookies mode
+        (0 stateful, 1 cookies once the SYN queue is full, 2 always),
+        SYN queue 16,384 as in the rounds: what completes, and what is
+        dropped and why (synfront's counters, the generator's answers
+        lost at a full ring). The last rate is unpaced (--rate 0)."""
+        fracs = (0.5, 1.0) if self.a.smoke else \
+            (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+        rates = [int(cap * f) for f in fracs] + [0]
+        res = {}
+        for mode, cookies in (("stateful", "0"), ("cookies_on_overflow", "1"),
+                              ("cookies", "2")):
+            rows = []
+            for rate in rates:
+                g, s = self.memif(["--syncookies", cookies, "--syn-backlog",
+                                   "16384"],
+                                  ["--mode", "handshake", "--after", "rst",
+                                   "--rate", str(rate)],
+                                  self.a.sweep_secs)
+                c = s["counters"]
+                rows.append({
+                    "rate_pps": rate, "syn_pps": g["tx_syn_pps"],
+                    "syns": g["tx_syn"], "accepted": c["accepted"],
+                    "handshakes_pps": c["accepted"] / g["answer_seconds"]
+                    if g["answer_seconds"] else 0.0,
+                    "complete": c["accepted"] / g["tx_syn"]
+                    if g["tx_syn"] else 0.0,
+                    "answers_lost": g["answers_lost"],
+                    "synack_retrans": c.get("synack_retrans", 0),
+                    "rx_missed": s["ports"][0]["rx_missed"],
+                    "cookies_sent": c.get("syncookies_sent", 0),
+                    "drops": {k[5:]: v for k, v in c.items()
+                              if k.startswith("drop_") and v}})
+                r = rows[-1]
+                log(f"sweep {mode} at {rate or 'unpaced'} SYN/s: offered "
+                    f"{r['syn_pps']:.0f}, {r['handshakes_pps']:.0f} "
+                    f"handshakes/s, {100 * r['complete']:.2f} % complete, "
+                    f"drops {r['drops']}, answers lost {r['answers_lost']}")
+            ok = [r["syn_pps"] for r in rows
+                  if r["complete"] >= SWEEP_COMPLETE]
+            res[mode] = {"rows": rows,
+                         "capacity_pps": max(ok) if ok else None,
+                         "best_handshakes_pps": max(r["handshakes_pps"]
+                                                    for r in rows),
+                         "unpaced_handshakes_pps": rows[-1]
+                         ["handshakes_pps"]}
+        return res
+
+    # -- old binary against new -----------------------------------------
+    def baseline(self):
+        """sf_bench of an earlier commit (--baseline) against this
+        build's: the four handshake phases under callgrind (instructions
+        per packet), and timed in pairs, old and new alternating, the
+        median of each and of the pair ratios (new / old)."""
+        old = Path(self.a.baseline).resolve()
+        n = self.a.cg_n
+        res = {"binary": str(old), "rev": self.a.baseline_rev,
+               "phases": {}}
+        log(f"old against new: callgrind, {n} flows per phase")
+        ir = {}
+        for who, b in (("old", old), ("new", None)):
+            t = {}
+            for ph in ("cookie_syn", "cookie_syn,cookie_ack",
+                       "stateful_syn", "stateful_syn,stateful_ack"):
+                t[ph] = self.callgrind(ph, n, binary=b)[0]
+            ir[who] = {"cookie_syn": t["cookie_syn"] / n,
+                       "cookie_ack": (t["cookie_syn,cookie_ack"] -
+                                      t["cookie_syn"]) / n,
+                       "stateful_syn": t["stateful_syn"] / n,
+                       "stateful_ack": (t["stateful_syn,stateful_ack"] -
+                                        t["stateful_syn"]) / n}
+        phases = ("cookie_syn", "cookie_ack", "stateful_syn", "stateful_ack")
+        runs = {"old": [], "new": []}
+        log(f"old against new: {self.a.rounds} timed pairs, alternating")
+        for _ in range(self.a.rounds):
+            for who, b in (("old", old), ("new", None)):
+                r = self.sf_bench(1, phases=",".join(phases), binary=b)
+                runs[who].append({ph: r["phases"][ph]["runs"][0]
+                                  for ph in phases})
+        for ph in phases:
+            o = [x[ph]["mpps"] for x in runs["old"]]
+            w = [x[ph]["mpps"] for x in runs["new"]]
+            res["phases"][ph] = {
+                "ir_old": ir["old"][ph], "ir_new": ir["new"][ph],
+                "mpps_old": median(o), "mpps_new": median(w),
+                "cycles_old": median([x[ph]["cycles_per_pkt"]
+                                      for x in runs["old"]]),
+                "cycles_new": median([x[ph]["cycles_per_pkt"]
+                                      for x in runs["new"]]),
+                "ratio": median([b / a for a, b in zip(o, w)]),
+                "valid": all(x[ph]["valid"] for x in
+                             runs["old"] + runs["new"])}
+        return res
+
     # -- Linux on veth ---------------------------------------------------
     def veth_round(self):
         out = self.tmp / "veth.json"
@@ -580,7 +680,13 @@ class Bench:
         if S["memif"]["http"]["valid"]:
             S["http_latency"] = self.http_latency(
                 S["memif"]["http"]["conns_pps"])
+        hs = S["memif"]["cookie_handshakes_pps"]
+        log(f"handshake sweep around a measured cookie handshake rate of "
+            f"{hs / 1e6:.2f} M/s")
+        S["sweep"] = self.handshake_sweep(hs)
         S["instructions"] = self.instructions()
+        if a.baseline:
+            S["baseline"] = self.baseline()
         S["memory"] = self.memory(res, S)
         R["summary"] = S
         R["seconds"] = round(time.time() - t0, 1)
@@ -771,6 +877,13 @@ def main():
     ap.add_argument("--live-ms", type=int, default=1000)
     ap.add_argument("--memif-secs", type=float, default=3)
     ap.add_argument("--latency-secs", type=float, default=3)
+    ap.add_argument("--sweep-secs", type=float, default=2,
+                    help="seconds per rate of the handshake sweep")
+    ap.add_argument("--baseline", default=None,
+                    help="an earlier commit's sf_bench to compare with "
+                    "(bench/baseline.sh builds one; make bench passes it)")
+    ap.add_argument("--baseline-rev", default=None,
+                    help="the commit that --baseline was built from")
     ap.add_argument("--veth-secs", type=float, default=5)
     ap.add_argument("--cg-n", type=int, default=20000,
                     help="flows (echo: data segments) per phase under "
@@ -803,7 +916,7 @@ def main():
     if a.smoke:
         a.rounds, a.n, a.engine_mem, a.live_ms = 1, 8192, 512, 100
         a.n_large = 16384
-        a.memif_secs = a.latency_secs = 0.5
+        a.memif_secs = a.latency_secs = a.sweep_secs = 0.5
         a.veth_secs, a.cg_n = 1, 1000
         a.echo_n, a.echo_conns = 4096, 256
         a.proxy_n, a.proxy_conns = 4096, 256

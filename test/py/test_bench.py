@@ -356,11 +356,17 @@ def test_bench_driver_smoke():
     before = subprocess.run(["git", "status", "--porcelain"], cwd=REPO,
                             capture_output=True, text=True).stdout
     env = dict(os.environ)
+    # This build's sf_bench stands in for an old one: the old-against-new
+    # part runs (make bench builds a real one with bench/baseline.sh).
     p = subprocess.run([PYTHON, str(REPO / "bench" / "run.py"), "--smoke",
-                        "--build", str(BUILD)], capture_output=True,
-                       text=True, timeout=300, env=env)
+                        "--build", str(BUILD), "--baseline",
+                        str(BUILD / "bench" / "sf_bench")],
+                       capture_output=True, text=True, timeout=400, env=env)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     assert "results in" in p.stdout
+    for mode in ("stateful", "cookies_on_overflow", "cookies"):
+        assert f"sweep {mode} at unpaced" in p.stdout, p.stdout[-3000:]
+    assert "old against new: 1 timed pairs" in p.stdout, p.stdout[-3000:]
     after = subprocess.run(["git", "status", "--porcelain"], cwd=REPO,
                            capture_output=True, text=True).stdout
     assert before == after
