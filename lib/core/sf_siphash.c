@@ -18,19 +18,6 @@
 
 #include "sf_siphash.h"
 
-static inline uint64_t
-sf_rotl64(uint64_t x, unsigned int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-#define SF_SIPROUND(v0, v1, v2, v3) do { \
-	v0 += v1; v1 = sf_rotl64(v1, 13); v1 ^= v0; v0 = sf_rotl64(v0, 32); \
-	v2 += v3; v3 = sf_rotl64(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = sf_rotl64(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = sf_rotl64(v1, 17); v1 ^= v2; v2 = sf_rotl64(v2, 32); \
-} while (0)
-
 uint64_t
 sf_siphash(const struct sf_siphash_key *key, const void *data, size_t len)
 {

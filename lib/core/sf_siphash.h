@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_byteorder.h>
+
 struct sf_siphash_key {
 	uint64_t k[2];
 };
@@ -23,6 +25,72 @@ struct sf_siphash_key {
 /* SipHash-2-4 of len bytes at data under key. */
 uint64_t sf_siphash(const struct sf_siphash_key *key, const void *data,
 		size_t len);
+
+static inline uint64_t
+sf_rotl64(uint64_t x, unsigned int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define SF_SIPROUND(v0, v1, v2, v3) do { \
+	v0 += v1; v1 = sf_rotl64(v1, 13); v1 ^= v0; v0 = sf_rotl64(v0, 32); \
+	v2 += v3; v3 = sf_rotl64(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = sf_rotl64(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = sf_rotl64(v1, 17); v1 ^= v2; v2 = sf_rotl64(v2, 32); \
+} while (0)
+
+/*
+ * The same function for a message the caller holds as words: n 64-bit
+ * blocks m[] (each the little-endian reading of 8 message bytes), then
+ * last, the final block (the 0..7 remaining bytes, little-endian, under
+ * the message length in the top byte). sf_siphash() over those bytes
+ * gives the same value. Inline, so that a constant n unrolls and a short
+ * fixed-size message pays for its rounds alone: no length loop, no tail
+ * switch.
+ */
+static inline uint64_t
+sf_siphash_words(const struct sf_siphash_key *key, const uint64_t *m,
+		unsigned int n, uint64_t last)
+{
+	/* "somepseudorandomlygeneratedbytes", the paper's constants */
+	uint64_t v0 = key->k[0] ^ 0x736f6d6570736575ULL;
+	uint64_t v1 = key->k[1] ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = key->k[0] ^ 0x6c7967656e657261ULL;
+	uint64_t v3 = key->k[1] ^ 0x7465646279746573ULL;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		v3 ^= m[i];
+		SF_SIPROUND(v0, v1, v2, v3);
+		SF_SIPROUND(v0, v1, v2, v3);
+		v0 ^= m[i];
+	}
+	v3 ^= last;
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	v0 ^= last;
+	v2 ^= 0xff;
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/*
+ * Two 32-bit words as they lie in memory (a then b), read as one
+ * little-endian 64-bit block: what sf_siphash() reads from their 8 bytes.
+ */
+static inline uint64_t
+sf_siphash_pair(uint32_t a, uint32_t b)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint64_t)a | (uint64_t)b << 32;
+#else
+	return (uint64_t)__builtin_bswap32(a) |
+		(uint64_t)__builtin_bswap32(b) << 32;
+#endif
+}
 
 /* A key from its 16 bytes as the paper writes keys: k0, k1, little-endian. */
 void sf_siphash_key_from_bytes(const uint8_t b[16], struct sf_siphash_key *key);

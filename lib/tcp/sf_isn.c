@@ -36,7 +36,8 @@
 uint64_t
 sf_flow_prf(const struct sf_siphash_key *key, const struct sf_flow_key *k)
 {
-	uint32_t msg[3];
+	uint64_t m0;
+	uint32_t ports;
 
 	if (k->fk_family != AF_INET)
 		return sf_siphash(key, k, SF_FLOW_ID_LEN);
@@ -44,14 +45,15 @@ sf_flow_prf(const struct sf_siphash_key *key, const struct sf_flow_key *k)
 	 * IPv4 hashes its 12 bytes, not the key's zero-padded 37: eight
 	 * SipHash rounds instead of fourteen. The lengths differ, which
 	 * SipHash mixes in, so an IPv4 and an IPv6 message cannot collide.
+	 * The 12 bytes (peer address, ours, the two ports) go in as words.
 	 */
 	static_assert(offsetof(struct sf_flow_key, fk_lport) ==
 		offsetof(struct sf_flow_key, fk_rport) + 2,
 		"the two ports are copied as one word");
-	msg[0] = k->fk_raddr[0];
-	msg[1] = k->fk_laddr[0];
-	memcpy(&msg[2], &k->fk_rport, 4);   /* rport, lport */
-	return sf_siphash(key, msg, sizeof(msg));
+	memcpy(&ports, &k->fk_rport, 4);   /* rport, lport */
+	m0 = sf_siphash_pair(k->fk_raddr[0], k->fk_laddr[0]);
+	return sf_siphash_words(key, &m0, 1,
+		sf_siphash_pair(ports, 0) | (uint64_t)12 << 56);
 }
 
 uint32_t
