@@ -128,7 +128,7 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		if (pt->pt_tx_ip4_cksum)
 			ol |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		else
-			ip->hdr_checksum = sf_ip4_hdr_cksum(ip);
+			ip->hdr_checksum = sf_ip4_hdr20_cksum(ip);
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(buf + l2_len);
 
