@@ -452,7 +452,8 @@ sf_syncache_add(struct sf_wtcp *wt, const struct sf_port *pt,
 	sf_req_synack(wt, pt, rq, s->sg_key.fk_family, &o);
 	sf_count(&wt->wt_net, SF_CNT_syn_recv);
 	sf_lcount(wt, ls->ls_id, SF_LCNT_syn_recv);
-	if (sf_tcp_reply(wt, pt, s, &rq->rq_l2, &o) != SF_VERDICT_TX)
+	/* Back where the SYN came from: rq_l2, kept for the retransmits. */
+	if (sf_tcp_reply(wt, pt, s, NULL, &o) != SF_VERDICT_TX)
 		return SF_VERDICT_DROP;  /* counted; the timer resends */
 	sf_count(&wt->wt_net, SF_CNT_synack_sent);
 	return SF_VERDICT_TX;

@@ -64,30 +64,21 @@ sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
 		l2->lp_tci[i] = rte_be_to_cpu_16(vh[i].vlan_tci);
 }
 
-int
-sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
-		const struct sf_l2peer *l2, const struct sf_flow_key *k,
-		const struct sf_tcp_out *o)
+/*
+ * The IPv4 or IPv6 header and the TCP segment of o at l3, whose L2
+ * header is l2_len bytes: the mbuf offload flags they need (0 when the
+ * sums were done here). The frame holds l3 + l4 bytes from l3.
+ */
+static inline uint64_t
+sf_tcp_write_l34(uint8_t *l3, const struct sf_port *pt,
+		const struct sf_flow_key *k, const struct sf_tcp_out *o,
+		uint16_t l3_len, uint16_t l4_len)
 {
-	uint16_t l2_len, l3_len, l4_len, total;
-	struct rte_tcp_hdr *th;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(l3 + l3_len);
+	uint8_t *opt = (uint8_t *)(th + 1);
 	uint64_t ol = 0;
-	uint8_t *buf;
 	unsigned int i;
-	bool v4 = k->fk_family == AF_INET;
 
-	l3_len = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
-	l4_len = sizeof(*th) + o->optlen;
-	total = sizeof(struct rte_ether_hdr) +
-		l2->lp_nb_vlan * sizeof(struct rte_vlan_hdr) + l3_len + l4_len;
-	/* The frame may be the one we answer: forget its layout, keep it. */
-	rte_pktmbuf_reset(m);
-	buf = (uint8_t *)rte_pktmbuf_append(m, total);
-	if (buf == NULL)
-		return -1;
-	l2_len = sf_l2_write(buf, pt, l2, v4 ? RTE_ETHER_TYPE_IPV4 :
-			RTE_ETHER_TYPE_IPV6);
-	th = (struct rte_tcp_hdr *)(buf + l2_len + l3_len);
 	th->src_port = k->fk_lport;
 	th->dst_port = k->fk_rport;
 	th->sent_seq = rte_cpu_to_be_32(o->seq);
@@ -97,11 +88,16 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 	th->rx_win = rte_cpu_to_be_16(o->win);
 	th->cksum = 0;
 	th->tcp_urp = 0;
-	/* Options come in 32-bit words (doff counts them): no memcpy call. */
-	for (i = 0; i < o->optlen; i += 4)
-		memcpy((uint8_t *)(th + 1) + i, o->opt + i, 4);
-	if (v4) {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + l2_len);
+	/*
+	 * Options come in 32-bit words (doff counts them): eight bytes at
+	 * a time, then the last word; no memcpy call.
+	 */
+	for (i = 0; i + 8 <= o->optlen; i += 8)
+		memcpy(opt + i, o->opt + i, 8);
+	if (i < o->optlen)
+		memcpy(opt + i, o->opt + i, 4);
+	if (l3_len == sizeof(struct rte_ipv4_hdr)) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
 
 		ip->version_ihl = RTE_IPV4_VHL_DEF;
 		ip->type_of_service = 0;
@@ -130,7 +126,7 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 		else
 			ip->hdr_checksum = sf_ip4_hdr20_cksum(ip);
 	} else {
-		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(buf + l2_len);
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)l3;
 
 		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
 		ip6->payload_len = rte_cpu_to_be_16(l4_len);
@@ -146,13 +142,80 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
 				l4_len, IPPROTO_TCP));
 		}
 	}
+	return ol;
+}
+
+/* The lengths offloads need (reset kept only RTE_MBUF_F_EXTERNAL). */
+static inline void
+sf_tcp_set_ol(struct rte_mbuf *m, uint64_t ol, uint16_t l2_len,
+		uint16_t l3_len, uint16_t l4_len)
+{
 	if (ol != 0) {
-		/* Reset kept only RTE_MBUF_F_EXTERNAL; keep it still. */
 		m->ol_flags |= ol;
 		m->l2_len = l2_len;
 		m->l3_len = l3_len;
 		m->l4_len = l4_len;   /* some PMDs read it */
 	}
+}
+
+int
+sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
+		const struct sf_l2peer *l2, const struct sf_flow_key *k,
+		const struct sf_tcp_out *o)
+{
+	uint16_t l2_len, l3_len, l4_len, total;
+	uint8_t *buf;
+	bool v4 = k->fk_family == AF_INET;
+
+	l3_len = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
+	l4_len = sizeof(struct rte_tcp_hdr) + o->optlen;
+	total = sizeof(struct rte_ether_hdr) +
+		l2->lp_nb_vlan * sizeof(struct rte_vlan_hdr) + l3_len + l4_len;
+	/* The frame may be the one we answer: forget its layout, keep it. */
+	rte_pktmbuf_reset(m);
+	buf = (uint8_t *)rte_pktmbuf_append(m, total);
+	if (buf == NULL)
+		return -1;
+	l2_len = sf_l2_write(buf, pt, l2, v4 ? RTE_ETHER_TYPE_IPV4 :
+			RTE_ETHER_TYPE_IPV6);
+	sf_tcp_set_ol(m, sf_tcp_write_l34(buf + l2_len, pt, k, o, l3_len,
+		l4_len), l2_len, l3_len, l4_len);
+	return 0;
+}
+
+/*
+ * o written over the frame it answers, sent back where it came from: the
+ * frame's L2 header turns round in place (its source becomes the
+ * destination, the port's MAC the source; VLAN tags and ethertype stay
+ * as they came), which is what sf_l2peer_from_frame() and sf_tcp_build()
+ * would write, without taking the header apart and writing it again.
+ * The frame stays where the PMD put it (its headroom kept).
+ */
+static int
+sf_tcp_build_back(struct rte_mbuf *m, const struct sf_port *pt,
+		const struct sf_pkt *p, const struct sf_flow_key *k,
+		const struct sf_tcp_out *o)
+{
+	struct rte_ether_hdr *eh;
+	uint16_t l3_len, l4_len, total, off = m->data_off;
+	uint8_t *buf;
+
+	l3_len = k->fk_family == AF_INET ? sizeof(struct rte_ipv4_hdr) :
+		sizeof(struct rte_ipv6_hdr);
+	l4_len = sizeof(struct rte_tcp_hdr) + o->optlen;
+	total = p->l2_len + l3_len + l4_len;
+	if ((uint32_t)off + total > m->buf_len)
+		return -1;
+	rte_pktmbuf_reset(m);
+	m->data_off = off;
+	m->data_len = total;
+	m->pkt_len = total;
+	buf = rte_pktmbuf_mtod(m, uint8_t *);
+	eh = (struct rte_ether_hdr *)buf;
+	rte_ether_addr_copy(&eh->src_addr, &eh->dst_addr);
+	rte_ether_addr_copy(&pt->pt_mac, &eh->src_addr);
+	sf_tcp_set_ol(m, sf_tcp_write_l34(buf + p->l2_len, pt, k, o, l3_len,
+		l4_len), p->l2_len, l3_len, l4_len);
 	return 0;
 }
 
@@ -240,14 +303,13 @@ enum sf_verdict
 sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt, struct sf_seg *s,
 		const struct sf_l2peer *l2, const struct sf_tcp_out *o)
 {
-	struct sf_l2peer src;
+	int rc;
 
-	if (l2 == NULL) {
-		sf_l2peer_from_frame(s->sg_m, s->sg_p, &src);
-		l2 = &src;
-	}
 	/* The key lives in s, not in the frame being overwritten. */
-	if (sf_tcp_build(s->sg_m, pt, l2, &s->sg_key, o) != 0)
+	rc = l2 == NULL ?
+		sf_tcp_build_back(s->sg_m, pt, s->sg_p, &s->sg_key, o) :
+		sf_tcp_build(s->sg_m, pt, l2, &s->sg_key, o);
+	if (rc != 0)
 		return sf_drop(&wt->wt_net, SF_CNT_drop_reply_no_room);
 	if (o->flags & SF_TH_RST)
 		sf_count(&wt->wt_net, SF_CNT_out_rsts);
