@@ -68,7 +68,7 @@ BENCH_BASE ?= e68ffea
 
 # The benchmark (docs/benchmarks.md): engine alone, synfront-gen over
 # memif, Linux side by side on veth, latency, callgrind; regenerates the
-# table in docs/benchmarks.md and the plots in docs/img/. Root, ~10 min.
+# table in docs/benchmarks.md and the plots in docs/img/. Root, ~15 min.
 bench: build
 	@if [ -n "$(BENCH_BASE)" ]; then \
 		base=$$(bash bench/baseline.sh $(BENCH_BASE) build-base) || exit 1; \

@@ -145,7 +145,19 @@ def table(R):
         hs += f"; 2 workers: {fmt(e2['cookie_handshakes_mps'])} / " \
               f"{fmt(e2['stateful_handshakes_mps'])} M/s"
     row("Engine only, full handshakes to the accept callback",
-        f"≥ {T['handshakes_mps']} M/s", hs)
+        f"≥ {T.get('cookie_handshakes_mps', T['handshakes_mps'])} M/s "
+        f"cookie, ≥ {T.get('stateful_handshakes_mps', T['handshakes_mps'])}"
+        f" M/s stateful", hs)
+    if all(p in ins for p in ("cookie_syn", "stateful_syn", "cookie_ack",
+                              "stateful_ack")) and "instr_ack" in T:
+        row("Instructions per packet (callgrind, 1 worker): cookie SYN / "
+            "stateful SYN / cookie ACK / stateful ACK",
+            f"≤ {T['instr_cookie_syn']:,} / ≤ {T['instr_stateful_syn']:,}"
+            f" / ≤ {T['instr_ack']:,} / ≤ {T['instr_ack']:,}",
+            " / ".join(f"**{ins[p]['ir_per_pkt']:,.0f}**" for p in
+                       ("cookie_syn", "stateful_syn", "cookie_ack",
+                        "stateful_ack")),
+            "where they go: below")
     lv = S["engine"]["live"]
     row("Engine only, live generator on the other core (cookie SYN)", "",
         f"{fmt(lv['mpps'])} Mpps ({lv['cycles_per_pkt']:.0f} cycles/pkt; "
@@ -201,9 +213,27 @@ def table(R):
     mm = S["memif"]
     row("Two processes over net_memif: cookie SYN → SYN-ACK", "",
         f"{fmt(mm['cookie_synack_pps'] / 1e6)} Mpps")
-    row("Two processes over net_memif: full handshakes", "",
+    row("Two processes over net_memif: full handshakes, generator "
+        "unpaced (past capacity: an overload, not a capacity)", "",
         f"cookie {fmt(mm['cookie_handshakes_pps'] / 1e6)} M/s, stateful "
-        f"{fmt(mm['stateful_handshakes_pps'] / 1e6)} M/s")
+        f"{fmt(mm['stateful_handshakes_pps'] / 1e6)} M/s",
+        "stateful collapses past capacity; see the sweep below")
+    W = S.get("sweep")
+    if W:
+        def cap(mode):
+            c = W.get(mode, {}).get("capacity_pps")
+            return "none" if c is None else f"{c / 1e6:.2f} M/s"
+        row("Two processes over net_memif: full handshakes, capacity (the "
+            "highest offered SYN rate with ≥ 99.9 % completed; SYN queue "
+            "16,384)", "",
+            f"stateful **{cap('stateful')}**, cookies once the queue is "
+            f"full **{cap('cookies_on_overflow')}**, cookies always "
+            f"**{cap('cookies')}**; unpaced: "
+            + " / ".join(f"{W[m]['unpaced_handshakes_pps'] / 1e6:.2f}"
+                         for m in ("stateful", "cookies_on_overflow",
+                                   "cookies") if m in W) + " M/s",
+            "the generator on the other core bounds it: its answers are "
+            "lost at a full ring first")
     mh = mm.get("http")
     if mh:
         past = mh.get("past") or {}

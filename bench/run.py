@@ -63,6 +63,13 @@ TARGETS = {
     "request_bytes": 64,
     "conn_bytes": 192,
     "http_close_cps": 1.0e6,
+    # Issue 20's: full handshakes per core (engine only) and
+    # instructions per packet (callgrind).
+    "cookie_handshakes_mps": 4.0,
+    "stateful_handshakes_mps": 3.5,
+    "instr_cookie_syn": 1000,
+    "instr_stateful_syn": 1200,
+    "instr_ack": 1400,
     "http_keepalive_rps": 4.0e6,
     "http_p99_us_at_50": 50.0,
 }
