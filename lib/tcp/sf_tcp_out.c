@@ -205,7 +205,7 @@ sf_tcp_build_back(struct rte_mbuf *m, const struct sf_port *pt,
 	l4_len = sizeof(struct rte_tcp_hdr) + o->optlen;
 	total = p->l2_len + l3_len + l4_len;
 	if ((uint32_t)off + total > m->buf_len)
-		return -1;
+		return -1;      /* the frame untouched: the caller falls back */
 	rte_pktmbuf_reset(m);
 	m->data_off = off;
 	m->data_len = total;
@@ -303,13 +303,22 @@ enum sf_verdict
 sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt, struct sf_seg *s,
 		const struct sf_l2peer *l2, const struct sf_tcp_out *o)
 {
-	int rc;
+	struct sf_l2peer src;
+	int rc = -1;
 
-	/* The key lives in s, not in the frame being overwritten. */
-	rc = l2 == NULL ?
-		sf_tcp_build_back(s->sg_m, pt, s->sg_p, &s->sg_key, o) :
-		sf_tcp_build(s->sg_m, pt, l2, &s->sg_key, o);
-	if (rc != 0)
+	/*
+	 * The key lives in s, not in the frame being overwritten. A frame
+	 * the PMD put too close to its buffer's end for the reply is
+	 * answered from the headroom, its L2 header taken apart first.
+	 */
+	if (l2 == NULL) {
+		rc = sf_tcp_build_back(s->sg_m, pt, s->sg_p, &s->sg_key, o);
+		if (rc != 0) {
+			sf_l2peer_from_frame(s->sg_m, s->sg_p, &src);
+			l2 = &src;
+		}
+	}
+	if (rc != 0 && sf_tcp_build(s->sg_m, pt, l2, &s->sg_key, o) != 0)
 		return sf_drop(&wt->wt_net, SF_CNT_drop_reply_no_room);
 	if (o->flags & SF_TH_RST)
 		sf_count(&wt->wt_net, SF_CNT_out_rsts);

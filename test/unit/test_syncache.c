@@ -946,6 +946,57 @@ test_synack_timer(bool v6)
 	teardown(eng);
 }
 
+/*
+ * A SYN-ACK is written over its SYN where the PMD put it: the frame keeps
+ * its offset in the buffer (its L2 header turned round), and one placed
+ * too close to the buffer's end for the longer reply is answered from the
+ * headroom instead, through the same checks (MACs, checksums).
+ */
+static void
+test_reply_in_place(bool v6)
+{
+	struct sf_listener_params lp;
+	struct sf_engine *eng;
+	struct sf_test_seg r;
+	struct rte_mbuf *m, *syn;
+	struct sf_test_client p;
+	unsigned int i, cookies;
+	uint16_t off, len;
+
+	for (cookies = 0; cookies <= 2; cookies += 2)
+		for (i = 0; i < 2; i++) {
+			lp_default(&lp);
+			lp.syncookies = cookies;
+			eng = setup(&lp);
+			sf_worker_clock(wk(eng), 10);
+			sf_test_client_init(&p, v6, 1100 + i, LPORT);
+			/* No options: the SYN-ACK's <mss> makes it longer. */
+			syn = sf_test_syn_frame(&p, 0);
+			len = rte_pktmbuf_data_len(syn);
+			off = i == 0 ? RTE_PKTMBUF_HEADROOM + 64 :
+				syn->buf_len - len;
+			memmove((uint8_t *)syn->buf_addr + off,
+				rte_pktmbuf_mtod(syn, uint8_t *), len);
+			syn->data_off = off;
+			m = SF_CHECK_INPUTV(eng, syn, SF_VERDICT_TX,
+				SF_CNT_tcp_segments, SF_CNT_tcp_replied,
+				cookies ? SF_CNT_syncookies_sent :
+				SF_CNT_syn_recv, SF_CNT_synack_sent);
+			if (m != NULL && SF_TEST_TCP_PARSE(m, &r)) {
+				SF_CHECK_EQ(r.flags,
+					RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+				SF_CHECK_EQ(r.ack, p.isn + 1);
+				SF_CHECK_EQ(r.dport, 1100 + i);
+				SF_CHECK_EQ(r.optlen, 4);
+				SF_CHECK_EQ(m->data_off, i == 0 ? off :
+					RTE_PKTMBUF_HEADROOM);
+				SF_CHECK_EQ(m->pkt_len, m->data_len);
+			}
+			rte_pktmbuf_free(m);
+			teardown(eng);
+		}
+}
+
 /* VLAN tags of the SYN come back on the SYN-ACK and its retransmission. */
 static void
 test_vlan(void)
@@ -2302,6 +2353,7 @@ main(int argc, char **argv)
 		test_cookie_no_retrans(v6);
 		test_cookie_secret(v6);
 		test_tx_offload(v6);
+		test_reply_in_place(v6);
 	}
 	test_vlan();
 	return sf_test_done("test_syncache");
