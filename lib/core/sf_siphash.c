@@ -21,22 +21,15 @@
 uint64_t
 sf_siphash(const struct sf_siphash_key *key, const void *data, size_t len)
 {
-	/* "somepseudorandomlygeneratedbytes", the paper's constants */
-	uint64_t v0 = key->k[0] ^ 0x736f6d6570736575ULL;
-	uint64_t v1 = key->k[1] ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = key->k[0] ^ 0x6c7967656e657261ULL;
-	uint64_t v3 = key->k[1] ^ 0x7465646279746573ULL;
 	const uint8_t *p = data;
 	size_t left = len;
+	struct sf_sip s;
 	uint64_t m, b;
 
+	sf_sip_init(&s, key);
 	for (; left >= 8; p += 8, left -= 8) {
 		memcpy(&m, p, 8);
-		m = rte_le_to_cpu_64(m);
-		v3 ^= m;
-		SF_SIPROUND(v0, v1, v2, v3);
-		SF_SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
+		sf_sip_block(&s, rte_le_to_cpu_64(m));
 	}
 	/* The last 0..7 bytes, little-endian, under the length byte. */
 	b = (uint64_t)len << 56;
@@ -69,16 +62,7 @@ sf_siphash(const struct sf_siphash_key *key, const void *data, size_t len)
 	default:
 		break;
 	}
-	v3 ^= b;
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	v0 ^= b;
-	v2 ^= 0xff;
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	return sf_sip_last(&s, b);
 }
 
 void

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include <rte_byteorder.h>
+#include <rte_common.h>
 
 struct sf_siphash_key {
 	uint64_t k[2];
@@ -39,42 +40,66 @@ sf_rotl64(uint64_t x, unsigned int b)
 	v2 += v1; v1 = sf_rotl64(v1, 17); v1 ^= v2; v2 = sf_rotl64(v2, 32); \
 } while (0)
 
+/* SipHash-2-4's state, and its three steps, for both entry points. */
+struct sf_sip {
+	uint64_t v0, v1, v2, v3;
+};
+
+static __rte_always_inline void
+sf_sip_init(struct sf_sip *s, const struct sf_siphash_key *key)
+{
+	/* "somepseudorandomlygeneratedbytes", the paper's constants */
+	s->v0 = key->k[0] ^ 0x736f6d6570736575ULL;
+	s->v1 = key->k[1] ^ 0x646f72616e646f6dULL;
+	s->v2 = key->k[0] ^ 0x6c7967656e657261ULL;
+	s->v3 = key->k[1] ^ 0x7465646279746573ULL;
+}
+
+/* One 8-byte block m (little-endian), two compression rounds. */
+static __rte_always_inline void
+sf_sip_block(struct sf_sip *s, uint64_t m)
+{
+	s->v3 ^= m;
+	SF_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SF_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	s->v0 ^= m;
+}
+
 /*
- * The same function for a message the caller holds as words: n 64-bit
- * blocks m[] (each the little-endian reading of 8 message bytes), then
- * last, the final block (the 0..7 remaining bytes, little-endian, under
- * the message length in the top byte). sf_siphash() over those bytes
- * gives the same value. Inline, so that a constant n unrolls and a short
- * fixed-size message pays for its rounds alone: no length loop, no tail
- * switch.
+ * The final block (the 0..7 remaining bytes, little-endian, under the
+ * message length in the top byte), then the four finalisation rounds.
  */
-static inline uint64_t
+static __rte_always_inline uint64_t
+sf_sip_last(struct sf_sip *s, uint64_t last)
+{
+	sf_sip_block(s, last);
+	s->v2 ^= 0xff;
+	SF_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SF_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SF_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SF_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
+
+/*
+ * sf_siphash() for a message the caller holds as words: n 64-bit blocks
+ * m[] (each the little-endian reading of 8 message bytes), then last,
+ * the final block as sf_sip_last() takes it. sf_siphash() over those
+ * bytes gives the same value. Inline, so that a constant n unrolls and
+ * a short fixed-size message pays for its rounds alone: no length loop,
+ * no tail switch.
+ */
+static __rte_always_inline uint64_t
 sf_siphash_words(const struct sf_siphash_key *key, const uint64_t *m,
 		unsigned int n, uint64_t last)
 {
-	/* "somepseudorandomlygeneratedbytes", the paper's constants */
-	uint64_t v0 = key->k[0] ^ 0x736f6d6570736575ULL;
-	uint64_t v1 = key->k[1] ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = key->k[0] ^ 0x6c7967656e657261ULL;
-	uint64_t v3 = key->k[1] ^ 0x7465646279746573ULL;
+	struct sf_sip s;
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		v3 ^= m[i];
-		SF_SIPROUND(v0, v1, v2, v3);
-		SF_SIPROUND(v0, v1, v2, v3);
-		v0 ^= m[i];
-	}
-	v3 ^= last;
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	v0 ^= last;
-	v2 ^= 0xff;
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	sf_sip_init(&s, key);
+	for (i = 0; i < n; i++)
+		sf_sip_block(&s, m[i]);
+	return sf_sip_last(&s, last);
 }
 
 /*
