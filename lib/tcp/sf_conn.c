@@ -461,7 +461,7 @@ sf_conn_reply(struct sf_wtcp *wt, const struct sf_port *pt,
 	struct sf_tcp_out o;
 
 	sf_conn_out(wt, c, seq, flags, &o);
-	return sf_tcp_reply(wt, pt, s, NULL, &o);
+	return sf_tcp_reply(wt, pt, s, &o);
 }
 
 /*

@@ -351,7 +351,7 @@ sf_syncache_cookie(struct sf_wtcp *wt, const struct sf_port *pt,
 	sf_count(&wt->wt_net, SF_CNT_syncookies_sent);
 	sf_lcount(wt, ls->ls_id, SF_LCNT_syncookies_sent);
 	sf_req_synack(wt, pt, &rq, s->sg_key.fk_family, &o);
-	v = sf_tcp_reply(wt, pt, s, NULL, &o);
+	v = sf_tcp_reply(wt, pt, s, &o);
 	if (v == SF_VERDICT_TX)
 		sf_count(&wt->wt_net, SF_CNT_synack_sent);
 	return v;
@@ -453,7 +453,7 @@ sf_syncache_add(struct sf_wtcp *wt, const struct sf_port *pt,
 	sf_count(&wt->wt_net, SF_CNT_syn_recv);
 	sf_lcount(wt, ls->ls_id, SF_LCNT_syn_recv);
 	/* Back where the SYN came from: rq_l2, kept for the retransmits. */
-	if (sf_tcp_reply(wt, pt, s, NULL, &o) != SF_VERDICT_TX)
+	if (sf_tcp_reply(wt, pt, s, &o) != SF_VERDICT_TX)
 		return SF_VERDICT_DROP;  /* counted; the timer resends */
 	sf_count(&wt->wt_net, SF_CNT_synack_sent);
 	return SF_VERDICT_TX;
@@ -683,7 +683,7 @@ sf_req_dup_syn(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 	sf_twheel_arm(&wt->wt_tw, id,
 		wt->wt_net.nt_now + sf_req_rto(ls, rq->rq_retrans));
 	sf_req_synack(wt, pt, rq, s->sg_key.fk_family, &o);
-	v = sf_tcp_reply(wt, pt, s, NULL, &o);
+	v = sf_tcp_reply(wt, pt, s, &o);
 	if (v == SF_VERDICT_TX) {
 		sf_count(&wt->wt_net, SF_CNT_synack_sent);
 		sf_count(&wt->wt_net, SF_CNT_synack_retrans);
@@ -759,7 +759,7 @@ sf_syncache_input(struct sf_wtcp *wt, const struct sf_port *pt,
 	if ((flg & SF_TH_ACK) && s->sg_ack != rq->rq_iss + 1) {
 		if (flg & SF_TH_RST)
 			return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_req_bad_ack);
-		return sf_tcp_reply(wt, pt, s, NULL,
+		return sf_tcp_reply(wt, pt, s,
 			&(struct sf_tcp_out){ .seq = s->sg_ack,
 					      .flags = SF_TH_RST });
 	}
@@ -778,7 +778,7 @@ sf_syncache_input(struct sf_wtcp *wt, const struct sf_port *pt,
 			return sf_drop(&wt->wt_net, SF_CNT_drop_tcp_req_oow);
 		rq->rq_last_tx = wt->wt_net.nt_now;
 		sf_req_ack(wt, rq, &o);
-		return sf_tcp_reply(wt, pt, s, NULL, &o);
+		return sf_tcp_reply(wt, pt, s, &o);
 	}
 
 	/* RFC 7323 4.3: remember the TSval of an in-sequence segment. */

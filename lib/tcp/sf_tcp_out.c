@@ -4,10 +4,11 @@
 
 /*
  * Building the TCP segments synfront sends: SYN-ACKs, RSTs, ACKs and
- * FINs. Every segment is written whole, L2 to TCP options, from the flow
- * key and the peer's L2 identity, into either the frame it answers
- * (reused in place, no allocation) or a fresh mbuf (timers, application
- * actions). IPv4 goes out with DF, ID 0 (RFC 6864 4.1: the ID of an
+ * FINs. A reply to a frame is written over it where it lies, its L2
+ * header turned round and the IP and TCP headers written whole (no
+ * allocation); any other segment (timers, application actions) is
+ * written whole, L2 to TCP options, from the flow key and the peer's L2
+ * identity into a fresh mbuf. IPv4 goes out with DF, ID 0 (RFC 6864 4.1: the ID of an
  * atomic datagram has no meaning) and TTL 64; IPv6 with hop limit 64,
  * both Linux's defaults.
  */
@@ -187,9 +188,10 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
  * o written over the frame it answers, sent back where it came from: the
  * frame's L2 header turns round in place (its source becomes the
  * destination, the port's MAC the source; VLAN tags and ethertype stay
- * as they came), which is what sf_l2peer_from_frame() and sf_tcp_build()
- * would write, without taking the header apart and writing it again.
- * The frame stays where the PMD put it (its headroom kept).
+ * as they came), without taking the header apart and writing it again.
+ * One difference from sf_l2peer_from_frame() + sf_tcp_build(), which
+ * write 0x8100 for an inner tag: an inner tag keeps the TPID it came
+ * with. The frame stays where the PMD put it (its headroom kept).
  */
 static int
 sf_tcp_build_back(struct rte_mbuf *m, const struct sf_port *pt,
@@ -295,31 +297,27 @@ sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o)
 }
 
 /*
- * Answer s in place with o: the frame becomes the reply. It goes to l2,
- * or to the L2 source of the frame when l2 is NULL (SPEC 1: replies go
- * back where the frame they answer came from).
+ * Answer s in place with o: the frame becomes the reply, sent back to the
+ * L2 source of the frame (SPEC 1: replies go back where the frame they
+ * answer came from).
  */
 enum sf_verdict
 sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt, struct sf_seg *s,
-		const struct sf_l2peer *l2, const struct sf_tcp_out *o)
+		const struct sf_tcp_out *o)
 {
 	struct sf_l2peer src;
-	int rc = -1;
 
 	/*
 	 * The key lives in s, not in the frame being overwritten. A frame
 	 * the PMD put too close to its buffer's end for the reply is
 	 * answered from the headroom, its L2 header taken apart first.
 	 */
-	if (l2 == NULL) {
-		rc = sf_tcp_build_back(s->sg_m, pt, s->sg_p, &s->sg_key, o);
-		if (rc != 0) {
-			sf_l2peer_from_frame(s->sg_m, s->sg_p, &src);
-			l2 = &src;
-		}
+	if (sf_tcp_build_back(s->sg_m, pt, s->sg_p, &s->sg_key, o) != 0) {
+		sf_l2peer_from_frame(s->sg_m, s->sg_p, &src);
+		if (sf_tcp_build(s->sg_m, pt, &src, &s->sg_key, o) != 0)
+			return sf_drop(&wt->wt_net,
+				SF_CNT_drop_reply_no_room);
 	}
-	if (rc != 0 && sf_tcp_build(s->sg_m, pt, l2, &s->sg_key, o) != 0)
-		return sf_drop(&wt->wt_net, SF_CNT_drop_reply_no_room);
 	if (o->flags & SF_TH_RST)
 		sf_count(&wt->wt_net, SF_CNT_out_rsts);
 	return SF_VERDICT_TX;
@@ -357,7 +355,7 @@ sf_tcp_reply_rst(struct sf_wtcp *wt, const struct sf_port *pt,
 	struct sf_tcp_out o;
 
 	sf_tcp_rst_for(s, &o);
-	return sf_tcp_reply(wt, pt, s, NULL, &o);
+	return sf_tcp_reply(wt, pt, s, &o);
 }
 
 /* <nop, nop, TS> as Linux puts on every segment after the SYN. */
