@@ -145,8 +145,8 @@ def table(R):
         hs += f"; 2 workers: {fmt(e2['cookie_handshakes_mps'])} / " \
               f"{fmt(e2['stateful_handshakes_mps'])} M/s"
     row("Engine only, full handshakes to the accept callback",
-        f"≥ {T.get('cookie_handshakes_mps', T['handshakes_mps'])} M/s "
-        f"cookie, ≥ {T.get('stateful_handshakes_mps', T['handshakes_mps'])}"
+        f"≥ {T.get('cookie_handshakes_mps', T.get('handshakes_mps'))} M/s "
+        f"cookie, ≥ {T.get('stateful_handshakes_mps', T.get('handshakes_mps'))}"
         f" M/s stateful", hs)
     if all(p in ins for p in ("cookie_syn", "stateful_syn", "cookie_ack",
                               "stateful_ack")) and "instr_ack" in T:
@@ -221,7 +221,9 @@ def table(R):
     W = S.get("sweep")
     if W:
         def cap(mode):
-            c = W.get(mode, {}).get("capacity_pps")
+            if mode not in W:
+                return "not measured"
+            c = W[mode]["capacity_pps"]
             return "none" if c is None else f"{c / 1e6:.2f} M/s"
         row("Two processes over net_memif: full handshakes, capacity (the "
             "highest offered SYN rate with ≥ 99.9 % completed; SYN queue "
@@ -417,12 +419,13 @@ def baseline(R):
            "|---|---|---|---|---|---|---|---|---|"]
     for ph, x in B["phases"].items():
         flag = "" if x["valid"] else " (NOT VALID)"
+        chg = f"{100 * (x['ir_new'] / x['ir_old'] - 1):+.0f} %" \
+            if x["ir_old"] else "n/a"
         out.append(f"| {ph}{flag} | {x['ir_old']:,.0f} | "
-                   f"{x['ir_new']:,.0f} | "
-                   f"{100 * (x['ir_new'] / x['ir_old'] - 1):+.0f} % | "
+                   f"{x['ir_new']:,.0f} | {chg} | "
                    f"{x['mpps_old']:.2f} | {x['mpps_new']:.2f} | "
                    f"{x['cycles_old']:.0f} | {x['cycles_new']:.0f} | "
-                   f"×{x['ratio']:.2f} |")
+                   f"{'n/a' if x['ratio'] is None else '×' + format(x['ratio'], '.2f')} |")
     return "\n".join(out)
 
 

@@ -595,7 +595,7 @@ class Bench:
                                       for x in runs["old"]]),
                 "cycles_new": median([x[ph]["cycles_per_pkt"]
                                       for x in runs["new"]]),
-                "ratio": median([b / a for a, b in zip(o, w)]),
+                "ratio": median([b / a for a, b in zip(o, w) if a > 0]),
                 "valid": all(x[ph]["valid"] for x in
                              runs["old"] + runs["new"])}
         return res
