@@ -86,16 +86,31 @@ sf_ftab_fini(struct sf_ftab *ft)
 	memset(ft, 0, sizeof(*ft));
 }
 
-/* The first empty slot of b, or -1. */
-static inline int
-sf_ftab_empty_slot(const struct sf_ftab_bkt *b)
+/*
+ * The slots of b that hold position word v (0: empty), as a bit mask:
+ * eight compares at once, so that an insert or a delete costs the same
+ * whichever slot it meets (a scan's cost followed the bucket's load, and
+ * with it the hash key drawn at start).
+ */
+static inline unsigned int
+sf_ftab_pos_match(const struct sf_ftab_bkt *b, uint32_t v)
 {
-	unsigned int i;
+#ifdef __SSE2__
+	const __m128i *p = (const __m128i *)(const void *)b->fb_pos;
+	__m128i x = _mm_set1_epi32((int)v);
+	__m128i lo = _mm_cmpeq_epi32(_mm_load_si128(p), x);
+	__m128i hi = _mm_cmpeq_epi32(_mm_load_si128(p + 1), x);
+
+	/* Lanes of 32 bits packed to 16, then to bytes: a bit per slot. */
+	return (unsigned int)_mm_movemask_epi8(_mm_packs_epi16(
+		_mm_packs_epi32(lo, hi), _mm_setzero_si128()));
+#else
+	unsigned int i, m = 0;
 
 	for (i = 0; i < SF_FTAB_BKT; i++)
-		if (b->fb_pos[i] == 0)
-			return (int)i;
-	return -1;
+		m |= (unsigned int)(b->fb_pos[i] == v) << i;
+	return m;
+#endif
 }
 
 /*
@@ -108,7 +123,7 @@ sf_ftab_add(struct sf_ftab *ft, const struct sf_flow_key *k, uint32_t hash)
 {
 	struct sf_ftab_bkt *b;
 	uint32_t pos, bi;
-	int slot;
+	unsigned int m, slot;
 
 	if (ft->ft_nb_free == 0)
 		return -ENOSPC;
@@ -117,12 +132,13 @@ sf_ftab_add(struct sf_ftab *ft, const struct sf_flow_key *k, uint32_t hash)
 	/* Slots outnumber positions: this ends within the table. */
 	for (;;) {
 		b = &ft->ft_bkt[bi];
-		slot = sf_ftab_empty_slot(b);
-		if (slot >= 0)
+		m = sf_ftab_pos_match(b, 0);
+		if (m != 0)
 			break;
 		b->fb_over++;
 		bi = (bi + 1) & ft->ft_mask;
 	}
+	slot = (unsigned int)__builtin_ctz(m);
 	b->fb_sig[slot] = (uint16_t)hash;
 	b->fb_pos[slot] = pos + 1;
 	ft->ft_keys[pos] = *k;
@@ -137,7 +153,7 @@ sf_ftab_del(struct sf_ftab *ft, uint32_t pos)
 {
 	struct sf_ftab_bkt *b;
 	uint32_t bi;
-	unsigned int i;
+	unsigned int i, m;
 
 	if (sf_ftab_key(ft, pos) == NULL)
 		return;
@@ -145,13 +161,13 @@ sf_ftab_del(struct sf_ftab *ft, uint32_t pos)
 	/* Its home, then on: undo the counts its insert made on the way. */
 	for (;;) {
 		b = &ft->ft_bkt[bi];
-		for (i = 0; i < SF_FTAB_BKT; i++)
-			if (b->fb_pos[i] == pos + 1)
-				goto found;
+		m = sf_ftab_pos_match(b, pos + 1);
+		if (m != 0)
+			break;
 		b->fb_over--;
 		bi = (bi + 1) & ft->ft_mask;
 	}
-found:
+	i = (unsigned int)__builtin_ctz(m);
 	b->fb_pos[i] = 0;
 	b->fb_sig[i] = 0;
 	ft->ft_keys[pos].fk_family = 0;
