@@ -70,7 +70,7 @@ sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
  * header is l2_len bytes: the mbuf offload flags they need (0 when the
  * sums were done here). The frame holds l3 + l4 bytes from l3.
  */
-static inline uint64_t
+static __rte_always_inline uint64_t
 sf_tcp_write_l34(uint8_t *l3, const struct sf_port *pt,
 		const struct sf_flow_key *k, const struct sf_tcp_out *o,
 		uint16_t l3_len, uint16_t l4_len)
