@@ -118,7 +118,7 @@ sf_ftab_pos_match(const struct sf_ftab_bkt *b, uint32_t v)
  * of one flow would shadow the first). Returns its position, or -ENOSPC
  * when every position is taken.
  */
-int32_t
+__rte_always_inline int32_t
 sf_ftab_add(struct sf_ftab *ft, const struct sf_flow_key *k, uint32_t hash)
 {
 	struct sf_ftab_bkt *b;

@@ -58,7 +58,7 @@ sf_twheel_unlink(struct sf_twheel *tw, uint32_t id)
 	tw->tw_armed--;
 }
 
-void
+__rte_always_inline void
 sf_twheel_arm(struct sf_twheel *tw, uint32_t id, uint32_t expire)
 {
 	struct sf_tnode *n = &tw->tw_node[id];

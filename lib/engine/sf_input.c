@@ -23,7 +23,7 @@
  * here, the rest in the TCP engine. Every segment that passes the bounds
  * ends in exactly one of tcp_replied, tcp_absorbed or a drop counter.
  */
-static enum sf_verdict
+static __rte_always_inline enum sf_verdict
 sf_input_tcp(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct rte_mbuf *m, struct sf_pkt *p)
 {

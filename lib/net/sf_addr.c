@@ -125,7 +125,7 @@ sf_addr_format(const struct sf_addr *a, char *buf, size_t len)
 	return buf;
 }
 
-bool
+__rte_always_inline bool
 sf_port_owns_v4(const struct sf_port *pt, uint32_t a)
 {
 	unsigned int i;
@@ -174,7 +174,7 @@ sf_port_owns_v6_snm(const struct sf_port *pt, const uint8_t *a)
  * limited broadcast. Linux drops the same set in ip_route_input_slow()
  * (martian source).
  */
-bool
+__rte_always_inline bool
 sf_v4_is_martian_src(uint32_t a)
 {
 	uint32_t h = rte_be_to_cpu_32(a);
@@ -190,7 +190,7 @@ sf_v4_is_martian_src(uint32_t a)
  * fib_validate_source() refuses them. The host masks are computed when
  * the address is added, so this is masks and compares on the fast path.
  */
-bool
+__rte_always_inline bool
 sf_port_v4_is_bcast(const struct sf_port *pt, uint32_t a)
 {
 	unsigned int i;

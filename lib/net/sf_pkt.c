@@ -14,7 +14,7 @@
 #include "sf_cksum.h"
 #include "sf_pkt.h"
 
-enum sf_counter
+__rte_always_inline enum sf_counter
 sf_pkt_parse_l2(const struct rte_mbuf *m,
 		const struct rte_ether_addr *port_mac, struct sf_pkt *p)
 {
@@ -67,7 +67,7 @@ sf_pkt_trim(struct rte_mbuf *m, uint32_t want)
 		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - want);
 }
 
-enum sf_counter
+__rte_always_inline enum sf_counter
 sf_pkt_parse_ip4(struct rte_mbuf *m, struct sf_pkt *p, bool verify_csum)
 {
 	const struct rte_ipv4_hdr *ip;

@@ -220,7 +220,7 @@ sf_conn_release(struct sf_wtcp *wt, struct sf_conn *c)
 			wt->wt_lconns[c->cn_listener] - 1, __ATOMIC_RELEASE);
 }
 
-struct sf_conn *
+__rte_always_inline struct sf_conn *
 sf_conn_new(struct sf_wtcp *wt, const struct sf_flow_key *k, uint32_t h)
 {
 	int32_t pos = sf_ftab_add(&wt->wt_conntab, k, h);
@@ -780,7 +780,7 @@ sf_conn_unaccepted(struct sf_wtcp *wt, const struct sf_port *pt,
  * inet_csk_complete_hashdance()): a connection, counted, then accepted
  * inline, handed to an application context, or queued.
  */
-enum sf_verdict
+__rte_always_inline enum sf_verdict
 sf_conn_establish(struct sf_wtcp *wt, const struct sf_port *pt,
 		const struct sf_req *rq, struct sf_seg *s)
 {
@@ -1720,7 +1720,7 @@ sf_conn_get_user(const struct sf_conn *c)
 	return c->cn_user;
 }
 
-void
+__rte_always_inline void
 sf_conn_get_info(const struct sf_conn *c, struct sf_conn_info *ci)
 {
 	const struct sf_flow_key *k =

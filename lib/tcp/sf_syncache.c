@@ -146,7 +146,7 @@ sf_syncache_fini(struct sf_wtcp *wt)
 }
 
 /* The SYN-ACK of a request, first or retransmitted. */
-static void
+static __rte_always_inline void
 sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
 		const struct sf_req *rq, uint8_t family, struct sf_tcp_out *o)
 {
@@ -266,7 +266,7 @@ sf_listen_overflow(struct sf_wtcp *wt, struct sf_listener *ls, bool reserve)
  * A request as the SYN s asks for it (tcp_openreq_init()): the peer's
  * ISN, MSS and options, granted as far as the listener allows.
  */
-static void
+static __rte_always_inline void
 sf_req_from_syn(struct sf_wtcp *wt, const struct sf_listener *ls,
 		const struct sf_seg *s, struct sf_req *rq)
 {
@@ -471,7 +471,7 @@ enum sf_third_ack {
  * alike (tcp_check_req() from "child = syn_recv_sock()" on): defer
  * accept, the accept queue, then the connection and on_accept.
  */
-static enum sf_verdict
+static __rte_always_inline enum sf_verdict
 sf_third_ack(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, const struct sf_req *rq,
 		struct sf_seg *s, enum sf_third_ack *ta)

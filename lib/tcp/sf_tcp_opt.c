@@ -106,7 +106,7 @@ sf_tcp_opts_sack(const uint8_t *opt, uint16_t len, const uint8_t **blk)
 	return 0;
 }
 
-bool
+__rte_always_inline bool
 sf_tcp_opts_parse(const uint8_t *opt, uint16_t len, bool syn,
 		struct sf_tcp_opts *out)
 {
@@ -151,7 +151,7 @@ sf_put32(uint8_t *p, uint32_t v)
  * Every option group of a SYN-ACK is one 32-bit word (kind, length and
  * value, or NOPs before), stored whole in network order.
  */
-uint16_t
+__rte_always_inline uint16_t
 sf_tcp_opts_build_synack(uint8_t *buf, const struct sf_tcp_opts *o)
 {
 	uint8_t *p = buf;
