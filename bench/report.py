@@ -226,8 +226,8 @@ def table(R):
             c = W[mode]["capacity_pps"]
             return "none" if c is None else f"{c / 1e6:.2f} M/s"
         row("Two processes over net_memif: full handshakes, capacity (the "
-            "highest offered SYN rate with ≥ 99.9 % completed; SYN queue "
-            "16,384)", "",
+            "highest offered SYN rate with no drop and ≥ 99.5 % completed; "
+            "SYN queue 16,384)", "",
             f"stateful **{cap('stateful')}**, cookies once the queue is "
             f"full **{cap('cookies_on_overflow')}**, cookies always "
             f"**{cap('cookies')}**; unpaced: "
@@ -408,7 +408,7 @@ def baseline(R):
         return "No old binary in this run (make bench BENCH_BASE=REV)."
     rev = B.get("rev") or B["binary"]
     out = [f"sf_bench of commit `{rev}` (old, built by bench/baseline.sh "
-           f"with that tree's defaults) against this build's (new). "
+           f"as that commit's Makefile set its build up) against this build's (new). "
            f"Instructions per packet in sf_worker_poll under callgrind "
            f"({R['params']['cg_n']} flows); time from "
            f"{R['params']['rounds']} pairs of runs, old and new "
@@ -442,7 +442,7 @@ def sweep(R):
            f"over memif, --syn-backlog 16384, "
            f"{R['params']['sweep_secs']:g} s per rate; the last rate is "
            f"unpaced. Complete: connections accepted / SYNs offered; "
-           f"capacity: the highest offered rate with ≥ 99.9 % complete. "
+           f"capacity: the highest offered rate at which synfront dropped nothing and ≥ 99.5 % completed. "
            f"Answers lost: third ACKs the generator could not send (the "
            f"ring to synfront full).", ""]
     for mode, x in W.items():
