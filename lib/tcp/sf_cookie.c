@@ -83,15 +83,17 @@ sf_cookie_lowmask(bool ts)
 /*
  * The MAC input, in network byte order so that nodes of any endianness
  * compute the same MAC: our peer's address and ours (4 or 16 bytes
- * each), the peer's port and ours, the client ISN, our TSval (0 without
- * timestamps) and the fields word. IPv4 and IPv6 messages differ in
- * length, which SipHash mixes in, so they cannot collide.
+ * each), the peer's port and ours, the client ISN and the fields word
+ * (every option bit, whichever layout carries it, and the layout flag).
+ * IPv4 and IPv6 messages differ in length, which SipHash mixes in, so
+ * they cannot collide. The 64-bit output is the cookie's whole secret:
+ * its high half the MAC, its low half the flow's TSval offset.
  */
-static uint32_t
+static uint64_t
 sf_cookie_mac(const struct sf_siphash_key *key, const struct sf_flow_key *k,
-		uint32_t irs, uint32_t tsval, uint32_t fields)
+		uint32_t irs, uint32_t fields)
 {
-	uint32_t msg[12];
+	uint32_t msg[11];
 	uint32_t *p = msg;
 	uint32_t ports;
 
@@ -100,26 +102,23 @@ sf_cookie_mac(const struct sf_siphash_key *key, const struct sf_flow_key *k,
 		"the two ports are copied as one word");
 	memcpy(&ports, &k->fk_rport, 4);    /* rport, lport */
 	if (k->fk_family == AF_INET) {
-		/* The same 24 bytes as below, handed over as three words. */
-		uint64_t m[3] = {
+		/* The same 20 bytes as below: two words and the last. */
+		uint64_t m[2] = {
 			sf_siphash_pair(k->fk_raddr[0], k->fk_laddr[0]),
 			sf_siphash_pair(ports, rte_cpu_to_be_32(irs)),
-			sf_siphash_pair(rte_cpu_to_be_32(tsval),
-				rte_cpu_to_be_32(fields)),
 		};
 
-		return (uint32_t)(sf_siphash_words(key, m, 3,
-			(uint64_t)24 << 56) >> 32);
+		return sf_siphash_words(key, m, 2,
+			sf_siphash_pair(rte_cpu_to_be_32(fields), 0) |
+			(uint64_t)20 << 56);
 	}
 	memcpy(p, k->fk_raddr, 16);
 	memcpy(p + 4, k->fk_laddr, 16);
 	p += 8;
 	*p++ = ports;
 	*p++ = rte_cpu_to_be_32(irs);
-	*p++ = rte_cpu_to_be_32(tsval);
 	*p++ = rte_cpu_to_be_32(fields);
-	return (uint32_t)(sf_siphash(key, msg,
-		(size_t)(p - msg) * sizeof(*p)) >> 32);
+	return sf_siphash(key, msg, (size_t)(p - msg) * sizeof(*p));
 }
 
 /* K(t): the period secret, two SipHash outputs under the master. */
@@ -264,31 +263,31 @@ sf_cookie_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		uint32_t irs, const struct sf_tcp_neg *ng, uint32_t *tsval)
 {
 	bool with_ts = ng->ng_flags & SF_CONN_F_TS;
-	bool sack = ng->ng_flags & SF_CONN_F_SACK;
-	bool ecn = ng->ng_flags & SF_CONN_F_ECN;
-	uint32_t fields, opt, ts = 0, mac;
+	uint32_t fields, opt;
+	uint64_t h;
 
 	sf_cookie_sync(ck);
-	fields = (ck->ck_t & SF_CK_T_MASK) |
-		sf_cookie_mss_index(k->fk_family, ng->ng_mss) << SF_CK_MSS_SHIFT;
 	opt = (ng->ng_flags & SF_CONN_F_WSCALE) ?
 		(ng->ng_snd_wscale & SF_CK_WS_MASK) : SF_COOKIE_WS_NONE;
+	opt |= (ng->ng_flags & SF_CONN_F_SACK ? SF_CK_TS_SACK : 0) |
+		(ng->ng_flags & SF_CONN_F_ECN ? SF_CK_TS_ECN : 0);
+	fields = (ck->ck_t & SF_CK_T_MASK) |
+		sf_cookie_mss_index(k->fk_family, ng->ng_mss) << SF_CK_MSS_SHIFT |
+		opt << SF_CK_WS_SHIFT;
+	h = sf_cookie_mac(sf_cookie_pkey(ck, 0, ck->ck_t), k, irs,
+		fields | (with_ts ? SF_CK_LAYOUT_TS : 0));
 	if (with_ts) {
-		uint32_t clk = *tsval;
+		/* The flow's clock: ours plus the output's low half. */
+		uint32_t clk = *tsval + (uint32_t)h;
+		uint32_t ts = (clk & ~SF_CK_OPT_MASK) | opt;
 
-		opt |= (sack ? SF_CK_TS_SACK : 0) | (ecn ? SF_CK_TS_ECN : 0);
-		ts = (clk & ~((1u << SF_CK_TS_BITS) - 1)) | opt;
 		/* Never ahead of the clock the connection continues. */
 		if (SF_SEQ_GT(ts, clk))
 			ts -= 1u << SF_CK_TS_BITS;
 		*tsval = ts;
-	} else {
-		fields |= opt << SF_CK_WS_SHIFT |
-			(sack ? SF_CK_SACK : 0) | (ecn ? SF_CK_ECN : 0);
 	}
-	mac = sf_cookie_mac(sf_cookie_pkey(ck, 0, ck->ck_t), k, irs, ts,
-		fields | (with_ts ? SF_CK_LAYOUT_TS : 0));
-	return (mac & ~sf_cookie_lowmask(with_ts)) | fields;
+	return ((uint32_t)(h >> 32) & ~sf_cookie_lowmask(with_ts)) |
+		(fields & sf_cookie_lowmask(with_ts));
 }
 
 int
@@ -296,11 +295,12 @@ sf_cookie_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		uint32_t irs, uint32_t iss, bool ts, uint32_t tsecr,
 		struct sf_tcp_neg *out)
 {
-	uint32_t low = sf_cookie_lowmask(ts);
 	uint32_t mask = ts ? ck->ck_mask_ts : ck->ck_mask_nots;
-	uint32_t fields = iss & low;
-	uint32_t in = fields | (ts ? SF_CK_LAYOUT_TS : 0);
-	uint32_t cand[2], t, opt, ws;
+	/* Layout: the options in the TSval we sent, or in the ISN. */
+	uint32_t opt = (ts ? tsecr : iss >> SF_CK_WS_SHIFT) & SF_CK_OPT_MASK;
+	uint32_t in = (iss & SF_CK_T_MSS_MASK) | opt << SF_CK_WS_SHIFT |
+		(ts ? SF_CK_LAYOUT_TS : 0);
+	uint32_t cand[2], t, ws;
 	unsigned int nc = 0, m, i, nm;
 
 	sf_cookie_sync(ck);
@@ -320,16 +320,14 @@ sf_cookie_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		2 : 1;
 	for (m = 0; m < nm; m++)
 		for (i = 0; i < nc; i++) {
-			uint32_t mac = sf_cookie_mac(sf_cookie_pkey(ck, m,
-				cand[i]), k, irs, ts ? tsecr : 0, in);
+			uint32_t mac = (uint32_t)(sf_cookie_mac(
+				sf_cookie_pkey(ck, m, cand[i]), k, irs, in) >> 32);
 
 			if (((mac ^ iss) & mask) == 0)
 				goto valid;
 		}
 	return -EBADMSG;
 valid:
-	/* Layout: the options in the TSval we sent, or in the ISN. */
-	opt = ts ? tsecr : iss >> SF_CK_WS_SHIFT;
 	ws = opt & SF_CK_WS_MASK;
 	out->ng_mss = sf_cookie_mss_value(k->fk_family,
 		(iss >> SF_CK_MSS_SHIFT) & SF_CK_MSS_MASK);
@@ -337,9 +335,9 @@ valid:
 	out->ng_rcv_wscale = 0;
 	out->ng_flags = (ts ? SF_CONN_F_TS : 0) |
 		(ws != SF_COOKIE_WS_NONE ? SF_CONN_F_WSCALE : 0);
-	if (ts ? (tsecr & SF_CK_TS_SACK) : (iss & SF_CK_SACK))
+	if (opt & SF_CK_TS_SACK)
 		out->ng_flags |= SF_CONN_F_SACK;
-	if (ts ? (tsecr & SF_CK_TS_ECN) : (iss & SF_CK_ECN))
+	if (opt & SF_CK_TS_ECN)
 		out->ng_flags |= SF_CONN_F_ECN;
 	return 0;
 }

@@ -12,16 +12,17 @@
  * proves the client can receive at its address. Private header.
  *
  * The MAC. SipHash-2-4 under a per-period key K(t), over the 4-tuple,
- * the client's ISN, our TSval (timestamp layout) and the encoded option
- * bits with the layout flag, all in network byte order:
+ * the client's ISN and the fields word (every option bit, whichever
+ * layout carries it, with the layout flag), all in network byte order:
  *
- *   MAC = SipHash-2-4(K(t), raddr | laddr | rport | lport | irs | tsval |
- *                           fields)
+ *   H = SipHash-2-4(K(t), raddr | laddr | rport | lport | irs | fields)
  *
- * (addresses 4 or 16 bytes, ports 2, the rest 4; tsval 0 without
- * timestamps; fields = the ISN's low bits, bit 31 set in the timestamp
- * layout), of which the high 32 bits are kept with the bits the fields
- * occupy masked off (not shifted). t is the number of the
+ * (addresses 4 or 16 bytes, ports 2, the rest 4; fields = T | MSS << 1 |
+ * WS << 4 | SACK << 8 | ECN << 9, bit 31 set in the timestamp layout).
+ * The MAC is H's high 32 bits with the bits the ISN's fields occupy
+ * masked off (not shifted); H's low 32 bits are the flow's TSval offset
+ * (our TSval = our ms clock + offset, the options in its low 6 bits), so
+ * one SipHash makes the whole SYN-ACK. t is the number of the
  * SF_COOKIE_PERIOD_MS period of the wall clock (UTC ms since the epoch),
  * K(t) = SipHash(master, "sfcookie" | t | 0 0 0 0) as k0 and
  * SipHash(master, "sfcookie" | t | 0 0 0 1) as k1 (t as 4 bytes,
@@ -41,8 +42,10 @@
  *     the chance doubles for those 2 s of every 60 s.
  * The fields in the low bits are in clear (MSS index, window scale, SACK,
  * ECN: what the client sent anyway) but covered by the MAC, so changing
- * them is a guess like any other; so is changing any bit of the TSecr,
- * since our whole TSval is MAC input. The attacker cannot learn K(t)
+ * them is a guess like any other, in the ISN or in the TSecr. The TSecr's
+ * clock bits are not MAC input (nor are they in Linux's cookies): a
+ * client that changes them only moves its own connection's TSval offset,
+ * which continues from its TSecr. The attacker cannot learn K(t)
  * from cookies (SipHash is a PRF) nor aim at a 4-tuple's cookie in
  * advance (the client ISN is input). FreeBSD keeps a 24-bit MAC (2^-24
  * per guess); Linux about 2^-29 (its minute counter must be one of 2 of
@@ -72,7 +75,7 @@
  *   TSval, client sent timestamps (Linux's cookie_init_timestamp()):
  *    31                                           6   5    4   3     0
  *   +----------------------------------------------+---+----+-------+
- *   |        our ms clock for the flow, high bits  |ECN|SACK|  WS   |
+ *   | (our ms clock + H's low half), high bits     |ECN|SACK|  WS   |
  *   +----------------------------------------------+---+----+-------+
  *
  *   T     parity of the period number t
@@ -127,6 +130,8 @@ struct sf_flow_key;
 #define SF_CK_TS_BITS     6                 /* TSval option bits */
 #define SF_CK_TS_SACK     (1u << 4)
 #define SF_CK_TS_ECN      (1u << 5)
+#define SF_CK_OPT_MASK    ((1u << SF_CK_TS_BITS) - 1)  /* WS, SACK, ECN */
+#define SF_CK_T_MSS_MASK  (SF_CK_T_MASK | SF_CK_MSS_MASK << SF_CK_MSS_SHIFT)
 
 
 /*
@@ -198,8 +203,9 @@ uint32_t sf_cookie_keys_update(struct sf_cookie_keys *ck, uint64_t wall_ms);
  * the SYN negotiated, ng: ng_mss (the client's MSS, rounded down to the
  * table), the client's window shift, SACK, ECN and timestamps, which
  * pick the layout (ng_rcv_wscale, ours, is not carried: the listener's
- * at the check). With timestamps, *tsval holds our TSval clock for the
- * flow on entry and the TSval to send on return.
+ * at the check). With timestamps, *tsval holds our ms clock on entry and
+ * the TSval to send on return (the clock plus the cookie's offset, the
+ * options in its low bits).
  */
 uint32_t sf_cookie_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		uint32_t irs, const struct sf_tcp_neg *ng, uint32_t *tsval);

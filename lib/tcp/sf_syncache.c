@@ -330,12 +330,10 @@ sf_syncache_cookie(struct sf_wtcp *wt, const struct sf_port *pt,
 	struct sf_tcp_out o;
 	struct sf_req rq;
 	enum sf_verdict v;
-	uint32_t tsval = 0;
+	uint32_t tsval = wt->wt_net.nt_now;
 
+	/* One SipHash: the cookie's MAC and the flow's TSval offset. */
 	sf_req_from_syn(wt, ls, s, &rq);
-	if (rq.rq_neg.ng_flags & SF_CONN_F_TS)
-		tsval = wt->wt_net.nt_now + sf_ts_offset(sf_flow_prf(
-			&wt->wt_et->et_isn_key, &s->sg_key));
 	rq.rq_iss = sf_cookie_make(&wt->wt_ck, &s->sg_key, s->sg_seq,
 		&rq.rq_neg, &tsval);
 	rq.rq_tsoff = tsval - wt->wt_net.nt_now;

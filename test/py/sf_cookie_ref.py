@@ -10,15 +10,16 @@ the implementation against its specification.
 
 The specification, as this module reads it:
 
-  MAC  = SipHash-2-4(K(t), raddr | laddr | rport | lport | irs | tsval |
-                           fields)
+  H    = SipHash-2-4(K(t), raddr | laddr | rport | lport | irs | fields)
          addresses 4 or 16 bytes, ports 2 bytes, the rest 4 bytes, all in
-         network byte order; r = the peer (the client), l = us; tsval is
-         our TSval in the timestamp layout, 0 otherwise; fields = the
-         ISN's low bits, with bit 31 set in the timestamp layout. The high
-         32 bits of the 64-bit output are kept; the bits below the MAC
-         field (4 with timestamps, 10 without) are cleared and replaced
-         by the fields.
+         network byte order; r = the peer (the client), l = us; fields =
+         T | MSS << 1 | WS << 4 | SACK << 8 | ECN << 9, with bit 31 set in
+         the timestamp layout (the option bits whichever layout carries
+         them). The MAC is the high 32 bits of H, the bits below the MAC
+         field (4 with timestamps, 10 without) cleared and replaced by
+         the ISN's fields; the low 32 bits of H are the flow's TSval
+         offset: the TSval is our ms clock plus that offset, its low 6
+         bits replaced by the options.
   K(t) = (SipHash-2-4(master, "sfcookie" | t | 00 00 00 00),
           SipHash-2-4(master, "sfcookie" | t | 00 00 00 01)) as (k0, k1),
          t as 4 bytes in network byte order.
@@ -29,10 +30,10 @@ The specification, as this module reads it:
   ISN with timestamps:    MAC[31:4] | MSS[3:1] | T[0]
   ISN without timestamps: MAC[31:10] | ECN[9] | SACK[8] | WS[7:4] |
                           MSS[3:1] | T[0]
-  TSval with timestamps:  clock[31:6] | ECN[5] | SACK[4] | WS[3:0], never
-                          ahead of the clock (64 taken off when the option
-                          bits would put it ahead, in sequence-number
-                          arithmetic)
+  TSval with timestamps:  (clock + H[31:0])[31:6] | ECN[5] | SACK[4] |
+                          WS[3:0], never ahead of clock + H[31:0] (64
+                          taken off when the option bits would put it
+                          ahead, in sequence-number arithmetic)
   T = t & 1; MSS = index in the family's table (the largest entry not
   above the client's MSS, entry 0 when all are above it); WS = the
   client's shift 0..14, 15 when it sent no window scale option.
@@ -209,12 +210,11 @@ def _addr(family, a):
                             socket.AF_INET6, a)
 
 
-def mac32(key, family, raddr, laddr, rport, lport, irs, tsval, fields):
-    """The high 32 bits of the SipHash of the MAC input under key."""
+def cookie_hash(key, family, raddr, laddr, rport, lport, irs, fields):
+    """H: the 64-bit SipHash of the cookie input under key."""
     msg = (_addr(family, raddr) + _addr(family, laddr) +
-           struct.pack("!HHIII", rport, lport, irs & M32, tsval & M32,
-                       fields & M32))
-    return siphash24(key[0], key[1], msg) >> 32
+           struct.pack("!HHII", rport, lport, irs & M32, fields & M32))
+    return siphash24(key[0], key[1], msg)
 
 
 def _seq_gt(a, b):
@@ -228,12 +228,12 @@ def _master(secret):
 
 
 def make_cookie(secret, t, family, raddr, laddr, rport, lport, irs, mss,
-                wscale, sack, ecn, ts, tsval_clock=0):
+                wscale, sack, ecn, ts, clock=0):
     """
     The cookie for a SYN from raddr:rport to laddr:lport with client ISN
     irs and the options as granted: mss the client's MSS (None or 0: the
     family's default), wscale 0..14 or None (no option), sack, ecn, ts
-    (bools). tsval_clock: our TSval clock for the flow (ts only).
+    (bools). clock: our ms clock when the SYN-ACK is built (ts only).
 
     Returns (isn, tsval): tsval None without timestamps.
     """
@@ -241,24 +241,28 @@ def make_cookie(secret, t, family, raddr, laddr, rport, lport, irs, mss,
         mss = MSS_DEFAULT[family]
     ws = WS_NONE if wscale is None else wscale
     assert 0 <= ws <= 15
-    fields = (t & 1) | mss_index(family, mss) << 1
-    opt = ws
-    if ts:
-        opt |= (0x10 if sack else 0) | (0x20 if ecn else 0)
-        clk = tsval_clock & M32
-        tsval = (clk & ~((1 << TS_OPT_BITS) - 1) & M32) | opt
-        if _seq_gt(tsval, clk):
-            tsval = (tsval - (1 << TS_OPT_BITS)) & M32
-        low = LOW_BITS_TS
-    else:
-        fields |= opt << 4 | (0x100 if sack else 0) | (0x200 if ecn else 0)
-        tsval = 0
-        low = LOW_BITS_NOTS
-    key = period_key(_master(secret), t)
-    mac = mac32(key, family, raddr, laddr, rport, lport, irs, tsval,
-                fields | (LAYOUT_TS if ts else 0))
-    isn = (mac & ~((1 << low) - 1) & M32) | fields
-    return isn, (tsval if ts else None)
+    opt = ws | (0x10 if sack else 0) | (0x20 if ecn else 0)
+    fields = (t & 1) | mss_index(family, mss) << 1 | opt << 4
+    h = cookie_hash(period_key(_master(secret), t), family, raddr, laddr,
+                    rport, lport, irs, fields | (LAYOUT_TS if ts else 0))
+    low = LOW_BITS_TS if ts else LOW_BITS_NOTS
+    isn = (h >> 32 & ~((1 << low) - 1) & M32) | (fields & ((1 << low) - 1))
+    if not ts:
+        return isn, None
+    clk = (clock + h) & M32          # the flow's clock: offset H[31:0]
+    tsval = (clk & ~((1 << TS_OPT_BITS) - 1) & M32) | opt
+    if _seq_gt(tsval, clk):
+        tsval = (tsval - (1 << TS_OPT_BITS)) & M32
+    return isn, tsval
+
+
+def ts_offset(secret, t, family, raddr, laddr, rport, lport, irs, iss, ts,
+              tsecr=0):
+    """The TSval offset (H[31:0]) a valid cookie's SYN-ACK was built with."""
+    opt = (tsecr if ts else iss >> 4) & 0x3f
+    fields = (iss & 0xf) | opt << 4 | (LAYOUT_TS if ts else 0)
+    return cookie_hash(period_key(_master(secret), t), family, raddr,
+                       laddr, rport, lport, irs, fields) & M32
 
 
 def cookie_periods(iss, t, skew=False):
@@ -279,18 +283,18 @@ def check_cookie(secret, t, family, raddr, laddr, rport, lport, irs, iss,
     """
     low = LOW_BITS_TS if ts else LOW_BITS_NOTS
     lowmask = (1 << low) - 1
-    fields = iss & lowmask
-    tsval = tsecr if ts else 0
+    # The options: in the TSecr (our TSval) or in the ISN.
+    opt = (tsecr if ts else iss >> 4) & 0x3f
+    fields = (iss & 0xf) | opt << 4 | (LAYOUT_TS if ts else 0)
     for tc in cookie_periods(iss, t, skew):
         key = period_key(_master(secret), tc)
-        mac = mac32(key, family, raddr, laddr, rport, lport, irs, tsval,
-                    fields | (LAYOUT_TS if ts else 0))
+        mac = cookie_hash(key, family, raddr, laddr, rport, lport, irs,
+                          fields) >> 32
         if (mac ^ iss) & ~lowmask & M32 == 0:
             break
     else:
         return None
     idx = (iss >> 1) & 7
-    opt = tsecr & 0x3f if ts else (iss >> 4) & 0x3f
     ws = opt & 0xf
     return {"t": tc, "mss_idx": idx, "mss": mss_value(family, idx),
             "wscale": None if ws == WS_NONE else ws,

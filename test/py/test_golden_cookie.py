@@ -28,7 +28,8 @@ layouts, the MSS tables), not from the C.
    byte for byte but for the port, the sequence number, the TSval and the
    checksum; its ISN must be the reference's make_cookie() for a period t
    between the wall clock read before and after the run (with timestamps:
-   for the TSval actually sent, whose low 6 bits must carry the options).
+   the TSval's low 6 bits must carry the options, and the TSval less the
+   reference's offset for the cookie must read as a clock of this run).
    Without timestamps the whole cookie is known in advance, so the third
    ACKs are in the same pcap: valid ones complete (syncookies_recv,
    passive_opens, accepted, the exit JSON's accepted_with; a third ACK
@@ -46,14 +47,14 @@ layouts, the MSS tables), not from the C.
    window moving the edge in, all-old data answered, a RST past the
    edge and segments without ACK, SYN or RST dropped silently).
 
-3. net_tap, with timestamps: our TSval is our clock plus a random
-   per-start offset, so the third ACK is built from the SYN-ACK read back
+3. net_tap, with timestamps: our TSval is our clock (from an unknown
+   start) plus the cookie's offset, so the third ACK is built from the SYN-ACK read back
    (sf_inject.py in the test's namespace, from a spoofed address the
    kernel ignores): the valid one completes (with data: the ACK's TSval
    continues from the cookie's and its window shows the decoded shift),
-   tampered ones (ack + 1, seq + 1, another source port, TSecr with a low
-   or a high bit flipped, no timestamp option) draw a RST and count in
-   syncookies_failed.
+   tampered ones (ack + 1, seq + 1, another source port, TSecr with an
+   option bit flipped, no timestamp option) draw a RST and count in
+   syncookies_failed. (The TSecr's clock bits are not MAC input.)
 
 Disagreements between synfront and the reference fail with the inputs,
 the expected and the received values.
@@ -191,8 +192,11 @@ def test_reference_round_trip_and_tamper():
         if ts:
             assert tsval & 0x3f == (15 if ws is None else ws) | \
                 sack << 4 | ecn << 5
-            assert tsval >> 6 in (clk >> 6, ((clk >> 6) - 1) & 0x3ffffff)
-            assert (clk - tsval) & M32 < 64     # never ahead, < 64 behind
+            # The flow's clock: ours plus the low half of the cookie's H.
+            fc = (clk + ref.ts_offset(SECRET, t, fam, ra, la, rp, lp, irs,
+                                      isn, ts, tsval)) & M32
+            assert tsval >> 6 in (fc >> 6, ((fc >> 6) - 1) & 0x3ffffff)
+            assert (fc - tsval) & M32 < 64      # never ahead, < 64 behind
         else:
             assert tsval is None
             tsval = 0
@@ -207,16 +211,23 @@ def test_reference_round_trip_and_tamper():
                                 isn, ts, tsval) is None
         assert ref.check_cookie(SECRET, t + 2, fam, ra, la, rp, lp, irs,
                                 isn, ts, tsval, skew=True) is None
-        # Any bit of the cookie, the client ISN, the ports, the TSecr.
+        # Any bit of the cookie, the client ISN, the ports, the TSecr's
+        # options; its clock bits are not MAC input (only the option
+        # bits are, as in Linux): they validate.
         bit = 1 << rnd.randrange(32)
+        obit = 1 << rnd.randrange(6)
         for args in ((irs, isn ^ bit, tsval), (irs ^ bit, isn, tsval),
-                     (irs, isn, tsval ^ bit if ts else tsval)):
+                     (irs, isn, tsval ^ obit if ts else tsval)):
             if args == (irs, isn, tsval):
                 continue
             assert ref.check_cookie(SECRET, t, fam, ra, la, rp, lp, *args[:2],
                                     ts, args[2]) is None, (i, hex(bit))
         assert ref.check_cookie(SECRET, t, fam, ra, la, rp ^ 1, lp, irs,
                                 isn, ts, tsval) is None
+        if ts:
+            hbit = 1 << rnd.randrange(6, 32)
+            assert ref.check_cookie(SECRET, t, fam, ra, la, rp, lp, irs,
+                                    isn, ts, tsval ^ hbit) is not None
         # The other layout never validates the same cookie.
         assert ref.check_cookie(SECRET, t, fam, ra, la, rp, lp, irs, isn,
                                 not ts, tsval) is None
@@ -245,19 +256,26 @@ def test_reference_periods():
 
 
 def test_reference_tsval_never_ahead():
-    """The option bits replace the clock's low 6 bits, 64 ms back when
-    that would put the TSval ahead (sequence-number arithmetic, across
-    the 32-bit wrap too)."""
+    """The option bits replace the low 6 bits of the flow's clock (ours
+    plus the cookie's offset), 64 ms back when that would put the TSval
+    ahead (sequence-number arithmetic, across the 32-bit wrap too)."""
     args = (SECRET, 7, 4, PEER_V4, SF_V4, 1, 2, 3, 1460)
-    # (clock, window shift, TSval); SACK and ECN set: option bits 0x3w.
-    for clk, ws, want in ((0x1000, 7, 0x0ff7), (0x1037, 7, 0x1037),
-                          (0x103f, 14, 0x103e), (0x0, 1, 0xfffffff1),
-                          (0xffffffff, 15, 0xffffffff),
-                          (0x7fffffc0, 0, 0x7fffffb0),
-                          (0x80000005, 3, 0x7ffffff3)):
-        _, tsval = ref.make_cookie(*args, ws, True, True, True, clk)
-        assert tsval == want, (hex(clk), hex(tsval), hex(want))
-        assert (clk - tsval) & M32 < 64
+    # (flow clock, window shift, TSval); SACK and ECN set: bits 0x3w.
+    for fc, ws, want in ((0x1000, 7, 0x0ff7), (0x1037, 7, 0x1037),
+                         (0x103f, 14, 0x103e), (0x0, 1, 0xfffffff1),
+                         (0xffffffff, 15, 0xffffffff),
+                         (0x7fffffc0, 0, 0x7fffffb0),
+                         (0x80000005, 3, 0x7ffffff3)):
+        isn, ts0 = ref.make_cookie(*args, ws, True, True, True, 0)
+        off = ref.ts_offset(SECRET, 7, 4, PEER_V4, SF_V4, 1, 2, 3, isn,
+                            True, ts0)
+        assert off == ref.cookie_hash(
+            ref.period_key(ref.key_from_hex(SECRET), 7), 4, PEER_V4, SF_V4,
+            1, 2, 3, 1 | 7 << 1 | (ws | 0x30) << 4 | 1 << 31) & M32
+        _, tsval = ref.make_cookie(*args, ws, True, True, True,
+                                   (fc - off) & M32)
+        assert tsval == want, (hex(fc), hex(tsval), hex(want))
+        assert (fc - tsval) & M32 < 64
 
 
 # --------------------------------------------------------------------------
@@ -393,19 +411,30 @@ def check_cookie_synack(w, raw, t_lo, t_hi, raddr, laddr, rport, lport,
                 seq, fields, w.opt_bits(), where))
     tried = {}
     for t in range(t_lo, t_hi + 1):
-        # With timestamps the reference signs the TSval that was sent:
-        # make_cookie() keeps a clock whose low bits are the options.
-        isn, tv = w.cookie(t, raddr, laddr, rport, lport, irs,
-                           tsval if w.ts else 0)
+        isn, _ = w.cookie(t, raddr, laddr, rport, lport, irs, 0)
         tried[t] = isn
-        if isn == seq and tv == tsval:
+        if isn == seq:
             break
     else:
         raise AssertionError(
-            "cookie ISN %#x%s is not the reference's (%s) for %s" % (
-                seq, " (TSval %#x)" % tsval if w.ts else "",
-                ", ".join("t %d: %#x" % kv for kv in tried.items()),
+            "cookie ISN %#x is not the reference's (%s) for %s" % (
+                seq, ", ".join("t %d: %#x" % kv for kv in tried.items()),
                 where))
+    if w.ts:
+        # The TSval is synfront's ms clock (from its start) plus the
+        # low half of the cookie's SipHash, the options in its low bits:
+        # less that offset, it must read as a clock of this run.
+        off = ref.ts_offset(SECRET, t, w.fam, raddr, laddr, rport, lport,
+                            irs, seq, True, tsval)
+        clk = ((tsval - off + (1 << 31)) & M32) - (1 << 31)
+        assert -64 < clk < 600000, (
+            "TSval %#x less the cookie's offset %#x is %d, not a clock "
+            "of this run (%s)" % (tsval, off, clk, where))
+        assert any(w.cookie(t, raddr, laddr, rport, lport, irs,
+                            (clk + d) & M32)[1] == tsval
+                   for d in range(64)), (
+            "TSval %#x is no reference TSval near clock %d (%s)" % (
+                tsval, clk, where))
     assert seq & 1 == t & 1
     dec = ref.check_cookie(SECRET, t, w.fam, raddr, laddr, rport, lport,
                            irs, seq, w.ts, tsval or 0)
@@ -919,8 +948,7 @@ def test_cookie_timestamps_tap(synfront_factory):
                 ("other sport", sport + 100, irs + 1, isn + 1, ts_opt(tv)),
                 ("TSecr bit 0", sport, irs + 1, isn + 1, ts_opt(tv ^ 1)),
                 ("TSecr bit 5", sport, irs + 1, isn + 1, ts_opt(tv ^ 32)),
-                ("TSecr bit 31", sport, irs + 1, isn + 1,
-                 ts_opt(tv ^ 0x80000000)),
+                ("TSecr bit 4", sport, irs + 1, isn + 1, ts_opt(tv ^ 16)),
                 ("no timestamps", sport, irs + 1, isn + 1, b"")):
             frames.append(tap_frame(sf.mac, fam, sp, seq, ack, ACK, opts))
             want.append((name, fam, sp, RST, 0, 0, NONE, None, ack))
