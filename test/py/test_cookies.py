@@ -16,6 +16,9 @@ them and does not forward), so a stateful request of the flood only ends
 when its SYN-ACK retries run out: the flood fills the SYN queue, as a real
 spoofed flood does.
 
+test_cookie_tw_reuse, without a flood: a kernel client that reuses its
+TIME-WAIT port completes against cookie TSvals that jumped back.
+
 Each flood is bounded twice (sf_flood's own --count and --seconds) and is
 killed in a finally; the tests stop it with SIGINT once the legitimate
 connects are done and synfront has seen FLOOD_MIN of its SYNs, so it is
@@ -41,8 +44,8 @@ import time
 
 import pytest
 
-from conftest import (BUILD, PEER_V4, SF_V4, SF_V6, TelemetryError,
-                      _pdeathsig, needs_root, nonzero, run)
+from conftest import (BUILD, PEER_V4, PYTHON, SF_V4, SF_V6,
+                      TelemetryError, _pdeathsig, needs_root, nonzero, run)
 from test_handshake import (FAMILIES, PORT, SPOOF_MAC, SPOOF_V4,  # noqa: F401
                             TCPI_OPT_ECN, TCPI_OPT_SACK, TCPI_OPT_TIMESTAMPS,
                             TCPI_OPT_WSCALE, exact, handshake,
@@ -662,3 +665,104 @@ def test_mode0_flood_proven_peers(handshake):
           passive_opens=base["passive_opens"] + 2 * n)
     assert c["listen_drops"] >= c["drop_tcp_syn_unproven"] + \
         c["reqq_full_drop"], nonzero(c)
+
+
+# --------------------------------------------------------------------------
+# A client that reuses its TIME-WAIT port
+
+# Run in the client namespace: connections from one source port, each
+# closed by the client first (so the client keeps the TIME-WAIT) and the
+# next one made through it (net.ipv4.tcp_tw_reuse = 1: Linux hands the new
+# connection the old one's TS.Recent), until two SYN-ACKs have come with a
+# TSval below the one before (sequence arithmetic) or MAXR connections
+# were made. Prints JSON: each connect's outcome and the TSval of the
+# SYN-ACK it got (TCP_INFO does not show it: read off a raw socket), and
+# how many connects Linux made over a TIME-WAIT (TcpExt TWRecycled).
+TW_REUSE_CLIENT = r"""
+import json, socket, struct, sys, time
+addr, port, sport, maxr = sys.argv[1], int(sys.argv[2]), \
+    int(sys.argv[3]), int(sys.argv[4])
+fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+with open("/proc/sys/net/ipv4/tcp_tw_reuse", "w") as f:
+    f.write("1")
+raw = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_TCP)
+raw.settimeout(0.2)
+
+def tw_recycled():
+    with open("/proc/net/netstat") as f:
+        lines = [l.split() for l in f if l.startswith("TcpExt:")]
+    return int(lines[1][lines[0].index("TWRecycled")])
+
+def synack_tsval():
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        try:
+            pkt = raw.recv(2048)
+        except socket.timeout:
+            continue
+        tcp = pkt[(pkt[0] & 15) * 4:] if fam == socket.AF_INET else pkt
+        if struct.unpack("!H", tcp[2:4])[0] != sport or \
+                tcp[13] & 0x12 != 0x12:
+            continue
+        opts, i = tcp[20:(tcp[12] >> 4) * 4], 0
+        while i < len(opts) and opts[i] != 0:
+            if opts[i] == 1:
+                i += 1
+                continue
+            if opts[i] == 8:
+                return struct.unpack("!I", opts[i + 2:i + 6])[0]
+            i += opts[i + 1]
+        return None
+    return None
+
+tw0 = tw_recycled()
+out, back = [], 0
+while len(out) < maxr and back < 2:
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.settimeout(5)
+    s.bind(("", sport))
+    try:
+        s.connect((addr, port))
+        s.sendall(b"x")
+        res = "ok"
+    except OSError as e:
+        res = repr(e)
+    ts = synack_tsval()
+    if out and ts is not None and out[-1]["tsval"] is not None and \
+            0 < (out[-1]["tsval"] - ts) % 2**32 < 2**31:
+        back += 1
+    out.append({"res": res, "tsval": ts})
+    s.close()
+    time.sleep(2.1)     # a TIME-WAIT is reused once its last stamp is 1 s old
+print(json.dumps({"rounds": out, "back": back,
+                  "tw_recycled": tw_recycled() - tw0}))
+"""
+TW_REUSE_MAX = 16
+
+
+@pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
+def test_cookie_tw_reuse(handshake, fam, addr):
+    """
+    Each cookie connection has a TSval offset of its own (the cookie
+    SipHash's low half), so a client that reuses its TIME-WAIT port sees
+    our TSvals jump, half the time below the TS.Recent it keeps from the
+    old connection. Linux takes the SYN-ACK all the same (in SYN-SENT it
+    checks a SYN-ACK's TSecr against its own clock, not its TSval against
+    the old connection): every connect completes, each after the first
+    over the previous one's TIME-WAIT, two of them after a TSval that
+    went back (a run of 16 without two has odds of 1 in 2,000).
+    """
+    sf, cl = handshake(["--syncookies", "2", "--app", "discard"])
+    r = run(["ip", "netns", "exec", sf.ns, PYTHON, "-c", TW_REUSE_CLIENT,
+             addr, str(PORT), "47001", str(TW_REUSE_MAX)], timeout=90)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    rounds = got["rounds"]
+    print("TIME-WAIT reuse, %s: %r" % (fam, got))
+    assert [x["res"] for x in rounds] == ["ok"] * len(rounds), rounds
+    assert None not in [x["tsval"] for x in rounds], rounds
+    assert got["back"] == 2, got
+    assert got["tw_recycled"] == len(rounds) - 1, got
+    c = sf.stop_and_check()["counters"]
+    exact(c, syncookies_recv=len(rounds), syn_recv=0, syncookies_failed=0)
