@@ -788,6 +788,7 @@ sf_worker_poll(struct sf_worker *w)
 	 * ticks a compare against the next tick's TSC is enough.
 	 */
 	tsc = rte_rdtsc();
+	nt->nt_tsc = tsc;
 	if (unlikely(tsc >= w->wk_next_tick_tsc)) {
 		now = (uint32_t)((tsc - w->wk_tsc0) / w->wk_ms_tsc);
 		w->wk_next_tick_tsc = w->wk_tsc0 +

@@ -122,6 +122,7 @@ struct sf_net {
 	const struct sf_icmp_conf *nt_icmp_conf;
 	struct rte_mempool *nt_pool;       /* for frames we originate */
 	uint32_t nt_now;                   /* ms tick, set by the poll loop */
+	uint64_t nt_tsc;                   /* TSC read at the poll's start */
 	uint32_t nt_seed;                  /* hash seed (ICMP peer slots) */
 	unsigned int nt_idx;               /* worker index (names, info) */
 	int nt_socket;                     /* NUMA socket of its memory */

@@ -476,6 +476,8 @@ struct sf_wtcp {
 	struct sf_req *wt_req;             /* wt_reqtab.ft_cap entries */
 	struct sf_conn *wt_conn;           /* wt_conntab.ft_cap entries */
 	struct sf_tcb *wt_tcb;             /* what each keeps beside it */
+	uint64_t wt_isn_tsc;               /* nt_tsc wt_isn_m was read at */
+	uint32_t wt_isn_m;                 /* RFC 6528 M at wt_isn_tsc */
 	uint32_t wt_ofo_mbufs;             /* in the out-of-order queues */
 	uint32_t wt_ofo_max;               /* the most they may hold */
 	uint32_t wt_snd_mbufs;             /* in the send queues */
@@ -703,6 +705,26 @@ uint64_t sf_flow_prf(const struct sf_siphash_key *key,
 		const struct sf_flow_key *k);
 /* ISN = M + F: M the 4 us clock of tsc, F the low half of f. */
 uint32_t sf_isn(uint64_t f, uint64_t tsc);
+
+/*
+ * M for the SYNs of this poll: the 4 us clock at the TSC the poll began
+ * with, divided once a poll, not once a SYN (the poll's frames are a few
+ * microseconds apart at most). A frame handed in outside a poll (the unit
+ * tests) reads the TSC itself.
+ */
+static inline uint32_t
+sf_isn_clock(struct sf_wtcp *wt)
+{
+	uint64_t tsc = wt->wt_net.nt_tsc;
+
+	if (unlikely(tsc == 0))
+		return sf_isn(0, rte_rdtsc());
+	if (tsc != wt->wt_isn_tsc) {
+		wt->wt_isn_tsc = tsc;
+		wt->wt_isn_m = sf_isn(0, tsc);
+	}
+	return wt->wt_isn_m;
+}
 
 /* The TSval offset of a connection: F's high half. */
 static inline uint32_t
