@@ -122,11 +122,11 @@ struct sf_net {
 	const struct sf_icmp_conf *nt_icmp_conf;
 	struct rte_mempool *nt_pool;       /* for frames we originate */
 	uint32_t nt_now;                   /* ms tick, set by the poll loop */
-	uint64_t nt_tsc;                   /* TSC read at the poll's start */
 	uint32_t nt_seed;                  /* hash seed (ICMP peer slots) */
 	unsigned int nt_idx;               /* worker index (names, info) */
 	int nt_socket;                     /* NUMA socket of its memory */
 	unsigned int nt_nb_queues;         /* entries used in nt_q */
+	uint64_t nt_tsc;                   /* TSC read at the poll's start */
 	uint64_t nt_drain_tsc;             /* tx drain period in TSC cycles */
 	uint64_t nt_last_flush;            /* TSC of the last tx flush */
 	struct sf_wqueue nt_q[SF_MAX_WORKER_QUEUES];

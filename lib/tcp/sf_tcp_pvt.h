@@ -710,7 +710,8 @@ uint32_t sf_isn(uint64_t f, uint64_t tsc);
  * M for the SYNs of this poll: the 4 us clock at the TSC the poll began
  * with, divided once a poll, not once a SYN (the poll's frames are a few
  * microseconds apart at most). A frame handed in outside a poll (the unit
- * tests) reads the TSC itself.
+ * tests) reads the TSC itself, as an active open does (sf_tcp_connect()
+ * may run between polls, where the poll's TSC is old).
  */
 static inline uint32_t
 sf_isn_clock(struct sf_wtcp *wt)

@@ -130,9 +130,6 @@ cookie_recv(struct sf_cookie_keys *ck, const struct sent *c)
 static uint32_t ref_tsoff(const struct sf_siphash_key *master, uint32_t t,
 		const struct sf_flow_key *k, uint32_t irs,
 		const struct sf_test_ck *o);
-static uint32_t ref_cookie(const struct sf_siphash_key *master, uint32_t t,
-		const struct sf_flow_key *k, uint32_t irs,
-		const struct sf_test_ck *o, uint32_t *tsval);
 
 /*
  * 1. Every MSS index x window scale (0..14, none) x SACK x ECN x
