@@ -58,44 +58,110 @@ sf_cksum_add64(uint64_t a, uint64_t b)
 }
 
 /*
- * One's complement sum of len bytes, partly folded: 64-bit words added
- * with their carries (an add and an add-with-carry each), folded to 33
- * bits, so that callers can add more into it without overflow. 2^16 = 1
- * modulo 0xffff, so any grouping of the bytes into little-endian words
- * at even offsets gives the same sum as rte_raw_cksum(). An odd last
- * byte is the low byte of its 16-bit word, as on a little-endian host
- * rte_raw_cksum() takes it.
+ * The one's complement sum of nw 64-bit words at p added to sum (any
+ * value), unfolded. On x86-64 one add-with-carry chain,
+ * as BSD's and Linux's in_cksum do: one adc a word (four to a loop turn
+ * when there are four or more), the carry going on from word to word
+ * instead of being tested and added back each time, then added in once
+ * at the end of each loop. C cannot say "add with the carry of the last
+ * add" (GCC 12 has no __builtin_addcll); elsewhere the C loop below does
+ * the same sum with a compare and an add a word.
+ *
+ * Why one final adc $0 is enough: an adc ends with the value 2^64 - 1
+ * and the carry set only if it began so (both operands 2^64 - 1 and a
+ * carry in), and no chain begins so (each begins with the carry clear),
+ * so adding the last carry back never carries again.
  */
 static inline uint64_t
-sf_cksum_acc(const void *buf, uint32_t len)
+sf_cksum_words(const uint8_t *p, uint32_t nw, uint64_t sum)
 {
-	const uint8_t *p = (const uint8_t *)buf;
-	uint64_t sum = 0, w;
-	uint32_t v;
-	uint16_t h;
+#if defined(__x86_64__) && defined(__GNUC__)
+	uint64_t n1 = nw & 3, n4 = nw >> 2;
 
-	for (; len >= 8; len -= 8, p += 8) {
+	__asm__ __inline__ (
+		"test %[n1], %[n1]\n\t"      /* clears the carry */
+		"jz 2f\n"
+		"1:\n\t"
+		"adcq (%[p]), %[s]\n\t"
+		"leaq 8(%[p]), %[p]\n\t"    /* lea, dec: the carry stays */
+		"decq %[n1]\n\t"
+		"jnz 1b\n\t"
+		"adcq $0, %[s]\n"
+		"2:\n\t"
+		"test %[n4], %[n4]\n\t"
+		"jz 4f\n"
+		"3:\n\t"
+		"adcq (%[p]), %[s]\n\t"
+		"adcq 8(%[p]), %[s]\n\t"
+		"adcq 16(%[p]), %[s]\n\t"
+		"adcq 24(%[p]), %[s]\n\t"
+		"leaq 32(%[p]), %[p]\n\t"
+		"decq %[n4]\n\t"
+		"jnz 3b\n\t"
+		"adcq $0, %[s]\n"
+		"4:"
+		: [s] "+r" (sum), [p] "+r" (p), [n1] "+r" (n1),
+		  [n4] "+r" (n4)
+		: "m" (*(const uint8_t (*)[])p)
+		: "cc");
+	return sum;
+#else
+	uint64_t w;
+
+	for (; nw != 0; nw--, p += 8) {
 		memcpy(&w, p, 8);
 		sum = sf_cksum_add64(sum, w);
 	}
-	/* The tail: at most 7 bytes, into one word below 2^33. */
-	w = 0;
-	if (len >= 4) {
-		memcpy(&v, p, 4);
-		w = v;
-		p += 4;
-		len -= 4;
+	return sum;
+#endif
+}
+
+/*
+ * One's complement sum of len bytes, partly folded: 64-bit words added
+ * with their carries (sf_cksum_words()), folded to 33 bits, so that
+ * callers can add more into it without overflow. 2^16 = 1 modulo 0xffff,
+ * so any grouping of the bytes into little-endian words at even offsets
+ * gives the same sum as rte_raw_cksum(). An odd last byte is the low
+ * byte of its 16-bit word, as on a little-endian host rte_raw_cksum()
+ * takes it. base (below 2^34: a pseudo-header's sum) is added in.
+ */
+static inline uint64_t
+sf_cksum_acc_from(const void *buf, uint32_t len, uint64_t base)
+{
+	const uint8_t *p = (const uint8_t *)buf;
+	uint64_t sum, w;
+	uint32_t v;
+	uint16_t h;
+
+	sum = sf_cksum_words(p, len >> 3, base);
+	if (len & 7) {
+		/* The tail: at most 7 bytes, into one word below 2^33. */
+		p += len & ~7u;
+		len &= 7;
+		w = 0;
+		if (len >= 4) {
+			memcpy(&v, p, 4);
+			w = v;
+			p += 4;
+			len -= 4;
+		}
+		if (len >= 2) {
+			memcpy(&h, p, 2);
+			w += h;
+			p += 2;
+			len -= 2;
+		}
+		if (len != 0)
+			w += rte_be_to_cpu_16((uint16_t)(*p << 8));
+		sum = sf_cksum_add64(sum, w);
 	}
-	if (len >= 2) {
-		memcpy(&h, p, 2);
-		w += h;
-		p += 2;
-		len -= 2;
-	}
-	if (len != 0)
-		w += rte_be_to_cpu_16((uint16_t)(*p << 8));
-	sum = sf_cksum_add64(sum, w);
 	return (sum & 0xffffffff) + (sum >> 32);
+}
+
+static inline uint64_t
+sf_cksum_acc(const void *buf, uint32_t len)
+{
+	return sf_cksum_acc_from(buf, len, 0);
 }
 
 /* Fold a 64-bit accumulator into 16 bits (end-around carries). */
@@ -155,6 +221,34 @@ sf_cksum_l4_store(uint16_t cksum)
 }
 
 /*
+ * The 20 bytes of an IPv4 header without options, partly folded as
+ * sf_cksum_acc() folds: two words and the last 32 bits in one
+ * add-with-carry chain on x86-64.
+ */
+static inline uint64_t
+sf_cksum_acc20(const void *buf)
+{
+	const uint8_t *p = (const uint8_t *)buf;
+	uint64_t a, b;
+	uint32_t c;
+
+	memcpy(&a, p, 8);
+	memcpy(&b, p + 8, 8);
+	memcpy(&c, p + 16, 4);
+#if defined(__x86_64__) && defined(__GNUC__)
+	__asm__ __inline__ ("addq %[b], %[a]\n\t"
+		 "adcq %[c], %[a]\n\t"
+		 "adcq $0, %[a]"
+		 : [a] "+r" (a)
+		 : [b] "r" (b), [c] "r" ((uint64_t)c)
+		 : "cc");
+#else
+	a = sf_cksum_add64(sf_cksum_add64(a, b), c);
+#endif
+	return (a & 0xffffffff) + (a >> 32);
+}
+
+/*
  * Whether an IPv4 header of ihl bytes carries a valid checksum. The
  * common 20 bytes are summed with a constant length: unrolled, no tail
  * tests.
@@ -163,7 +257,7 @@ static inline int
 sf_ip4_hdr_ok(const struct rte_ipv4_hdr *ip, uint32_t ihl)
 {
 	uint64_t sum = likely(ihl == sizeof(*ip)) ?
-		sf_cksum_acc(ip, sizeof(*ip)) : sf_cksum_acc(ip, ihl);
+		sf_cksum_acc20(ip) : sf_cksum_acc(ip, ihl);
 
 	return sf_cksum_fold64(sum) == 0xffff;
 }
@@ -182,7 +276,7 @@ sf_ip4_hdr_cksum(const struct rte_ipv4_hdr *ip)
 static inline uint16_t
 sf_ip4_hdr20_cksum(const struct rte_ipv4_hdr *ip)
 {
-	return (uint16_t)~sf_cksum_fold64(sf_cksum_acc(ip, sizeof(*ip)));
+	return (uint16_t)~sf_cksum_fold64(sf_cksum_acc20(ip));
 }
 
 /*
@@ -200,8 +294,7 @@ sf_ip4_l4_cksum(const struct rte_ipv4_hdr *ip, const void *l4,
 	sum = (uint64_t)ip->src_addr + ip->dst_addr;
 	sum += rte_cpu_to_be_16((uint16_t)l4_len);
 	sum += rte_cpu_to_be_16((uint16_t)proto);
-	sum += sf_cksum_acc(l4, l4_len);
-	return (uint16_t)~sf_cksum_fold64(sum);
+	return (uint16_t)~sf_cksum_fold64(sf_cksum_acc_from(l4, l4_len, sum));
 }
 
 /*
@@ -232,8 +325,7 @@ sf_ip6_l4_cksum(const struct rte_ipv6_hdr *ip6, const void *l4,
 	uint64_t sum;
 
 	sum = sf_ip6_pseudo_sum(ip6, l4_len, proto);
-	sum += sf_cksum_acc(l4, l4_len);
-	return (uint16_t)~sf_cksum_fold64(sum);
+	return (uint16_t)~sf_cksum_fold64(sf_cksum_acc_from(l4, l4_len, sum));
 }
 
 #endif /* SF_CKSUM_H */
