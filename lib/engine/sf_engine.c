@@ -465,6 +465,7 @@ sf_engine_port_add(struct sf_engine *eng, uint16_t port_id,
 	if (pt->pt_present)
 		return -EEXIST;
 	pt->pt_present = true;
+	pt->pt_id = port_id;
 	pt->pt_mac = conf->mac;
 	pt->pt_tx_ip4_cksum = !!(conf->tx_offloads &
 			RTE_ETH_TX_OFFLOAD_IPV4_CKSUM);

@@ -47,6 +47,7 @@ struct sf_port {
 	bool pt_rx_ip4_cksum;              /* RX_OFFLOAD_IPV4_CKSUM enabled */
 	bool pt_rx_tcp_cksum;              /* RX_OFFLOAD_TCP_CKSUM enabled */
 	uint16_t pt_mtu;                   /* L3 MTU */
+	uint16_t pt_id;                    /* its ethdev port id */
 	struct rte_ether_addr pt_mac;      /* source of every frame we send */
 	uint8_t pt_nb_v4;                  /* entries used in pt_v4 */
 	uint8_t pt_nb_v6;                  /* entries used in pt_v6 */

@@ -145,10 +145,15 @@ sf_syncache_fini(struct sf_wtcp *wt)
 	sf_ftab_fini(&wt->wt_reqtab);
 }
 
-/* The SYN-ACK of a request, first or retransmitted. */
+/*
+ * The SYN-ACK of a request, first or retransmitted: its header fields in
+ * o, its options in *tp (built where the segment is written:
+ * sf_tcp_reply_synack(), or sf_req_synack_opts() into o).
+ */
 static __rte_always_inline void
 sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
-		const struct sf_req *rq, uint8_t family, struct sf_tcp_out *o)
+		const struct sf_req *rq, uint8_t family, struct sf_tcp_out *o,
+		struct sf_tcp_opts *tp)
 {
 	const struct sf_listener *ls =
 		&wt->wt_et->et_listeners[rq->rq_listener];
@@ -175,6 +180,17 @@ sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
 		to.to_tsval = wt->wt_net.nt_now + rq->rq_tsoff;
 		to.to_tsecr = rq->rq_ts_recent;
 	}
+	*tp = to;
+}
+
+/* The SYN-ACK of a request, its options built into o (a new segment). */
+static void
+sf_req_synack_opts(struct sf_wtcp *wt, const struct sf_port *pt,
+		const struct sf_req *rq, uint8_t family, struct sf_tcp_out *o)
+{
+	struct sf_tcp_opts to;
+
+	sf_req_synack(wt, pt, rq, family, o, &to);
 	o->optlen = (uint8_t)sf_tcp_opts_build_synack(o->opt, &to);
 }
 
@@ -327,6 +343,7 @@ static enum sf_verdict
 sf_syncache_cookie(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_listener *ls, struct sf_seg *s)
 {
+	struct sf_tcp_opts to;
 	struct sf_tcp_out o;
 	struct sf_req rq;
 	enum sf_verdict v;
@@ -348,8 +365,8 @@ sf_syncache_cookie(struct sf_wtcp *wt, const struct sf_port *pt,
 	__atomic_store_n(&wt->wt_ck_sent[ls->ls_id], 1, __ATOMIC_RELAXED);
 	sf_count(&wt->wt_net, SF_CNT_syncookies_sent);
 	sf_lcount(wt, ls->ls_id, SF_LCNT_syncookies_sent);
-	sf_req_synack(wt, pt, &rq, s->sg_key.fk_family, &o);
-	v = sf_tcp_reply(wt, pt, s, &o);
+	sf_req_synack(wt, pt, &rq, s->sg_key.fk_family, &o, &to);
+	v = sf_tcp_reply_synack(wt, pt, s, &o, &to);
 	if (v == SF_VERDICT_TX)
 		sf_count(&wt->wt_net, SF_CNT_synack_sent);
 	return v;
@@ -393,6 +410,7 @@ sf_syncache_add(struct sf_wtcp *wt, const struct sf_port *pt,
 {
 	struct sf_etcp *et = wt->wt_et;
 	uint32_t q, room;
+	struct sf_tcp_opts to;
 	struct sf_tcp_out o;
 	uint64_t f;
 	struct sf_req *rq;
@@ -447,11 +465,11 @@ sf_syncache_add(struct sf_wtcp *wt, const struct sf_port *pt,
 	sf_twheel_arm(&wt->wt_tw, (uint32_t)pos,
 		wt->wt_net.nt_now + sf_req_rto(ls, 0));
 
-	sf_req_synack(wt, pt, rq, s->sg_key.fk_family, &o);
+	sf_req_synack(wt, pt, rq, s->sg_key.fk_family, &o, &to);
 	sf_count(&wt->wt_net, SF_CNT_syn_recv);
 	sf_lcount(wt, ls->ls_id, SF_LCNT_syn_recv);
 	/* Back where the SYN came from: rq_l2, kept for the retransmits. */
-	if (sf_tcp_reply(wt, pt, s, &o) != SF_VERDICT_TX)
+	if (sf_tcp_reply_synack(wt, pt, s, &o, &to) != SF_VERDICT_TX)
 		return SF_VERDICT_DROP;  /* counted; the timer resends */
 	sf_count(&wt->wt_net, SF_CNT_synack_sent);
 	return SF_VERDICT_TX;
@@ -672,6 +690,7 @@ sf_req_dup_syn(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 	struct sf_req *rq = sf_req(wt, id);
 	const struct sf_listener *ls =
 		&wt->wt_et->et_listeners[rq->rq_listener];
+	struct sf_tcp_opts to;
 	struct sf_tcp_out o;
 	enum sf_verdict v;
 
@@ -680,8 +699,8 @@ sf_req_dup_syn(struct sf_wtcp *wt, const struct sf_port *pt, uint32_t id,
 	rq->rq_last_tx = wt->wt_net.nt_now;
 	sf_twheel_arm(&wt->wt_tw, id,
 		wt->wt_net.nt_now + sf_req_rto(ls, rq->rq_retrans));
-	sf_req_synack(wt, pt, rq, s->sg_key.fk_family, &o);
-	v = sf_tcp_reply(wt, pt, s, &o);
+	sf_req_synack(wt, pt, rq, s->sg_key.fk_family, &o, &to);
+	v = sf_tcp_reply_synack(wt, pt, s, &o, &to);
 	if (v == SF_VERDICT_TX) {
 		sf_count(&wt->wt_net, SF_CNT_synack_sent);
 		sf_count(&wt->wt_net, SF_CNT_synack_retrans);
@@ -829,7 +848,7 @@ sf_syncache_timer(struct sf_wtcp *wt, uint32_t id)
 	k = sf_ftab_key(&wt->wt_reqtab, id);
 	if (k == NULL)
 		return;
-	sf_req_synack(wt, pt, rq, k->fk_family, &o);
+	sf_req_synack_opts(wt, pt, rq, k->fk_family, &o);
 	if (sf_tcp_send(wt, rq->rq_port, &rq->rq_l2, k, &o) != 0)
 		return;
 	sf_count(&wt->wt_net, SF_CNT_synack_sent);

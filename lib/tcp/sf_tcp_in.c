@@ -141,7 +141,7 @@ sf_tcp_input(struct sf_wtcp *wt, const struct sf_port *pt,
 		s.sg_ect = false;
 	s.sg_m = m;
 	s.sg_p = p;
-	s.sg_port = (uint16_t)(pt - wt->wt_net.nt_ports);
+	s.sg_port = pt->pt_id;
 	s.sg_relisten = false;
 	s.sg_flags = th->tcp_flags;
 	s.sg_seq = rte_be_to_cpu_32(th->sent_seq);

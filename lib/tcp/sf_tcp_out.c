@@ -66,37 +66,29 @@ sf_l2peer_from_frame(const struct rte_mbuf *m, const struct sf_pkt *p,
 }
 
 /*
- * The IPv4 or IPv6 header and the TCP segment of o at l3, whose L2
- * header is l2_len bytes: the mbuf offload flags they need (0 when the
- * sums were done here). The frame holds l3 + l4 bytes from l3.
+ * The IPv4 or IPv6 header and the TCP header of o at l3, the TCP
+ * options (l4_len - 20 bytes) already in place behind them: the mbuf
+ * offload flags they need (0 when the sums were done here). The frame
+ * holds l3 + l4 bytes from l3.
  */
 static __rte_always_inline uint64_t
-sf_tcp_write_l34(uint8_t *l3, const struct sf_port *pt,
+sf_tcp_write_hdrs(uint8_t *l3, const struct sf_port *pt,
 		const struct sf_flow_key *k, const struct sf_tcp_out *o,
 		uint16_t l3_len, uint16_t l4_len)
 {
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(l3 + l3_len);
-	uint8_t *opt = (uint8_t *)(th + 1);
 	uint64_t ol = 0;
-	unsigned int i;
 
 	th->src_port = k->fk_lport;
 	th->dst_port = k->fk_rport;
 	th->sent_seq = rte_cpu_to_be_32(o->seq);
 	th->recv_ack = rte_cpu_to_be_32(o->ack);
-	th->data_off = (uint8_t)((l4_len / 4) << 4);
+	/* (l4_len / 4) << 4, l4_len a multiple of 4 up to 60. */
+	th->data_off = (uint8_t)(l4_len << 2);
 	th->tcp_flags = o->flags;
 	th->rx_win = rte_cpu_to_be_16(o->win);
 	th->cksum = 0;
 	th->tcp_urp = 0;
-	/*
-	 * Options come in 32-bit words (doff counts them): eight bytes at
-	 * a time, then the last word; no memcpy call.
-	 */
-	for (i = 0; i + 8 <= o->optlen; i += 8)
-		memcpy(opt + i, o->opt + i, 8);
-	if (i < o->optlen)
-		memcpy(opt + i, o->opt + i, 4);
 	if (l3_len == sizeof(struct rte_ipv4_hdr)) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
 
@@ -146,6 +138,26 @@ sf_tcp_write_l34(uint8_t *l3, const struct sf_port *pt,
 	return ol;
 }
 
+/* The same with o's option bytes copied in first. */
+static __rte_always_inline uint64_t
+sf_tcp_write_l34(uint8_t *l3, const struct sf_port *pt,
+		const struct sf_flow_key *k, const struct sf_tcp_out *o,
+		uint16_t l3_len, uint16_t l4_len)
+{
+	uint8_t *opt = l3 + l3_len + sizeof(struct rte_tcp_hdr);
+	unsigned int i;
+
+	/*
+	 * Options come in 32-bit words (doff counts them): eight bytes at
+	 * a time, then the last word; no memcpy call.
+	 */
+	for (i = 0; i + 8 <= o->optlen; i += 8)
+		memcpy(opt + i, o->opt + i, 8);
+	if (i < o->optlen)
+		memcpy(opt + i, o->opt + i, 4);
+	return sf_tcp_write_hdrs(l3, pt, k, o, l3_len, l4_len);
+}
+
 /* The lengths offloads need (reset kept only RTE_MBUF_F_EXTERNAL). */
 static inline void
 sf_tcp_set_ol(struct rte_mbuf *m, uint64_t ol, uint16_t l2_len,
@@ -193,29 +205,38 @@ sf_tcp_build(struct rte_mbuf *m, const struct sf_port *pt,
  * write 0x8100 for an inner tag: an inner tag keeps the TPID it came
  * with. The frame stays where the PMD put it (its headroom kept).
  */
+static __rte_always_inline uint8_t *
+sf_tcp_turn_back(struct rte_mbuf *m, const struct sf_port *pt,
+		uint16_t total)
+{
+	uint16_t off = m->data_off;
+	struct rte_ether_hdr *eh;
+
+	rte_pktmbuf_reset(m);
+	m->data_off = off;
+	m->data_len = total;
+	m->pkt_len = total;
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	rte_ether_addr_copy(&eh->src_addr, &eh->dst_addr);
+	rte_ether_addr_copy(&pt->pt_mac, &eh->src_addr);
+	return (uint8_t *)eh;
+}
+
 static int
 sf_tcp_build_back(struct rte_mbuf *m, const struct sf_port *pt,
 		const struct sf_pkt *p, const struct sf_flow_key *k,
 		const struct sf_tcp_out *o)
 {
-	struct rte_ether_hdr *eh;
-	uint16_t l3_len, l4_len, total, off = m->data_off;
+	uint16_t l3_len, l4_len, total;
 	uint8_t *buf;
 
 	l3_len = k->fk_family == AF_INET ? sizeof(struct rte_ipv4_hdr) :
 		sizeof(struct rte_ipv6_hdr);
 	l4_len = sizeof(struct rte_tcp_hdr) + o->optlen;
 	total = p->l2_len + l3_len + l4_len;
-	if ((uint32_t)off + total > m->buf_len)
+	if ((uint32_t)m->data_off + total > m->buf_len)
 		return -1;      /* the frame untouched: the caller falls back */
-	rte_pktmbuf_reset(m);
-	m->data_off = off;
-	m->data_len = total;
-	m->pkt_len = total;
-	buf = rte_pktmbuf_mtod(m, uint8_t *);
-	eh = (struct rte_ether_hdr *)buf;
-	rte_ether_addr_copy(&eh->src_addr, &eh->dst_addr);
-	rte_ether_addr_copy(&pt->pt_mac, &eh->src_addr);
+	buf = sf_tcp_turn_back(m, pt, total);
 	sf_tcp_set_ol(m, sf_tcp_write_l34(buf + p->l2_len, pt, k, o, l3_len,
 		l4_len), p->l2_len, l3_len, l4_len);
 	return 0;
@@ -320,6 +341,39 @@ sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt, struct sf_seg *s,
 	}
 	if (o->flags & SF_TH_RST)
 		sf_count(&wt->wt_net, SF_CNT_out_rsts);
+	return SF_VERDICT_TX;
+}
+
+/*
+ * A SYN-ACK answering the SYN s in place: o's header fields, with the
+ * options of to written straight into the frame (sf_tcp_opts_build_
+ * synack()), not built aside and copied. The SYN's own options lie
+ * where ours go: they were parsed into s->sg_opts before. A frame
+ * without room behind it for the longest SYN-ACK goes the way of
+ * sf_tcp_reply().
+ */
+enum sf_verdict
+sf_tcp_reply_synack(struct sf_wtcp *wt, const struct sf_port *pt,
+		struct sf_seg *s, struct sf_tcp_out *o,
+		const struct sf_tcp_opts *to)
+{
+	struct rte_mbuf *m = s->sg_m;
+	uint16_t l2_len = s->sg_p->l2_len, l3_len, l4_len;
+	uint8_t *buf;
+
+	l3_len = s->sg_key.fk_family == AF_INET ?
+		sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
+	if ((uint32_t)m->data_off + l2_len + l3_len +
+	    sizeof(struct rte_tcp_hdr) + SF_TCP_OPT_MAX > m->buf_len) {
+		o->optlen = (uint8_t)sf_tcp_opts_build_synack(o->opt, to);
+		return sf_tcp_reply(wt, pt, s, o);
+	}
+	buf = rte_pktmbuf_mtod(m, uint8_t *);
+	l4_len = sizeof(struct rte_tcp_hdr) + sf_tcp_opts_build_synack(buf +
+		l2_len + l3_len + sizeof(struct rte_tcp_hdr), to);
+	sf_tcp_turn_back(m, pt, l2_len + l3_len + l4_len);
+	sf_tcp_set_ol(m, sf_tcp_write_hdrs(buf + l2_len, pt, &s->sg_key, o,
+		l3_len, l4_len), l2_len, l3_len, l4_len);
 	return SF_VERDICT_TX;
 }
 

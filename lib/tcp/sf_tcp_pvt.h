@@ -676,6 +676,9 @@ void sf_tcp_finish(struct rte_mbuf *m, const struct sf_port *pt,
 void sf_tcp_rst_for(const struct sf_seg *s, struct sf_tcp_out *o);
 enum sf_verdict sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_seg *s, const struct sf_tcp_out *o);
+enum sf_verdict sf_tcp_reply_synack(struct sf_wtcp *wt,
+		const struct sf_port *pt, struct sf_seg *s, struct sf_tcp_out *o,
+		const struct sf_tcp_opts *to);
 enum sf_verdict sf_tcp_reply_rst(struct sf_wtcp *wt,
 		const struct sf_port *pt, struct sf_seg *s);
 int sf_tcp_send(struct sf_wtcp *wt, uint16_t port, const struct sf_l2peer *l2,
