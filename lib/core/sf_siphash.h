@@ -13,6 +13,7 @@
  * and, later, SYN cookies. Private header.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -114,6 +115,52 @@ sf_siphash_pair(uint32_t a, uint32_t b)
 #else
 	return (uint64_t)__builtin_bswap32(a) |
 		(uint64_t)__builtin_bswap32(b) << 32;
+#endif
+}
+
+/*
+ * The state after a message's first block, kept for the next message
+ * that starts with the same block under the same key: SipHash absorbs
+ * blocks in order, so a message whose first 8 bytes name only our end
+ * (address and port: one listener's every SYN) resumes here and pays
+ * for the rest alone. The state is what the key and that block make; it
+ * is kept where the key is. The owner resets it (sm_valid = false) when
+ * the key changes.
+ */
+struct sf_sip_mid {
+	struct sf_sip sm_s;
+	uint64_t sm_m0;
+	bool sm_valid;
+};
+
+/* s: key's state after the block m0, from mid when it holds m0. */
+static __rte_always_inline void
+sf_sip_resume(struct sf_sip *s, struct sf_sip_mid *mid,
+		const struct sf_siphash_key *key, uint64_t m0)
+{
+	if (likely(mid->sm_valid && mid->sm_m0 == m0)) {
+		*s = mid->sm_s;
+		return;
+	}
+	sf_sip_init(s, key);
+	sf_sip_block(s, m0);
+	mid->sm_s = *s;
+	mid->sm_m0 = m0;
+	mid->sm_valid = true;
+}
+
+/*
+ * Four bytes a and two bytes b as they lie in memory, then two zero
+ * bytes, read as one little-endian block (sf_siphash_pair()'s rule).
+ */
+static inline uint64_t
+sf_siphash_6(uint32_t a, uint16_t b)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint64_t)a | (uint64_t)b << 32;
+#else
+	return (uint64_t)__builtin_bswap32(a) |
+		(uint64_t)__builtin_bswap16(b) << 32;
 #endif
 }
 

@@ -33,27 +33,48 @@
 /* The bytes of the key that name an IPv6 connection: ends, ports, family. */
 #define SF_FLOW_ID_LEN offsetof(struct sf_flow_key, fk_pad)
 
+/*
+ * IPv4's message, 14 bytes: our end first (address, port, two zero
+ * bytes), so that every SYN to one listener shares the first block and
+ * sf_flow_prf_mid() resumes after it, then the peer's (address, port).
+ * Its length differs from IPv6's 37, which SipHash mixes in, so an IPv4
+ * and an IPv6 message cannot collide.
+ */
+static __rte_always_inline void
+sf_flow_msg4(const struct sf_flow_key *k, uint64_t *m0, uint64_t *last)
+{
+	*m0 = sf_siphash_6(k->fk_laddr[0], k->fk_lport);
+	*last = sf_siphash_6(k->fk_raddr[0], k->fk_rport) | (uint64_t)14 << 56;
+}
+
 uint64_t
 sf_flow_prf(const struct sf_siphash_key *key, const struct sf_flow_key *k)
 {
-	uint64_t m0;
-	uint32_t ports;
+	uint64_t m0, last;
 
 	if (k->fk_family != AF_INET)
 		return sf_siphash(key, k, SF_FLOW_ID_LEN);
-	/*
-	 * IPv4 hashes its 12 bytes, not the key's zero-padded 37: eight
-	 * SipHash rounds instead of fourteen. The lengths differ, which
-	 * SipHash mixes in, so an IPv4 and an IPv6 message cannot collide.
-	 * The 12 bytes (peer address, ours, the two ports) go in as words.
-	 */
-	static_assert(offsetof(struct sf_flow_key, fk_lport) ==
-		offsetof(struct sf_flow_key, fk_rport) + 2,
-		"the two ports are copied as one word");
-	memcpy(&ports, &k->fk_rport, 4);   /* rport, lport */
-	m0 = sf_siphash_pair(k->fk_raddr[0], k->fk_laddr[0]);
-	return sf_siphash_words(key, &m0, 1,
-		sf_siphash_pair(ports, 0) | (uint64_t)12 << 56);
+	sf_flow_msg4(k, &m0, &last);
+	return sf_siphash_words(key, &m0, 1, last);
+}
+
+/*
+ * The same F(), resuming from mid, which holds key's state after the
+ * first block of a recent IPv4 message: a SYN flood at one listener pays
+ * for one block of two (SipHash's rounds 1-2 of 8). IPv6 hashes whole.
+ */
+uint64_t
+sf_flow_prf_mid(const struct sf_siphash_key *key, struct sf_sip_mid *mid,
+		const struct sf_flow_key *k)
+{
+	struct sf_sip s;
+	uint64_t m0, last;
+
+	if (k->fk_family != AF_INET)
+		return sf_siphash(key, k, SF_FLOW_ID_LEN);
+	sf_flow_msg4(k, &m0, &last);
+	sf_sip_resume(&s, mid, key, m0);
+	return sf_sip_last(&s, last);
 }
 
 uint32_t

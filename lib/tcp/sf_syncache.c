@@ -455,7 +455,7 @@ sf_syncache_add(struct sf_wtcp *wt, const struct sf_port *pt,
 	rq = sf_req(wt, (uint32_t)pos);
 	sf_req_from_syn(wt, ls, s, rq);
 	rq->rq_used = 1;
-	f = sf_flow_prf(&et->et_isn_key, &s->sg_key);
+	f = sf_flow_prf_mid(&et->et_isn_key, &wt->wt_isn_mid, &s->sg_key);
 	rq->rq_iss = sf_isn_clock(wt) + (uint32_t)f;
 	/* Linux answers the first duplicate SYN at once. */
 	rq->rq_last_tx = wt->wt_net.nt_now - SF_OOW_RATELIMIT_MS;

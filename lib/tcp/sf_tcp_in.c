@@ -238,6 +238,7 @@ sf_tcp_icmp_err(struct sf_wtcp *wt, const struct sf_flow_key *k,
 int
 sf_tcp_init(struct sf_wtcp *wt)
 {
+	wt->wt_isn_mid.sm_valid = false;
 	if (sf_syncache_init(wt) != 0 || sf_conn_init(wt) != 0 ||
 	    sf_portsel_init(wt) != 0)
 		return -ENOMEM;

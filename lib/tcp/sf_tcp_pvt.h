@@ -477,6 +477,7 @@ struct sf_wtcp {
 	struct sf_conn *wt_conn;           /* wt_conntab.ft_cap entries */
 	struct sf_tcb *wt_tcb;             /* what each keeps beside it */
 	uint64_t wt_isn_tsc;               /* nt_tsc wt_isn_m was read at */
+	struct sf_sip_mid wt_isn_mid;      /* F()'s first block (et_isn_key) */
 	uint32_t wt_isn_m;                 /* RFC 6528 M at wt_isn_tsc */
 	uint32_t wt_ofo_mbufs;             /* in the out-of-order queues */
 	uint32_t wt_ofo_max;               /* the most they may hold */
@@ -706,6 +707,9 @@ uint8_t sf_tcp_sack_opt(uint8_t *buf, const uint32_t (*blk)[2], unsigned int n);
 /* F(): one 64-bit SipHash of the 4-tuple; the ISN and TS offset split it. */
 uint64_t sf_flow_prf(const struct sf_siphash_key *key,
 		const struct sf_flow_key *k);
+/* The same, resuming after the first block where mid holds it. */
+uint64_t sf_flow_prf_mid(const struct sf_siphash_key *key,
+		struct sf_sip_mid *mid, const struct sf_flow_key *k);
 /* ISN = M + F: M the 4 us clock of tsc, F the low half of f. */
 uint32_t sf_isn(uint64_t f, uint64_t tsc);
 
