@@ -154,13 +154,25 @@ sf_sip_resume(struct sf_sip *s, struct sf_sip_mid *mid,
  * bytes, read as one little-endian block (sf_siphash_pair()'s rule).
  */
 static inline uint64_t
-sf_siphash_6(uint32_t a, uint16_t b)
+sf_siphash_a4b2(uint32_t a, uint16_t b)
 {
 #if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
 	return (uint64_t)a | (uint64_t)b << 32;
 #else
 	return (uint64_t)__builtin_bswap32(a) |
 		(uint64_t)__builtin_bswap16(b) << 32;
+#endif
+}
+
+/* Two bytes a, then four bytes b, then two zero bytes: the same rule. */
+static inline uint64_t
+sf_siphash_a2b4(uint16_t a, uint32_t b)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint64_t)a | (uint64_t)b << 16;
+#else
+	return (uint64_t)__builtin_bswap16(a) |
+		(uint64_t)__builtin_bswap32(b) << 16;
 #endif
 }
 

@@ -82,43 +82,46 @@ sf_cookie_lowmask(bool ts)
 
 /*
  * The MAC input, in network byte order so that nodes of any endianness
- * compute the same MAC: our peer's address and ours (4 or 16 bytes
- * each), the peer's port and ours, the client ISN and the fields word
- * (every option bit, whichever layout carries it, and the layout flag).
- * IPv4 and IPv6 messages differ in length, which SipHash mixes in, so
- * they cannot collide. The 64-bit output is the cookie's whole secret:
- * its high half the MAC, its low half the flow's TSval offset.
+ * compute the same MAC: our address (4 or 16 bytes), our port, two zero
+ * bytes, the peer's address, the client ISN, the peer's port and the
+ * fields word (every option bit, whichever layout carries it, and the
+ * layout flag): 22 bytes for IPv4, 46 for IPv6. IPv4 and IPv6 messages
+ * differ in length, which SipHash mixes in, so they cannot collide. Our
+ * end comes first so that an IPv4 listener's cookies share the first
+ * 8-byte block: the period key keeps SipHash's state after it (pk_mid),
+ * and a cookie pays for two blocks of three. The 64-bit output is the
+ * cookie's whole secret: its high half the MAC, its low half the flow's
+ * TSval offset.
  */
 static uint64_t
-sf_cookie_mac(const struct sf_siphash_key *key, const struct sf_flow_key *k,
+sf_cookie_mac(struct sf_cookie_pkey *pk, const struct sf_flow_key *k,
 		uint32_t irs, uint32_t fields)
 {
-	uint32_t msg[11];
-	uint32_t *p = msg;
-	uint32_t ports;
+	uint8_t msg[46], *p = msg;
+	struct sf_sip s;
 
-	static_assert(offsetof(struct sf_flow_key, fk_lport) ==
-		offsetof(struct sf_flow_key, fk_rport) + 2,
-		"the two ports are copied as one word");
-	memcpy(&ports, &k->fk_rport, 4);    /* rport, lport */
 	if (k->fk_family == AF_INET) {
-		/* The same 20 bytes as below: two words and the last. */
-		uint64_t m[2] = {
-			sf_siphash_pair(k->fk_raddr[0], k->fk_laddr[0]),
-			sf_siphash_pair(ports, rte_cpu_to_be_32(irs)),
-		};
-
-		return sf_siphash_words(key, m, 2,
-			sf_siphash_pair(rte_cpu_to_be_32(fields), 0) |
-			(uint64_t)20 << 56);
+		/* The same 22 bytes as below: two words and the last 6. */
+		sf_sip_resume(&s, &pk->pk_mid, &pk->pk_key,
+			sf_siphash_a4b2(k->fk_laddr[0], k->fk_lport));
+		sf_sip_block(&s, sf_siphash_pair(k->fk_raddr[0],
+			rte_cpu_to_be_32(irs)));
+		return sf_sip_last(&s, sf_siphash_a2b4(k->fk_rport,
+			rte_cpu_to_be_32(fields)) | (uint64_t)22 << 56);
 	}
-	memcpy(p, k->fk_raddr, 16);
-	memcpy(p + 4, k->fk_laddr, 16);
-	p += 8;
-	*p++ = ports;
-	*p++ = rte_cpu_to_be_32(irs);
-	*p++ = rte_cpu_to_be_32(fields);
-	return sf_siphash(key, msg, (size_t)(p - msg) * sizeof(*p));
+	memcpy(p, k->fk_laddr, 16);
+	memcpy(p + 16, &k->fk_lport, 2);
+	p[18] = 0;
+	p[19] = 0;
+	memcpy(p + 20, k->fk_raddr, 16);
+	p += 36;
+	irs = rte_cpu_to_be_32(irs);
+	memcpy(p, &irs, 4);
+	memcpy(p + 4, &k->fk_rport, 2);
+	fields = rte_cpu_to_be_32(fields);
+	memcpy(p + 6, &fields, 4);
+	p += 10;
+	return sf_siphash(&pk->pk_key, msg, (size_t)(p - msg));
 }
 
 /* K(t): the period secret, two SipHash outputs under the master. */
@@ -168,17 +171,18 @@ sf_cookie_sync(struct sf_cookie_keys *ck)
 }
 
 /* The key of period t under master m (0 current, 1 previous). */
-static const struct sf_siphash_key *
+static struct sf_cookie_pkey *
 sf_cookie_pkey(struct sf_cookie_keys *ck, unsigned int m, uint32_t t)
 {
 	struct sf_cookie_pkey *pk = &ck->ck_pk[m][t & 3];
 
 	if (unlikely(!pk->pk_valid || pk->pk_t != t)) {
 		sf_cookie_derive(&ck->ck_master[m], t, &pk->pk_key);
+		pk->pk_mid.sm_valid = false;
 		pk->pk_t = t;
 		pk->pk_valid = 1;
 	}
-	return &pk->pk_key;
+	return pk;
 }
 
 void

@@ -15,9 +15,12 @@
  * the client's ISN and the fields word (every option bit, whichever
  * layout carries it, with the layout flag), all in network byte order:
  *
- *   H = SipHash-2-4(K(t), raddr | laddr | rport | lport | irs | fields)
+ *   H = SipHash-2-4(K(t), laddr | lport | 00 00 | raddr | irs | rport |
+ *                   fields)
  *
- * (addresses 4 or 16 bytes, ports 2, the rest 4; fields = T | MSS << 1 |
+ * (addresses 4 or 16 bytes, ports 2, the rest 4; our end first, so that
+ * an IPv4 listener's cookies share the first block (struct sf_sip_mid
+ * in the period key); fields = T | MSS << 1 |
  * WS << 4 | SACK << 8 | ECN << 9, bit 31 set in the timestamp layout).
  * The MAC is H's high 32 bits with the bits the ISN's fields occupy
  * masked off (not shifted); H's low 32 bits are the flow's TSval offset
@@ -153,6 +156,7 @@ struct sf_cookie_pkey {
 	uint32_t pk_t;                    /* period number */
 	uint8_t pk_valid;
 	struct sf_siphash_key pk_key;
+	struct sf_sip_mid pk_mid;         /* pk_key's state after block 1 */
 };
 
 /*

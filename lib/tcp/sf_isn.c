@@ -43,8 +43,8 @@
 static __rte_always_inline void
 sf_flow_msg4(const struct sf_flow_key *k, uint64_t *m0, uint64_t *last)
 {
-	*m0 = sf_siphash_6(k->fk_laddr[0], k->fk_lport);
-	*last = sf_siphash_6(k->fk_raddr[0], k->fk_rport) | (uint64_t)14 << 56;
+	*m0 = sf_siphash_a4b2(k->fk_laddr[0], k->fk_lport);
+	*last = sf_siphash_a4b2(k->fk_raddr[0], k->fk_rport) | (uint64_t)14 << 56;
 }
 
 uint64_t

@@ -10,7 +10,8 @@ the implementation against its specification.
 
 The specification, as this module reads it:
 
-  H    = SipHash-2-4(K(t), raddr | laddr | rport | lport | irs | fields)
+  H    = SipHash-2-4(K(t), laddr | lport | 00 00 | raddr | irs | rport |
+                     fields)
          addresses 4 or 16 bytes, ports 2 bytes, the rest 4 bytes, all in
          network byte order; r = the peer (the client), l = us; fields =
          T | MSS << 1 | WS << 4 | SACK << 8 | ECN << 9, with bit 31 set in
@@ -211,9 +212,14 @@ def _addr(family, a):
 
 
 def cookie_hash(key, family, raddr, laddr, rport, lport, irs, fields):
-    """H: the 64-bit SipHash of the cookie input under key."""
-    msg = (_addr(family, raddr) + _addr(family, laddr) +
-           struct.pack("!HHII", rport, lport, irs & M32, fields & M32))
+    """
+    H: the 64-bit SipHash of the cookie input under key: our address,
+    our port, two zero bytes, the peer's address, the client ISN, the
+    peer's port, the fields word (22 bytes for IPv4, 46 for IPv6).
+    """
+    msg = (_addr(family, laddr) + struct.pack("!H", lport) + b"\0\0" +
+           _addr(family, raddr) +
+           struct.pack("!IHI", irs & M32, rport, fields & M32))
     return siphash24(key[0], key[1], msg)
 
 

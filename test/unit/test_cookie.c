@@ -276,7 +276,7 @@ put_be32(uint8_t *p, uint32_t v)
  * H as sf_cookie.h specifies it, written from the header alone:
  * K(t) = (SipHash(master, "sfcookie" | t | 0 0 0 0),
  * SipHash(master, "sfcookie" | t | 0 0 0 1)), then
- * SipHash(K(t), raddr | laddr | rport | lport | irs | fields), all in
+ * SipHash(K(t), laddr | lport | 0 0 | raddr | irs | rport | fields), all in
  * network byte order (the flow key holds addresses and ports in network
  * order already): its high 32 bits the MAC, its low 32 the TSval offset.
  */
@@ -287,21 +287,25 @@ ref_hash(const struct sf_siphash_key *master, uint32_t t,
 	uint8_t in[16] = { 's', 'f', 'c', 'o', 'o', 'k', 'i', 'e' };
 	unsigned int alen = k->fk_family == AF_INET ? 4 : 16;
 	struct sf_siphash_key pk;
-	uint8_t msg[44], *p = msg;
+	uint8_t msg[46], *p = msg;
 
 	put_be32(&in[8], t);
 	pk.k[0] = sf_siphash(master, in, sizeof(in));
 	in[15] = 1;
 	pk.k[1] = sf_siphash(master, in, sizeof(in));
-	memcpy(p, k->fk_raddr, alen);
-	p += alen;
+	/* Ours, our port, two zeros, the peer, ISN, its port, fields. */
 	memcpy(p, k->fk_laddr, alen);
 	p += alen;
-	memcpy(p, &k->fk_rport, 2);
-	memcpy(p + 2, &k->fk_lport, 2);
-	put_be32(p + 4, irs);
-	put_be32(p + 8, fields);
-	p += 12;
+	memcpy(p, &k->fk_lport, 2);
+	p[2] = 0;
+	p[3] = 0;
+	p += 4;
+	memcpy(p, k->fk_raddr, alen);
+	p += alen;
+	put_be32(p, irs);
+	memcpy(p + 4, &k->fk_rport, 2);
+	put_be32(p + 6, fields);
+	p += 10;
 	return sf_siphash(&pk, msg, (size_t)(p - msg));
 }
 
@@ -428,18 +432,30 @@ test_spec(void)
 	o.sack = true;
 	/* The values test/py/sf_cookie_ref.py gives for these inputs. */
 	SF_CHECK_EQ(ref_cookie(&master, T0 + 1, &k, 1000, &o, &rtsval),
-		0x3ad6717f);
-	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0x3ad6717f);
+		0xfe15317f);
+	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0xfe15317f);
 	o.ts = true;
 	rtsval = 0x12345678;
 	SF_CHECK_EQ(ref_cookie(&master, T0 + 1, &k, 1000, &o, &rtsval),
-		0x14a630bf);
-	/* Offset 0xc490d1c8: clock 0xd6c52840, options 0x17. */
-	SF_CHECK_EQ(ref_tsoff(&master, T0 + 1, &k, 1000, &o), 0xc490d1c8);
-	SF_CHECK_EQ(rtsval, 0xd6c52817);
+		0x44f70c5f);
+	/* Offset 0x1db73c32: clock 0x2feb92aa, options 0x17. */
+	SF_CHECK_EQ(ref_tsoff(&master, T0 + 1, &k, 1000, &o), 0x1db73c32);
+	SF_CHECK_EQ(rtsval, 0x2feb9297);
 	tsval = 0x12345678;
-	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0x14a630bf);
-	SF_CHECK_EQ(tsval, 0xd6c52817);
+	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0x44f70c5f);
+	SF_CHECK_EQ(tsval, 0x2feb9297);
+
+	/*
+	 * The period key keeps SipHash's state after an IPv4 cookie's
+	 * first block (our address and port): four periods on, the same
+	 * slot holds another key, and the state must go with the old one.
+	 */
+	o.ts = false;
+	sf_cookie_keys_update(&ck, at(T0 + 5, 100));
+	rtsval = tsval = 0;
+	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval),
+		ref_cookie(&master, T0 + 5, &k, 1000, &o, &rtsval));
+	SF_CHECK(sf_test_ck_make(&ck, &k, 1000, &o, &tsval) != 0xfe15317f);
 }
 
 /*

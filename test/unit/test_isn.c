@@ -131,7 +131,7 @@ test_flow_prf_mid(void)
 			k.fk_laddr[3] = 1;
 		}
 		was = mid.sm_valid && k.fk_family == AF_INET &&
-			mid.sm_m0 == sf_siphash_6(k.fk_laddr[0], k.fk_lport);
+			mid.sm_m0 == sf_siphash_a4b2(k.fk_laddr[0], k.fk_lport);
 		hits += was;
 		if (sf_flow_prf_mid(&key, &mid, &k) != sf_flow_prf(&key, &k))
 			bad++;
