@@ -114,10 +114,23 @@ sf_tcp_write_hdrs(uint8_t *l3, const struct sf_port *pt,
 			th->cksum = sf_cksum_l4_store(sf_ip4_l4_cksum(ip, th,
 				l4_len, IPPROTO_TCP));
 		}
-		if (pt->pt_tx_ip4_cksum)
+		if (pt->pt_tx_ip4_cksum) {
 			ol |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-		else
-			ip->hdr_checksum = sf_ip4_hdr20_cksum(ip);
+		} else {
+			/*
+			 * The header just written, summed from its values,
+			 * not read back: the constant words, the length and
+			 * the two addresses (as they lie in memory, like every
+			 * word here: the sum does not care about the order).
+			 */
+			uint64_t sum = (uint64_t)ip->src_addr + ip->dst_addr +
+				rte_cpu_to_be_16(RTE_IPV4_VHL_DEF << 8) +
+				ip->total_length +
+				rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG) +
+				rte_cpu_to_be_16(SF_TTL << 8 | IPPROTO_TCP);
+
+			ip->hdr_checksum = (uint16_t)~sf_cksum_fold64(sum);
+		}
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)l3;
 
