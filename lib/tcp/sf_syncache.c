@@ -258,7 +258,7 @@ sf_take_place(uint32_t *q, uint32_t cap, uint32_t *before)
  * of a listener whose connections will wait in the queue), so two lcores
  * cannot both take the last one; sf_conn_enqueue() then uses it.
  */
-static bool
+static __rte_always_inline bool
 sf_listen_overflow(struct sf_wtcp *wt, struct sf_listener *ls, bool reserve)
 {
 	uint32_t q;
