@@ -59,13 +59,15 @@ sf_cksum_add64(uint64_t a, uint64_t b)
 
 /*
  * The one's complement sum of nw 64-bit words at p added to sum (any
- * value), unfolded. On x86-64 one add-with-carry chain,
- * as BSD's and Linux's in_cksum do: one adc a word (four to a loop turn
- * when there are four or more), the carry going on from word to word
- * instead of being tested and added back each time, then added in once
- * at the end of each loop. C cannot say "add with the carry of the last
- * add" (GCC 12 has no __builtin_addcll); elsewhere the C loop below does
- * the same sum with a compare and an add a word.
+ * value), unfolded. On x86-64 one add-with-carry chain, as BSD's and
+ * Linux's in_cksum do: one adc a word (four to a loop turn when there
+ * are four or more), the carry going on from word to word instead of
+ * being tested and added back each time, then added in once at the end
+ * of each loop. C cannot say "add with the carry of the last add" (GCC
+ * 12 has no __builtin_addcll); elsewhere the C loop below does the same
+ * sum with a compare and an add a word. asm inline: the inliner counts
+ * it as small (it would count its lines as instructions, and give up
+ * inlining elsewhere on the hot path).
  *
  * Why one final adc $0 is enough: an adc ends with the value 2^64 - 1
  * and the carry set only if it began so (both operands 2^64 - 1 and a

@@ -235,6 +235,7 @@ sf_tcp_turn_back(struct rte_mbuf *m, const struct sf_port *pt,
 	return (uint8_t *)eh;
 }
 
+/* o, its option bytes in o->opt, so; -1 when the buffer lacks room. */
 static int
 sf_tcp_build_back(struct rte_mbuf *m, const struct sf_port *pt,
 		const struct sf_pkt *p, const struct sf_flow_key *k,
