@@ -889,8 +889,10 @@ main(int argc, char **argv)
 
 	if (sf_eng != NULL)
 		sf_stats_final(stdout, sf_eng);
-	for (i = 0; i < nb_reports; i++)
+	for (i = 0; i < nb_reports; i++) {
 		sf_stats_port_report(reports[i].pr_port, &reports[i]);
+		sf_capture_report(reports[i].pr_port);
+	}
 	/*
 	 * Frames still in the rings between lcores go home first, so that
 	 * the pool only grows by what the ports give back as they close.

@@ -21,6 +21,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -64,6 +65,21 @@ sf_capture_init(void)
 		"--file-prefix=%s -i PORT -w FILE.pcapng",
 		prefix != NULL ? prefix + 1 : rte_eal_get_runtime_dir());
 	return 0;
+}
+
+void
+sf_capture_report(uint16_t port_id)
+{
+	struct rte_pdump_stats st;
+
+	if (!sf_capture_on || rte_pdump_stats(port_id, &st) != 0)
+		return;
+	if (st.accepted == 0 && st.nombuf == 0 && st.ringfull == 0)
+		return;
+	SF_CAPTURE_LOG(INFO, "capture: port %u: %" PRIu64 " frames copied "
+		"for dpdk-dumpcap, %" PRIu64 " lost to its empty pool, %" PRIu64
+		" to its full ring", port_id, st.accepted, st.nombuf,
+		st.ringfull);
 }
 
 void

@@ -5,6 +5,8 @@
 #ifndef SF_CAPTURE_H
 #define SF_CAPTURE_H
 
+#include <stdint.h>
+
 /*
  * Packet capture by DPDK's own tools (dpdk-dumpcap, dpdk-pdump), which
  * attach to synfront as secondary processes. Call sf_capture_init() on
@@ -15,6 +17,12 @@
 int sf_capture_init(void);
 
 /* Undo sf_capture_init(); call it before rte_eal_cleanup(). */
+/*
+ * At shutdown, before the ports close: what rte_pdump copied for
+ * dpdk-dumpcap from port_id, and what it could not (dumpcap's pool empty,
+ * its ring full), logged when there was any capture.
+ */
+void sf_capture_report(uint16_t port_id);
 void sf_capture_fini(void);
 
 #endif /* SF_CAPTURE_H */
