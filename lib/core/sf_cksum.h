@@ -104,8 +104,13 @@ sf_cksum_words(const uint8_t *p, uint32_t nw, uint64_t sum)
 		"4:"
 		: [s] "+r" (sum), [p] "+r" (p), [n1] "+r" (n1),
 		  [n4] "+r" (n4)
-		: "m" (*(const uint8_t (*)[])p)
-		: "cc");
+		:
+		/*
+		 * It reads memory the operands do not name (clang takes
+		 * no "m" of an array of unknown size): what was stored
+		 * there before must be there when it runs.
+		 */
+		: "cc", "memory");
 	return sum;
 #else
 	uint64_t w;
