@@ -16,13 +16,14 @@
  */
 int sf_capture_init(void);
 
-/* Undo sf_capture_init(); call it before rte_eal_cleanup(). */
 /*
  * At shutdown, before the ports close: what rte_pdump copied for
  * dpdk-dumpcap from port_id, and what it could not (dumpcap's pool empty,
  * its ring full), logged when there was any capture.
  */
 void sf_capture_report(uint16_t port_id);
+
+/* Undo sf_capture_init(); call it before rte_eal_cleanup(). */
 void sf_capture_fini(void);
 
 #endif /* SF_CAPTURE_H */
