@@ -294,7 +294,7 @@ sf_cookie_make(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		(fields & sf_cookie_lowmask(with_ts));
 }
 
-int
+__rte_always_inline int
 sf_cookie_check(struct sf_cookie_keys *ck, const struct sf_flow_key *k,
 		uint32_t irs, uint32_t iss, bool ts, uint32_t tsecr,
 		struct sf_tcp_neg *out)
