@@ -9,8 +9,10 @@
  * SipHash-2-4 (Aumasson and Bernstein, "SipHash: a fast short-input PRF",
  * 2012): a keyed pseudo-random function with a 128-bit key and a 64-bit
  * output. synfront uses it wherever an attacker must not predict or
- * steer a value: initial sequence numbers (RFC 6528), timestamp offsets
- * and, later, SYN cookies. Private header.
+ * steer a value: initial sequence numbers (RFC 6528), timestamp offsets,
+ * the SYN cookies' period keys (the cookie MAC itself is AES: sf_aes.h),
+ * ephemeral port offsets and backend choice by client address. Private
+ * header.
  */
 
 #include <stdbool.h>
@@ -104,21 +106,6 @@ sf_siphash_words(const struct sf_siphash_key *key, const uint64_t *m,
 }
 
 /*
- * Two 32-bit words as they lie in memory (a then b), read as one
- * little-endian 64-bit block: what sf_siphash() reads from their 8 bytes.
- */
-static inline uint64_t
-sf_siphash_pair(uint32_t a, uint32_t b)
-{
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	return (uint64_t)a | (uint64_t)b << 32;
-#else
-	return (uint64_t)__builtin_bswap32(a) |
-		(uint64_t)__builtin_bswap32(b) << 32;
-#endif
-}
-
-/*
  * The state after a message's first block, kept for the next message
  * that starts with the same block under the same key: SipHash absorbs
  * blocks in order, so a message whose first 8 bytes name only our end
@@ -151,7 +138,8 @@ sf_sip_resume(struct sf_sip *s, struct sf_sip_mid *mid,
 
 /*
  * Four bytes a and two bytes b as they lie in memory, then two zero
- * bytes, read as one little-endian block (sf_siphash_pair()'s rule).
+ * bytes, read as one little-endian block: what sf_siphash() reads from
+ * those 8 bytes.
  */
 static inline uint64_t
 sf_siphash_a4b2(uint32_t a, uint16_t b)
@@ -161,18 +149,6 @@ sf_siphash_a4b2(uint32_t a, uint16_t b)
 #else
 	return (uint64_t)__builtin_bswap32(a) |
 		(uint64_t)__builtin_bswap16(b) << 32;
-#endif
-}
-
-/* Two bytes a, then four bytes b, then two zero bytes: the same rule. */
-static inline uint64_t
-sf_siphash_a2b4(uint16_t a, uint32_t b)
-{
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	return (uint64_t)a | (uint64_t)b << 16;
-#else
-	return (uint64_t)__builtin_bswap16(a) |
-		(uint64_t)__builtin_bswap32(b) << 16;
 #endif
 }
 

@@ -82,60 +82,103 @@ sf_cookie_lowmask(bool ts)
 
 /*
  * The MAC input, in network byte order so that nodes of any endianness
- * compute the same MAC: our address (4 or 16 bytes), our port, two zero
- * bytes, the peer's address, the client ISN, the peer's port and the
- * fields word (every option bit, whichever layout carries it, and the
- * layout flag): 22 bytes for IPv4, 46 for IPv6. IPv4 and IPv6 messages
- * differ in length, which SipHash mixes in, so they cannot collide. Our
- * end comes first so that an IPv4 listener's cookies share the first
- * 8-byte block: the period key keeps SipHash's state after it (pk_mid),
- * and a cookie pays for two blocks of three. The 64-bit output is the
- * cookie's whole secret: its high half the MAC, its low half the flow's
- * TSval offset.
+ * compute the same MAC: a tag (4 or 6), a zero byte, our port, our
+ * address (4 or 16 bytes), 8 zero bytes for IPv4, the peer's address,
+ * the client ISN, the peer's port, two zero bytes and the fields word
+ * (every option bit, whichever layout carries it, and the layout flag):
+ * 32 bytes for IPv4, 48 for IPv6, whole AES blocks. Each tag has one
+ * length and no message is a prefix of another, which CBC-MAC needs to
+ * be a PRF. Our end comes first so that an IPv4 listener's cookies share
+ * the first block: the period key keeps the MAC's step for it (pk_x1),
+ * and a cookie pays for one block. The first 8 bytes of the output are
+ * the cookie's whole secret: the high half of that word the MAC, the
+ * low half the flow's TSval offset. The words below are the message's
+ * bytes as this host loads them.
  */
-static uint64_t
+static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN,
+	"sf_cookie_mac() builds its blocks for a little-endian host");
+
+static const uint8_t sf_cookie_zero[SF_AES_BLOCK];
+
+/* The first step of an IPv4 listener's MAC, kept in the period key. */
+static __rte_noinline void
+sf_cookie_mac_b1(struct sf_cookie_pkey *pk, uint64_t b1)
+{
+	uint8_t m[SF_AES_BLOCK] = { 0 };
+
+	memcpy(m, &b1, 8);
+	sf_aes128_step(&pk->pk_aes, sf_cookie_zero, m, pk->pk_x1);
+	pk->pk_b1 = b1;
+	pk->pk_b1_valid = 1;
+}
+
+static __rte_noinline uint64_t
+sf_cookie_mac6(struct sf_cookie_pkey *pk, const struct sf_flow_key *k,
+		uint32_t irs_be, uint32_t fields_be)
+{
+	uint8_t m[3 * SF_AES_BLOCK], x[SF_AES_BLOCK];
+	uint64_t h;
+
+	m[0] = 6;
+	m[1] = 0;
+	memcpy(m + 2, &k->fk_lport, 2);
+	memcpy(m + 4, k->fk_laddr, 16);
+	memcpy(m + 20, k->fk_raddr, 16);
+	memcpy(m + 36, &irs_be, 4);
+	memcpy(m + 40, &k->fk_rport, 2);
+	m[42] = 0;
+	m[43] = 0;
+	memcpy(m + 44, &fields_be, 4);
+	sf_aes128_step(&pk->pk_aes, sf_cookie_zero, m, x);
+	sf_aes128_step(&pk->pk_aes, x, m + SF_AES_BLOCK, x);
+	sf_aes128_step(&pk->pk_aes, x, m + 2 * SF_AES_BLOCK, x);
+	memcpy(&h, x, 8);
+	return h;
+}
+
+static __rte_always_inline uint64_t
 sf_cookie_mac(struct sf_cookie_pkey *pk, const struct sf_flow_key *k,
 		uint32_t irs, uint32_t fields)
 {
-	uint8_t msg[46], *p = msg;
-	struct sf_sip s;
+	uint64_t b1;
 
-	if (k->fk_family == AF_INET) {
-		/* The same 22 bytes as below: two words and the last 6. */
-		sf_sip_resume(&s, &pk->pk_mid, &pk->pk_key,
-			sf_siphash_a4b2(k->fk_laddr[0], k->fk_lport));
-		sf_sip_block(&s, sf_siphash_pair(k->fk_raddr[0],
-			rte_cpu_to_be_32(irs)));
-		return sf_sip_last(&s, sf_siphash_a2b4(k->fk_rport,
-			rte_cpu_to_be_32(fields)) | (uint64_t)22 << 56);
-	}
-	memcpy(p, k->fk_laddr, 16);
-	memcpy(p + 16, &k->fk_lport, 2);
-	p[18] = 0;
-	p[19] = 0;
-	memcpy(p + 20, k->fk_raddr, 16);
-	p += 36;
 	irs = rte_cpu_to_be_32(irs);
-	memcpy(p, &irs, 4);
-	memcpy(p + 4, &k->fk_rport, 2);
 	fields = rte_cpu_to_be_32(fields);
-	memcpy(p + 6, &fields, 4);
-	p += 10;
-	return sf_siphash(&pk->pk_key, msg, (size_t)(p - msg));
+	if (unlikely(k->fk_family != AF_INET))
+		return sf_cookie_mac6(pk, k, irs, fields);
+	/*
+	 * The message's words as a little-endian host loads them (the
+	 * addresses and ports are in network order already): tag 4, 0,
+	 * lport, laddr | 8 zero bytes || raddr, irs | rport, 0 0, fields.
+	 * The first block is the listener's: its step is kept.
+	 */
+	b1 = (uint64_t)k->fk_laddr[0] << 32 | (uint64_t)k->fk_lport << 16 | 4;
+	if (unlikely(!pk->pk_b1_valid || pk->pk_b1 != b1))
+		sf_cookie_mac_b1(pk, b1);
+	return sf_aes128_step64(&pk->pk_aes, pk->pk_x1,
+		(uint64_t)irs << 32 | k->fk_raddr[0],
+		(uint64_t)fields << 32 | k->fk_rport);
 }
 
-/* K(t): the period secret, two SipHash outputs under the master. */
+/*
+ * K(t): the period secret, two SipHash outputs under the master, as the
+ * AES key's 16 bytes (each output little-endian), expanded.
+ */
 static void
 sf_cookie_derive(const struct sf_siphash_key *master, uint32_t t,
-		struct sf_siphash_key *out)
+		struct sf_aes_key *out)
 {
 	uint8_t in[16] = { 's', 'f', 'c', 'o', 'o', 'k', 'i', 'e' };
 	uint32_t be = rte_cpu_to_be_32(t);
+	uint64_t k[2];
+	uint8_t key[SF_AES_BLOCK];
 
 	memcpy(&in[8], &be, 4);
-	out->k[0] = sf_siphash(master, in, sizeof(in));
+	k[0] = rte_cpu_to_le_64(sf_siphash(master, in, sizeof(in)));
 	in[15] = 1;
-	out->k[1] = sf_siphash(master, in, sizeof(in));
+	k[1] = rte_cpu_to_le_64(sf_siphash(master, in, sizeof(in)));
+	memcpy(key, k, sizeof(key));
+	sf_aes128_expand(key, out);
 }
 
 /*
@@ -143,15 +186,12 @@ sf_cookie_derive(const struct sf_siphash_key *master, uint32_t t,
  * sequence-lock read side (retry while a writer is in the middle, or
  * when the sequence moved during the copy).
  */
-static void
-sf_cookie_sync(struct sf_cookie_keys *ck)
+static __rte_noinline void
+sf_cookie_sync_copy(struct sf_cookie_keys *ck)
 {
 	const struct sf_cookie_secret *cs = ck->ck_secret;
 	uint64_t s;
 
-	if (likely(__atomic_load_n(&cs->cs_seq, __ATOMIC_ACQUIRE) ==
-			ck->ck_seq))
-		return;
 	for (;;) {
 		s = __atomic_load_n(&cs->cs_seq, __ATOMIC_ACQUIRE);
 		if (s & 1) {
@@ -170,18 +210,33 @@ sf_cookie_sync(struct sf_cookie_keys *ck)
 	memset(ck->ck_pk, 0, sizeof(ck->ck_pk));
 }
 
+static __rte_always_inline void
+sf_cookie_sync(struct sf_cookie_keys *ck)
+{
+	if (unlikely(__atomic_load_n(&ck->ck_secret->cs_seq,
+			__ATOMIC_ACQUIRE) != ck->ck_seq))
+		sf_cookie_sync_copy(ck);
+}
+
+/* Derive the key of period t into pk (a new period, or a new master). */
+static __rte_noinline void
+sf_cookie_pkey_set(struct sf_cookie_keys *ck, struct sf_cookie_pkey *pk,
+		unsigned int m, uint32_t t)
+{
+	sf_cookie_derive(&ck->ck_master[m], t, &pk->pk_aes);
+	pk->pk_b1_valid = 0;
+	pk->pk_t = t;
+	pk->pk_valid = 1;
+}
+
 /* The key of period t under master m (0 current, 1 previous). */
-static struct sf_cookie_pkey *
+static __rte_always_inline struct sf_cookie_pkey *
 sf_cookie_pkey(struct sf_cookie_keys *ck, unsigned int m, uint32_t t)
 {
 	struct sf_cookie_pkey *pk = &ck->ck_pk[m][t & 3];
 
-	if (unlikely(!pk->pk_valid || pk->pk_t != t)) {
-		sf_cookie_derive(&ck->ck_master[m], t, &pk->pk_key);
-		pk->pk_mid.sm_valid = false;
-		pk->pk_t = t;
-		pk->pk_valid = 1;
-	}
+	if (unlikely(!pk->pk_valid || pk->pk_t != t))
+		sf_cookie_pkey_set(ck, pk, m, t);
 	return pk;
 }
 

@@ -11,25 +11,27 @@
  * have held, authenticated, so no state is kept until the third ACK
  * proves the client can receive at its address. Private header.
  *
- * The MAC. SipHash-2-4 under a per-period key K(t), over the 4-tuple,
- * the client's ISN and the fields word (every option bit, whichever
- * layout carries it, with the layout flag), all in network byte order:
+ * The MAC. An AES-128 CBC-MAC under a per-period key K(t), over the
+ * 4-tuple, the client's ISN and the fields word (every option bit,
+ * whichever layout carries it, with the layout flag), all in network
+ * byte order:
  *
- *   H = SipHash-2-4(K(t), laddr | lport | 00 00 | raddr | irs | rport |
- *                   fields)
+ *   M = tag | 0 | lport | laddr | Z | raddr | irs | rport | 0 0 | fields
+ *   H = the first 8 bytes (little-endian) of AES-CBC-MAC(K(t), M)
  *
- * (addresses 4 or 16 bytes, ports 2, the rest 4; our end first, so that
- * an IPv4 listener's cookies share the first block (struct sf_sip_mid
- * in the period key); fields = T | MSS << 1 |
- * WS << 4 | SACK << 8 | ECN << 9, bit 31 set in the timestamp layout).
- * The MAC is H's high 32 bits with the bits the ISN's fields occupy
- * masked off (not shifted); H's low 32 bits are the flow's TSval offset
- * (our TSval = our ms clock + offset, the options in its low 6 bits), so
- * one SipHash makes the whole SYN-ACK. t is the number of the
+ * (tag 4 or 6, Z 8 zero bytes for IPv4 and none for IPv6: 32 or 48
+ * bytes, two or three blocks; addresses 4 or 16 bytes, ports 2, irs and
+ * fields 4; our end first, so that an IPv4 listener's cookies share the
+ * first block, whose step the period key keeps (pk_x1); fields = T |
+ * MSS << 1 | WS << 4 | SACK << 8 | ECN << 9, bit 31 set in the timestamp
+ * layout). The MAC is H's high 32 bits with the bits the ISN's fields
+ * occupy masked off (not shifted); H's low 32 bits are the flow's TSval
+ * offset (our TSval = our ms clock + offset, the options in its low 6
+ * bits), so one AES block makes the whole SYN-ACK. t is the number of the
  * SF_COOKIE_PERIOD_MS period of the wall clock (UTC ms since the epoch),
- * K(t) = SipHash(master, "sfcookie" | t | 0 0 0 0) as k0 and
- * SipHash(master, "sfcookie" | t | 0 0 0 1) as k1 (t as 4 bytes,
- * network order):
+ * K(t) = SipHash(master, "sfcookie" | t | 0 0 0 0) as key bytes 0-7 and
+ * SipHash(master, "sfcookie" | t | 0 0 0 1) as bytes 8-15 (each output
+ * little-endian; t as 4 bytes, network order):
  * each period has its own secret, derived from a 128-bit master secret
  * (random per start, or configured so that several nodes share it). Two
  * period secrets are live at once, t and t - 1 (t + 1 too within
@@ -49,7 +51,8 @@
  * clock bits are not MAC input (nor are they in Linux's cookies): a
  * client that changes them only moves its own connection's TSval offset,
  * which continues from its TSecr. The attacker cannot learn K(t)
- * from cookies (SipHash is a PRF) nor aim at a 4-tuple's cookie in
+ * from cookies (AES's CBC-MAC over inputs of one fixed length per tag
+ * is a PRF) nor aim at a 4-tuple's cookie in
  * advance (the client ISN is input). FreeBSD keeps a 24-bit MAC (2^-24
  * per guess); Linux about 2^-29 (its minute counter must be one of 2 of
  * 256 values and its MSS index one of 4 in 24 bits), because it keeps
@@ -97,6 +100,7 @@
 
 #include <rte_spinlock.h>
 
+#include "sf_aes.h"
 #include "sf_siphash.h"
 #include "sf_tcp_opt.h"
 
@@ -155,8 +159,11 @@ struct sf_cookie_secret {
 struct sf_cookie_pkey {
 	uint32_t pk_t;                    /* period number */
 	uint8_t pk_valid;
-	struct sf_siphash_key pk_key;
-	struct sf_sip_mid pk_mid;         /* pk_key's state after block 1 */
+	uint8_t pk_b1_valid;              /* pk_b1 and pk_x1 are set */
+	uint64_t pk_b1;                   /* IPv4 laddr | lport of pk_x1 */
+	/* the MAC's first step for pk_b1: AES(K(t), first block) */
+	uint8_t pk_x1[SF_AES_BLOCK] __attribute__((aligned(16)));
+	struct sf_aes_key pk_aes;         /* K(t), expanded */
 };
 
 /*

@@ -3,27 +3,33 @@
 """
 An independent reference of synfront's SYN cookies, in pure Python, for
 the golden tests (test_golden_cookie.py). It is written from the prose of
-lib/tcp/sf_cookie.h and docs/syncookies.md, and SipHash-2-4 from the paper
-(Aumasson and Bernstein, "SipHash: a fast short-input PRF", 2012), not
-from the C: a test that compares synfront with this module then checks
-the implementation against its specification.
+lib/tcp/sf_cookie.h and docs/syncookies.md, SipHash-2-4 from the paper
+(Aumasson and Bernstein, "SipHash: a fast short-input PRF", 2012) and
+AES-128 from FIPS-197, not from the C: a test that compares synfront with
+this module then checks the implementation against its specification.
 
 The specification, as this module reads it:
 
-  H    = SipHash-2-4(K(t), laddr | lport | 00 00 | raddr | irs | rport |
-                     fields)
-         addresses 4 or 16 bytes, ports 2 bytes, the rest 4 bytes, all in
+  M    = tag | 00 | lport | laddr | Z | raddr | irs | rport | 00 00 |
+         fields
+         tag 04 (IPv4) or 06 (IPv6), Z 8 zero bytes for IPv4 and none
+         for IPv6 (32 or 48 bytes: two or three AES blocks); addresses 4
+         or 16 bytes, ports 2 bytes, irs and fields 4 bytes, all in
          network byte order; r = the peer (the client), l = us; fields =
          T | MSS << 1 | WS << 4 | SACK << 8 | ECN << 9, with bit 31 set in
          the timestamp layout (the option bits whichever layout carries
-         them). The MAC is the high 32 bits of H, the bits below the MAC
-         field (4 with timestamps, 10 without) cleared and replaced by
-         the ISN's fields; the low 32 bits of H are the flow's TSval
-         offset: the TSval is our ms clock plus that offset, its low 6
-         bits replaced by the options.
-  K(t) = (SipHash-2-4(master, "sfcookie" | t | 00 00 00 00),
-          SipHash-2-4(master, "sfcookie" | t | 00 00 00 01)) as (k0, k1),
-         t as 4 bytes in network byte order.
+         them).
+  H    = the first 8 bytes, as a little-endian number, of the AES-128
+         CBC-MAC of M under K(t): X0 = 0, Xi = AES(K(t), Xi-1 ^ Mi) over
+         the 16-byte blocks Mi, the last Xi. The MAC is the high 32 bits
+         of H, the bits below the MAC field (4 with timestamps, 10
+         without) cleared and replaced by the ISN's fields; the low 32
+         bits of H are the flow's TSval offset: the TSval is our ms clock
+         plus that offset, its low 6 bits replaced by the options.
+  K(t) = SipHash-2-4(master, "sfcookie" | t | 00 00 00 00) and
+         SipHash-2-4(master, "sfcookie" | t | 00 00 00 01), t as 4 bytes
+         in network byte order: the AES key is the first output's 8 bytes
+         little-endian, then the second's.
   t    = floor(UTC wall clock in ms / 60000).
   master: the 16 bytes b0..b15 of --cookie-secret; k0 = little-endian
          b0..b7, k1 = little-endian b8..b15 (the paper's key convention).
@@ -42,7 +48,8 @@ The specification, as this module reads it:
   Validation: the T bit names t when it equals t & 1, otherwise t - 1
   (and also t + 1 in the last 2 s of period t, the "skew" window).
 
-Run `python3 sf_cookie_ref.py` for the self-check (the paper's vectors).
+Run `python3 sf_cookie_ref.py` for the self-check (the SipHash paper's
+vectors and FIPS-197's AES examples).
 """
 
 import socket
@@ -169,6 +176,114 @@ def siphash_selftest():
 
 
 # --------------------------------------------------------------------------
+# AES-128 encryption, from FIPS-197
+
+
+def _xtime(a):
+    """Multiplication by x in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1."""
+    a <<= 1
+    return (a ^ 0x11b) if a & 0x100 else a
+
+
+def _gmul(a, b):
+    r = 0
+    while b:
+        if b & 1:
+            r ^= a
+        a = _xtime(a)
+        b >>= 1
+    return r
+
+
+def _make_sbox():
+    """5.1.1: the inverse in GF(2^8) (0 for 0), then the affine map."""
+    inv = [0] * 256
+    for a in range(1, 256):
+        for b in range(1, 256):
+            if _gmul(a, b) == 1:
+                inv[a] = b
+                break
+    box = []
+    for x in inv:
+        r = 0x63
+        for i in range(8):
+            r ^= (((x >> i) ^ (x >> ((i + 4) % 8)) ^ (x >> ((i + 5) % 8)) ^
+                   (x >> ((i + 6) % 8)) ^ (x >> ((i + 7) % 8))) & 1) << i
+        box.append(r)
+    return box
+
+
+_SBOX = _make_sbox()
+
+
+def aes128_expand(key):
+    """5.2: the 11 round keys (16 bytes each) of a 16-byte key."""
+    assert len(key) == 16
+    w = [list(key[i:i + 4]) for i in range(0, 16, 4)]
+    rcon = 1
+    for i in range(4, 44):
+        t = list(w[i - 1])
+        if i % 4 == 0:
+            t = t[1:] + t[:1]
+            t = [_SBOX[b] for b in t]
+            t[0] ^= rcon
+            rcon = _xtime(rcon)
+        w.append([a ^ b for a, b in zip(w[i - 4], t)])
+    return [bytes(sum(w[4 * r:4 * r + 4], [])) for r in range(11)]
+
+
+def aes128_encrypt(rk, block):
+    """5.1: the cipher; the state's byte r + 4c is row r, column c."""
+    s = [a ^ b for a, b in zip(block, rk[0])]
+    for rnd in range(1, 11):
+        s = [_SBOX[b] for b in s]
+        s = [s[r + 4 * ((c + r) % 4)] for c in range(4) for r in range(4)]
+        if rnd != 10:
+            m = []
+            for c in range(4):
+                a = s[4 * c:4 * c + 4]
+                m += [_gmul(a[0], 2) ^ _gmul(a[1], 3) ^ a[2] ^ a[3],
+                      a[0] ^ _gmul(a[1], 2) ^ _gmul(a[2], 3) ^ a[3],
+                      a[0] ^ a[1] ^ _gmul(a[2], 2) ^ _gmul(a[3], 3),
+                      _gmul(a[0], 3) ^ a[1] ^ a[2] ^ _gmul(a[3], 2)]
+            s = m
+        s = [a ^ b for a, b in zip(s, rk[rnd])]
+    return bytes(s)
+
+
+def aes_cbc_mac(key, msg):
+    """X0 = 0, Xi = AES(key, Xi-1 ^ Mi); the last X (msg in blocks)."""
+    assert len(msg) % 16 == 0
+    rk = aes128_expand(key)
+    x = bytes(16)
+    for i in range(0, len(msg), 16):
+        x = aes128_encrypt(rk, bytes(a ^ b for a, b in
+                                     zip(x, msg[i:i + 16])))
+    return x
+
+
+# FIPS-197 Appendix B and C.1: (key, plaintext, ciphertext).
+AES_VECTORS = (
+    ("2b7e151628aed2a6abf7158809cf4f3c", "3243f6a8885a308d313198a2e0370734",
+     "3925841d02dc09fbdc118597196a0b32"),
+    ("000102030405060708090a0b0c0d0e0f", "00112233445566778899aabbccddeeff",
+     "69c4e0d86a7b0430d8cdb78070b4c55a"),
+)
+
+
+def aes_selftest():
+    """Raise AssertionError unless FIPS-197's examples come out."""
+    for key, pt, ct in AES_VECTORS:
+        got = aes128_encrypt(aes128_expand(bytes.fromhex(key)),
+                             bytes.fromhex(pt))
+        assert got.hex() == ct, "AES-128 of %s: %s, want %s" % (
+            pt, got.hex(), ct)
+    # Appendix A.1: the last round key.
+    rk = aes128_expand(bytes.fromhex(AES_VECTORS[0][0]))
+    assert rk[10].hex() == "d014f9a8c9ee2589e13f0cc8b6630ca6"
+
+
+# --------------------------------------------------------------------------
 # The cookie
 
 def period(wall_ms):
@@ -182,11 +297,11 @@ def in_skew(wall_ms):
 
 
 def period_key(master, t):
-    """K(t) = (k0, k1) for the master key (k0, k1) and period t."""
+    """K(t): the 16-byte AES key for the master key (k0, k1), period t."""
     k0, k1 = master
     base = b"sfcookie" + struct.pack("!I", t & M32)
-    return (siphash24(k0, k1, base + b"\0\0\0\0"),
-            siphash24(k0, k1, base + b"\0\0\0\1"))
+    return (siphash24(k0, k1, base + b"\0\0\0\0").to_bytes(8, "little") +
+            siphash24(k0, k1, base + b"\0\0\0\1").to_bytes(8, "little"))
 
 
 def mss_index(family, mss):
@@ -213,14 +328,18 @@ def _addr(family, a):
 
 def cookie_hash(key, family, raddr, laddr, rport, lport, irs, fields):
     """
-    H: the 64-bit SipHash of the cookie input under key: our address,
-    our port, two zero bytes, the peer's address, the client ISN, the
-    peer's port, the fields word (22 bytes for IPv4, 46 for IPv6).
+    H: the first 8 bytes (little-endian) of the AES CBC-MAC under key of
+    the cookie input: the family's tag, a zero byte, our port, our
+    address (then 8 zero bytes for IPv4), the peer's address, the client
+    ISN, the peer's port, two zero bytes, the fields word (32 bytes for
+    IPv4, 48 for IPv6).
     """
-    msg = (_addr(family, laddr) + struct.pack("!H", lport) + b"\0\0" +
+    msg = (bytes((family, 0)) + struct.pack("!H", lport) +
+           _addr(family, laddr) + (bytes(8) if family == 4 else b"") +
            _addr(family, raddr) +
-           struct.pack("!IHI", irs & M32, rport, fields & M32))
-    return siphash24(key[0], key[1], msg)
+           struct.pack("!IHHI", irs & M32, rport, 0, fields & M32))
+    assert len(msg) == (32 if family == 4 else 48)
+    return int.from_bytes(aes_cbc_mac(key, msg)[:8], "little")
 
 
 def _seq_gt(a, b):
@@ -310,6 +429,7 @@ def check_cookie(secret, t, family, raddr, laddr, rport, lport, irs, iss,
 
 if __name__ == "__main__":
     siphash_selftest()
+    aes_selftest()
     import doctest
     doctest.testmod()
-    print("sf_cookie_ref: SipHash-2-4 reference vectors OK")
+    print("sf_cookie_ref: SipHash-2-4 and AES-128 reference vectors OK")

@@ -3,11 +3,12 @@
 """
 Golden packet tests of SYN cookies, checked against sf_cookie_ref.py, a
 pure-Python reference written from lib/tcp/sf_cookie.h's prose (SipHash-2-4
-from the paper, K(t) from the master secret, the MAC, the ISN and TSval
-layouts, the MSS tables), not from the C.
+from the paper, AES-128 from FIPS-197, K(t) from the master secret, the
+MAC, the ISN and TSval layouts, the MSS tables), not from the C.
 
 1. The reference itself (no synfront, no root): the paper's SipHash-2-4
-   vectors, round trips of both layouts, every bit covered by the MAC,
+   vectors, FIPS-197's AES-128 examples, round trips of both layouts,
+   every bit covered by the MAC,
    the periods a cookie validates for, the TSval rules.
 
 2. net_pcap, one synfront run with a fixed --cookie-secret and three
@@ -144,6 +145,20 @@ def test_siphash_reference_vectors():
     for n in (0, 1, 7, 8, 15, 63):
         got = ref.siphash24(k0, k1, bytes(range(n))).to_bytes(8, "little")
         assert got.hex() == ref.SIPHASH_VECTORS[n], n
+
+
+def test_aes_reference_vectors():
+    """FIPS-197's examples (Appendix B, C.1; A.1's last round key)."""
+    ref.aes_selftest()
+    # A CBC-MAC of two blocks is the cipher of the second block XORed
+    # with the first's ciphertext: C.1's example again.
+    key = bytes(range(16))
+    rk = ref.aes128_expand(key)
+    e0 = ref.aes128_encrypt(rk, bytes(16))
+    pt = bytes.fromhex("00112233445566778899aabbccddeeff")
+    b2 = bytes(a ^ b for a, b in zip(e0, pt))
+    assert ref.aes_cbc_mac(key, bytes(16) + b2).hex() == \
+        "69c4e0d86a7b0430d8cdb78070b4c55a"
 
 
 def test_reference_mss_tables():

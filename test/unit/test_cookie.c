@@ -275,38 +275,53 @@ put_be32(uint8_t *p, uint32_t v)
 /*
  * H as sf_cookie.h specifies it, written from the header alone:
  * K(t) = (SipHash(master, "sfcookie" | t | 0 0 0 0),
- * SipHash(master, "sfcookie" | t | 0 0 0 1)), then
- * SipHash(K(t), laddr | lport | 0 0 | raddr | irs | rport | fields), all in
- * network byte order (the flow key holds addresses and ports in network
- * order already): its high 32 bits the MAC, its low 32 the TSval offset.
+ * SipHash(master, "sfcookie" | t | 0 0 0 1)) as the 16 bytes of an
+ * AES-128 key (each word little-endian), then the AES CBC-MAC under it
+ * of tag | 0 | lport | laddr | (8 zero bytes, IPv4) | raddr | irs |
+ * rport | 0 0 | fields (tag 4 or 6; 32 or 48 bytes), all in network byte
+ * order (the flow key holds addresses and ports in network order
+ * already): the first 8 bytes of the last block as a little-endian
+ * word, its high 32 bits the MAC, its low 32 the TSval offset. AES
+ * itself is test_aes's (FIPS-197's vectors); the byte-wise code here.
  */
 static uint64_t
 ref_hash(const struct sf_siphash_key *master, uint32_t t,
 		const struct sf_flow_key *k, uint32_t irs, uint32_t fields)
 {
 	uint8_t in[16] = { 's', 'f', 'c', 'o', 'o', 'k', 'i', 'e' };
-	unsigned int alen = k->fk_family == AF_INET ? 4 : 16;
-	struct sf_siphash_key pk;
-	uint8_t msg[46], *p = msg;
+	unsigned int alen = k->fk_family == AF_INET ? 4 : 16, i, n;
+	uint8_t msg[48] = { 0 }, *p = msg, key[16], x[16] = { 0 };
+	struct sf_aes_key ak;
+	uint64_t w, h = 0;
 
 	put_be32(&in[8], t);
-	pk.k[0] = sf_siphash(master, in, sizeof(in));
+	w = sf_siphash(master, in, sizeof(in));
+	for (i = 0; i < 8; i++)
+		key[i] = (uint8_t)(w >> (8 * i));
 	in[15] = 1;
-	pk.k[1] = sf_siphash(master, in, sizeof(in));
-	/* Ours, our port, two zeros, the peer, ISN, its port, fields. */
-	memcpy(p, k->fk_laddr, alen);
-	p += alen;
-	memcpy(p, &k->fk_lport, 2);
-	p[2] = 0;
-	p[3] = 0;
-	p += 4;
+	w = sf_siphash(master, in, sizeof(in));
+	for (i = 0; i < 8; i++)
+		key[8 + i] = (uint8_t)(w >> (8 * i));
+	sf_aes128_expand(key, &ak);
+	/* Tag, zero, our port, ours, (zeros), the peer, ISN, its port... */
+	p[0] = alen == 4 ? 4 : 6;
+	memcpy(p + 2, &k->fk_lport, 2);
+	memcpy(p + 4, k->fk_laddr, alen);
+	p += 4 + alen + (alen == 4 ? 8 : 0);
 	memcpy(p, k->fk_raddr, alen);
 	p += alen;
 	put_be32(p, irs);
 	memcpy(p + 4, &k->fk_rport, 2);
-	put_be32(p + 6, fields);
-	p += 10;
-	return sf_siphash(&pk, msg, (size_t)(p - msg));
+	/* ...two zeros, the fields. */
+	put_be32(p + 8, fields);
+	p += 12;
+	n = (unsigned int)(p - msg);
+	SF_CHECK_EQ(n, alen == 4 ? 32u : 48u);
+	for (i = 0; i < n; i += 16)
+		sf_aes128_step_sw(&ak, x, msg + i, x);
+	for (i = 0; i < 8; i++)
+		h |= (uint64_t)x[i] << (8 * i);
+	return h;
 }
 
 /* The fields word of the MAC input: every option bit, and the layout. */
@@ -432,30 +447,30 @@ test_spec(void)
 	o.sack = true;
 	/* The values test/py/sf_cookie_ref.py gives for these inputs. */
 	SF_CHECK_EQ(ref_cookie(&master, T0 + 1, &k, 1000, &o, &rtsval),
-		0xfe15317f);
-	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0xfe15317f);
+		0x4e63bd7f);
+	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0x4e63bd7f);
 	o.ts = true;
 	rtsval = 0x12345678;
 	SF_CHECK_EQ(ref_cookie(&master, T0 + 1, &k, 1000, &o, &rtsval),
-		0x44f70c5f);
-	/* Offset 0x1db73c32: clock 0x2feb92aa, options 0x17. */
-	SF_CHECK_EQ(ref_tsoff(&master, T0 + 1, &k, 1000, &o), 0x1db73c32);
-	SF_CHECK_EQ(rtsval, 0x2feb9297);
+		0x74cb6c8f);
+	/* Offset 0x3d476758: clock 0x4f7bbdd0, options 0x17. */
+	SF_CHECK_EQ(ref_tsoff(&master, T0 + 1, &k, 1000, &o), 0x3d476758);
+	SF_CHECK_EQ(rtsval, 0x4f7bbd97);
 	tsval = 0x12345678;
-	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0x44f70c5f);
-	SF_CHECK_EQ(tsval, 0x2feb9297);
+	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval), 0x74cb6c8f);
+	SF_CHECK_EQ(tsval, 0x4f7bbd97);
 
 	/*
-	 * The period key keeps SipHash's state after an IPv4 cookie's
+	 * The period key keeps the MAC's first step for an IPv4 cookie's
 	 * first block (our address and port): four periods on, the same
-	 * slot holds another key, and the state must go with the old one.
+	 * slot holds another key, and the step must go with the old one.
 	 */
 	o.ts = false;
 	sf_cookie_keys_update(&ck, at(T0 + 5, 100));
 	rtsval = tsval = 0;
 	SF_CHECK_EQ(sf_test_ck_make(&ck, &k, 1000, &o, &tsval),
 		ref_cookie(&master, T0 + 5, &k, 1000, &o, &rtsval));
-	SF_CHECK(sf_test_ck_make(&ck, &k, 1000, &o, &tsval) != 0xfe15317f);
+	SF_CHECK(sf_test_ck_make(&ck, &k, 1000, &o, &tsval) != 0x4e63bd7f);
 }
 
 /*
