@@ -146,25 +146,26 @@ sf_syncache_fini(struct sf_wtcp *wt)
 }
 
 /*
- * The SYN-ACK of a request, first or retransmitted: its header fields in
- * o, its options in *tp (built where the segment is written:
- * sf_tcp_reply_synack(), or sf_req_synack_opts() into o).
+ * A SYN-ACK of listener ls: our ISN iss, the peer's irs, what the SYN
+ * negotiated (ng) and, with timestamps, our TSval and TSecr: its header
+ * fields in o, its options in *tp (built where the segment is written:
+ * sf_tcp_reply_synack(), or sf_req_synack_opts() into o). A request's
+ * (sf_req_synack()) or a cookie's, which keeps no request.
  */
 static __rte_always_inline void
-sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
-		const struct sf_req *rq, uint8_t family, struct sf_tcp_out *o,
-		struct sf_tcp_opts *tp)
+sf_synack_out(const struct sf_port *pt, const struct sf_listener *ls,
+		uint32_t iss, uint32_t irs, const struct sf_tcp_neg *ng,
+		uint32_t tsval, uint32_t tsecr, uint8_t family,
+		struct sf_tcp_out *o, struct sf_tcp_opts *tp)
 {
-	const struct sf_listener *ls =
-		&wt->wt_et->et_listeners[rq->rq_listener];
 	struct sf_tcp_opts to = { 0 };
 
 	sf_tcp_out_clear(o);
-	o->seq = rq->rq_iss;
-	o->ack = rq->rq_irs + 1;
+	o->seq = iss;
+	o->ack = irs + 1;
 	o->flags = SF_TH_SYN | SF_TH_ACK;
 	/* RFC 3168 6.1.1: a SYN-ACK answers ECN setup with ECE alone. */
-	if (rq->rq_neg.ng_flags & SF_CONN_F_ECN)
+	if (ng->ng_flags & SF_CONN_F_ECN)
 		o->flags |= SF_TH_ECE;
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
 	o->win = ls->ls_p.window;
@@ -172,15 +173,27 @@ sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
 	 * Linux always sends its MSS, offered or not; the others as
 	 * negotiated (option flags are the negotiated flags' values).
 	 */
-	to.to_flags = SF_TOF_MSS | (rq->rq_neg.ng_flags &
+	to.to_flags = SF_TOF_MSS | (ng->ng_flags &
 		(SF_TOF_WSCALE | SF_TOF_SACKPERM | SF_TOF_TS));
 	to.to_mss = sf_tcp_our_mss(pt, ls, family);
-	to.to_wscale = rq->rq_neg.ng_rcv_wscale;
+	to.to_wscale = ng->ng_rcv_wscale;
 	if (to.to_flags & SF_TOF_TS) {
-		to.to_tsval = wt->wt_net.nt_now + rq->rq_tsoff;
-		to.to_tsecr = rq->rq_ts_recent;
+		to.to_tsval = tsval;
+		to.to_tsecr = tsecr;
 	}
 	*tp = to;
+}
+
+/* The SYN-ACK of a request, first or retransmitted (sf_synack_out()). */
+static __rte_always_inline void
+sf_req_synack(struct sf_wtcp *wt, const struct sf_port *pt,
+		const struct sf_req *rq, uint8_t family, struct sf_tcp_out *o,
+		struct sf_tcp_opts *tp)
+{
+	sf_synack_out(pt, &wt->wt_et->et_listeners[rq->rq_listener],
+		rq->rq_iss, rq->rq_irs, &rq->rq_neg,
+		wt->wt_net.nt_now + rq->rq_tsoff, rq->rq_ts_recent, family, o,
+		tp);
 }
 
 /* The SYN-ACK of a request, its options built into o (a new segment). */
@@ -279,36 +292,32 @@ sf_listen_overflow(struct sf_wtcp *wt, struct sf_listener *ls, bool reserve)
 }
 
 /*
- * A request as the SYN s asks for it (tcp_openreq_init()): the peer's
- * ISN, MSS and options, granted as far as the listener allows.
+ * What the SYN s negotiates with listener ls (tcp_openreq_init()): the
+ * peer's MSS and options, granted as far as the listener allows.
  */
 static __rte_always_inline void
-sf_req_from_syn(struct sf_wtcp *wt, const struct sf_listener *ls,
-		const struct sf_seg *s, struct sf_req *rq)
+sf_neg_from_syn(const struct sf_listener *ls, const struct sf_seg *s,
+		struct sf_tcp_neg *ng)
 {
 	const struct sf_tcp_opts *to = &s->sg_opts;
 
-	memset(rq, 0, sizeof(*rq));
-	rq->rq_listener = ls->ls_id;
-	rq->rq_port = s->sg_port;
-	rq->rq_irs = s->sg_seq;
-	rq->rq_start = wt->wt_net.nt_now;
 	/* An MSS of 0 means none, as tcp_parse_options() reads it. */
-	rq->rq_neg.ng_mss = (to->to_flags & SF_TOF_MSS) && to->to_mss != 0 ?
+	ng->ng_mss = (to->to_flags & SF_TOF_MSS) && to->to_mss != 0 ?
 		to->to_mss :
 		s->sg_key.fk_family == AF_INET ? SF_MSS_DEFAULT_V4 :
 		SF_MSS_DEFAULT_V6;
 	/* RFC 7323 2.2: both sides scale only when both sent the option. */
 	if (to->to_flags & SF_TOF_WSCALE) {
-		rq->rq_neg.ng_snd_wscale = to->to_wscale;
-		rq->rq_neg.ng_rcv_wscale = ls->ls_p.wscale;
+		ng->ng_snd_wscale = to->to_wscale;
+		ng->ng_rcv_wscale = ls->ls_p.wscale;
+	} else {
+		ng->ng_snd_wscale = 0;
+		ng->ng_rcv_wscale = 0;
 	}
 	/* Option flags are the negotiated flags' values (sf_tcp_opt.h). */
-	rq->rq_neg.ng_flags = to->to_flags & (SF_TOF_WSCALE |
+	ng->ng_flags = to->to_flags & (SF_TOF_WSCALE |
 		(ls->ls_p.sack ? SF_TOF_SACKPERM : 0) |
 		(ls->ls_p.timestamps ? SF_TOF_TS : 0));
-	if (rq->rq_neg.ng_flags & SF_CONN_F_TS)
-		rq->rq_ts_recent = to->to_tsval;
 	/*
 	 * RFC 3168 6.1.1: "an ECN-setup SYN packet" has ECE and CWR set;
 	 * Linux's tcp_ecn=2 answers it (never asks itself). A SYN that is
@@ -318,7 +327,22 @@ sf_req_from_syn(struct sf_wtcp *wt, const struct sf_listener *ls,
 	 */
 	if ((s->sg_flags & (SF_TH_ECE | SF_TH_CWR)) ==
 	    (SF_TH_ECE | SF_TH_CWR) && ls->ls_p.ecn && !s->sg_ect)
-		rq->rq_neg.ng_flags |= SF_CONN_F_ECN;
+		ng->ng_flags |= SF_CONN_F_ECN;
+}
+
+/* A request as the SYN s asks for it: the peer's ISN, sf_neg_from_syn(). */
+static __rte_always_inline void
+sf_req_from_syn(struct sf_wtcp *wt, const struct sf_listener *ls,
+		const struct sf_seg *s, struct sf_req *rq)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->rq_listener = ls->ls_id;
+	rq->rq_port = s->sg_port;
+	rq->rq_irs = s->sg_seq;
+	rq->rq_start = wt->wt_net.nt_now;
+	sf_neg_from_syn(ls, s, &rq->rq_neg);
+	if (rq->rq_neg.ng_flags & SF_CONN_F_TS)
+		rq->rq_ts_recent = s->sg_opts.to_tsval;
 }
 
 /*
@@ -345,15 +369,13 @@ sf_syncache_cookie(struct sf_wtcp *wt, const struct sf_port *pt,
 {
 	struct sf_tcp_opts to;
 	struct sf_tcp_out o;
-	struct sf_req rq;
+	struct sf_tcp_neg ng;
 	enum sf_verdict v;
-	uint32_t tsval = wt->wt_net.nt_now;
+	uint32_t tsval = wt->wt_net.nt_now, iss;
 
-	/* One SipHash: the cookie's MAC and the flow's TSval offset. */
-	sf_req_from_syn(wt, ls, s, &rq);
-	rq.rq_iss = sf_cookie_make(&wt->wt_ck, &s->sg_key, s->sg_seq,
-		&rq.rq_neg, &tsval);
-	rq.rq_tsoff = tsval - wt->wt_net.nt_now;
+	/* One AES block: the cookie's MAC and the flow's TSval offset. */
+	sf_neg_from_syn(ls, s, &ng);
+	iss = sf_cookie_make(&wt->wt_ck, &s->sg_key, s->sg_seq, &ng, &tsval);
 	/* Linux's "Possible SYN flooding on port": once per episode. */
 	if (ls->ls_p.syncookies == 1 && !sf_cookies_recent(wt, ls))
 		SF_TCP_LOG(NOTICE, "lcore %u: listener %u (port %u): "
@@ -365,7 +387,8 @@ sf_syncache_cookie(struct sf_wtcp *wt, const struct sf_port *pt,
 	__atomic_store_n(&wt->wt_ck_sent[ls->ls_id], 1, __ATOMIC_RELAXED);
 	sf_count(&wt->wt_net, SF_CNT_syncookies_sent);
 	sf_lcount(wt, ls->ls_id, SF_LCNT_syncookies_sent);
-	sf_req_synack(wt, pt, &rq, s->sg_key.fk_family, &o, &to);
+	sf_synack_out(pt, ls, iss, s->sg_seq, &ng, tsval, s->sg_opts.to_tsval,
+		s->sg_key.fk_family, &o, &to);
 	v = sf_tcp_reply_synack(wt, pt, s, &o, &to);
 	if (v == SF_VERDICT_TX)
 		sf_count(&wt->wt_net, SF_CNT_synack_sent);
