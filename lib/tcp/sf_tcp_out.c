@@ -366,7 +366,7 @@ sf_tcp_reply(struct sf_wtcp *wt, const struct sf_port *pt, struct sf_seg *s,
  * without room behind it for the longest SYN-ACK goes the way of
  * sf_tcp_reply().
  */
-enum sf_verdict
+__rte_always_inline enum sf_verdict
 sf_tcp_reply_synack(struct sf_wtcp *wt, const struct sf_port *pt,
 		struct sf_seg *s, struct sf_tcp_out *o,
 		const struct sf_tcp_opts *to)
