@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_common.h>
 #include <rte_byteorder.h>
 
 #include "sf_aes.h"
@@ -159,17 +160,15 @@ sf_aes128_step64_sw(const struct sf_aes_key *k, const uint8_t x[SF_AES_BLOCK],
 #if defined(__x86_64__)
 /*
  * AESENC is one round (ShiftRows, SubBytes, MixColumns, AddRoundKey) on
- * the same byte order; AESENCLAST the last, without MixColumns.
+ * the same byte order; AESENCLAST the last, without MixColumns. s is the
+ * block already XORed with the chain.
  */
-__attribute__((target("aes,sse2"))) void
-sf_aes128_step_ni(const struct sf_aes_key *k, const uint8_t x[SF_AES_BLOCK],
-		const uint8_t b[SF_AES_BLOCK], uint8_t out[SF_AES_BLOCK])
+static __attribute__((target("aes,sse2"))) __rte_always_inline __m128i
+sf_aes128_rounds_ni(const struct sf_aes_key *k, __m128i s)
 {
 	const __m128i *rk = (const __m128i *)k->ak_rk;
-	__m128i s;
 
-	s = _mm_xor_si128(_mm_loadu_si128((const __m128i *)x),
-		_mm_loadu_si128((const __m128i *)b));
+	/* Written out: GCC's -O2 keeps a loop of them. */
 	s = _mm_xor_si128(s, rk[0]);
 	s = _mm_aesenc_si128(s, rk[1]);
 	s = _mm_aesenc_si128(s, rk[2]);
@@ -180,31 +179,27 @@ sf_aes128_step_ni(const struct sf_aes_key *k, const uint8_t x[SF_AES_BLOCK],
 	s = _mm_aesenc_si128(s, rk[7]);
 	s = _mm_aesenc_si128(s, rk[8]);
 	s = _mm_aesenc_si128(s, rk[9]);
-	s = _mm_aesenclast_si128(s, rk[10]);
-	_mm_storeu_si128((__m128i *)out, s);
+	return _mm_aesenclast_si128(s, rk[SF_AES_ROUNDS]);
+}
+
+__attribute__((target("aes,sse2"))) void
+sf_aes128_step_ni(const struct sf_aes_key *k, const uint8_t x[SF_AES_BLOCK],
+		const uint8_t b[SF_AES_BLOCK], uint8_t out[SF_AES_BLOCK])
+{
+	__m128i s = _mm_xor_si128(_mm_loadu_si128((const __m128i *)x),
+		_mm_loadu_si128((const __m128i *)b));
+
+	_mm_storeu_si128((__m128i *)out, sf_aes128_rounds_ni(k, s));
 }
 
 __attribute__((target("aes,sse4.1"))) uint64_t
 sf_aes128_step64_ni(const struct sf_aes_key *k, const uint8_t x[SF_AES_BLOCK],
 		uint64_t b_lo, uint64_t b_hi)
 {
-	const __m128i *rk = (const __m128i *)k->ak_rk;
-	__m128i s;
+	__m128i s = _mm_xor_si128(_mm_set_epi64x((long long)b_hi,
+		(long long)b_lo), _mm_loadu_si128((const __m128i *)x));
 
-	s = _mm_xor_si128(_mm_set_epi64x((long long)b_hi, (long long)b_lo),
-		_mm_loadu_si128((const __m128i *)x));
-	s = _mm_xor_si128(s, rk[0]);
-	s = _mm_aesenc_si128(s, rk[1]);
-	s = _mm_aesenc_si128(s, rk[2]);
-	s = _mm_aesenc_si128(s, rk[3]);
-	s = _mm_aesenc_si128(s, rk[4]);
-	s = _mm_aesenc_si128(s, rk[5]);
-	s = _mm_aesenc_si128(s, rk[6]);
-	s = _mm_aesenc_si128(s, rk[7]);
-	s = _mm_aesenc_si128(s, rk[8]);
-	s = _mm_aesenc_si128(s, rk[9]);
-	s = _mm_aesenclast_si128(s, rk[10]);
-	return (uint64_t)_mm_cvtsi128_si64(s);
+	return (uint64_t)_mm_cvtsi128_si64(sf_aes128_rounds_ni(k, s));
 }
 #else
 uint64_t
