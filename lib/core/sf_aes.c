@@ -192,7 +192,7 @@ sf_aes128_step_ni(const struct sf_aes_key *k, const uint8_t x[SF_AES_BLOCK],
 	_mm_storeu_si128((__m128i *)out, sf_aes128_rounds_ni(k, s));
 }
 
-__attribute__((target("aes,sse4.1"))) uint64_t
+__attribute__((target("aes,sse2"))) uint64_t
 sf_aes128_step64_ni(const struct sf_aes_key *k, const uint8_t x[SF_AES_BLOCK],
 		uint64_t b_lo, uint64_t b_hi)
 {
