@@ -81,8 +81,9 @@ sf_cookie_lowmask(bool ts)
 }
 
 /*
- * The MAC input, in network byte order so that nodes of any endianness
- * compute the same MAC: a tag (4 or 6), a zero byte, our port, our
+ * The MAC input, defined in network byte order (so that it names the
+ * same bytes on any host; this code builds it for a little-endian one,
+ * below): a tag (4 or 6), a zero byte, our port, our
  * address (4 or 16 bytes), 8 zero bytes for IPv4, the peer's address,
  * the client ISN, the peer's port, two zero bytes and the fields word
  * (every option bit, whichever layout carries it, and the layout flag):
@@ -90,7 +91,7 @@ sf_cookie_lowmask(bool ts)
  * length and no message is a prefix of another, which CBC-MAC needs to
  * be a PRF. Our end comes first so that an IPv4 listener's cookies share
  * the first block: the period key keeps the MAC's step for it (pk_x1),
- * and a cookie pays for one block. The first 8 bytes of the output are
+ * and an IPv4 cookie pays for one block (IPv6: three). The first 8 bytes of the output are
  * the cookie's whole secret: the high half of that word the MAC, the
  * low half the flow's TSval offset. The words below are the message's
  * bytes as this host loads them.

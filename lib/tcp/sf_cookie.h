@@ -27,7 +27,8 @@
  * layout). The MAC is H's high 32 bits with the bits the ISN's fields
  * occupy masked off (not shifted); H's low 32 bits are the flow's TSval
  * offset (our TSval = our ms clock + offset, the options in its low 6
- * bits), so one AES block makes the whole SYN-ACK. t is the number of the
+ * bits), so one MAC makes the whole SYN-ACK (one AES block for IPv4,
+ * three for IPv6). t is the number of the
  * SF_COOKIE_PERIOD_MS period of the wall clock (UTC ms since the epoch),
  * K(t) = SipHash(master, "sfcookie" | t | 0 0 0 0) as key bytes 0-7 and
  * SipHash(master, "sfcookie" | t | 0 0 0 1) as bytes 8-15 (each output
@@ -42,9 +43,12 @@
  * Security. A blind attacker (one who cannot read our SYN-ACKs) who wants
  * a connection from an address it does not own must guess the MAC:
  *   - timestamp layout: 28 bits, one guess in 2^28 (3.7e-9) succeeds;
- *   - ISN layout: 22 bits, one in 2^22 (2.4e-7); in the last
- *     SF_COOKIE_SKEW_MS of a period two period keys share the T bit and
- *     the chance doubles for those 2 s of every 60 s.
+ *   - ISN layout: 22 bits, one in 2^22 (2.4e-7).
+ *   In either layout each key a check tries is one more chance: in the
+ *   last SF_COOKIE_SKEW_MS of a period two period keys share the T bit,
+ *   and for a period after a rotation the previous master's keys are
+ *   tried too, so the chance doubles in those windows (and again where
+ *   they overlap).
  * The fields in the low bits are in clear (MSS index, window scale, SACK,
  * ECN: what the client sent anyway) but covered by the MAC, so changing
  * them is a guess like any other, in the ISN or in the TSecr. The TSecr's

@@ -373,7 +373,7 @@ sf_syncache_cookie(struct sf_wtcp *wt, const struct sf_port *pt,
 	enum sf_verdict v;
 	uint32_t tsval = wt->wt_net.nt_now, iss;
 
-	/* One AES block: the cookie's MAC and the flow's TSval offset. */
+	/* One MAC (one AES block, IPv4): the cookie and the TSval offset. */
 	sf_neg_from_syn(ls, s, &ng);
 	iss = sf_cookie_make(&wt->wt_ck, &s->sg_key, s->sg_seq, &ng, &tsval);
 	/* Linux's "Possible SYN flooding on port": once per episode. */

@@ -744,8 +744,8 @@ TW_REUSE_MAX = 16
 @pytest.mark.parametrize("fam,addr", FAMILIES, ids=[f for f, _ in FAMILIES])
 def test_cookie_tw_reuse(handshake, fam, addr):
     """
-    Each cookie connection has a TSval offset of its own (the cookie
-    SipHash's low half), so a client that reuses its TIME-WAIT port sees
+    Each cookie connection has a TSval offset of its own (the low half
+    of the cookie MAC's output), so a client that reuses its TIME-WAIT port sees
     our TSvals jump, half the time below the TS.Recent it keeps from the
     old connection. Linux takes the SYN-ACK all the same (in SYN-SENT it
     checks a SYN-ACK's TSecr against its own clock, not its TSval against

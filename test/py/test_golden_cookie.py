@@ -437,7 +437,7 @@ def check_cookie_synack(w, raw, t_lo, t_hi, raddr, laddr, rport, lport,
                 where))
     if w.ts:
         # The TSval is synfront's ms clock (from its start) plus the
-        # low half of the cookie's SipHash, the options in its low bits:
+        # low half of the cookie MAC's output, the options in its low bits:
         # less that offset, it must read as a clock of this run.
         off = ref.ts_offset(SECRET, t, w.fam, raddr, laddr, rport, lport,
                             irs, seq, True, tsval)

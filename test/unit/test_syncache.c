@@ -1329,7 +1329,7 @@ test_cookie_mode2(bool v6)
 	SF_CHECK_EQ(p.tsecr & (SF_CK_TS_SACK | SF_CK_TS_ECN), SF_CK_TS_SACK);
 	/*
 	 * Our TSval is the cookie's: our clock plus the offset the cookie's
-	 * SipHash gave (test_cookie.c checks that against the header).
+	 * MAC gave (test_cookie.c checks that against the header).
 	 */
 	clk = wt->wt_net.nt_now;
 	SF_CHECK_EQ(sf_test_ck_make(&wt->wt_ck, &k, p.isn, &(struct sf_test_ck){
