@@ -110,7 +110,6 @@ sf_cookie_mac_b1(struct sf_cookie_pkey *pk, uint64_t b1)
 	memcpy(m, &b1, 8);
 	sf_aes128_step(&pk->pk_aes, sf_cookie_zero, m, pk->pk_x1);
 	pk->pk_b1 = b1;
-	pk->pk_b1_valid = 1;
 }
 
 static __rte_noinline uint64_t
@@ -154,7 +153,7 @@ sf_cookie_mac(struct sf_cookie_pkey *pk, const struct sf_flow_key *k,
 	 * The first block is the listener's: its step is kept.
 	 */
 	b1 = (uint64_t)k->fk_laddr[0] << 32 | (uint64_t)k->fk_lport << 16 | 4;
-	if (unlikely(!pk->pk_b1_valid || pk->pk_b1 != b1))
+	if (unlikely(pk->pk_b1 != b1))
 		sf_cookie_mac_b1(pk, b1);
 	return sf_aes128_step64(&pk->pk_aes, pk->pk_x1,
 		(uint64_t)irs << 32 | k->fk_raddr[0],
@@ -225,7 +224,7 @@ sf_cookie_pkey_set(struct sf_cookie_keys *ck, struct sf_cookie_pkey *pk,
 		unsigned int m, uint32_t t)
 {
 	sf_cookie_derive(&ck->ck_master[m], t, &pk->pk_aes);
-	pk->pk_b1_valid = 0;
+	pk->pk_b1 = 0;
 	pk->pk_t = t;
 	pk->pk_valid = 1;
 }

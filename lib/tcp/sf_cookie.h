@@ -163,8 +163,11 @@ struct sf_cookie_secret {
 struct sf_cookie_pkey {
 	uint32_t pk_t;                    /* period number */
 	uint8_t pk_valid;
-	uint8_t pk_b1_valid;              /* pk_b1 and pk_x1 are set */
-	uint64_t pk_b1;                   /* IPv4 laddr | lport of pk_x1 */
+	/*
+	 * The first 8 bytes of the IPv4 first block pk_x1 was made for
+	 * (tag 4, so never 0: 0 means no pk_x1)
+	 */
+	uint64_t pk_b1;
 	/* the MAC's first step for pk_b1: AES(K(t), first block) */
 	uint8_t pk_x1[SF_AES_BLOCK] __attribute__((aligned(16)));
 	struct sf_aes_key pk_aes;         /* K(t), expanded */
